@@ -1,0 +1,59 @@
+//! The checker: from syntax trees to the resolved program the evaluator
+//! runs. `globals` collects declarations, `resolve` resolves bodies and the
+//! wiring, `errors` holds every error kind as data.
+//!
+//! This version resolves names, arities, constructors, labels, services and
+//! implicit channels. Types, protocols, linearity, wiring shape and
+//! termination (LANGUAGE.md section 7) are checked by later passes.
+
+pub mod errors;
+pub mod globals;
+pub mod resolve;
+
+pub use errors::CheckError;
+pub use globals::Layer;
+
+use crate::ir::Program;
+use crate::source::Span;
+use crate::syntax::ast::{Item, Module};
+
+/// The modules of one program: the prelude's, then the program file's and
+/// its imports'. The wiring is the top-level statements of `main`.
+pub struct Input<'a> {
+    pub prelude: Vec<&'a Module>,
+    pub imports: Vec<&'a Module>,
+    pub main: &'a Module,
+    /// Where the wiring lives, for reports about the program as a whole.
+    pub main_span: Span,
+}
+
+/// Checks a program. All independent errors are returned, in source order.
+pub fn check(input: &Input<'_>) -> Result<Program, Vec<CheckError>> {
+    let mut errors = Vec::new();
+    let mut modules: Vec<(&Module, Layer)> = input.prelude.iter().map(|m| (*m, Layer::Prelude)).collect();
+    modules.extend(input.imports.iter().map(|m| (*m, Layer::Program)));
+    modules.push((input.main, Layer::Program));
+    let globals = globals::Globals::collect(&modules, &mut errors);
+    let wiring: Vec<_> = input
+        .main
+        .items
+        .iter()
+        .filter_map(|i| match &i.node {
+            Item::Stmt(s) => Some(crate::source::Spanned::new(s.clone(), i.span)),
+            _ => None,
+        })
+        .collect();
+    let wiring_refs: Vec<_> = wiring.iter().collect();
+    let (program, more) = resolve::resolve_program(&globals, &wiring_refs, input.main_span);
+    errors.extend(more);
+    if errors.is_empty() {
+        Ok(program)
+    } else {
+        errors.sort_by_key(|e| {
+            let s = e.span();
+            (s.file, s.start)
+        });
+        errors.dedup();
+        Err(errors)
+    }
+}

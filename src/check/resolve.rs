@@ -1,0 +1,769 @@
+//! Name resolution: turns the syntax tree into the resolved program
+//! (`crate::ir`). Variables become frame slots, calls become `FuncId`s
+//! (function call or process start), constructors and labels become tags,
+//! implicit channels (`link` ... `~link`) become explicit channel
+//! statements, equation-style clauses become one `Match`, and record
+//! methods and fork arms are closure-converted.
+//!
+//! Closures are resolved twice: a first, silent pass discovers which outer
+//! names the body uses; the second pass binds those captures to the first
+//! slots of the closure's frame, as `ir::Function` requires.
+//!
+//! Types, protocols and linearity are not looked at here.
+
+use super::errors::CheckError;
+use super::globals::{Globals, Layer, Pending};
+use crate::ir::{self, Expr, ExprKind, FnKind, FuncId, Slot};
+use crate::source::{Span, Spanned};
+use crate::syntax::ast;
+use std::collections::HashMap;
+
+struct Frame {
+    scopes: Vec<Vec<(String, Slot)>>,
+    next_slot: u32,
+    /// A closure may capture names of the frames below it.
+    closure: bool,
+    /// Names captured so far (discovery pass).
+    discovered: Vec<String>,
+    wiring: bool,
+}
+
+impl Frame {
+    fn new(closure: bool, wiring: bool) -> Frame {
+        Frame {
+            scopes: vec![Vec::new()],
+            next_slot: 0,
+            closure,
+            discovered: Vec::new(),
+            wiring,
+        }
+    }
+
+    fn find(&self, name: &str) -> Option<Slot> {
+        self.scopes
+            .iter()
+            .rev()
+            .find_map(|s| s.iter().rev().find(|(n, _)| n == name).map(|(_, s)| *s))
+    }
+}
+
+pub struct Resolver<'g, 'a> {
+    g: &'g Globals<'a>,
+    layer: Layer,
+    frames: Vec<Frame>,
+    pub errors: Vec<CheckError>,
+    /// Discovery passes in progress: errors are not recorded.
+    silent: u32,
+    pub functions: Vec<Option<ir::Function>>,
+    services: HashMap<ir::Service, Span>,
+}
+
+/// Resolves every declaration and the wiring into a program.
+pub fn resolve_program(g: &Globals<'_>, wiring: &[&Spanned<ast::Stmt>], wiring_span: Span) -> (ir::Program, Vec<CheckError>) {
+    let mut r = Resolver {
+        g,
+        layer: Layer::Program,
+        frames: Vec::new(),
+        errors: Vec::new(),
+        silent: 0,
+        functions: (0..g.pending.len()).map(|_| None).collect(),
+        services: HashMap::new(),
+    };
+    for (i, p) in g.pending.iter().enumerate() {
+        let f = match p {
+            Pending::Function(f, layer) => r.function(f, *layer),
+            Pending::Process(p, layer) => r.process(p, *layer),
+        };
+        r.functions[i] = Some(f);
+    }
+    let entry = r.wiring(wiring, wiring_span);
+    let functions = r.functions.into_iter().flatten().collect();
+    let program = ir::Program {
+        functions,
+        tags: g.tags.clone(),
+        dtors: g.dtors.clone(),
+        codata: g.codata_info.clone(),
+        entry,
+    };
+    (program, r.errors)
+}
+
+impl<'g, 'a> Resolver<'g, 'a> {
+    fn error(&mut self, e: CheckError) {
+        if self.silent == 0 {
+            self.errors.push(e);
+        }
+    }
+
+    fn frame(&mut self) -> &mut Frame {
+        let n = self.frames.len() - 1;
+        &mut self.frames[n]
+    }
+
+    fn bind(&mut self, name: &str) -> Slot {
+        let f = self.frame();
+        let slot = f.next_slot;
+        f.next_slot += 1;
+        if let Some(scope) = f.scopes.last_mut() {
+            scope.push((name.to_string(), slot));
+        }
+        slot
+    }
+
+    fn fresh(&mut self) -> Slot {
+        self.bind("")
+    }
+
+    fn push_scope(&mut self) {
+        self.frame().scopes.push(Vec::new());
+    }
+
+    fn pop_scope(&mut self) {
+        self.frame().scopes.pop();
+    }
+
+    /// Finds `name` in the current frame, capturing it from an enclosing
+    /// frame when the current one is a closure.
+    fn lookup(&mut self, name: &str) -> Option<Slot> {
+        let depth = self.frames.len() - 1;
+        self.lookup_at(depth, name)
+    }
+
+    fn lookup_at(&mut self, depth: usize, name: &str) -> Option<Slot> {
+        if let Some(s) = self.frames[depth].find(name) {
+            return Some(s);
+        }
+        if !self.frames[depth].closure || depth == 0 {
+            return None;
+        }
+        self.lookup_at(depth - 1, name)?;
+        let frame = &mut self.frames[depth];
+        frame.discovered.push(name.to_string());
+        let slot = frame.next_slot;
+        frame.next_slot += 1;
+        frame.scopes[0].push((name.to_string(), slot));
+        Some(slot)
+    }
+
+    // -----------------------------------------------------------------------
+    // Declarations
+
+    fn function(&mut self, f: &ast::FunctionDecl, layer: Layer) -> ir::Function {
+        self.layer = layer;
+        self.frames.push(Frame::new(false, false));
+        let arity = f.clauses.first().map_or(0, |c| c.node.params.len());
+        let body = self.clauses(&f.clauses, arity, f.name.span);
+        let frame = self.frames.pop();
+        ir::Function {
+            name: f.name.node.clone(),
+            kind: FnKind::Function,
+            captures: 0,
+            params: arity as u32,
+            slots: frame.map_or(0, |f| f.next_slot),
+            body,
+            span: f.name.span,
+        }
+    }
+
+    fn process(&mut self, p: &ast::ProcessDecl, layer: Layer) -> ir::Function {
+        self.layer = layer;
+        self.frames.push(Frame::new(false, false));
+        let params: Vec<_> = p.params.iter().map(|p| &p.node).collect();
+        let body = self.params_then_body(&params, &p.body);
+        let frame = self.frames.pop();
+        ir::Function {
+            name: p.name.node.clone(),
+            kind: FnKind::Process,
+            captures: 0,
+            params: p.params.len() as u32,
+            slots: frame.map_or(0, |f| f.next_slot),
+            body,
+            span: p.name.span,
+        }
+    }
+
+    fn wiring(&mut self, stmts: &[&Spanned<ast::Stmt>], span: Span) -> FuncId {
+        self.layer = Layer::Program;
+        self.frames.push(Frame::new(false, true));
+        let block = self.stmts_block(stmts.iter().copied(), None, span);
+        let frame = self.frames.pop();
+        let id = self.functions.len() as FuncId;
+        self.functions.push(Some(ir::Function {
+            name: "wiring".into(),
+            kind: FnKind::Wiring,
+            captures: 0,
+            params: 0,
+            slots: frame.map_or(0, |f| f.next_slot),
+            body: block,
+            span,
+        }));
+        id
+    }
+
+    /// Parameters bound straight to slots when each is a plain name;
+    /// otherwise the parameters are matched as one pattern.
+    fn params_then_body(&mut self, params: &[&ast::Param], body: &Spanned<ast::Block>) -> Expr {
+        let all_vars = params
+            .iter()
+            .all(|p| matches!(p.pattern.node, ast::Pattern::Var(_) | ast::Pattern::Wild));
+        if all_vars {
+            for p in params {
+                match &p.pattern.node {
+                    ast::Pattern::Var(n) => self.bind(n),
+                    _ => self.fresh(),
+                };
+            }
+            return self.block(&body.node, body.span);
+        }
+        let slots: Vec<Slot> = params.iter().map(|_| self.fresh()).collect();
+        let arm_pats: Vec<&Spanned<ast::Pattern>> = params.iter().map(|p| &p.pattern).collect();
+        let scrutinee = slots_expr(&slots, body.span);
+        self.push_scope();
+        let pattern = self.params_pattern(&arm_pats);
+        let arm_body = self.block(&body.node, body.span);
+        self.pop_scope();
+        let arms = vec![ir::Arm { pattern, body: arm_body }];
+        mk(ExprKind::Match { scrutinee: Box::new(scrutinee), arms }, body.span)
+    }
+
+    fn clauses(&mut self, clauses: &[Spanned<ast::Clause>], arity: usize, span: Span) -> Expr {
+        if let [only] = clauses {
+            let params: Vec<_> = only.node.params.iter().map(|p| &p.node).collect();
+            return self.params_then_body(&params, &only.node.body);
+        }
+        let slots: Vec<Slot> = (0..arity).map(|_| self.fresh()).collect();
+        let mut arms = Vec::new();
+        for clause in clauses {
+            if clause.node.params.len() != arity {
+                self.error(CheckError::WrongArity {
+                    name: "this clause".into(),
+                    span: clause.span,
+                    expected: arity,
+                    found: clause.node.params.len(),
+                });
+                continue;
+            }
+            self.push_scope();
+            let pats: Vec<_> = clause.node.params.iter().map(|p| &p.node.pattern).collect();
+            let pattern = self.params_pattern(&pats);
+            let body = self.block(&clause.node.body.node, clause.node.body.span);
+            self.pop_scope();
+            arms.push(ir::Arm { pattern, body });
+        }
+        let scrutinee = slots_expr(&slots, span);
+        mk(ExprKind::Match { scrutinee: Box::new(scrutinee), arms }, span)
+    }
+
+    fn params_pattern(&mut self, pats: &[&Spanned<ast::Pattern>]) -> ir::Pattern {
+        if let [one] = pats {
+            return self.pattern(one);
+        }
+        ir::Pattern::Tuple(pats.iter().map(|p| self.pattern(p)).collect())
+    }
+
+    // -----------------------------------------------------------------------
+    // Blocks and statements
+
+    fn block(&mut self, b: &ast::Block, span: Span) -> Expr {
+        self.push_scope();
+        let e = self.stmts_block(b.stmts.iter(), b.tail.as_deref(), span);
+        self.pop_scope();
+        e
+    }
+
+    fn stmts_block<'s>(
+        &mut self,
+        stmts: impl Iterator<Item = &'s Spanned<ast::Stmt>> + Clone,
+        tail: Option<&Spanned<ast::Expr>>,
+        span: Span,
+    ) -> Expr {
+        let mut out = self.implicit_channels(stmts.clone(), tail);
+        for s in stmts {
+            self.stmt(s, &mut out);
+        }
+        let tail = tail.map(|t| Box::new(self.expr(t)));
+        mk(ExprKind::Block(ir::Block { stmts: out, tail }), span)
+    }
+
+    /// Names that are not in scope and appear exactly once plain and once
+    /// with `~` as arguments of process calls in this block: one new channel
+    /// each (LANGUAGE.md 6.3).
+    fn implicit_channels<'s>(
+        &mut self,
+        stmts: impl Iterator<Item = &'s Spanned<ast::Stmt>>,
+        tail: Option<&Spanned<ast::Expr>>,
+    ) -> Vec<ir::Stmt> {
+        let mut counts: Vec<(String, u32, u32)> = Vec::new();
+        let exprs = stmts
+            .filter_map(|s| match &s.node {
+                ast::Stmt::Expr(e) => Some(e),
+                _ => None,
+            })
+            .chain(tail);
+        for e in exprs {
+            let ast::Expr::Call { callee, args } = &e.node else { continue };
+            let is_process = self
+                .g
+                .callable(&callee.node, self.layer)
+                .is_some_and(|c| c.is_process);
+            if !is_process {
+                continue;
+            }
+            for a in args {
+                let (name, dual) = match &a.node {
+                    ast::Expr::Var(n) => (n.clone(), false),
+                    ast::Expr::Dual(n) => (n.node.clone(), true),
+                    _ => continue,
+                };
+                if self.frames.last().is_some_and(|f| f.find(&name).is_some()) || self.is_service(&name) {
+                    continue;
+                }
+                let entry = match counts.iter_mut().find(|(n, _, _)| *n == name) {
+                    Some(e) => e,
+                    None => {
+                        counts.push((name, 0, 0));
+                        let last = counts.len() - 1;
+                        &mut counts[last]
+                    }
+                };
+                if dual {
+                    entry.2 += 1;
+                } else {
+                    entry.1 += 1;
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for (name, plain, dual) in counts {
+            if plain == 1 && dual == 1 {
+                let end = self.bind(&name);
+                let dual = self.bind(&format!("~{name}"));
+                out.push(ir::Stmt::Channel { end, dual });
+            }
+        }
+        out
+    }
+
+    fn is_service(&self, name: &str) -> bool {
+        let wiring = self.frames.last().is_some_and(|f| f.wiring);
+        wiring && (ir::Service::by_name(name).is_some() || name == "args")
+    }
+
+    fn stmt(&mut self, s: &Spanned<ast::Stmt>, out: &mut Vec<ir::Stmt>) {
+        match &s.node {
+            ast::Stmt::Let { pattern, value, .. } => {
+                let value = self.expr(value);
+                let pattern = self.pattern(pattern);
+                out.push(ir::Stmt::Let { pattern, value, span: s.span });
+            }
+            ast::Stmt::Channel { name, .. } => {
+                let end = self.bind(&name.node);
+                let dual = self.bind(&format!("~{}", name.node));
+                out.push(ir::Stmt::Channel { end, dual });
+            }
+            ast::Stmt::Expr(e) => out.push(ir::Stmt::Expr(self.expr(e))),
+            ast::Stmt::Forward(a, b) => {
+                let (a, b) = (self.expr(a), self.expr(b));
+                out.push(ir::Stmt::Forward { a, b, span: s.span });
+            }
+            ast::Stmt::Halt => out.push(ir::Stmt::Halt { span: s.span }),
+            ast::Stmt::Fork { channel, arms } => {
+                let channel = self.expr(channel);
+                let arms = arms.iter().map(|a| self.fork_arm(a)).collect();
+                out.push(ir::Stmt::Fork { channel, arms, span: s.span });
+            }
+            ast::Stmt::Split { channel, names } => {
+                let channel = self.expr(channel);
+                let slots = names.iter().map(|n| self.bind(&n.node)).collect();
+                out.push(ir::Stmt::Split { channel, slots, span: s.span });
+            }
+        }
+    }
+
+    fn fork_arm(&mut self, arm: &Spanned<ast::ForkArm>) -> ir::ForkArm {
+        let (func, captures, slots) = self.closure(
+            &arm.node.name.node,
+            FnKind::ForkArm,
+            arm.span,
+            &[],
+            |r| {
+                let half = r.bind(&arm.node.name.node);
+                let body = r.block(&arm.node.body.node, arm.node.body.span);
+                (body, half)
+            },
+        );
+        ir::ForkArm { func, captures, half: slots }
+    }
+
+    /// Resolves a closure body twice (see the module header) and adds it as
+    /// a function. Returns its id, the captured slots of the current frame,
+    /// and what `body` returned besides the expression.
+    fn closure<T>(
+        &mut self,
+        name: &str,
+        kind: FnKind,
+        span: Span,
+        params: &[&ast::Param],
+        mut body: impl FnMut(&mut Self) -> (Expr, T),
+    ) -> (FuncId, Vec<Slot>, T) {
+        let names = self.discover(params, &mut body);
+        self.build_closure(name, kind, span, &names, params, body)
+    }
+
+    /// The silent pass: which names of enclosing frames the body uses.
+    fn discover<T>(&mut self, params: &[&ast::Param], body: &mut impl FnMut(&mut Self) -> (Expr, T)) -> Vec<String> {
+        self.silent += 1;
+        let saved_len = self.functions.len();
+        self.frames.push(Frame::new(true, false));
+        params.iter().for_each(|p| self.bind_param(p));
+        let _ = body(self);
+        let names = self.frames.pop().map(|f| f.discovered).unwrap_or_default();
+        self.functions.truncate(saved_len);
+        self.silent -= 1;
+        names
+    }
+
+    /// The final pass: `names` in the first slots, then the parameters.
+    fn build_closure<T>(
+        &mut self,
+        name: &str,
+        kind: FnKind,
+        span: Span,
+        names: &[String],
+        params: &[&ast::Param],
+        mut body: impl FnMut(&mut Self) -> (Expr, T),
+    ) -> (FuncId, Vec<Slot>, T) {
+        let captures: Vec<Slot> = names.iter().filter_map(|n| self.lookup(n)).collect();
+        let mut frame = Frame::new(false, false);
+        for n in names {
+            let slot = frame.next_slot;
+            frame.next_slot += 1;
+            frame.scopes[0].push((n.clone(), slot));
+        }
+        self.frames.push(frame);
+        params.iter().for_each(|p| self.bind_param(p));
+        let (expr, extra) = body(self);
+        let slots = self.frames.pop().map_or(0, |f| f.next_slot);
+        let id = self.functions.len() as FuncId;
+        self.functions.push(Some(ir::Function {
+            name: name.to_string(),
+            kind,
+            captures: names.len() as u32,
+            params: params.len() as u32,
+            slots,
+            body: expr,
+            span,
+        }));
+        (id, captures, extra)
+    }
+
+    fn bind_param(&mut self, p: &ast::Param) {
+        match &p.pattern.node {
+            ast::Pattern::Var(n) => self.bind(n),
+            _ => self.fresh(),
+        };
+    }
+
+    // -----------------------------------------------------------------------
+    // Expressions
+
+    fn exprs(&mut self, es: &[Spanned<ast::Expr>]) -> Vec<Expr> {
+        es.iter().map(|e| self.expr(e)).collect()
+    }
+
+    fn expr(&mut self, e: &Spanned<ast::Expr>) -> Expr {
+        let span = e.span;
+        let kind = match &e.node {
+            ast::Expr::Int(n) => ExprKind::Lit(ir::Lit::Int(*n)),
+            ast::Expr::Float(f) => ExprKind::Lit(ir::Lit::Float(*f)),
+            ast::Expr::Char(c) => ExprKind::Lit(ir::Lit::Char(*c)),
+            ast::Expr::Str(s) => ExprKind::Lit(ir::Lit::Str(s.as_str().into())),
+            ast::Expr::Bool(b) => ExprKind::Lit(ir::Lit::Bool(*b)),
+            ast::Expr::Unit => ExprKind::Lit(ir::Lit::Unit),
+            ast::Expr::Var(name) => self.var(name, span),
+            ast::Expr::Ctor(name) => self.ctor(name, &[], span),
+            ast::Expr::Dual(name) => match self.lookup(&format!("~{}", name.node)) {
+                Some(slot) => ExprKind::Local(slot),
+                None => {
+                    self.error(CheckError::DualOfNonChannel { name: name.node.clone(), span });
+                    ExprKind::Lit(ir::Lit::Unit)
+                }
+            },
+            ast::Expr::Call { callee, args } => self.call(callee, args, span),
+            ast::Expr::Tuple(items) => ExprKind::Tuple(self.exprs(items)),
+            ast::Expr::List(items) => ExprKind::List(self.exprs(items)),
+            ast::Expr::Binary { op, lhs, rhs } => ExprKind::Binary {
+                op: bin_op(op.node),
+                lhs: Box::new(self.expr(lhs)),
+                rhs: Box::new(self.expr(rhs)),
+            },
+            ast::Expr::Unary { op, operand } => ExprKind::Unary {
+                op: match op.node {
+                    ast::UnOp::Neg => ir::UnOp::Neg,
+                    ast::UnOp::Not => ir::UnOp::Not,
+                },
+                operand: Box::new(self.expr(operand)),
+            },
+            ast::Expr::Index { list, index, default } => ExprKind::Index {
+                list: Box::new(self.expr(list)),
+                index: Box::new(self.expr(index)),
+                default: Box::new(self.expr(default)),
+            },
+            ast::Expr::Dtor { receiver, name, args } => self.dtor_call(receiver, name, args),
+            ast::Expr::Put { channel, value } => ExprKind::Put {
+                channel: Box::new(self.expr(channel)),
+                value: Box::new(self.expr(value)),
+            },
+            ast::Expr::Get(c) => ExprKind::Get(Box::new(self.expr(c))),
+            ast::Expr::Close(c) => ExprKind::Close(Box::new(self.expr(c))),
+            ast::Expr::If { cond, then, else_ } => ExprKind::If {
+                cond: Box::new(self.expr(cond)),
+                then: Box::new(self.block(&then.node, then.span)),
+                else_: Box::new(match else_ {
+                    Some(e) => self.expr(e),
+                    None => mk(ExprKind::Lit(ir::Lit::Unit), span),
+                }),
+            },
+            ast::Expr::Switch { scrutinee, cases } => {
+                let scrutinee = Box::new(self.expr(scrutinee));
+                let arms = cases.iter().map(|c| self.case(c)).collect();
+                ExprKind::Match { scrutinee, arms }
+            }
+            ast::Expr::Block(b) => return self.block(b, span),
+            ast::Expr::Record { codata, methods } => self.record(codata, methods, span),
+        };
+        mk(kind, span)
+    }
+
+    fn case(&mut self, c: &Spanned<ast::Case>) -> ir::Arm {
+        self.push_scope();
+        let pattern = self.pattern(&c.node.pattern);
+        let body = self.block(&c.node.body.node, c.node.body.span);
+        self.pop_scope();
+        ir::Arm { pattern, body }
+    }
+
+    fn var(&mut self, name: &str, span: Span) -> ExprKind {
+        if let Some(slot) = self.lookup(name) {
+            return ExprKind::Local(slot);
+        }
+        let in_wiring = self.frames.last().is_some_and(|f| f.wiring);
+        if let Some(service) = ir::Service::by_name(name) {
+            if !in_wiring {
+                self.error(CheckError::ServiceOutsideWiring { name: name.into(), span });
+                return ExprKind::Lit(ir::Lit::Unit);
+            }
+            self.note_service(service, name, span);
+            return ExprKind::Service(service);
+        }
+        if name == "args" {
+            if in_wiring {
+                return ExprKind::Args;
+            }
+            self.error(CheckError::ServiceOutsideWiring { name: name.into(), span });
+            return ExprKind::Lit(ir::Lit::Unit);
+        }
+        self.error(CheckError::UnknownVariable { name: name.into(), span });
+        ExprKind::Lit(ir::Lit::Unit)
+    }
+
+    fn note_service(&mut self, service: ir::Service, name: &str, span: Span) {
+        if let Some(first) = self.services.get(&service) {
+            let first = *first;
+            self.error(CheckError::ServiceNamedTwice { name: name.into(), span, first });
+            return;
+        }
+        let (a, b) = (ir::Service::Stdin, ir::Service::Console);
+        let other = if service == a { b } else { a };
+        if service == a || service == b {
+            if let Some(other_span) = self.services.get(&other) {
+                let other_span = *other_span;
+                self.error(CheckError::StdinAndConsole { span, other: other_span });
+            }
+        }
+        self.services.insert(service, span);
+    }
+
+    fn ctor(&mut self, name: &str, args: &[Spanned<ast::Expr>], span: Span) -> ExprKind {
+        let Some((tag, arity)) = self.g.tag(name, self.layer) else {
+            self.error(CheckError::UnknownConstructor { name: name.into(), span });
+            return ExprKind::Lit(ir::Lit::Unit);
+        };
+        let expected = arity.unwrap_or(0);
+        if expected != args.len() {
+            self.error(CheckError::WrongArity { name: name.into(), span, expected, found: args.len() });
+        }
+        ExprKind::Ctor { tag, args: self.exprs(args) }
+    }
+
+    fn call(&mut self, callee: &ast::Ident, args: &[Spanned<ast::Expr>], span: Span) -> ExprKind {
+        let name = callee.node.as_str();
+        if let Some(c) = self.g.callable(name, self.layer) {
+            if c.arity != args.len() {
+                self.error(CheckError::WrongArity {
+                    name: name.into(),
+                    span: callee.span,
+                    expected: c.arity,
+                    found: args.len(),
+                });
+            }
+            let args = self.exprs(args);
+            return if c.is_process {
+                ExprKind::Spawn { proc: c.id, args }
+            } else {
+                ExprKind::Call { func: c.id, args }
+            };
+        }
+        if let Some((op, arity)) = ir::Builtin::by_name(name) {
+            if arity != args.len() {
+                self.error(CheckError::WrongArity { name: name.into(), span: callee.span, expected: arity, found: args.len() });
+            }
+            return ExprKind::Builtin { op, args: self.exprs(args) };
+        }
+        if name.starts_with(|c: char| c.is_uppercase()) {
+            return self.ctor(name, args, span);
+        }
+        self.error(CheckError::UnknownFunction { name: name.into(), span: callee.span });
+        self.exprs(args);
+        ExprKind::Lit(ir::Lit::Unit)
+    }
+
+    fn dtor_call(&mut self, receiver: &Spanned<ast::Expr>, name: &ast::Ident, args: &[Spanned<ast::Expr>]) -> ExprKind {
+        let receiver = Box::new(self.expr(receiver));
+        let args = self.exprs(args);
+        match self.g.dtor(&name.node) {
+            Some(dtor) => ExprKind::Dtor { receiver, dtor, args },
+            None => {
+                self.error(CheckError::UnknownDestructor { name: name.node.clone(), span: name.span });
+                ExprKind::Lit(ir::Lit::Unit)
+            }
+        }
+    }
+
+    fn record(&mut self, codata: &Spanned<ast::Type>, methods: &[Spanned<ast::Method>], span: Span) -> ExprKind {
+        let name = match &codata.node {
+            ast::Type::Named { name, .. } => name.node.clone(),
+            _ => String::new(),
+        };
+        let Some(id) = self.g.codata(&name, self.layer) else {
+            self.error(CheckError::UnknownCodata { name, span: codata.span });
+            return ExprKind::Lit(ir::Lit::Unit);
+        };
+        let info = &self.g.codata_info[id as usize];
+        for m in methods {
+            if !info.dtors.iter().any(|d| self.g.dtors[*d as usize] == m.node.name.node) {
+                self.error(CheckError::RecordMethodUnknown {
+                    codata: name.clone(),
+                    method: m.node.name.node.clone(),
+                    span: m.node.name.span,
+                });
+            }
+        }
+        let mut chosen = Vec::new();
+        for dtor in info.dtors.clone() {
+            let dname = self.g.dtors[dtor as usize].clone();
+            match methods.iter().find(|m| m.node.name.node == dname) {
+                Some(m) => chosen.push((dname, m)),
+                None => self.error(CheckError::RecordMethodMissing { codata: name.clone(), method: dname, span }),
+            }
+        }
+        // The methods share one environment: the union of what each uses.
+        let mut names: Vec<String> = Vec::new();
+        for (_, m) in &chosen {
+            let params: Vec<&ast::Param> = m.node.params.iter().map(|p| &p.node).collect();
+            for n in self.discover(&params, &mut |r: &mut Self| (r.block(&m.node.body.node, m.node.body.span), ())) {
+                if !names.contains(&n) {
+                    names.push(n);
+                }
+            }
+        }
+        let mut funcs = Vec::new();
+        let mut captures = Vec::new();
+        for (dname, m) in &chosen {
+            let params: Vec<&ast::Param> = m.node.params.iter().map(|p| &p.node).collect();
+            let (func, caps, ()) = self.build_closure(dname, FnKind::Method, m.span, &names, &params, |r| {
+                (r.block(&m.node.body.node, m.node.body.span), ())
+            });
+            funcs.push(func);
+            captures = caps;
+        }
+        ExprKind::Record { codata: id, methods: funcs, captures }
+    }
+
+    // -----------------------------------------------------------------------
+    // Patterns
+
+    fn pattern(&mut self, p: &Spanned<ast::Pattern>) -> ir::Pattern {
+        match &p.node {
+            ast::Pattern::Wild => ir::Pattern::Wild,
+            ast::Pattern::Var(n) => ir::Pattern::Bind(self.bind(n)),
+            ast::Pattern::Int(n) => ir::Pattern::Lit(ir::Lit::Int(*n)),
+            ast::Pattern::Float(f) => ir::Pattern::Lit(ir::Lit::Float(*f)),
+            ast::Pattern::Char(c) => ir::Pattern::Lit(ir::Lit::Char(*c)),
+            ast::Pattern::Str(s) => ir::Pattern::Lit(ir::Lit::Str(s.as_str().into())),
+            ast::Pattern::Bool(b) => ir::Pattern::Lit(ir::Lit::Bool(*b)),
+            ast::Pattern::Unit => ir::Pattern::Lit(ir::Lit::Unit),
+            ast::Pattern::Ctor { name, args } => {
+                let Some((tag, arity)) = self.g.tag(&name.node, self.layer) else {
+                    self.error(CheckError::UnknownConstructor { name: name.node.clone(), span: name.span });
+                    return ir::Pattern::Wild;
+                };
+                let expected = arity.unwrap_or(0);
+                if expected != args.len() {
+                    self.error(CheckError::WrongArity {
+                        name: name.node.clone(),
+                        span: name.span,
+                        expected,
+                        found: args.len(),
+                    });
+                }
+                let args = args.iter().map(|a| self.pattern(a)).collect();
+                ir::Pattern::Ctor { tag, args }
+            }
+            ast::Pattern::Tuple(ps) => ir::Pattern::Tuple(ps.iter().map(|a| self.pattern(a)).collect()),
+            ast::Pattern::List(ps) if ps.is_empty() => ir::Pattern::Nil,
+            ast::Pattern::List(ps) => ir::Pattern::List(ps.iter().map(|a| self.pattern(a)).collect()),
+            ast::Pattern::Cons(h, t) => {
+                ir::Pattern::Cons(Box::new(self.pattern(h)), Box::new(self.pattern(t)))
+            }
+        }
+    }
+}
+
+fn mk(kind: ExprKind, span: Span) -> Expr {
+    Expr { kind, span }
+}
+
+fn slots_expr(slots: &[Slot], span: Span) -> Expr {
+    if let [one] = slots {
+        return mk(ExprKind::Local(*one), span);
+    }
+    mk(ExprKind::Tuple(slots.iter().map(|s| mk(ExprKind::Local(*s), span)).collect()), span)
+}
+
+fn bin_op(op: ast::BinOp) -> ir::BinOp {
+    use ast::BinOp as A;
+    use ir::BinOp as B;
+    match op {
+        A::Or => B::Or,
+        A::And => B::And,
+        A::Eq => B::Eq,
+        A::Ne => B::Ne,
+        A::Lt => B::Lt,
+        A::Le => B::Le,
+        A::Gt => B::Gt,
+        A::Ge => B::Ge,
+        A::Cons => B::Cons,
+        A::Append => B::Append,
+        A::BitOr => B::BitOr,
+        A::BitXor => B::BitXor,
+        A::BitAnd => B::BitAnd,
+        A::Shl => B::Shl,
+        A::Shr => B::Shr,
+        A::Add => B::Add,
+        A::Sub => B::Sub,
+        A::Mul => B::Mul,
+        A::Div => B::Div,
+        A::Rem => B::Rem,
+    }
+}

@@ -1,0 +1,92 @@
+//! The explicit-stack machine: runs a resolved program (`crate::ir`) as
+//! processes on the runtime.
+//!
+//! Before anything runs, every function body is compiled once into a flat
+//! instruction sequence (`code`, `compile`). A process is then a
+//! `runtime::Task` whose state is plain data: one value stack (frame slots
+//! and temporaries) and a vector of saved frames (`exec`). No MPL call uses
+//! Rust recursion; tail calls and tail spawns reuse the current frame.
+//! Arithmetic, comparisons and builtins live in `ops`.
+//!
+//! This file holds the entry point [`run`] and what a run shares between its
+//! processes. It does no I/O itself: the services do, through the host's
+//! streams, which are flushed here at the end of a run.
+
+mod code;
+mod compile;
+mod exec;
+mod ops;
+#[cfg(test)]
+mod tests;
+
+use super::value::Value;
+use super::{Host, RunError, RunOutcome};
+use crate::ir::Program;
+use crate::runtime::{self, Outcome, Runtime};
+use crate::services::ServiceEnv;
+use std::io::Write;
+use std::sync::Arc;
+
+pub(crate) use exec::Process;
+
+/// What every process of one run reads: the program, its compiled code, the
+/// services' environment and the command-line arguments.
+pub(crate) struct Shared {
+    pub program: Arc<Program>,
+    pub code: code::Code,
+    pub env: ServiceEnv,
+    /// The host arguments as a `[String]` value.
+    pub args: Value,
+}
+
+/// Runs `program` from its entry wiring to the end and maps the runtime's
+/// outcome. The host's outputs are flushed before this returns.
+pub fn run(program: Arc<Program>, host: Host, config: runtime::Config) -> RunOutcome {
+    let (env, args) = ServiceEnv::new(host, &program);
+    let outputs = [env.stdout.clone(), env.stderr.clone()];
+    let outcome = match prepare(program, env, args) {
+        Ok(shared) => run_entry(shared, config),
+        Err(e) => RunOutcome::Failed(e),
+    };
+    for out in outputs {
+        let _ = out.lock().flush();
+    }
+    outcome
+}
+
+/// Compiles the program and bundles what its processes share.
+pub(crate) fn prepare(
+    program: Arc<Program>,
+    env: ServiceEnv,
+    args: Vec<String>,
+) -> Result<Arc<Shared>, RunError> {
+    let code = compile::compile(&program)?;
+    let args = Value::list(args.iter().map(|a| Value::string(a)).collect());
+    Ok(Arc::new(Shared {
+        program,
+        code,
+        env,
+        args,
+    }))
+}
+
+fn run_entry(shared: Arc<Shared>, config: runtime::Config) -> RunOutcome {
+    let entry = shared.program.entry;
+    let first = match Process::start(shared, entry, Vec::new()) {
+        Ok(p) => p,
+        Err(e) => return RunOutcome::Failed(e),
+    };
+    let rt: Runtime<Value, RunError> = Runtime::new(config);
+    rt.handle().spawn(Box::new(first));
+    outcome(rt.run())
+}
+
+fn outcome(o: Outcome<RunError>) -> RunOutcome {
+    match o {
+        Outcome::Finished => RunOutcome::Finished,
+        Outcome::Failed(e) => RunOutcome::Failed(e),
+        Outcome::Deadlock(w) => RunOutcome::Deadlock(w),
+        Outcome::InputExhausted(w) => RunOutcome::InputExhausted(w),
+        Outcome::Interrupted => RunOutcome::Interrupted,
+    }
+}

@@ -1,0 +1,193 @@
+//! The compiled form of a program: one flat instruction sequence per
+//! function plus the program-wide side tables the instructions index
+//! (constants, record sites, fork sites, split sites, codata layouts).
+//!
+//! Stack discipline: a frame is `slots` values at `base`; temporaries are
+//! pushed above them. Every instruction is `Copy` and at most 16 bytes; it
+//! names slots, functions, tags and table entries by index only. Jump
+//! targets are instruction indices within the same function. This file
+//! only describes the code; `compile` builds it and `exec` runs it.
+
+use crate::ir::{BinOp, Builtin, CodataId, DtorId, FnKind, FuncId, Service, Slot, Tag};
+use crate::eval::value::Value;
+use crate::source::Span;
+use std::sync::Arc;
+
+/// A code address (instruction index) inside one function.
+pub type Pc = u32;
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Op {
+    // --- values and slots ---
+    Unit,
+    Int(i64),
+    Bool(bool),
+    /// Push `consts[k]`.
+    Const(u32),
+    Load(Slot),
+    /// Pop into a slot.
+    Store(Slot),
+    Pop,
+    Dup,
+    /// Drop temporaries down to `base + n` values.
+    Truncate(u32),
+    Args,
+    Service(Service),
+
+    // --- control ---
+    Jump(Pc),
+    /// Pop a Bool; jump if false.
+    JumpIfFalse(Pc),
+    /// `&&`: if the top is `false` jump (keeping it), else pop it.
+    AndThen(Pc),
+    /// `||`: if the top is `true` jump (keeping it), else pop it.
+    OrElse(Pc),
+    Call(FuncId),
+    TailCall(FuncId),
+    /// Receiver below `nargs` arguments.
+    CallDtor(DtorId, u32),
+    TailCallDtor(DtorId, u32),
+    Return,
+    Spawn(FuncId),
+    /// Replace the current process by a new one in the same task.
+    TailSpawn(FuncId),
+    Halt,
+
+    // --- building values ---
+    Tag(Tag),
+    Data(Tag, u32),
+    Tuple(u32),
+    List(u32),
+    /// Build `records[k]` from the current frame.
+    Record(u32),
+
+    // --- operators ---
+    Add,
+    Sub,
+    Mul,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Eq,
+    Ne,
+    /// Any other binary operator (the slow path).
+    Bin(BinOp),
+    Neg,
+    Not,
+    Index,
+    Builtin(Builtin),
+
+    // --- channels ---
+    Put,
+    /// Replace the channel on top by the next message; parks if none.
+    Get,
+    Close,
+    NewChannel(Slot, Slot),
+    Forward,
+    /// Fork the channel on top by `forks[k]`; the process ends.
+    Fork(u32),
+    /// Receive the halves for `splits[k]` from the channel on top.
+    Split(u32),
+
+    // --- patterns: `Test*` peek at the top, `Pop*`/`Un*` consume it ---
+    TestTag(Tag, Pc),
+    TestConst(u32, Pc),
+    TestNil(Pc),
+    PopTag(Tag, Pc),
+    PopConst(u32, Pc),
+    PopNil(Pc),
+    /// Data with `tag` and `n` fields: push the fields, first on top.
+    UnData(Tag, u32, Pc),
+    UnTuple(u32, Pc),
+    /// A non-empty list: push the tail, then the head.
+    Uncons(Pc),
+    /// A list of exactly `n` elements: push them, first on top.
+    UnList(u32, Pc),
+    MatchFail,
+    LetFail,
+}
+
+impl Op {
+    /// The jump target of a branching instruction, to patch it.
+    pub fn target_mut(&mut self) -> Option<&mut Pc> {
+        use Op::*;
+        match self {
+            Jump(t) | JumpIfFalse(t) | AndThen(t) | OrElse(t) | TestNil(t) | PopNil(t)
+            | Uncons(t) => Some(t),
+            TestTag(_, t) | TestConst(_, t) | PopTag(_, t) | PopConst(_, t) => Some(t),
+            UnData(_, _, t) | UnTuple(_, t) | UnList(_, t) => Some(t),
+            _ => None,
+        }
+    }
+}
+
+/// One compiled function.
+#[derive(Debug)]
+pub struct CFunc {
+    pub name: Arc<str>,
+    pub kind: FnKind,
+    pub captures: u32,
+    pub params: u32,
+    pub slots: u32,
+    pub ops: Box<[Op]>,
+    /// `spans[pc]` is the source span of `ops[pc]`, for errors.
+    pub spans: Box<[Span]>,
+    pub span: Span,
+}
+
+impl CFunc {
+    /// The name shown in reports: "wiring" for the entry wiring.
+    pub fn display_name(&self) -> &str {
+        match self.kind {
+            FnKind::Wiring => "wiring",
+            _ => &self.name,
+        }
+    }
+}
+
+/// A `record` expression: built from the frame's slots.
+#[derive(Debug)]
+pub struct RecordSite {
+    pub codata: CodataId,
+    pub methods: Arc<[FuncId]>,
+    pub captures: Box<[Slot]>,
+}
+
+/// One arm of a `fork`.
+#[derive(Debug)]
+pub struct ForkArmSite {
+    pub func: FuncId,
+    pub captures: Box<[Slot]>,
+    pub half: Slot,
+}
+
+/// The whole compiled program.
+#[derive(Debug, Default)]
+pub struct Code {
+    pub funcs: Vec<CFunc>,
+    pub consts: Vec<Value>,
+    pub records: Vec<RecordSite>,
+    pub forks: Vec<Box<[ForkArmSite]>>,
+    pub splits: Vec<Box<[Slot]>>,
+    /// `codata_dtors[c]`: the destructors of codata `c`, in method order.
+    pub codata_dtors: Vec<Box<[DtorId]>>,
+}
+
+impl Code {
+    /// The method index of `dtor` in codata `codata`.
+    pub fn method_index(&self, codata: CodataId, dtor: DtorId) -> Option<usize> {
+        let dtors = self.codata_dtors.get(codata as usize)?;
+        dtors.iter().position(|d| *d == dtor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn instructions_stay_small() {
+        assert!(std::mem::size_of::<Op>() <= 16);
+    }
+}

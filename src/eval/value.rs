@@ -1,0 +1,467 @@
+//! Runtime values of MPL and the operations every part of the evaluator and
+//! the services share: list views (cons cells and packed `[Char]`/`[Byte]`
+//! buffers look alike to programs), structural equality and order, and
+//! `show` (values as MPL source text).
+//!
+//! Values are immutable and `Send`: composite values sit behind `Arc`, so
+//! copying a value is cheap and values move freely between worker threads.
+//! Nothing here evaluates code or touches I/O.
+
+use crate::ir::{CodataId, FuncId, Program, Tag};
+use crate::runtime::End;
+use std::cmp::Ordering;
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+#[derive(Clone, Debug)]
+pub enum Value {
+    Unit,
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+    Char(char),
+    Byte(u8),
+    /// The empty list `[]` (of any element type).
+    Nil,
+    /// `head : tail`
+    Cons(Arc<Cons>),
+    /// A packed list of characters: `chars[start..]`. Empty when `start`
+    /// is the length (it still shows as `""`).
+    Str(Arc<[char]>, u32),
+    /// A packed list of bytes: `bytes[start..]`.
+    Bytes(Arc<[u8]>, u32),
+    Tuple(Arc<[Value]>),
+    /// A constructor without fields, or a protocol label.
+    Tag(Tag),
+    /// A constructor with fields.
+    Data(Tag, Arc<[Value]>),
+    /// A codata value built by `record`.
+    Record(Arc<RecordVal>),
+    /// One end of a channel.
+    Chan(End<Value>),
+}
+
+#[derive(Debug)]
+pub struct Cons {
+    pub head: Value,
+    pub tail: Value,
+}
+
+#[derive(Debug)]
+pub struct RecordVal {
+    pub codata: CodataId,
+    /// `methods[i]` implements destructor `i` of the codata type.
+    pub methods: Arc<[FuncId]>,
+    /// Captured values, copied into the first slots of a method's frame.
+    pub env: Box<[Value]>,
+}
+
+impl Value {
+    pub fn string(s: &str) -> Value {
+        Value::Str(s.chars().collect::<Vec<_>>().into(), 0)
+    }
+
+    pub fn bytes(b: &[u8]) -> Value {
+        Value::Bytes(Arc::from(b), 0)
+    }
+
+    pub fn cons(head: Value, tail: Value) -> Value {
+        Value::Cons(Arc::new(Cons { head, tail }))
+    }
+
+    pub fn tuple(items: Vec<Value>) -> Value {
+        Value::Tuple(items.into())
+    }
+
+    /// Builds a list from its elements, packing chars and bytes.
+    pub fn list(items: Vec<Value>) -> Value {
+        if !items.is_empty() && items.iter().all(|v| matches!(v, Value::Char(_))) {
+            let chars: Vec<char> = items
+                .iter()
+                .filter_map(|v| match v {
+                    Value::Char(c) => Some(*c),
+                    _ => None,
+                })
+                .collect();
+            return Value::Str(chars.into(), 0);
+        }
+        if !items.is_empty() && items.iter().all(|v| matches!(v, Value::Byte(_))) {
+            let bytes: Vec<u8> = items
+                .iter()
+                .filter_map(|v| match v {
+                    Value::Byte(b) => Some(*b),
+                    _ => None,
+                })
+                .collect();
+            return Value::Bytes(bytes.into(), 0);
+        }
+        items
+            .into_iter()
+            .rev()
+            .fold(Value::Nil, |tail, head| Value::cons(head, tail))
+    }
+
+    /// Splits a non-empty list into head and tail; `None` for `[]` or for a
+    /// value that is not a list.
+    pub fn uncons(&self) -> Option<(Value, Value)> {
+        match self {
+            Value::Cons(c) => Some((c.head.clone(), c.tail.clone())),
+            Value::Str(s, i) => s
+                .get(*i as usize)
+                .map(|c| (Value::Char(*c), Value::Str(s.clone(), i + 1))),
+            Value::Bytes(b, i) => b
+                .get(*i as usize)
+                .map(|x| (Value::Byte(*x), Value::Bytes(b.clone(), i + 1))),
+            _ => None,
+        }
+    }
+
+    /// True for `[]` in any representation.
+    pub fn is_empty_list(&self) -> bool {
+        match self {
+            Value::Nil => true,
+            Value::Str(s, i) => *i as usize >= s.len(),
+            Value::Bytes(b, i) => *i as usize >= b.len(),
+            _ => false,
+        }
+    }
+
+    pub fn is_list(&self) -> bool {
+        matches!(
+            self,
+            Value::Nil | Value::Cons(_) | Value::Str(..) | Value::Bytes(..)
+        )
+    }
+
+    /// The elements of a list, in order (empty for a non-list).
+    pub fn list_items(&self) -> Vec<Value> {
+        let mut out = Vec::new();
+        let mut cur = self.clone();
+        loop {
+            match &cur {
+                Value::Str(s, i) => {
+                    out.extend(s[(*i as usize).min(s.len())..].iter().map(|c| Value::Char(*c)));
+                    break;
+                }
+                Value::Bytes(b, i) => {
+                    out.extend(b[(*i as usize).min(b.len())..].iter().map(|x| Value::Byte(*x)));
+                    break;
+                }
+                Value::Cons(c) => {
+                    out.push(c.head.clone());
+                    let next = c.tail.clone();
+                    cur = next;
+                }
+                _ => break,
+            }
+        }
+        out
+    }
+
+    /// The text of a `[Char]`, or `None` if some element is not a char.
+    pub fn as_string(&self) -> Option<String> {
+        if let Value::Str(s, i) = self {
+            return Some(s[(*i as usize).min(s.len())..].iter().collect());
+        }
+        self.list_items()
+            .iter()
+            .map(|v| match v {
+                Value::Char(c) => Some(*c),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The bytes of a `[Byte]`, or `None` if some element is not a byte.
+    pub fn as_bytes(&self) -> Option<Vec<u8>> {
+        if let Value::Bytes(b, i) = self {
+            return Some(b[(*i as usize).min(b.len())..].to_vec());
+        }
+        self.list_items()
+            .iter()
+            .map(|v| match v {
+                Value::Byte(b) => Some(*b),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// `a ++ b`. Two packed strings stay packed.
+    pub fn append(&self, other: &Value) -> Value {
+        if other.is_empty_list() {
+            return self.clone();
+        }
+        if let (Value::Str(a, i), Value::Str(b, j)) = (self, other) {
+            let mut v: Vec<char> = a[(*i as usize).min(a.len())..].to_vec();
+            v.extend_from_slice(&b[(*j as usize).min(b.len())..]);
+            return Value::Str(v.into(), 0);
+        }
+        if let (Value::Bytes(a, i), Value::Bytes(b, j)) = (self, other) {
+            let mut v: Vec<u8> = a[(*i as usize).min(a.len())..].to_vec();
+            v.extend_from_slice(&b[(*j as usize).min(b.len())..]);
+            return Value::Bytes(v.into(), 0);
+        }
+        self.list_items()
+            .into_iter()
+            .rev()
+            .fold(other.clone(), |tail, head| Value::cons(head, tail))
+    }
+
+    /// Element `index` of a list, if there is one. Walks at most `index`
+    /// cells; packed lists answer at once.
+    pub fn list_index(&self, index: i64) -> Option<Value> {
+        if index < 0 {
+            return None;
+        }
+        let mut cur = self.clone();
+        let mut left = index as u64;
+        loop {
+            match &cur {
+                Value::Str(s, i) => {
+                    return s.get(*i as usize + left as usize).map(|c| Value::Char(*c));
+                }
+                Value::Bytes(b, i) => {
+                    return b.get(*i as usize + left as usize).map(|x| Value::Byte(*x));
+                }
+                Value::Cons(c) if left == 0 => return Some(c.head.clone()),
+                Value::Cons(c) => {
+                    left -= 1;
+                    let next = c.tail.clone();
+                    cur = next;
+                }
+                _ => return None,
+            }
+        }
+    }
+}
+
+/// Structural equality: numbers, chars, lists (whatever their packing),
+/// tuples and data. Records and channels are never equal (the checker keeps
+/// them out of `==`).
+pub fn equal(a: &Value, b: &Value) -> bool {
+    compare(a, b) == Some(Ordering::Equal)
+}
+
+/// Structural order, as `<`, `<=`... use it: lists and tuples
+/// lexicographically, data by constructor tag then fields. `None` when the
+/// values cannot be compared (records, channels, NaN).
+pub fn compare(a: &Value, b: &Value) -> Option<Ordering> {
+    use Value::*;
+    match (a, b) {
+        (Unit, Unit) => Some(Ordering::Equal),
+        (Int(x), Int(y)) => Some(x.cmp(y)),
+        (Float(x), Float(y)) => x.partial_cmp(y),
+        (Bool(x), Bool(y)) => Some(x.cmp(y)),
+        (Char(x), Char(y)) => Some(x.cmp(y)),
+        (Byte(x), Byte(y)) => Some(x.cmp(y)),
+        (Tag(x), Tag(y)) => Some(x.cmp(y)),
+        (Tag(x), Data(y, _)) => Some(x.cmp(y).then(Ordering::Less)),
+        (Data(x, _), Tag(y)) => Some(x.cmp(y).then(Ordering::Greater)),
+        (Data(x, xs), Data(y, ys)) => match x.cmp(y) {
+            Ordering::Equal => compare_seq(xs, ys),
+            o => Some(o),
+        },
+        (Tuple(xs), Tuple(ys)) => compare_seq(xs, ys),
+        _ if a.is_list() && b.is_list() => compare_lists(a, b),
+        _ => None,
+    }
+}
+
+fn compare_seq(xs: &[Value], ys: &[Value]) -> Option<Ordering> {
+    for (x, y) in xs.iter().zip(ys) {
+        match compare(x, y)? {
+            Ordering::Equal => continue,
+            o => return Some(o),
+        }
+    }
+    Some(xs.len().cmp(&ys.len()))
+}
+
+fn compare_lists(a: &Value, b: &Value) -> Option<Ordering> {
+    if let (Value::Str(x, i), Value::Str(y, j)) = (a, b) {
+        let xs = &x[(*i as usize).min(x.len())..];
+        let ys = &y[(*j as usize).min(y.len())..];
+        return Some(xs.cmp(ys));
+    }
+    let (mut a, mut b) = (a.clone(), b.clone());
+    loop {
+        match (a.uncons(), b.uncons()) {
+            (None, None) => return Some(Ordering::Equal),
+            (None, Some(_)) => return Some(Ordering::Less),
+            (Some(_), None) => return Some(Ordering::Greater),
+            (Some((x, xs)), Some((y, ys))) => {
+                match compare(&x, &y)? {
+                    Ordering::Equal => {}
+                    o => return Some(o),
+                }
+                a = xs;
+                b = ys;
+            }
+        }
+    }
+}
+
+/// `show(v)`: the value as MPL source text (LANGUAGE.md 4.3). A non-empty
+/// list of chars shows as a string literal; so does a packed empty string.
+pub fn show(v: &Value, program: &Program) -> String {
+    let mut out = String::new();
+    show_into(&mut out, v, program);
+    out
+}
+
+fn show_into(out: &mut String, v: &Value, program: &Program) {
+    match v {
+        Value::Unit => out.push_str("()"),
+        Value::Int(n) => {
+            let _ = write!(out, "{n}");
+        }
+        Value::Float(f) => out.push_str(&show_float(*f)),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Char(c) => {
+            out.push('\'');
+            escape_char(out, *c, '\'');
+            out.push('\'');
+        }
+        Value::Byte(b) => {
+            let _ = write!(out, "{b}");
+        }
+        Value::Str(..) | Value::Cons(_) | Value::Nil | Value::Bytes(..) => {
+            show_list(out, v, program)
+        }
+        Value::Tuple(items) => {
+            out.push('(');
+            show_items(out, items, program);
+            out.push(')');
+        }
+        Value::Tag(t) => out.push_str(tag_name(program, *t)),
+        Value::Data(t, fields) => {
+            out.push_str(tag_name(program, *t));
+            out.push('(');
+            show_items(out, fields, program);
+            out.push(')');
+        }
+        Value::Record(r) => {
+            let name = program
+                .codata
+                .get(r.codata as usize)
+                .map_or("?", |c| c.name.as_str());
+            let _ = write!(out, "<record {name}>");
+        }
+        Value::Chan(e) => {
+            let _ = write!(out, "<channel {:?}>", e);
+        }
+    }
+}
+
+fn tag_name(program: &Program, t: Tag) -> &str {
+    program.tags.get(t as usize).map_or("?", |s| s.as_str())
+}
+
+fn show_items(out: &mut String, items: &[Value], program: &Program) {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        show_into(out, item, program);
+    }
+}
+
+fn show_list(out: &mut String, v: &Value, program: &Program) {
+    let is_text = matches!(v, Value::Str(..))
+        || (!v.is_empty_list() && v.as_string().is_some());
+    if is_text {
+        out.push('"');
+        for c in v.as_string().unwrap_or_default().chars() {
+            escape_char(out, c, '"');
+        }
+        out.push('"');
+        return;
+    }
+    out.push('[');
+    show_items(out, &v.list_items(), program);
+    out.push(']');
+}
+
+fn escape_char(out: &mut String, c: char, quote: char) {
+    match c {
+        '\n' => out.push_str("\\n"),
+        '\t' => out.push_str("\\t"),
+        '\r' => out.push_str("\\r"),
+        '\0' => out.push_str("\\0"),
+        '\\' => out.push_str("\\\\"),
+        c if c == quote => {
+            out.push('\\');
+            out.push(c);
+        }
+        c if c.is_control() => {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        }
+        c => out.push(c),
+    }
+}
+
+/// The shortest text that reads back to the same float, always with a `.`
+/// or an exponent: `2.0`, `0.1`, `1e300`, `NaN`, `Infinity`.
+pub fn show_float(f: f64) -> String {
+    if f.is_nan() {
+        return "NaN".into();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 { "Infinity".into() } else { "-Infinity".into() };
+    }
+    let s = format!("{f:?}");
+    if s.contains('.') || s.contains('e') || s.contains("inf") {
+        s
+    } else {
+        format!("{s}.0")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn prog() -> Program {
+        Program {
+            tags: vec!["Just".into(), "Nothing".into()],
+            ..Program::default()
+        }
+    }
+
+    #[test]
+    fn show_matches_the_reference_examples() {
+        let p = prog();
+        assert_eq!(show(&Value::Int(42), &p), "42");
+        assert_eq!(show(&Value::string("hi"), &p), "\"hi\"");
+        assert_eq!(show(&Value::string(""), &p), "\"\"");
+        assert_eq!(show(&Value::Char('c'), &p), "'c'");
+        assert_eq!(show(&Value::list(vec![Value::Int(1), Value::Int(2)]), &p), "[1, 2]");
+        let just = Value::Data(0, vec![Value::tuple(vec![Value::Int(1), Value::Bool(true)])].into());
+        assert_eq!(show(&just, &p), "Just((1, true))");
+        assert_eq!(show(&Value::Float(2.0), &p), "2.0");
+        assert_eq!(show(&Value::Float(0.1), &p), "0.1");
+        assert_eq!(show(&Value::Nil, &p), "[]");
+    }
+
+    #[test]
+    fn packed_and_cons_lists_are_equal() {
+        let packed = Value::string("ab");
+        let cells = Value::cons(Value::Char('a'), Value::cons(Value::Char('b'), Value::Nil));
+        assert!(equal(&packed, &cells));
+        assert_eq!(compare(&Value::string("ab"), &Value::string("b")), Some(Ordering::Less));
+    }
+
+    #[test]
+    fn uncons_walks_a_packed_string() {
+        let (h, t) = Value::string("ab").uncons().unwrap();
+        assert!(matches!(h, Value::Char('a')));
+        assert_eq!(t.as_string().as_deref(), Some("b"));
+    }
+
+    #[test]
+    fn append_keeps_strings_packed() {
+        let s = Value::string("ab").append(&Value::string("cd"));
+        assert!(matches!(s, Value::Str(..)));
+        assert_eq!(s.as_string().as_deref(), Some("abcd"));
+    }
+}

@@ -1,0 +1,292 @@
+//! The resolved program: what the checker hands the evaluator.
+//!
+//! Names are gone: variables are frame slots, functions and processes are
+//! `FuncId`s, constructors and protocol labels are `Tag`s (indices into one
+//! table of upper-case names), destructors are `DtorId`s. Closures (record
+//! methods, fork arms) are closure-converted: their captured values occupy
+//! the first slots of their frame. This representation is independent of the
+//! surface syntax, so a second front end can produce it too. It holds no
+//! types: the evaluator never needs them.
+
+use crate::source::Span;
+use std::sync::Arc;
+
+pub type FuncId = u32;
+pub type Slot = u32;
+/// An upper-case name used as a data constructor or a protocol label.
+pub type Tag = u32;
+/// A destructor name (`head`, `call`), interned program-wide.
+pub type DtorId = u32;
+pub type CodataId = u32;
+
+#[derive(Clone, Debug, Default)]
+pub struct Program {
+    pub functions: Vec<Function>,
+    /// `tags[t]` is the source name of tag `t` (for `show` and reports).
+    pub tags: Vec<String>,
+    /// `dtors[d]` is the source name of destructor `d`.
+    pub dtors: Vec<String>,
+    pub codata: Vec<CodataInfo>,
+    /// The top-level wiring, run as the first process (no parameters).
+    pub entry: FuncId,
+}
+
+impl Program {
+    /// The tag of an upper-case name, if the program uses it. For services
+    /// and setup code only: the evaluator never calls this while running.
+    pub fn tag(&self, name: &str) -> Option<Tag> {
+        self.tags.iter().position(|t| t == name).map(|i| i as Tag)
+    }
+
+    pub fn function(&self, id: FuncId) -> &Function {
+        &self.functions[id as usize]
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct CodataInfo {
+    pub name: String,
+    /// The destructors in declaration order; a record's `methods` follow it.
+    pub dtors: Vec<DtorId>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FnKind {
+    Function,
+    Process,
+    /// A destructor implementation inside `record`.
+    Method,
+    /// One arm of a `fork`, run as its own process.
+    ForkArm,
+    /// The top-level wiring.
+    Wiring,
+}
+
+#[derive(Clone, Debug)]
+pub struct Function {
+    pub name: String,
+    pub kind: FnKind,
+    /// Slots `0..captures` hold captured values (methods, fork arms).
+    pub captures: u32,
+    /// Slots `captures..captures + params` hold the arguments.
+    pub params: u32,
+    /// Total slots of a frame: captures, parameters and locals.
+    pub slots: u32,
+    pub body: Expr,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum Lit {
+    Unit,
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+    Char(char),
+    Str(Arc<str>),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BinOp {
+    Or,
+    And,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Cons,
+    Append,
+    BitOr,
+    BitXor,
+    BitAnd,
+    Shl,
+    Shr,
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Rem,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnOp {
+    Neg,
+    Not,
+}
+
+/// Primitives that cannot be written in MPL (LANGUAGE.md section 10).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Builtin {
+    Show,
+    IntToFloat,
+    FloatToInt,
+    FloatToByteClipped,
+    ByteToInt,
+    IntToByte,
+    CharToInt,
+    IntToChar,
+    /// `[Byte]` (UTF-8) to `String`; invalid sequences become U+FFFD.
+    BytesToString,
+    /// `String` to `[Byte]` (UTF-8).
+    StringToBytes,
+}
+
+impl Builtin {
+    pub const ALL: [(&'static str, Builtin, usize); 10] = [
+        ("show", Builtin::Show, 1),
+        ("intToFloat", Builtin::IntToFloat, 1),
+        ("floatToInt", Builtin::FloatToInt, 1),
+        ("floatToByteClipped", Builtin::FloatToByteClipped, 1),
+        ("byteToInt", Builtin::ByteToInt, 1),
+        ("intToByte", Builtin::IntToByte, 1),
+        ("charToInt", Builtin::CharToInt, 1),
+        ("intToChar", Builtin::IntToChar, 1),
+        ("bytesToString", Builtin::BytesToString, 1),
+        ("stringToBytes", Builtin::StringToBytes, 1),
+    ];
+
+    pub fn by_name(name: &str) -> Option<(Builtin, usize)> {
+        Builtin::ALL
+            .iter()
+            .find(|(n, _, _)| *n == name)
+            .map(|(_, b, arity)| (*b, *arity))
+    }
+}
+
+/// The services the wiring may name (LANGUAGE.md section 9).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Service {
+    Stdin,
+    Stdout,
+    Stderr,
+    Console,
+    TimeService,
+    FileSystem,
+    TcpListenService,
+}
+
+impl Service {
+    pub const ALL: [(&'static str, Service); 7] = [
+        ("stdin", Service::Stdin),
+        ("stdout", Service::Stdout),
+        ("stderr", Service::Stderr),
+        ("console", Service::Console),
+        ("timeService", Service::TimeService),
+        ("fileSystem", Service::FileSystem),
+        ("tcpListenService", Service::TcpListenService),
+    ];
+
+    pub fn by_name(name: &str) -> Option<Service> {
+        Service::ALL
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, s)| *s)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub enum ExprKind {
+    Lit(Lit),
+    /// The value in a frame slot (a copy; channels are handles).
+    Local(Slot),
+    /// The program's command-line arguments, `[String]`.
+    Args,
+    /// A new connection to a built-in service: the client's channel end.
+    Service(Service),
+    /// Call a function; the caller waits for its value.
+    Call { func: FuncId, args: Vec<Expr> },
+    /// Start a process; evaluates to `()` at once. In tail position of a
+    /// process body it replaces the current process (the task is reused).
+    Spawn { proc: FuncId, args: Vec<Expr> },
+    Builtin { op: Builtin, args: Vec<Expr> },
+    /// A constructor (arity 0 included) or a protocol label.
+    Ctor { tag: Tag, args: Vec<Expr> },
+    Tuple(Vec<Expr>),
+    List(Vec<Expr>),
+    Binary { op: BinOp, lhs: Box<Expr>, rhs: Box<Expr> },
+    Unary { op: UnOp, operand: Box<Expr> },
+    /// `list[index, default]`
+    Index { list: Box<Expr>, index: Box<Expr>, default: Box<Expr> },
+    If { cond: Box<Expr>, then: Box<Expr>, else_: Box<Expr> },
+    /// Tries the arms top to bottom; no match is a runtime error.
+    Match { scrutinee: Box<Expr>, arms: Vec<Arm> },
+    Block(Block),
+    /// Build a codata value: `methods[i]` implements `codata.dtors[i]`; the
+    /// values in `captures` are copied into slots `0..` of each method frame.
+    Record { codata: CodataId, methods: Vec<FuncId>, captures: Vec<Slot> },
+    /// `receiver.dtor(args)`
+    Dtor { receiver: Box<Expr>, dtor: DtorId, args: Vec<Expr> },
+    /// `c.put(v)`: sends and evaluates to the channel.
+    Put { channel: Box<Expr>, value: Box<Expr> },
+    /// `c.get`
+    Get(Box<Expr>),
+    /// `c.close()`: evaluates to `()`.
+    Close(Box<Expr>),
+}
+
+#[derive(Clone, Debug)]
+pub struct Arm {
+    pub pattern: Pattern,
+    pub body: Expr,
+}
+
+#[derive(Clone, Debug)]
+pub struct Block {
+    pub stmts: Vec<Stmt>,
+    /// `None`: the block's value is `()`.
+    pub tail: Option<Box<Expr>>,
+}
+
+#[derive(Clone, Debug)]
+pub enum Stmt {
+    /// Evaluate and bind; a refutable pattern that fails is a runtime error
+    /// at `span`.
+    Let { pattern: Pattern, value: Expr, span: Span },
+    Expr(Expr),
+    /// A new channel: one end in `end`, the other (`~x`) in `dual`.
+    Channel { end: Slot, dual: Slot },
+    /// `a := b`: join two ends and give both up.
+    Forward { a: Expr, b: Expr, span: Span },
+    /// End this process now.
+    Halt { span: Span },
+    /// The process ends and becomes one process per arm. Each arm gets a
+    /// fresh channel half in slot `half` of its own frame; the channel's
+    /// peer receives the other halves as one tuple (see `Split`).
+    Fork { channel: Expr, arms: Vec<ForkArm>, span: Span },
+    /// Receive the halves of a forked channel into `slots`.
+    Split { channel: Expr, slots: Vec<Slot>, span: Span },
+}
+
+#[derive(Clone, Debug)]
+pub struct ForkArm {
+    /// The arm's body, a `FnKind::ForkArm` function.
+    pub func: FuncId,
+    /// Values copied into slots `0..captures.len()` of the arm's frame.
+    pub captures: Vec<Slot>,
+    /// The slot (in the arm's frame) that receives the arm's half.
+    pub half: Slot,
+}
+
+#[derive(Clone, Debug)]
+pub enum Pattern {
+    Wild,
+    Bind(Slot),
+    Lit(Lit),
+    /// A constructor or a label with argument patterns.
+    Ctor { tag: Tag, args: Vec<Pattern> },
+    Tuple(Vec<Pattern>),
+    /// `[]`
+    Nil,
+    /// `p : q`
+    Cons(Box<Pattern>, Box<Pattern>),
+    /// `[p, q, ...]`: exactly that many elements.
+    List(Vec<Pattern>),
+}

@@ -1,0 +1,209 @@
+//! MPL: an interpreter for a concurrent language whose channels follow
+//! checked protocols. This file holds the module table and the pipeline:
+//! load and parse (prelude, program, imports), check, run.
+//!
+//! Data flows one way: `syntax` → `check` → `eval` → `runtime`. Only
+//! `services` and `main.rs` touch real I/O; the pipeline takes its streams
+//! as arguments so tests run programs in-process.
+
+pub mod check;
+pub mod diagnostics;
+pub mod eval;
+pub mod ir;
+pub mod runtime;
+pub mod services;
+pub mod source;
+pub mod syntax;
+
+use diagnostics::Diagnostic;
+use eval::{Host, RunOutcome};
+use source::{FileId, SourceMap, Span, Spanned};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use syntax::ast::{Item, Module};
+
+mod prelude_files {
+    include!(concat!(env!("OUT_DIR"), "/prelude_files.rs"));
+}
+pub use prelude_files::PRELUDE;
+
+/// Exit codes of `mpl run` and `mpl check` (documented in README.md).
+pub mod exit {
+    pub const OK: i32 = 0;
+    /// The program does not check, or failed at run time.
+    pub const FAILED: i32 = 1;
+    pub const DEADLOCK: i32 = 2;
+    pub const INPUT_EXHAUSTED: i32 = 3;
+    /// The command line was wrong, or a file could not be read.
+    pub const USAGE: i32 = 64;
+    pub const INTERRUPTED: i32 = 130;
+}
+
+/// At most this many diagnostics are shown for one program.
+pub const MAX_DIAGNOSTICS: usize = 100;
+
+/// Largest source file accepted, in bytes.
+pub const MAX_SOURCE_BYTES: usize = 64 * 1024 * 1024;
+
+/// Runs `f` on a thread with a large stack: the parser and the checker
+/// recurse over the syntax tree, which user input can make deep.
+pub fn with_big_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    let handle = std::thread::Builder::new()
+        .name("mpl-frontend".into())
+        .stack_size(1 << 30)
+        .spawn(f);
+    match handle.map(|h| h.join()) {
+        Ok(Ok(v)) => v,
+        Ok(Err(panic)) => std::panic::resume_unwind(panic),
+        Err(e) => panic!("cannot start the front-end thread: {e}"),
+    }
+}
+
+/// Where a program's text comes from.
+pub enum SourceInput {
+    File(PathBuf),
+    Text { name: String, text: String },
+}
+
+/// Loads the prelude and a program with its imports, parses and checks
+/// them. On failure, every diagnostic found, in source order.
+pub fn compile(sources: &mut SourceMap, input: SourceInput) -> Result<ir::Program, Vec<Diagnostic>> {
+    compile_all(sources, input).map_err(cap_diagnostics)
+}
+
+/// Keeps the first `MAX_DIAGNOSTICS`, and says how many more there were.
+fn cap_diagnostics(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    if diags.len() <= MAX_DIAGNOSTICS {
+        return diags;
+    }
+    let more = diags.len() - MAX_DIAGNOSTICS;
+    let at = diags[MAX_DIAGNOSTICS].primary.0;
+    diags.truncate(MAX_DIAGNOSTICS);
+    diags.push(Diagnostic {
+        code: None,
+        message: format!("{more} more errors are not shown"),
+        primary: (at, "the next one is here".into()),
+        secondary: Vec::new(),
+        help: Some("fix the errors above first; later ones are often caused by them".into()),
+    });
+    diags
+}
+
+fn compile_all(sources: &mut SourceMap, input: SourceInput) -> Result<ir::Program, Vec<Diagnostic>> {
+    let mut diags = Vec::new();
+    let prelude = parse_prelude(sources, &mut diags);
+    let (name, text, dir) = match input {
+        SourceInput::File(path) => match read_source(&path) {
+            Ok(text) => {
+                let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+                (path.display().to_string(), text, dir)
+            }
+            Err(message) => return Err(vec![file_error(sources, &path, message)]),
+        },
+        SourceInput::Text { name, text } => (name, text, PathBuf::from(".")),
+    };
+    let main_file = sources.add(name, text.as_str());
+    let main = parse_into(sources, main_file, &mut diags);
+    let imports = load_imports(sources, &main, &dir, &mut diags);
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    let input = check::Input {
+        prelude: prelude.iter().collect(),
+        imports: imports.iter().collect(),
+        main: &main,
+        main_span: Span::new(main_file, 0, 0),
+    };
+    check::check(&input).map_err(|errs| errs.iter().map(Diagnostic::from).collect())
+}
+
+fn read_source(path: &Path) -> Result<String, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    if bytes.len() > MAX_SOURCE_BYTES {
+        return Err(format!("{} is larger than {} MB", path.display(), MAX_SOURCE_BYTES >> 20));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        format!("{} is not UTF-8 text (invalid byte at offset {})", path.display(), e.utf8_error().valid_up_to())
+    })
+}
+
+fn file_error(sources: &mut SourceMap, path: &Path, message: String) -> Diagnostic {
+    let file = sources.add(path.display().to_string(), "");
+    Diagnostic {
+        code: Some("file".into()),
+        message,
+        primary: (Span::new(file, 0, 0), "here".into()),
+        secondary: Vec::new(),
+        help: Some("check the path and that the file is readable UTF-8 text".into()),
+    }
+}
+
+fn parse_prelude(sources: &mut SourceMap, diags: &mut Vec<Diagnostic>) -> Vec<Module> {
+    PRELUDE
+        .iter()
+        .map(|(name, text)| {
+            let file = sources.add(*name, *text);
+            parse_into(sources, file, diags)
+        })
+        .collect()
+}
+
+fn parse_into(sources: &SourceMap, file: FileId, diags: &mut Vec<Diagnostic>) -> Module {
+    let text = sources.get(file).text.clone();
+    let (module, errors) = syntax::parse(file, &text);
+    diags.extend(errors.iter().map(Diagnostic::from));
+    module.unwrap_or(Module { items: Vec::new() })
+}
+
+/// Follows `import "path";` items transitively, each file once.
+fn load_imports(sources: &mut SourceMap, main: &Module, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<Module> {
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    let mut queue: Vec<(Spanned<String>, PathBuf)> = imports_of(main, dir);
+    while let Some((path_lit, base)) = queue.pop() {
+        let path = base.join(&path_lit.node);
+        let key = path.canonicalize().unwrap_or(path.clone());
+        if !seen.insert(key) {
+            continue;
+        }
+        match read_source(&path) {
+            Ok(text) => {
+                let file = sources.add(path.display().to_string(), text);
+                let module = parse_into(sources, file, diags);
+                let next_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+                queue.extend(imports_of(&module, &next_dir));
+                out.push(module);
+            }
+            Err(reason) => diags.push(Diagnostic::from(&check::CheckError::ImportFailed {
+                path: path_lit.node.clone(),
+                reason,
+                span: path_lit.span,
+            })),
+        }
+    }
+    out
+}
+
+fn imports_of(module: &Module, dir: &Path) -> Vec<(Spanned<String>, PathBuf)> {
+    module
+        .items
+        .iter()
+        .filter_map(|i| match &i.node {
+            Item::Import(p) => Some((p.clone(), dir.to_path_buf())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Runs a checked program and says how it ended: the exit code and, for a
+/// failure, the diagnostic to show.
+pub fn run_program(program: ir::Program, host: Host, config: runtime::Config) -> (i32, Option<Diagnostic>) {
+    match eval::run(Arc::new(program), host, config) {
+        RunOutcome::Finished => (exit::OK, None),
+        RunOutcome::Failed(e) => (exit::FAILED, Some(Diagnostic::from(&e))),
+        RunOutcome::Deadlock(r) => (exit::DEADLOCK, Some(diagnostics::waiting(&r, false))),
+        RunOutcome::InputExhausted(r) => (exit::INPUT_EXHAUSTED, Some(diagnostics::waiting(&r, true))),
+        RunOutcome::Interrupted => (exit::INTERRUPTED, None),
+    }
+}

@@ -1,0 +1,114 @@
+//! The `mpl` command line: `mpl run FILE [ARGS...]` and `mpl check FILE`.
+//! Parses arguments (clap), wires the real stdin/stdout/stderr into the
+//! pipeline of `lib.rs`, prints diagnostics and sets the exit code.
+
+use clap::{Parser, Subcommand};
+use mpl::diagnostics::{self, Diagnostic};
+use mpl::eval::{Host, Output};
+use mpl::source::SourceMap;
+use mpl::{exit, runtime, SourceInput};
+use parking_lot::Mutex;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+#[derive(Parser)]
+#[command(name = "mpl", version, about = "Run and check MPL programs: processes that talk over channels with checked protocols")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check a program, then run it. ARGS become the program's `args`.
+    Run {
+        file: PathBuf,
+        /// Arguments passed to the program as `args : [String]`.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+        /// Worker threads (default: one per core).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Run single-threaded with a seeded scheduler: the same seed gives
+        /// the same interleaving and output.
+        #[arg(long)]
+        seed: Option<u64>,
+    },
+    /// Check a program without running it; exit 0 if it is clean.
+    Check { file: PathBuf },
+}
+
+fn main() {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { exit::USAGE } else { exit::OK };
+            let _ = e.print();
+            std::process::exit(code);
+        }
+    };
+    let code = match cli.command {
+        Command::Run { file, args, threads, seed } => run(file, args, threads, seed),
+        Command::Check { file } => check(file),
+    };
+    std::process::exit(code);
+}
+
+fn color() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+fn report(diags: &[Diagnostic], sources: &SourceMap) {
+    let mut err = std::io::stderr().lock();
+    for d in diags {
+        let _ = write!(err, "{}", diagnostics::render(d, sources, color()));
+    }
+    if diags.len() > 1 {
+        let _ = writeln!(err, "{} errors", diags.len());
+    }
+}
+
+fn compile(file: PathBuf) -> (SourceMap, Result<mpl::ir::Program, Vec<Diagnostic>>) {
+    mpl::with_big_stack(move || {
+        let mut sources = SourceMap::new();
+        let result = mpl::compile(&mut sources, SourceInput::File(file));
+        (sources, result)
+    })
+}
+
+fn check(file: PathBuf) -> i32 {
+    let (sources, result) = compile(file);
+    match result {
+        Ok(_) => exit::OK,
+        Err(diags) => {
+            report(&diags, &sources);
+            exit::FAILED
+        }
+    }
+}
+
+fn run(file: PathBuf, args: Vec<String>, threads: Option<usize>, seed: Option<u64>) -> i32 {
+    let (sources, result) = compile(file);
+    let program = match result {
+        Ok(p) => p,
+        Err(diags) => {
+            report(&diags, &sources);
+            return exit::FAILED;
+        }
+    };
+    let stdout: Output = Arc::new(Mutex::new(Box::new(std::io::stdout())));
+    let stderr: Output = Arc::new(Mutex::new(Box::new(std::io::stderr())));
+    let host = Host { stdin: Box::new(std::io::stdin()), stdout, stderr, args };
+    let mut config = runtime::Config::default();
+    if let Some(n) = threads {
+        config.threads = n.max(1);
+    }
+    config.seed = seed;
+    let (code, diag) = mpl::run_program(program, host, config);
+    let _ = std::io::stdout().flush();
+    if let Some(d) = diag {
+        report(&[d], &sources);
+    }
+    code
+}

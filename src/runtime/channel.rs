@@ -1,0 +1,417 @@
+//! Channels: [`ChannelId`], [`Side`], the [`End`] handle, the mailbox behind
+//! each end, and [`forward`] (`a := b`).
+//!
+//! A channel has two ends; each end owns a mailbox (messages sent *to* that
+//! end, a slot for one parked task, and an optional redirect set by a
+//! forward). `put` on an end appends to the *peer's* mailbox. This file does
+//! not schedule anything: delivering a message may hand back a parked task
+//! (type-erased as [`Parked`]) that the scheduler must make runnable; the
+//! public put/forward entry points live on `Cx` and `Handle`.
+//!
+//! Locking: a put or a get locks one mailbox at a time; a forward locks two,
+//! always in address order; nothing that can run user drops (messages, tasks)
+//! runs while a mailbox lock is held.
+
+use std::any::Any;
+use std::collections::VecDeque;
+use std::fmt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use parking_lot::{Mutex, MutexGuard};
+
+use super::scheduler::Handle;
+
+/// Identifies one channel (both of its ends).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, PartialOrd, Ord)]
+pub struct ChannelId(pub u64);
+
+/// Which end of a channel: `A` is the first end [`channel`] returns.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, PartialOrd, Ord)]
+pub enum Side {
+    A,
+    B,
+}
+
+impl Side {
+    /// The opposite end.
+    pub fn other(self) -> Side {
+        match self {
+            Side::A => Side::B,
+            Side::B => Side::A,
+        }
+    }
+}
+
+/// A parked task as the channel stores it; the scheduler knows its type.
+pub(crate) type Parked = Box<dyn Any + Send>;
+
+/// Queues that grew past this many slots are freed once they drain.
+const SHRINK_ABOVE: usize = 256;
+
+static NEXT_CHANNEL: AtomicU64 = AtomicU64::new(1);
+
+/// One end's mailbox and identity.
+pub(crate) struct Half<M> {
+    pub(crate) id: ChannelId,
+    pub(crate) side: Side,
+    mb: Mutex<Mailbox<M>>,
+}
+
+struct Mailbox<M> {
+    /// Messages sent to this end, oldest first.
+    queue: VecDeque<M>,
+    /// The task waiting here; only set while `queue` is empty.
+    parked: Option<Parked>,
+    /// Set by a forward: every later message goes to this mailbox instead.
+    redirect: Option<Arc<Half<M>>>,
+}
+
+impl<M> Half<M> {
+    fn new(id: ChannelId, side: Side) -> Arc<Self> {
+        let mb = Mailbox {
+            queue: VecDeque::new(),
+            parked: None,
+            redirect: None,
+        };
+        Arc::new(Half {
+            id,
+            side,
+            mb: Mutex::new(mb),
+        })
+    }
+
+    /// Takes the parked task if `is_it` accepts it (used at the end of a run).
+    pub(crate) fn take_parked_if(&self, is_it: impl FnOnce(&Parked) -> bool) -> Option<Parked> {
+        let mut g = self.mb.lock();
+        match &g.parked {
+            Some(p) if is_it(p) => g.parked.take(),
+            _ => None,
+        }
+    }
+}
+
+/// One end of a bidirectional channel: a cheap handle (two `Arc`s). Cloning
+/// it does not make a new end; the evaluator keeps its use linear.
+pub struct End<M> {
+    this: Arc<Half<M>>,
+    peer: Arc<Half<M>>,
+}
+
+impl<M> Clone for End<M> {
+    fn clone(&self) -> Self {
+        End {
+            this: self.this.clone(),
+            peer: self.peer.clone(),
+        }
+    }
+}
+
+impl<M> fmt::Debug for End<M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "chan#{}.{:?}", self.this.id.0, self.this.side)
+    }
+}
+
+/// Makes a new channel with a fresh [`ChannelId`]; returns ends `A` and `B`.
+pub fn channel<M>() -> (End<M>, End<M>) {
+    let id = ChannelId(NEXT_CHANNEL.fetch_add(1, Ordering::Relaxed));
+    let a = Half::new(id, Side::A);
+    let b = Half::new(id, Side::B);
+    let ea = End {
+        this: a.clone(),
+        peer: b.clone(),
+    };
+    (ea, End { this: b, peer: a })
+}
+
+/// `a := b`: joins two ends held by one task, waking tasks parked on the
+/// peers when messages move to them. Same as [`Handle::forward`]; inside a
+/// task prefer `Cx::forward`, which keeps woken tasks on the current worker.
+pub fn forward<M: Send + 'static, E: Send + 'static>(a: End<M>, b: End<M>, h: &Handle<M, E>) {
+    h.forward(a, b);
+}
+
+impl<M> End<M> {
+    pub fn id(&self) -> ChannelId {
+        self.this.id
+    }
+
+    pub fn side(&self) -> Side {
+        self.this.side
+    }
+
+    /// True if both handles denote the same end.
+    pub fn ptr_eq(&self, other: &End<M>) -> bool {
+        Arc::ptr_eq(&self.this, &other.this)
+    }
+
+    /// Takes the next message sent to this end, if one is queued.
+    pub fn try_get(&self) -> Option<M> {
+        let mut g = self.this.mb.lock();
+        let msg = g.queue.pop_front();
+        if g.queue.is_empty() && g.queue.capacity() > SHRINK_ABOVE {
+            g.queue = VecDeque::new();
+        }
+        msg
+    }
+
+    /// Number of messages queued at this end (for tests and diagnostics).
+    pub fn queued(&self) -> usize {
+        self.this.mb.lock().queue.len()
+    }
+
+    pub(crate) fn half(&self) -> &Arc<Half<M>> {
+        &self.this
+    }
+
+    /// Address of this end's mailbox, to compare park places cheaply.
+    pub(crate) fn half_addr(&self) -> usize {
+        Arc::as_ptr(&self.this) as usize
+    }
+
+    /// Appends `msg` to the peer's mailbox (following forwards) and returns
+    /// the task parked there, which the caller must make runnable.
+    pub(crate) fn deliver(&self, msg: M) -> Option<Parked> {
+        let mut g = self.peer.mb.lock();
+        let next = match &g.redirect {
+            None => return push(&mut g, msg),
+            Some(next) => next.clone(),
+        };
+        drop(g);
+        self.deliver_redirected(next, msg)
+    }
+
+    /// Slow path of [`End::deliver`]: walks the redirect chain, then points
+    /// the peer's redirect at the final mailbox so later puts take one hop.
+    fn deliver_redirected(&self, first: Arc<Half<M>>, msg: M) -> Option<Parked> {
+        let mut cur = first;
+        let mut hops = 1;
+        loop {
+            let mut g = cur.mb.lock();
+            let next = match &g.redirect {
+                None => {
+                    let woken = push(&mut g, msg);
+                    drop(g);
+                    if hops > 1 {
+                        let old = self.peer.mb.lock().redirect.replace(cur);
+                        drop(old);
+                    }
+                    return woken;
+                }
+                Some(next) => next.clone(),
+            };
+            drop(g);
+            cur = next;
+            hops += 1;
+        }
+    }
+
+    /// Parks `task` in this end's mailbox unless a message is already
+    /// queued, in which case the task is handed back (runnable at once).
+    pub(crate) fn park(&self, task: Parked) -> Result<(), Parked> {
+        let mut g = self.this.mb.lock();
+        if !g.queue.is_empty() {
+            return Err(task);
+        }
+        let old = g.parked.replace(task);
+        drop(g);
+        debug_assert!(old.is_none(), "two tasks parked on {self:?}");
+        drop(old);
+        Ok(())
+    }
+}
+
+fn push<M>(g: &mut MutexGuard<'_, Mailbox<M>>, msg: M) -> Option<Parked> {
+    g.queue.push_back(msg);
+    g.parked.take()
+}
+
+/// Joins `a` and `b` (`a := b`) and returns the tasks to wake (at most two).
+pub(crate) fn forward_raw<M>(a: End<M>, b: End<M>) -> [Option<Parked>; 2] {
+    let w1 = join_half(&a.this, b.peer.clone());
+    let w2 = join_half(&b.this, a.peer.clone());
+    drop((a, b));
+    [w1, w2]
+}
+
+/// Moves what is queued at `src` to the end of `dst` (following forwards
+/// already made there) and redirects every later message from `src` there.
+fn join_half<M>(src: &Arc<Half<M>>, first: Arc<Half<M>>) -> Option<Parked> {
+    let mut dst = first;
+    loop {
+        if Arc::ptr_eq(src, &dst) {
+            // The two ends were joined to each other: nobody can receive.
+            let dropped = std::mem::take(&mut src.mb.lock().queue);
+            drop(dropped);
+            return None;
+        }
+        let (mut gs, mut gd) = lock_pair(src, &dst);
+        if let Some(next) = gd.redirect.clone() {
+            drop((gs, gd));
+            dst = next;
+            continue;
+        }
+        if gd.queue.is_empty() {
+            std::mem::swap(&mut gs.queue, &mut gd.queue);
+        } else {
+            gd.queue.append(&mut gs.queue);
+        }
+        gs.redirect = Some(dst.clone());
+        let woken = match gd.queue.is_empty() {
+            true => None,
+            false => gd.parked.take(),
+        };
+        return woken;
+    }
+}
+
+type Guard<'x, M> = MutexGuard<'x, Mailbox<M>>;
+
+/// Locks two distinct mailboxes in address order; returns (src, dst) guards.
+fn lock_pair<'x, M>(src: &'x Half<M>, dst: &'x Half<M>) -> (Guard<'x, M>, Guard<'x, M>) {
+    if (src as *const Half<M>) < (dst as *const Half<M>) {
+        let gs = src.mb.lock();
+        (gs, dst.mb.lock())
+    } else {
+        let gd = dst.mb.lock();
+        (src.mb.lock(), gd)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::thread;
+
+    fn drain<M>(e: &End<M>) -> Vec<M> {
+        std::iter::from_fn(|| e.try_get()).collect()
+    }
+
+    #[test]
+    fn put_reaches_peer_in_order() {
+        let (a, b) = channel::<u32>();
+        for i in 0..10 {
+            assert!(a.deliver(i).is_none());
+        }
+        assert_eq!(drain(&b), (0..10).collect::<Vec<_>>());
+        assert!(a.try_get().is_none());
+        assert_eq!(a.id(), b.id());
+        assert_eq!((a.side(), b.side()), (Side::A, Side::B));
+        assert_eq!(format!("{a:?}"), format!("chan#{}.A", a.id().0));
+    }
+
+    #[test]
+    fn park_returns_task_when_message_waits() {
+        let (a, b) = channel::<u32>();
+        a.deliver(1);
+        assert!(b.park(Box::new(7u8)).is_err());
+        b.try_get();
+        assert!(b.park(Box::new(7u8)).is_ok());
+        let woken = a.deliver(2).expect("parked task is handed back");
+        assert_eq!(woken.downcast_ref::<u8>(), Some(&7));
+    }
+
+    #[test]
+    fn queue_memory_is_released_after_drain() {
+        let (a, b) = channel::<u64>();
+        for i in 0..10_000 {
+            a.deliver(i);
+        }
+        drain(&b);
+        assert!(b.half().mb.lock().queue.capacity() <= SHRINK_ABOVE);
+    }
+
+    #[test]
+    fn forward_moves_queued_then_later_messages_in_order() {
+        // p --x-- a [task] b --y-- q ; the task does a := b.
+        let (p, a) = channel::<u32>();
+        let (b, q) = channel::<u32>();
+        p.deliver(1);
+        q.deliver(10);
+        b.deliver(100); // sent by the task before forwarding
+        let woken = forward_raw(a, b);
+        assert!(woken.iter().all(Option::is_none));
+        p.deliver(2);
+        q.deliver(11);
+        assert_eq!(drain(&q), vec![100, 1, 2]);
+        assert_eq!(drain(&p), vec![10, 11]);
+    }
+
+    #[test]
+    fn forward_wakes_parked_peer() {
+        let (p, a) = channel::<u32>();
+        let (b, q) = channel::<u32>();
+        assert!(q.park(Box::new(1u8)).is_ok());
+        p.deliver(5);
+        let woken = forward_raw(a, b);
+        assert!(woken[0].is_some());
+        assert_eq!(drain(&q), vec![5]);
+    }
+
+    #[test]
+    fn forward_chains_are_followed_and_compressed() {
+        // p -- a1 [t1] b1 -- a2 [t2] b2 -- a3 [t3] b3 -- q
+        let (p, a1) = channel::<u32>();
+        let (b1, a2) = channel::<u32>();
+        let (b2, a3) = channel::<u32>();
+        let (b3, q) = channel::<u32>();
+        p.deliver(1);
+        forward_raw(a2, b2);
+        p.deliver(2);
+        forward_raw(a1, b1);
+        p.deliver(3);
+        forward_raw(a3, b3);
+        p.deliver(4);
+        p.deliver(5);
+        q.deliver(9);
+        assert_eq!(drain(&q), vec![1, 2, 3, 4, 5]);
+        assert_eq!(drain(&p), vec![9]);
+    }
+
+    #[test]
+    fn forward_of_two_joined_ends_drops_messages() {
+        let (x, y) = channel::<u32>();
+        x.deliver(1);
+        forward_raw(x, y);
+    }
+
+    #[test]
+    fn forward_with_concurrent_putters_keeps_order() {
+        for round in 0..50 {
+            let (p, a) = channel::<u32>();
+            let (b, q) = channel::<u32>();
+            let n = 2000;
+            let tp = thread::spawn(move || {
+                (0..n).for_each(|i| drop(p.deliver(i)));
+                p
+            });
+            let tq = thread::spawn(move || {
+                (0..n).for_each(|i| drop(q.deliver(i)));
+                q
+            });
+            if round % 2 == 0 {
+                thread::yield_now();
+            }
+            forward_raw(a, b);
+            let (p, q) = (tp.join().unwrap(), tq.join().unwrap());
+            assert_eq!(drain(&q), (0..n).collect::<Vec<_>>());
+            assert_eq!(drain(&p), (0..n).collect::<Vec<_>>());
+        }
+    }
+
+    #[test]
+    fn forwards_racing_on_shared_mailboxes_do_not_deadlock() {
+        // t1 holds a, b; t2 holds pa, pb: both forward at once (a cycle the
+        // checker forbids, but the runtime must not hang on it).
+        for _ in 0..200 {
+            let (a, pa) = channel::<u32>();
+            let (b, pb) = channel::<u32>();
+            a.deliver(1);
+            pb.deliver(2);
+            let t = thread::spawn(move || forward_raw(pa, pb));
+            forward_raw(a, b);
+            t.join().unwrap();
+        }
+    }
+}

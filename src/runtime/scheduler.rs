@@ -1,0 +1,864 @@
+//! The scheduler: the [`Task`] trait and its [`Step`]s, the per-turn context
+//! [`Cx`], the thread-safe [`Handle`], the work-stealing [`Runtime`] with its
+//! [`Config`], quiescence detection and the end-of-run [`Outcome`] with
+//! deadlock reports ([`WaitReport`]).
+//!
+//! It does not hold messages (see `channel.rs`) and knows nothing of MPL.
+//!
+//! Design notes:
+//! * Each worker has a FIFO `crossbeam_deque::Worker` plus a one-task `next`
+//!   slot for the task it last woke (the waker's worker runs it next, as Go
+//!   does); the `next` slot is bypassed after a streak so the deque is never
+//!   starved. A global `Injector` takes work from other threads.
+//! * `busy` counts tasks that are runnable or running plus pending I/O. It is
+//!   raised before a task becomes visible to others and lowered after it is
+//!   parked or done, so `busy == 0` means nothing can ever run again. To keep
+//!   the hot path free of shared atomics, a worker keeps the decrements of
+//!   its parks in a local `debt` that later wakes cancel; the debt is paid
+//!   back before the worker idles (so the global count only over-counts).
+//! * Every task is registered (sharded map) at spawn and unregistered when
+//!   dropped; a task's record remembers the mailbox it last parked in. Only
+//!   the end of a run reads the records: to build deadlock reports and to
+//!   drop parked tasks.
+//! * With `Config::seed`, one worker keeps its runnable tasks in a `Vec` and
+//!   picks the next one with a seeded splitmix64.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering, fence};
+use std::time::Duration;
+
+use crossbeam_deque::{Injector, Steal, Stealer, Worker};
+use parking_lot::{Condvar, Mutex};
+
+use super::channel::{self, ChannelId, End, Half, Parked, Side};
+use crate::source::Span;
+
+/// A lightweight task: a state machine the workers step.
+pub trait Task<M, E>: Send + 'static {
+    /// Runs until the task blocks, finishes, fails or has taken about
+    /// `cx.budget()` steps (the task counts them itself).
+    fn run(&mut self, cx: &mut Cx<'_, M, E>) -> Step<M, E>;
+    /// Describes the task for a deadlock report (never on the hot path).
+    fn info(&self) -> TaskInfo;
+}
+
+/// What a task's turn ended with.
+#[derive(Debug)]
+pub enum Step<M, E> {
+    /// Used its budget; run again later.
+    Yield,
+    /// Found no message on this end; wake me when one arrives.
+    Park(End<M>),
+    /// Finished.
+    Done,
+    /// Failed: the whole run stops with [`Outcome::Failed`].
+    Fail(E),
+}
+
+/// A task's own description, for reports.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TaskInfo {
+    pub name: String,
+    /// Where the `get` the task waits in is.
+    pub waiting_at: Option<Span>,
+    /// The channel ends the task holds.
+    pub holds: Vec<(ChannelId, Side)>,
+}
+
+/// One waiting task in a deadlock report.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WaitReport {
+    pub task: TaskInfo,
+    pub channel: ChannelId,
+    pub side: Side,
+    /// Name of the task holding the other end, if any.
+    pub peer_holder: Option<String>,
+}
+
+/// How a run ended.
+#[derive(Debug)]
+pub enum Outcome<E> {
+    Finished,
+    Failed(E),
+    Deadlock(Vec<WaitReport>),
+    InputExhausted(Vec<WaitReport>),
+    Interrupted,
+}
+
+/// Scheduler settings.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub threads: usize,
+    /// Single-threaded, seeded, deterministic scheduling.
+    pub seed: Option<u64>,
+    /// Steps a task may take per turn.
+    pub budget: u32,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        Config {
+            threads,
+            seed: None,
+            budget: 2000,
+        }
+    }
+}
+
+/// Registry shards (spawn and exit lock one).
+const SHARDS: usize = 32;
+/// Runs in a row from the `next` slot before the deque gets a turn.
+const NEXT_STREAK: u32 = 64;
+/// Every this many picks a worker looks at the injector first.
+const INJECTOR_EVERY: u32 = 61;
+/// Safety net for the sleep protocol: an idle worker re-checks this often.
+const SLEEP_TIMEOUT: Duration = Duration::from_millis(50);
+
+/// What a task leaves behind for the end-of-run walk.
+struct Record<M> {
+    id: u64,
+    daemon: bool,
+    /// The mailbox the task last parked in (written only by its own turns).
+    parked_at: Mutex<Option<Arc<Half<M>>>>,
+}
+
+struct Registry<M> {
+    shards: Vec<Mutex<HashMap<u64, Arc<Record<M>>>>>,
+}
+
+impl<M> Registry<M> {
+    fn new() -> Self {
+        Registry {
+            shards: (0..SHARDS).map(|_| Mutex::new(HashMap::new())).collect(),
+        }
+    }
+
+    fn shard(&self, id: u64) -> &Mutex<HashMap<u64, Arc<Record<M>>>> {
+        &self.shards[id as usize % SHARDS]
+    }
+
+    fn insert(&self, rec: Arc<Record<M>>) {
+        self.shard(rec.id).lock().insert(rec.id, rec);
+    }
+
+    fn remove(&self, id: u64) {
+        let old = self.shard(id).lock().remove(&id);
+        drop(old);
+    }
+
+    /// Every live record, in spawn order.
+    fn all(&self) -> Vec<Arc<Record<M>>> {
+        let mut out = Vec::new();
+        for shard in &self.shards {
+            out.extend(shard.lock().values().cloned());
+        }
+        out.sort_by_key(|r| r.id);
+        out
+    }
+}
+
+/// A task as the scheduler moves it around (one allocation per spawn).
+struct TaskBox<M, E> {
+    task: Box<dyn Task<M, E>>,
+    rec: Arc<Record<M>>,
+    reg: Arc<Registry<M>>,
+    /// Address of the mailbox in `rec.parked_at`, to skip rewriting it.
+    last_park: usize,
+}
+
+impl<M, E> Drop for TaskBox<M, E> {
+    fn drop(&mut self) {
+        self.reg.remove(self.rec.id);
+    }
+}
+
+impl<M: Send + 'static, E: Send + 'static> TaskBox<M, E> {
+    fn note_park(&mut self, end: &End<M>) {
+        let addr = end.half_addr();
+        if addr != self.last_park {
+            self.last_park = addr;
+            let old = self.rec.parked_at.lock().replace(end.half().clone());
+            drop(old);
+        }
+    }
+}
+
+type TaskRef<M, E> = Box<TaskBox<M, E>>;
+
+/// Turns a task handed back by a mailbox into the scheduler's type.
+fn unerase<M: Send + 'static, E: Send + 'static>(p: Parked) -> Option<TaskRef<M, E>> {
+    let t = p.downcast::<TaskBox<M, E>>().ok();
+    debug_assert!(t.is_some(), "a channel end was used by two runtimes");
+    t
+}
+
+enum Reason<E> {
+    Failed(E),
+    Interrupted,
+    Quiescent,
+}
+
+struct Shared<M, E> {
+    injector: Injector<TaskRef<M, E>>,
+    stealers: Vec<Stealer<TaskRef<M, E>>>,
+    /// Runnable or running tasks plus pending I/O (see the file header).
+    busy: AtomicUsize,
+    /// Non-daemon tasks not yet done.
+    live: AtomicUsize,
+    stop: AtomicBool,
+    reason: Mutex<Option<Reason<E>>>,
+    input_exhausted: AtomicBool,
+    sleep: Mutex<()>,
+    wake: Condvar,
+    sleepers: AtomicUsize,
+    registry: Arc<Registry<M>>,
+    next_id: AtomicU64,
+    budget: u32,
+}
+
+impl<M: Send + 'static, E: Send + 'static> Shared<M, E> {
+    fn new_task(&self, task: Box<dyn Task<M, E>>, daemon: bool) -> TaskRef<M, E> {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let rec = Arc::new(Record {
+            id,
+            daemon,
+            parked_at: Mutex::new(None),
+        });
+        self.registry.insert(rec.clone());
+        if !daemon {
+            self.live.fetch_add(1, Ordering::AcqRel);
+        }
+        let reg = self.registry.clone();
+        Box::new(TaskBox {
+            task,
+            rec,
+            reg,
+            last_park: 0,
+        })
+    }
+
+    /// Makes a task runnable from outside a worker.
+    fn inject(&self, t: TaskRef<M, E>) {
+        self.busy.fetch_add(1, Ordering::AcqRel);
+        self.injector.push(t);
+        self.notify_one();
+    }
+
+    /// Lowers `busy` by `n`; the caller that brings it to zero ends the run.
+    fn release(&self, n: usize) {
+        if n > 0 && self.busy.fetch_sub(n, Ordering::AcqRel) == n {
+            self.finish(Reason::Quiescent);
+        }
+    }
+
+    /// Ends the run (the first reason wins) and wakes every worker.
+    fn finish(&self, why: Reason<E>) {
+        {
+            let mut r = self.reason.lock();
+            if r.is_none() {
+                *r = Some(why);
+            }
+        }
+        self.stop.store(true, Ordering::SeqCst);
+        let _g = self.sleep.lock();
+        self.wake.notify_all();
+    }
+
+    fn stopped(&self) -> bool {
+        self.stop.load(Ordering::Acquire)
+    }
+
+    /// Wakes one sleeping worker, if any, after work was published.
+    fn notify_one(&self) {
+        fence(Ordering::SeqCst);
+        if self.sleepers.load(Ordering::SeqCst) > 0 {
+            let _g = self.sleep.lock();
+            self.wake.notify_one();
+        }
+    }
+
+    fn work_visible(&self) -> bool {
+        !self.injector.is_empty() || self.stealers.iter().any(|s| !s.is_empty())
+    }
+
+    fn from_injector(&self, dest: Option<&Worker<TaskRef<M, E>>>) -> Option<TaskRef<M, E>> {
+        loop {
+            let got = match dest {
+                Some(w) => self.injector.steal_batch_and_pop(w),
+                None => self.injector.steal(),
+            };
+            match got {
+                Steal::Success(t) => return Some(t),
+                Steal::Empty => return None,
+                Steal::Retry => continue,
+            }
+        }
+    }
+}
+
+/// A worker's own queue.
+enum Queue<M, E> {
+    Steal {
+        deque: Worker<TaskRef<M, E>>,
+        next: Option<TaskRef<M, E>>,
+    },
+    Seeded {
+        ready: Vec<TaskRef<M, E>>,
+        rng: u64,
+    },
+}
+
+/// A worker's private state.
+struct Local<M, E> {
+    queue: Queue<M, E>,
+    /// Parks and exits not yet subtracted from `Shared::busy`.
+    debt: usize,
+    index: usize,
+    tick: u32,
+    streak: u32,
+}
+
+fn splitmix(state: &mut u64) -> u64 {
+    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    let mut z = *state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+impl<M: Send + 'static, E: Send + 'static> Local<M, E> {
+    fn new(queue: Queue<M, E>, index: usize) -> Self {
+        Local {
+            queue,
+            debt: 0,
+            index,
+            tick: 0,
+            streak: 0,
+        }
+    }
+
+    /// Counts one more runnable task (cancelling a pending decrement).
+    fn acquire(&mut self, sh: &Shared<M, E>) {
+        match self.debt {
+            0 => drop(sh.busy.fetch_add(1, Ordering::AcqRel)),
+            _ => self.debt -= 1,
+        }
+    }
+
+    fn flush(&mut self, sh: &Shared<M, E>) {
+        let n = std::mem::take(&mut self.debt);
+        sh.release(n);
+    }
+
+    /// A task woken by this worker: it runs here next.
+    fn push_woken(&mut self, sh: &Shared<M, E>, t: TaskRef<M, E>) {
+        self.acquire(sh);
+        self.push_next(sh, t);
+    }
+
+    /// Puts an already-counted task in the `next` slot.
+    fn push_next(&mut self, sh: &Shared<M, E>, t: TaskRef<M, E>) {
+        match &mut self.queue {
+            Queue::Steal { deque, next } => {
+                if let Some(old) = next.replace(t) {
+                    deque.push(old);
+                    sh.notify_one();
+                }
+            }
+            Queue::Seeded { ready, .. } => ready.push(t),
+        }
+    }
+
+    /// Puts an already-counted task at the back of the deque.
+    fn push_back(&mut self, sh: &Shared<M, E>, t: TaskRef<M, E>) {
+        match &mut self.queue {
+            Queue::Steal { deque, next } => {
+                let others = !deque.is_empty() || next.is_some();
+                deque.push(t);
+                if others {
+                    sh.notify_one();
+                }
+            }
+            Queue::Seeded { ready, .. } => ready.push(t),
+        }
+    }
+
+    fn push_spawned(&mut self, sh: &Shared<M, E>, t: TaskRef<M, E>) {
+        self.acquire(sh);
+        match &mut self.queue {
+            Queue::Steal { deque, .. } => {
+                deque.push(t);
+                sh.notify_one();
+            }
+            Queue::Seeded { ready, .. } => ready.push(t),
+        }
+    }
+
+    /// The next task to run, from anywhere; `None` when no work is visible.
+    fn pop(&mut self, sh: &Shared<M, E>) -> Option<TaskRef<M, E>> {
+        self.tick = self.tick.wrapping_add(1);
+        let index = self.index;
+        match &mut self.queue {
+            Queue::Seeded { ready, rng } => {
+                while let Some(t) = sh.from_injector(None) {
+                    ready.push(t);
+                }
+                if ready.is_empty() {
+                    return None;
+                }
+                let i = (splitmix(rng) % ready.len() as u64) as usize;
+                Some(ready.swap_remove(i))
+            }
+            Queue::Steal { deque, next } => {
+                if self.tick % INJECTOR_EVERY == 0 {
+                    if let Some(t) = sh.from_injector(Some(deque)) {
+                        next.take().map(|n| deque.push(n));
+                        return Some(t);
+                    }
+                }
+                if let Some(t) = next.take() {
+                    if self.streak < NEXT_STREAK {
+                        self.streak += 1;
+                        return Some(t);
+                    }
+                    deque.push(t);
+                }
+                self.streak = 0;
+                deque
+                    .pop()
+                    .or_else(|| sh.from_injector(Some(deque)))
+                    .or_else(|| steal_other(sh, deque, index))
+            }
+        }
+    }
+}
+
+/// Steals a batch from another worker, starting after `me`.
+fn steal_other<M, E>(
+    sh: &Shared<M, E>,
+    dest: &Worker<TaskRef<M, E>>,
+    me: usize,
+) -> Option<TaskRef<M, E>> {
+    let n = sh.stealers.len();
+    for k in 1..n {
+        let s = &sh.stealers[(me + k) % n];
+        loop {
+            match s.steal_batch_and_pop(dest) {
+                Steal::Success(t) => return Some(t),
+                Steal::Empty => break,
+                Steal::Retry => continue,
+            }
+        }
+    }
+    None
+}
+
+/// What a running task may do to the world.
+pub struct Cx<'a, M, E> {
+    shared: &'a Arc<Shared<M, E>>,
+    local: &'a mut Local<M, E>,
+}
+
+impl<M: Send + 'static, E: Send + 'static> Cx<'_, M, E> {
+    /// Sends `msg` to the peer of `end`; a task parked there runs next on
+    /// this worker.
+    pub fn put(&mut self, end: &End<M>, msg: M) {
+        if let Some(p) = end.deliver(msg) {
+            self.wake(p);
+        }
+    }
+
+    fn wake(&mut self, p: Parked) {
+        if let Some(t) = unerase(p) {
+            self.local.push_woken(self.shared, t);
+        }
+    }
+
+    /// Starts a task that keeps the program alive.
+    pub fn spawn(&mut self, task: Box<dyn Task<M, E>>) {
+        let t = self.shared.new_task(task, false);
+        self.local.push_spawned(self.shared, t);
+    }
+
+    /// Starts a service task that does not keep the program alive.
+    pub fn spawn_daemon(&mut self, task: Box<dyn Task<M, E>>) {
+        let t = self.shared.new_task(task, true);
+        self.local.push_spawned(self.shared, t);
+    }
+
+    /// `a := b` (see [`channel::forward`]).
+    pub fn forward(&mut self, a: End<M>, b: End<M>) {
+        for p in channel::forward_raw(a, b).into_iter().flatten() {
+            self.wake(p);
+        }
+    }
+
+    /// Steps the task may take in this turn.
+    pub fn budget(&self) -> u32 {
+        self.shared.budget
+    }
+
+    pub fn handle(&self) -> Handle<M, E> {
+        Handle {
+            shared: self.shared.clone(),
+        }
+    }
+
+    /// A later deadlock is reported as input exhaustion.
+    pub fn set_input_exhausted(&mut self) {
+        self.shared.input_exhausted.store(true, Ordering::Release);
+    }
+}
+
+/// The runtime seen from any thread (services' I/O threads, Ctrl-C).
+pub struct Handle<M, E> {
+    shared: Arc<Shared<M, E>>,
+}
+
+impl<M, E> Clone for Handle<M, E> {
+    fn clone(&self) -> Self {
+        Handle {
+            shared: self.shared.clone(),
+        }
+    }
+}
+
+impl<M: Send + 'static, E: Send + 'static> Handle<M, E> {
+    /// Sends `msg` to the peer of `end`. From a thread that is not a
+    /// worker, do it between [`Handle::io_begin`] and [`Handle::io_end`] so
+    /// the run cannot end before the message lands.
+    pub fn put(&self, end: &End<M>, msg: M) {
+        if let Some(p) = end.deliver(msg) {
+            self.wake(p);
+        }
+    }
+
+    fn wake(&self, p: Parked) {
+        if let Some(t) = unerase(p) {
+            self.shared.inject(t);
+        }
+    }
+
+    pub fn spawn(&self, task: Box<dyn Task<M, E>>) {
+        let t = self.shared.new_task(task, false);
+        self.shared.inject(t);
+    }
+
+    pub fn spawn_daemon(&self, task: Box<dyn Task<M, E>>) {
+        let t = self.shared.new_task(task, true);
+        self.shared.inject(t);
+    }
+
+    /// `a := b` (see [`channel::forward`]).
+    pub fn forward(&self, a: End<M>, b: End<M>) {
+        for p in channel::forward_raw(a, b).into_iter().flatten() {
+            self.wake(p);
+        }
+    }
+
+    /// One more pending I/O operation: the run is not quiescent until the
+    /// matching [`Handle::io_end`].
+    pub fn io_begin(&self) {
+        self.shared.busy.fetch_add(1, Ordering::AcqRel);
+    }
+
+    pub fn io_end(&self) {
+        self.shared.release(1);
+    }
+
+    pub fn set_input_exhausted(&self) {
+        self.shared.input_exhausted.store(true, Ordering::Release);
+    }
+
+    /// Ends the run with [`Outcome::Interrupted`].
+    pub fn stop(&self) {
+        self.shared.finish(Reason::Interrupted);
+    }
+}
+
+/// The scheduler; [`Runtime::run`] drives it to the end.
+pub struct Runtime<M, E> {
+    shared: Arc<Shared<M, E>>,
+    workers: Vec<Worker<TaskRef<M, E>>>,
+    seed: Option<u64>,
+}
+
+impl<M: Send + 'static, E: Send + 'static> Runtime<M, E> {
+    pub fn new(config: Config) -> Self {
+        let n = match config.seed {
+            Some(_) => 0,
+            None => config.threads.max(1),
+        };
+        let workers: Vec<_> = (0..n).map(|_| Worker::new_fifo()).collect();
+        let shared = Shared {
+            injector: Injector::new(),
+            stealers: workers.iter().map(Worker::stealer).collect(),
+            busy: AtomicUsize::new(0),
+            live: AtomicUsize::new(0),
+            stop: AtomicBool::new(false),
+            reason: Mutex::new(None),
+            input_exhausted: AtomicBool::new(false),
+            sleep: Mutex::new(()),
+            wake: Condvar::new(),
+            sleepers: AtomicUsize::new(0),
+            registry: Arc::new(Registry::new()),
+            next_id: AtomicU64::new(0),
+            budget: config.budget.max(1),
+        };
+        Runtime {
+            shared: Arc::new(shared),
+            workers,
+            seed: config.seed,
+        }
+    }
+
+    /// A handle, e.g. to spawn the first tasks before [`Runtime::run`].
+    pub fn handle(&self) -> Handle<M, E> {
+        Handle {
+            shared: self.shared.clone(),
+        }
+    }
+
+    /// Runs until the end; the calling thread is worker 0.
+    pub fn run(self) -> Outcome<E> {
+        let Runtime {
+            shared,
+            workers,
+            seed,
+        } = self;
+        if shared.busy.load(Ordering::Acquire) == 0 {
+            shared.finish(Reason::Quiescent);
+        }
+        let mut locals: Vec<Local<M, E>> = match seed {
+            Some(s) => vec![seeded_local(s)],
+            None => workers.into_iter().enumerate().map(steal_local).collect(),
+        };
+        let first = locals.remove(0);
+        std::thread::scope(|s| {
+            for local in locals {
+                let sh = &shared;
+                s.spawn(move || work(sh, local));
+            }
+            work(&shared, first);
+        });
+        end_of_run(&shared)
+    }
+}
+
+fn seeded_local<M: Send + 'static, E: Send + 'static>(seed: u64) -> Local<M, E> {
+    let q = Queue::Seeded {
+        ready: Vec::new(),
+        rng: seed,
+    };
+    Local::new(q, 0)
+}
+
+fn steal_local<M: Send + 'static, E: Send + 'static>(
+    (i, w): (usize, Worker<TaskRef<M, E>>),
+) -> Local<M, E> {
+    Local::new(Queue::Steal { deque: w, next: None }, i)
+}
+
+/// Stops the run if a worker unwinds (a bug in a task), so others end too.
+struct PanicGuard<'a, M: Send + 'static, E: Send + 'static>(&'a Shared<M, E>);
+
+impl<M: Send + 'static, E: Send + 'static> Drop for PanicGuard<'_, M, E> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.finish(Reason::Interrupted);
+        }
+    }
+}
+
+/// A worker's loop.
+fn work<M: Send + 'static, E: Send + 'static>(sh: &Arc<Shared<M, E>>, mut local: Local<M, E>) {
+    let _guard = PanicGuard(sh);
+    while !sh.stopped() {
+        match local.pop(sh) {
+            Some(t) => run_one(sh, &mut local, t),
+            None => idle(sh, &mut local),
+        }
+    }
+}
+
+fn run_one<M: Send + 'static, E: Send + 'static>(
+    sh: &Arc<Shared<M, E>>,
+    local: &mut Local<M, E>,
+    mut t: TaskRef<M, E>,
+) {
+    let step = {
+        let mut cx = Cx { shared: sh, local };
+        t.task.run(&mut cx)
+    };
+    match step {
+        Step::Yield => local.push_back(sh, t),
+        Step::Park(end) => park(sh, local, t, end),
+        Step::Done => {
+            if !t.rec.daemon {
+                sh.live.fetch_sub(1, Ordering::AcqRel);
+            }
+            drop(t);
+            local.debt += 1;
+        }
+        Step::Fail(e) => {
+            drop(t);
+            local.debt += 1;
+            sh.finish(Reason::Failed(e));
+        }
+    }
+}
+
+fn park<M: Send + 'static, E: Send + 'static>(
+    sh: &Shared<M, E>,
+    local: &mut Local<M, E>,
+    mut t: TaskRef<M, E>,
+    end: End<M>,
+) {
+    t.note_park(&end);
+    match end.park(t) {
+        Ok(()) => local.debt += 1,
+        Err(p) => {
+            if let Some(t) = unerase(p) {
+                local.push_next(sh, t);
+            }
+        }
+    }
+}
+
+/// No work visible: pay the debt, spin briefly, then sleep until notified.
+fn idle<M: Send + 'static, E: Send + 'static>(sh: &Shared<M, E>, local: &mut Local<M, E>) {
+    local.flush(sh);
+    for i in 0..64 {
+        if sh.stopped() || sh.work_visible() {
+            return;
+        }
+        match i < 48 {
+            true => (0..32).for_each(|_| std::hint::spin_loop()),
+            false => std::thread::yield_now(),
+        }
+    }
+    let mut g = sh.sleep.lock();
+    sh.sleepers.fetch_add(1, Ordering::SeqCst);
+    fence(Ordering::SeqCst);
+    if !sh.stop.load(Ordering::SeqCst) && !sh.work_visible() {
+        sh.wake.wait_for(&mut g, SLEEP_TIMEOUT);
+    }
+    sh.sleepers.fetch_sub(1, Ordering::SeqCst);
+}
+
+/// A parked task taken out of its mailbox at the end of a run.
+struct Stranded<M, E> {
+    rec: Arc<Record<M>>,
+    half: Arc<Half<M>>,
+    task: TaskRef<M, E>,
+}
+
+/// Workers have stopped: decide the outcome and drop every task left.
+fn end_of_run<M: Send + 'static, E: Send + 'static>(sh: &Shared<M, E>) -> Outcome<E> {
+    let stranded = take_parked(sh);
+    let reason = sh.reason.lock().take();
+    let outcome = match reason {
+        Some(Reason::Failed(e)) => Outcome::Failed(e),
+        Some(Reason::Interrupted) => Outcome::Interrupted,
+        Some(Reason::Quiescent) | None => quiescent(sh, &stranded),
+    };
+    drop(stranded);
+    while let Some(t) = sh.from_injector(None) {
+        drop(t);
+    }
+    outcome
+}
+
+fn quiescent<M: Send + 'static, E: Send + 'static>(
+    sh: &Shared<M, E>,
+    stranded: &[Stranded<M, E>],
+) -> Outcome<E> {
+    if sh.live.load(Ordering::Acquire) == 0 {
+        return Outcome::Finished;
+    }
+    let reports = reports(stranded);
+    match sh.input_exhausted.load(Ordering::Acquire) {
+        true => Outcome::InputExhausted(reports),
+        false => Outcome::Deadlock(reports),
+    }
+}
+
+/// Takes every parked task out of its mailbox, in spawn order.
+fn take_parked<M: Send + 'static, E: Send + 'static>(sh: &Shared<M, E>) -> Vec<Stranded<M, E>> {
+    let mut out = Vec::new();
+    for rec in sh.registry.all() {
+        let half = rec.parked_at.lock().clone();
+        let Some(half) = half else { continue };
+        let id = rec.id;
+        let is_it = |p: &Parked| p.downcast_ref::<TaskBox<M, E>>().is_some_and(|t| t.rec.id == id);
+        if let Some(task) = half.take_parked_if(is_it).and_then(unerase) {
+            out.push(Stranded { rec, half, task });
+        }
+    }
+    out
+}
+
+/// Reports for the stranded non-daemon tasks, cycles first.
+fn reports<M: Send + 'static, E: Send + 'static>(stranded: &[Stranded<M, E>]) -> Vec<WaitReport> {
+    let infos: Vec<TaskInfo> = stranded.iter().map(|s| s.task.task.info()).collect();
+    let mut holder: HashMap<(ChannelId, Side), usize> = HashMap::new();
+    for (i, info) in infos.iter().enumerate() {
+        for &h in &info.holds {
+            holder.insert(h, i);
+        }
+    }
+    let peer_of = |i: usize| {
+        let h = &stranded[i].half;
+        holder.get(&(h.id, h.side.other())).copied()
+    };
+    let waiting: Vec<usize> = (0..stranded.len())
+        .filter(|&i| !stranded[i].rec.daemon)
+        .collect();
+    let next = |i: usize| peer_of(i).filter(|&j| !stranded[j].rec.daemon);
+    let order = cycle_order(&waiting, stranded.len(), next);
+    let report = |i: usize| WaitReport {
+        task: infos[i].clone(),
+        channel: stranded[i].half.id,
+        side: stranded[i].half.side,
+        peer_holder: peer_of(i).map(|j| infos[j].name.clone()),
+    };
+    order.into_iter().map(report).collect()
+}
+
+/// Orders `nodes` (in spawn order) so that each wait cycle comes first and
+/// reads along its edges (from its earliest task); the rest keep their order.
+fn cycle_order(nodes: &[usize], n: usize, next: impl Fn(usize) -> Option<usize>) -> Vec<usize> {
+    const NEW: u8 = 0;
+    const ON_PATH: u8 = 1;
+    const PLACED: u8 = 2;
+    const SEEN: u8 = 3;
+    let mut state = vec![NEW; n];
+    let mut order = Vec::new();
+    for &start in nodes {
+        let mut path = Vec::new();
+        let mut cur = Some(start);
+        while let Some(c) = cur.filter(|&c| state[c] == NEW) {
+            state[c] = ON_PATH;
+            path.push(c);
+            cur = next(c);
+        }
+        if let Some(pos) = cur.and_then(|c| path.iter().position(|&p| p == c)) {
+            let cycle = &path[pos..];
+            let low = (0..cycle.len()).min_by_key(|&k| cycle[k]).unwrap_or(0);
+            for k in 0..cycle.len() {
+                let c = cycle[(low + k) % cycle.len()];
+                state[c] = PLACED;
+                order.push(c);
+            }
+        }
+        for p in path {
+            if state[p] == ON_PATH {
+                state[p] = SEEN;
+            }
+        }
+    }
+    order.extend(nodes.iter().copied().filter(|&i| state[i] != PLACED));
+    order
+}

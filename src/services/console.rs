@@ -1,0 +1,1183 @@
+//! The terminal services: `stdin` (`GetSeq<Char>`), `stdout` and `stderr`
+//! (`PutSeq<Char>`) and `console` (`Console`, line level with end of input
+//! made explicit), LANGUAGE.md section 9.
+//!
+//! Each service is a daemon task (a small state machine) that holds the
+//! service's end of a fresh channel; the `start_*` functions make the
+//! channel, spawn the task and hand the other end to the program.
+//!
+//! * Output is batched in a local buffer and written to the shared
+//!   [`Output`] when the buffer grows large, before the service parks (so a
+//!   prompt is visible while the program waits for input) and when the
+//!   program stops the service; every time the service parks the `Output`
+//!   is flushed too.
+//! * Input never blocks a runtime worker. The first input request of a run
+//!   starts one reader thread that takes the host's reader out of
+//!   [`ServiceEnv::stdin`]; the service asks it for a chunk through a std
+//!   channel (with `io_begin`, so the runtime knows I/O is pending), the
+//!   thread reads and decodes it (UTF-8, incrementally; invalid bytes become
+//!   U+FFFD) and delivers it on an internal runtime channel the service
+//!   parks on (then `io_end`). A chunk is a `Value::Str`; end of input is
+//!   `Value::Unit`.
+//! * If the host's reader is already taken when a service first needs input
+//!   (the checker rejects wiring that names both `stdin` and `console`, so
+//!   this does not happen in checked programs), that service simply sees end
+//!   of input.
+//! * At end of input `stdin` marks the run "input exhausted" and leaves the
+//!   pending `Get` unanswered (the runtime then reports it, exit code 3);
+//!   `console` answers `EndOfInput`.
+//!
+//! What this file does not do: protocol checking beyond one label at a time
+//! (the checker guarantees the rest; a stray message is an internal error),
+//! sharing one input between two services, and line editing (`read()` on a
+//! terminal returns what the terminal's line discipline hands over).
+
+use crate::eval::value::Value;
+use crate::eval::{Output, RunError};
+use crate::runtime::{self, ChannelId, Cx, End, Handle, Side, Step, Task, TaskInfo};
+use crate::services::{Labels, ServiceEnv};
+use crate::source::Span;
+use parking_lot::Mutex;
+use std::io::{ErrorKind, Read, Write};
+use std::sync::Arc;
+use std::sync::mpsc;
+use std::time::Duration;
+
+type Ctx<'a> = Cx<'a, Value, RunError>;
+type St = Step<Value, RunError>;
+
+/// Bytes the reader thread asks for in one `read`.
+const READ_CHUNK: usize = 64 * 1024;
+/// Buffered output (bytes) above which a service writes without waiting
+/// for its mailbox to run dry.
+const OUT_HIGH_WATER: usize = 64 * 1024;
+
+/// Starts the `stdin` service and returns the program's end of it.
+pub fn start_stdin(cx: &mut Ctx<'_>, env: &ServiceEnv) -> End<Value> {
+    let (program_end, service_end) = runtime::channel();
+    cx.spawn_daemon(Box::new(StdinService {
+        client: service_end,
+        labels: env.labels,
+        input: InputSource::new(env.stdin.clone()),
+        waiting: 0,
+        exhausted: false,
+    }));
+    program_end
+}
+
+/// Starts an output service (`stdout` or `stderr`) writing to `out`. The
+/// signature does not say which stream it is, so the task is named
+/// "output"; [`start_named_output`] gives it a name.
+pub fn start_output(cx: &mut Ctx<'_>, out: Output, labels: Labels) -> End<Value> {
+    start_named_output(cx, "output", out, labels)
+}
+
+/// Starts an output service named `name` (for reports and errors) writing
+/// to `out`, and returns the program's end of it.
+pub fn start_named_output(
+    cx: &mut Ctx<'_>,
+    name: &'static str,
+    out: Output,
+    labels: Labels,
+) -> End<Value> {
+    let (program_end, service_end) = runtime::channel();
+    cx.spawn_daemon(Box::new(OutputService {
+        name,
+        end: service_end,
+        labels,
+        out: Writer::new(out),
+        want_item: false,
+        yielded: false,
+    }));
+    program_end
+}
+
+/// Starts the `console` service (reads the host's input, writes to its
+/// stdout) and returns the program's end of it.
+pub fn start_console(cx: &mut Ctx<'_>, env: &ServiceEnv) -> End<Value> {
+    let (program_end, service_end) = runtime::channel();
+    cx.spawn_daemon(Box::new(ConsoleService {
+        client: service_end,
+        labels: env.labels,
+        input: InputSource::new(env.stdin.clone()),
+        out: Writer::new(env.stdout.clone()),
+        state: ConsoleState::Label,
+        line: String::new(),
+    }));
+    program_end
+}
+
+fn internal(process: &str, message: String) -> RunError {
+    RunError {
+        message: format!("internal error: {message}"),
+        span: Span::default(),
+        process: process.into(),
+        help: None,
+    }
+}
+
+/// A short description of an unexpected message (values can be huge).
+fn describe(v: &Value) -> String {
+    let mut s = format!("{v:?}");
+    if s.len() > 80 {
+        let mut cut = 80;
+        while !s.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        s.truncate(cut);
+        s.push_str("...");
+    }
+    s
+}
+
+/// Appends the text of a `[Char]` value to `buf`; false if `v` is not one.
+fn push_text(buf: &mut String, v: &Value) -> bool {
+    match v {
+        Value::Char(c) => buf.push(*c),
+        Value::Str(s, i) => buf.extend(s.get(*i as usize..).unwrap_or(&[])),
+        Value::Nil => {}
+        Value::Cons(_) => match v.as_string() {
+            Some(s) => buf.push_str(&s),
+            None => return false,
+        },
+        _ => return false,
+    }
+    true
+}
+
+// ---------------------------------------------------------------- output
+
+/// A local output buffer in front of a shared [`Output`].
+struct Writer {
+    out: Output,
+    buf: String,
+    /// Written to `out` but not flushed yet.
+    unflushed: bool,
+}
+
+impl Writer {
+    fn new(out: Output) -> Writer {
+        Writer {
+            out,
+            buf: String::new(),
+            unflushed: false,
+        }
+    }
+
+    /// True if something is buffered here or not flushed in `out`.
+    fn dirty(&self) -> bool {
+        !self.buf.is_empty() || self.unflushed
+    }
+
+    /// Writes the buffer to `out` if it is large.
+    fn spill(&mut self) -> std::io::Result<()> {
+        if self.buf.len() >= OUT_HIGH_WATER {
+            self.out.lock().write_all(self.buf.as_bytes())?;
+            self.buf.clear();
+            self.unflushed = true;
+        }
+        Ok(())
+    }
+
+    /// Writes the buffer to `out` and flushes it.
+    fn flush(&mut self) -> std::io::Result<()> {
+        if !self.dirty() {
+            return Ok(());
+        }
+        let mut out = self.out.lock();
+        out.write_all(self.buf.as_bytes())?;
+        self.buf.clear();
+        out.flush()?;
+        self.unflushed = false;
+        Ok(())
+    }
+}
+
+impl Drop for Writer {
+    /// A service dropped by the runtime while it still buffers output
+    /// (the run ended while it was runnable) writes it out. It does not
+    /// wait long for the lock: a drop must not hang.
+    fn drop(&mut self) {
+        if !self.dirty() {
+            return;
+        }
+        if let Some(mut out) = self.out.try_lock_for(Duration::from_millis(200)) {
+            let _ = out.write_all(self.buf.as_bytes());
+            let _ = out.flush();
+        }
+    }
+}
+
+/// `stdout`/`stderr`: plays `PutSeq<Char>` from the receiving side.
+struct OutputService {
+    name: &'static str,
+    end: End<Value>,
+    labels: Labels,
+    out: Writer,
+    /// `Put` received; the item comes next.
+    want_item: bool,
+    /// The mailbox ran dry with output buffered and the service yielded
+    /// once (giving the writer a chance to send more) instead of writing.
+    yielded: bool,
+}
+
+impl OutputService {
+    fn io_failed(&self, e: std::io::Error) -> St {
+        Step::Fail(RunError {
+            message: format!("cannot write to {}: {e}", self.name),
+            span: Span::default(),
+            process: self.name.into(),
+            help: None,
+        })
+    }
+}
+
+impl Task<Value, RunError> for OutputService {
+    fn run(&mut self, cx: &mut Ctx<'_>) -> St {
+        for _ in 0..cx.budget() {
+            let Some(msg) = self.end.try_get() else {
+                if !self.out.dirty() {
+                    return Step::Park(self.end.clone());
+                }
+                if !self.yielded {
+                    self.yielded = true;
+                    return Step::Yield;
+                }
+                self.yielded = false;
+                if let Err(e) = self.out.flush() {
+                    return self.io_failed(e);
+                }
+                return Step::Park(self.end.clone());
+            };
+            self.yielded = false;
+            if self.want_item {
+                self.want_item = false;
+                if !push_text(&mut self.out.buf, &msg) {
+                    let m = format!(
+                        "{} got {} where a char was expected",
+                        self.name,
+                        describe(&msg)
+                    );
+                    return Step::Fail(internal(self.name, m));
+                }
+                if let Err(e) = self.out.spill() {
+                    return self.io_failed(e);
+                }
+                continue;
+            }
+            match msg {
+                Value::Tag(t) if t == self.labels.put => self.want_item = true,
+                Value::Tag(t) if t == self.labels.stop_put => {
+                    if let Err(e) = self.out.flush() {
+                        return self.io_failed(e);
+                    }
+                    return Step::Done;
+                }
+                other => {
+                    let m = format!(
+                        "{} got {} where Put or StopPut was expected",
+                        self.name,
+                        describe(&other)
+                    );
+                    return Step::Fail(internal(self.name, m));
+                }
+            }
+        }
+        Step::Yield
+    }
+
+    fn info(&self) -> TaskInfo {
+        TaskInfo {
+            name: self.name.into(),
+            waiting_at: None,
+            holds: vec![(self.end.id(), self.end.side())],
+        }
+    }
+}
+
+// ----------------------------------------------------------------- input
+
+/// Decodes UTF-8 arriving in pieces: an incomplete sequence at the end of
+/// one piece is kept for the next; invalid bytes become U+FFFD.
+#[derive(Default)]
+struct Utf8Decoder {
+    pending: Vec<u8>,
+}
+
+impl Utf8Decoder {
+    fn decode(&mut self, bytes: &[u8], out: &mut Vec<char>) {
+        let mut data = std::mem::take(&mut self.pending);
+        data.extend_from_slice(bytes);
+        let mut rest = &data[..];
+        loop {
+            match std::str::from_utf8(rest) {
+                Ok(s) => {
+                    out.extend(s.chars());
+                    break;
+                }
+                Err(e) => {
+                    let (valid, after) = rest.split_at(e.valid_up_to());
+                    // `valid` is valid UTF-8 by construction.
+                    out.extend(String::from_utf8_lossy(valid).chars());
+                    match e.error_len() {
+                        Some(n) => {
+                            out.push(char::REPLACEMENT_CHARACTER);
+                            rest = &after[n..];
+                        }
+                        None => {
+                            self.pending = after.to_vec();
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// End of input: an incomplete sequence left over is invalid.
+    fn finish(&mut self, out: &mut Vec<char>) {
+        if !self.pending.is_empty() {
+            self.pending.clear();
+            out.push(char::REPLACEMENT_CHARACTER);
+        }
+    }
+}
+
+/// Reads one chunk: at least one char, or nothing at end of input (or on a
+/// read error, which ends the input too).
+fn read_chunk(
+    input: &mut dyn Read,
+    decoder: &mut Utf8Decoder,
+    bytes: &mut [u8],
+    at_eof: &mut bool,
+) -> Vec<char> {
+    let mut chars = Vec::new();
+    while chars.is_empty() && !*at_eof {
+        match input.read(bytes) {
+            Ok(0) => {
+                *at_eof = true;
+                decoder.finish(&mut chars);
+            }
+            Ok(n) => decoder.decode(&bytes[..n.min(bytes.len())], &mut chars),
+            Err(e) if e.kind() == ErrorKind::Interrupted => {}
+            Err(_) => {
+                *at_eof = true;
+                decoder.finish(&mut chars);
+            }
+        }
+    }
+    chars
+}
+
+/// The reader thread: one chunk per request, delivered on `to_service`
+/// (a `Value::Str`, or `Value::Unit` at end of input), each followed by
+/// `io_end` to match the service's `io_begin`. It ends when the service
+/// drops its side of `requests`.
+fn reader_thread(
+    mut input: Box<dyn Read + Send>,
+    requests: mpsc::Receiver<()>,
+    to_service: End<Value>,
+    handle: Handle<Value, RunError>,
+) {
+    let mut decoder = Utf8Decoder::default();
+    let mut bytes = vec![0u8; READ_CHUNK];
+    let mut at_eof = false;
+    while requests.recv().is_ok() {
+        let chunk = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            read_chunk(&mut *input, &mut decoder, &mut bytes, &mut at_eof)
+        }));
+        let chars = chunk.unwrap_or_else(|_| {
+            at_eof = true;
+            Vec::new()
+        });
+        let msg = if chars.is_empty() {
+            Value::Unit
+        } else {
+            Value::Str(chars.into(), 0)
+        };
+        handle.put(&to_service, msg);
+        handle.io_end();
+    }
+}
+
+/// The service side of the reader thread.
+struct Reader {
+    requests: mpsc::Sender<()>,
+    /// Where the reader thread's chunks arrive; the service parks here.
+    replies: End<Value>,
+    handle: Handle<Value, RunError>,
+    in_flight: bool,
+}
+
+/// The input as a service sees it: the chars received and not consumed
+/// yet, whether the input has ended, and the link to the reader thread.
+struct InputSource {
+    stdin: Arc<Mutex<Option<Box<dyn Read + Send>>>>,
+    /// `None` before the first request and after end of input.
+    reader: Option<Reader>,
+    chunk: Arc<[char]>,
+    pos: usize,
+    eof: bool,
+}
+
+impl InputSource {
+    fn new(stdin: Arc<Mutex<Option<Box<dyn Read + Send>>>>) -> InputSource {
+        InputSource {
+            stdin,
+            reader: None,
+            chunk: Arc::from(Vec::new()),
+            pos: 0,
+            eof: false,
+        }
+    }
+
+    /// Takes in what the reader thread delivered. `Err` describes a message
+    /// that is not a chunk or the end marker.
+    fn poll(&mut self) -> Result<(), String> {
+        let Some(reader) = &mut self.reader else {
+            return Ok(());
+        };
+        let mut ended = false;
+        while let Some(msg) = reader.replies.try_get() {
+            reader.in_flight = false;
+            match msg {
+                Value::Str(s, i) => {
+                    let i = (i as usize).min(s.len());
+                    if self.pos >= self.chunk.len() {
+                        self.chunk = s;
+                        self.pos = i;
+                    } else {
+                        let mut all = self.chunk[self.pos..].to_vec();
+                        all.extend_from_slice(&s[i..]);
+                        self.chunk = all.into();
+                        self.pos = 0;
+                    }
+                }
+                Value::Unit => ended = true,
+                other => return Err(format!("the input reader sent {}", describe(&other))),
+            }
+        }
+        if ended {
+            self.eof = true;
+            // Dropping the request sender ends the reader thread.
+            self.reader = None;
+        }
+        Ok(())
+    }
+
+    /// The ends a service with this input holds: its `client` end and the
+    /// reader thread's reply end while the thread runs.
+    fn holds(&self, client: &End<Value>) -> Vec<(ChannelId, Side)> {
+        let mut v = vec![(client.id(), client.side())];
+        if let Some(r) = &self.reader {
+            v.push((r.replies.id(), r.replies.side()));
+        }
+        v
+    }
+
+    /// The chars received and not consumed yet.
+    fn available(&self) -> &[char] {
+        self.chunk.get(self.pos..).unwrap_or(&[])
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.pos = (self.pos + n).min(self.chunk.len());
+    }
+
+    fn next_char(&mut self) -> Option<char> {
+        let c = self.available().first().copied();
+        if c.is_some() {
+            self.pos += 1;
+        }
+        c
+    }
+
+    /// Asks the reader thread for more input (unless a request is already
+    /// in flight) and returns the end to park on until it arrives; `None`
+    /// at end of input.
+    fn request(&mut self, cx: &mut Ctx<'_>) -> Option<End<Value>> {
+        if self.eof {
+            return None;
+        }
+        if self.reader.is_none() {
+            self.reader = self.start_reader(cx);
+            if self.reader.is_none() {
+                self.eof = true;
+                return None;
+            }
+        }
+        let reader = self.reader.as_mut()?;
+        if !reader.in_flight {
+            reader.handle.io_begin();
+            if reader.requests.send(()).is_err() {
+                // The reader thread is gone: treat it as end of input.
+                reader.handle.io_end();
+                self.reader = None;
+                self.eof = true;
+                return None;
+            }
+            reader.in_flight = true;
+        }
+        Some(reader.replies.clone())
+    }
+
+    /// Takes the host's reader and starts the reader thread; `None` if the
+    /// reader was taken already or the thread cannot start.
+    fn start_reader(&mut self, cx: &mut Ctx<'_>) -> Option<Reader> {
+        let input = self.stdin.lock().take()?;
+        let (replies, to_service) = runtime::channel();
+        let (requests, receiver) = mpsc::channel();
+        let handle = cx.handle();
+        let thread_handle = handle.clone();
+        std::thread::Builder::new()
+            .name("mpl-stdin".into())
+            .spawn(move || reader_thread(input, receiver, to_service, thread_handle))
+            .ok()?;
+        Some(Reader {
+            requests,
+            replies,
+            handle,
+            in_flight: false,
+        })
+    }
+}
+
+/// `stdin`: plays `GetSeq<Char>` from the answering side.
+struct StdinService {
+    client: End<Value>,
+    labels: Labels,
+    input: InputSource,
+    /// `Get`s received and not answered yet.
+    waiting: usize,
+    exhausted: bool,
+}
+
+impl Task<Value, RunError> for StdinService {
+    fn run(&mut self, cx: &mut Ctx<'_>) -> St {
+        if let Err(m) = self.input.poll() {
+            return Step::Fail(internal("stdin", m));
+        }
+        for _ in 0..cx.budget() {
+            while self.waiting > 0 {
+                let Some(c) = self.input.next_char() else {
+                    break;
+                };
+                cx.put(&self.client, Value::Char(c));
+                self.waiting -= 1;
+            }
+            match self.client.try_get() {
+                Some(Value::Tag(t)) if t == self.labels.get => {
+                    self.waiting += 1;
+                    continue;
+                }
+                Some(Value::Tag(t)) if t == self.labels.stop_get => return Step::Done,
+                Some(other) => {
+                    let m = format!(
+                        "stdin got {} where Get or StopGet was expected",
+                        describe(&other)
+                    );
+                    return Step::Fail(internal("stdin", m));
+                }
+                None => {}
+            }
+            if self.waiting == 0 {
+                return Step::Park(self.client.clone());
+            }
+            // A Get is waiting and no input is buffered.
+            return match self.input.request(cx) {
+                Some(replies) => Step::Park(replies),
+                None => {
+                    // End of input: the Get stays unanswered for good.
+                    if !self.exhausted {
+                        self.exhausted = true;
+                        cx.set_input_exhausted();
+                    }
+                    Step::Park(self.client.clone())
+                }
+            };
+        }
+        Step::Yield
+    }
+
+    fn info(&self) -> TaskInfo {
+        TaskInfo {
+            name: "stdin".into(),
+            waiting_at: None,
+            holds: self.input.holds(&self.client),
+        }
+    }
+}
+
+// --------------------------------------------------------------- console
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum ConsoleState {
+    /// Waiting for a label.
+    Label,
+    /// `Write` received; the string comes next.
+    WriteText,
+    /// `ReadLine` received; answering it.
+    ReadLine,
+}
+
+/// What the buffered input holds toward the next line.
+enum LineResult {
+    Line(String),
+    End,
+    NeedMore,
+}
+
+/// `console`: plays `Console` from the answering side.
+struct ConsoleService {
+    client: End<Value>,
+    labels: Labels,
+    input: InputSource,
+    out: Writer,
+    state: ConsoleState,
+    /// The start of the line being read (input seen so far without `\n`).
+    line: String,
+}
+
+impl ConsoleService {
+    /// Takes the next line out of the buffered input, if complete.
+    fn take_line(&mut self) -> LineResult {
+        let avail = self.input.available();
+        if let Some(i) = avail.iter().position(|&c| c == '\n') {
+            self.line.extend(&avail[..i]);
+            self.input.consume(i + 1);
+        } else {
+            self.line.extend(avail);
+            let n = avail.len();
+            self.input.consume(n);
+            if !self.input.eof {
+                return LineResult::NeedMore;
+            }
+            if self.line.is_empty() {
+                return LineResult::End;
+            }
+        }
+        if self.line.ends_with('\r') {
+            self.line.pop();
+        }
+        LineResult::Line(std::mem::take(&mut self.line))
+    }
+
+    fn io_failed(e: std::io::Error) -> St {
+        Step::Fail(RunError {
+            message: format!("cannot write to stdout: {e}"),
+            span: Span::default(),
+            process: "console".into(),
+            help: None,
+        })
+    }
+}
+
+impl Task<Value, RunError> for ConsoleService {
+    fn run(&mut self, cx: &mut Ctx<'_>) -> St {
+        if let Err(m) = self.input.poll() {
+            return Step::Fail(internal("console", m));
+        }
+        for _ in 0..cx.budget() {
+            if self.state == ConsoleState::ReadLine {
+                match self.take_line() {
+                    LineResult::Line(s) => {
+                        cx.put(&self.client, Value::Tag(self.labels.line));
+                        cx.put(&self.client, Value::string(&s));
+                        self.state = ConsoleState::Label;
+                    }
+                    LineResult::End => {
+                        cx.put(&self.client, Value::Tag(self.labels.end_of_input));
+                        self.state = ConsoleState::Label;
+                    }
+                    LineResult::NeedMore => {
+                        // The program waits for the line: show what it wrote.
+                        if let Err(e) = self.out.flush() {
+                            return Self::io_failed(e);
+                        }
+                        match self.input.request(cx) {
+                            Some(replies) => return Step::Park(replies),
+                            // End of input: the next round answers it.
+                            None => continue,
+                        }
+                    }
+                }
+            }
+            let Some(msg) = self.client.try_get() else {
+                if let Err(e) = self.out.flush() {
+                    return Self::io_failed(e);
+                }
+                return Step::Park(self.client.clone());
+            };
+            match self.state {
+                ConsoleState::WriteText => {
+                    if !push_text(&mut self.out.buf, &msg) {
+                        let m =
+                            format!("console got {} where a string was expected", describe(&msg));
+                        return Step::Fail(internal("console", m));
+                    }
+                    self.state = ConsoleState::Label;
+                    if let Err(e) = self.out.spill() {
+                        return Self::io_failed(e);
+                    }
+                }
+                _ => match msg {
+                    Value::Tag(t) if t == self.labels.read_line => {
+                        self.state = ConsoleState::ReadLine
+                    }
+                    Value::Tag(t) if t == self.labels.write => self.state = ConsoleState::WriteText,
+                    Value::Tag(t) if t == self.labels.stop_console => {
+                        if let Err(e) = self.out.flush() {
+                            return Self::io_failed(e);
+                        }
+                        return Step::Done;
+                    }
+                    other => {
+                        let m = format!(
+                            "console got {} where ReadLine, Write or StopConsole was expected",
+                            describe(&other)
+                        );
+                        return Step::Fail(internal("console", m));
+                    }
+                },
+            }
+        }
+        Step::Yield
+    }
+
+    fn info(&self) -> TaskInfo {
+        TaskInfo {
+            name: "console".into(),
+            waiting_at: None,
+            holds: self.input.holds(&self.client),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::VecDeque;
+    use std::time::Instant;
+
+    // ------------------------------------------------------------ harness
+
+    /// The only place that knows how to build and run a runtime.
+    fn run_with_limit(task: Script, secs: u64) -> runtime::Outcome<RunError> {
+        run_config(task, secs, runtime::Config::default())
+    }
+
+    fn run_config(task: Script, secs: u64, config: runtime::Config) -> runtime::Outcome<RunError> {
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let rt = runtime::Runtime::new(config);
+            rt.handle().spawn(Box::new(task));
+            let _ = tx.send(rt.run());
+        });
+        match rx.recv_timeout(Duration::from_secs(secs)) {
+            Ok(outcome) => outcome,
+            Err(_) => panic!("the run did not end within {secs} s"),
+        }
+    }
+
+    fn run(task: Script) -> runtime::Outcome<RunError> {
+        run_with_limit(task, 10)
+    }
+
+    fn finished(o: &runtime::Outcome<RunError>) -> bool {
+        matches!(o, runtime::Outcome::Finished)
+    }
+
+    /// A captured output stream: the bytes written and how many flushes.
+    #[derive(Clone, Default)]
+    struct Capture {
+        bytes: Arc<Mutex<Vec<u8>>>,
+        flushed: Arc<Mutex<usize>>,
+    }
+
+    impl Write for Capture {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.bytes.lock().extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            *self.flushed.lock() += 1;
+            Ok(())
+        }
+    }
+
+    impl Capture {
+        fn text(&self) -> String {
+            String::from_utf8_lossy(&self.bytes.lock()).into_owned()
+        }
+        fn output(&self) -> Output {
+            Arc::new(Mutex::new(Box::new(self.clone())))
+        }
+    }
+
+    /// Input that arrives in the given pieces, one per `read`.
+    struct Pieces(VecDeque<Vec<u8>>);
+
+    impl Read for Pieces {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let Some(mut piece) = self.0.pop_front() else {
+                return Ok(0);
+            };
+            let n = piece.len().min(buf.len());
+            buf[..n].copy_from_slice(&piece[..n]);
+            if n < piece.len() {
+                self.0.push_front(piece.split_off(n));
+            }
+            Ok(n)
+        }
+    }
+
+    /// Input handed over by the test through a std channel (blocks).
+    struct Gate(mpsc::Receiver<Vec<u8>>);
+
+    impl Read for Gate {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            match self.0.recv() {
+                Ok(b) => {
+                    let n = b.len().min(buf.len());
+                    buf[..n].copy_from_slice(&b[..n]);
+                    Ok(n)
+                }
+                Err(_) => Ok(0),
+            }
+        }
+    }
+
+    const L: Labels = Labels {
+        get: 0,
+        stop_get: 1,
+        put: 2,
+        stop_put: 3,
+        read_line: 4,
+        line: 5,
+        end_of_input: 6,
+        write: 7,
+        stop_console: 8,
+    };
+
+    struct World {
+        env: Arc<ServiceEnv>,
+        out: Capture,
+        err: Capture,
+    }
+
+    fn world(input: Box<dyn Read + Send>) -> World {
+        let (out, err) = (Capture::default(), Capture::default());
+        let env = ServiceEnv {
+            stdin: Arc::new(Mutex::new(Some(input))),
+            stdout: out.output(),
+            stderr: err.output(),
+            labels: L,
+        };
+        World {
+            env: Arc::new(env),
+            out,
+            err,
+        }
+    }
+
+    fn pieces(ps: &[&[u8]]) -> Box<dyn Read + Send> {
+        Box::new(Pieces(ps.iter().map(|p| p.to_vec()).collect()))
+    }
+
+    #[derive(Clone, Copy, PartialEq, Debug)]
+    enum Svc {
+        Stdin,
+        Stdout,
+        Stderr,
+        Console,
+    }
+
+    /// One step of a test program.
+    enum Act {
+        /// Send to service `i`.
+        Put(usize, Value),
+        /// Receive one message from service `i` and record it.
+        Get(usize),
+        /// Send `n` chars `c` (as `Put`, char) to service `i`, in batches.
+        Many(usize, char, usize),
+    }
+
+    /// A test program: starts the listed services, then plays its acts.
+    struct Script {
+        env: Arc<ServiceEnv>,
+        services: Vec<Svc>,
+        ends: Vec<End<Value>>,
+        acts: VecDeque<Act>,
+        got: Arc<Mutex<Vec<Value>>>,
+    }
+
+    fn script(w: &World, services: &[Svc], acts: Vec<Act>) -> (Script, Arc<Mutex<Vec<Value>>>) {
+        let got = Arc::new(Mutex::new(Vec::new()));
+        let s = Script {
+            env: w.env.clone(),
+            services: services.to_vec(),
+            ends: Vec::new(),
+            acts: acts.into(),
+            got: got.clone(),
+        };
+        (s, got)
+    }
+
+    impl Task<Value, RunError> for Script {
+        fn run(&mut self, cx: &mut Ctx<'_>) -> St {
+            if self.ends.is_empty() {
+                for s in self.services.clone() {
+                    let end = match s {
+                        Svc::Stdin => start_stdin(cx, &self.env),
+                        Svc::Stdout => start_output(cx, self.env.stdout.clone(), L),
+                        Svc::Stderr => start_named_output(cx, "stderr", self.env.stderr.clone(), L),
+                        Svc::Console => start_console(cx, &self.env),
+                    };
+                    self.ends.push(end);
+                }
+            }
+            while let Some(act) = self.acts.pop_front() {
+                match act {
+                    Act::Put(i, v) => cx.put(&self.ends[i], v),
+                    Act::Get(i) => match self.ends[i].try_get() {
+                        Some(v) => self.got.lock().push(v),
+                        None => {
+                            self.acts.push_front(Act::Get(i));
+                            return Step::Park(self.ends[i].clone());
+                        }
+                    },
+                    Act::Many(i, c, n) => {
+                        let batch = n.min(1000);
+                        for _ in 0..batch {
+                            cx.put(&self.ends[i], Value::Tag(L.put));
+                            cx.put(&self.ends[i], Value::Char(c));
+                        }
+                        if n > batch {
+                            self.acts.push_front(Act::Many(i, c, n - batch));
+                            return Step::Yield;
+                        }
+                    }
+                }
+            }
+            Step::Done
+        }
+
+        fn info(&self) -> TaskInfo {
+            TaskInfo {
+                name: "script".into(),
+                waiting_at: None,
+                holds: Vec::new(),
+            }
+        }
+    }
+
+    fn tag(t: u32) -> Value {
+        Value::Tag(t)
+    }
+
+    fn chars_of(got: &[Value]) -> String {
+        got.iter()
+            .map(|v| match v {
+                Value::Char(c) => *c,
+                other => panic!("expected a char, got {other:?}"),
+            })
+            .collect()
+    }
+
+    fn write_str(i: usize, s: &str) -> Vec<Act> {
+        s.chars()
+            .flat_map(|c| [Act::Put(i, tag(L.put)), Act::Put(i, Value::Char(c))])
+            .collect()
+    }
+
+    // -------------------------------------------------------------- tests
+
+    #[test]
+    fn decoder_keeps_split_sequences_and_replaces_invalid_bytes() {
+        let mut d = Utf8Decoder::default();
+        let mut out = Vec::new();
+        let text = "aé€😀z".as_bytes();
+        for b in text {
+            d.decode(&[*b], &mut out);
+        }
+        d.finish(&mut out);
+        assert_eq!(out.iter().collect::<String>(), "aé€😀z");
+        let mut out = Vec::new();
+        d.decode(b"a\xffb\xe2\x82", &mut out);
+        d.finish(&mut out);
+        assert_eq!(out.iter().collect::<String>(), "a\u{fffd}b\u{fffd}");
+    }
+
+    #[test]
+    fn stdout_writes_chars_in_order() {
+        let w = world(pieces(&[]));
+        let mut acts = write_str(0, "héllo\n");
+        acts.push(Act::Put(0, tag(L.put)));
+        acts.push(Act::Put(0, Value::string(" whole")));
+        acts.push(Act::Put(0, tag(L.put)));
+        acts.push(Act::Put(
+            0,
+            Value::cons(Value::Char('!'), Value::cons(Value::Char('?'), Value::Nil)),
+        ));
+        acts.push(Act::Put(0, tag(L.stop_put)));
+        acts.extend(write_str(1, "oops"));
+        acts.push(Act::Put(1, tag(L.stop_put)));
+        let (s, _) = script(&w, &[Svc::Stdout, Svc::Stderr], acts);
+        assert!(finished(&run(s)));
+        assert_eq!(w.out.text(), "héllo\n whole!?");
+        assert_eq!(w.err.text(), "oops");
+        assert!(*w.out.flushed.lock() >= 1);
+    }
+
+    #[test]
+    fn stdout_output_is_flushed_when_the_service_parks() {
+        // The program prints a prompt, then waits for input that the test
+        // only provides once the prompt has been written and flushed.
+        let (tx, rx) = mpsc::channel();
+        let w = world(Box::new(Gate(rx)));
+        let mut acts = write_str(1, "name? ");
+        acts.push(Act::Put(0, tag(L.get)));
+        acts.push(Act::Get(0));
+        acts.push(Act::Put(0, tag(L.stop_get)));
+        acts.push(Act::Put(1, tag(L.stop_put)));
+        let (s, got) = script(&w, &[Svc::Stdin, Svc::Stdout], acts);
+        let (otx, orx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = otx.send(run(s));
+        });
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !(w.out.text() == "name? " && *w.out.flushed.lock() >= 1) {
+            assert!(Instant::now() < deadline, "the prompt was not flushed");
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        tx.send(b"x".to_vec()).expect("reader alive");
+        let o = orx.recv_timeout(Duration::from_secs(10)).expect("run ends");
+        assert!(finished(&o), "{o:?}");
+        assert_eq!(chars_of(&got.lock()), "x");
+    }
+
+    #[test]
+    fn stdin_answers_gets_across_chunks_and_multibyte_chars() {
+        let text = "añ€😀b\n";
+        let bytes = text.as_bytes();
+        // Split inside every multibyte sequence.
+        let parts: Vec<&[u8]> = bytes.chunks(1).collect();
+        let w = world(pieces(&parts));
+        let mut acts = Vec::new();
+        for _ in text.chars() {
+            acts.push(Act::Put(0, tag(L.get)));
+            acts.push(Act::Get(0));
+        }
+        acts.push(Act::Put(0, tag(L.stop_get)));
+        let (s, got) = script(&w, &[Svc::Stdin], acts);
+        assert!(finished(&run(s)));
+        assert_eq!(chars_of(&got.lock()), text);
+    }
+
+    #[test]
+    fn stdin_reads_large_input_in_chunks() {
+        let text: String = (0..200_000)
+            .map(|i| (b'a' + (i % 26) as u8) as char)
+            .collect();
+        let w = world(Box::new(std::io::Cursor::new(text.clone().into_bytes())));
+        let mut acts = Vec::new();
+        for _ in 0..text.len() {
+            acts.push(Act::Put(0, tag(L.get)));
+            acts.push(Act::Get(0));
+        }
+        acts.push(Act::Put(0, tag(L.stop_get)));
+        let (s, got) = script(&w, &[Svc::Stdin], acts);
+        assert!(finished(&run(s)));
+        assert_eq!(chars_of(&got.lock()), text);
+    }
+
+    #[test]
+    fn stdin_at_end_of_input_reports_input_exhausted() {
+        let w = world(pieces(&[b"ab"]));
+        let mut acts = Vec::new();
+        for _ in 0..3 {
+            acts.push(Act::Put(0, tag(L.get)));
+            acts.push(Act::Get(0));
+        }
+        let (s, got) = script(&w, &[Svc::Stdin], acts);
+        let o = run(s);
+        assert!(matches!(o, runtime::Outcome::InputExhausted(_)), "{o:?}");
+        assert_eq!(chars_of(&got.lock()), "ab");
+    }
+
+    #[test]
+    fn second_input_service_sees_end_of_input() {
+        let w = world(pieces(&[b"a\n"]));
+        w.env.stdin.lock().take();
+        let acts = vec![
+            Act::Put(0, tag(L.read_line)),
+            Act::Get(0),
+            Act::Put(0, tag(L.stop_console)),
+        ];
+        let (s, got) = script(&w, &[Svc::Console], acts);
+        assert!(finished(&run(s)));
+        assert!(matches!(got.lock()[..], [Value::Tag(t)] if t == L.end_of_input));
+    }
+
+    #[test]
+    fn console_reads_lines_writes_strings_and_reports_end_of_input() {
+        let w = world(pieces(&[b"first li", b"ne\r\nsecond\n\nla", b"st"]));
+        let mut acts = vec![Act::Put(0, tag(L.write)), Act::Put(0, Value::string("> "))];
+        // Four lines (label and text each), then end of input twice.
+        for _ in 0..4 {
+            acts.extend([Act::Put(0, tag(L.read_line)), Act::Get(0), Act::Get(0)]);
+        }
+        for _ in 0..2 {
+            acts.extend([Act::Put(0, tag(L.read_line)), Act::Get(0)]);
+        }
+        acts.push(Act::Put(0, tag(L.write)));
+        acts.push(Act::Put(0, Value::string("bye\n")));
+        acts.push(Act::Put(0, tag(L.stop_console)));
+        let (s, got) = script(&w, &[Svc::Console], acts);
+        assert!(finished(&run(s)));
+        assert_eq!(w.out.text(), "> bye\n");
+        let got = got.lock();
+        assert_eq!(got.len(), 10);
+        for (k, want) in ["first line", "second", "", "last"].iter().enumerate() {
+            assert!(matches!(got[2 * k], Value::Tag(t) if t == L.line));
+            assert_eq!(got[2 * k + 1].as_string().as_deref(), Some(*want));
+        }
+        assert!(matches!(got[8], Value::Tag(t) if t == L.end_of_input));
+        assert!(matches!(got[9], Value::Tag(t) if t == L.end_of_input));
+    }
+
+    #[test]
+    fn stdout_handles_a_million_chars() {
+        let w = world(pieces(&[]));
+        let n = 1_000_000;
+        let acts = vec![Act::Many(0, 'x', n), Act::Put(0, tag(L.stop_put))];
+        let (s, _) = script(&w, &[Svc::Stdout], acts);
+        let t = Instant::now();
+        assert!(finished(&run_with_limit(s, 60)));
+        let text = w.out.text();
+        assert_eq!(text.len(), n);
+        assert!(text.chars().all(|c| c == 'x'));
+        eprintln!("1M chars through stdout in {:?}", t.elapsed());
+    }
+
+    #[test]
+    fn a_stray_message_is_an_internal_error() {
+        let w = world(pieces(&[]));
+        let acts = vec![Act::Put(0, Value::Int(7))];
+        let (s, _) = script(&w, &[Svc::Stdout], acts);
+        match run(s) {
+            runtime::Outcome::Failed(e) => {
+                assert!(e.message.starts_with("internal error"), "{}", e.message);
+                assert_eq!(e.process, "output");
+            }
+            o => panic!("expected a failure, got {o:?}"),
+        }
+        let w = world(pieces(&[b"abc"]));
+        let acts = vec![Act::Put(0, tag(L.put)), Act::Get(0)];
+        let (s, _) = script(&w, &[Svc::Stdin], acts);
+        match run(s) {
+            runtime::Outcome::Failed(e) => assert_eq!(e.process, "stdin"),
+            o => panic!("expected a failure, got {o:?}"),
+        }
+    }
+}

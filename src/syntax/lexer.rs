@@ -1,0 +1,464 @@
+//! The lexer: source text to a list of `(Token, Span)`, with chumsky.
+//!
+//! It skips whitespace and comments (`//`, `/* */`), keeps `///` doc
+//! comments as tokens, and recovers from every bad character (one error
+//! each, then it goes on), so it never fails as a whole. It knows nothing
+//! of the grammar: see `parser` for that.
+
+use chumsky::prelude::*;
+
+use super::SyntaxError;
+use super::token::Token;
+use crate::source::{FileId, Span};
+
+type LexExtra<'a> = extra::Err<Rich<'a, char>>;
+
+const UNTERMINATED_STRING: &str = "unterminated string literal";
+const UNTERMINATED_COMMENT: &str = "unterminated block comment";
+const INT_TOO_LARGE: &str = "integer literal is too large";
+const BAD_ESCAPE: &str = "unknown escape sequence";
+const BAD_UNICODE: &str = "invalid unicode escape";
+const BAD_CHAR_LITERAL: &str = "invalid character literal";
+
+/// Lex one file. Never fails: every problem becomes a `SyntaxError` and the
+/// lexer goes on after it.
+pub fn lex(file: FileId, text: &str) -> (Vec<(Token, Span)>, Vec<SyntaxError>) {
+    let (out, errs) = lexer().parse(text).into_output_errors();
+    let tokens = out
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(tok, s): (Token, SimpleSpan)| (tok, Span::new(file, s.start, s.end)))
+        .collect();
+    let errors = errs
+        .into_iter()
+        .map(|e| convert_error(file, text.len(), e))
+        .collect();
+    (tokens, errors)
+}
+
+fn convert_error(file: FileId, len: usize, e: Rich<'_, char>) -> SyntaxError {
+    let span = Span::new(file, e.span().start, e.span().end);
+    let at_end = e.span().end >= len;
+    let message = match e.reason() {
+        chumsky::error::RichReason::Custom(msg) => msg.clone(),
+        other => other.to_string(),
+    };
+    let (label, help, incomplete) = if message == UNTERMINATED_STRING {
+        (
+            "this string is never closed".to_string(),
+            Some("close the string with `\"` on the same line".to_string()),
+            at_end,
+        )
+    } else if message == UNTERMINATED_COMMENT {
+        (
+            "this comment is never closed".to_string(),
+            Some("close the comment with `*/`".to_string()),
+            true,
+        )
+    } else if message == INT_TOO_LARGE {
+        (
+            "does not fit in 64 bits".to_string(),
+            Some(format!(
+                "integers range from {} to {}",
+                i64::MIN,
+                i64::MAX
+            )),
+            false,
+        )
+    } else if message.starts_with(BAD_ESCAPE) || message.starts_with(BAD_UNICODE) {
+        (
+            "unknown escape".to_string(),
+            Some(
+                "the escapes are \\n \\t \\r \\0 \\\\ \\' \\\" and \\u{...} (hex code point)"
+                    .to_string(),
+            ),
+            false,
+        )
+    } else if message == BAD_CHAR_LITERAL {
+        (
+            "not a character literal".to_string(),
+            Some("a character literal holds exactly one character: 'a', '\\n'".to_string()),
+            false,
+        )
+    } else {
+        (
+            "not part of MPL's syntax".to_string(),
+            Some("remove this character".to_string()),
+            false,
+        )
+    };
+    SyntaxError {
+        span,
+        message,
+        label,
+        help,
+        notes: Vec::new(),
+        incomplete,
+    }
+}
+
+fn is_ident_start(c: &char) -> bool {
+    c.is_ascii_alphabetic() || *c == '_'
+}
+
+fn is_ident_continue(c: &char) -> bool {
+    c.is_ascii_alphanumeric() || *c == '_'
+}
+
+fn lexer<'a>() -> impl Parser<'a, &'a str, Vec<(Token, SimpleSpan)>, LexExtra<'a>> {
+    let digits = any()
+        .filter(|c: &char| c.is_ascii_digit())
+        .repeated()
+        .at_least(1);
+
+    let hex = just('0')
+        .then(one_of("xX"))
+        .ignore_then(
+            any()
+                .filter(|c: &char| c.is_ascii_hexdigit())
+                .repeated()
+                .at_least(1)
+                .to_slice(),
+        )
+        .validate(|s: &str, e, emitter| match i64::from_str_radix(s, 16) {
+            Ok(n) => Token::Int(n),
+            Err(_) => {
+                emitter.emit(Rich::custom(e.span(), INT_TOO_LARGE));
+                Token::Int(0)
+            }
+        });
+
+    let exponent = one_of("eE").then(one_of("+-").or_not()).then(digits);
+    let float = digits
+        .then(just('.').then(digits))
+        .then(exponent.or_not())
+        .to_slice()
+        .or(digits.then(exponent).to_slice())
+        .map(|s: &str| Token::Float(s.parse().unwrap_or(f64::NAN)));
+
+    let int = digits
+        .to_slice()
+        .validate(|s: &str, e, emitter| match s.parse::<i64>() {
+            Ok(n) => Token::Int(n),
+            Err(_) => {
+                emitter.emit(Rich::custom(e.span(), INT_TOO_LARGE));
+                Token::Int(0)
+            }
+        });
+
+    let number = hex.or(float).or(int);
+
+    let word = any()
+        .filter(is_ident_start)
+        .then(any().filter(is_ident_continue).repeated())
+        .then(just('\'').repeated())
+        .to_slice();
+
+    let ident = word.map(|s: &str| {
+        if s == "_" {
+            Token::Underscore
+        } else if let Some(kw) = Token::keyword(s) {
+            kw
+        } else if s.starts_with(|c: char| c.is_ascii_uppercase()) {
+            Token::UpperIdent(s.to_string())
+        } else {
+            Token::LowerIdent(s.to_string())
+        }
+    });
+
+    let hash_ident = just('#')
+        .ignore_then(word)
+        .map(|s: &str| Token::HashIdent(s.to_string()));
+
+    let unicode = just('u')
+        .ignore_then(
+            any()
+                .filter(|c: &char| c.is_ascii_hexdigit())
+                .repeated()
+                .at_least(1)
+                .at_most(6)
+                .to_slice()
+                .delimited_by(just('{'), just('}')),
+        )
+        .validate(|s: &str, e, emitter| {
+            match u32::from_str_radix(s, 16).ok().and_then(char::from_u32) {
+                Some(c) => c,
+                None => {
+                    emitter.emit(Rich::custom(
+                        e.span(),
+                        format!("{BAD_UNICODE} `\\u{{{s}}}`"),
+                    ));
+                    '\u{FFFD}'
+                }
+            }
+        });
+
+    let escape = just('\\').ignore_then(choice((
+        just('n').to('\n'),
+        just('t').to('\t'),
+        just('r').to('\r'),
+        just('0').to('\0'),
+        just('\\').to('\\'),
+        just('\'').to('\''),
+        just('"').to('"'),
+        unicode,
+        none_of("\n").validate(|c: char, e, emitter| {
+            emitter.emit(Rich::custom(e.span(), format!("{BAD_ESCAPE} `\\{c}`")));
+            c
+        }),
+    )));
+
+    let char_lit = just('\'')
+        .ignore_then(escape.or(none_of("\\'\n")))
+        .then_ignore(just('\''))
+        .map(Token::Char);
+
+    let bad_char_lit = just('\'')
+        .then(none_of("'\n").repeated().at_least(1))
+        .then(just('\''))
+        .validate(|_, e, emitter| {
+            emitter.emit(Rich::custom(e.span(), BAD_CHAR_LITERAL));
+            Token::Char('\u{FFFD}')
+        });
+
+    let string = just('"')
+        .ignore_then(
+            escape
+                .or(none_of("\\\"\n"))
+                .repeated()
+                .collect::<String>(),
+        )
+        .then(just('"').or_not())
+        .validate(|(s, close), e, emitter| {
+            if close.is_none() {
+                emitter.emit(Rich::custom(e.span(), UNTERMINATED_STRING));
+            }
+            Token::Str(s)
+        });
+
+    let doc = just("///")
+        .and_is(just("////").not())
+        .ignore_then(none_of("\n").repeated().to_slice())
+        .map(|s: &str| {
+            let s = s.strip_suffix('\r').unwrap_or(s);
+            Token::DocComment(s.strip_prefix(' ').unwrap_or(s).to_string())
+        });
+
+    let long_ops = choice((
+        just(":=").to(Token::ColonEq),
+        just("==").to(Token::EqEq),
+        just("!=").to(Token::NotEq),
+        just("<=").to(Token::LtEq),
+        just("<<").to(Token::Shl),
+        just("++").to(Token::PlusPlus),
+        just("||").to(Token::PipePipe),
+        just("&&").to(Token::AmpAmp),
+    ));
+    let short_ops = choice((
+        just('(').to(Token::LParen),
+        just(')').to(Token::RParen),
+        just('[').to(Token::LBracket),
+        just(']').to(Token::RBracket),
+        just('{').to(Token::LBrace),
+        just('}').to(Token::RBrace),
+        just('<').to(Token::Lt),
+        just('>').to(Token::Gt),
+        just(',').to(Token::Comma),
+        just(';').to(Token::Semi),
+        just(':').to(Token::Colon),
+        just('.').to(Token::Dot),
+        just('=').to(Token::Eq),
+        just('!').to(Token::Bang),
+        just('~').to(Token::Tilde),
+        just('+').to(Token::Plus),
+        just('-').to(Token::Minus),
+        just('*').to(Token::Star),
+        just('/').to(Token::Slash),
+        just('%').to(Token::Percent),
+        just('|').to(Token::Pipe),
+        just('&').to(Token::Amp),
+        just('^').to(Token::Caret),
+    ));
+
+    let token = choice((
+        doc,
+        number,
+        ident,
+        hash_ident,
+        char_lit,
+        bad_char_lit,
+        string,
+        long_ops,
+        short_ops,
+    ))
+    .map_with(|tok, e| Some((tok, e.span())));
+
+    // Anything else: one error per character, then go on.
+    let bad = any().validate(|c: char, e, emitter| {
+        emitter.emit(Rich::custom(
+            e.span(),
+            format!("unexpected character `{}`", c.escape_debug()),
+        ));
+        None
+    });
+
+    let line_comment = just("//")
+        .and_is(just("///").not().ignored().or(just("////").ignored()))
+        .then(none_of("\n").repeated())
+        .ignored();
+    let block_comment = just("/*")
+        .then(any().and_is(just("*/").not()).repeated())
+        .then(just("*/").or_not())
+        .validate(|(_, close), e, emitter| {
+            if close.is_none() {
+                emitter.emit(Rich::custom(e.span(), UNTERMINATED_COMMENT));
+            }
+        });
+    let trivia = choice((
+        any().filter(|c: &char| c.is_whitespace()).ignored(),
+        line_comment,
+        block_comment,
+    ))
+    .repeated();
+
+    trivia
+        .ignore_then(
+            token
+                .or(bad)
+                .then_ignore(trivia)
+                .repeated()
+                .collect::<Vec<_>>(),
+        )
+        .then_ignore(end())
+        .map(|toks| toks.into_iter().flatten().collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toks(text: &str) -> Vec<Token> {
+        let (t, e) = lex(FileId(0), text);
+        assert!(e.is_empty(), "unexpected errors: {e:?}");
+        t.into_iter().map(|(t, _)| t).collect()
+    }
+
+    #[test]
+    fn keywords_and_identifiers() {
+        assert_eq!(
+            toks("data Foo recv' childE'' _ _x #p split"),
+            vec![
+                Token::Data,
+                Token::UpperIdent("Foo".into()),
+                Token::LowerIdent("recv'".into()),
+                Token::LowerIdent("childE''".into()),
+                Token::Underscore,
+                Token::LowerIdent("_x".into()),
+                Token::HashIdent("p".into()),
+                Token::Split,
+            ]
+        );
+    }
+
+    #[test]
+    fn numbers_decimal_hex_float() {
+        assert_eq!(
+            toks("42 0x1F 1.0 2.5e3 1e-3 -7"),
+            vec![
+                Token::Int(42),
+                Token::Int(31),
+                Token::Float(1.0),
+                Token::Float(2500.0),
+                Token::Float(0.001),
+                Token::Minus,
+                Token::Int(7),
+            ]
+        );
+    }
+
+    #[test]
+    fn integer_too_large_is_an_error() {
+        let (t, e) = lex(FileId(0), "x 99999999999999999999 y");
+        assert_eq!(t.len(), 3);
+        assert_eq!(e.len(), 1);
+        assert_eq!(e[0].span.range(), 2..22);
+        assert!(e[0].message.contains("too large"));
+    }
+
+    #[test]
+    fn char_and_string_escapes() {
+        assert_eq!(
+            toks(r#"'a' '\n' '\'' '\u{3bb}' "a\tb\n\"\\\0\r""#),
+            vec![
+                Token::Char('a'),
+                Token::Char('\n'),
+                Token::Char('\''),
+                Token::Char('λ'),
+                Token::Str("a\tb\n\"\\\0\r".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn comments_and_doc_comments() {
+        assert_eq!(
+            toks("/* block */ a // line\n/// doc line\n//// not doc\nb"),
+            vec![
+                Token::LowerIdent("a".into()),
+                Token::DocComment("doc line".into()),
+                Token::LowerIdent("b".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn greater_than_is_always_single() {
+        assert_eq!(
+            toks(">> >= := <= << ++ || && == !="),
+            vec![
+                Token::Gt,
+                Token::Gt,
+                Token::Gt,
+                Token::Eq,
+                Token::ColonEq,
+                Token::LtEq,
+                Token::Shl,
+                Token::PlusPlus,
+                Token::PipePipe,
+                Token::AmpAmp,
+                Token::EqEq,
+                Token::NotEq,
+            ]
+        );
+    }
+
+    #[test]
+    fn bad_characters_recover_one_error_each() {
+        let (t, e) = lex(FileId(0), "a $ b @ c");
+        assert_eq!(t.len(), 3);
+        assert_eq!(e.len(), 2);
+        assert_eq!(e[0].span.range(), 2..3);
+        assert_eq!(e[1].span.range(), 6..7);
+    }
+
+    #[test]
+    fn unterminated_string_and_comment_do_not_panic() {
+        let (_, e) = lex(FileId(0), "\"");
+        assert_eq!(e.len(), 1);
+        assert!(e[0].incomplete);
+        let (_, e) = lex(FileId(0), "a /* never closed");
+        assert_eq!(e.len(), 1);
+        assert!(e[0].incomplete);
+        let (_, e) = lex(FileId(0), "'");
+        assert_eq!(e.len(), 1);
+        let (_, e) = lex(FileId(0), "'\\q'");
+        assert_eq!(e.len(), 1);
+    }
+
+    #[test]
+    fn binary_garbage_does_not_panic() {
+        let bytes: Vec<u8> = (0..4096u32).map(|i| (i * 7919 % 251) as u8).collect();
+        let text = String::from_utf8_lossy(&bytes);
+        let _ = lex(FileId(0), &text);
+    }
+}

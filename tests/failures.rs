@@ -1,0 +1,128 @@
+//! Programs that must fail, and how: runtime errors, deadlock and exhausted
+//! input (`tests/runtime_errors/NAME.mpl` with `NAME.expect`: the exit code
+//! on the first line, a text the report must contain on the second), and
+//! bad source text, which must give diagnostics, never a panic or a hang.
+
+mod common;
+
+use mpl::runtime::Config;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+fn temp_file(name: &str, bytes: &[u8]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("mpl-tests-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).expect("write temp file");
+    path
+}
+
+#[test]
+fn runtime_failures_exit_with_their_code_and_report() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/runtime_errors");
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    cases.retain(|p| p.extension().is_some_and(|e| e == "expect"));
+    cases.sort();
+    assert!(!cases.is_empty(), "no cases in {}", dir.display());
+    let mut failures = Vec::new();
+    for expect in cases {
+        let spec = std::fs::read_to_string(&expect).unwrap_or_default();
+        let mut lines = spec.lines();
+        let code: i32 = lines.next().and_then(|l| l.trim().parse().ok()).unwrap_or(-1);
+        let needle = lines.next().unwrap_or("").trim().to_string();
+        let program = expect.with_extension("mpl");
+        let stdin = std::fs::read(expect.with_extension("stdin")).unwrap_or_default();
+        for (name, config) in common::configs() {
+            match common::run_file(&program, stdin.clone(), vec![], config, Duration::from_secs(20)) {
+                None => failures.push(format!("{} ({name}): hung", program.display())),
+                Some(r) if r.code != code || !r.report.contains(&needle) => failures.push(format!(
+                    "{} ({name}): expected exit {code} with {needle:?}, got exit {}\n{}",
+                    program.display(),
+                    r.code,
+                    r.report
+                )),
+                Some(_) => {}
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+fn assert_rejected(name: &str, bytes: &[u8]) {
+    let path = temp_file(name, bytes);
+    let ran = common::run_file(&path, vec![], vec![], Config::default(), Duration::from_secs(60))
+        .unwrap_or_else(|| panic!("{name}: no answer within 60 s"));
+    assert_ne!(ran.code, 0, "{name}: accepted");
+    assert!(!ran.report.is_empty(), "{name}: no diagnostic");
+}
+
+#[test]
+fn binary_garbage_is_rejected_with_a_diagnostic() {
+    let bytes: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
+    assert_rejected("garbage.mpl", &bytes);
+    assert_rejected("garbage_text.mpl", b"process \x01 main( { ] ) ;; \"unterminated");
+}
+
+#[test]
+fn truncated_program_is_rejected_with_a_diagnostic() {
+    assert_rejected("truncated.mpl", b"process main(PutSeq<Char> out) {\n  writeLine(out, \"hi");
+}
+
+#[test]
+fn deeply_nested_parentheses_are_rejected_without_overflow() {
+    let mut text = String::from("process main(PutSeq<Char> out) { let x = ");
+    text.push_str(&"(".repeat(100_000));
+    text.push('1');
+    text.push_str(&")".repeat(100_000));
+    text.push_str("; out.put(StopPut); }\nmain(stdout);\n");
+    assert_rejected("nested.mpl", text.as_bytes());
+}
+
+#[test]
+fn ten_megabyte_file_gets_a_diagnostic() {
+    let mut text = String::with_capacity(10 << 20);
+    while text.len() < 10 << 20 {
+        text.push_str("Int f(Int x) { x + 1 }\n");
+    }
+    assert_rejected("big.mpl", text.as_bytes());
+}
+
+fn mpl() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_mpl"))
+}
+
+#[test]
+fn check_exits_zero_on_a_clean_program() {
+    let path = temp_file("clean.mpl", b"process main(PutSeq<Char> out) { out.put(StopPut); }\nmain(stdout);\n");
+    let out = mpl().arg("check").arg(&path).output().expect("run mpl");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn run_refuses_a_program_that_does_not_parse() {
+    let path = temp_file("broken.mpl", b"process main(PutSeq<Char> out) { writeLine(out, \"x\") }\nmain(stdout)\n");
+    let out = mpl().arg("run").arg(&path).output().expect("run mpl");
+    assert_eq!(out.status.code(), Some(mpl::exit::FAILED));
+    assert!(out.stdout.is_empty(), "a program that does not parse must not run");
+    assert!(!out.stderr.is_empty());
+}
+
+#[test]
+fn output_is_flushed_before_a_runtime_error_exit() {
+    let src = b"process main(PutSeq<Char> out, Int zero) {\n  writeLine(out, \"before\");\n  writeLine(out, show(1 / zero));\n  out.put(StopPut);\n}\nmain(stdout, 0);\n";
+    let path = temp_file("flush.mpl", src);
+    let out = mpl().arg("run").arg(&path).output().expect("run mpl");
+    assert_eq!(out.status.code(), Some(mpl::exit::FAILED));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "before\n");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("division by zero"), "{err}");
+}
+
+#[test]
+fn unknown_command_line_flag_is_a_usage_error() {
+    let out = mpl().arg("run").arg("--no-such-flag").output().expect("run mpl");
+    assert_eq!(out.status.code(), Some(mpl::exit::USAGE));
+}
