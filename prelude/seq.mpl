@@ -73,7 +73,8 @@ process bulkPutAdapter(neg<PutSeq<[t]>> client, PutSeq<t> putseq, [t] putInitial
   bulkPut(putseq, putInitially);
   switch (client.get) {
     case Put:
-      bulkPutAdapter(client, putseq, client.get);
+      let more = client.get;
+      bulkPutAdapter(client, putseq, more);
     case StopPut:
       putseq.put(StopPut);
   }

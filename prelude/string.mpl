@@ -58,10 +58,10 @@ fold {
   /// Worker of `split`: `cur` is the current part reversed, `acc` the finished parts reversed.
   [String] splitFrom(fold by String s, Char sep, String cur, [String] acc) {
     switch s {
-      case []: reverseOnto(reverseOnto(cur, []) : acc, [])
+      case []: reverseOnto(reverseOnto(cur, "") : acc, [])
       case (c:rest):
         if (c == sep) {
-          splitFrom(rest, sep, "", reverseOnto(cur, []) : acc)
+          splitFrom(rest, sep, "", reverseOnto(cur, "") : acc)
         } else {
           splitFrom(rest, sep, c : cur, acc)
         }

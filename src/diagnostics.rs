@@ -124,7 +124,11 @@ pub fn render(d: &Diagnostic, sources: &SourceMap, color: bool) -> String {
     diag = diag.with_labels(labels);
     let mut help = d.help.clone().unwrap_or_default();
     for e in elsewhere {
-        help = if help.is_empty() { e } else { format!("{help}\n{e}") };
+        help = if help.is_empty() {
+            e
+        } else {
+            format!("{help}\n{e}")
+        };
     }
     if !help.is_empty() {
         diag = diag.with_help(help);
@@ -141,7 +145,11 @@ pub fn render(d: &Diagnostic, sources: &SourceMap, color: bool) -> String {
         .with_links(false);
     let mut out = String::new();
     if handler.render_report(&mut out, report.as_ref()).is_err() {
-        out = format!("error: {}\n  at {}\n", d.message, sources.describe(d.primary.0));
+        out = format!(
+            "error: {}\n  at {}\n",
+            d.message,
+            sources.describe(d.primary.0)
+        );
     }
     out
 }

@@ -202,30 +202,71 @@ pub enum ExprKind {
     /// A new connection to a built-in service: the client's channel end.
     Service(Service),
     /// Call a function; the caller waits for its value.
-    Call { func: FuncId, args: Vec<Expr> },
+    Call {
+        func: FuncId,
+        args: Vec<Expr>,
+    },
     /// Start a process; evaluates to `()` at once. In tail position of a
     /// process body it replaces the current process (the task is reused).
-    Spawn { proc: FuncId, args: Vec<Expr> },
-    Builtin { op: Builtin, args: Vec<Expr> },
+    Spawn {
+        proc: FuncId,
+        args: Vec<Expr>,
+    },
+    Builtin {
+        op: Builtin,
+        args: Vec<Expr>,
+    },
     /// A constructor (arity 0 included) or a protocol label.
-    Ctor { tag: Tag, args: Vec<Expr> },
+    Ctor {
+        tag: Tag,
+        args: Vec<Expr>,
+    },
     Tuple(Vec<Expr>),
     List(Vec<Expr>),
-    Binary { op: BinOp, lhs: Box<Expr>, rhs: Box<Expr> },
-    Unary { op: UnOp, operand: Box<Expr> },
+    Binary {
+        op: BinOp,
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
+    },
+    Unary {
+        op: UnOp,
+        operand: Box<Expr>,
+    },
     /// `list[index, default]`
-    Index { list: Box<Expr>, index: Box<Expr>, default: Box<Expr> },
-    If { cond: Box<Expr>, then: Box<Expr>, else_: Box<Expr> },
+    Index {
+        list: Box<Expr>,
+        index: Box<Expr>,
+        default: Box<Expr>,
+    },
+    If {
+        cond: Box<Expr>,
+        then: Box<Expr>,
+        else_: Box<Expr>,
+    },
     /// Tries the arms top to bottom; no match is a runtime error.
-    Match { scrutinee: Box<Expr>, arms: Vec<Arm> },
+    Match {
+        scrutinee: Box<Expr>,
+        arms: Vec<Arm>,
+    },
     Block(Block),
     /// Build a codata value: `methods[i]` implements `codata.dtors[i]`; the
     /// values in `captures` are copied into slots `0..` of each method frame.
-    Record { codata: CodataId, methods: Vec<FuncId>, captures: Vec<Slot> },
+    Record {
+        codata: CodataId,
+        methods: Vec<FuncId>,
+        captures: Vec<Slot>,
+    },
     /// `receiver.dtor(args)`
-    Dtor { receiver: Box<Expr>, dtor: DtorId, args: Vec<Expr> },
+    Dtor {
+        receiver: Box<Expr>,
+        dtor: DtorId,
+        args: Vec<Expr>,
+    },
     /// `c.put(v)`: sends and evaluates to the channel.
-    Put { channel: Box<Expr>, value: Box<Expr> },
+    Put {
+        channel: Box<Expr>,
+        value: Box<Expr>,
+    },
     /// `c.get`
     Get(Box<Expr>),
     /// `c.close()`: evaluates to `()`.
@@ -249,20 +290,41 @@ pub struct Block {
 pub enum Stmt {
     /// Evaluate and bind; a refutable pattern that fails is a runtime error
     /// at `span`.
-    Let { pattern: Pattern, value: Expr, span: Span },
+    Let {
+        pattern: Pattern,
+        value: Expr,
+        span: Span,
+    },
     Expr(Expr),
     /// A new channel: one end in `end`, the other (`~x`) in `dual`.
-    Channel { end: Slot, dual: Slot },
+    Channel {
+        end: Slot,
+        dual: Slot,
+    },
     /// `a := b`: join two ends and give both up.
-    Forward { a: Expr, b: Expr, span: Span },
+    Forward {
+        a: Expr,
+        b: Expr,
+        span: Span,
+    },
     /// End this process now.
-    Halt { span: Span },
+    Halt {
+        span: Span,
+    },
     /// The process ends and becomes one process per arm. Each arm gets a
     /// fresh channel half in slot `half` of its own frame; the channel's
     /// peer receives the other halves as one tuple (see `Split`).
-    Fork { channel: Expr, arms: Vec<ForkArm>, span: Span },
+    Fork {
+        channel: Expr,
+        arms: Vec<ForkArm>,
+        span: Span,
+    },
     /// Receive the halves of a forked channel into `slots`.
-    Split { channel: Expr, slots: Vec<Slot>, span: Span },
+    Split {
+        channel: Expr,
+        slots: Vec<Slot>,
+        span: Span,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -281,7 +343,10 @@ pub enum Pattern {
     Bind(Slot),
     Lit(Lit),
     /// A constructor or a label with argument patterns.
-    Ctor { tag: Tag, args: Vec<Pattern> },
+    Ctor {
+        tag: Tag,
+        args: Vec<Pattern>,
+    },
     Tuple(Vec<Pattern>),
     /// `[]`
     Nil,

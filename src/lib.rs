@@ -66,10 +66,30 @@ pub enum SourceInput {
     Text { name: String, text: String },
 }
 
+/// How strict `compile` is.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Options {
+    /// `mpl check --total`: functions may recurse only inside `fold`
+    /// groups.
+    pub total: bool,
+}
+
 /// Loads the prelude and a program with its imports, parses and checks
 /// them. On failure, every diagnostic found, in source order.
-pub fn compile(sources: &mut SourceMap, input: SourceInput) -> Result<ir::Program, Vec<Diagnostic>> {
-    compile_all(sources, input).map_err(cap_diagnostics)
+pub fn compile(
+    sources: &mut SourceMap,
+    input: SourceInput,
+) -> Result<ir::Program, Vec<Diagnostic>> {
+    compile_with(sources, input, Options::default())
+}
+
+/// `compile`, with options.
+pub fn compile_with(
+    sources: &mut SourceMap,
+    input: SourceInput,
+    options: Options,
+) -> Result<ir::Program, Vec<Diagnostic>> {
+    compile_all(sources, input, options).map_err(cap_diagnostics)
 }
 
 /// Keeps the first `MAX_DIAGNOSTICS`, and says how many more there were.
@@ -90,7 +110,11 @@ fn cap_diagnostics(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
     diags
 }
 
-fn compile_all(sources: &mut SourceMap, input: SourceInput) -> Result<ir::Program, Vec<Diagnostic>> {
+fn compile_all(
+    sources: &mut SourceMap,
+    input: SourceInput,
+    options: Options,
+) -> Result<ir::Program, Vec<Diagnostic>> {
     let mut diags = Vec::new();
     let prelude = parse_prelude(sources, &mut diags);
     let (name, text, dir) = match input {
@@ -114,6 +138,7 @@ fn compile_all(sources: &mut SourceMap, input: SourceInput) -> Result<ir::Progra
         imports: imports.iter().collect(),
         main: &main,
         main_span: Span::new(main_file, 0, 0),
+        total: options.total,
     };
     check::check(&input).map_err(|errs| errs.iter().map(Diagnostic::from).collect())
 }
@@ -121,10 +146,18 @@ fn compile_all(sources: &mut SourceMap, input: SourceInput) -> Result<ir::Progra
 fn read_source(path: &Path) -> Result<String, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     if bytes.len() > MAX_SOURCE_BYTES {
-        return Err(format!("{} is larger than {} MB", path.display(), MAX_SOURCE_BYTES >> 20));
+        return Err(format!(
+            "{} is larger than {} MB",
+            path.display(),
+            MAX_SOURCE_BYTES >> 20
+        ));
     }
     String::from_utf8(bytes).map_err(|e| {
-        format!("{} is not UTF-8 text (invalid byte at offset {})", path.display(), e.utf8_error().valid_up_to())
+        format!(
+            "{} is not UTF-8 text (invalid byte at offset {})",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        )
     })
 }
 
@@ -157,7 +190,12 @@ fn parse_into(sources: &SourceMap, file: FileId, diags: &mut Vec<Diagnostic>) ->
 }
 
 /// Follows `import "path";` items transitively, each file once.
-fn load_imports(sources: &mut SourceMap, main: &Module, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<Module> {
+fn load_imports(
+    sources: &mut SourceMap,
+    main: &Module,
+    dir: &Path,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Module> {
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     let mut queue: Vec<(Spanned<String>, PathBuf)> = imports_of(main, dir);
@@ -198,12 +236,18 @@ fn imports_of(module: &Module, dir: &Path) -> Vec<(Spanned<String>, PathBuf)> {
 
 /// Runs a checked program and says how it ended: the exit code and, for a
 /// failure, the diagnostic to show.
-pub fn run_program(program: ir::Program, host: Host, config: runtime::Config) -> (i32, Option<Diagnostic>) {
+pub fn run_program(
+    program: ir::Program,
+    host: Host,
+    config: runtime::Config,
+) -> (i32, Option<Diagnostic>) {
     match eval::run(Arc::new(program), host, config) {
         RunOutcome::Finished => (exit::OK, None),
         RunOutcome::Failed(e) => (exit::FAILED, Some(Diagnostic::from(&e))),
         RunOutcome::Deadlock(r) => (exit::DEADLOCK, Some(diagnostics::waiting(&r, false))),
-        RunOutcome::InputExhausted(r) => (exit::INPUT_EXHAUSTED, Some(diagnostics::waiting(&r, true))),
+        RunOutcome::InputExhausted(r) => {
+            (exit::INPUT_EXHAUSTED, Some(diagnostics::waiting(&r, true)))
+        }
         RunOutcome::Interrupted => (exit::INTERRUPTED, None),
     }
 }

@@ -6,14 +6,18 @@ use clap::{Parser, Subcommand};
 use mpl::diagnostics::{self, Diagnostic};
 use mpl::eval::{Host, Output};
 use mpl::source::SourceMap;
-use mpl::{exit, runtime, SourceInput};
+use mpl::{Options, SourceInput, exit, runtime};
 use parking_lot::Mutex;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
 
 #[derive(Parser)]
-#[command(name = "mpl", version, about = "Run and check MPL programs: processes that talk over channels with checked protocols")]
+#[command(
+    name = "mpl",
+    version,
+    about = "Run and check MPL programs: processes that talk over channels with checked protocols"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -36,21 +40,35 @@ enum Command {
         seed: Option<u64>,
     },
     /// Check a program without running it; exit 0 if it is clean.
-    Check { file: PathBuf },
+    Check {
+        file: PathBuf,
+        /// Also reject functions that recurse outside `fold` groups.
+        #[arg(long)]
+        total: bool,
+    },
 }
 
 fn main() {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            let code = if e.use_stderr() { exit::USAGE } else { exit::OK };
+            let code = if e.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::OK
+            };
             let _ = e.print();
             std::process::exit(code);
         }
     };
     let code = match cli.command {
-        Command::Run { file, args, threads, seed } => run(file, args, threads, seed),
-        Command::Check { file } => check(file),
+        Command::Run {
+            file,
+            args,
+            threads,
+            seed,
+        } => run(file, args, threads, seed),
+        Command::Check { file, total } => check(file, total),
     };
     std::process::exit(code);
 }
@@ -69,16 +87,19 @@ fn report(diags: &[Diagnostic], sources: &SourceMap) {
     }
 }
 
-fn compile(file: PathBuf) -> (SourceMap, Result<mpl::ir::Program, Vec<Diagnostic>>) {
+fn compile(
+    file: PathBuf,
+    options: Options,
+) -> (SourceMap, Result<mpl::ir::Program, Vec<Diagnostic>>) {
     mpl::with_big_stack(move || {
         let mut sources = SourceMap::new();
-        let result = mpl::compile(&mut sources, SourceInput::File(file));
+        let result = mpl::compile_with(&mut sources, SourceInput::File(file), options);
         (sources, result)
     })
 }
 
-fn check(file: PathBuf) -> i32 {
-    let (sources, result) = compile(file);
+fn check(file: PathBuf, total: bool) -> i32 {
+    let (sources, result) = compile(file, Options { total });
     match result {
         Ok(_) => exit::OK,
         Err(diags) => {
@@ -89,7 +110,7 @@ fn check(file: PathBuf) -> i32 {
 }
 
 fn run(file: PathBuf, args: Vec<String>, threads: Option<usize>, seed: Option<u64>) -> i32 {
-    let (sources, result) = compile(file);
+    let (sources, result) = compile(file, Options::default());
     let program = match result {
         Ok(p) => p,
         Err(diags) => {
@@ -99,7 +120,12 @@ fn run(file: PathBuf, args: Vec<String>, threads: Option<usize>, seed: Option<u6
     };
     let stdout: Output = Arc::new(Mutex::new(Box::new(std::io::stdout())));
     let stderr: Output = Arc::new(Mutex::new(Box::new(std::io::stderr())));
-    let host = Host { stdin: Box::new(std::io::stdin()), stdout, stderr, args };
+    let host = Host {
+        stdin: Box::new(std::io::stdin()),
+        stdout,
+        stderr,
+        args,
+    };
     let mut config = runtime::Config::default();
     if let Some(n) = threads {
         config.threads = n.max(1);

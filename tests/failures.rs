@@ -31,12 +31,21 @@ fn runtime_failures_exit_with_their_code_and_report() {
     for expect in cases {
         let spec = std::fs::read_to_string(&expect).unwrap_or_default();
         let mut lines = spec.lines();
-        let code: i32 = lines.next().and_then(|l| l.trim().parse().ok()).unwrap_or(-1);
+        let code: i32 = lines
+            .next()
+            .and_then(|l| l.trim().parse().ok())
+            .unwrap_or(-1);
         let needle = lines.next().unwrap_or("").trim().to_string();
         let program = expect.with_extension("mpl");
         let stdin = std::fs::read(expect.with_extension("stdin")).unwrap_or_default();
         for (name, config) in common::configs() {
-            match common::run_file(&program, stdin.clone(), vec![], config, Duration::from_secs(20)) {
+            match common::run_file(
+                &program,
+                stdin.clone(),
+                vec![],
+                config,
+                Duration::from_secs(20),
+            ) {
                 None => failures.push(format!("{} ({name}): hung", program.display())),
                 Some(r) if r.code != code || !r.report.contains(&needle) => failures.push(format!(
                     "{} ({name}): expected exit {code} with {needle:?}, got exit {}\n{}",
@@ -53,22 +62,36 @@ fn runtime_failures_exit_with_their_code_and_report() {
 
 fn assert_rejected(name: &str, bytes: &[u8]) {
     let path = temp_file(name, bytes);
-    let ran = common::run_file(&path, vec![], vec![], Config::default(), Duration::from_secs(60))
-        .unwrap_or_else(|| panic!("{name}: no answer within 60 s"));
+    let ran = common::run_file(
+        &path,
+        vec![],
+        vec![],
+        Config::default(),
+        Duration::from_secs(60),
+    )
+    .unwrap_or_else(|| panic!("{name}: no answer within 60 s"));
     assert_ne!(ran.code, 0, "{name}: accepted");
     assert!(!ran.report.is_empty(), "{name}: no diagnostic");
 }
 
 #[test]
 fn binary_garbage_is_rejected_with_a_diagnostic() {
-    let bytes: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
+    let bytes: Vec<u8> = (0..4096u32)
+        .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+        .collect();
     assert_rejected("garbage.mpl", &bytes);
-    assert_rejected("garbage_text.mpl", b"process \x01 main( { ] ) ;; \"unterminated");
+    assert_rejected(
+        "garbage_text.mpl",
+        b"process \x01 main( { ] ) ;; \"unterminated",
+    );
 }
 
 #[test]
 fn truncated_program_is_rejected_with_a_diagnostic() {
-    assert_rejected("truncated.mpl", b"process main(PutSeq<Char> out) {\n  writeLine(out, \"hi");
+    assert_rejected(
+        "truncated.mpl",
+        b"process main(PutSeq<Char> out) {\n  writeLine(out, \"hi",
+    );
 }
 
 #[test]
@@ -96,17 +119,31 @@ fn mpl() -> Command {
 
 #[test]
 fn check_exits_zero_on_a_clean_program() {
-    let path = temp_file("clean.mpl", b"process main(PutSeq<Char> out) { out.put(StopPut); }\nmain(stdout);\n");
+    let path = temp_file(
+        "clean.mpl",
+        b"process main(PutSeq<Char> out) { out.put(StopPut); }\nmain(stdout);\n",
+    );
     let out = mpl().arg("check").arg(&path).output().expect("run mpl");
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
 fn run_refuses_a_program_that_does_not_parse() {
-    let path = temp_file("broken.mpl", b"process main(PutSeq<Char> out) { writeLine(out, \"x\") }\nmain(stdout)\n");
+    let path = temp_file(
+        "broken.mpl",
+        b"process main(PutSeq<Char> out) { writeLine(out, \"x\") }\nmain(stdout)\n",
+    );
     let out = mpl().arg("run").arg(&path).output().expect("run mpl");
     assert_eq!(out.status.code(), Some(mpl::exit::FAILED));
-    assert!(out.stdout.is_empty(), "a program that does not parse must not run");
+    assert!(
+        out.stdout.is_empty(),
+        "a program that does not parse must not run"
+    );
     assert!(!out.stderr.is_empty());
 }
 
@@ -123,6 +160,10 @@ fn output_is_flushed_before_a_runtime_error_exit() {
 
 #[test]
 fn unknown_command_line_flag_is_a_usage_error() {
-    let out = mpl().arg("run").arg("--no-such-flag").output().expect("run mpl");
+    let out = mpl()
+        .arg("run")
+        .arg("--no-such-flag")
+        .output()
+        .expect("run mpl");
     assert_eq!(out.status.code(), Some(mpl::exit::USAGE));
 }

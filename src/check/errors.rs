@@ -70,6 +70,204 @@ pub enum CheckError {
         reason: String,
         span: Span,
     },
+    // --- types and protocols (declarations)
+    UnknownType {
+        name: String,
+        span: Span,
+    },
+    /// A protocol was expected (after `neg`, `.after`, in a step).
+    NotAProtocol {
+        span: Span,
+        found: String,
+    },
+    /// The branches of one choice mix `put` and `get`.
+    MixedChoice {
+        span: Span,
+    },
+    /// `loop`, a protocol name, `#p`, `neg` or `fork` followed by more steps.
+    StepMustBeLast {
+        span: Span,
+    },
+    LoopOutsideProtocol {
+        span: Span,
+    },
+    /// A step of `.after<...>` does not match the protocol.
+    AfterMismatch {
+        span: Span,
+        state: String,
+    },
+    // --- types and protocols (bodies), LANGUAGE.md 7.1-7.4
+    TypeMismatch {
+        expected: String,
+        found: String,
+        span: Span,
+        context: String,
+    },
+    /// A channel operation on something that is not a channel.
+    NotAChannel {
+        span: Span,
+        found: String,
+        operation: String,
+    },
+    /// The code does something other than what the protocol expects next.
+    ProtocolMismatch {
+        channel: String,
+        expected: String,
+        did: String,
+        span: Span,
+    },
+    /// The channel's protocol has reached `close`, and it is used again.
+    ChannelFinished {
+        channel: String,
+        span: Span,
+        did: String,
+    },
+    /// A label that the protocol does not offer here.
+    UnknownLabel {
+        channel: String,
+        label: String,
+        expected: Vec<String>,
+        span: Span,
+    },
+    /// A `switch` on a channel's choice misses labels.
+    MissingLabels {
+        channel: String,
+        missing: Vec<String>,
+        span: Span,
+    },
+    /// A channel (or a value holding one) is used after it was given away.
+    UsedAfterMove {
+        name: String,
+        span: Span,
+        moved: Span,
+    },
+    /// A process or function ends while a channel it holds is still open.
+    ChannelLeftOpen {
+        name: String,
+        state: String,
+        span: Span,
+        declared: Span,
+        in_function: bool,
+    },
+    /// A value holding a channel is dropped.
+    LinearValueDropped {
+        name: String,
+        span: Span,
+        declared: Span,
+    },
+    /// A generic function that drops or copies its `t` gets a value that
+    /// holds a channel.
+    LinearArgument {
+        function: String,
+        var: String,
+        found: String,
+        span: Span,
+    },
+    /// A `#t` parameter promises linear use, and the function breaks it.
+    LinearPromiseBroken {
+        var: String,
+        name: String,
+        span: Span,
+    },
+    /// The paths through a body leave a channel in different states.
+    BranchesDisagree {
+        name: String,
+        first: String,
+        second: String,
+        span: Span,
+        in_function: bool,
+    },
+    /// `~x`, `:=` or a new channel's two ends with protocols that are not dual.
+    NotDual {
+        left: String,
+        right: String,
+        span: Span,
+    },
+    /// The checker cannot tell a channel's protocol from what it sees.
+    ProtocolUnknown {
+        name: String,
+        span: Span,
+    },
+    /// Several codata types have this destructor; the receiver's type is
+    /// not known yet.
+    AmbiguousDestructor {
+        name: String,
+        span: Span,
+    },
+    /// Statements after `fork` or `halt`.
+    AfterEnd {
+        span: Span,
+        what: String,
+    },
+    /// A record method captures a channel.
+    RecordCapturesChannel {
+        name: String,
+        span: Span,
+    },
+    /// A label used where a value is expected.
+    LabelAsValue {
+        label: String,
+        span: Span,
+    },
+    // --- termination (fold groups), LANGUAGE.md 7.6
+    /// A function in a `fold` group has no `fold by` parameter, or several.
+    FoldByMissing {
+        function: String,
+        span: Span,
+        found: usize,
+    },
+    /// A recursive call in a fold group passes something that is not a
+    /// strictly smaller part of the `fold by` parameter.
+    FoldNotSmaller {
+        function: String,
+        param: String,
+        span: Span,
+        param_span: Span,
+    },
+    /// `n - k` on an `Int` fold parameter, but no test `n > c` / `n <= c`
+    /// bounds `n` from below on this path.
+    FoldNotBounded {
+        function: String,
+        param: String,
+        span: Span,
+        param_span: Span,
+    },
+    /// `mpl check --total`: a function recursive outside any fold group.
+    RecursionOutsideFold {
+        function: String,
+        span: Span,
+    },
+    // --- exhaustiveness, LANGUAGE.md 7.7
+    /// A `switch` over data misses some values; `missing` are examples
+    /// written as patterns (`Blue`, `Just(Nil)`, `(_, false)`).
+    NonExhaustive {
+        span: Span,
+        missing: Vec<String>,
+    },
+    // --- wiring, LANGUAGE.md 6.3 and 7.5
+    /// Both ends of channel `channel` are given to the process `process`.
+    BothEndsOneProcess {
+        channel: String,
+        process: String,
+        span: Span,
+        other: Span,
+    },
+    /// Two channels join the same two processes.
+    TwoChannelsBetween {
+        first_process: String,
+        second_process: String,
+        channel: String,
+        span: Span,
+        other_channel: String,
+        other: Span,
+    },
+    /// The processes and channels one block creates form a cycle; `cycle`
+    /// names the processes along it, `span` is the call that closes it.
+    WiringCycle {
+        cycle: Vec<String>,
+        span: Span,
+        others: Vec<Span>,
+    },
 }
 
 /// What a diagnostic shows, independent of how it is drawn.
@@ -211,7 +409,297 @@ impl CheckError {
                 "import failed",
                 Some("paths are relative to the importing file".into()),
             ),
+            UnknownType { name, span } => r(
+                "E0015",
+                format!("there is no type called `{name}`"),
+                *span,
+                "unknown type",
+                Some("types are Int, Float, Char, Byte, Bool, String, void, lists `[t]`, tuples, and declared data, codata and protocols; generic names are lower-case (`t`) or `#p`".into()),
+            ),
+            NotAProtocol { span, found } => r(
+                "E0016",
+                format!("a protocol is expected here, but `{found}` is not one"),
+                *span,
+                "not a protocol",
+                Some("`neg<...>`, `.after<...>` and protocol steps take protocols".into()),
+            ),
+            MixedChoice { span } => r(
+                "E0017",
+                "the branches of one choice must all start with `put` or all with `get`".into(),
+                *span,
+                "this branch goes the other way",
+                Some("one side chooses: make every label of this choice `put` (this end chooses) or `get` (the other end chooses)".into()),
+            ),
+            StepMustBeLast { span } => r(
+                "E0018",
+                "nothing may follow this step in a protocol".into(),
+                *span,
+                "must be the last step",
+                Some("`loop`, `close`, a protocol name, `#p`, `neg<...>`, `fork(...)` and a choice end the sequence; put the other steps before them".into()),
+            ),
+            LoopOutsideProtocol { span } => r(
+                "E0019",
+                "`loop` is only meaningful inside a protocol declaration".into(),
+                *span,
+                "no enclosing protocol",
+                Some("name the protocol to continue with instead".into()),
+            ),
+            AfterMismatch { span, state } => r(
+                "E0024",
+                format!("this `.after` step does not match the protocol, which is at `{state}`"),
+                *span,
+                "no such step here",
+                Some("list the steps in order: `put Label`, `get Label` for choices, `put`/`get` for messages".into()),
+            ),
+            TypeMismatch { expected, found, span, context } => r(
+                "E0050",
+                format!("type mismatch{context}: expected `{expected}`, found `{found}`"),
+                *span,
+                &format!("this is `{found}`"),
+                Some(format!("a value of type `{expected}` is needed here")),
+            ),
+            NotAChannel { span, found, operation } => r(
+                "E0051",
+                format!("`{operation}` needs a channel, but this is `{found}`"),
+                *span,
+                "not a channel",
+                Some("channel operations apply to channel ends: parameters with a protocol type, declared channels, or channels received".into()),
+            ),
+            ProtocolMismatch { channel, expected, did, span } => r(
+                "E0060",
+                format!("`{channel}` {did}, but its protocol expects `{expected}`"),
+                *span,
+                &format!("protocol expects `{expected}`"),
+                Some(protocol_help(expected)),
+            ),
+            ChannelFinished { channel, span, did } => r(
+                "E0061",
+                format!("`{channel}` has reached `close`: its protocol is finished, and it {did}"),
+                *span,
+                "the channel is already finished",
+                Some("nothing more can cross a closed channel; remove this step or extend the protocol".into()),
+            ),
+            UnknownLabel { channel, label, expected, span } => r(
+                "E0062",
+                format!("`{label}` is not a label `{channel}` can use here"),
+                *span,
+                "unknown label for this channel",
+                Some(if expected.is_empty() {
+                    "the protocol offers no choice at this point".to_string()
+                } else {
+                    format!("the protocol offers {}", list_words(expected))
+                }),
+            ),
+            MissingLabels { channel, missing, span } => r(
+                "E0063",
+                format!("this `switch` on `{channel}` does not handle {}", list_words(missing)),
+                *span,
+                "not every label is handled",
+                Some(format!("the other side may choose any label of the protocol: add `case {}:`", missing.first().map_or("", |s| s.as_str()))),
+            ),
+            UsedAfterMove { name, span, moved } => Rendered {
+                notes: vec![(*moved, format!("`{name}` was given away here"))],
+                ..r(
+                    "E0064",
+                    format!("`{name}` is used after it was given away"),
+                    *span,
+                    "used again here",
+                    Some("a channel (or a value holding one) is used exactly once: once passed to a process, sent or returned, it is gone".into()),
+                )
+            },
+            ChannelLeftOpen { name, state, span, declared, in_function } => Rendered {
+                notes: vec![(*declared, format!("`{name}` comes from here"))],
+                ..r(
+                    "E0065",
+                    format!("`{name}` is still open when this {} ends: its protocol expects `{state}`", if *in_function { "function" } else { "process" }),
+                    *span,
+                    &format!("`{name}` still expects `{state}`"),
+                    Some(format!("finish the protocol of `{name}` (until `close`), or give it to another process before the end")),
+                )
+            },
+            LinearValueDropped { name, span, declared } => Rendered {
+                notes: vec![(*declared, format!("`{name}` is bound here"))],
+                ..r(
+                    "E0066",
+                    format!("`{name}` holds a channel and is never used"),
+                    *span,
+                    "the channel inside would be lost",
+                    Some(format!("match `{name}` and finish or pass on the channel it holds")),
+                )
+            },
+            LinearArgument { function, var, found, span } => r(
+                "E0067",
+                format!("`{function}` may drop or copy its `{var}`, so it cannot take `{found}`, which holds a channel"),
+                *span,
+                "a channel could be lost here",
+                Some(format!("match the value yourself, or use a function whose type parameter is written `#{var}` (a promise of linear use)")),
+            ),
+            LinearPromiseBroken { var, name, span } => r(
+                "E0068",
+                format!("`{name}` has type `#{var}`, which promises linear use, but it is dropped or copied here"),
+                *span,
+                "not used exactly once",
+                Some("use a `#` parameter exactly once on every path, or write it as a plain `t`".into()),
+            ),
+            BranchesDisagree { name, first, second, span, in_function } => r(
+                "E0069",
+                format!("the paths through this code leave `{name}` in different states: `{first}` on one, `{second}` on another"),
+                *span,
+                "the paths disagree here",
+                Some(if *in_function {
+                    format!("every path must leave `{name}` in the same state; when only run time can tell, return it inside a `Maybe` (as `receiveLine` does)")
+                } else {
+                    format!("make every path do the same to `{name}`")
+                }),
+            ),
+            NotDual { left, right, span } => r(
+                "E0070",
+                format!("these channel ends do not fit together: `{left}` and `{right}` are not dual"),
+                *span,
+                "protocols are not dual",
+                Some("the two ends of a channel have dual protocols: every `put` on one side is a `get` on the other; use `neg<...>` for the other end".into()),
+            ),
+            ProtocolUnknown { name, span } => r(
+                "E0071",
+                format!("the protocol of `{name}` is not known here"),
+                *span,
+                "protocol unknown",
+                Some(format!("give `{name}` a type: `P {name};` or a parameter type")),
+            ),
+            AmbiguousDestructor { name, span } => r(
+                "E0072",
+                format!("several codata types have a destructor `{name}`, and the value's type is not known yet"),
+                *span,
+                "which codata?",
+                Some("annotate the value's type (a typed `let` or parameter)".into()),
+            ),
+            AfterEnd { span, what } => r(
+                "E0073",
+                format!("nothing may follow `{what}`: the process has ended"),
+                *span,
+                "unreachable",
+                Some(format!("move this before `{what}`, or into one of its blocks")),
+            ),
+            RecordCapturesChannel { name, span } => r(
+                "E0074",
+                format!("a record cannot capture the channel `{name}`"),
+                *span,
+                "captured channel",
+                Some("a record's methods may run any number of times, so they cannot hold a channel; pass it as an argument".into()),
+            ),
+            LabelAsValue { label, span } => r(
+                "E0075",
+                format!("`{label}` is a protocol label, not a value"),
+                *span,
+                "label used as a value",
+                Some(format!("labels are chosen with `c.put({label})` and received with `switch (c.get) {{ case {label}: ... }}`")),
+            ),
+            FoldByMissing { function, span, found } => r(
+                "E0020",
+                if *found == 0 {
+                    format!("`{function}` is in a `fold` group but has no `fold by` parameter")
+                } else {
+                    format!("`{function}` has {found} `fold by` parameters; a fold function has exactly one")
+                },
+                *span,
+                "needs exactly one `fold by` parameter",
+                Some("mark the parameter that gets smaller on every recursive call: `fold by List<t> list`".into()),
+            ),
+            FoldNotSmaller { function, param, span, param_span } => Rendered {
+                notes: vec![(*param_span, format!("`{param}` is the `fold by` parameter"))],
+                ..r(
+                    "E0021",
+                    format!("this recursive call of `{function}` does not pass a smaller `{param}`"),
+                    *span,
+                    "not smaller than the parameter",
+                    Some(format!(
+                        "pass a part taken out of `{param}` by a pattern, such as `rest` in `case (x:rest):`, so that the recursion ends"
+                    )),
+                )
+            },
+            FoldNotBounded { function, param, span, param_span } => Rendered {
+                notes: vec![(*param_span, format!("`{param}` is the `fold by` parameter"))],
+                ..r(
+                    "E0022",
+                    format!("`{param}` gets smaller here, but nothing stops it from going below zero"),
+                    *span,
+                    "may count down for ever",
+                    Some(format!(
+                        "test `{param} <= 0` (not `{param} == 0`) before this call of `{function}`: a negative `{param}` would never reach 0"
+                    )),
+                )
+            },
+            RecursionOutsideFold { function, span } => r(
+                "E0023",
+                format!("`{function}` is recursive but not in a `fold` group (required by --total)"),
+                *span,
+                "recursion without a termination proof",
+                Some("put the function in `fold { ... }` with a `fold by` parameter, or check without --total".into()),
+            ),
+            NonExhaustive { span, missing } => r(
+                "E0030",
+                format!("the patterns here do not cover {}", list_words(missing)),
+                *span,
+                "not every value is handled",
+                Some(format!(
+                    "add a case (or a clause) for `{}`, or a catch-all `_`; a value no pattern matches would stop the program",
+                    missing.first().map_or("_", |s| s.as_str())
+                )),
+            ),
+            BothEndsOneProcess { channel, process, span, other } => Rendered {
+                notes: vec![(*other, "the other end goes here".into())],
+                ..r(
+                    "E0040",
+                    format!("both ends of channel `{channel}` go to the same process `{process}`"),
+                    *span,
+                    "both ends of one channel",
+                    Some("a process cannot talk to itself: give the other end to another process".into()),
+                )
+            },
+            TwoChannelsBetween { first_process, second_process, channel, span, other_channel, other } => Rendered {
+                notes: vec![(*other, format!("`{other_channel}` already joins them"))],
+                ..r(
+                    "E0041",
+                    format!("`{channel}` would be a second channel between `{first_process}` and `{second_process}`"),
+                    *span,
+                    "second channel between the same processes",
+                    Some("two processes share at most one channel (two could deadlock); carry both conversations on one protocol".into()),
+                )
+            },
+            WiringCycle { cycle, span, others } => Rendered {
+                notes: others.iter().map(|s| (*s, "part of the cycle".into())).collect(),
+                ..r(
+                    "E0042",
+                    format!("these processes are wired in a cycle: {}", cycle.join(" -> ")),
+                    *span,
+                    "this call closes the cycle",
+                    Some("processes joined in a ring can wait on each other for ever; wire them as a tree (or pass channels over channels)".into()),
+                )
+            },
         }
+    }
+}
+
+/// "`A`", "`A` and `B`", "`A`, `B` and 2 more".
+fn list_words(items: &[String]) -> String {
+    let quoted: Vec<String> = items.iter().take(3).map(|s| format!("`{s}`")).collect();
+    match (quoted.len(), items.len()) {
+        (0, _) => "every case".into(),
+        (1, _) => quoted[0].clone(),
+        (n, total) if total > n => format!("{} and {} more", quoted.join(", "), total - n),
+        (n, _) => format!("{} and {}", quoted[..n - 1].join(", "), quoted[n - 1]),
+    }
+}
+
+fn protocol_help(expected: &str) -> String {
+    if expected.starts_with("get") {
+        "at this point this end receives: use `.get` (or `switch (c.get)` for a choice)".into()
+    } else if expected.starts_with("put") {
+        "at this point this end sends: use `.put(...)`".into()
+    } else if expected == "close" {
+        "the protocol is finished here".into()
+    } else {
+        "follow the protocol's steps in order".into()
     }
 }
 

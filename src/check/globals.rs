@@ -32,22 +32,23 @@ pub enum Pending<'a> {
     Process(&'a ast::ProcessDecl, Layer),
 }
 
-struct Names<T> {
+/// A name table in two layers: the program's names hide the prelude's.
+pub struct Layered<T> {
     prelude: HashMap<String, T>,
     program: HashMap<String, T>,
 }
 
-impl<T> Default for Names<T> {
+impl<T> Default for Layered<T> {
     fn default() -> Self {
-        Names {
+        Layered {
             prelude: HashMap::new(),
             program: HashMap::new(),
         }
     }
 }
 
-impl<T: Copy> Names<T> {
-    fn get(&self, name: &str, layer: Layer) -> Option<T> {
+impl<T: Copy> Layered<T> {
+    pub fn get(&self, name: &str, layer: Layer) -> Option<T> {
         match layer {
             Layer::Program => self.program.get(name).or_else(|| self.prelude.get(name)),
             Layer::Prelude => self.prelude.get(name),
@@ -55,7 +56,7 @@ impl<T: Copy> Names<T> {
         .copied()
     }
 
-    fn table(&mut self, layer: Layer) -> &mut HashMap<String, T> {
+    pub fn table(&mut self, layer: Layer) -> &mut HashMap<String, T> {
         match layer {
             Layer::Prelude => &mut self.prelude,
             Layer::Program => &mut self.program,
@@ -65,10 +66,10 @@ impl<T: Copy> Names<T> {
 
 #[derive(Default)]
 pub struct Globals<'a> {
-    callables: Names<Callable>,
+    callables: Layered<Callable>,
     /// Constructor name to (arity, span).
-    ctors: Names<(usize, Span)>,
-    codata: Names<CodataId>,
+    ctors: Layered<(usize, Span)>,
+    codata: Layered<CodataId>,
     labels: HashMap<String, Span>,
     tag_ids: HashMap<String, Tag>,
     pub tags: Vec<String>,
@@ -124,7 +125,12 @@ impl<'a> Globals<'a> {
         }
     }
 
-    fn declare_function(&mut self, f: &'a ast::FunctionDecl, layer: Layer, errors: &mut Vec<CheckError>) {
+    fn declare_function(
+        &mut self,
+        f: &'a ast::FunctionDecl,
+        layer: Layer,
+        errors: &mut Vec<CheckError>,
+    ) {
         let arity = f.clauses.first().map_or(0, |c| c.node.params.len());
         self.add_callable(&f.name, arity, false, layer, errors);
         self.pending.push(Pending::Function(f, layer));
@@ -158,7 +164,12 @@ impl<'a> Globals<'a> {
         );
     }
 
-    fn declare_codata(&mut self, c: &'a ast::CodataDecl, layer: Layer, errors: &mut Vec<CheckError>) {
+    fn declare_codata(
+        &mut self,
+        c: &'a ast::CodataDecl,
+        layer: Layer,
+        errors: &mut Vec<CheckError>,
+    ) {
         let id = self.codata_info.len() as CodataId;
         let dtors = c
             .dtors
@@ -207,7 +218,9 @@ impl<'a> Globals<'a> {
                 self.declare_labels(&b.node);
             }
             ast::Step::Put(t) | ast::Step::Get(t) => self.declare_type_labels(&t.node),
-            ast::Step::Ref { args, .. } => args.iter().for_each(|a| self.declare_type_labels(&a.node)),
+            ast::Step::Ref { args, .. } => {
+                args.iter().for_each(|a| self.declare_type_labels(&a.node))
+            }
             _ => {}
         }
     }
@@ -215,7 +228,9 @@ impl<'a> Globals<'a> {
     fn declare_type_labels(&mut self, ty: &ast::Type) {
         match ty {
             ast::Type::Proto(p) => self.declare_labels(&p.node),
-            ast::Type::Named { args, .. } => args.iter().for_each(|a| self.declare_type_labels(&a.node)),
+            ast::Type::Named { args, .. } => {
+                args.iter().for_each(|a| self.declare_type_labels(&a.node))
+            }
             ast::Type::Neg(t) | ast::Type::List(t) => self.declare_type_labels(&t.node),
             ast::Type::Tuple(ts) => ts.iter().for_each(|a| self.declare_type_labels(&a.node)),
             _ => {}
@@ -255,6 +270,11 @@ impl<'a> Globals<'a> {
             None if self.labels.contains_key(name) => Some((tag, None)),
             None => None,
         }
+    }
+
+    /// The tag of `name` if some protocol uses it as a label.
+    pub fn label(&self, name: &str) -> Option<Tag> {
+        self.labels.get(name).and(self.tag_ids.get(name)).copied()
     }
 
     pub fn codata(&self, name: &str, layer: Layer) -> Option<CodataId> {

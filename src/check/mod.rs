@@ -2,13 +2,22 @@
 //! runs. `globals` collects declarations, `resolve` resolves bodies and the
 //! wiring, `errors` holds every error kind as data.
 //!
-//! This version resolves names, arities, constructors, labels, services and
-//! implicit channels. Types, protocols, linearity, wiring shape and
-//! termination (LANGUAGE.md section 7) are checked by later passes.
+//! `resolve` also checks names, arities, constructors, labels, services
+//! and implicit channels; when those are sound, `decls` and `infer` check
+//! types, protocols and linearity, `wiring` the shape of the process
+//! graph, and `termination` the `fold` groups (LANGUAGE.md section 7).
 
+pub mod decls;
 pub mod errors;
+pub mod exhaustive;
 pub mod globals;
+pub mod infer;
 pub mod resolve;
+pub mod termination;
+pub mod types;
+pub mod unify;
+pub mod walk;
+pub mod wiring;
 
 pub use errors::CheckError;
 pub use globals::Layer;
@@ -25,12 +34,15 @@ pub struct Input<'a> {
     pub main: &'a Module,
     /// Where the wiring lives, for reports about the program as a whole.
     pub main_span: Span,
+    /// `--total`: recursion outside `fold` groups is an error.
+    pub total: bool,
 }
 
 /// Checks a program. All independent errors are returned, in source order.
 pub fn check(input: &Input<'_>) -> Result<Program, Vec<CheckError>> {
     let mut errors = Vec::new();
-    let mut modules: Vec<(&Module, Layer)> = input.prelude.iter().map(|m| (*m, Layer::Prelude)).collect();
+    let mut modules: Vec<(&Module, Layer)> =
+        input.prelude.iter().map(|m| (*m, Layer::Prelude)).collect();
     modules.extend(input.imports.iter().map(|m| (*m, Layer::Program)));
     modules.push((input.main, Layer::Program));
     let globals = globals::Globals::collect(&modules, &mut errors);
@@ -46,6 +58,13 @@ pub fn check(input: &Input<'_>) -> Result<Program, Vec<CheckError>> {
     let wiring_refs: Vec<_> = wiring.iter().collect();
     let (program, more) = resolve::resolve_program(&globals, &wiring_refs, input.main_span);
     errors.extend(more);
+    if errors.is_empty() {
+        let decls = decls::Decls::collect(&modules, &mut errors);
+        errors.extend(infer::check(&modules, input.main, &globals, &decls));
+        errors.extend(exhaustive::check(&modules));
+        errors.extend(wiring::check(&modules, &globals));
+        errors.extend(termination::check(&modules, input.total));
+    }
     if errors.is_empty() {
         Ok(program)
     } else {

@@ -59,7 +59,11 @@ pub struct Resolver<'g, 'a> {
 }
 
 /// Resolves every declaration and the wiring into a program.
-pub fn resolve_program(g: &Globals<'_>, wiring: &[&Spanned<ast::Stmt>], wiring_span: Span) -> (ir::Program, Vec<CheckError>) {
+pub fn resolve_program(
+    g: &Globals<'_>,
+    wiring: &[&Spanned<ast::Stmt>],
+    wiring_span: Span,
+) -> (ir::Program, Vec<CheckError>) {
     let mut r = Resolver {
         g,
         layer: Layer::Program,
@@ -222,8 +226,17 @@ impl<'g, 'a> Resolver<'g, 'a> {
         let pattern = self.params_pattern(&arm_pats);
         let arm_body = self.block(&body.node, body.span);
         self.pop_scope();
-        let arms = vec![ir::Arm { pattern, body: arm_body }];
-        mk(ExprKind::Match { scrutinee: Box::new(scrutinee), arms }, body.span)
+        let arms = vec![ir::Arm {
+            pattern,
+            body: arm_body,
+        }];
+        mk(
+            ExprKind::Match {
+                scrutinee: Box::new(scrutinee),
+                arms,
+            },
+            body.span,
+        )
     }
 
     fn clauses(&mut self, clauses: &[Spanned<ast::Clause>], arity: usize, span: Span) -> Expr {
@@ -251,7 +264,13 @@ impl<'g, 'a> Resolver<'g, 'a> {
             arms.push(ir::Arm { pattern, body });
         }
         let scrutinee = slots_expr(&slots, span);
-        mk(ExprKind::Match { scrutinee: Box::new(scrutinee), arms }, span)
+        mk(
+            ExprKind::Match {
+                scrutinee: Box::new(scrutinee),
+                arms,
+            },
+            span,
+        )
     }
 
     fn params_pattern(&mut self, pats: &[&Spanned<ast::Pattern>]) -> ir::Pattern {
@@ -293,55 +312,19 @@ impl<'g, 'a> Resolver<'g, 'a> {
         stmts: impl Iterator<Item = &'s Spanned<ast::Stmt>>,
         tail: Option<&Spanned<ast::Expr>>,
     ) -> Vec<ir::Stmt> {
-        let mut counts: Vec<(String, u32, u32)> = Vec::new();
-        let exprs = stmts
-            .filter_map(|s| match &s.node {
-                ast::Stmt::Expr(e) => Some(e),
-                _ => None,
-            })
-            .chain(tail);
-        for e in exprs {
-            let ast::Expr::Call { callee, args } = &e.node else { continue };
-            let is_process = self
-                .g
-                .callable(&callee.node, self.layer)
-                .is_some_and(|c| c.is_process);
-            if !is_process {
-                continue;
-            }
-            for a in args {
-                let (name, dual) = match &a.node {
-                    ast::Expr::Var(n) => (n.clone(), false),
-                    ast::Expr::Dual(n) => (n.node.clone(), true),
-                    _ => continue,
-                };
-                if self.frames.last().is_some_and(|f| f.find(&name).is_some()) || self.is_service(&name) {
-                    continue;
-                }
-                let entry = match counts.iter_mut().find(|(n, _, _)| *n == name) {
-                    Some(e) => e,
-                    None => {
-                        counts.push((name, 0, 0));
-                        let last = counts.len() - 1;
-                        &mut counts[last]
-                    }
-                };
-                if dual {
-                    entry.2 += 1;
-                } else {
-                    entry.1 += 1;
-                }
-            }
-        }
-        let mut out = Vec::new();
-        for (name, plain, dual) in counts {
-            if plain == 1 && dual == 1 {
+        let frame = self.frames.last();
+        let in_scope = |n: &str| frame.is_some_and(|f| f.find(n).is_some()) || self.is_service(n);
+        let (g, layer) = (self.g, self.layer);
+        let is_process = |n: &str| g.callable(n, layer).is_some_and(|c| c.is_process);
+        let names = super::walk::implicit_channels(stmts, tail, &in_scope, &is_process);
+        names
+            .into_iter()
+            .map(|(name, _)| {
                 let end = self.bind(&name);
                 let dual = self.bind(&format!("~{name}"));
-                out.push(ir::Stmt::Channel { end, dual });
-            }
-        }
-        out
+                ir::Stmt::Channel { end, dual }
+            })
+            .collect()
     }
 
     fn is_service(&self, name: &str) -> bool {
@@ -354,7 +337,11 @@ impl<'g, 'a> Resolver<'g, 'a> {
             ast::Stmt::Let { pattern, value, .. } => {
                 let value = self.expr(value);
                 let pattern = self.pattern(pattern);
-                out.push(ir::Stmt::Let { pattern, value, span: s.span });
+                out.push(ir::Stmt::Let {
+                    pattern,
+                    value,
+                    span: s.span,
+                });
             }
             ast::Stmt::Channel { name, .. } => {
                 let end = self.bind(&name.node);
@@ -370,29 +357,36 @@ impl<'g, 'a> Resolver<'g, 'a> {
             ast::Stmt::Fork { channel, arms } => {
                 let channel = self.expr(channel);
                 let arms = arms.iter().map(|a| self.fork_arm(a)).collect();
-                out.push(ir::Stmt::Fork { channel, arms, span: s.span });
+                out.push(ir::Stmt::Fork {
+                    channel,
+                    arms,
+                    span: s.span,
+                });
             }
             ast::Stmt::Split { channel, names } => {
                 let channel = self.expr(channel);
                 let slots = names.iter().map(|n| self.bind(&n.node)).collect();
-                out.push(ir::Stmt::Split { channel, slots, span: s.span });
+                out.push(ir::Stmt::Split {
+                    channel,
+                    slots,
+                    span: s.span,
+                });
             }
         }
     }
 
     fn fork_arm(&mut self, arm: &Spanned<ast::ForkArm>) -> ir::ForkArm {
-        let (func, captures, slots) = self.closure(
-            &arm.node.name.node,
-            FnKind::ForkArm,
-            arm.span,
-            &[],
-            |r| {
+        let (func, captures, slots) =
+            self.closure(&arm.node.name.node, FnKind::ForkArm, arm.span, &[], |r| {
                 let half = r.bind(&arm.node.name.node);
                 let body = r.block(&arm.node.body.node, arm.node.body.span);
                 (body, half)
-            },
-        );
-        ir::ForkArm { func, captures, half: slots }
+            });
+        ir::ForkArm {
+            func,
+            captures,
+            half: slots,
+        }
     }
 
     /// Resolves a closure body twice (see the module header) and adds it as
@@ -411,7 +405,11 @@ impl<'g, 'a> Resolver<'g, 'a> {
     }
 
     /// The silent pass: which names of enclosing frames the body uses.
-    fn discover<T>(&mut self, params: &[&ast::Param], body: &mut impl FnMut(&mut Self) -> (Expr, T)) -> Vec<String> {
+    fn discover<T>(
+        &mut self,
+        params: &[&ast::Param],
+        body: &mut impl FnMut(&mut Self) -> (Expr, T),
+    ) -> Vec<String> {
         self.silent += 1;
         let saved_len = self.functions.len();
         self.frames.push(Frame::new(true, false));
@@ -485,7 +483,10 @@ impl<'g, 'a> Resolver<'g, 'a> {
             ast::Expr::Dual(name) => match self.lookup(&format!("~{}", name.node)) {
                 Some(slot) => ExprKind::Local(slot),
                 None => {
-                    self.error(CheckError::DualOfNonChannel { name: name.node.clone(), span });
+                    self.error(CheckError::DualOfNonChannel {
+                        name: name.node.clone(),
+                        span,
+                    });
                     ExprKind::Lit(ir::Lit::Unit)
                 }
             },
@@ -504,15 +505,23 @@ impl<'g, 'a> Resolver<'g, 'a> {
                 },
                 operand: Box::new(self.expr(operand)),
             },
-            ast::Expr::Index { list, index, default } => ExprKind::Index {
+            ast::Expr::Index {
+                list,
+                index,
+                default,
+            } => ExprKind::Index {
                 list: Box::new(self.expr(list)),
                 index: Box::new(self.expr(index)),
                 default: Box::new(self.expr(default)),
             },
-            ast::Expr::Dtor { receiver, name, args } => self.dtor_call(receiver, name, args),
+            ast::Expr::Dtor {
+                receiver,
+                name,
+                args,
+            } => self.dtor_call(receiver, name, args),
             ast::Expr::Put { channel, value } => ExprKind::Put {
                 channel: Box::new(self.expr(channel)),
-                value: Box::new(self.expr(value)),
+                value: Box::new(self.put_value(value)),
             },
             ast::Expr::Get(c) => ExprKind::Get(Box::new(self.expr(c))),
             ast::Expr::Close(c) => ExprKind::Close(Box::new(self.expr(c))),
@@ -525,8 +534,9 @@ impl<'g, 'a> Resolver<'g, 'a> {
                 }),
             },
             ast::Expr::Switch { scrutinee, cases } => {
+                let labels = matches!(scrutinee.node, ast::Expr::Get(_));
                 let scrutinee = Box::new(self.expr(scrutinee));
-                let arms = cases.iter().map(|c| self.case(c)).collect();
+                let arms = cases.iter().map(|c| self.case(c, labels)).collect();
                 ExprKind::Match { scrutinee, arms }
             }
             ast::Expr::Block(b) => return self.block(b, span),
@@ -535,9 +545,43 @@ impl<'g, 'a> Resolver<'g, 'a> {
         mk(kind, span)
     }
 
-    fn case(&mut self, c: &Spanned<ast::Case>) -> ir::Arm {
+    /// The value of `c.put(v)`. An unknown label is left to the type
+    /// checker, which knows the channel's protocol and can say which labels
+    /// it offers.
+    fn put_value(&mut self, value: &Spanned<ast::Expr>) -> Expr {
+        if let ast::Expr::Ctor(name) = &value.node {
+            return match self.g.label(name) {
+                Some(tag) => mk(
+                    ExprKind::Ctor {
+                        tag,
+                        args: Vec::new(),
+                    },
+                    value.span,
+                ),
+                None if self.g.tag(name, self.layer).is_none() => {
+                    mk(ExprKind::Lit(ir::Lit::Unit), value.span)
+                }
+                None => self.expr(value),
+            };
+        }
+        self.expr(value)
+    }
+
+    fn case(&mut self, c: &Spanned<ast::Case>, labels: bool) -> ir::Arm {
         self.push_scope();
-        let pattern = self.pattern(&c.node.pattern);
+        let pattern = match &c.node.pattern.node {
+            ast::Pattern::Ctor { name, args } if labels && args.is_empty() => {
+                match self.g.label(&name.node) {
+                    Some(tag) => ir::Pattern::Ctor {
+                        tag,
+                        args: Vec::new(),
+                    },
+                    None if self.g.tag(&name.node, self.layer).is_none() => ir::Pattern::Wild,
+                    None => self.pattern(&c.node.pattern),
+                }
+            }
+            _ => self.pattern(&c.node.pattern),
+        };
         let body = self.block(&c.node.body.node, c.node.body.span);
         self.pop_scope();
         ir::Arm { pattern, body }
@@ -550,7 +594,10 @@ impl<'g, 'a> Resolver<'g, 'a> {
         let in_wiring = self.frames.last().is_some_and(|f| f.wiring);
         if let Some(service) = ir::Service::by_name(name) {
             if !in_wiring {
-                self.error(CheckError::ServiceOutsideWiring { name: name.into(), span });
+                self.error(CheckError::ServiceOutsideWiring {
+                    name: name.into(),
+                    span,
+                });
                 return ExprKind::Lit(ir::Lit::Unit);
             }
             self.note_service(service, name, span);
@@ -560,17 +607,27 @@ impl<'g, 'a> Resolver<'g, 'a> {
             if in_wiring {
                 return ExprKind::Args;
             }
-            self.error(CheckError::ServiceOutsideWiring { name: name.into(), span });
+            self.error(CheckError::ServiceOutsideWiring {
+                name: name.into(),
+                span,
+            });
             return ExprKind::Lit(ir::Lit::Unit);
         }
-        self.error(CheckError::UnknownVariable { name: name.into(), span });
+        self.error(CheckError::UnknownVariable {
+            name: name.into(),
+            span,
+        });
         ExprKind::Lit(ir::Lit::Unit)
     }
 
     fn note_service(&mut self, service: ir::Service, name: &str, span: Span) {
         if let Some(first) = self.services.get(&service) {
             let first = *first;
-            self.error(CheckError::ServiceNamedTwice { name: name.into(), span, first });
+            self.error(CheckError::ServiceNamedTwice {
+                name: name.into(),
+                span,
+                first,
+            });
             return;
         }
         let (a, b) = (ir::Service::Stdin, ir::Service::Console);
@@ -578,7 +635,10 @@ impl<'g, 'a> Resolver<'g, 'a> {
         if service == a || service == b {
             if let Some(other_span) = self.services.get(&other) {
                 let other_span = *other_span;
-                self.error(CheckError::StdinAndConsole { span, other: other_span });
+                self.error(CheckError::StdinAndConsole {
+                    span,
+                    other: other_span,
+                });
             }
         }
         self.services.insert(service, span);
@@ -586,14 +646,25 @@ impl<'g, 'a> Resolver<'g, 'a> {
 
     fn ctor(&mut self, name: &str, args: &[Spanned<ast::Expr>], span: Span) -> ExprKind {
         let Some((tag, arity)) = self.g.tag(name, self.layer) else {
-            self.error(CheckError::UnknownConstructor { name: name.into(), span });
+            self.error(CheckError::UnknownConstructor {
+                name: name.into(),
+                span,
+            });
             return ExprKind::Lit(ir::Lit::Unit);
         };
         let expected = arity.unwrap_or(0);
         if expected != args.len() {
-            self.error(CheckError::WrongArity { name: name.into(), span, expected, found: args.len() });
+            self.error(CheckError::WrongArity {
+                name: name.into(),
+                span,
+                expected,
+                found: args.len(),
+            });
         }
-        ExprKind::Ctor { tag, args: self.exprs(args) }
+        ExprKind::Ctor {
+            tag,
+            args: self.exprs(args),
+        }
     }
 
     fn call(&mut self, callee: &ast::Ident, args: &[Spanned<ast::Expr>], span: Span) -> ExprKind {
@@ -616,42 +687,77 @@ impl<'g, 'a> Resolver<'g, 'a> {
         }
         if let Some((op, arity)) = ir::Builtin::by_name(name) {
             if arity != args.len() {
-                self.error(CheckError::WrongArity { name: name.into(), span: callee.span, expected: arity, found: args.len() });
+                self.error(CheckError::WrongArity {
+                    name: name.into(),
+                    span: callee.span,
+                    expected: arity,
+                    found: args.len(),
+                });
             }
-            return ExprKind::Builtin { op, args: self.exprs(args) };
+            return ExprKind::Builtin {
+                op,
+                args: self.exprs(args),
+            };
         }
         if name.starts_with(|c: char| c.is_uppercase()) {
             return self.ctor(name, args, span);
         }
-        self.error(CheckError::UnknownFunction { name: name.into(), span: callee.span });
+        self.error(CheckError::UnknownFunction {
+            name: name.into(),
+            span: callee.span,
+        });
         self.exprs(args);
         ExprKind::Lit(ir::Lit::Unit)
     }
 
-    fn dtor_call(&mut self, receiver: &Spanned<ast::Expr>, name: &ast::Ident, args: &[Spanned<ast::Expr>]) -> ExprKind {
+    fn dtor_call(
+        &mut self,
+        receiver: &Spanned<ast::Expr>,
+        name: &ast::Ident,
+        args: &[Spanned<ast::Expr>],
+    ) -> ExprKind {
         let receiver = Box::new(self.expr(receiver));
         let args = self.exprs(args);
         match self.g.dtor(&name.node) {
-            Some(dtor) => ExprKind::Dtor { receiver, dtor, args },
+            Some(dtor) => ExprKind::Dtor {
+                receiver,
+                dtor,
+                args,
+            },
             None => {
-                self.error(CheckError::UnknownDestructor { name: name.node.clone(), span: name.span });
+                self.error(CheckError::UnknownDestructor {
+                    name: name.node.clone(),
+                    span: name.span,
+                });
                 ExprKind::Lit(ir::Lit::Unit)
             }
         }
     }
 
-    fn record(&mut self, codata: &Spanned<ast::Type>, methods: &[Spanned<ast::Method>], span: Span) -> ExprKind {
+    fn record(
+        &mut self,
+        codata: &Spanned<ast::Type>,
+        methods: &[Spanned<ast::Method>],
+        span: Span,
+    ) -> ExprKind {
         let name = match &codata.node {
             ast::Type::Named { name, .. } => name.node.clone(),
             _ => String::new(),
         };
         let Some(id) = self.g.codata(&name, self.layer) else {
-            self.error(CheckError::UnknownCodata { name, span: codata.span });
+            self.error(CheckError::UnknownCodata {
+                name,
+                span: codata.span,
+            });
             return ExprKind::Lit(ir::Lit::Unit);
         };
         let info = &self.g.codata_info[id as usize];
         for m in methods {
-            if !info.dtors.iter().any(|d| self.g.dtors[*d as usize] == m.node.name.node) {
+            if !info
+                .dtors
+                .iter()
+                .any(|d| self.g.dtors[*d as usize] == m.node.name.node)
+            {
                 self.error(CheckError::RecordMethodUnknown {
                     codata: name.clone(),
                     method: m.node.name.node.clone(),
@@ -664,14 +770,20 @@ impl<'g, 'a> Resolver<'g, 'a> {
             let dname = self.g.dtors[dtor as usize].clone();
             match methods.iter().find(|m| m.node.name.node == dname) {
                 Some(m) => chosen.push((dname, m)),
-                None => self.error(CheckError::RecordMethodMissing { codata: name.clone(), method: dname, span }),
+                None => self.error(CheckError::RecordMethodMissing {
+                    codata: name.clone(),
+                    method: dname,
+                    span,
+                }),
             }
         }
         // The methods share one environment: the union of what each uses.
         let mut names: Vec<String> = Vec::new();
         for (_, m) in &chosen {
             let params: Vec<&ast::Param> = m.node.params.iter().map(|p| &p.node).collect();
-            for n in self.discover(&params, &mut |r: &mut Self| (r.block(&m.node.body.node, m.node.body.span), ())) {
+            for n in self.discover(&params, &mut |r: &mut Self| {
+                (r.block(&m.node.body.node, m.node.body.span), ())
+            }) {
                 if !names.contains(&n) {
                     names.push(n);
                 }
@@ -681,13 +793,18 @@ impl<'g, 'a> Resolver<'g, 'a> {
         let mut captures = Vec::new();
         for (dname, m) in &chosen {
             let params: Vec<&ast::Param> = m.node.params.iter().map(|p| &p.node).collect();
-            let (func, caps, ()) = self.build_closure(dname, FnKind::Method, m.span, &names, &params, |r| {
-                (r.block(&m.node.body.node, m.node.body.span), ())
-            });
+            let (func, caps, ()) =
+                self.build_closure(dname, FnKind::Method, m.span, &names, &params, |r| {
+                    (r.block(&m.node.body.node, m.node.body.span), ())
+                });
             funcs.push(func);
             captures = caps;
         }
-        ExprKind::Record { codata: id, methods: funcs, captures }
+        ExprKind::Record {
+            codata: id,
+            methods: funcs,
+            captures,
+        }
     }
 
     // -----------------------------------------------------------------------
@@ -705,7 +822,10 @@ impl<'g, 'a> Resolver<'g, 'a> {
             ast::Pattern::Unit => ir::Pattern::Lit(ir::Lit::Unit),
             ast::Pattern::Ctor { name, args } => {
                 let Some((tag, arity)) = self.g.tag(&name.node, self.layer) else {
-                    self.error(CheckError::UnknownConstructor { name: name.node.clone(), span: name.span });
+                    self.error(CheckError::UnknownConstructor {
+                        name: name.node.clone(),
+                        span: name.span,
+                    });
                     return ir::Pattern::Wild;
                 };
                 let expected = arity.unwrap_or(0);
@@ -720,9 +840,13 @@ impl<'g, 'a> Resolver<'g, 'a> {
                 let args = args.iter().map(|a| self.pattern(a)).collect();
                 ir::Pattern::Ctor { tag, args }
             }
-            ast::Pattern::Tuple(ps) => ir::Pattern::Tuple(ps.iter().map(|a| self.pattern(a)).collect()),
+            ast::Pattern::Tuple(ps) => {
+                ir::Pattern::Tuple(ps.iter().map(|a| self.pattern(a)).collect())
+            }
             ast::Pattern::List(ps) if ps.is_empty() => ir::Pattern::Nil,
-            ast::Pattern::List(ps) => ir::Pattern::List(ps.iter().map(|a| self.pattern(a)).collect()),
+            ast::Pattern::List(ps) => {
+                ir::Pattern::List(ps.iter().map(|a| self.pattern(a)).collect())
+            }
             ast::Pattern::Cons(h, t) => {
                 ir::Pattern::Cons(Box::new(self.pattern(h)), Box::new(self.pattern(t)))
             }
@@ -738,7 +862,15 @@ fn slots_expr(slots: &[Slot], span: Span) -> Expr {
     if let [one] = slots {
         return mk(ExprKind::Local(*one), span);
     }
-    mk(ExprKind::Tuple(slots.iter().map(|s| mk(ExprKind::Local(*s), span)).collect()), span)
+    mk(
+        ExprKind::Tuple(
+            slots
+                .iter()
+                .map(|s| mk(ExprKind::Local(*s), span))
+                .collect(),
+        ),
+        span,
+    )
 }
 
 fn bin_op(op: ast::BinOp) -> ir::BinOp {

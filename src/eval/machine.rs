@@ -55,11 +55,12 @@ pub fn run(program: Arc<Program>, host: Host, config: runtime::Config) -> RunOut
 }
 
 /// Compiles the program and bundles what its processes share.
-pub(crate) fn prepare(
+fn prepare(
     program: Arc<Program>,
     env: ServiceEnv,
     args: Vec<String>,
 ) -> Result<Arc<Shared>, RunError> {
+    compile::check_entry(&program)?;
     let code = compile::compile(&program)?;
     let args = Value::list(args.iter().map(|a| Value::string(a)).collect());
     Ok(Arc::new(Shared {

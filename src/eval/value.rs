@@ -47,6 +47,20 @@ pub struct Cons {
     pub tail: Value,
 }
 
+/// Dropping a long list would recurse once per cell; unlink the cells this
+/// drop owns one at a time instead (a shared tail is left to its owners).
+impl Drop for Cons {
+    fn drop(&mut self) {
+        let mut tail = std::mem::replace(&mut self.tail, Value::Nil);
+        while let Value::Cons(cell) = tail {
+            match Arc::try_unwrap(cell) {
+                Ok(mut cell) => tail = std::mem::replace(&mut cell.tail, Value::Nil),
+                Err(_) => break,
+            }
+        }
+    }
+}
+
 #[derive(Debug)]
 pub struct RecordVal {
     pub codata: CodataId,
@@ -140,11 +154,19 @@ impl Value {
         loop {
             match &cur {
                 Value::Str(s, i) => {
-                    out.extend(s[(*i as usize).min(s.len())..].iter().map(|c| Value::Char(*c)));
+                    out.extend(
+                        s[(*i as usize).min(s.len())..]
+                            .iter()
+                            .map(|c| Value::Char(*c)),
+                    );
                     break;
                 }
                 Value::Bytes(b, i) => {
-                    out.extend(b[(*i as usize).min(b.len())..].iter().map(|x| Value::Byte(*x)));
+                    out.extend(
+                        b[(*i as usize).min(b.len())..]
+                            .iter()
+                            .map(|x| Value::Byte(*x)),
+                    );
                     break;
                 }
                 Value::Cons(c) => {
@@ -367,8 +389,7 @@ fn show_items(out: &mut String, items: &[Value], program: &Program) {
 }
 
 fn show_list(out: &mut String, v: &Value, program: &Program) {
-    let is_text = matches!(v, Value::Str(..))
-        || (!v.is_empty_list() && v.as_string().is_some());
+    let is_text = matches!(v, Value::Str(..)) || (!v.is_empty_list() && v.as_string().is_some());
     if is_text {
         out.push('"');
         for c in v.as_string().unwrap_or_default().chars() {
@@ -407,7 +428,11 @@ pub fn show_float(f: f64) -> String {
         return "NaN".into();
     }
     if f.is_infinite() {
-        return if f > 0.0 { "Infinity".into() } else { "-Infinity".into() };
+        return if f > 0.0 {
+            "Infinity".into()
+        } else {
+            "-Infinity".into()
+        };
     }
     let s = format!("{f:?}");
     if s.contains('.') || s.contains('e') || s.contains("inf") {
@@ -435,8 +460,14 @@ mod tests {
         assert_eq!(show(&Value::string("hi"), &p), "\"hi\"");
         assert_eq!(show(&Value::string(""), &p), "\"\"");
         assert_eq!(show(&Value::Char('c'), &p), "'c'");
-        assert_eq!(show(&Value::list(vec![Value::Int(1), Value::Int(2)]), &p), "[1, 2]");
-        let just = Value::Data(0, vec![Value::tuple(vec![Value::Int(1), Value::Bool(true)])].into());
+        assert_eq!(
+            show(&Value::list(vec![Value::Int(1), Value::Int(2)]), &p),
+            "[1, 2]"
+        );
+        let just = Value::Data(
+            0,
+            vec![Value::tuple(vec![Value::Int(1), Value::Bool(true)])].into(),
+        );
         assert_eq!(show(&just, &p), "Just((1, true))");
         assert_eq!(show(&Value::Float(2.0), &p), "2.0");
         assert_eq!(show(&Value::Float(0.1), &p), "0.1");
@@ -448,7 +479,10 @@ mod tests {
         let packed = Value::string("ab");
         let cells = Value::cons(Value::Char('a'), Value::cons(Value::Char('b'), Value::Nil));
         assert!(equal(&packed, &cells));
-        assert_eq!(compare(&Value::string("ab"), &Value::string("b")), Some(Ordering::Less));
+        assert_eq!(
+            compare(&Value::string("ab"), &Value::string("b")),
+            Some(Ordering::Less)
+        );
     }
 
     #[test]

@@ -22,11 +22,20 @@
 //!   with [`Outcome::Finished`] when no non-daemon task is left and no I/O is
 //!   pending; with [`Outcome::Deadlock`] or [`Outcome::InputExhausted`] when
 //!   non-daemon tasks remain but nothing can run and no I/O is pending.
+//!   Either way the run ends only once nothing is runnable: a daemon with
+//!   work (say, output to flush) runs until it parks; parked daemons are
+//!   then dropped.
+//! * A thread that is not a worker (a service's I/O thread) brackets its
+//!   work with `Handle::io_begin` / `Handle::io_end` and puts its result
+//!   before `io_end`; while I/O is pending the run is not quiescent.
 //! * [`Config::seed`] gives a single-threaded scheduler that picks the next
 //!   runnable task with a seeded RNG: same seed, same interleaving.
 
 pub mod channel;
 pub mod scheduler;
 
-pub use channel::{channel, forward, ChannelId, End, Side};
+pub use channel::{ChannelId, End, Side, channel, forward};
 pub use scheduler::{Config, Cx, Handle, Outcome, Runtime, Step, Task, TaskInfo, WaitReport};
+
+#[cfg(test)]
+mod tests;

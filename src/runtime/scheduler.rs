@@ -283,7 +283,7 @@ impl<M: Send + 'static, E: Send + 'static> Shared<M, E> {
         !self.injector.is_empty() || self.stealers.iter().any(|s| !s.is_empty())
     }
 
-    fn from_injector(&self, dest: Option<&Worker<TaskRef<M, E>>>) -> Option<TaskRef<M, E>> {
+    fn take_injected(&self, dest: Option<&Worker<TaskRef<M, E>>>) -> Option<TaskRef<M, E>> {
         loop {
             let got = match dest {
                 Some(w) => self.injector.steal_batch_and_pop(w),
@@ -402,7 +402,7 @@ impl<M: Send + 'static, E: Send + 'static> Local<M, E> {
         let index = self.index;
         match &mut self.queue {
             Queue::Seeded { ready, rng } => {
-                while let Some(t) = sh.from_injector(None) {
+                while let Some(t) = sh.take_injected(None) {
                     ready.push(t);
                 }
                 if ready.is_empty() {
@@ -412,11 +412,13 @@ impl<M: Send + 'static, E: Send + 'static> Local<M, E> {
                 Some(ready.swap_remove(i))
             }
             Queue::Steal { deque, next } => {
-                if self.tick % INJECTOR_EVERY == 0 {
-                    if let Some(t) = sh.from_injector(Some(deque)) {
-                        next.take().map(|n| deque.push(n));
-                        return Some(t);
+                if self.tick.is_multiple_of(INJECTOR_EVERY)
+                    && let Some(t) = sh.take_injected(Some(deque))
+                {
+                    if let Some(n) = next.take() {
+                        deque.push(n);
                     }
+                    return Some(t);
                 }
                 if let Some(t) = next.take() {
                     if self.streak < NEXT_STREAK {
@@ -428,7 +430,7 @@ impl<M: Send + 'static, E: Send + 'static> Local<M, E> {
                 self.streak = 0;
                 deque
                     .pop()
-                    .or_else(|| sh.from_injector(Some(deque)))
+                    .or_else(|| sh.take_injected(Some(deque)))
                     .or_else(|| steal_other(sh, deque, index))
             }
         }
@@ -658,7 +660,13 @@ fn seeded_local<M: Send + 'static, E: Send + 'static>(seed: u64) -> Local<M, E> 
 fn steal_local<M: Send + 'static, E: Send + 'static>(
     (i, w): (usize, Worker<TaskRef<M, E>>),
 ) -> Local<M, E> {
-    Local::new(Queue::Steal { deque: w, next: None }, i)
+    Local::new(
+        Queue::Steal {
+            deque: w,
+            next: None,
+        },
+        i,
+    )
 }
 
 /// Stops the run if a worker unwinds (a bug in a task), so others end too.
@@ -765,7 +773,7 @@ fn end_of_run<M: Send + 'static, E: Send + 'static>(sh: &Shared<M, E>) -> Outcom
         Some(Reason::Quiescent) | None => quiescent(sh, &stranded),
     };
     drop(stranded);
-    while let Some(t) = sh.from_injector(None) {
+    while let Some(t) = sh.take_injected(None) {
         drop(t);
     }
     outcome
@@ -792,7 +800,10 @@ fn take_parked<M: Send + 'static, E: Send + 'static>(sh: &Shared<M, E>) -> Vec<S
         let half = rec.parked_at.lock().clone();
         let Some(half) = half else { continue };
         let id = rec.id;
-        let is_it = |p: &Parked| p.downcast_ref::<TaskBox<M, E>>().is_some_and(|t| t.rec.id == id);
+        let is_it = |p: &Parked| {
+            p.downcast_ref::<TaskBox<M, E>>()
+                .is_some_and(|t| t.rec.id == id)
+        };
         if let Some(task) = half.take_parked_if(is_it).and_then(unerase) {
             out.push(Stranded { rec, half, task });
         }
@@ -803,15 +814,21 @@ fn take_parked<M: Send + 'static, E: Send + 'static>(sh: &Shared<M, E>) -> Vec<S
 /// Reports for the stranded non-daemon tasks, cycles first.
 fn reports<M: Send + 'static, E: Send + 'static>(stranded: &[Stranded<M, E>]) -> Vec<WaitReport> {
     let infos: Vec<TaskInfo> = stranded.iter().map(|s| s.task.task.info()).collect();
-    let mut holder: HashMap<(ChannelId, Side), usize> = HashMap::new();
+    // A task may still list an end it has sent away (its frames keep the
+    // handle); another task that lists it is the better guess.
+    let mut holders: HashMap<(ChannelId, Side), Vec<usize>> = HashMap::new();
     for (i, info) in infos.iter().enumerate() {
         for &h in &info.holds {
-            holder.insert(h, i);
+            holders.entry(h).or_default().push(i);
         }
     }
     let peer_of = |i: usize| {
         let h = &stranded[i].half;
-        holder.get(&(h.id, h.side.other())).copied()
+        let all = holders.get(&(h.id, h.side.other()))?;
+        all.iter()
+            .copied()
+            .find(|&j| j != i)
+            .or(all.first().copied())
     };
     let waiting: Vec<usize> = (0..stranded.len())
         .filter(|&i| !stranded[i].rec.daemon)

@@ -10,7 +10,12 @@
 //!   [`Output`] when the buffer grows large, before the service parks (so a
 //!   prompt is visible while the program waits for input) and when the
 //!   program stops the service; every time the service parks the `Output`
-//!   is flushed too.
+//!   is flushed too. When the mailbox runs dry with output buffered the
+//!   service first yields once (the writer may send more), so a fast
+//!   writer does not cost one `write` per char. A failed write ends the run
+//!   ("cannot write to stdout: ..."), so a program writing to a closed pipe
+//!   stops. `start_output` cannot tell stdout from stderr, so that task is
+//!   named "output"; `start_named_output` takes a name.
 //! * Input never blocks a runtime worker. The first input request of a run
 //!   starts one reader thread that takes the host's reader out of
 //!   [`ServiceEnv::stdin`]; the service asks it for a chunk through a std
@@ -23,6 +28,10 @@
 //!   (the checker rejects wiring that names both `stdin` and `console`, so
 //!   this does not happen in checked programs), that service simply sees end
 //!   of input.
+//! * The reader thread ends when its service drops the request channel (at
+//!   end of input, at `StopGet`/`StopConsole`, or when the run drops the
+//!   task). A thread blocked in `read` when the run ends stays blocked until
+//!   that read returns; its chunk is then lost.
 //! * At end of input `stdin` marks the run "input exhausted" and leaves the
 //!   pending `Get` unanswered (the runtime then reports it, exit code 3);
 //!   `console` answers `EndOfInput`.
@@ -1101,8 +1110,37 @@ mod tests {
         }
         let (s, got) = script(&w, &[Svc::Stdin], acts);
         let o = run(s);
-        assert!(matches!(o, runtime::Outcome::InputExhausted(_)), "{o:?}");
+        match &o {
+            runtime::Outcome::InputExhausted(reports) => {
+                assert_eq!(reports.len(), 1, "{reports:?}");
+                assert_eq!(reports[0].peer_holder.as_deref(), Some("stdin"));
+            }
+            o => panic!("expected input exhausted, got {o:?}"),
+        }
         assert_eq!(chars_of(&got.lock()), "ab");
+    }
+
+    #[test]
+    fn services_work_under_the_seeded_scheduler() {
+        for seed in 0..20 {
+            let w = world(pieces(&[b"x\ny", b"z"]));
+            let mut acts = Vec::new();
+            for _ in 0..4 {
+                acts.extend([Act::Put(0, tag(L.get)), Act::Get(0)]);
+            }
+            acts.extend(write_str(1, "ok"));
+            acts.push(Act::Put(1, tag(L.stop_put)));
+            acts.push(Act::Put(0, tag(L.stop_get)));
+            let (s, got) = script(&w, &[Svc::Stdin, Svc::Stdout], acts);
+            let config = runtime::Config {
+                seed: Some(seed),
+                ..runtime::Config::default()
+            };
+            let o = run_config(s, 10, config);
+            assert!(finished(&o), "seed {seed}: {o:?}");
+            assert_eq!(chars_of(&got.lock()), "x\nyz");
+            assert_eq!(w.out.text(), "ok");
+        }
     }
 
     #[test]

@@ -78,8 +78,18 @@ pub fn connect(
 ) -> Result<End<Value>, RunError> {
     match service {
         Service::Stdin => Ok(console::start_stdin(cx, env)),
-        Service::Stdout => Ok(console::start_output(cx, env.stdout.clone(), env.labels)),
-        Service::Stderr => Ok(console::start_output(cx, env.stderr.clone(), env.labels)),
+        Service::Stdout => Ok(console::start_named_output(
+            cx,
+            "stdout",
+            env.stdout.clone(),
+            env.labels,
+        )),
+        Service::Stderr => Ok(console::start_named_output(
+            cx,
+            "stderr",
+            env.stderr.clone(),
+            env.labels,
+        )),
         Service::Console => Ok(console::start_console(cx, env)),
         other => Err(RunError {
             message: format!("the {other:?} service is not available in this version"),

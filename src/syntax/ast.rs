@@ -120,7 +120,10 @@ pub struct ProcessDecl {
 pub enum Type {
     /// `Int`, `Maybe<t>`, `StringLookup`, `ProcessTree<#p>`: an upper-case
     /// name (built-in type, data, codata or protocol) with arguments.
-    Named { name: Ident, args: Vec<Spanned<Type>> },
+    Named {
+        name: Ident,
+        args: Vec<Spanned<Type>>,
+    },
     /// A lower-case type variable `t`.
     Var(String),
     /// A protocol variable `#p`.
@@ -185,7 +188,10 @@ pub enum Step {
     /// `close` or `halt`
     Close,
     /// `ProtoName<args>`: continue as that protocol.
-    Ref { name: Ident, args: Vec<Spanned<Type>> },
+    Ref {
+        name: Ident,
+        args: Vec<Spanned<Type>>,
+    },
     /// `#p`: continue as the protocol parameter.
     Var(String),
     /// `( proto )`: an anonymous choice or sequence.
@@ -216,7 +222,10 @@ pub enum Stmt {
         value: Spanned<Expr>,
     },
     /// `channel x;` (`ty` is `None`) or `P x;`.
-    Channel { ty: Option<Spanned<Type>>, name: Ident },
+    Channel {
+        ty: Option<Spanned<Type>>,
+        name: Ident,
+    },
     /// An expression used as a statement: `f(x);`, `c.put(1);`, or an
     /// `if`/`switch`/block written without a trailing `;`.
     Expr(Spanned<Expr>),
@@ -377,7 +386,10 @@ pub enum Pattern {
     /// `()`
     Unit,
     /// `Ctor` or `Ctor(p, ...)`; also a protocol label in `case Label:`.
-    Ctor { name: Ident, args: Vec<Spanned<Pattern>> },
+    Ctor {
+        name: Ident,
+        args: Vec<Spanned<Pattern>>,
+    },
     /// `(p, q, ...)`
     Tuple(Vec<Spanned<Pattern>>),
     /// `[]`, `[p, q]`

@@ -11,7 +11,40 @@ use super::SyntaxError;
 use super::token::Token;
 use crate::source::{FileId, Span};
 
-type LexExtra<'a> = extra::Err<Rich<'a, char>>;
+type LexExtra = extra::Err<LexError>;
+
+/// The lexer's own error: every lexer error is a custom message, so the
+/// expected/found bookkeeping of chumsky's `Rich` (costly on every failed
+/// alternative) is not needed.
+#[derive(Clone, Debug)]
+struct LexError {
+    span: SimpleSpan,
+    msg: String,
+}
+
+impl LexError {
+    fn custom(span: SimpleSpan, msg: impl Into<String>) -> LexError {
+        LexError {
+            span,
+            msg: msg.into(),
+        }
+    }
+}
+
+impl<'a> chumsky::error::Error<'a, &'a str> for LexError {}
+
+impl<'a, L> chumsky::label::LabelError<'a, &'a str, L> for LexError {
+    fn expected_found<E: IntoIterator<Item = L>>(
+        _: E,
+        _: Option<chumsky::util::MaybeRef<'a, char>>,
+        span: SimpleSpan,
+    ) -> Self {
+        LexError {
+            span,
+            msg: String::new(),
+        }
+    }
+}
 
 const UNTERMINATED_STRING: &str = "unterminated string literal";
 const UNTERMINATED_COMMENT: &str = "unterminated block comment";
@@ -36,12 +69,13 @@ pub fn lex(file: FileId, text: &str) -> (Vec<(Token, Span)>, Vec<SyntaxError>) {
     (tokens, errors)
 }
 
-fn convert_error(file: FileId, len: usize, e: Rich<'_, char>) -> SyntaxError {
-    let span = Span::new(file, e.span().start, e.span().end);
-    let at_end = e.span().end >= len;
-    let message = match e.reason() {
-        chumsky::error::RichReason::Custom(msg) => msg.clone(),
-        other => other.to_string(),
+fn convert_error(file: FileId, len: usize, e: LexError) -> SyntaxError {
+    let span = Span::new(file, e.span.start, e.span.end);
+    let at_end = e.span.end >= len;
+    let message = if e.msg.is_empty() {
+        "unexpected input".to_string()
+    } else {
+        e.msg
     };
     let (label, help, incomplete) = if message == UNTERMINATED_STRING {
         (
@@ -58,11 +92,7 @@ fn convert_error(file: FileId, len: usize, e: Rich<'_, char>) -> SyntaxError {
     } else if message == INT_TOO_LARGE {
         (
             "does not fit in 64 bits".to_string(),
-            Some(format!(
-                "integers range from {} to {}",
-                i64::MIN,
-                i64::MAX
-            )),
+            Some(format!("integers range from {} to {}", i64::MIN, i64::MAX)),
             false,
         )
     } else if message.starts_with(BAD_ESCAPE) || message.starts_with(BAD_UNICODE) {
@@ -105,7 +135,7 @@ fn is_ident_continue(c: &char) -> bool {
     c.is_ascii_alphanumeric() || *c == '_'
 }
 
-fn lexer<'a>() -> impl Parser<'a, &'a str, Vec<(Token, SimpleSpan)>, LexExtra<'a>> {
+fn lexer<'a>() -> impl Parser<'a, &'a str, Vec<(Token, SimpleSpan)>, LexExtra> {
     let digits = any()
         .filter(|c: &char| c.is_ascii_digit())
         .repeated()
@@ -123,7 +153,7 @@ fn lexer<'a>() -> impl Parser<'a, &'a str, Vec<(Token, SimpleSpan)>, LexExtra<'a
         .validate(|s: &str, e, emitter| match i64::from_str_radix(s, 16) {
             Ok(n) => Token::Int(n),
             Err(_) => {
-                emitter.emit(Rich::custom(e.span(), INT_TOO_LARGE));
+                emitter.emit(LexError::custom(e.span(), INT_TOO_LARGE));
                 Token::Int(0)
             }
         });
@@ -141,7 +171,7 @@ fn lexer<'a>() -> impl Parser<'a, &'a str, Vec<(Token, SimpleSpan)>, LexExtra<'a
         .validate(|s: &str, e, emitter| match s.parse::<i64>() {
             Ok(n) => Token::Int(n),
             Err(_) => {
-                emitter.emit(Rich::custom(e.span(), INT_TOO_LARGE));
+                emitter.emit(LexError::custom(e.span(), INT_TOO_LARGE));
                 Token::Int(0)
             }
         });
@@ -184,7 +214,7 @@ fn lexer<'a>() -> impl Parser<'a, &'a str, Vec<(Token, SimpleSpan)>, LexExtra<'a
             match u32::from_str_radix(s, 16).ok().and_then(char::from_u32) {
                 Some(c) => c,
                 None => {
-                    emitter.emit(Rich::custom(
+                    emitter.emit(LexError::custom(
                         e.span(),
                         format!("{BAD_UNICODE} `\\u{{{s}}}`"),
                     ));
@@ -203,7 +233,7 @@ fn lexer<'a>() -> impl Parser<'a, &'a str, Vec<(Token, SimpleSpan)>, LexExtra<'a
         just('"').to('"'),
         unicode,
         none_of("\n").validate(|c: char, e, emitter| {
-            emitter.emit(Rich::custom(e.span(), format!("{BAD_ESCAPE} `\\{c}`")));
+            emitter.emit(LexError::custom(e.span(), format!("{BAD_ESCAPE} `\\{c}`")));
             c
         }),
     )));
@@ -217,21 +247,16 @@ fn lexer<'a>() -> impl Parser<'a, &'a str, Vec<(Token, SimpleSpan)>, LexExtra<'a
         .then(none_of("'\n").repeated().at_least(1))
         .then(just('\''))
         .validate(|_, e, emitter| {
-            emitter.emit(Rich::custom(e.span(), BAD_CHAR_LITERAL));
+            emitter.emit(LexError::custom(e.span(), BAD_CHAR_LITERAL));
             Token::Char('\u{FFFD}')
         });
 
     let string = just('"')
-        .ignore_then(
-            escape
-                .or(none_of("\\\"\n"))
-                .repeated()
-                .collect::<String>(),
-        )
+        .ignore_then(escape.or(none_of("\\\"\n")).repeated().collect::<String>())
         .then(just('"').or_not())
         .validate(|(s, close), e, emitter| {
             if close.is_none() {
-                emitter.emit(Rich::custom(e.span(), UNTERMINATED_STRING));
+                emitter.emit(LexError::custom(e.span(), UNTERMINATED_STRING));
             }
             Token::Str(s)
         });
@@ -254,48 +279,48 @@ fn lexer<'a>() -> impl Parser<'a, &'a str, Vec<(Token, SimpleSpan)>, LexExtra<'a
         just("||").to(Token::PipePipe),
         just("&&").to(Token::AmpAmp),
     ));
-    let short_ops = choice((
-        just('(').to(Token::LParen),
-        just(')').to(Token::RParen),
-        just('[').to(Token::LBracket),
-        just(']').to(Token::RBracket),
-        just('{').to(Token::LBrace),
-        just('}').to(Token::RBrace),
-        just('<').to(Token::Lt),
-        just('>').to(Token::Gt),
-        just(',').to(Token::Comma),
-        just(';').to(Token::Semi),
-        just(':').to(Token::Colon),
-        just('.').to(Token::Dot),
-        just('=').to(Token::Eq),
-        just('!').to(Token::Bang),
-        just('~').to(Token::Tilde),
-        just('+').to(Token::Plus),
-        just('-').to(Token::Minus),
-        just('*').to(Token::Star),
-        just('/').to(Token::Slash),
-        just('%').to(Token::Percent),
-        just('|').to(Token::Pipe),
-        just('&').to(Token::Amp),
-        just('^').to(Token::Caret),
-    ));
+    let short_ops = one_of("()[]{}<>,;:.=!~+-*/%|&^").map(|c: char| match c {
+        '(' => Token::LParen,
+        ')' => Token::RParen,
+        '[' => Token::LBracket,
+        ']' => Token::RBracket,
+        '{' => Token::LBrace,
+        '}' => Token::RBrace,
+        '<' => Token::Lt,
+        '>' => Token::Gt,
+        ',' => Token::Comma,
+        ';' => Token::Semi,
+        ':' => Token::Colon,
+        '.' => Token::Dot,
+        '=' => Token::Eq,
+        '!' => Token::Bang,
+        '~' => Token::Tilde,
+        '+' => Token::Plus,
+        '-' => Token::Minus,
+        '*' => Token::Star,
+        '/' => Token::Slash,
+        '%' => Token::Percent,
+        '|' => Token::Pipe,
+        '&' => Token::Amp,
+        _ => Token::Caret,
+    });
 
     let token = choice((
-        doc,
-        number,
         ident,
+        doc,
+        long_ops,
+        short_ops,
+        number,
         hash_ident,
         char_lit,
         bad_char_lit,
         string,
-        long_ops,
-        short_ops,
     ))
     .map_with(|tok, e| Some((tok, e.span())));
 
     // Anything else: one error per character, then go on.
     let bad = any().validate(|c: char, e, emitter| {
-        emitter.emit(Rich::custom(
+        emitter.emit(LexError::custom(
             e.span(),
             format!("unexpected character `{}`", c.escape_debug()),
         ));
@@ -311,7 +336,7 @@ fn lexer<'a>() -> impl Parser<'a, &'a str, Vec<(Token, SimpleSpan)>, LexExtra<'a
         .then(just("*/").or_not())
         .validate(|(_, close), e, emitter| {
             if close.is_none() {
-                emitter.emit(Rich::custom(e.span(), UNTERMINATED_COMMENT));
+                emitter.emit(LexError::custom(e.span(), UNTERMINATED_COMMENT));
             }
         });
     let trivia = choice((

@@ -199,8 +199,8 @@ impl Token {
             Amp => "&",
             AmpAmp => "&&",
             Caret => "^",
-            Int(_) | Float(_) | Char(_) | Str(_) | LowerIdent(_) | UpperIdent(_)
-            | HashIdent(_) | DocComment(_) => return None,
+            Int(_) | Float(_) | Char(_) | Str(_) | LowerIdent(_) | UpperIdent(_) | HashIdent(_)
+            | DocComment(_) => return None,
         })
     }
 }

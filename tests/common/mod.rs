@@ -3,11 +3,11 @@
 
 #![allow(dead_code)]
 
+use mpl::SourceInput;
 use mpl::diagnostics;
 use mpl::eval::{Host, Output};
 use mpl::runtime::Config;
 use mpl::source::SourceMap;
-use mpl::SourceInput;
 use parking_lot::Mutex;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -49,7 +49,13 @@ pub struct Ran {
 
 /// Compiles and runs `path` with `stdin`, `args` and `config`; gives up
 /// (returns `None`) after `limit`.
-pub fn run_file(path: &Path, stdin: Vec<u8>, args: Vec<String>, config: Config, limit: Duration) -> Option<Ran> {
+pub fn run_file(
+    path: &Path,
+    stdin: Vec<u8>,
+    args: Vec<String>,
+    config: Config,
+    limit: Duration,
+) -> Option<Ran> {
     let path = path.to_path_buf();
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::Builder::new()
@@ -66,8 +72,16 @@ fn run_now(path: PathBuf, stdin: Vec<u8>, args: Vec<String>, config: Config) -> 
     let program = match mpl::compile(&mut sources, SourceInput::File(path)) {
         Ok(p) => p,
         Err(diags) => {
-            let report = diags.iter().map(|d| diagnostics::render(d, &sources, false)).collect();
-            return Ran { code: mpl::exit::FAILED, stdout: String::new(), stderr: String::new(), report };
+            let report = diags
+                .iter()
+                .map(|d| diagnostics::render(d, &sources, false))
+                .collect();
+            return Ran {
+                code: mpl::exit::FAILED,
+                stdout: String::new(),
+                stderr: String::new(),
+                report,
+            };
         }
     };
     let (out, err) = (SharedBuf::default(), SharedBuf::default());
@@ -78,18 +92,44 @@ fn run_now(path: PathBuf, stdin: Vec<u8>, args: Vec<String>, config: Config) -> 
         args,
     };
     let (code, diag) = mpl::run_program(program, host, config);
-    let report = diag.map(|d| diagnostics::render(&d, &sources, false)).unwrap_or_default();
-    Ran { code, stdout: out.text(), stderr: err.text(), report }
+    let report = diag
+        .map(|d| diagnostics::render(&d, &sources, false))
+        .unwrap_or_default();
+    Ran {
+        code,
+        stdout: out.text(),
+        stderr: err.text(),
+        report,
+    }
 }
 
 /// The scheduler configurations every golden program must pass under.
 pub fn configs() -> Vec<(String, Config)> {
     let mut out = vec![
-        ("--threads 1".to_string(), Config { threads: 1, ..Config::default() }),
-        ("--threads 2".to_string(), Config { threads: 2, ..Config::default() }),
+        (
+            "--threads 1".to_string(),
+            Config {
+                threads: 1,
+                ..Config::default()
+            },
+        ),
+        (
+            "--threads 2".to_string(),
+            Config {
+                threads: 2,
+                ..Config::default()
+            },
+        ),
     ];
     for seed in 1..=5 {
-        out.push((format!("--seed {seed}"), Config { seed: Some(seed), threads: 1, ..Config::default() }));
+        out.push((
+            format!("--seed {seed}"),
+            Config {
+                seed: Some(seed),
+                threads: 1,
+                ..Config::default()
+            },
+        ));
     }
     out
 }
@@ -99,7 +139,9 @@ pub fn golden_programs(dir: &Path) -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
         .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect())
         .unwrap_or_default();
-    out.retain(|p| p.extension().is_some_and(|e| e == "mpl") && p.with_extension("stdout").exists());
+    out.retain(|p| {
+        p.extension().is_some_and(|e| e == "mpl") && p.with_extension("stdout").exists()
+    });
     out.sort();
     out
 }
@@ -116,7 +158,13 @@ pub fn check_golden_dir(dir: &Path) -> (usize, Vec<String>) {
             .map(|s| s.split_whitespace().map(String::from).collect())
             .unwrap_or_default();
         for (name, config) in configs() {
-            let ran = run_file(path, stdin.clone(), args.clone(), config, Duration::from_secs(20));
+            let ran = run_file(
+                path,
+                stdin.clone(),
+                args.clone(),
+                config,
+                Duration::from_secs(20),
+            );
             let problem = match ran {
                 None => Some("did not finish within 20 s".to_string()),
                 Some(r) if r.code != 0 => Some(format!("exit {}\n{}", r.code, r.report)),

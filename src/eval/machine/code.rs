@@ -8,8 +8,8 @@
 //! targets are instruction indices within the same function. This file
 //! only describes the code; `compile` builds it and `exec` runs it.
 
-use crate::ir::{BinOp, Builtin, CodataId, DtorId, FnKind, FuncId, Service, Slot, Tag};
 use crate::eval::value::Value;
+use crate::ir::{BinOp, Builtin, CodataId, DtorId, FnKind, FuncId, Service, Slot, Tag};
 use crate::source::Span;
 use std::sync::Arc;
 
@@ -38,6 +38,12 @@ pub enum Op {
     Jump(Pc),
     /// Pop a Bool; jump if false.
     JumpIfFalse(Pc),
+    /// Pop two operands; jump unless the comparison (`Lt`..`Ne`) holds.
+    JumpIfNot(BinOp, Pc),
+    /// Pop one operand; jump unless comparing it with the constant holds.
+    JumpIfNotInt(BinOp, i32, Pc),
+    /// `Load(s)` fused with `JumpIfNotInt`.
+    JumpIfNotSlotInt(BinOp, Slot, i32, Pc),
     /// `&&`: if the top is `false` jump (keeping it), else pop it.
     AndThen(Pc),
     /// `||`: if the top is `true` jump (keeping it), else pop it.
@@ -48,6 +54,8 @@ pub enum Op {
     CallDtor(DtorId, u32),
     TailCallDtor(DtorId, u32),
     Return,
+    /// Return the value of a slot (`Load` fused with `Return`).
+    ReturnSlot(Slot),
     Spawn(FuncId),
     /// Replace the current process by a new one in the same task.
     TailSpawn(FuncId),
@@ -65,6 +73,12 @@ pub enum Op {
     Add,
     Sub,
     Mul,
+    /// Add or subtract an Int constant to the top (checked).
+    AddInt(i64),
+    SubInt(i64),
+    /// `Load(s)` fused with `AddInt`/`SubInt`.
+    LoadAddInt(Slot, i32),
+    LoadSubInt(Slot, i32),
     Lt,
     Le,
     Gt,
@@ -113,6 +127,7 @@ impl Op {
     pub fn target_mut(&mut self) -> Option<&mut Pc> {
         use Op::*;
         match self {
+            JumpIfNot(_, t) | JumpIfNotInt(_, _, t) | JumpIfNotSlotInt(_, _, _, t) => Some(t),
             Jump(t) | JumpIfFalse(t) | AndThen(t) | OrElse(t) | TestNil(t) | PopNil(t)
             | Uncons(t) => Some(t),
             TestTag(_, t) | TestConst(_, t) | PopTag(_, t) | PopConst(_, t) => Some(t),

@@ -1,0 +1,684 @@
+//! Channel operations against protocol states (`put`, `get`, choices,
+//! `close`, `:=`, `fork`, `split`, lending to functions), and the joining of
+//! the states that different branches leave channels in.
+
+use super::{Binding, Exit, Infer, St, end_span};
+use crate::check::errors::CheckError;
+use crate::check::types::{Dir, Session, Ty, dual};
+use crate::source::{Span, Spanned};
+use crate::syntax::ast::{self, Expr};
+use std::rc::Rc;
+
+impl Infer<'_, '_> {
+    /// The binding a channel operation acts on: a variable, possibly at the
+    /// end of a chain of `put`s (which are checked first, in order).
+    fn channel_of(&mut self, e: &Spanned<Expr>, op: &str) -> Option<usize> {
+        let name = match &e.node {
+            Expr::Var(n) => n.clone(),
+            Expr::Dual(n) => format!("~{}", n.node),
+            Expr::Put { channel, value } => {
+                let i = self.channel_of(channel, "put")?;
+                self.put_on(i, value, e.span);
+                return Some(i);
+            }
+            _ => {
+                let t = self.infer(e);
+                if !matches!(self.u.shallow(&t), Ty::Session(_)) {
+                    let found = self.show(&t);
+                    self.error(CheckError::NotAChannel {
+                        span: e.span,
+                        found,
+                        operation: op.into(),
+                    });
+                }
+                return None;
+            }
+        };
+        let i = self.find(&name)?;
+        if !matches!(self.u.shallow(&self.env[i].ty), Ty::Session(_)) {
+            let found = self.show(&self.env[i].ty.clone());
+            self.error(CheckError::NotAChannel {
+                span: e.span,
+                found,
+                operation: op.into(),
+            });
+            return None;
+        }
+        if let St::Moved(at) = self.env[i].state {
+            let name = self.env[i].name.clone();
+            self.error(CheckError::UsedAfterMove {
+                name,
+                span: e.span,
+                moved: at,
+            });
+            return None;
+        }
+        if i < self.barrier {
+            let name = self.env[i].name.clone();
+            self.error(CheckError::RecordCapturesChannel { name, span: e.span });
+            return None;
+        }
+        Some(i)
+    }
+
+    fn state(&self, i: usize) -> Session {
+        match self.u.shallow(&self.env[i].ty) {
+            Ty::Session(s) => (*s).clone(),
+            _ => Session::Unknown,
+        }
+    }
+
+    fn set_state(&mut self, i: usize, s: Session) {
+        self.env[i].ty = Ty::session(s);
+    }
+
+    /// Reports an operation the protocol does not allow. The channel's
+    /// state becomes unknown, so one mistake is reported once.
+    fn mismatch(&mut self, i: usize, head: &Session, did: &str, span: Span) {
+        self.set_state(i, Session::Unknown);
+        let channel = self.env[i].name.clone();
+        if matches!(head, Session::Close) {
+            self.error(CheckError::ChannelFinished {
+                channel,
+                span,
+                did: did.into(),
+            });
+        } else {
+            let expected = self.show_s(head);
+            self.error(CheckError::ProtocolMismatch {
+                channel,
+                expected,
+                did: did.into(),
+                span,
+            });
+        }
+    }
+
+    /// The first step of channel `i`'s state. A state still unknown (a
+    /// channel declared without a type and not used yet) is learnt from the
+    /// operation: `learn` gives the step to assume.
+    fn head_of(&mut self, i: usize, span: Span) -> Option<Session> {
+        let s = self.state(i);
+        match self.u.head(&s) {
+            Some(h) => Some(h),
+            None => {
+                let name = self.env[i].name.clone();
+                self.error(CheckError::ProtocolUnknown { name, span });
+                None
+            }
+        }
+    }
+
+    /// Binds an unknown protocol variable to `step` (first use teaches it).
+    fn learn(&mut self, head: &Session, step: Session) -> bool {
+        match head {
+            Session::Var { ty, .. } if matches!(self.u.shallow(ty), Ty::Var(_)) => {
+                self.u.unify_sessions(head, &step).is_ok()
+            }
+            _ => false,
+        }
+    }
+
+    pub(super) fn put(&mut self, channel: &Spanned<Expr>, value: &Spanned<Expr>, span: Span) {
+        if let Some(i) = self.channel_of(channel, "put") {
+            self.put_on(i, value, span);
+        }
+    }
+
+    fn put_on(&mut self, i: usize, value: &Spanned<Expr>, span: Span) {
+        // The value is evaluated before it is sent (it may use the channel:
+        // `c.put(f(c.get))`); a label is not a value.
+        let label = match &value.node {
+            Expr::Ctor(l) if self.is_label_only(l) => Some(l.clone()),
+            _ => None,
+        };
+        let sent = match (&label, &value.node) {
+            (None, Expr::Ctor(_)) => None,
+            (None, _) => Some(self.infer(value)),
+            _ => None,
+        };
+        let Some(head) = self.head_of(i, span) else {
+            return;
+        };
+        let channel = self.env[i].name.clone();
+        match &head {
+            Session::Choice {
+                dir: Dir::Put,
+                branches,
+            } => {
+                let chosen = match &value.node {
+                    Expr::Ctor(l) => branches.iter().find(|(b, _)| **b == **l),
+                    _ => None,
+                };
+                match chosen {
+                    Some((_, next)) => self.set_state(i, (**next).clone()),
+                    None => {
+                        let expected = branches.iter().map(|(l, _)| l.to_string()).collect();
+                        let label = match &value.node {
+                            Expr::Ctor(l) => l.clone(),
+                            _ => "this value".into(),
+                        };
+                        self.set_state(i, Session::Unknown);
+                        self.error(CheckError::UnknownLabel {
+                            channel,
+                            label,
+                            expected,
+                            span: value.span,
+                        });
+                    }
+                }
+            }
+            _ if label.is_some() && !matches!(head, Session::Unknown) => {
+                let label = label.unwrap_or_default();
+                self.error(CheckError::UnknownLabel {
+                    channel,
+                    label,
+                    expected: vec![],
+                    span: value.span,
+                });
+            }
+            Session::Msg {
+                dir: Dir::Put,
+                ty,
+                next,
+            } => {
+                let t = sent.unwrap_or_else(|| self.infer(value));
+                self.expect(
+                    &t,
+                    ty,
+                    value.span,
+                    &format!(" in the message sent on `{channel}`"),
+                );
+                self.set_state(i, (**next).clone());
+            }
+            Session::Unknown => {}
+            Session::Var { .. } => {
+                let t = sent.unwrap_or_else(|| self.infer(value));
+                let next = Session::Var {
+                    ty: self.u.fresh(),
+                    neg: false,
+                };
+                let step = Session::Msg {
+                    dir: Dir::Put,
+                    ty: t,
+                    next: Rc::new(next.clone()),
+                };
+                if self.learn(&head, step) {
+                    self.set_state(i, next);
+                } else {
+                    self.mismatch(i, &head, "sends a value", span);
+                }
+            }
+            _ => {
+                let did = if matches!(value.node, Expr::Ctor(_)) {
+                    "chooses a label"
+                } else {
+                    "sends a value"
+                };
+                self.mismatch(i, &head, did, span);
+            }
+        }
+    }
+
+    fn is_label_only(&self, name: &str) -> bool {
+        self.decls.ctors.get(name, self.layer).is_none() && !self.builtin_list_ctor(name)
+    }
+
+    pub(super) fn get(&mut self, channel: &Spanned<Expr>, span: Span) -> Ty {
+        let Some(i) = self.channel_of(channel, "get") else {
+            return self.u.fresh();
+        };
+        let Some(head) = self.head_of(i, span) else {
+            return self.u.fresh();
+        };
+        match &head {
+            Session::Msg {
+                dir: Dir::Get,
+                ty,
+                next,
+            } => {
+                self.set_state(i, (**next).clone());
+                ty.clone()
+            }
+            Session::Unknown => self.u.fresh(),
+            Session::Var { .. } => {
+                let t = self.u.fresh();
+                let next = Session::Var {
+                    ty: self.u.fresh(),
+                    neg: false,
+                };
+                let step = Session::Msg {
+                    dir: Dir::Get,
+                    ty: t.clone(),
+                    next: Rc::new(next.clone()),
+                };
+                if self.learn(&head, step) {
+                    self.set_state(i, next);
+                } else {
+                    self.mismatch(i, &head, "receives a value", span);
+                }
+                t
+            }
+            Session::Choice { dir: Dir::Get, .. } => {
+                let channel = self.env[i].name.clone();
+                let expected = self.show_s(&head);
+                self.error(CheckError::ProtocolMismatch {
+                    channel,
+                    expected,
+                    did: "receives a value outside a `switch`".into(),
+                    span,
+                });
+                self.u.fresh()
+            }
+            _ => {
+                self.mismatch(i, &head, "receives a value", span);
+                self.u.fresh()
+            }
+        }
+    }
+
+    pub(super) fn close(&mut self, channel: &Spanned<Expr>, span: Span) {
+        let Some(i) = self.channel_of(channel, "close") else {
+            return;
+        };
+        let Some(head) = self.head_of(i, span) else {
+            return;
+        };
+        match head {
+            Session::Close | Session::Unknown => self.env[i].state = St::Moved(span),
+            other => {
+                let channel = self.env[i].name.clone();
+                let expected = self.show_s(&other);
+                self.error(CheckError::ProtocolMismatch {
+                    channel,
+                    expected,
+                    did: "is closed".into(),
+                    span,
+                });
+            }
+        }
+    }
+
+    /// Passing a channel to a function: the function borrows it and leaves
+    /// it in the state its signature says (`exit`).
+    pub(super) fn lend(&mut self, arg: &Spanned<Expr>, param: &Ty, exit: Exit, function: &str) {
+        let var = match &arg.node {
+            Expr::Var(n) => Some(n.clone()),
+            Expr::Dual(n) => Some(format!("~{}", n.node)),
+            _ => None,
+        };
+        let found = var
+            .and_then(|n| self.find(&n))
+            .filter(|i| matches!(self.u.shallow(&self.env[*i].ty), Ty::Session(_)));
+        let Some(i) = found else {
+            let t = self.infer(arg);
+            self.expect(
+                &t,
+                param,
+                arg.span,
+                &format!(" in an argument of `{function}`"),
+            );
+            return;
+        };
+        if let St::Moved(at) = self.env[i].state {
+            let name = self.env[i].name.clone();
+            self.error(CheckError::UsedAfterMove {
+                name,
+                span: arg.span,
+                moved: at,
+            });
+            return;
+        }
+        let current = self.env[i].ty.clone();
+        if self.u.unify(&current, param).is_err() {
+            let channel = self.env[i].name.clone();
+            let expected = self.show(param);
+            let did = format!(
+                "is passed to `{function}` in state `{}`",
+                self.show(&current)
+            );
+            self.error(CheckError::ProtocolMismatch {
+                channel,
+                expected,
+                did,
+                span: arg.span,
+            });
+            return;
+        }
+        match exit {
+            Exit::Open(s) => self.set_state(i, s),
+            Exit::UsedUp => self.env[i].state = St::Moved(arg.span),
+            Exit::Unknown => self.set_state(i, Session::Unknown),
+            Exit::Value => {}
+        }
+    }
+
+    pub(super) fn forward(&mut self, a: &Spanned<Expr>, b: &Spanned<Expr>, span: Span) {
+        let (Some(i), Some(j)) = (self.channel_of(a, ":="), self.channel_of(b, ":=")) else {
+            return;
+        };
+        let (sa, sb) = (self.state(i), self.state(j));
+        if self.u.unify_sessions(&sa, &dual(&sb)).is_err() {
+            let (left, right) = (self.show_s(&sa), self.show_s(&sb));
+            self.error(CheckError::NotDual { left, right, span });
+        }
+        self.env[i].state = St::Moved(span);
+        self.env[j].state = St::Moved(span);
+    }
+
+    pub(super) fn split(&mut self, channel: &Spanned<Expr>, names: &[ast::Ident], span: Span) {
+        let Some(i) = self.channel_of(channel, "split") else {
+            return;
+        };
+        let Some(head) = self.head_of(i, span) else {
+            return;
+        };
+        let Session::Fork { split: true, a, b } = head else {
+            self.mismatch(i, &head, "is split", span);
+            return;
+        };
+        self.env[i].state = St::Moved(span);
+        for (n, s) in names.iter().zip([a, b]) {
+            self.bind(&n.node, Ty::Session(Rc::new((*s).clone())), n.span);
+        }
+    }
+
+    pub(super) fn fork(
+        &mut self,
+        channel: &Spanned<Expr>,
+        arms: &[Spanned<ast::ForkArm>],
+        span: Span,
+    ) {
+        let Some(i) = self.channel_of(channel, "fork") else {
+            return;
+        };
+        let Some(head) = self.head_of(i, span) else {
+            return;
+        };
+        let Session::Fork { split: false, a, b } = head else {
+            self.mismatch(i, &head, "forks", span);
+            return;
+        };
+        self.env[i].state = St::Moved(span);
+        for (arm, half) in arms.iter().zip([a, b]) {
+            self.fork_arm(arm, (*half).clone());
+        }
+        self.end_process(span);
+    }
+
+    /// One arm of a fork runs as its own process: it finishes its half and
+    /// every outer channel it touches.
+    fn fork_arm(&mut self, arm: &Spanned<ast::ForkArm>, half: Session) {
+        let before: Vec<Binding> = self.env.clone();
+        let saved = self.ended;
+        self.push_scope();
+        self.bind(&arm.node.name.node, Ty::session(half), arm.node.name.span);
+        self.block(&arm.node.body.node, arm.node.body.span);
+        self.pop_scope(end_span(arm.node.body.span));
+        let end = end_span(arm.node.body.span);
+        for (k, old) in before.iter().enumerate() {
+            let now = self.env[k].clone();
+            if now.ty != old.ty || !matches!(now.state, St::Live) {
+                if !self.ended {
+                    self.finish(&now, end);
+                }
+                self.env[k].state = St::Moved(end);
+            }
+        }
+        self.ended = saved;
+    }
+
+    // -----------------------------------------------------------------------
+    // Branches
+
+    pub(super) fn if_expr(
+        &mut self,
+        cond: &Spanned<Expr>,
+        then: &Spanned<ast::Block>,
+        else_: Option<&Spanned<Expr>>,
+        span: Span,
+    ) -> Ty {
+        let ct = self.infer(cond);
+        self.expect(&ct, &Ty::bool(), cond.span, " in the condition");
+        let start = self.env.clone();
+        let t1 = self.block(&then.node, then.span);
+        let first = (
+            std::mem::replace(&mut self.env, start),
+            std::mem::replace(&mut self.ended, false),
+        );
+        let t2 = match else_ {
+            Some(e) => self.infer(e),
+            None => Ty::unit(),
+        };
+        let second = (std::mem::take(&mut self.env), self.ended);
+        let result = self.join(vec![(first.0, first.1, t1), (second.0, second.1, t2)], span);
+        result.unwrap_or_else(Ty::unit)
+    }
+
+    pub(super) fn switch(
+        &mut self,
+        scrutinee: &Spanned<Expr>,
+        cases: &[Spanned<ast::Case>],
+        span: Span,
+    ) -> Ty {
+        if let Expr::Get(c) = &scrutinee.node {
+            if let Some(t) = self.label_switch(c, scrutinee.span, cases, span) {
+                return t;
+            }
+        }
+        let st = self.infer(scrutinee);
+        let start = self.env.clone();
+        let mut outcomes = Vec::new();
+        for case in cases {
+            self.env = start.clone();
+            self.ended = false;
+            self.push_scope();
+            self.pattern(&case.node.pattern, &st);
+            let t = self.block(&case.node.body.node, case.node.body.span);
+            self.pop_scope(end_span(case.node.body.span));
+            outcomes.push((std::mem::take(&mut self.env), self.ended, t));
+        }
+        if outcomes.is_empty() {
+            self.env = start;
+            return Ty::unit();
+        }
+        self.join(outcomes, span).unwrap_or_else(|| self.u.fresh())
+    }
+
+    /// `switch (c.get) { case Label: ... }` when `c` is at a received
+    /// choice. `None` when it is not: then it is an ordinary switch on a
+    /// received value.
+    fn label_switch(
+        &mut self,
+        c: &Spanned<Expr>,
+        at: Span,
+        cases: &[Spanned<ast::Case>],
+        span: Span,
+    ) -> Option<Ty> {
+        let name = match &c.node {
+            Expr::Var(n) => n.clone(),
+            _ => return None,
+        };
+        let i = self.find(&name)?;
+        let Ty::Session(s) = self.u.shallow(&self.env[i].ty) else {
+            return None;
+        };
+        let Some(Session::Choice {
+            dir: Dir::Get,
+            branches,
+        }) = self.u.head(&s)
+        else {
+            return None;
+        };
+        if let St::Moved(moved) = self.env[i].state {
+            self.error(CheckError::UsedAfterMove {
+                name,
+                span: c.span,
+                moved,
+            });
+            return Some(self.u.fresh());
+        }
+        let start = self.env.clone();
+        let mut outcomes = Vec::new();
+        let mut seen: Vec<Rc<str>> = Vec::new();
+        for case in cases {
+            let label = match &case.node.pattern.node {
+                ast::Pattern::Ctor { name, args } if args.is_empty() => Some(name),
+                _ => None,
+            };
+            let Some((l, next)) = label.and_then(|l| branches.iter().find(|(b, _)| **b == *l.node))
+            else {
+                let expected = branches.iter().map(|(l, _)| l.to_string()).collect();
+                let label = label.map_or_else(|| "this pattern".to_string(), |l| l.node.clone());
+                self.error(CheckError::UnknownLabel {
+                    channel: name.clone(),
+                    label,
+                    expected,
+                    span: case.node.pattern.span,
+                });
+                continue;
+            };
+            seen.push(l.clone());
+            self.env = start.clone();
+            self.ended = false;
+            self.set_state(i, (**next).clone());
+            let t = self.block(&case.node.body.node, case.node.body.span);
+            outcomes.push((std::mem::take(&mut self.env), self.ended, t));
+        }
+        let missing: Vec<String> = branches
+            .iter()
+            .filter(|(l, _)| !seen.contains(l))
+            .map(|(l, _)| l.to_string())
+            .collect();
+        if !missing.is_empty() {
+            self.error(CheckError::MissingLabels {
+                channel: name,
+                missing,
+                span: at,
+            });
+        }
+        if outcomes.is_empty() {
+            self.env = start;
+            return Some(Ty::unit());
+        }
+        Some(self.join(outcomes, span).unwrap_or_else(|| self.u.fresh()))
+    }
+
+    /// Joins the branches of an `if` or `switch`: their values have one
+    /// type, and each outer binding must be left alike by every branch that
+    /// does not end the process. Returns the value's type (`None` when
+    /// every branch ended the process).
+    fn join(&mut self, outcomes: Vec<(Vec<Binding>, bool, Ty)>, span: Span) -> Option<Ty> {
+        let live: Vec<(Vec<Binding>, Ty)> = outcomes
+            .iter()
+            .filter(|(_, ended, _)| !ended)
+            .map(|(e, _, t)| (e.clone(), t.clone()))
+            .collect();
+        let Some((first_env, first_t)) = live.first().cloned() else {
+            if let Some((env, _, _)) = outcomes.into_iter().next() {
+                self.env = env;
+            }
+            self.ended = true;
+            return None;
+        };
+        let mut env = first_env;
+        for (other, t) in &live[1..] {
+            if self.u.unify(t, &first_t).is_err() {
+                let (expected, found) = (self.show(&first_t), self.show(t));
+                self.error(CheckError::TypeMismatch {
+                    expected,
+                    found,
+                    span,
+                    context: " (every branch must give a value of one type)".into(),
+                });
+            }
+            for (k, b) in other.iter().enumerate().take(env.len()) {
+                self.join_binding(&mut env[k], b, span);
+            }
+        }
+        self.env = env;
+        self.ended = false;
+        Some(first_t)
+    }
+
+    fn join_binding(&mut self, a: &mut Binding, b: &Binding, span: Span) {
+        if !a.tracked {
+            return;
+        }
+        let finished = |inf: &Self, x: &Binding| match x.state {
+            St::Moved(_) => true,
+            St::Live => match inf.u.shallow(&x.ty) {
+                Ty::Session(s) => matches!(
+                    inf.u.head(&s),
+                    Some(Session::Close) | Some(Session::Unknown)
+                ),
+                _ => false,
+            },
+        };
+        let (fa, fb) = (finished(self, a), finished(self, b));
+        match (&a.state, &b.state) {
+            (St::Moved(_), St::Moved(_)) => {}
+            _ if fa && fb => {
+                if let St::Moved(at) = b.state {
+                    a.state = St::Moved(at);
+                }
+            }
+            (St::Live, St::Live) => {
+                let (sa, sb) = (self.u.shallow(&a.ty), self.u.shallow(&b.ty));
+                if let (Ty::Session(x), Ty::Session(y)) = (&sa, &sb) {
+                    if matches!(**x, Session::Unknown) {
+                        a.ty = b.ty.clone();
+                        return;
+                    }
+                    if matches!(**y, Session::Unknown) {
+                        return;
+                    }
+                    if self.u.unify_sessions(x, y).is_err() {
+                        let (first, second) = (self.show_s(x), self.show_s(y));
+                        let in_function = self.in_function;
+                        self.error(CheckError::BranchesDisagree {
+                            name: a.name.clone(),
+                            first,
+                            second,
+                            span,
+                            in_function,
+                        });
+                    }
+                }
+            }
+            _ => {
+                let is_chan = matches!(self.u.shallow(&a.ty), Ty::Session(_));
+                if is_chan || self.u.is_linear(&a.ty) {
+                    let describe = |x: &Binding, f: bool| {
+                        if f {
+                            "finished or given away".to_string()
+                        } else {
+                            format!(
+                                "open ({})",
+                                match &x.ty {
+                                    Ty::Session(s) =>
+                                        crate::check::types::show_session(s, self.decls),
+                                    _ => "holding a channel".into(),
+                                }
+                            )
+                        }
+                    };
+                    let (first, second) = (describe(a, fa), describe(b, fb));
+                    let in_function = self.in_function;
+                    self.error(CheckError::BranchesDisagree {
+                        name: a.name.clone(),
+                        first,
+                        second,
+                        span,
+                        in_function,
+                    });
+                } else {
+                    self.drops.push((a.ty.clone(), span));
+                }
+                if let St::Moved(at) = b.state {
+                    a.state = St::Moved(at);
+                }
+            }
+        }
+    }
+}

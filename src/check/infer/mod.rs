@@ -1,0 +1,760 @@
+//! Type, protocol and linearity checking of bodies (LANGUAGE.md 7.1-7.4).
+//!
+//! Every function and process gets a signature (`Sig`); functions without
+//! full annotations are inferred, strongly connected groups of functions
+//! together, callees first, then generalised (Hindley–Milner). Inside a
+//! body, each variable is a `Binding`; a channel's binding holds its
+//! *current* protocol state, which every operation advances, so the check
+//! is flow-sensitive. Values that hold channels are linear: used exactly
+//! once. For each channel parameter of a function, the state the function
+//! leaves it in (`Exit`) is inferred from the body: recursive groups are
+//! checked twice, first with the recursive calls' effects unknown.
+//!
+//! `expr` holds expressions and patterns, `chan` the channel operations and
+//! the merging of branches. Exhaustiveness, wiring and termination are
+//! separate passes.
+
+mod chan;
+mod expr;
+
+use super::decls::{Decls, Generics, TyScope};
+use super::errors::CheckError;
+use super::globals::{Globals, Layer, Pending};
+use super::types::{Session, Ty, show_session, show_ty, subst_session, subst_ty};
+use super::unify::Unifier;
+use super::walk;
+use crate::source::{Span, Spanned};
+use crate::syntax::ast::{self, Item, Module};
+use std::collections::HashMap;
+use std::rc::Rc;
+
+/// What a function leaves a parameter as, seen by its caller.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Exit {
+    /// Not a channel parameter.
+    Value,
+    /// Still open, in this state.
+    Open(Session),
+    /// Finished or given away on every path.
+    UsedUp,
+    /// Being inferred (inside a recursive group).
+    Unknown,
+}
+
+pub struct Sig {
+    pub name: String,
+    pub generics: Generics,
+    pub params: Vec<Ty>,
+    pub ret: Ty,
+    pub is_process: bool,
+    pub exits: Vec<Exit>,
+    /// Generic parameters the body drops or copies: they cannot stand for
+    /// linear types at a call.
+    pub nonlinear: Vec<Rc<str>>,
+    /// The signature was not fully written: it is inferred.
+    pub inferred: bool,
+    /// Generic names visible in the body's own annotations.
+    pub scope: HashMap<String, Ty>,
+    pub layer: Layer,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub(super) enum St {
+    Live,
+    Moved(Span),
+}
+
+#[derive(Clone, Debug)]
+pub(super) struct Binding {
+    pub name: String,
+    pub ty: Ty,
+    pub span: Span,
+    pub state: St,
+    /// The type may hold a channel (or is generic): uses are counted.
+    pub tracked: bool,
+    /// A channel parameter of the function being checked (see `Exit`).
+    pub param: Option<usize>,
+}
+
+pub struct Infer<'a, 'g> {
+    pub(super) u: Unifier<'a>,
+    pub(super) decls: &'a Decls,
+    pub(super) globals: &'a Globals<'g>,
+    pub(super) sigs: Vec<Sig>,
+    errors: Vec<CheckError>,
+    silent: u32,
+    // The body being checked.
+    pub(super) env: Vec<Binding>,
+    scopes: Vec<usize>,
+    /// Bindings below this index belong outside the record being checked.
+    pub(super) barrier: usize,
+    pub(super) ended: bool,
+    pub(super) layer: Layer,
+    pub(super) in_function: bool,
+    pub(super) wiring: bool,
+    /// Values of generic or unknown type dropped or copied, with where.
+    pub(super) drops: Vec<(Ty, Span)>,
+    pub(super) scope_vars: HashMap<String, Ty>,
+}
+
+/// Checks every body of the program; returns the errors found.
+pub fn check(
+    modules: &[(&Module, Layer)],
+    main: &Module,
+    globals: &Globals<'_>,
+    decls: &Decls,
+) -> Vec<CheckError> {
+    let mut inf = Infer {
+        u: Unifier::new(decls),
+        decls,
+        globals,
+        sigs: Vec::new(),
+        errors: Vec::new(),
+        silent: 0,
+        env: Vec::new(),
+        scopes: Vec::new(),
+        barrier: 0,
+        ended: false,
+        layer: Layer::Program,
+        in_function: false,
+        wiring: false,
+        drops: Vec::new(),
+        scope_vars: HashMap::new(),
+    };
+    inf.build_sigs();
+    for group in inf.function_groups() {
+        inf.check_group(&group);
+    }
+    for (i, p) in globals.pending.iter().enumerate() {
+        if let Pending::Process(p, layer) = p {
+            inf.check_process(i, p, *layer);
+        }
+    }
+    let _ = modules;
+    inf.check_wiring(main);
+    inf.errors
+}
+
+impl<'a, 'g> Infer<'a, 'g> {
+    pub(super) fn error(&mut self, e: CheckError) {
+        if self.silent == 0 {
+            self.errors.push(e);
+        }
+    }
+
+    pub(super) fn show(&self, t: &Ty) -> String {
+        show_ty(&self.u.resolve(t), self.decls)
+    }
+
+    pub(super) fn show_s(&self, s: &Session) -> String {
+        show_session(&self.u.resolve_session(s), self.decls)
+    }
+
+    // -----------------------------------------------------------------------
+    // Signatures
+
+    fn build_sigs(&mut self) {
+        for p in &self.globals.pending {
+            let sig = match p {
+                Pending::Function(f, layer) => self.function_sig(f, *layer),
+                Pending::Process(p, layer) => self.process_sig(p, *layer),
+            };
+            self.sigs.push(sig);
+        }
+    }
+
+    fn convert(&mut self, t: &Spanned<ast::Type>, scope: &mut TyScope) -> Ty {
+        let mut errs = Vec::new();
+        let ty = self.decls.ty(t, scope, &mut errs);
+        errs.into_iter().for_each(|e| self.error(e));
+        ty
+    }
+
+    fn function_sig(&mut self, f: &ast::FunctionDecl, layer: Layer) -> Sig {
+        let mut scope = TyScope::new(layer, true);
+        let first = f.clauses.first().map(|c| &c.node.params[..]).unwrap_or(&[]);
+        let mut inferred = f.ret.is_none() || f.clauses.len() > 1;
+        let mut params = Vec::new();
+        for p in first {
+            match &p.node.ty {
+                Some(t) => params.push(self.convert(t, &mut scope)),
+                None => {
+                    inferred = true;
+                    params.push(self.u.fresh());
+                }
+            }
+        }
+        let ret = match &f.ret {
+            Some(t) => self.convert(t, &mut scope),
+            None => self.u.fresh(),
+        };
+        let exits = params.iter().map(|p| self.initial_exit(p)).collect();
+        Sig {
+            name: f.name.node.clone(),
+            generics: scope.generics,
+            params,
+            ret,
+            is_process: false,
+            exits,
+            nonlinear: Vec::new(),
+            inferred,
+            scope: scope.vars,
+            layer,
+            span: f.name.span,
+        }
+    }
+
+    fn process_sig(&mut self, p: &ast::ProcessDecl, layer: Layer) -> Sig {
+        let mut scope = TyScope::new(layer, true);
+        let params: Vec<Ty> = p
+            .params
+            .iter()
+            .map(|q| match &q.node.ty {
+                Some(t) => self.convert(t, &mut scope),
+                None => self.u.fresh(),
+            })
+            .collect();
+        let exits = params.iter().map(|_| Exit::Value).collect();
+        Sig {
+            name: p.name.node.clone(),
+            generics: scope.generics,
+            params,
+            ret: Ty::unit(),
+            is_process: true,
+            exits,
+            nonlinear: Vec::new(),
+            inferred: false,
+            scope: scope.vars,
+            layer,
+            span: p.name.span,
+        }
+    }
+
+    fn initial_exit(&self, t: &Ty) -> Exit {
+        match self.u.shallow(t) {
+            Ty::Session(_) => Exit::Unknown,
+            _ => Exit::Value,
+        }
+    }
+
+    /// Strongly connected groups of functions, callees before callers.
+    fn function_groups(&self) -> Vec<Vec<usize>> {
+        let n = self.globals.pending.len();
+        let mut edges: Vec<Vec<usize>> = vec![Vec::new(); n];
+        for (i, p) in self.globals.pending.iter().enumerate() {
+            let Pending::Function(f, layer) = p else {
+                continue;
+            };
+            let mut callees = Vec::new();
+            for c in &f.clauses {
+                walk::each_expr(&c.node.body.node, &mut |e| {
+                    if let ast::Expr::Call { callee, .. } = e {
+                        if let Some(c) = self.globals.callable(&callee.node, *layer) {
+                            if !c.is_process {
+                                callees.push(c.id as usize);
+                            }
+                        }
+                    }
+                });
+            }
+            edges[i] = callees;
+        }
+        let is_fn: Vec<bool> = self
+            .globals
+            .pending
+            .iter()
+            .map(|p| matches!(p, Pending::Function(..)))
+            .collect();
+        tarjan(&edges)
+            .into_iter()
+            .filter(|g| g.iter().all(|i| is_fn[*i]))
+            .collect()
+    }
+
+    // -----------------------------------------------------------------------
+    // Bodies
+
+    fn begin_body(&mut self, sig: usize, in_function: bool) {
+        self.env.clear();
+        self.scopes = vec![0];
+        self.barrier = 0;
+        self.ended = false;
+        self.drops.clear();
+        self.layer = self.sigs[sig].layer;
+        self.in_function = in_function;
+        self.wiring = false;
+        self.scope_vars = self.sigs[sig].scope.clone();
+    }
+
+    fn check_group(&mut self, group: &[usize]) {
+        let with_channels = group
+            .iter()
+            .any(|i| self.sigs[*i].exits.iter().any(|e| *e != Exit::Value));
+        let recursive = group.len() > 1 || group.iter().any(|i| self.calls_itself(*i));
+        if with_channels && recursive {
+            self.silent += 1;
+            for i in group {
+                self.check_function(*i);
+            }
+            self.silent -= 1;
+        }
+        let mut drops = Vec::new();
+        for i in group {
+            self.check_function(*i);
+            drops.push((*i, std::mem::take(&mut self.drops)));
+        }
+        for i in group {
+            if self.sigs[*i].inferred {
+                self.generalize(*i);
+            }
+        }
+        for (i, d) in drops {
+            self.note_nonlinear(i, &d);
+        }
+    }
+
+    fn calls_itself(&self, i: usize) -> bool {
+        let Some(Pending::Function(f, layer)) = self.globals.pending.get(i) else {
+            return false;
+        };
+        let mut found = false;
+        for c in &f.clauses {
+            walk::each_expr(&c.node.body.node, &mut |e| {
+                if let ast::Expr::Call { callee, .. } = e {
+                    if self
+                        .globals
+                        .callable(&callee.node, *layer)
+                        .is_some_and(|c| c.id as usize == i)
+                    {
+                        found = true;
+                    }
+                }
+            });
+        }
+        found
+    }
+
+    fn check_function(&mut self, i: usize) {
+        let Some(Pending::Function(f, _)) = self.globals.pending.get(i) else {
+            return;
+        };
+        self.begin_body(i, true);
+        let params = self.sigs[i].params.clone();
+        let ret = self.sigs[i].ret.clone();
+        let mut exits: Option<Vec<Exit>> = None;
+        for clause in &f.clauses {
+            if clause.node.params.len() != params.len() {
+                continue;
+            }
+            self.push_scope();
+            for (k, (p, ty)) in clause.node.params.iter().zip(&params).enumerate() {
+                self.bind_param(&p.node.pattern, ty, Some(k));
+            }
+            let body = &clause.node.body;
+            let t = self.block(&body.node, body.span);
+            self.expect(
+                &t,
+                &ret,
+                tail_span(&body.node, body.span),
+                " in the value this function returns",
+            );
+            let these = self.param_exits(params.len(), body.span);
+            self.pop_scope(end_span(body.span));
+            exits = Some(match exits {
+                None => these,
+                Some(prev) => self.merge_exits(prev, these, f.name.span),
+            });
+        }
+        if let Some(e) = exits {
+            self.sigs[i].exits = e;
+        }
+    }
+
+    fn bind_param(&mut self, pattern: &Spanned<ast::Pattern>, ty: &Ty, index: Option<usize>) {
+        match &pattern.node {
+            ast::Pattern::Var(name) => {
+                let b = self.binding(name, ty.clone(), pattern.span);
+                let is_chan = matches!(self.u.shallow(ty), Ty::Session(_));
+                self.env.push(Binding {
+                    param: if is_chan { index } else { None },
+                    ..b
+                });
+            }
+            _ => self.pattern(pattern, ty),
+        }
+    }
+
+    /// The exit of each channel parameter at the end of a clause.
+    fn param_exits(&mut self, count: usize, body: Span) -> Vec<Exit> {
+        let mut exits = vec![Exit::Value; count];
+        for b in &self.env {
+            let Some(k) = b.param else { continue };
+            exits[k] = match &b.state {
+                _ if self.ended => Exit::UsedUp,
+                St::Moved(_) => Exit::UsedUp,
+                St::Live => match self.u.shallow(&b.ty) {
+                    Ty::Session(s) => match self.u.head(&s) {
+                        Some(Session::Close) => Exit::UsedUp,
+                        Some(Session::Unknown) => Exit::Unknown,
+                        _ => Exit::Open(self.u.resolve_session(&s)),
+                    },
+                    _ => Exit::Value,
+                },
+            };
+        }
+        let _ = body;
+        exits
+    }
+
+    fn merge_exits(&mut self, a: Vec<Exit>, b: Vec<Exit>, span: Span) -> Vec<Exit> {
+        a.into_iter()
+            .zip(b)
+            .map(|(x, y)| match (x, y) {
+                (Exit::Unknown, y) => y,
+                (x, Exit::Unknown) => x,
+                (Exit::Open(s), Exit::Open(t)) => {
+                    if self.u.unify_sessions(&s, &t).is_err() {
+                        let (first, second) = (self.show_s(&s), self.show_s(&t));
+                        self.error(CheckError::BranchesDisagree {
+                            name: "a channel parameter".into(),
+                            first,
+                            second,
+                            span,
+                            in_function: true,
+                        });
+                    }
+                    Exit::Open(s)
+                }
+                (x, y) if x == y => x,
+                (x, _) => {
+                    self.error(CheckError::BranchesDisagree {
+                        name: "a channel parameter".into(),
+                        first: "used up".into(),
+                        second: "left open".into(),
+                        span,
+                        in_function: true,
+                    });
+                    x
+                }
+            })
+            .collect()
+    }
+
+    fn check_process(&mut self, i: usize, p: &ast::ProcessDecl, layer: Layer) {
+        self.begin_body(i, false);
+        self.layer = layer;
+        let params = self.sigs[i].params.clone();
+        self.push_scope();
+        for (q, ty) in p.params.iter().zip(&params) {
+            self.bind_param(&q.node.pattern, ty, None);
+        }
+        self.block(&p.body.node, p.body.span);
+        self.pop_scope(end_span(p.body.span));
+        let drops = std::mem::take(&mut self.drops);
+        self.note_nonlinear(i, &drops);
+    }
+
+    fn check_wiring(&mut self, main: &Module) {
+        self.env.clear();
+        self.scopes = vec![0];
+        self.barrier = 0;
+        self.ended = false;
+        self.layer = Layer::Program;
+        self.in_function = false;
+        self.wiring = true;
+        self.scope_vars.clear();
+        let stmts: Vec<Spanned<ast::Stmt>> = main
+            .items
+            .iter()
+            .filter_map(|i| match &i.node {
+                Item::Stmt(s) => Some(Spanned::new(s.clone(), i.span)),
+                _ => None,
+            })
+            .collect();
+        let Some(last) = stmts.last().map(|s| s.span) else {
+            return;
+        };
+        let span = stmts[0].span.to(last);
+        let block = ast::Block { stmts, tail: None };
+        self.block(&block, span);
+    }
+
+    /// Turns the unification variables left in an inferred signature into
+    /// named generics.
+    fn generalize(&mut self, i: usize) {
+        let mut vars = Vec::new();
+        let sig = &self.sigs[i];
+        for t in sig.params.iter().chain(std::iter::once(&sig.ret)) {
+            self.u.free_vars(t, &mut vars);
+        }
+        let mut generics = Vec::new();
+        for (k, v) in vars.into_iter().enumerate() {
+            let name: Rc<str> = generic_name(k).into();
+            self.u.set(v, Ty::Rigid(name.clone(), false));
+            generics.push((name, false));
+        }
+        let sig = &self.sigs[i];
+        let params: Vec<Ty> = sig.params.iter().map(|t| self.u.resolve(t)).collect();
+        let ret = self.u.resolve(&sig.ret);
+        let exits: Vec<Exit> = sig
+            .exits
+            .iter()
+            .map(|e| match e {
+                Exit::Open(s) => Exit::Open(self.u.resolve_session(s)),
+                other => other.clone(),
+            })
+            .collect();
+        let sig = &mut self.sigs[i];
+        sig.generics.extend(generics);
+        sig.params = params;
+        sig.ret = ret;
+        sig.exits = exits;
+    }
+
+    /// Records which generics a body dropped or copied; a `#` generic that
+    /// was is an error (it promises linear use).
+    fn note_nonlinear(&mut self, i: usize, drops: &[(Ty, Span)]) {
+        let generics = self.sigs[i].generics.clone();
+        let mut nonlinear = Vec::new();
+        for (name, proto) in generics {
+            let hit = drops.iter().find(|(t, _)| self.u.mentions_rigid(t, &name));
+            if let Some((_, span)) = hit {
+                if proto && !self.sigs[i].is_process && self.sigs[i].layer == Layer::Program {
+                    let fname = self.sigs[i].name.clone();
+                    self.error(CheckError::LinearPromiseBroken {
+                        var: name.to_string(),
+                        name: fname,
+                        span: *span,
+                    });
+                }
+                nonlinear.push(name);
+            }
+        }
+        self.sigs[i].nonlinear = nonlinear;
+    }
+
+    // -----------------------------------------------------------------------
+    // Scopes and bindings
+
+    pub(super) fn push_scope(&mut self) {
+        self.scopes.push(self.env.len());
+    }
+
+    /// Ends a scope: every binding it made must be finished (channels) or
+    /// used (values holding channels).
+    pub(super) fn pop_scope(&mut self, end: Span) {
+        let start = self.scopes.pop().unwrap_or(0);
+        let popped: Vec<Binding> = self.env.drain(start.min(self.env.len())..).collect();
+        if self.ended {
+            return;
+        }
+        for b in popped {
+            if b.param.is_none() {
+                self.finish(&b, end);
+            }
+        }
+    }
+
+    /// Reports a binding that is dropped while it still matters.
+    pub(super) fn finish(&mut self, b: &Binding, end: Span) {
+        if !b.tracked || matches!(b.state, St::Moved(_)) {
+            return;
+        }
+        match self.u.shallow(&b.ty) {
+            Ty::Session(s) => match self.u.head(&s) {
+                Some(Session::Close) | Some(Session::Unknown) => {}
+                other => {
+                    let state = match other {
+                        Some(h) => self.show_s(&h),
+                        None => self.show_s(&s),
+                    };
+                    self.error(CheckError::ChannelLeftOpen {
+                        name: b.name.clone(),
+                        state,
+                        span: end,
+                        declared: b.span,
+                        in_function: self.in_function,
+                    });
+                }
+            },
+            t if self.u.is_linear(&t) => self.error(CheckError::LinearValueDropped {
+                name: b.name.clone(),
+                span: end,
+                declared: b.span,
+            }),
+            t => self.drops.push((t, b.span)),
+        }
+    }
+
+    pub(super) fn binding(&self, name: &str, ty: Ty, span: Span) -> Binding {
+        let tracked = self.u.maybe_linear(&ty);
+        Binding {
+            name: name.to_string(),
+            ty,
+            span,
+            state: St::Live,
+            tracked,
+            param: None,
+        }
+    }
+
+    pub(super) fn bind(&mut self, name: &str, ty: Ty, span: Span) {
+        let b = self.binding(name, ty, span);
+        self.env.push(b);
+    }
+
+    pub(super) fn find(&self, name: &str) -> Option<usize> {
+        self.env.iter().rposition(|b| b.name == name)
+    }
+
+    /// Converts a type written in a body (a `let` or channel annotation).
+    pub(super) fn body_type(&mut self, t: &Spanned<ast::Type>) -> Ty {
+        let mut scope = TyScope::new(self.layer, false);
+        scope.vars = self.scope_vars.clone();
+        self.convert(t, &mut scope)
+    }
+
+    /// Unifies, reporting a mismatch at `span`.
+    pub(super) fn expect(&mut self, found: &Ty, expected: &Ty, span: Span, context: &str) -> bool {
+        if self.u.unify(found, expected).is_ok() {
+            return true;
+        }
+        let (expected, found) = (self.show(expected), self.show(found));
+        self.error(CheckError::TypeMismatch {
+            expected,
+            found,
+            span,
+            context: context.to_string(),
+        });
+        false
+    }
+
+    /// A fresh copy of a signature's generics for one use.
+    pub(super) fn instantiate(&mut self, generics: &Generics) -> HashMap<Rc<str>, Ty> {
+        generics
+            .iter()
+            .map(|(n, _)| (n.clone(), self.u.fresh()))
+            .collect()
+    }
+
+    pub(super) fn inst_ty(&self, t: &Ty, map: &HashMap<Rc<str>, Ty>) -> Ty {
+        subst_ty(t, map)
+    }
+
+    pub(super) fn inst_exit(&self, e: &Exit, map: &HashMap<Rc<str>, Ty>) -> Exit {
+        match e {
+            Exit::Open(s) => Exit::Open(subst_session(s, map)),
+            other => other.clone(),
+        }
+    }
+
+    /// The protocol of a named prelude/program protocol applied to args.
+    pub(super) fn named_proto(&self, name: &str, args: Vec<Ty>) -> Ty {
+        match self.decls.types.get(name, Layer::Program) {
+            Some(super::decls::TypeName::Proto(id)) => Ty::session(Session::Ref {
+                proto: id,
+                args: args.into(),
+                neg: false,
+            }),
+            _ => Ty::unit(),
+        }
+    }
+}
+
+/// Span of a block's closing brace.
+pub(super) fn end_span(block: Span) -> Span {
+    Span {
+        file: block.file,
+        start: block.end.saturating_sub(1),
+        end: block.end,
+    }
+}
+
+/// Span of a block's value: its tail expression, or its end.
+fn tail_span(b: &ast::Block, span: Span) -> Span {
+    b.tail.as_ref().map_or_else(|| end_span(span), |t| t.span)
+}
+
+fn generic_name(k: usize) -> String {
+    let letters = "abcdefghijklmnopqrstuvwxyz";
+    let c = letters.as_bytes()[k % 26] as char;
+    if k < 26 {
+        c.to_string()
+    } else {
+        format!("{c}{}", k / 26)
+    }
+}
+
+/// Tarjan's strongly connected components; components come out callees
+/// first.
+fn tarjan(edges: &[Vec<usize>]) -> Vec<Vec<usize>> {
+    struct T<'e> {
+        edges: &'e [Vec<usize>],
+        index: Vec<Option<usize>>,
+        low: Vec<usize>,
+        on: Vec<bool>,
+        stack: Vec<usize>,
+        next: usize,
+        out: Vec<Vec<usize>>,
+    }
+    impl T<'_> {
+        fn visit(&mut self, v: usize) {
+            // Iterative DFS: (node, next edge index).
+            let mut work = vec![(v, 0usize)];
+            self.enter(v);
+            while let Some((node, ei)) = work.pop() {
+                if let Some(&w) = self.edges[node].get(ei) {
+                    work.push((node, ei + 1));
+                    match self.index[w] {
+                        None => {
+                            self.enter(w);
+                            work.push((w, 0));
+                        }
+                        Some(iw) if self.on[w] => self.low[node] = self.low[node].min(iw),
+                        _ => {}
+                    }
+                    continue;
+                }
+                if let Some(&(parent, _)) = work.last() {
+                    self.low[parent] = self.low[parent].min(self.low[node]);
+                }
+                if Some(self.low[node]) == self.index[node] {
+                    let mut comp = Vec::new();
+                    while let Some(w) = self.stack.pop() {
+                        self.on[w] = false;
+                        comp.push(w);
+                        if w == node {
+                            break;
+                        }
+                    }
+                    comp.sort();
+                    self.out.push(comp);
+                }
+            }
+        }
+        fn enter(&mut self, v: usize) {
+            self.index[v] = Some(self.next);
+            self.low[v] = self.next;
+            self.next += 1;
+            self.stack.push(v);
+            self.on[v] = true;
+        }
+    }
+    let n = edges.len();
+    let mut t = T {
+        edges,
+        index: vec![None; n],
+        low: vec![0; n],
+        on: vec![false; n],
+        stack: Vec::new(),
+        next: 0,
+        out: Vec::new(),
+    };
+    for v in 0..n {
+        if t.index[v].is_none() {
+            t.visit(v);
+        }
+    }
+    t.out
+}

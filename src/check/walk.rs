@@ -1,0 +1,142 @@
+//! Read-only walks over the syntax tree shared by the checker's passes:
+//! every expression of a block (for call graphs), and the implicit
+//! channels of a block (LANGUAGE.md 6.3).
+
+use crate::source::{Span, Spanned};
+use crate::syntax::ast::{Block, Expr, Stmt};
+
+/// Calls `f` on every expression inside `b`, outermost first, including
+/// record methods and fork arms.
+pub fn each_expr<'a>(b: &'a Block, f: &mut dyn FnMut(&'a Expr)) {
+    for s in &b.stmts {
+        each_expr_stmt(&s.node, f);
+    }
+    if let Some(t) = &b.tail {
+        each_expr_in(&t.node, f);
+    }
+}
+
+fn each_expr_stmt<'a>(s: &'a Stmt, f: &mut dyn FnMut(&'a Expr)) {
+    match s {
+        Stmt::Let { value, .. } => each_expr_in(&value.node, f),
+        Stmt::Expr(e) => each_expr_in(&e.node, f),
+        Stmt::Forward(a, b) => {
+            each_expr_in(&a.node, f);
+            each_expr_in(&b.node, f);
+        }
+        Stmt::Fork { channel, arms } => {
+            each_expr_in(&channel.node, f);
+            for a in arms {
+                each_expr(&a.node.body.node, f);
+            }
+        }
+        Stmt::Split { channel, .. } => each_expr_in(&channel.node, f),
+        Stmt::Channel { .. } | Stmt::Halt => {}
+    }
+}
+
+/// Calls `f` on `e` and every expression inside it.
+pub fn each_expr_in<'a>(e: &'a Expr, f: &mut dyn FnMut(&'a Expr)) {
+    f(e);
+    let mut go = |x: &'a Spanned<Expr>| each_expr_in(&x.node, f);
+    match e {
+        Expr::Call { args, .. } => args.iter().for_each(&mut go),
+        Expr::Tuple(xs) | Expr::List(xs) => xs.iter().for_each(&mut go),
+        Expr::Binary { lhs, rhs, .. } => {
+            go(lhs);
+            go(rhs);
+        }
+        Expr::Unary { operand, .. } => go(operand),
+        Expr::Index {
+            list,
+            index,
+            default,
+        } => {
+            go(list);
+            go(index);
+            go(default);
+        }
+        Expr::Dtor { receiver, args, .. } => {
+            go(receiver);
+            args.iter().for_each(&mut go);
+        }
+        Expr::Put { channel, value } => {
+            go(channel);
+            go(value);
+        }
+        Expr::Get(c) | Expr::Close(c) => go(c),
+        Expr::If { cond, then, else_ } => {
+            go(cond);
+            each_expr(&then.node, f);
+            if let Some(e) = else_ {
+                each_expr_in(&e.node, f);
+            }
+        }
+        Expr::Switch { scrutinee, cases } => {
+            go(scrutinee);
+            for c in cases {
+                each_expr(&c.node.body.node, f);
+            }
+        }
+        Expr::Block(b) => each_expr(b, f),
+        Expr::Record { methods, .. } => {
+            for m in methods {
+                each_expr(&m.node.body.node, f);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The implicit channels of a block: names not in scope that appear, in
+/// the block's own statements, exactly once plain and once with `~` as
+/// arguments of process calls. Each comes with the span of its first use.
+pub fn implicit_channels<'s>(
+    stmts: impl Iterator<Item = &'s Spanned<Stmt>>,
+    tail: Option<&Spanned<Expr>>,
+    in_scope: &dyn Fn(&str) -> bool,
+    is_process: &dyn Fn(&str) -> bool,
+) -> Vec<(String, Span)> {
+    let mut counts: Vec<(String, u32, u32, Span)> = Vec::new();
+    let exprs = stmts
+        .filter_map(|s| match &s.node {
+            Stmt::Expr(e) => Some(e),
+            _ => None,
+        })
+        .chain(tail);
+    for e in exprs {
+        let Expr::Call { callee, args } = &e.node else {
+            continue;
+        };
+        if !is_process(&callee.node) {
+            continue;
+        }
+        for a in args {
+            let (name, dual) = match &a.node {
+                Expr::Var(n) => (n.as_str(), false),
+                Expr::Dual(n) => (n.node.as_str(), true),
+                _ => continue,
+            };
+            if in_scope(name) {
+                continue;
+            }
+            let i = match counts.iter().position(|(n, ..)| n == name) {
+                Some(i) => i,
+                None => {
+                    counts.push((name.to_string(), 0, 0, a.span));
+                    counts.len() - 1
+                }
+            };
+            if dual {
+                counts[i].2 += 1;
+            } else {
+                counts[i].1 += 1;
+            }
+        }
+    }
+    counts
+        .into_iter()
+        .filter(|(_, plain, dual, _)| *plain == 1 && *dual == 1)
+        .map(|(n, _, _, span)| (n, span))
+        .collect()
+}

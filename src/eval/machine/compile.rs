@@ -1,0 +1,890 @@
+//! Compiles the resolved program (`crate::ir`) into flat instruction
+//! sequences (`code`), once, before anything runs.
+//!
+//! The instructions are the checked tree's evaluation order, flattened:
+//! operands are pushed left to right, branches become jumps, patterns become
+//! test-and-destructure instructions that jump to the next arm on failure.
+//! Calls in tail position become `TailCall`, process spawns in tail position
+//! of a process body become `TailSpawn`, so that loops written as recursion
+//! run in constant memory. The compiler tracks the operand-stack depth so a
+//! failed arm can drop what a partial match pushed.
+//!
+//! Malformed IR (a slot out of range, a wrong arity, an unknown function) is
+//! reported as an "internal error" `RunError` here, so the running machine
+//! can index without panicking. Nothing here runs code or touches values
+//! beyond building literal constants.
+
+use super::code::{CFunc, Code, ForkArmSite, Op, Pc, RecordSite};
+use crate::eval::RunError;
+use crate::eval::value::Value;
+use crate::ir::{
+    Arm, BinOp, Block, Expr, ExprKind, FnKind, ForkArm, FuncId, Function, Lit, Pattern, Program,
+    Slot, Stmt, UnOp,
+};
+use crate::source::Span;
+
+type R<T = ()> = Result<T, RunError>;
+
+/// Compiles every function of `program`.
+pub fn compile(program: &Program) -> R<Code> {
+    let unit = unit_functions(program);
+    let mut code = Code {
+        codata_dtors: program
+            .codata
+            .iter()
+            .map(|c| c.dtors.clone().into())
+            .collect(),
+        ..Code::default()
+    };
+    for f in &program.functions {
+        let cf = Fc::new(program, &unit, &mut code, f).run()?;
+        code.funcs.push(cf);
+    }
+    Ok(code)
+}
+
+/// The entry must be a function without parameters (the wiring).
+pub fn check_entry(program: &Program) -> R {
+    match program.functions.get(program.entry as usize) {
+        Some(f) if f.params == 0 && f.captures == 0 => Ok(()),
+        Some(f) => Err(internal(
+            "the entry wiring takes arguments",
+            f.span,
+            &f.name,
+        )),
+        None => Err(internal(
+            "the program has no entry",
+            Span::default(),
+            "wiring",
+        )),
+    }
+}
+
+/// An "internal error" report: the IR broke the evaluator's contract.
+pub fn internal(what: &str, span: Span, process: &str) -> RunError {
+    RunError {
+        message: format!("internal error: {what}"),
+        span,
+        process: process.to_string(),
+        help: Some("this is a bug in the interpreter, not in your program".into()),
+    }
+}
+
+/// How a tail expression's value is used.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// It is the function's result.
+    Value,
+    /// It is discarded and the function returns `()`.
+    Unit,
+}
+
+/// Compiles one function.
+struct Fc<'a> {
+    prog: &'a Program,
+    /// `unit[f]`: function `f` always returns `()` (so a discarded call to
+    /// it in tail position may still be a tail call).
+    unit: &'a [bool],
+    tables: &'a mut Code,
+    f: &'a Function,
+    ops: Vec<Op>,
+    spans: Vec<Span>,
+    /// Temporaries above the frame's slots at the current instruction.
+    depth: i64,
+    /// The last jump target: no fusion of the instruction before it.
+    barrier: usize,
+}
+
+impl<'a> Fc<'a> {
+    fn new(prog: &'a Program, unit: &'a [bool], tables: &'a mut Code, f: &'a Function) -> Self {
+        Fc {
+            prog,
+            unit,
+            tables,
+            f,
+            ops: Vec::new(),
+            spans: Vec::new(),
+            depth: 0,
+            barrier: 0,
+        }
+    }
+
+    fn run(mut self) -> R<CFunc> {
+        let f = self.f;
+        if f.captures + f.params > f.slots {
+            return Err(self.bug("more captures and parameters than slots", f.span));
+        }
+        self.tail(&f.body, Mode::Value)?;
+        // Unreachable guard: compiled bodies never fall through.
+        self.emit(Op::Return, f.span)?;
+        Ok(CFunc {
+            name: f.name.as_str().into(),
+            kind: f.kind,
+            captures: f.captures,
+            params: f.params,
+            slots: f.slots,
+            ops: self.ops.into(),
+            spans: self.spans.into(),
+            span: f.span,
+        })
+    }
+
+    // ------------------------------------------------------------ emitting
+
+    fn bug(&self, what: &str, span: Span) -> RunError {
+        internal(what, span, &self.f.name)
+    }
+
+    /// The next instruction's address, as a jump target: instructions
+    /// are not fused across it.
+    fn label(&mut self) -> Pc {
+        self.barrier = self.ops.len();
+        self.ops.len() as Pc
+    }
+
+    fn emit(&mut self, op: Op, span: Span) -> R<usize> {
+        self.depth += self.effect(op);
+        if self.depth < 0 {
+            return Err(self.bug("operand stack underflow", span));
+        }
+        if let Some(fused) = self.fuse(op) {
+            let at = self.ops.len() - 1;
+            self.ops[at] = fused;
+            self.spans[at] = span;
+            return Ok(at);
+        }
+        self.ops.push(op);
+        self.spans.push(span);
+        Ok(self.ops.len() - 1)
+    }
+
+    /// A superinstruction for the previous instruction followed by `op`,
+    /// where the previous one is a `Load` and no jump lands between them.
+    fn fuse(&self, op: Op) -> Option<Op> {
+        if self.barrier >= self.ops.len() {
+            return None;
+        }
+        let Some(&Op::Load(s)) = self.ops.last() else {
+            return None;
+        };
+        let small = |k: i64| i32::try_from(k).ok();
+        match op {
+            Op::AddInt(k) => small(k).map(|k| Op::LoadAddInt(s, k)),
+            Op::SubInt(k) => small(k).map(|k| Op::LoadSubInt(s, k)),
+            Op::JumpIfNotInt(cmp, k, t) => Some(Op::JumpIfNotSlotInt(cmp, s, k, t)),
+            Op::Return => Some(Op::ReturnSlot(s)),
+            _ => None,
+        }
+    }
+
+    fn patch(&mut self, at: usize, target: Pc) {
+        if let Some(t) = self.ops[at].target_mut() {
+            *t = target;
+        }
+    }
+
+    /// Points the jump at `at` to the next instruction.
+    fn patch_here(&mut self, at: usize) {
+        let target = self.label();
+        self.patch(at, target);
+    }
+
+    fn patch_all(&mut self, ats: &[usize], target: Pc) {
+        for &at in ats {
+            self.patch(at, target);
+        }
+    }
+
+    /// How an instruction changes the operand depth (on fall-through).
+    fn effect(&self, op: Op) -> i64 {
+        use Op::*;
+        let params = |g: FuncId| {
+            self.prog
+                .functions
+                .get(g as usize)
+                .map_or(0, |f| f.params as i64)
+        };
+        match op {
+            Unit | Int(_) | Bool(_) | Const(_) | Load(_) | Dup | Args | Service(_) | Tag(_)
+            | Record(_) => 1,
+            Store(_) | Pop | JumpIfFalse(_) | AndThen(_) | OrElse(_) => -1,
+            JumpIfNotInt(..) => -1,
+            JumpIfNot(..) => -2,
+            AddInt(_) | SubInt(_) => 0,
+            LoadAddInt(..) | LoadSubInt(..) => 1,
+            JumpIfNotSlotInt(..) | ReturnSlot(_) => 0,
+            Truncate(_) | Jump(_) | Return | TailCall(_) | TailCallDtor(..) | TailSpawn(_)
+            | Halt | MatchFail | LetFail => 0,
+            Call(g) | Spawn(g) => 1 - params(g),
+            CallDtor(_, n) => -(n as i64),
+            Data(_, n) | Tuple(n) | List(n) => 1 - n as i64,
+            Add | Sub | Mul | Lt | Le | Gt | Ge | Eq | Ne | Bin(_) => -1,
+            Neg | Not | Builtin(_) | Get | Close | NewChannel(..) => 0,
+            Index => -2,
+            Put | Fork(_) | Split(_) => -1,
+            Forward => -2,
+            TestTag(..) | TestConst(..) | TestNil(_) => 0,
+            PopTag(..) | PopConst(..) | PopNil(_) => -1,
+            UnData(_, n, _) | UnTuple(n, _) | UnList(n, _) => n as i64 - 1,
+            Uncons(_) => 1,
+        }
+    }
+
+    fn slot(&self, s: Slot, span: Span) -> R {
+        match s < self.f.slots {
+            true => Ok(()),
+            false => Err(self.bug(&format!("slot {s} out of range"), span)),
+        }
+    }
+
+    fn constant(&mut self, v: Value) -> u32 {
+        self.tables.consts.push(v);
+        (self.tables.consts.len() - 1) as u32
+    }
+
+    /// The callee `g`, checked to take `nargs` arguments and no captures.
+    fn callee(&self, g: FuncId, nargs: usize, span: Span) -> R<&'a Function> {
+        let prog: &'a Program = self.prog;
+        match prog.functions.get(g as usize) {
+            Some(f) if f.captures == 0 && f.params as usize == nargs => Ok(f),
+            Some(f) => Err(self.bug(&format!("wrong arguments for `{}`", f.name), span)),
+            None => Err(self.bug(&format!("unknown function {g}"), span)),
+        }
+    }
+
+    fn process_like(&self) -> bool {
+        matches!(
+            self.f.kind,
+            FnKind::Process | FnKind::ForkArm | FnKind::Wiring
+        )
+    }
+
+    // ---------------------------------------------------------- tail code
+
+    /// Compiles `e` as the result of the function: the code never falls
+    /// through (it returns, tail-calls or ends the process).
+    fn tail(&mut self, e: &Expr, mode: Mode) -> R {
+        let sp = e.span;
+        match &e.kind {
+            ExprKind::Call { func, args } if mode == Mode::Value || self.is_unit(*func) => {
+                self.callee(*func, args.len(), sp)?;
+                self.exprs(args)?;
+                self.emit(Op::TailCall(*func), sp)?;
+            }
+            ExprKind::Spawn { proc, args } if self.process_like() => {
+                self.callee(*proc, args.len(), sp)?;
+                self.exprs(args)?;
+                self.emit(Op::TailSpawn(*proc), sp)?;
+            }
+            ExprKind::Dtor {
+                receiver,
+                dtor,
+                args,
+            } if mode == Mode::Value => {
+                self.expr(receiver)?;
+                self.exprs(args)?;
+                self.emit(Op::TailCallDtor(*dtor, args.len() as u32), sp)?;
+            }
+            ExprKind::If { cond, then, else_ } => {
+                let j = self.branch(cond, sp)?;
+                let d = self.depth;
+                self.tail(then, mode)?;
+                self.patch_here(j);
+                self.depth = d;
+                self.tail(else_, mode)?;
+            }
+            ExprKind::Match { scrutinee, arms } => self.switch(scrutinee, arms, sp, Some(mode))?,
+            ExprKind::Block(b) => self.block_tail(b, mode, sp)?,
+            _ => {
+                self.expr(e)?;
+                if mode == Mode::Unit {
+                    self.emit(Op::Pop, sp)?;
+                    self.emit(Op::Unit, sp)?;
+                }
+                self.emit(Op::Return, sp)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn is_unit(&self, g: FuncId) -> bool {
+        self.unit.get(g as usize).copied().unwrap_or(false)
+    }
+
+    /// A block in tail position. Without a tail expression its value is
+    /// `()`, so a last expression statement is compiled as a `Unit` tail.
+    fn block_tail(&mut self, b: &Block, mode: Mode, sp: Span) -> R {
+        if let Some(t) = &b.tail {
+            self.stmts(&b.stmts)?;
+            return self.tail(t, mode);
+        }
+        if let Some((Stmt::Expr(last), init)) = b.stmts.split_last() {
+            self.stmts(init)?;
+            return self.tail(last, Mode::Unit);
+        }
+        self.stmts(&b.stmts)?;
+        self.emit(Op::Unit, sp)?;
+        self.emit(Op::Return, sp)?;
+        Ok(())
+    }
+
+    // ------------------------------------------------------- expressions
+
+    fn exprs(&mut self, es: &[Expr]) -> R {
+        es.iter().try_for_each(|e| self.expr(e))
+    }
+
+    /// Compiles `e` to push exactly one value.
+    fn expr(&mut self, e: &Expr) -> R {
+        let sp = e.span;
+        match &e.kind {
+            ExprKind::Lit(l) => self.lit(l, sp),
+            ExprKind::Local(s) => {
+                self.slot(*s, sp)?;
+                self.emit(Op::Load(*s), sp).map(drop)
+            }
+            ExprKind::Args => self.emit(Op::Args, sp).map(drop),
+            ExprKind::Service(s) => self.emit(Op::Service(*s), sp).map(drop),
+            ExprKind::Call { func, args } => self.call(Op::Call(*func), *func, args, sp),
+            ExprKind::Spawn { proc, args } => self.call(Op::Spawn(*proc), *proc, args, sp),
+            ExprKind::Builtin { op, args } => {
+                if args.len() != 1 {
+                    return Err(self.bug("a builtin takes one argument", sp));
+                }
+                self.exprs(args)?;
+                self.emit(Op::Builtin(*op), sp).map(drop)
+            }
+            ExprKind::Ctor { tag, args } if args.is_empty() => {
+                self.emit(Op::Tag(*tag), sp).map(drop)
+            }
+            ExprKind::Ctor { tag, args } => self.build(args, Op::Data(*tag, args.len() as u32), sp),
+            ExprKind::Tuple(items) => self.build(items, Op::Tuple(items.len() as u32), sp),
+            ExprKind::List(items) => self.build(items, Op::List(items.len() as u32), sp),
+            ExprKind::Binary { op, lhs, rhs } => self.binary(*op, lhs, rhs, sp),
+            ExprKind::Unary { op, operand } => {
+                self.expr(operand)?;
+                let op = match op {
+                    UnOp::Neg => Op::Neg,
+                    UnOp::Not => Op::Not,
+                };
+                self.emit(op, sp).map(drop)
+            }
+            ExprKind::Index {
+                list,
+                index,
+                default,
+            } => {
+                self.expr(list)?;
+                self.expr(index)?;
+                self.expr(default)?;
+                self.emit(Op::Index, sp).map(drop)
+            }
+            ExprKind::If { cond, then, else_ } => self.if_(cond, then, else_, sp),
+            ExprKind::Match { scrutinee, arms } => self.switch(scrutinee, arms, sp, None),
+            ExprKind::Block(b) => {
+                self.stmts(&b.stmts)?;
+                match &b.tail {
+                    Some(t) => self.expr(t),
+                    None => self.emit(Op::Unit, sp).map(drop),
+                }
+            }
+            ExprKind::Record {
+                codata,
+                methods,
+                captures,
+            } => self.record(*codata, methods, captures, sp),
+            ExprKind::Dtor {
+                receiver,
+                dtor,
+                args,
+            } => {
+                self.expr(receiver)?;
+                self.exprs(args)?;
+                self.emit(Op::CallDtor(*dtor, args.len() as u32), sp)
+                    .map(drop)
+            }
+            ExprKind::Put { channel, value } => {
+                self.expr(channel)?;
+                self.expr(value)?;
+                self.emit(Op::Put, sp).map(drop)
+            }
+            ExprKind::Get(c) => {
+                self.expr(c)?;
+                self.emit(Op::Get, sp).map(drop)
+            }
+            ExprKind::Close(c) => {
+                self.expr(c)?;
+                self.emit(Op::Close, sp).map(drop)
+            }
+        }
+    }
+
+    fn lit(&mut self, l: &Lit, sp: Span) -> R {
+        let op = match l {
+            Lit::Unit => Op::Unit,
+            Lit::Int(n) => Op::Int(*n),
+            Lit::Bool(b) => Op::Bool(*b),
+            other => Op::Const(self.constant(lit_value(other))),
+        };
+        self.emit(op, sp).map(drop)
+    }
+
+    fn call(&mut self, op: Op, g: FuncId, args: &[Expr], sp: Span) -> R {
+        self.callee(g, args.len(), sp)?;
+        self.exprs(args)?;
+        self.emit(op, sp).map(drop)
+    }
+
+    fn build(&mut self, items: &[Expr], op: Op, sp: Span) -> R {
+        self.exprs(items)?;
+        self.emit(op, sp).map(drop)
+    }
+
+    fn binary(&mut self, op: BinOp, lhs: &Expr, rhs: &Expr, sp: Span) -> R {
+        if matches!(op, BinOp::And | BinOp::Or) {
+            self.expr(lhs)?;
+            let skip = match op {
+                BinOp::And => Op::AndThen(0),
+                _ => Op::OrElse(0),
+            };
+            let j = self.emit(skip, sp)?;
+            self.expr(rhs)?;
+            self.patch_here(j);
+            return Ok(());
+        }
+        self.expr(lhs)?;
+        if let (BinOp::Add | BinOp::Sub, ExprKind::Lit(Lit::Int(k))) = (op, &rhs.kind) {
+            let op = match op {
+                BinOp::Add => Op::AddInt(*k),
+                _ => Op::SubInt(*k),
+            };
+            return self.emit(op, sp).map(drop);
+        }
+        self.expr(rhs)?;
+        let fast = match op {
+            BinOp::Add => Op::Add,
+            BinOp::Sub => Op::Sub,
+            BinOp::Mul => Op::Mul,
+            BinOp::Lt => Op::Lt,
+            BinOp::Le => Op::Le,
+            BinOp::Gt => Op::Gt,
+            BinOp::Ge => Op::Ge,
+            BinOp::Eq => Op::Eq,
+            BinOp::Ne => Op::Ne,
+            other => Op::Bin(other),
+        };
+        self.emit(fast, sp).map(drop)
+    }
+
+    /// Evaluates `cond` and emits a jump taken when it is false (fused
+    /// with a comparison where there is one); returns the jump to patch.
+    fn branch(&mut self, cond: &Expr, sp: Span) -> R<usize> {
+        let ExprKind::Binary { op, lhs, rhs } = &cond.kind else {
+            self.expr(cond)?;
+            return self.emit(Op::JumpIfFalse(0), sp);
+        };
+        if !matches!(
+            op,
+            BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge | BinOp::Eq | BinOp::Ne
+        ) {
+            self.expr(cond)?;
+            return self.emit(Op::JumpIfFalse(0), sp);
+        }
+        self.expr(lhs)?;
+        if let ExprKind::Lit(Lit::Int(k)) = rhs.kind
+            && let Ok(k) = i32::try_from(k)
+        {
+            return self.emit(Op::JumpIfNotInt(*op, k, 0), cond.span);
+        }
+        self.expr(rhs)?;
+        self.emit(Op::JumpIfNot(*op, 0), cond.span)
+    }
+
+    fn if_(&mut self, cond: &Expr, then: &Expr, else_: &Expr, sp: Span) -> R {
+        let j = self.branch(cond, sp)?;
+        let d = self.depth;
+        self.expr(then)?;
+        let end = self.emit(Op::Jump(0), sp)?;
+        self.patch_here(j);
+        self.depth = d;
+        self.expr(else_)?;
+        self.patch_here(end);
+        Ok(())
+    }
+
+    fn record(&mut self, codata: u32, methods: &[FuncId], captures: &[Slot], sp: Span) -> R {
+        let Some(info) = self.prog.codata.get(codata as usize) else {
+            return Err(self.bug("unknown codata type", sp));
+        };
+        if info.dtors.len() != methods.len() {
+            return Err(self.bug("a record's methods do not match its codata type", sp));
+        }
+        for &m in methods {
+            match self.prog.functions.get(m as usize) {
+                Some(f) if f.captures as usize == captures.len() => {}
+                _ => return Err(self.bug("a record method does not fit its captures", sp)),
+            }
+        }
+        for &s in captures {
+            self.slot(s, sp)?;
+        }
+        self.tables.records.push(RecordSite {
+            codata,
+            methods: methods.into(),
+            captures: captures.into(),
+        });
+        let k = (self.tables.records.len() - 1) as u32;
+        self.emit(Op::Record(k), sp).map(drop)
+    }
+
+    // ------------------------------------------------------------ matching
+
+    /// `switch`: the scrutinee stays on the stack while arms are tried. A
+    /// simple arm peeks at it; a nested one works on a copy and, on
+    /// failure, truncates back to the scrutinee. The last (or an
+    /// irrefutable) arm consumes it. `mode` set: the arms are tail code.
+    fn switch(&mut self, scrutinee: &Expr, arms: &[Arm], sp: Span, mode: Option<Mode>) -> R {
+        if let Some(slots) = slot_tuple(scrutinee, arms) {
+            return self.switch_slots(&slots, arms, sp, mode);
+        }
+        self.expr(scrutinee)?;
+        let d = self.depth;
+        let mut ends = Vec::new();
+        let mut ended = false;
+        for (i, arm) in arms.iter().enumerate() {
+            let last = i + 1 == arms.len() || irrefutable(&arm.pattern);
+            let mut fails = Vec::new();
+            let truncate = self.arm_test(&arm.pattern, last, &mut fails, sp)?;
+            match mode {
+                Some(m) => self.tail(&arm.body, m)?,
+                None => {
+                    self.expr(&arm.body)?;
+                    ends.push(self.emit(Op::Jump(0), sp)?);
+                }
+            }
+            let next = self.label();
+            self.patch_all(&fails, next);
+            self.depth = d;
+            if last {
+                if !fails.is_empty() {
+                    self.emit(Op::MatchFail, sp)?;
+                }
+                ended = true;
+                break;
+            }
+            if truncate {
+                self.emit(Op::Truncate(self.f.slots + d as u32), sp)?;
+            }
+        }
+        if !ended {
+            self.emit(Op::MatchFail, sp)?;
+        }
+        let end = self.label();
+        self.patch_all(&ends, end);
+        self.depth = d;
+        Ok(())
+    }
+
+    /// `switch` on a tuple of slots (functions defined by clauses): each
+    /// arm matches the slots one by one, and no tuple is built.
+    fn switch_slots(&mut self, slots: &[Slot], arms: &[Arm], sp: Span, mode: Option<Mode>) -> R {
+        for &s in slots {
+            self.slot(s, sp)?;
+        }
+        let d = self.depth;
+        let mut ends = Vec::new();
+        for arm in arms {
+            let mut fails = Vec::new();
+            if let Pattern::Tuple(ps) = &arm.pattern {
+                for (&s, p) in slots.iter().zip(ps) {
+                    self.emit(Op::Load(s), sp)?;
+                    self.pattern(p, &mut fails, sp)?;
+                }
+            }
+            match mode {
+                Some(m) => self.tail(&arm.body, m)?,
+                None => {
+                    self.expr(&arm.body)?;
+                    ends.push(self.emit(Op::Jump(0), sp)?);
+                }
+            }
+            self.depth = d;
+            if fails.is_empty() {
+                self.finish_switch(&ends, d);
+                return Ok(());
+            }
+            let next = self.label();
+            self.patch_all(&fails, next);
+            self.emit(Op::Truncate(self.f.slots + d as u32), sp)?;
+        }
+        self.emit(Op::MatchFail, sp)?;
+        self.finish_switch(&ends, d);
+        Ok(())
+    }
+
+    fn finish_switch(&mut self, ends: &[usize], d: i64) {
+        let end = self.label();
+        self.patch_all(ends, end);
+        self.depth = d + 1;
+    }
+
+    /// The test of one arm; on success the scrutinee is gone. Returns true
+    /// if a failure must truncate back to the scrutinee.
+    fn arm_test(&mut self, p: &Pattern, last: bool, fails: &mut Vec<usize>, sp: Span) -> R<bool> {
+        if last {
+            self.pattern(p, fails, sp)?;
+            return Ok(false);
+        }
+        if let Some(test) = self.peek_test(p) {
+            fails.push(self.emit(test, sp)?);
+            self.emit(Op::Pop, sp)?;
+            return Ok(false);
+        }
+        self.emit(Op::Dup, sp)?;
+        self.pattern(p, fails, sp)?;
+        self.emit(Op::Pop, sp)?;
+        Ok(true)
+    }
+
+    /// A test that only looks at the top value, for simple patterns.
+    fn peek_test(&mut self, p: &Pattern) -> Option<Op> {
+        match p {
+            Pattern::Lit(l) => Some(Op::TestConst(self.constant(lit_value(l)), 0)),
+            Pattern::Ctor { tag, args } if args.is_empty() => Some(Op::TestTag(*tag, 0)),
+            Pattern::Nil => Some(Op::TestNil(0)),
+            _ => None,
+        }
+    }
+
+    /// Consumes the top value, binding slots; failing tests are added to
+    /// `fails` for the caller to patch.
+    fn pattern(&mut self, p: &Pattern, fails: &mut Vec<usize>, sp: Span) -> R {
+        match p {
+            Pattern::Wild => {
+                self.emit(Op::Pop, sp)?;
+            }
+            Pattern::Bind(s) => {
+                self.slot(*s, sp)?;
+                self.emit(Op::Store(*s), sp)?;
+            }
+            Pattern::Lit(l) => {
+                let k = self.constant(lit_value(l));
+                fails.push(self.emit(Op::PopConst(k, 0), sp)?);
+            }
+            Pattern::Ctor { tag, args } if args.is_empty() => {
+                fails.push(self.emit(Op::PopTag(*tag, 0), sp)?);
+            }
+            Pattern::Ctor { tag, args } => {
+                fails.push(self.emit(Op::UnData(*tag, args.len() as u32, 0), sp)?);
+                self.patterns(args, fails, sp)?;
+            }
+            Pattern::Tuple(ps) => {
+                fails.push(self.emit(Op::UnTuple(ps.len() as u32, 0), sp)?);
+                self.patterns(ps, fails, sp)?;
+            }
+            Pattern::Nil => {
+                fails.push(self.emit(Op::PopNil(0), sp)?);
+            }
+            Pattern::Cons(h, t) => {
+                fails.push(self.emit(Op::Uncons(0), sp)?);
+                self.pattern(h, fails, sp)?;
+                self.pattern(t, fails, sp)?;
+            }
+            Pattern::List(ps) => {
+                fails.push(self.emit(Op::UnList(ps.len() as u32, 0), sp)?);
+                self.patterns(ps, fails, sp)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn patterns(&mut self, ps: &[Pattern], fails: &mut Vec<usize>, sp: Span) -> R {
+        ps.iter().try_for_each(|p| self.pattern(p, fails, sp))
+    }
+
+    // ---------------------------------------------------------- statements
+
+    fn stmts(&mut self, ss: &[Stmt]) -> R {
+        ss.iter().try_for_each(|s| self.stmt(s))
+    }
+
+    fn stmt(&mut self, s: &Stmt) -> R {
+        match s {
+            Stmt::Let {
+                pattern,
+                value,
+                span,
+            } => {
+                self.expr(value)?;
+                self.let_pattern(pattern, *span)
+            }
+            Stmt::Expr(e) => {
+                self.expr(e)?;
+                self.emit(Op::Pop, e.span).map(drop)
+            }
+            Stmt::Channel { end, dual } => {
+                self.slot(*end, self.f.span)?;
+                self.slot(*dual, self.f.span)?;
+                self.emit(Op::NewChannel(*end, *dual), self.f.span)
+                    .map(drop)
+            }
+            Stmt::Forward { a, b, span } => {
+                self.expr(a)?;
+                self.expr(b)?;
+                self.emit(Op::Forward, *span).map(drop)
+            }
+            Stmt::Halt { span } => self.emit(Op::Halt, *span).map(drop),
+            Stmt::Fork {
+                channel,
+                arms,
+                span,
+            } => self.fork(channel, arms, *span),
+            Stmt::Split {
+                channel,
+                slots,
+                span,
+            } => {
+                for &s in slots {
+                    self.slot(s, *span)?;
+                }
+                self.expr(channel)?;
+                self.tables.splits.push(slots.clone().into());
+                let k = (self.tables.splits.len() - 1) as u32;
+                self.emit(Op::Split(k), *span).map(drop)
+            }
+        }
+    }
+
+    fn let_pattern(&mut self, p: &Pattern, span: Span) -> R {
+        let mut fails = Vec::new();
+        self.pattern(p, &mut fails, span)?;
+        if fails.is_empty() {
+            return Ok(());
+        }
+        let over = self.emit(Op::Jump(0), span)?;
+        let fail = self.label();
+        self.patch_all(&fails, fail);
+        self.emit(Op::LetFail, span)?;
+        self.patch_here(over);
+        Ok(())
+    }
+
+    fn fork(&mut self, channel: &Expr, arms: &[ForkArm], span: Span) -> R {
+        let mut sites = Vec::with_capacity(arms.len());
+        for arm in arms {
+            sites.push(self.fork_arm(arm, span)?);
+        }
+        self.expr(channel)?;
+        self.tables.forks.push(sites.into());
+        let k = (self.tables.forks.len() - 1) as u32;
+        self.emit(Op::Fork(k), span).map(drop)
+    }
+
+    fn fork_arm(&self, arm: &ForkArm, span: Span) -> R<ForkArmSite> {
+        let Some(f) = self.prog.functions.get(arm.func as usize) else {
+            return Err(self.bug("unknown fork arm", span));
+        };
+        let fits = f.captures as usize == arm.captures.len() && f.params == 0;
+        if !fits || arm.half >= f.slots || arm.captures.len() > f.slots as usize {
+            return Err(self.bug("a fork arm does not fit its frame", span));
+        }
+        for &s in &arm.captures {
+            self.slot(s, span)?;
+        }
+        Ok(ForkArmSite {
+            func: arm.func,
+            captures: arm.captures.clone().into(),
+            half: arm.half,
+        })
+    }
+}
+
+/// The value of a literal.
+pub fn lit_value(l: &Lit) -> Value {
+    match l {
+        Lit::Unit => Value::Unit,
+        Lit::Int(n) => Value::Int(*n),
+        Lit::Float(x) => Value::Float(*x),
+        Lit::Bool(b) => Value::Bool(*b),
+        Lit::Char(c) => Value::Char(*c),
+        Lit::Str(s) => Value::string(s),
+    }
+}
+
+/// The slots of a scrutinee `(a, b, ...)` made of distinct locals, when
+/// every arm is a tuple pattern of that size (or `_`) that binds none of
+/// them.
+fn slot_tuple(scrutinee: &Expr, arms: &[Arm]) -> Option<Vec<Slot>> {
+    let ExprKind::Tuple(items) = &scrutinee.kind else {
+        return None;
+    };
+    let slots: Vec<Slot> = items
+        .iter()
+        .map(|e| match e.kind {
+            ExprKind::Local(s) => Some(s),
+            _ => None,
+        })
+        .collect::<Option<_>>()?;
+    let fits = |a: &Arm| match &a.pattern {
+        Pattern::Tuple(ps) => ps.len() == slots.len(),
+        Pattern::Wild => true,
+        _ => false,
+    };
+    let mut bound = Vec::new();
+    arms.iter().for_each(|a| binds(&a.pattern, &mut bound));
+    let clash = bound.iter().any(|b| slots.contains(b));
+    (arms.iter().all(fits) && !clash).then_some(slots)
+}
+
+/// The slots a pattern binds.
+fn binds(p: &Pattern, out: &mut Vec<Slot>) {
+    match p {
+        Pattern::Bind(s) => out.push(*s),
+        Pattern::Ctor { args: ps, .. } | Pattern::Tuple(ps) | Pattern::List(ps) => {
+            ps.iter().for_each(|p| binds(p, out))
+        }
+        Pattern::Cons(h, t) => {
+            binds(h, out);
+            binds(t, out);
+        }
+        Pattern::Wild | Pattern::Lit(_) | Pattern::Nil => {}
+    }
+}
+
+/// A pattern that matches every value of its type.
+fn irrefutable(p: &Pattern) -> bool {
+    match p {
+        Pattern::Wild | Pattern::Bind(_) => true,
+        Pattern::Tuple(ps) => ps.iter().all(irrefutable),
+        _ => false,
+    }
+}
+
+/// Which functions always return `()`: the greatest fixpoint of "every
+/// result position is `()`, a spawn, a close, or a call to such a function".
+fn unit_functions(p: &Program) -> Vec<bool> {
+    let mut unit = vec![true; p.functions.len()];
+    loop {
+        let mut changed = false;
+        for (i, f) in p.functions.iter().enumerate() {
+            if unit[i] && !unit_valued(&f.body, &unit) {
+                unit[i] = false;
+                changed = true;
+            }
+        }
+        if !changed {
+            return unit;
+        }
+    }
+}
+
+fn unit_valued(e: &Expr, unit: &[bool]) -> bool {
+    match &e.kind {
+        ExprKind::Lit(Lit::Unit) | ExprKind::Spawn { .. } | ExprKind::Close(_) => true,
+        ExprKind::Call { func, .. } => unit.get(*func as usize).copied().unwrap_or(false),
+        ExprKind::If { then, else_, .. } => unit_valued(then, unit) && unit_valued(else_, unit),
+        ExprKind::Match { arms, .. } => arms.iter().all(|a| unit_valued(&a.body, unit)),
+        ExprKind::Block(b) => b.tail.as_ref().is_none_or(|t| unit_valued(t, unit)),
+        _ => false,
+    }
+}

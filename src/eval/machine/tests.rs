@@ -1,0 +1,1128 @@
+//! Tests of the machine on hand-built `ir::Program`s. Each program's entry
+//! process receives "probe" channels whose other ends are held by Rust
+//! tasks that record what arrives; every run has a time limit.
+
+use super::Shared;
+use super::compile::compile;
+use super::exec::Process;
+use crate::eval::value::{Value, show};
+use crate::eval::{Host, RunError, RunOutcome};
+use crate::ir::*;
+use crate::runtime::{self, Config, Cx, End, Outcome, Runtime, Step, Task, TaskInfo};
+use crate::services::ServiceEnv;
+use crate::source::{FileId, Span};
+use parking_lot::Mutex;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock, mpsc};
+use std::time::{Duration, Instant};
+
+// ------------------------------------------------------------ peak memory
+
+fn peaks() -> &'static Mutex<HashMap<String, (usize, usize)>> {
+    static PEAKS: OnceLock<Mutex<HashMap<String, (usize, usize)>>> = OnceLock::new();
+    PEAKS.get_or_init(Default::default)
+}
+
+/// Called by a process that ends: its deepest (stack values, frames).
+pub(super) fn record_peak(name: String, peak: (usize, usize)) {
+    let mut map = peaks().lock();
+    let e = map.entry(name).or_default();
+    *e = (e.0.max(peak.0), e.1.max(peak.1));
+}
+
+fn peak_of(name: &str) -> (usize, usize) {
+    peaks().lock().get(name).copied().unwrap_or_default()
+}
+
+// ------------------------------------------------------------ IR builders
+
+fn sp(n: u32) -> Span {
+    Span::new(FileId(0), n as usize, n as usize + 1)
+}
+fn ex(kind: ExprKind) -> Expr {
+    Expr {
+        kind,
+        span: Span::default(),
+    }
+}
+fn at(n: u32, mut e: Expr) -> Expr {
+    e.span = sp(n);
+    e
+}
+fn int(n: i64) -> Expr {
+    ex(ExprKind::Lit(Lit::Int(n)))
+}
+fn boolean(b: bool) -> Expr {
+    ex(ExprKind::Lit(Lit::Bool(b)))
+}
+fn string(s: &str) -> Expr {
+    ex(ExprKind::Lit(Lit::Str(s.into())))
+}
+fn unit() -> Expr {
+    ex(ExprKind::Lit(Lit::Unit))
+}
+fn var(s: Slot) -> Expr {
+    ex(ExprKind::Local(s))
+}
+fn call(func: FuncId, args: Vec<Expr>) -> Expr {
+    ex(ExprKind::Call { func, args })
+}
+fn spawn(proc: FuncId, args: Vec<Expr>) -> Expr {
+    ex(ExprKind::Spawn { proc, args })
+}
+fn bin(op: BinOp, lhs: Expr, rhs: Expr) -> Expr {
+    ex(ExprKind::Binary {
+        op,
+        lhs: Box::new(lhs),
+        rhs: Box::new(rhs),
+    })
+}
+fn if_(cond: Expr, then: Expr, else_: Expr) -> Expr {
+    ex(ExprKind::If {
+        cond: Box::new(cond),
+        then: Box::new(then),
+        else_: Box::new(else_),
+    })
+}
+fn block(stmts: Vec<Stmt>, tail: Option<Expr>) -> Expr {
+    ex(ExprKind::Block(Block {
+        stmts,
+        tail: tail.map(Box::new),
+    }))
+}
+fn switch(scrutinee: Expr, arms: Vec<(Pattern, Expr)>) -> Expr {
+    let arms = arms
+        .into_iter()
+        .map(|(pattern, body)| Arm { pattern, body })
+        .collect();
+    ex(ExprKind::Match {
+        scrutinee: Box::new(scrutinee),
+        arms,
+    })
+}
+fn ctor(tag: Tag, args: Vec<Expr>) -> Expr {
+    ex(ExprKind::Ctor { tag, args })
+}
+fn put(channel: Expr, value: Expr) -> Expr {
+    ex(ExprKind::Put {
+        channel: Box::new(channel),
+        value: Box::new(value),
+    })
+}
+fn get(channel: Expr) -> Expr {
+    ex(ExprKind::Get(Box::new(channel)))
+}
+fn let_(pattern: Pattern, value: Expr) -> Stmt {
+    Stmt::Let {
+        pattern,
+        value,
+        span: sp(99),
+    }
+}
+fn stmt(e: Expr) -> Stmt {
+    Stmt::Expr(e)
+}
+fn pcons(h: Pattern, t: Pattern) -> Pattern {
+    Pattern::Cons(Box::new(h), Box::new(t))
+}
+fn func(name: &str, kind: FnKind, params: u32, slots: u32, body: Expr) -> Function {
+    Function {
+        name: name.into(),
+        kind,
+        captures: 0,
+        params,
+        slots,
+        body,
+        span: Span::default(),
+    }
+}
+fn function(name: &str, params: u32, slots: u32, body: Expr) -> Function {
+    func(name, FnKind::Function, params, slots, body)
+}
+fn process(name: &str, params: u32, slots: u32, body: Expr) -> Function {
+    func(name, FnKind::Process, params, slots, body)
+}
+
+fn program(functions: Vec<Function>, tags: &[&str]) -> Program {
+    Program {
+        functions,
+        tags: tags.iter().map(|t| t.to_string()).collect(),
+        ..Program::default()
+    }
+}
+
+// ---------------------------------------------------------------- harness
+
+fn host() -> Host {
+    Host {
+        stdin: Box::new(std::io::empty()),
+        stdout: Arc::new(Mutex::new(Box::new(std::io::sink()))),
+        stderr: Arc::new(Mutex::new(Box::new(std::io::sink()))),
+        args: vec!["a1".into(), "a2".into()],
+    }
+}
+
+fn shared(p: Program) -> Arc<Shared> {
+    let p = Arc::new(p);
+    let (env, args) = ServiceEnv::new(host(), &p);
+    let code = match compile(&p) {
+        Ok(c) => c,
+        Err(e) => panic!("compile error: {e:?}"),
+    };
+    let args = Value::list(args.iter().map(|a| Value::string(a)).collect());
+    Arc::new(Shared {
+        program: p,
+        code,
+        env,
+        args,
+    })
+}
+
+/// A Rust task that records the first `want` messages on its end.
+struct Probe {
+    end: End<Value>,
+    want: usize,
+    clock: Arc<AtomicU64>,
+    got: Arc<Mutex<Vec<(u64, Value)>>>,
+}
+
+impl Task<Value, RunError> for Probe {
+    fn run(&mut self, _cx: &mut Cx<'_, Value, RunError>) -> Step<Value, RunError> {
+        let mut got = self.got.lock();
+        while got.len() < self.want {
+            match self.end.try_get() {
+                Some(v) => got.push((self.clock.fetch_add(1, Ordering::SeqCst), v)),
+                None => return Step::Park(self.end.clone()),
+            }
+        }
+        Step::Done
+    }
+    fn info(&self) -> TaskInfo {
+        TaskInfo {
+            name: "probe".into(),
+            waiting_at: None,
+            holds: vec![],
+        }
+    }
+}
+
+type Received = Vec<Vec<(u64, Value)>>;
+
+fn one_thread() -> Config {
+    Config {
+        threads: 1,
+        ..Config::default()
+    }
+}
+
+/// Runs function `entry` of `p` with one probe channel per entry in `want`
+/// (passed as its arguments); returns the outcome and what each probe got.
+fn run_probed(
+    mut p: Program,
+    entry: FuncId,
+    want: &[usize],
+    secs: u64,
+) -> (Outcome<RunError>, Received) {
+    p.entry = entry;
+    let want = want.to_vec();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let names = p.clone();
+        let shared = shared(p);
+        let rt: Runtime<Value, RunError> = Runtime::new(one_thread());
+        let clock = Arc::new(AtomicU64::new(0));
+        let mut args = Vec::new();
+        let mut boxes = Vec::new();
+        for w in want {
+            let (mine, theirs) = runtime::channel();
+            let got = Arc::new(Mutex::new(Vec::new()));
+            rt.handle().spawn(Box::new(Probe {
+                end: mine,
+                want: w,
+                clock: clock.clone(),
+                got: got.clone(),
+            }));
+            args.push(Value::Chan(theirs));
+            boxes.push(got);
+        }
+        let main = Process::start(shared, entry, args).expect("entry fits");
+        rt.handle().spawn(Box::new(main));
+        let outcome = rt.run();
+        let got: Received = boxes.iter().map(|b| b.lock().clone()).collect();
+        drop(names);
+        let _ = tx.send((outcome, got));
+    });
+    match rx.recv_timeout(Duration::from_secs(secs)) {
+        Ok(r) => r,
+        Err(_) => panic!("the program did not end within {secs} s"),
+    }
+}
+
+/// Evaluates `body` in a process `main(out)` with `slots` slots (slot 0 is
+/// `out`) and returns the value it sends, shown, or the run's failure.
+fn eval_in(
+    mut funcs: Vec<Function>,
+    tags: &[&str],
+    slots: u32,
+    body: Expr,
+) -> Result<String, RunError> {
+    let entry = funcs.len() as FuncId;
+    funcs.push(process("main", 1, slots.max(1), put(var(0), body)));
+    let p = program(funcs, tags);
+    let names = p.clone();
+    match run_probed(p, entry, &[1], 60) {
+        (Outcome::Finished, got) => Ok(show(&got[0][0].1, &names)),
+        (Outcome::Failed(e), _) => Err(e),
+        (other, _) => panic!("unexpected outcome {other:?}"),
+    }
+}
+
+fn eval(body: Expr) -> Result<String, RunError> {
+    eval_in(vec![], &[], 1, body)
+}
+
+fn ok(r: Result<String, RunError>) -> String {
+    match r {
+        Ok(s) => s,
+        Err(e) => panic!("runtime error: {e:?}"),
+    }
+}
+
+// ------------------------------------------------------------------ tests
+
+#[test]
+fn arithmetic_evaluates_the_tree_left_to_right() {
+    // (2 + 3) * 4 - 10 / 3 % 2  ==  20 - 1
+    let e = bin(
+        BinOp::Sub,
+        bin(BinOp::Mul, bin(BinOp::Add, int(2), int(3)), int(4)),
+        bin(BinOp::Rem, bin(BinOp::Div, int(10), int(3)), int(2)),
+    );
+    assert_eq!(ok(eval(e)), "19");
+    let f = bin(
+        BinOp::Add,
+        ex(ExprKind::Lit(Lit::Float(0.5))),
+        ex(ExprKind::Lit(Lit::Float(1.0))),
+    );
+    assert_eq!(ok(eval(f)), "1.5");
+    let bits = bin(BinOp::BitOr, bin(BinOp::Shl, int(1), int(4)), int(3));
+    assert_eq!(ok(eval(bits)), "19");
+    let neg = ex(ExprKind::Unary {
+        op: UnOp::Neg,
+        operand: Box::new(int(5)),
+    });
+    assert_eq!(ok(eval(neg)), "-5");
+}
+
+#[test]
+fn integer_overflow_is_a_runtime_error_at_the_operator() {
+    let e = at(7, bin(BinOp::Add, int(i64::MAX), int(1)));
+    let err = eval(e).unwrap_err();
+    assert_eq!(err.message, "integer overflow in `+`");
+    assert_eq!(err.span, sp(7));
+    assert_eq!(err.process, "main");
+}
+
+#[test]
+fn division_by_zero_is_a_runtime_error() {
+    let e = at(3, bin(BinOp::Div, int(1), int(0)));
+    let err = eval(e).unwrap_err();
+    assert_eq!(
+        (err.message.as_str(), err.span),
+        ("division by zero", sp(3))
+    );
+    let e = at(4, bin(BinOp::Rem, int(1), int(0)));
+    assert_eq!(eval(e).unwrap_err().message, "division by zero");
+}
+
+#[test]
+fn short_circuit_operators_skip_the_right_operand() {
+    let boom = bin(BinOp::Eq, bin(BinOp::Div, int(1), int(0)), int(1));
+    assert_eq!(
+        ok(eval(bin(BinOp::And, boolean(false), boom.clone()))),
+        "false"
+    );
+    assert_eq!(ok(eval(bin(BinOp::Or, boolean(true), boom))), "true");
+    assert_eq!(
+        ok(eval(bin(BinOp::And, boolean(true), boolean(false)))),
+        "false"
+    );
+}
+
+#[test]
+fn comparisons_are_structural() {
+    let l = |xs: &[i64]| ex(ExprKind::List(xs.iter().map(|x| int(*x)).collect()));
+    assert_eq!(ok(eval(bin(BinOp::Lt, l(&[1, 2]), l(&[1, 3])))), "true");
+    assert_eq!(
+        ok(eval(bin(
+            BinOp::Eq,
+            string("ab"),
+            ex(ExprKind::List(vec![
+                ex(ExprKind::Lit(Lit::Char('a'))),
+                ex(ExprKind::Lit(Lit::Char('b'))),
+            ]))
+        ))),
+        "true"
+    );
+    assert_eq!(ok(eval(bin(BinOp::Ge, string("b"), string("ab")))), "true");
+}
+
+#[test]
+fn index_gives_the_default_out_of_range() {
+    let xs = || ex(ExprKind::List(vec![int(10), int(20)]));
+    let idx = |i| {
+        ex(ExprKind::Index {
+            list: Box::new(xs()),
+            index: Box::new(int(i)),
+            default: Box::new(int(-1)),
+        })
+    };
+    assert_eq!(ok(eval(idx(1))), "20");
+    assert_eq!(ok(eval(idx(2))), "-1");
+    assert_eq!(ok(eval(idx(-1))), "-1");
+}
+
+#[test]
+fn builtins_and_args_are_available() {
+    let show_just = ex(ExprKind::Builtin {
+        op: Builtin::Show,
+        args: vec![ctor(
+            0,
+            vec![ex(ExprKind::Tuple(vec![int(1), boolean(true)]))],
+        )],
+    });
+    assert_eq!(
+        ok(eval_in(vec![], &["Just"], 1, show_just)),
+        "\"Just((1, true))\""
+    );
+    assert_eq!(ok(eval(ex(ExprKind::Args))), "[\"a1\", \"a2\"]");
+    let bad = at(
+        5,
+        ex(ExprKind::Builtin {
+            op: Builtin::IntToByte,
+            args: vec![int(300)],
+        }),
+    );
+    assert_eq!(eval(bad).unwrap_err().span, sp(5));
+}
+
+fn fib_program() -> Vec<Function> {
+    // fib(n) = if n < 2 { n } else { fib(n - 1) + fib(n - 2) }
+    let body = if_(
+        bin(BinOp::Lt, var(0), int(2)),
+        var(0),
+        bin(
+            BinOp::Add,
+            call(0, vec![bin(BinOp::Sub, var(0), int(1))]),
+            call(0, vec![bin(BinOp::Sub, var(0), int(2))]),
+        ),
+    );
+    vec![function("fib", 1, 1, body)]
+}
+
+#[test]
+fn fib_recursion_computes_the_right_value() {
+    assert_eq!(
+        ok(eval_in(fib_program(), &[], 1, call(0, vec![int(20)]))),
+        "6765"
+    );
+}
+
+/// `cargo test --release -- --ignored --nocapture fib_30`
+#[test]
+#[ignore]
+fn fib_30_timing() {
+    let t = Instant::now();
+    assert_eq!(
+        ok(eval_in(fib_program(), &[], 1, call(0, vec![int(30)]))),
+        "832040"
+    );
+    eprintln!("fib(30): {:?}", t.elapsed());
+    let t = Instant::now();
+    assert_eq!(
+        ok(eval_in(fib_program(), &[], 1, call(0, vec![int(25)]))),
+        "75025"
+    );
+    eprintln!("fib(25): {:?}", t.elapsed());
+}
+
+fn list_functions() -> Vec<Function> {
+    // build(n) = if n == 0 { [] } else { n : build(n - 1) }    (not tail)
+    let build = if_(
+        bin(BinOp::Eq, var(0), int(0)),
+        ex(ExprKind::List(vec![])),
+        bin(
+            BinOp::Cons,
+            var(0),
+            call(0, vec![bin(BinOp::Sub, var(0), int(1))]),
+        ),
+    );
+    // len(l) = switch l { [] -> 0; (_ : r) -> 1 + len(r) }       (not tail)
+    let len = switch(
+        var(0),
+        vec![
+            (Pattern::Nil, int(0)),
+            (
+                pcons(Pattern::Wild, Pattern::Bind(1)),
+                bin(BinOp::Add, int(1), call(1, vec![var(1)])),
+            ),
+        ],
+    );
+    vec![function("build", 1, 1, build), function("len", 1, 2, len)]
+}
+
+#[test]
+fn non_tail_recursion_a_million_deep_does_not_overflow() {
+    let e = call(1, vec![call(0, vec![int(1_000_000)])]);
+    assert_eq!(ok(eval_in(list_functions(), &[], 1, e)), "1000000");
+}
+
+#[test]
+fn tail_calls_run_in_constant_memory() {
+    // count(n, acc) = if n == 0 { acc } else { count(n - 1, acc + 1) }
+    let body = if_(
+        bin(BinOp::Eq, var(0), int(0)),
+        var(1),
+        call(
+            0,
+            vec![
+                bin(BinOp::Sub, var(0), int(1)),
+                bin(BinOp::Add, var(1), int(1)),
+            ],
+        ),
+    );
+    let funcs = vec![function("count", 2, 2, body)];
+    let mut p = funcs;
+    p.push(process(
+        "tail_main",
+        1,
+        1,
+        put(var(0), call(0, vec![int(10_000_000), int(0)])),
+    ));
+    let names = program(p, &[]);
+    let (outcome, got) = run_probed(names.clone(), 1, &[1], 120);
+    assert!(matches!(outcome, Outcome::Finished), "{outcome:?}");
+    assert_eq!(show(&got[0][0].1, &names), "10000000");
+    let (values, frames) = peak_of("tail_main");
+    assert!(
+        values < 10 && frames <= 1,
+        "peak {values} values, {frames} frames"
+    );
+}
+
+#[test]
+fn unit_tail_statements_are_tail_calls() {
+    // walk(n) { if n == 0 { } else { walk(n - 1); } } — `walk(n-1);` is a
+    // statement whose value is dropped, and walk always returns ().
+    let body = if_(
+        bin(BinOp::Eq, var(0), int(0)),
+        block(vec![], None),
+        block(
+            vec![stmt(call(0, vec![bin(BinOp::Sub, var(0), int(1))]))],
+            None,
+        ),
+    );
+    let main = process(
+        "unit_main",
+        1,
+        1,
+        block(
+            vec![stmt(call(0, vec![int(100_000)]))],
+            Some(put(var(0), int(1))),
+        ),
+    );
+    let p = program(vec![function("walk", 1, 1, body), main], &[]);
+    let (outcome, _) = run_probed(p, 1, &[1], 60);
+    assert!(matches!(outcome, Outcome::Finished), "{outcome:?}");
+    assert!(peak_of("unit_main").1 <= 2, "{:?}", peak_of("unit_main"));
+}
+
+#[test]
+fn patterns_match_constructors_tuples_and_literals() {
+    // classify(v) = switch v { Nothing -> 0; Just((1, x)) -> x; Just((_, x)) -> x * 100 }
+    let body = switch(
+        var(0),
+        vec![
+            (
+                Pattern::Ctor {
+                    tag: 0,
+                    args: vec![],
+                },
+                int(0),
+            ),
+            (
+                Pattern::Ctor {
+                    tag: 1,
+                    args: vec![Pattern::Tuple(vec![
+                        Pattern::Lit(Lit::Int(1)),
+                        Pattern::Bind(1),
+                    ])],
+                },
+                var(1),
+            ),
+            (
+                Pattern::Ctor {
+                    tag: 1,
+                    args: vec![Pattern::Tuple(vec![Pattern::Wild, Pattern::Bind(1)])],
+                },
+                bin(BinOp::Mul, var(1), int(100)),
+            ),
+        ],
+    );
+    let funcs = vec![function("classify", 1, 2, body)];
+    let just = |a, b| ctor(1, vec![ex(ExprKind::Tuple(vec![int(a), int(b)]))]);
+    let sum = bin(
+        BinOp::Add,
+        call(0, vec![ctor(0, vec![])]),
+        bin(
+            BinOp::Add,
+            call(0, vec![just(1, 7)]),
+            call(0, vec![just(2, 3)]),
+        ),
+    );
+    assert_eq!(ok(eval_in(funcs, &["Nothing", "Just"], 1, sum)), "307");
+}
+
+#[test]
+fn match_with_no_matching_case_is_a_runtime_error() {
+    let e = at(
+        11,
+        switch(int(3), vec![(Pattern::Lit(Lit::Int(1)), int(0))]),
+    );
+    let err = eval(e).unwrap_err();
+    assert_eq!(err.span, sp(11));
+    assert!(err.message.contains("no case"), "{}", err.message);
+}
+
+#[test]
+fn refutable_let_that_fails_is_a_runtime_error() {
+    let e = block(
+        vec![let_(Pattern::Nil, ex(ExprKind::List(vec![int(1)])))],
+        Some(int(0)),
+    );
+    let err = eval(e).unwrap_err();
+    assert_eq!(err.span, sp(99));
+    let ok_let = block(
+        vec![let_(
+            Pattern::Tuple(vec![Pattern::Bind(1), Pattern::Bind(2)]),
+            ex(ExprKind::Tuple(vec![int(4), int(5)])),
+        )],
+        Some(bin(BinOp::Sub, var(1), var(2))),
+    );
+    assert_eq!(ok(eval_in(vec![], &[], 3, ok_let)), "-1");
+}
+
+#[test]
+fn cons_and_list_patterns_work_on_packed_strings() {
+    // count(s) = switch s { [] -> 0; ('x' : r) -> 100 + count(r); (_ : r) -> 1 + count(r) }
+    let body = switch(
+        var(0),
+        vec![
+            (Pattern::Nil, int(0)),
+            (
+                pcons(Pattern::Lit(Lit::Char('x')), Pattern::Bind(1)),
+                bin(BinOp::Add, int(100), call(0, vec![var(1)])),
+            ),
+            (
+                pcons(Pattern::Wild, Pattern::Bind(1)),
+                bin(BinOp::Add, int(1), call(0, vec![var(1)])),
+            ),
+        ],
+    );
+    let funcs = || vec![function("count", 1, 2, body.clone())];
+    assert_eq!(
+        ok(eval_in(funcs(), &[], 1, call(0, vec![string("héxlo")]))),
+        "104"
+    );
+    // [a, b] on a string, and a string literal pattern.
+    let two = switch(
+        string("hi"),
+        vec![
+            (Pattern::List(vec![Pattern::Bind(1)]), int(1)),
+            (
+                Pattern::List(vec![Pattern::Bind(1), Pattern::Bind(2)]),
+                ex(ExprKind::Tuple(vec![var(2), var(1)])),
+            ),
+        ],
+    );
+    assert_eq!(ok(eval_in(vec![], &[], 3, two)), "('i', 'h')");
+    let lit = switch(
+        bin(BinOp::Cons, ex(ExprKind::Lit(Lit::Char('o'))), string("k")),
+        vec![
+            (Pattern::Lit(Lit::Str("no".into())), int(0)),
+            (Pattern::Lit(Lit::Str("ok".into())), int(1)),
+        ],
+    );
+    assert_eq!(ok(eval(lit)), "1");
+}
+
+#[test]
+fn records_capture_values_and_dispatch_destructors() {
+    // codata Counter { get(); add(n) }
+    // make(k) = record Counter { get() { k } add(n) { make(k + n) } }
+    let make = ex(ExprKind::Record {
+        codata: 0,
+        methods: vec![1, 2],
+        captures: vec![0],
+    });
+    let mut get_m = function("Counter.get", 0, 1, var(0));
+    get_m.kind = FnKind::Method;
+    get_m.captures = 1;
+    let mut add_m = function(
+        "Counter.add",
+        1,
+        2,
+        call(0, vec![bin(BinOp::Add, var(0), var(1))]),
+    );
+    add_m.kind = FnKind::Method;
+    add_m.captures = 1;
+    let funcs = vec![function("make", 1, 1, make), get_m, add_m];
+    let dtor = |r, d, args| {
+        ex(ExprKind::Dtor {
+            receiver: Box::new(r),
+            dtor: d,
+            args,
+        })
+    };
+    let e = dtor(
+        dtor(
+            dtor(call(0, vec![int(1)]), 1, vec![int(2)]),
+            1,
+            vec![int(3)],
+        ),
+        0,
+        vec![],
+    );
+    let entry = funcs.len() as FuncId;
+    let mut fs = funcs;
+    fs.push(process("main", 1, 1, put(var(0), e)));
+    let mut p = program(fs, &[]);
+    p.dtors = vec!["get".into(), "add".into()];
+    p.codata = vec![CodataInfo {
+        name: "Counter".into(),
+        dtors: vec![0, 1],
+    }];
+    let names = p.clone();
+    let (outcome, got) = run_probed(p, entry, &[1], 30);
+    assert!(matches!(outcome, Outcome::Finished), "{outcome:?}");
+    assert_eq!(show(&got[0][0].1, &names), "6");
+}
+
+/// Tags: 0 Lookup, 1 Stop.
+fn server() -> Function {
+    // process Server(ch) { switch ch.get { Lookup: let i = ch.get; ch.put(i * 10); Server(ch)
+    //                                       Stop: () } }
+    let lookup = block(
+        vec![
+            let_(Pattern::Bind(1), get(var(0))),
+            stmt(put(var(0), bin(BinOp::Mul, var(1), int(10)))),
+            stmt(spawn(0, vec![var(0)])),
+        ],
+        None,
+    );
+    let body = block(
+        vec![stmt(switch(
+            get(var(0)),
+            vec![
+                (
+                    Pattern::Ctor {
+                        tag: 0,
+                        args: vec![],
+                    },
+                    lookup,
+                ),
+                (
+                    Pattern::Ctor {
+                        tag: 1,
+                        args: vec![],
+                    },
+                    unit(),
+                ),
+            ],
+        ))],
+        None,
+    );
+    process("Server", 1, 2, body)
+}
+
+#[test]
+fn processes_exchange_messages_over_a_declared_channel() {
+    // main(out) { channel c (1) / ~c (2); Server(~c); c.put(Lookup).put(4);
+    //             let a = c.get; c.put(Lookup).put(5); let b = c.get; c.put(Stop); out.put(a + b) }
+    let lookup = |n| put(put(var(1), ctor(0, vec![])), int(n));
+    let body = block(
+        vec![
+            Stmt::Channel { end: 1, dual: 2 },
+            stmt(spawn(0, vec![var(2)])),
+            stmt(lookup(4)),
+            let_(Pattern::Bind(3), get(var(1))),
+            stmt(lookup(5)),
+            let_(Pattern::Bind(4), get(var(1))),
+            stmt(put(var(1), ctor(1, vec![]))),
+        ],
+        Some(put(var(0), bin(BinOp::Add, var(3), var(4)))),
+    );
+    let p = program(
+        vec![server(), process("main", 1, 5, body)],
+        &["Lookup", "Stop"],
+    );
+    let (outcome, got) = run_probed(p, 1, &[1], 30);
+    assert!(matches!(outcome, Outcome::Finished), "{outcome:?}");
+    assert!(matches!(got[0][0].1, Value::Int(90)));
+}
+
+#[test]
+fn process_tail_spawn_loops_in_constant_memory() {
+    // process Loop(out, n) { if n == 0 { out.put(7); } else { Loop(out, n - 1); } }
+    let body = if_(
+        bin(BinOp::Eq, var(1), int(0)),
+        block(vec![stmt(put(var(0), int(7)))], None),
+        block(
+            vec![stmt(spawn(
+                0,
+                vec![var(0), bin(BinOp::Sub, var(1), int(1))],
+            ))],
+            None,
+        ),
+    );
+    let lp = process("Loop", 2, 2, body);
+    let main = process(
+        "spawn_main",
+        1,
+        1,
+        block(vec![stmt(spawn(0, vec![var(0), int(1_000_000)]))], None),
+    );
+    let (outcome, got) = run_probed(program(vec![lp, main], &[]), 1, &[1], 60);
+    assert!(matches!(outcome, Outcome::Finished), "{outcome:?}");
+    assert!(matches!(got[0][0].1, Value::Int(7)));
+    let (values, frames) = peak_of("Loop");
+    assert!(
+        values < 10 && frames == 0,
+        "peak {values} values, {frames} frames"
+    );
+}
+
+#[test]
+fn fork_sends_the_halves_and_split_receives_them() {
+    // process Forker(ch, n) { fork ch as a1 { a1.put(n * 2) }, a2 { a2.put(show(n)) } }
+    let arm1 = Function {
+        captures: 1,
+        ..func(
+            "Forker/a1",
+            FnKind::ForkArm,
+            0,
+            2,
+            put(var(1), bin(BinOp::Mul, var(0), int(2))),
+        )
+    };
+    let show_n = ex(ExprKind::Builtin {
+        op: Builtin::Show,
+        args: vec![var(0)],
+    });
+    let arm2 = Function {
+        captures: 1,
+        ..func("Forker/a2", FnKind::ForkArm, 0, 2, put(var(1), show_n))
+    };
+    let arms = vec![
+        ForkArm {
+            func: 1,
+            captures: vec![1],
+            half: 1,
+        },
+        ForkArm {
+            func: 2,
+            captures: vec![1],
+            half: 1,
+        },
+    ];
+    let forker = process(
+        "Forker",
+        2,
+        2,
+        block(
+            vec![Stmt::Fork {
+                channel: var(0),
+                arms,
+                span: sp(1),
+            }],
+            None,
+        ),
+    );
+    // main(o1, o2) { channel c (2) / ~c (3); Forker(~c, 21); split c as (x (4), y (5));
+    //                o1.put(x.get); o2.put(y.get) }
+    let main = process(
+        "main",
+        2,
+        6,
+        block(
+            vec![
+                Stmt::Channel { end: 2, dual: 3 },
+                stmt(spawn(0, vec![var(3), int(21)])),
+                Stmt::Split {
+                    channel: var(2),
+                    slots: vec![4, 5],
+                    span: sp(2),
+                },
+                stmt(put(var(0), get(var(4)))),
+            ],
+            Some(put(var(1), get(var(5)))),
+        ),
+    );
+    let p = program(vec![forker, arm1, arm2, main], &[]);
+    let (outcome, got) = run_probed(p, 3, &[1, 1], 30);
+    assert!(matches!(outcome, Outcome::Finished), "{outcome:?}");
+    assert!(matches!(got[0][0].1, Value::Int(42)));
+    assert_eq!(got[1][0].1.as_string().as_deref(), Some("21"));
+}
+
+#[test]
+fn forward_joins_two_channels() {
+    // Producer(p) { p.put(5) }   Relay(a, b) { a := b; }
+    // main(out) { channel a (1) / ~a (2); channel b (3) / ~b (4);
+    //             Producer(~a); Relay(a, b); out.put(~b.get) }
+    let producer = process("Producer", 1, 1, put(var(0), int(5)));
+    let relay = process(
+        "Relay",
+        2,
+        2,
+        block(
+            vec![Stmt::Forward {
+                a: var(0),
+                b: var(1),
+                span: sp(3),
+            }],
+            None,
+        ),
+    );
+    let main = process(
+        "main",
+        1,
+        5,
+        block(
+            vec![
+                Stmt::Channel { end: 1, dual: 2 },
+                Stmt::Channel { end: 3, dual: 4 },
+                stmt(spawn(0, vec![var(2)])),
+                stmt(spawn(1, vec![var(1), var(3)])),
+            ],
+            Some(put(var(0), get(var(4)))),
+        ),
+    );
+    let (outcome, got) = run_probed(program(vec![producer, relay, main], &[]), 2, &[1], 30);
+    assert!(matches!(outcome, Outcome::Finished), "{outcome:?}");
+    assert!(matches!(got[0][0].1, Value::Int(5)));
+}
+
+#[test]
+fn compute_bound_process_does_not_starve_others() {
+    // Slow(o) { o.put(spin(3000000)) }  Fast(o) { o.put(1) }  main(a, b) { Slow(a); Fast(b); }
+    let spin = if_(
+        bin(BinOp::Eq, var(0), int(0)),
+        int(0),
+        call(0, vec![bin(BinOp::Sub, var(0), int(1))]),
+    );
+    let slow = process("Slow", 1, 1, put(var(0), call(0, vec![int(3_000_000)])));
+    let fast = process("Fast", 1, 1, put(var(0), int(1)));
+    let main = process(
+        "main",
+        2,
+        2,
+        block(
+            vec![stmt(spawn(1, vec![var(0)])), stmt(spawn(2, vec![var(1)]))],
+            None,
+        ),
+    );
+    let p = program(vec![function("spin", 1, 1, spin), slow, fast, main], &[]);
+    let (outcome, got) = run_probed(p, 3, &[1, 1], 60);
+    assert!(matches!(outcome, Outcome::Finished), "{outcome:?}");
+    assert!(
+        got[1][0].0 < got[0][0].0,
+        "the fast process waited for the slow one"
+    );
+}
+
+#[test]
+fn deadlock_is_reported_with_the_waiting_processes() {
+    // wiring { channel c (0) / ~c (1); Waiter(~c); c.get }   Waiter(d) { d.get }
+    let waiter = process("Waiter", 1, 1, at(50, get(var(0))));
+    let wiring = func(
+        "wiring-fn",
+        FnKind::Wiring,
+        0,
+        2,
+        block(
+            vec![
+                Stmt::Channel { end: 0, dual: 1 },
+                stmt(spawn(0, vec![var(1)])),
+            ],
+            Some(at(42, get(var(0)))),
+        ),
+    );
+    let mut p = program(vec![waiter, wiring], &[]);
+    p.entry = 1;
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(super::run(Arc::new(p), host(), one_thread()));
+    });
+    let outcome = rx
+        .recv_timeout(Duration::from_secs(30))
+        .expect("the run ended");
+    let RunOutcome::Deadlock(reports) = outcome else {
+        panic!("expected a deadlock, got {outcome:?}");
+    };
+    let text = format!("{reports:?}");
+    assert_eq!(reports.len(), 2, "{text}");
+    assert!(
+        text.contains("\"wiring\"") && text.contains("\"Waiter\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("0:42..43") && text.contains("0:50..51"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_finished_wiring_is_a_finished_run() {
+    let wiring = func("w", FnKind::Wiring, 0, 0, block(vec![], None));
+    let p = program(vec![wiring], &[]);
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(super::run(Arc::new(p), host(), one_thread()));
+    });
+    let outcome = rx
+        .recv_timeout(Duration::from_secs(30))
+        .expect("the run ended");
+    assert!(matches!(outcome, RunOutcome::Finished), "{outcome:?}");
+}
+
+#[test]
+fn malformed_ir_is_an_internal_error_not_a_panic() {
+    let bad = process("bad", 0, 1, var(5));
+    let mut p = program(vec![bad], &[]);
+    p.entry = 0;
+    let outcome = super::run(Arc::new(p), host(), one_thread());
+    let RunOutcome::Failed(e) = outcome else {
+        panic!("expected a failure, got {outcome:?}");
+    };
+    assert!(e.message.starts_with("internal error"), "{}", e.message);
+}
+
+/// `cargo test --release -- --ignored --nocapture message_passing`
+#[test]
+#[ignore]
+fn message_passing_timing() {
+    // Pinger(c, n) { if n == 0 { c.put(Stop); } else { c.put(Ping).put(n); Pinger(c, n - 1); } }
+    // Sink(d, acc, out) { switch d.get { Ping: let v = d.get; Sink(d, acc + v, out)
+    //                                    Stop: out.put(acc) } }
+    let pinger = process(
+        "Pinger",
+        2,
+        2,
+        if_(
+            bin(BinOp::Eq, var(1), int(0)),
+            block(vec![stmt(put(var(0), ctor(1, vec![])))], None),
+            block(
+                vec![
+                    stmt(put(put(var(0), ctor(0, vec![])), var(1))),
+                    stmt(spawn(0, vec![var(0), bin(BinOp::Sub, var(1), int(1))])),
+                ],
+                None,
+            ),
+        ),
+    );
+    let ping = block(
+        vec![
+            let_(Pattern::Bind(3), get(var(0))),
+            stmt(spawn(
+                1,
+                vec![var(0), bin(BinOp::Add, var(1), var(3)), var(2)],
+            )),
+        ],
+        None,
+    );
+    let sink = process(
+        "Sink",
+        3,
+        4,
+        switch(
+            get(var(0)),
+            vec![
+                (
+                    Pattern::Ctor {
+                        tag: 0,
+                        args: vec![],
+                    },
+                    ping,
+                ),
+                (
+                    Pattern::Ctor {
+                        tag: 1,
+                        args: vec![],
+                    },
+                    put(var(2), var(1)),
+                ),
+            ],
+        ),
+    );
+    let n = 1_000_000;
+    let main = process(
+        "main",
+        1,
+        3,
+        block(
+            vec![
+                Stmt::Channel { end: 1, dual: 2 },
+                stmt(spawn(0, vec![var(1), int(n)])),
+                stmt(spawn(1, vec![var(2), int(0), var(0)])),
+            ],
+            None,
+        ),
+    );
+    let p = program(vec![pinger, sink, main], &["Ping", "Stop"]);
+    let t = Instant::now();
+    let (outcome, got) = run_probed(p, 2, &[1], 120);
+    let dt = t.elapsed();
+    assert!(matches!(outcome, Outcome::Finished), "{outcome:?}");
+    assert!(matches!(got[0][0].1, Value::Int(x) if x == n * (n + 1) / 2));
+    eprintln!(
+        "{} messages: {dt:?}, {:?} per message",
+        2 * n,
+        dt / (2 * n as u32)
+    );
+}
+
+#[test]
+fn clause_functions_match_their_arguments_without_a_tuple() {
+    // pick([], _) = -1;  pick(x : _, 0) = x;  pick(_ : r, n) = pick(r, n - 1)
+    let arm = |ps: Vec<Pattern>, body| (Pattern::Tuple(ps), body);
+    let body = switch(
+        ex(ExprKind::Tuple(vec![var(0), var(1)])),
+        vec![
+            arm(vec![Pattern::Nil, Pattern::Wild], int(-1)),
+            arm(
+                vec![
+                    pcons(Pattern::Bind(2), Pattern::Wild),
+                    Pattern::Lit(Lit::Int(0)),
+                ],
+                var(2),
+            ),
+            arm(
+                vec![pcons(Pattern::Wild, Pattern::Bind(3)), Pattern::Bind(4)],
+                call(0, vec![var(3), bin(BinOp::Sub, var(4), int(1))]),
+            ),
+        ],
+    );
+    let funcs = || vec![function("pick", 2, 5, body.clone())];
+    let xs = || ex(ExprKind::List(vec![int(10), int(20), int(30)]));
+    let pick = |i| bin(BinOp::Add, call(0, vec![xs(), int(i)]), int(0));
+    assert_eq!(ok(eval_in(funcs(), &[], 1, pick(2))), "30");
+    assert_eq!(ok(eval_in(funcs(), &[], 1, pick(5))), "-1");
+    let code = super::compile::compile(&program(funcs(), &[])).expect("compiles");
+    let ops = &code.funcs[0].ops;
+    assert!(
+        !ops.iter().any(|op| matches!(op, super::code::Op::Tuple(_))),
+        "{ops:?}"
+    );
+}

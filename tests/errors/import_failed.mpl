@@ -1,0 +1,2 @@
+// An import of a file that does not exist.
+import "no/such/file.mpl";

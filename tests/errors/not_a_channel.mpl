@@ -1,0 +1,2 @@
+// `.get` on an Int.
+Int f(Int x) { x.get }

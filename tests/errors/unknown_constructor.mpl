@@ -1,0 +1,3 @@
+// A constructor no data type declares.
+data Color = Red | Green;
+Color f() { Blue }

@@ -1,0 +1,2 @@
+// A type that is not declared.
+Int f(Strng s) { 0 }

@@ -1,0 +1,2 @@
+// A name that is not defined anywhere.
+Int f(Int x) { x + y }
