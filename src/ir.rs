@@ -9,6 +9,7 @@
 //! types: the evaluator never needs them.
 
 use crate::source::Span;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 pub type FuncId = u32;
@@ -29,6 +30,27 @@ pub struct Program {
     pub codata: Vec<CodataInfo>,
     /// The top-level wiring, run as the first process (no parameters).
     pub entry: FuncId,
+    /// The static type of the argument of each `show(...)` call, by the
+    /// call's span: `show` follows the static type (`show("")` is `""`).
+    pub show_types: HashMap<Span, ShowTy>,
+    /// The field types of each constructor, for showing data values;
+    /// `ShowTy::Param(i)` stands for the data type's `i`-th parameter.
+    pub ctor_fields: HashMap<Tag, Vec<ShowTy>>,
+}
+
+/// As much of a static type as `show` needs.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ShowTy {
+    /// Unknown or generic: shown from the value alone.
+    Any,
+    /// `[Char]`: shown as a string literal, even when empty.
+    Str,
+    List(Box<ShowTy>),
+    Tuple(Vec<ShowTy>),
+    /// A data type applied to these arguments.
+    Data(Vec<ShowTy>),
+    /// The data type's parameter `i` (in `Program::ctor_fields`).
+    Param(u32),
 }
 
 impl Program {

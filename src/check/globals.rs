@@ -131,6 +131,19 @@ impl<'a> Globals<'a> {
         layer: Layer,
         errors: &mut Vec<CheckError>,
     ) {
+        // Consecutive declarations with one name are equation-style clauses;
+        // a typed parameter list means a second definition instead.
+        if let [first, rest @ ..] = &f.clauses[..] {
+            for c in rest {
+                if c.node.params.iter().any(|p| p.node.ty.is_some()) {
+                    errors.push(CheckError::DuplicateDefinition {
+                        name: f.name.node.clone(),
+                        span: c.span,
+                        first: first.span,
+                    });
+                }
+            }
+        }
         let arity = f.clauses.first().map_or(0, |c| c.node.params.len());
         self.add_callable(&f.name, arity, false, layer, errors);
         self.pending.push(Pending::Function(f, layer));

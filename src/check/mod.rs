@@ -38,6 +38,28 @@ pub struct Input<'a> {
     pub total: bool,
 }
 
+/// The field types of every constructor, for `show` (see `ir::ShowTy`).
+fn ctor_fields(
+    decls: &decls::Decls,
+    program: &Program,
+) -> std::collections::HashMap<crate::ir::Tag, Vec<crate::ir::ShowTy>> {
+    let mut out = std::collections::HashMap::new();
+    for data in &decls.data {
+        for c in &data.ctors {
+            if let Some(tag) = program.tag(&c.name) {
+                out.insert(
+                    tag,
+                    c.fields
+                        .iter()
+                        .map(|f| infer::show_ty(f, &data.params))
+                        .collect(),
+                );
+            }
+        }
+    }
+    out
+}
+
 /// Checks a program. All independent errors are returned, in source order.
 pub fn check(input: &Input<'_>) -> Result<Program, Vec<CheckError>> {
     let mut errors = Vec::new();
@@ -56,11 +78,14 @@ pub fn check(input: &Input<'_>) -> Result<Program, Vec<CheckError>> {
         })
         .collect();
     let wiring_refs: Vec<_> = wiring.iter().collect();
-    let (program, more) = resolve::resolve_program(&globals, &wiring_refs, input.main_span);
+    let (mut program, more) = resolve::resolve_program(&globals, &wiring_refs, input.main_span);
     errors.extend(more);
     if errors.is_empty() {
         let decls = decls::Decls::collect(&modules, &mut errors);
-        errors.extend(infer::check(&modules, input.main, &globals, &decls));
+        let typed = infer::check(&modules, input.main, &globals, &decls);
+        errors.extend(typed.errors);
+        program.show_types = typed.show_types;
+        program.ctor_fields = ctor_fields(&decls, &program);
         errors.extend(exhaustive::check(&modules));
         errors.extend(wiring::check(&modules, &globals));
         errors.extend(termination::check(&modules, input.total));

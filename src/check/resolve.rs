@@ -88,6 +88,8 @@ pub fn resolve_program(
         dtors: g.dtors.clone(),
         codata: g.codata_info.clone(),
         entry,
+        show_types: Default::default(),
+        ctor_fields: Default::default(),
     };
     (program, r.errors)
 }

@@ -7,7 +7,7 @@
 //! copying a value is cheap and values move freely between worker threads.
 //! Nothing here evaluates code or touches I/O.
 
-use crate::ir::{CodataId, FuncId, Program, Tag};
+use crate::ir::{CodataId, FuncId, Program, ShowTy, Tag};
 use crate::runtime::End;
 use std::cmp::Ordering;
 use std::fmt::Write as _;
@@ -372,6 +372,65 @@ fn show_into(out: &mut String, v: &Value, program: &Program) {
         Value::Chan(e) => {
             let _ = write!(out, "<channel {:?}>", e);
         }
+    }
+}
+
+/// `show(v)` guided by the static type of `v` (see `ir::ShowTy`): an
+/// empty `[Char]` shows as `""`, and types inside lists, tuples and data
+/// are followed down.
+pub fn show_typed(v: &Value, ty: &ShowTy, program: &Program) -> String {
+    let mut out = String::new();
+    show_typed_into(&mut out, v, ty, &[], program);
+    out
+}
+
+fn show_typed_into(out: &mut String, v: &Value, ty: &ShowTy, args: &[ShowTy], program: &Program) {
+    match (ty, v) {
+        (ShowTy::Param(i), _) => {
+            let t = args.get(*i as usize).cloned().unwrap_or(ShowTy::Any);
+            show_typed_into(out, v, &t, &[], program)
+        }
+        (ShowTy::Str, _) if v.is_list() => {
+            out.push('"');
+            for c in v.as_string().unwrap_or_default().chars() {
+                escape_char(out, c, '"');
+            }
+            out.push('"');
+        }
+        (ShowTy::List(elem), _) if v.is_list() => {
+            out.push('[');
+            for (i, item) in v.list_items().iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                show_typed_into(out, item, elem, args, program);
+            }
+            out.push(']');
+        }
+        (ShowTy::Tuple(ts), Value::Tuple(items)) => {
+            out.push('(');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                show_typed_into(out, item, ts.get(i).unwrap_or(&ShowTy::Any), args, program);
+            }
+            out.push(')');
+        }
+        (ShowTy::Data(targs), Value::Data(t, fields)) => {
+            out.push_str(tag_name(program, *t));
+            out.push('(');
+            let templates = program.ctor_fields.get(t);
+            for (i, field) in fields.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                let ft = templates.and_then(|f| f.get(i)).unwrap_or(&ShowTy::Any);
+                show_typed_into(out, field, ft, targs, program);
+            }
+            out.push(')');
+        }
+        _ => show_into(out, v, program),
     }
 }
 

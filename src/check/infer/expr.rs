@@ -396,6 +396,7 @@ impl Infer<'_, '_> {
         let (param, ret) = match op {
             Builtin::Show => {
                 let t = args.first().map(|a| self.infer(a)).unwrap_or_else(Ty::unit);
+                self.shows.push((span, t.clone()));
                 if self.u.is_linear(&t) {
                     let found = self.show(&t);
                     self.error(CheckError::TypeMismatch {

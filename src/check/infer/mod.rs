@@ -20,9 +20,10 @@ mod expr;
 use super::decls::{Decls, Generics, TyScope};
 use super::errors::CheckError;
 use super::globals::{Globals, Layer, Pending};
-use super::types::{Session, Ty, show_session, show_ty, subst_session, subst_ty};
+use super::types::{Con, Session, Ty, show_session, subst_session, subst_ty};
 use super::unify::Unifier;
 use super::walk;
+use crate::ir::ShowTy;
 use crate::source::{Span, Spanned};
 use crate::syntax::ast::{self, Item, Module};
 use std::collections::HashMap;
@@ -96,15 +97,24 @@ pub struct Infer<'a, 'g> {
     /// Values of generic or unknown type dropped or copied, with where.
     pub(super) drops: Vec<(Ty, Span)>,
     pub(super) scope_vars: HashMap<String, Ty>,
+    /// The argument type of every `show` call, by the call's span.
+    pub(super) shows: Vec<(Span, Ty)>,
 }
 
-/// Checks every body of the program; returns the errors found.
+/// What the body checks give back: the errors, and the static type of
+/// every `show` argument (for the evaluator).
+pub struct Outcome {
+    pub errors: Vec<CheckError>,
+    pub show_types: HashMap<Span, ShowTy>,
+}
+
+/// Checks every body of the program.
 pub fn check(
     modules: &[(&Module, Layer)],
     main: &Module,
     globals: &Globals<'_>,
     decls: &Decls,
-) -> Vec<CheckError> {
+) -> Outcome {
     let mut inf = Infer {
         u: Unifier::new(decls),
         decls,
@@ -121,6 +131,7 @@ pub fn check(
         wiring: false,
         drops: Vec::new(),
         scope_vars: HashMap::new(),
+        shows: Vec::new(),
     };
     inf.build_sigs();
     for group in inf.function_groups() {
@@ -133,7 +144,38 @@ pub fn check(
     }
     let _ = modules;
     inf.check_wiring(main);
-    inf.errors
+    let shows = std::mem::take(&mut inf.shows);
+    let show_types = shows
+        .iter()
+        .map(|(span, t)| (*span, show_ty(&inf.u.resolve(t), &[])))
+        .collect();
+    Outcome {
+        errors: inf.errors,
+        show_types,
+    }
+}
+
+/// The part of a type `show` needs (see `ir::ShowTy`). A generic named in
+/// `params` becomes `ShowTy::Param` (its position); other generics `Any`.
+pub fn show_ty(t: &Ty, params: &[(Rc<str>, bool)]) -> ShowTy {
+    match t {
+        Ty::Con(Con::List, args) => match args.first() {
+            Some(Ty::Con(Con::Char, _)) => ShowTy::Str,
+            Some(e) => ShowTy::List(Box::new(show_ty(e, params))),
+            None => ShowTy::Any,
+        },
+        Ty::Con(Con::Tuple, args) => {
+            ShowTy::Tuple(args.iter().map(|a| show_ty(a, params)).collect())
+        }
+        Ty::Con(Con::Data(_), args) => {
+            ShowTy::Data(args.iter().map(|a| show_ty(a, params)).collect())
+        }
+        Ty::Rigid(name, _) => params
+            .iter()
+            .position(|(p, _)| p == name)
+            .map_or(ShowTy::Any, |i| ShowTy::Param(i as u32)),
+        _ => ShowTy::Any,
+    }
 }
 
 impl<'a, 'g> Infer<'a, 'g> {
@@ -144,7 +186,7 @@ impl<'a, 'g> Infer<'a, 'g> {
     }
 
     pub(super) fn show(&self, t: &Ty) -> String {
-        show_ty(&self.u.resolve(t), self.decls)
+        super::types::show_ty(&self.u.resolve(t), self.decls)
     }
 
     pub(super) fn show_s(&self, s: &Session) -> String {

@@ -9,7 +9,7 @@
 //! only describes the code; `compile` builds it and `exec` runs it.
 
 use crate::eval::value::Value;
-use crate::ir::{BinOp, Builtin, CodataId, DtorId, FnKind, FuncId, Service, Slot, Tag};
+use crate::ir::{BinOp, Builtin, CodataId, DtorId, FnKind, FuncId, Service, ShowTy, Slot, Tag};
 use crate::source::Span;
 use std::sync::Arc;
 
@@ -91,6 +91,8 @@ pub enum Op {
     Not,
     Index,
     Builtin(Builtin),
+    /// `show` of a value whose static type is `Code::show_types[i]`.
+    ShowTyped(u32),
 
     // --- channels ---
     Put,
@@ -185,6 +187,8 @@ pub struct Code {
     pub records: Vec<RecordSite>,
     pub forks: Vec<Box<[ForkArmSite]>>,
     pub splits: Vec<Box<[Slot]>>,
+    /// Static types of `show` arguments (see `Op::ShowTyped`).
+    pub show_types: Vec<ShowTy>,
     /// `codata_dtors[c]`: the destructors of codata `c`, in method order.
     pub codata_dtors: Vec<Box<[DtorId]>>,
 }

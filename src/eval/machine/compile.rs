@@ -219,7 +219,7 @@ impl<'a> Fc<'a> {
             CallDtor(_, n) => -(n as i64),
             Data(_, n) | Tuple(n) | List(n) => 1 - n as i64,
             Add | Sub | Mul | Lt | Le | Gt | Ge | Eq | Ne | Bin(_) => -1,
-            Neg | Not | Builtin(_) | Get | Close | NewChannel(..) => 0,
+            Neg | Not | Builtin(_) | ShowTyped(_) | Get | Close | NewChannel(..) => 0,
             Index => -2,
             Put | Fork(_) | Split(_) => -1,
             Forward => -2,
@@ -352,7 +352,14 @@ impl<'a> Fc<'a> {
                     return Err(self.bug("a builtin takes one argument", sp));
                 }
                 self.exprs(args)?;
-                self.emit(Op::Builtin(*op), sp).map(drop)
+                match self.prog.show_types.get(&sp) {
+                    Some(ty) if *op == crate::ir::Builtin::Show => {
+                        let i = self.tables.show_types.len() as u32;
+                        self.tables.show_types.push(ty.clone());
+                        self.emit(Op::ShowTyped(i), sp).map(drop)
+                    }
+                    _ => self.emit(Op::Builtin(*op), sp).map(drop),
+                }
             }
             ExprKind::Ctor { tag, args } if args.is_empty() => {
                 self.emit(Op::Tag(*tag), sp).map(drop)

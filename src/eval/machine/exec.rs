@@ -665,6 +665,15 @@ fn execute(p: &mut Process, cx: &mut Ctx<'_>) -> Step<Value, RunError> {
                     Err(e) => fail!(e),
                 }
             }
+            Op::ShowTyped(i) => {
+                let v = pop!();
+                let ty = shared
+                    .code
+                    .show_types
+                    .get(i as usize)
+                    .unwrap_or(&crate::ir::ShowTy::Any);
+                stack.push(Value::string(&value::show_typed(&v, ty, &shared.program)));
+            }
             Op::Builtin(b) => {
                 let v = pop!();
                 match ops::builtin(b, v, &shared.program) {

@@ -277,7 +277,7 @@ pub fn builtin(op: Builtin, v: Value, program: &Program) -> Res<Value> {
 fn float_to_int(x: f64) -> Res<i64> {
     // 2^63 is exact as a float; every float in [-2^63, 2^63) fits.
     const LIMIT: f64 = 9_223_372_036_854_775_808.0;
-    if x.is_nan() || x < -LIMIT || x >= LIMIT {
+    if !(-LIMIT..LIMIT).contains(&x) {
         return Err(Fault::new(format!(
             "floatToInt: {} does not fit in an Int",
             value::show_float(x)
