@@ -4,13 +4,15 @@
 
 use clap::{Parser, Subcommand};
 use mpl::diagnostics::{self, Diagnostic};
-use mpl::eval::{Host, Output};
+use mpl::eval::value::Value;
+use mpl::eval::{Host, Output, RunError};
+use mpl::runtime::Handle;
 use mpl::source::SourceMap;
 use mpl::{Options, SourceInput, exit, runtime};
 use parking_lot::Mutex;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 #[derive(Parser)]
 #[command(
@@ -48,7 +50,26 @@ enum Command {
     },
 }
 
+/// The running program, for the Ctrl-C handler.
+static RUNNING: OnceLock<Handle<Value, RunError>> = OnceLock::new();
+
+/// Ctrl-C ends a run cleanly (exit 130, output flushed); a panic, which is
+/// a bug in mpl, is reported as such rather than as a Rust backtrace.
+fn install_handlers() {
+    let _ = ctrlc::set_handler(|| match RUNNING.get() {
+        Some(h) => h.stop(),
+        None => std::process::exit(exit::INTERRUPTED),
+    });
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!("mpl: internal error: {info}");
+        eprintln!(
+            "This is a bug in mpl, not in your program; please report it with the program that caused it."
+        );
+    }));
+}
+
 fn main() {
+    install_handlers();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -120,11 +141,15 @@ fn run(file: PathBuf, args: Vec<String>, threads: Option<usize>, seed: Option<u6
     };
     let stdout: Output = Arc::new(Mutex::new(Box::new(std::io::stdout())));
     let stderr: Output = Arc::new(Mutex::new(Box::new(std::io::stderr())));
+    let on_start: mpl::eval::OnStart = Box::new(|h| {
+        let _ = RUNNING.set(h);
+    });
     let host = Host {
         stdin: Box::new(std::io::stdin()),
         stdout,
         stderr,
         args,
+        on_start: Some(on_start),
     };
     let mut config = runtime::Config::default();
     if let Some(n) = threads {

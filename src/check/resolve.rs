@@ -634,14 +634,14 @@ impl<'g, 'a> Resolver<'g, 'a> {
         }
         let (a, b) = (ir::Service::Stdin, ir::Service::Console);
         let other = if service == a { b } else { a };
-        if service == a || service == b {
-            if let Some(other_span) = self.services.get(&other) {
-                let other_span = *other_span;
-                self.error(CheckError::StdinAndConsole {
-                    span,
-                    other: other_span,
-                });
-            }
+        if (service == a || service == b)
+            && let Some(other_span) = self.services.get(&other)
+        {
+            let other_span = *other_span;
+            self.error(CheckError::StdinAndConsole {
+                span,
+                other: other_span,
+            });
         }
         self.services.insert(service, span);
     }

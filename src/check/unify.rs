@@ -117,10 +117,10 @@ impl<'d> Unifier<'d> {
     }
 
     fn bind(&mut self, v: u32, t: Ty) -> Result<(), Clash> {
-        if let Ty::Var(w) = self.shallow(&t) {
-            if w == v {
-                return Ok(());
-            }
+        if let Ty::Var(w) = self.shallow(&t)
+            && w == v
+        {
+            return Ok(());
         }
         if self.occurs(v, &t) {
             return Err(Clash);

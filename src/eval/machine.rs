@@ -41,11 +41,12 @@ pub(crate) struct Shared {
 
 /// Runs `program` from its entry wiring to the end and maps the runtime's
 /// outcome. The host's outputs are flushed before this returns.
-pub fn run(program: Arc<Program>, host: Host, config: runtime::Config) -> RunOutcome {
+pub fn run(program: Arc<Program>, mut host: Host, config: runtime::Config) -> RunOutcome {
+    let on_start = host.on_start.take();
     let (env, args) = ServiceEnv::new(host, &program);
     let outputs = [env.stdout.clone(), env.stderr.clone()];
     let outcome = match prepare(program, env, args) {
-        Ok(shared) => run_entry(shared, config),
+        Ok(shared) => run_entry(shared, config, on_start),
         Err(e) => RunOutcome::Failed(e),
     };
     for out in outputs {
@@ -71,13 +72,20 @@ fn prepare(
     }))
 }
 
-fn run_entry(shared: Arc<Shared>, config: runtime::Config) -> RunOutcome {
+fn run_entry(
+    shared: Arc<Shared>,
+    config: runtime::Config,
+    on_start: Option<crate::eval::OnStart>,
+) -> RunOutcome {
     let entry = shared.program.entry;
     let first = match Process::start(shared, entry, Vec::new()) {
         Ok(p) => p,
         Err(e) => return RunOutcome::Failed(e),
     };
     let rt: Runtime<Value, RunError> = Runtime::new(config);
+    if let Some(f) = on_start {
+        f(rt.handle());
+    }
     rt.handle().spawn(Box::new(first));
     outcome(rt.run())
 }

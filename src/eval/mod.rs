@@ -18,12 +18,17 @@ use std::sync::Arc;
 /// capture what a program writes.
 pub type Output = Arc<Mutex<Box<dyn Write + Send>>>;
 
+/// Called with the run's handle as the run starts (the command line keeps
+/// it to stop the run on Ctrl-C).
+pub type OnStart = Box<dyn FnOnce(runtime::Handle<value::Value, RunError>) + Send>;
+
 /// What the outside world lends a run: its input, outputs and arguments.
 pub struct Host {
     pub stdin: Box<dyn Read + Send>,
     pub stdout: Output,
     pub stderr: Output,
     pub args: Vec<String>,
+    pub on_start: Option<OnStart>,
 }
 
 /// A runtime failure: what happened, where, and in which process.

@@ -689,6 +689,18 @@ fn work<M: Send + 'static, E: Send + 'static>(sh: &Arc<Shared<M, E>>, mut local:
             None => idle(sh, &mut local),
         }
     }
+    // Drop what is left here: a task may hold a handle to the shared state,
+    // which holds this deque (through its stealer), so a task left in it
+    // would never be dropped (and a service would lose buffered output).
+    match &mut local.queue {
+        Queue::Steal { deque, next } => {
+            drop(next.take());
+            while let Some(t) = deque.pop() {
+                drop(t);
+            }
+        }
+        Queue::Seeded { ready, .. } => ready.clear(),
+    }
 }
 
 fn run_one<M: Send + 'static, E: Send + 'static>(

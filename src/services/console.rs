@@ -241,6 +241,27 @@ impl OutputService {
     }
 }
 
+impl Drop for OutputService {
+    /// A run that ends (a failure elsewhere, say) while characters the
+    /// program already sent wait in the mailbox still writes them: output a
+    /// program has produced is never lost. `Writer`'s own drop writes.
+    fn drop(&mut self) {
+        while let Some(msg) = self.end.try_get() {
+            if self.want_item {
+                self.want_item = false;
+                if !push_text(&mut self.out.buf, &msg) {
+                    break;
+                }
+                continue;
+            }
+            match msg {
+                Value::Tag(t) if t == self.labels.put => self.want_item = true,
+                _ => break,
+            }
+        }
+    }
+}
+
 impl Task<Value, RunError> for OutputService {
     fn run(&mut self, cx: &mut Ctx<'_>) -> St {
         for _ in 0..cx.budget() {

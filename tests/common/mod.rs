@@ -90,6 +90,7 @@ fn run_now(path: PathBuf, stdin: Vec<u8>, args: Vec<String>, config: Config) -> 
         stdout: out.output(),
         stderr: err.output(),
         args,
+        on_start: None,
     };
     let (code, diag) = mpl::run_program(program, host, config);
     let report = diag

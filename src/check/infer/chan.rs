@@ -461,10 +461,10 @@ impl Infer<'_, '_> {
         cases: &[Spanned<ast::Case>],
         span: Span,
     ) -> Ty {
-        if let Expr::Get(c) = &scrutinee.node {
-            if let Some(t) = self.label_switch(c, scrutinee.span, cases, span) {
-                return t;
-            }
+        if let Expr::Get(c) = &scrutinee.node
+            && let Some(t) = self.label_switch(c, scrutinee.span, cases, span)
+        {
+            return t;
         }
         let st = self.infer(scrutinee);
         let start = self.env.clone();

@@ -202,10 +202,10 @@ impl Infer<'_, '_> {
 
     fn var(&mut self, name: &str, span: Span) -> Ty {
         let Some(i) = self.find(name) else {
-            if self.wiring {
-                if let Some(t) = self.service_type(name) {
-                    return t;
-                }
+            if self.wiring
+                && let Some(t) = self.service_type(name)
+            {
+                return t;
             }
             return self.u.fresh();
         };
@@ -298,13 +298,13 @@ impl Infer<'_, '_> {
         }
         let elem = self.u.fresh();
         let list = Ty::list(elem.clone());
-        if name == "Cons" {
-            if let [h, t] = args {
-                let ht = self.infer(h);
-                self.expect(&ht, &elem, h.span, " in the head of `Cons`");
-                let tt = self.infer(t);
-                self.expect(&tt, &list, t.span, " in the tail of `Cons`");
-            }
+        if name == "Cons"
+            && let [h, t] = args
+        {
+            let ht = self.infer(h);
+            self.expect(&ht, &elem, h.span, " in the head of `Cons`");
+            let tt = self.infer(t);
+            self.expect(&tt, &list, t.span, " in the tail of `Cons`");
         }
         let _ = span;
         Some(list)
@@ -377,16 +377,16 @@ impl Infer<'_, '_> {
             self.expect(&t, &want, a.span, &context);
         }
         for g in &nonlinear {
-            if let Some(t) = map.get(g) {
-                if self.u.is_linear(t) {
-                    let found = self.show(t);
-                    self.error(CheckError::LinearArgument {
-                        function: name.clone(),
-                        var: g.to_string(),
-                        found,
-                        span,
-                    });
-                }
+            if let Some(t) = map.get(g)
+                && self.u.is_linear(t)
+            {
+                let found = self.show(t);
+                self.error(CheckError::LinearArgument {
+                    function: name.clone(),
+                    var: g.to_string(),
+                    found,
+                    span,
+                });
             }
         }
         self.inst_ty(&ret, &map)

@@ -291,12 +291,11 @@ impl<'a, 'g> Infer<'a, 'g> {
             let mut callees = Vec::new();
             for c in &f.clauses {
                 walk::each_expr(&c.node.body.node, &mut |e| {
-                    if let ast::Expr::Call { callee, .. } = e {
-                        if let Some(c) = self.globals.callable(&callee.node, *layer) {
-                            if !c.is_process {
-                                callees.push(c.id as usize);
-                            }
-                        }
+                    if let ast::Expr::Call { callee, .. } = e
+                        && let Some(c) = self.globals.callable(&callee.node, *layer)
+                        && !c.is_process
+                    {
+                        callees.push(c.id as usize);
                     }
                 });
             }
@@ -363,14 +362,13 @@ impl<'a, 'g> Infer<'a, 'g> {
         let mut found = false;
         for c in &f.clauses {
             walk::each_expr(&c.node.body.node, &mut |e| {
-                if let ast::Expr::Call { callee, .. } = e {
-                    if self
+                if let ast::Expr::Call { callee, .. } = e
+                    && self
                         .globals
                         .callable(&callee.node, *layer)
                         .is_some_and(|c| c.id as usize == i)
-                    {
-                        found = true;
-                    }
+                {
+                    found = true;
                 }
             });
         }

@@ -160,6 +160,7 @@ fn host() -> Host {
         stdout: Arc::new(Mutex::new(Box::new(std::io::sink()))),
         stderr: Arc::new(Mutex::new(Box::new(std::io::sink()))),
         args: vec!["a1".into(), "a2".into()],
+        on_start: None,
     }
 }
 
