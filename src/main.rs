@@ -7,6 +7,7 @@ use mpl::diagnostics::{self, Diagnostic};
 use mpl::eval::value::Value;
 use mpl::eval::{Host, Output, RunError};
 use mpl::runtime::Handle;
+use mpl::services::Permissions;
 use mpl::source::SourceMap;
 use mpl::{Options, SourceInput, exit, runtime};
 use parking_lot::Mutex;
@@ -40,6 +41,18 @@ enum Command {
         /// the same interleaving and output.
         #[arg(long)]
         seed: Option<u64>,
+        /// Let `fileSystem` read under DIR (repeatable; default: the
+        /// current folder).
+        #[arg(long = "allow-read", value_name = "DIR")]
+        allow_read: Vec<PathBuf>,
+        /// Let `fileSystem` write under DIR (repeatable; default: nowhere).
+        #[arg(long = "allow-write", value_name = "DIR")]
+        allow_write: Vec<PathBuf>,
+        /// The address `tcpListenService` listens on: `--allow-net` alone
+        /// or `--allow-net=127.0.0.1` (the default) for this machine only,
+        /// `--allow-net=0.0.0.0` for everyone, `--allow-net=none` to deny.
+        #[arg(long = "allow-net", value_name = "ADDR", num_args = 0..=1, default_missing_value = "127.0.0.1")]
+        allow_net: Option<String>,
     },
     /// Check a program without running it; exit 0 if it is clean.
     Check {
@@ -88,7 +101,16 @@ fn main() {
             args,
             threads,
             seed,
-        } => run(file, args, threads, seed),
+            allow_read,
+            allow_write,
+            allow_net,
+        } => match permissions(allow_read, allow_write, allow_net) {
+            Ok(p) => run(file, args, threads, seed, p),
+            Err(message) => {
+                eprintln!("mpl: {message}");
+                exit::USAGE
+            }
+        },
         Command::Check { file, total } => check(file, total),
     };
     std::process::exit(code);
@@ -130,7 +152,34 @@ fn check(file: PathBuf, total: bool) -> i32 {
     }
 }
 
-fn run(file: PathBuf, args: Vec<String>, threads: Option<usize>, seed: Option<u64>) -> i32 {
+/// The permissions a run gets from its flags.
+fn permissions(
+    read: Vec<PathBuf>,
+    write: Vec<PathBuf>,
+    net: Option<String>,
+) -> Result<Permissions, String> {
+    let mut p = Permissions::default();
+    if !read.is_empty() {
+        p.read = read;
+    }
+    p.write = write;
+    p.listen = match net.as_deref() {
+        None => p.listen,
+        Some("none") => None,
+        Some(addr) => Some(addr.parse().map_err(|_| {
+            format!("--allow-net={addr}: not an IP address (try 127.0.0.1 or 0.0.0.0)")
+        })?),
+    };
+    Ok(p)
+}
+
+fn run(
+    file: PathBuf,
+    args: Vec<String>,
+    threads: Option<usize>,
+    seed: Option<u64>,
+    permissions: Permissions,
+) -> i32 {
     let (sources, result) = compile(file, Options::default());
     let program = match result {
         Ok(p) => p,
@@ -150,6 +199,7 @@ fn run(file: PathBuf, args: Vec<String>, threads: Option<usize>, seed: Option<u6
         stderr,
         args,
         on_start: Some(on_start),
+        permissions,
     };
     let mut config = runtime::Config::default();
     if let Some(n) = threads {

@@ -29,6 +29,8 @@ pub struct Host {
     pub stderr: Output,
     pub args: Vec<String>,
     pub on_start: Option<OnStart>,
+    /// Which files and addresses the services may reach.
+    pub permissions: crate::services::Permissions,
 }
 
 /// A runtime failure: what happened, where, and in which process.

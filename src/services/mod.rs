@@ -5,6 +5,9 @@
 //! Services are daemon tasks: they never keep a program alive on their own.
 
 pub mod console;
+pub mod fs;
+pub mod tcp;
+pub mod time;
 
 use crate::eval::value::Value;
 use crate::eval::{Host, Output, RunError};
@@ -12,8 +15,35 @@ use crate::ir::{Program, Service, Tag};
 use crate::runtime::{Cx, End};
 use crate::source::Span;
 use parking_lot::Mutex;
+use std::collections::HashMap;
 use std::io::Read;
+use std::net::IpAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
+
+/// What a run may reach outside the terminal (`mpl run --allow-read=DIR
+/// --allow-write=DIR --allow-net[=ADDR]`). Every path a program names is
+/// resolved inside one of these roots, or refused.
+#[derive(Clone, Debug)]
+pub struct Permissions {
+    /// Roots under which files may be read (default: the current folder).
+    pub read: Vec<PathBuf>,
+    /// Roots under which files may be written (default: none).
+    pub write: Vec<PathBuf>,
+    /// The address `ListenOnPort` binds to (default: 127.0.0.1);
+    /// `None` when network access is denied.
+    pub listen: Option<IpAddr>,
+}
+
+impl Default for Permissions {
+    fn default() -> Self {
+        Permissions {
+            read: vec![PathBuf::from(".")],
+            write: Vec::new(),
+            listen: Some(IpAddr::from([127, 0, 0, 1])),
+        }
+    }
+}
 
 /// What the services of one run share: the host's streams and the tags of
 /// the labels they speak, looked up once before the run.
@@ -22,6 +52,18 @@ pub struct ServiceEnv {
     pub stdout: Output,
     pub stderr: Output,
     pub labels: Labels,
+    pub permissions: Permissions,
+    /// Every tag of the program by name, for services to look up the
+    /// labels of their protocol once, when they start.
+    pub tags: HashMap<String, Tag>,
+}
+
+impl ServiceEnv {
+    /// The tag of a label the program may use; `u32::MAX` (a tag no value
+    /// carries) when the program never mentions it.
+    pub fn tag(&self, name: &str) -> Tag {
+        self.tags.get(name).copied().unwrap_or(u32::MAX)
+    }
 }
 
 /// Tags of the labels the terminal services use. A label the program never
@@ -63,6 +105,13 @@ impl ServiceEnv {
             stdout: host.stdout,
             stderr: host.stderr,
             labels: Labels::of(program),
+            permissions: host.permissions,
+            tags: program
+                .tags
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (n.clone(), i as Tag))
+                .collect(),
         };
         (env, host.args)
     }
@@ -91,11 +140,8 @@ pub fn connect(
             env.labels,
         )),
         Service::Console => Ok(console::start_console(cx, env)),
-        other => Err(RunError {
-            message: format!("the {other:?} service is not available in this version"),
-            span,
-            process: "wiring".into(),
-            help: Some("the terminal services stdin, stdout, stderr and console are".into()),
-        }),
+        Service::TimeService => time::start(cx, env, span),
+        Service::FileSystem => fs::start(cx, env, span),
+        Service::TcpListenService => tcp::start(cx, env, span),
     }
 }

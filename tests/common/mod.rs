@@ -91,6 +91,7 @@ fn run_now(path: PathBuf, stdin: Vec<u8>, args: Vec<String>, config: Config) -> 
         stderr: err.output(),
         args,
         on_start: None,
+        permissions: Default::default(),
     };
     let (code, diag) = mpl::run_program(program, host, config);
     let report = diag

@@ -161,6 +161,7 @@ fn host() -> Host {
         stderr: Arc::new(Mutex::new(Box::new(std::io::sink()))),
         args: vec!["a1".into(), "a2".into()],
         on_start: None,
+        permissions: Default::default(),
     }
 }
 
