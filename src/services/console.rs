@@ -902,6 +902,8 @@ mod tests {
             stdout: out.output(),
             stderr: err.output(),
             labels: L,
+            permissions: Default::default(),
+            tags: Default::default(),
         };
         World {
             env: Arc::new(env),
