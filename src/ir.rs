@@ -36,6 +36,63 @@ pub struct Program {
     /// The field types of each constructor, for showing data values;
     /// `ShowTy::Param(i)` stands for the data type's `i`-th parameter.
     pub ctor_fields: HashMap<Tag, Vec<ShowTy>>,
+    /// Protocol automata for the debug-build soundness guard.
+    pub monitor: Monitor,
+}
+
+/// The protocols of the program's channels as automata, for the guard
+/// that debug builds run on every message (`eval::guard`): the checker's
+/// promise, checked again at run time.
+#[derive(Clone, Debug, Default)]
+pub struct Monitor {
+    pub nodes: Vec<MonNode>,
+    /// The states of the two ends (`end`, `dual`) of each channel a
+    /// `Stmt::Channel` makes, by its span.
+    pub channels: HashMap<Span, (u32, u32)>,
+    /// The state of the program's end of each service.
+    pub services: HashMap<Service, u32>,
+}
+
+/// One protocol state: what the end does next.
+#[derive(Clone, Debug, PartialEq)]
+pub enum MonNode {
+    /// Send (`put`) or receive a value of this kind, then go on.
+    Msg {
+        put: bool,
+        kind: MsgKind,
+        next: u32,
+    },
+    /// Choose (`put`) or receive one of these labels.
+    Choice {
+        put: bool,
+        branches: Vec<(Tag, u32)>,
+    },
+    Close,
+    /// `fork(a, b)` (this end forks) or its dual (this end splits).
+    Fork {
+        split: bool,
+        a: u32,
+        b: u32,
+    },
+    /// Not known statically (a generic protocol): not checked.
+    Any,
+}
+
+/// The shape of a message, as far as a run-time check can see it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MsgKind {
+    Int,
+    Float,
+    Char,
+    Byte,
+    Bool,
+    Unit,
+    List,
+    Tuple(u32),
+    Data,
+    Record,
+    Chan,
+    Any,
 }
 
 /// As much of a static type as `show` needs.
@@ -319,9 +376,11 @@ pub enum Stmt {
     },
     Expr(Expr),
     /// A new channel: one end in `end`, the other (`~x`) in `dual`.
+    /// `span` names it (the declaration, or an implicit channel's first use).
     Channel {
         end: Slot,
         dual: Slot,
+        span: Span,
     },
     /// `a := b`: join two ends and give both up.
     Forward {

@@ -12,6 +12,7 @@ pub mod errors;
 pub mod exhaustive;
 pub mod globals;
 pub mod infer;
+pub mod monitor;
 pub mod resolve;
 pub mod termination;
 pub mod types;
@@ -85,6 +86,7 @@ pub fn check(input: &Input<'_>) -> Result<Program, Vec<CheckError>> {
         let typed = infer::check(&modules, input.main, &globals, &decls);
         errors.extend(typed.errors);
         program.show_types = typed.show_types;
+        program.monitor = monitor::build(&decls, &program, &typed.channel_sites);
         program.ctor_fields = ctor_fields(&decls, &program);
         errors.extend(exhaustive::check(&modules));
         errors.extend(wiring::check(&modules, &globals));

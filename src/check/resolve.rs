@@ -90,6 +90,7 @@ pub fn resolve_program(
         entry,
         show_types: Default::default(),
         ctor_fields: Default::default(),
+        monitor: Default::default(),
     };
     (program, r.errors)
 }
@@ -321,10 +322,10 @@ impl<'g, 'a> Resolver<'g, 'a> {
         let names = super::walk::implicit_channels(stmts, tail, &in_scope, &is_process);
         names
             .into_iter()
-            .map(|(name, _)| {
+            .map(|(name, span)| {
                 let end = self.bind(&name);
                 let dual = self.bind(&format!("~{name}"));
-                ir::Stmt::Channel { end, dual }
+                ir::Stmt::Channel { end, dual, span }
             })
             .collect()
     }
@@ -348,7 +349,11 @@ impl<'g, 'a> Resolver<'g, 'a> {
             ast::Stmt::Channel { name, .. } => {
                 let end = self.bind(&name.node);
                 let dual = self.bind(&format!("~{}", name.node));
-                out.push(ir::Stmt::Channel { end, dual });
+                out.push(ir::Stmt::Channel {
+                    end,
+                    dual,
+                    span: name.span,
+                });
             }
             ast::Stmt::Expr(e) => out.push(ir::Stmt::Expr(self.expr(e))),
             ast::Stmt::Forward(a, b) => {

@@ -37,6 +37,8 @@ pub(crate) struct Shared {
     pub env: ServiceEnv,
     /// The host arguments as a `[String]` value.
     pub args: Value,
+    /// The soundness guard (debug builds only).
+    pub guard: Option<crate::eval::guard::Guard>,
 }
 
 /// Runs `program` from its entry wiring to the end and maps the runtime's
@@ -65,8 +67,9 @@ fn prepare(
     let code = compile::compile(&program)?;
     let args = Value::list(args.iter().map(|a| Value::string(a)).collect());
     Ok(Arc::new(Shared {
-        program,
         code,
+        guard: crate::eval::guard::Guard::for_build(&program.monitor),
+        program,
         env,
         args,
     }))

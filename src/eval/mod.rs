@@ -4,6 +4,7 @@
 //! services (`crate::services`) play the other side of the service channels,
 //! through the handles in [`Host`].
 
+pub mod guard;
 pub mod machine;
 pub mod value;
 

@@ -48,6 +48,13 @@ impl Infer<'_, '_> {
             walk::implicit_channels(b.stmts.iter(), b.tail.as_deref(), &in_scope, &is_process);
         for (name, span) in names {
             let var = self.u.fresh();
+            self.channel_sites.push((
+                span,
+                Session::Var {
+                    ty: var.clone(),
+                    neg: false,
+                },
+            ));
             let end = Ty::session(Session::Var {
                 ty: var.clone(),
                 neg: false,
@@ -86,6 +93,7 @@ impl Infer<'_, '_> {
                         neg: false,
                     },
                 };
+                self.channel_sites.push((name.span, s0.clone()));
                 let dual = crate::check::types::dual(&s0);
                 self.bind(&name.node, Ty::session(s0), name.span);
                 self.bind(&format!("~{}", name.node), Ty::session(dual), name.span);

@@ -99,6 +99,8 @@ pub struct Infer<'a, 'g> {
     pub(super) scope_vars: HashMap<String, Ty>,
     /// The argument type of every `show` call, by the call's span.
     pub(super) shows: Vec<(Span, Ty)>,
+    /// The protocol of the first end of every channel a body makes.
+    pub(super) channel_sites: Vec<(Span, Session)>,
 }
 
 /// What the body checks give back: the errors, and the static type of
@@ -106,6 +108,9 @@ pub struct Infer<'a, 'g> {
 pub struct Outcome {
     pub errors: Vec<CheckError>,
     pub show_types: HashMap<Span, ShowTy>,
+    /// The protocol of the first end of each channel made in a body, by
+    /// the channel's span (for the run-time guard).
+    pub channel_sites: Vec<(Span, Session)>,
 }
 
 /// Checks every body of the program.
@@ -132,6 +137,7 @@ pub fn check(
         drops: Vec::new(),
         scope_vars: HashMap::new(),
         shows: Vec::new(),
+        channel_sites: Vec::new(),
     };
     inf.build_sigs();
     for group in inf.function_groups() {
@@ -149,9 +155,15 @@ pub fn check(
         .iter()
         .map(|(span, t)| (*span, show_ty(&inf.u.resolve(t), &[])))
         .collect();
+    let sites = std::mem::take(&mut inf.channel_sites);
+    let channel_sites = sites
+        .iter()
+        .map(|(span, s)| (*span, inf.u.resolve_session(s)))
+        .collect();
     Outcome {
         errors: inf.errors,
         show_types,
+        channel_sites,
     }
 }
 

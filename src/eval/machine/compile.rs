@@ -729,11 +729,10 @@ impl<'a> Fc<'a> {
                 self.expr(e)?;
                 self.emit(Op::Pop, e.span).map(drop)
             }
-            Stmt::Channel { end, dual } => {
-                self.slot(*end, self.f.span)?;
-                self.slot(*dual, self.f.span)?;
-                self.emit(Op::NewChannel(*end, *dual), self.f.span)
-                    .map(drop)
+            Stmt::Channel { end, dual, span } => {
+                self.slot(*end, *span)?;
+                self.slot(*dual, *span)?;
+                self.emit(Op::NewChannel(*end, *dual), *span).map(drop)
             }
             Stmt::Forward { a, b, span } => {
                 self.expr(a)?;

@@ -203,9 +203,14 @@ fn fork(
     let Value::Chan(end) = chan else {
         return Err(Fault::internal("fork on a value that is not a channel"));
     };
+    let pairs: Vec<_> = arms.iter().map(|_| runtime::channel()).collect();
+    if let Some(g) = &shared.guard {
+        let near: Vec<_> = pairs.iter().map(|(n, _)| n.clone()).collect();
+        let far: Vec<_> = pairs.iter().map(|(_, f)| f.clone()).collect();
+        g.forked(&end, &near, &far);
+    }
     let mut fars = Vec::with_capacity(arms.len());
-    for arm in arms {
-        let (near, far) = runtime::channel();
+    for (arm, (near, far)) in arms.iter().zip(pairs) {
         fars.push(Value::Chan(far));
         let mut init: Vec<Value> = arm
             .captures
@@ -223,6 +228,14 @@ fn fork(
     }
     cx.put(&end, Value::tuple(fars));
     Ok(())
+}
+
+/// The soundness guard caught a message the protocol does not allow.
+fn guard_fault(what: &str) -> Fault {
+    Fault {
+        message: format!("internal error: soundness guard: {what}"),
+        help: Some("the checker accepted a program that breaks a protocol at run time; this is a bug in mpl, please report it with the program".into()),
+    }
 }
 
 /// Runs the process until it ends, fails, parks or uses up its budget.
@@ -430,7 +443,12 @@ fn execute(p: &mut Process, cx: &mut Ctx<'_>) -> Step<Value, RunError> {
             Op::Service(s) => {
                 let span = f.spans.get(ip - 1).copied().unwrap_or(f.span);
                 match services::connect(s, span, cx, &shared.env) {
-                    Ok(end) => stack.push(Value::Chan(end)),
+                    Ok(end) => {
+                        if let Some(g) = &shared.guard {
+                            g.service(&end, s);
+                        }
+                        stack.push(Value::Chan(end))
+                    }
                     Err(mut e) => {
                         e.process = process_name(code, *proc_fn);
                         return Step::Fail(e);
@@ -685,7 +703,14 @@ fn execute(p: &mut Process, cx: &mut Ctx<'_>) -> Step<Value, RunError> {
             Op::Put => {
                 let v = pop!();
                 match stack.last() {
-                    Some(Value::Chan(end)) => cx.put(end, v),
+                    Some(Value::Chan(end)) => {
+                        if let Some(g) = &shared.guard {
+                            if let Err(what) = g.put(end, &v) {
+                                fail!(guard_fault(&what));
+                            }
+                        }
+                        cx.put(end, v)
+                    }
                     _ => bug!("`put` on a value that is not a channel"),
                 }
             }
@@ -702,6 +727,9 @@ fn execute(p: &mut Process, cx: &mut Ctx<'_>) -> Step<Value, RunError> {
                         return Step::Park(end);
                     }
                 };
+                if let (Some(g), Some(Value::Chan(end))) = (&shared.guard, stack.last()) {
+                    g.got(end, &v);
+                }
                 match op {
                     Op::Split(k) => {
                         stack.pop();
@@ -723,6 +751,9 @@ fn execute(p: &mut Process, cx: &mut Ctx<'_>) -> Step<Value, RunError> {
             Op::Close => *top!() = Value::Unit,
             Op::NewChannel(a, b) => {
                 let (x, y) = runtime::channel();
+                if let Some(g) = &shared.guard {
+                    g.created(&x, &y, f.spans.get(ip - 1).copied().unwrap_or_default());
+                }
                 stack[bp + a as usize] = Value::Chan(x);
                 stack[bp + b as usize] = Value::Chan(y);
             }

@@ -755,7 +755,11 @@ fn processes_exchange_messages_over_a_declared_channel() {
     let lookup = |n| put(put(var(1), ctor(0, vec![])), int(n));
     let body = block(
         vec![
-            Stmt::Channel { end: 1, dual: 2 },
+            Stmt::Channel {
+                end: 1,
+                dual: 2,
+                span: Span::default(),
+            },
             stmt(spawn(0, vec![var(2)])),
             stmt(lookup(4)),
             let_(Pattern::Bind(3), get(var(1))),
@@ -859,7 +863,11 @@ fn fork_sends_the_halves_and_split_receives_them() {
         6,
         block(
             vec![
-                Stmt::Channel { end: 2, dual: 3 },
+                Stmt::Channel {
+                    end: 2,
+                    dual: 3,
+                    span: Span::default(),
+                },
                 stmt(spawn(0, vec![var(3), int(21)])),
                 Stmt::Split {
                     channel: var(2),
@@ -903,8 +911,16 @@ fn forward_joins_two_channels() {
         5,
         block(
             vec![
-                Stmt::Channel { end: 1, dual: 2 },
-                Stmt::Channel { end: 3, dual: 4 },
+                Stmt::Channel {
+                    end: 1,
+                    dual: 2,
+                    span: Span::default(),
+                },
+                Stmt::Channel {
+                    end: 3,
+                    dual: 4,
+                    span: Span::default(),
+                },
                 stmt(spawn(0, vec![var(2)])),
                 stmt(spawn(1, vec![var(1), var(3)])),
             ],
@@ -955,7 +971,11 @@ fn deadlock_is_reported_with_the_waiting_processes() {
         2,
         block(
             vec![
-                Stmt::Channel { end: 0, dual: 1 },
+                Stmt::Channel {
+                    end: 0,
+                    dual: 1,
+                    span: Span::default(),
+                },
                 stmt(spawn(0, vec![var(1)])),
             ],
             Some(at(42, get(var(0)))),
@@ -1075,7 +1095,11 @@ fn message_passing_timing() {
         3,
         block(
             vec![
-                Stmt::Channel { end: 1, dual: 2 },
+                Stmt::Channel {
+                    end: 1,
+                    dual: 2,
+                    span: Span::default(),
+                },
                 stmt(spawn(0, vec![var(1), int(n)])),
                 stmt(spawn(1, vec![var(2), int(0), var(0)])),
             ],
