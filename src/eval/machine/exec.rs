@@ -704,10 +704,10 @@ fn execute(p: &mut Process, cx: &mut Ctx<'_>) -> Step<Value, RunError> {
                 let v = pop!();
                 match stack.last() {
                     Some(Value::Chan(end)) => {
-                        if let Some(g) = &shared.guard {
-                            if let Err(what) = g.put(end, &v) {
-                                fail!(guard_fault(&what));
-                            }
+                        if let Some(g) = &shared.guard
+                            && let Err(what) = g.put(end, &v)
+                        {
+                            fail!(guard_fault(&what));
                         }
                         cx.put(end, v)
                     }

@@ -178,6 +178,7 @@ fn shared(p: Program) -> Arc<Shared> {
         code,
         env,
         args,
+        guard: None,
     })
 }
 
