@@ -1,15 +1,20 @@
 // The guessing game from the research report.
-// Run: mpl run examples/guess.mpl 42
+// Run: mpl run examples/guess.mpl
 //
-// The secret number is the first command-line argument (50 when it is
-// missing or not a number). Type a guess and press Enter; the game answers
-// until you find it. Ending the input early (Ctrl-D) stops the program
-// with "input exhausted" (exit code 3).
+// The secret number (1 to 100) is drawn from the time service, as the
+// report does: the microsecond timer modulo 100, plus one. Type a guess and
+// press Enter; the game answers until you find it. Ending the input early
+// (Ctrl-D) stops the program with "input exhausted" (exit code 3).
+// (conformance/programs/guess_fixed.mpl is the repeatable variant that
+// takes the secret from the command line.)
 //
 // `play` is a function that borrows both terminal channels: it blocks
 // while it waits for a line, and gives the channels back, still open, when
 // it returns. `guessingGame` then closes them.
-process guessingGame(Int secret, GetSeq<Char> input, PutSeq<Char> output) {
+process guessingGame(TimeService time, GetSeq<Char> input, PutSeq<Char> output) {
+  time.put(GetCpuTimerMicroseconds);
+  let secret = time.get % 100 + 1;
+  time.put(StopTimeService);
   writeLine(output, "I'm thinking of a number between 1 and 100. Guess it!");
   let tries = play(secret, input, output, 1);
   let noun = if (tries == 1) { "guess" } else { "guesses" };
@@ -38,4 +43,4 @@ Int play(Int secret, GetSeq<Char> input, PutSeq<Char> output, Int tries) {
   }
 }
 
-guessingGame(unwrap(strToInt(args[0, ""]), 50), stdin, stdout);
+guessingGame(timeService, stdin, stdout);

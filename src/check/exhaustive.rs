@@ -25,6 +25,7 @@
 
 use super::errors::CheckError;
 use super::globals::Layer;
+use super::walk;
 use crate::source::{Span, Spanned};
 use crate::syntax::ast::{self, Block, Expr, Item, Pattern, Stmt};
 use std::collections::HashMap;
@@ -627,50 +628,17 @@ impl Walker<'_, '_> {
     }
 
     fn expr(&mut self, e: &Spanned<Expr>) {
+        for c in walk::children(&e.node) {
+            self.expr(c);
+        }
         match &e.node {
-            Expr::Int(_)
-            | Expr::Float(_)
-            | Expr::Char(_)
-            | Expr::Str(_)
-            | Expr::Bool(_)
-            | Expr::Unit
-            | Expr::Var(_)
-            | Expr::Ctor(_)
-            | Expr::Dual(_) => {}
-            Expr::Call { args, .. } => args.iter().for_each(|a| self.expr(a)),
-            Expr::Tuple(items) | Expr::List(items) => items.iter().for_each(|a| self.expr(a)),
-            Expr::Binary { lhs, rhs, .. } => {
-                self.expr(lhs);
-                self.expr(rhs);
-            }
-            Expr::Unary { operand, .. } => self.expr(operand),
-            Expr::Index {
-                list,
-                index,
-                default,
-            } => {
-                self.expr(list);
-                self.expr(index);
-                self.expr(default);
-            }
-            Expr::Dtor { receiver, args, .. } => {
-                self.expr(receiver);
-                args.iter().for_each(|a| self.expr(a));
-            }
-            Expr::Put { channel, value } => {
-                self.expr(channel);
-                self.expr(value);
-            }
-            Expr::Get(c) | Expr::Close(c) => self.expr(c),
-            Expr::If { cond, then, else_ } => {
-                self.expr(cond);
+            Expr::If { then, else_, .. } => {
                 self.block(&then.node);
                 if let Some(e) = else_ {
                     self.expr(e);
                 }
             }
             Expr::Switch { scrutinee, cases } => {
-                self.expr(scrutinee);
                 self.switch(scrutinee, cases);
                 for c in cases {
                     self.block(&c.node.body.node);
@@ -683,6 +651,7 @@ impl Walker<'_, '_> {
                     self.block(&m.node.body.node);
                 }
             }
+            _ => {}
         }
     }
 

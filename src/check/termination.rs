@@ -19,6 +19,7 @@
 
 use super::errors::CheckError;
 use super::globals::Layer;
+use super::walk;
 use crate::source::{Span, Spanned};
 use crate::syntax::ast::{self, BinOp, Block, Expr, FunctionDecl, Item, Pattern, Stmt, UnOp};
 use std::collections::HashMap;
@@ -329,15 +330,6 @@ impl FoldWalker<'_> {
 
     fn expr(&mut self, e: &Spanned<Expr>) {
         match &e.node {
-            Expr::Int(_)
-            | Expr::Float(_)
-            | Expr::Char(_)
-            | Expr::Str(_)
-            | Expr::Bool(_)
-            | Expr::Unit
-            | Expr::Var(_)
-            | Expr::Ctor(_)
-            | Expr::Dual(_) => {}
             Expr::Call { callee, args } => {
                 args.iter().for_each(|a| self.expr(a));
                 if let Some(&callee) = self.index.get(callee.node.as_str()) {
@@ -349,7 +341,6 @@ impl FoldWalker<'_> {
                     });
                 }
             }
-            Expr::Tuple(items) | Expr::List(items) => items.iter().for_each(|a| self.expr(a)),
             Expr::Binary { op, lhs, rhs } => {
                 self.expr(lhs);
                 // `a && b` runs `b` only when `a` holds, `a || b` when it fails.
@@ -363,25 +354,6 @@ impl FoldWalker<'_> {
                 self.expr(rhs);
                 self.env.truncate(mark);
             }
-            Expr::Unary { operand, .. } => self.expr(operand),
-            Expr::Index {
-                list,
-                index,
-                default,
-            } => {
-                self.expr(list);
-                self.expr(index);
-                self.expr(default);
-            }
-            Expr::Dtor { receiver, args, .. } => {
-                self.expr(receiver);
-                args.iter().for_each(|a| self.expr(a));
-            }
-            Expr::Put { channel, value } => {
-                self.expr(channel);
-                self.expr(value);
-            }
-            Expr::Get(c) | Expr::Close(c) => self.expr(c),
             Expr::If { cond, then, else_ } => {
                 self.expr(cond);
                 let mark = self.env.len();
@@ -415,6 +387,7 @@ impl FoldWalker<'_> {
                     self.env.truncate(mark);
                 }
             }
+            other => walk::children(other).into_iter().for_each(|c| self.expr(c)),
         }
     }
 

@@ -16,7 +16,8 @@ pub fn each_expr<'a>(b: &'a Block, f: &mut dyn FnMut(&'a Expr)) {
     }
 }
 
-fn each_expr_stmt<'a>(s: &'a Stmt, f: &mut dyn FnMut(&'a Expr)) {
+/// Calls `f` on every expression inside statement `s`.
+pub fn each_expr_stmt<'a>(s: &'a Stmt, f: &mut dyn FnMut(&'a Expr)) {
     match s {
         Stmt::Let { value, .. } => each_expr_in(&value.node, f),
         Stmt::Expr(e) => each_expr_in(&e.node, f),
@@ -38,53 +39,46 @@ fn each_expr_stmt<'a>(s: &'a Stmt, f: &mut dyn FnMut(&'a Expr)) {
 /// Calls `f` on `e` and every expression inside it.
 pub fn each_expr_in<'a>(e: &'a Expr, f: &mut dyn FnMut(&'a Expr)) {
     f(e);
-    let mut go = |x: &'a Spanned<Expr>| each_expr_in(&x.node, f);
+    for c in children(e) {
+        each_expr_in(&c.node, f);
+    }
     match e {
-        Expr::Call { args, .. } => args.iter().for_each(&mut go),
-        Expr::Tuple(xs) | Expr::List(xs) => xs.iter().for_each(&mut go),
-        Expr::Binary { lhs, rhs, .. } => {
-            go(lhs);
-            go(rhs);
-        }
-        Expr::Unary { operand, .. } => go(operand),
-        Expr::Index {
-            list,
-            index,
-            default,
-        } => {
-            go(list);
-            go(index);
-            go(default);
-        }
-        Expr::Dtor { receiver, args, .. } => {
-            go(receiver);
-            args.iter().for_each(&mut go);
-        }
-        Expr::Put { channel, value } => {
-            go(channel);
-            go(value);
-        }
-        Expr::Get(c) | Expr::Close(c) => go(c),
-        Expr::If { cond, then, else_ } => {
-            go(cond);
+        Expr::If { then, else_, .. } => {
             each_expr(&then.node, f);
             if let Some(e) = else_ {
                 each_expr_in(&e.node, f);
             }
         }
-        Expr::Switch { scrutinee, cases } => {
-            go(scrutinee);
-            for c in cases {
-                each_expr(&c.node.body.node, f);
-            }
-        }
+        Expr::Switch { cases, .. } => cases.iter().for_each(|c| each_expr(&c.node.body.node, f)),
         Expr::Block(b) => each_expr(b, f),
         Expr::Record { methods, .. } => {
-            for m in methods {
-                each_expr(&m.node.body.node, f);
-            }
+            methods.iter().for_each(|m| each_expr(&m.node.body.node, f))
         }
         _ => {}
+    }
+}
+
+/// The sub-expressions of `e` that are evaluated in `e`'s own scope, in
+/// evaluation order: everything but the bodies of `if`, `switch`, blocks
+/// and records, which passes walk themselves (they open scopes). For those
+/// four (and for leaves) it is empty, except that an `if`'s condition and a
+/// `switch`'s scrutinee are included.
+pub fn children(e: &Expr) -> Vec<&Spanned<Expr>> {
+    match e {
+        Expr::Call { args, .. } | Expr::Tuple(args) | Expr::List(args) => args.iter().collect(),
+        Expr::Binary { lhs, rhs, .. } => vec![lhs, rhs],
+        Expr::Unary { operand, .. } => vec![operand],
+        Expr::Index {
+            list,
+            index,
+            default,
+        } => vec![list, index, default],
+        Expr::Dtor { receiver, args, .. } => std::iter::once(&**receiver).chain(args).collect(),
+        Expr::Put { channel, value } => vec![channel, value],
+        Expr::Get(c) | Expr::Close(c) => vec![c],
+        Expr::If { cond, .. } => vec![cond],
+        Expr::Switch { scrutinee, .. } => vec![scrutinee],
+        _ => Vec::new(),
     }
 }
 

@@ -21,6 +21,7 @@
 
 use super::errors::CheckError;
 use super::globals::{Globals, Layer};
+use super::walk;
 use crate::ir::Service;
 use crate::source::{Span, Spanned};
 use crate::syntax::ast::{self, Block, Expr, Item, Pattern, Stmt};
@@ -142,6 +143,44 @@ struct Call {
     name: String,
     span: Span,
     args: Vec<(usize, bool, usize, Span)>,
+}
+
+/// The ends (`x` or `~x`) a block sends over channels (`c.put(~x)`): such
+/// an end leaves this process, so it joins it to no one.
+fn sent_away(
+    stmts: &[(&Stmt, Span)],
+    tail: Option<&Spanned<Expr>>,
+) -> std::collections::HashSet<String> {
+    let mut out = std::collections::HashSet::new();
+    let mut note = |e: &Expr| {
+        if let Expr::Put { value, .. } = e {
+            match &value.node {
+                Expr::Var(n) => {
+                    out.insert(n.clone());
+                }
+                Expr::Dual(n) => {
+                    out.insert(format!("~{}", n.node));
+                }
+                _ => {}
+            }
+        }
+    };
+    for (s, _) in stmts {
+        walk::each_expr_stmt(s, &mut note);
+    }
+    if let Some(t) = tail {
+        walk::each_expr_in(&t.node, &mut note);
+    }
+    out
+}
+
+/// The name of one end of channel `name`: `~name` for the dual end.
+fn end_name(name: &str, dual: bool) -> String {
+    if dual {
+        format!("~{name}")
+    } else {
+        name.to_string()
+    }
 }
 
 /// The block's graph. Node 0 is this process; node `i + 1` is call `i`.
@@ -270,6 +309,7 @@ impl Walker<'_, '_> {
         }
         let mut locals: HashMap<String, Local> = HashMap::new();
         let mut chans: Vec<Chan> = Vec::new();
+        let sent = sent_away(stmts, tail);
         // Process calls: (callee, call span, (end, dual, argument span)).
         type RawCall = (String, Span, Vec<(End, bool, Span)>);
         let mut raw: Vec<RawCall> = Vec::new();
@@ -398,7 +438,7 @@ impl Walker<'_, '_> {
                         self.connect(&mut graph, &calls, &chans, j + 1, i + 1, chan, span)
                     }
                     Some(_) => {}
-                    None if has_this && c.declared => {
+                    None if has_this && c.declared && !sent.contains(&end_name(&c.name, !dual)) => {
                         self.connect(&mut graph, &calls, &chans, 0, i + 1, chan, span)
                     }
                     None => {}
@@ -495,51 +535,17 @@ impl Walker<'_, '_> {
 
     /// Walks into the blocks nested in an expression.
     fn expr(&mut self, e: &Spanned<Expr>) {
+        for c in walk::children(&e.node) {
+            self.expr(c);
+        }
         match &e.node {
-            Expr::Int(_)
-            | Expr::Float(_)
-            | Expr::Char(_)
-            | Expr::Str(_)
-            | Expr::Bool(_)
-            | Expr::Unit
-            | Expr::Var(_)
-            | Expr::Ctor(_)
-            | Expr::Dual(_) => {}
-            Expr::Call { args, .. } | Expr::Tuple(args) | Expr::List(args) => {
-                args.iter().for_each(|a| self.expr(a))
-            }
-            Expr::Binary { lhs, rhs, .. } => {
-                self.expr(lhs);
-                self.expr(rhs);
-            }
-            Expr::Unary { operand, .. } => self.expr(operand),
-            Expr::Index {
-                list,
-                index,
-                default,
-            } => {
-                self.expr(list);
-                self.expr(index);
-                self.expr(default);
-            }
-            Expr::Dtor { receiver, args, .. } => {
-                self.expr(receiver);
-                args.iter().for_each(|a| self.expr(a));
-            }
-            Expr::Put { channel, value } => {
-                self.expr(channel);
-                self.expr(value);
-            }
-            Expr::Get(c) | Expr::Close(c) => self.expr(c),
-            Expr::If { cond, then, else_ } => {
-                self.expr(cond);
+            Expr::If { then, else_, .. } => {
                 self.block(&then.node);
                 if let Some(e) = else_ {
                     self.expr(e);
                 }
             }
-            Expr::Switch { scrutinee, cases } => {
-                self.expr(scrutinee);
+            Expr::Switch { cases, .. } => {
                 for case in cases {
                     let mark = self.scope.len();
                     self.scope.bind(&case.node.pattern.node);
@@ -558,6 +564,7 @@ impl Walker<'_, '_> {
                     self.scope.truncate(mark);
                 }
             }
+            _ => {}
         }
     }
 }

@@ -360,7 +360,12 @@ struct Shared {
 
 impl Shared {
     fn resolve_read(&self, path: &str) -> Result<PathBuf, String> {
-        resolve_in(&self.read, path, resolve, "not allowed to read (no --allow-read folder)")
+        resolve_in(
+            &self.read,
+            path,
+            resolve,
+            "not allowed to read (no --allow-read folder)",
+        )
     }
 
     fn resolve_write(&self, path: &str) -> Result<PathBuf, String> {
@@ -436,7 +441,9 @@ fn list_dir(sh: &Shared, path: &str) -> Result<Value, String> {
         names.push(entry.file_name().to_string_lossy().into_owned());
     }
     names.sort();
-    Ok(Value::list(names.iter().map(|n| Value::string(n)).collect()))
+    Ok(Value::list(
+        names.iter().map(|n| Value::string(n)).collect(),
+    ))
 }
 
 /// The work and the fallback answer of a path request.
@@ -753,7 +760,10 @@ mod tests {
     fn resolve_for_write_allows_new_files_in_existing_folders() {
         let (_t, root, _) = layout();
         let canon = root.canonicalize().expect("canon");
-        assert_eq!(resolve_for_write(&root, "new.txt"), Ok(canon.join("new.txt")));
+        assert_eq!(
+            resolve_for_write(&root, "new.txt"),
+            Ok(canon.join("new.txt"))
+        );
         assert_eq!(
             resolve_for_write(&root, "sub/new.txt"),
             Ok(canon.join("sub/new.txt"))
@@ -773,7 +783,10 @@ mod tests {
         let got = resolve_in(&roots, "a.txt", resolve, "none");
         assert_eq!(got, Ok(root.canonicalize().expect("c").join("a.txt")));
         let got = resolve_in(&roots, "secret.txt", resolve, "none");
-        assert_eq!(got, Ok(outside.canonicalize().expect("c").join("secret.txt")));
+        assert_eq!(
+            got,
+            Ok(outside.canonicalize().expect("c").join("secret.txt"))
+        );
         assert_eq!(
             resolve_in(&roots, "zzz", resolve, "none"),
             Err(NOT_FOUND.to_string())

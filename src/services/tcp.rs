@@ -165,9 +165,9 @@ impl Drop for LinkInner {
 }
 
 impl Link {
-    fn start(handle: Handle<Value, RunError>) -> std::io::Result<Link> {
+    fn start(handle: Handle<Value, RunError>, tags: Tags) -> std::io::Result<Link> {
         let (tx, rx) = mpsc::channel();
-        let started = net::start(handle.clone(), rx)?;
+        let started = net::start(handle.clone(), rx, tags.put, tags.stop_put)?;
         Ok(Link {
             inner: Arc::new(LinkInner {
                 tx: Some(tx),
@@ -279,7 +279,11 @@ impl ListenService {
         }
     }
 
-    fn bind(&mut self, cx: &mut Ctx<'_>, port: i64) -> Result<(usize, mio::net::TcpListener), String> {
+    fn bind(
+        &mut self,
+        cx: &mut Ctx<'_>,
+        port: i64,
+    ) -> Result<(usize, mio::net::TcpListener), String> {
         let Some(ip) = self.listen else {
             return Err("network access is denied (see mpl run --allow-net)".into());
         };
@@ -300,7 +304,8 @@ impl ListenService {
         if let Some(l) = &self.link {
             return Ok(l.clone());
         }
-        let l = Link::start(cx.handle()).map_err(|e| format!("cannot start the network: {e}"))?;
+        let l = Link::start(cx.handle(), self.tags)
+            .map_err(|e| format!("cannot start the network: {e}"))?;
         self.link = Some(l.clone());
         Ok(l)
     }
@@ -454,4 +459,3 @@ impl Task<Value, RunError> for SendTask {
         }
     }
 }
-

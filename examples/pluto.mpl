@@ -1,0 +1,773 @@
+// Pluto, the static website server (after coq-concurrency/pluto), in MPL.
+// Run: mpl run examples/pluto.mpl 8000 examples/html/
+//      then open http://localhost:8000/
+//      FOLDER is relative to the folders the file service may read: the
+//      current one unless `--allow-read=DIR` says otherwise (absolute paths
+//      are refused), so another folder is served with
+//      mpl run --allow-read=/srv/www examples/pluto.mpl 8000 .
+//
+// It prints "Pluto starting on FOLDER, port PORT, on DATE." and then serves
+// the files of FOLDER over HTTP/1.1: GET and HEAD, `/` and folders give
+// their index.html, percent-encoded URLs, keep-alive and pipelined
+// requests, one log line per request ("GET /index.html 200").
+//
+// The process graph: `pluto` binds the port and becomes `acceptClients`,
+// which waits for connections; each connection is served by its own
+// `serveConnection` process, which gets its own connection to the file
+// system and the time service (`ShareFSWith`, `ShareTSWith`) and its own
+// log stream. One `logger` process owns stdout.
+//
+// Logging without a shared stdout: stdout is one channel, and MPL has no
+// way to wait on several channels at once, so the logger reads the log
+// streams one after the other, in the order the connections arrived. A
+// line is printed at once while earlier connections are closed; a kept-alive
+// connection holds back the lines of later ones until it closes (no line
+// is lost).
+
+// ---------------------------------------------------------------------------
+// Protocols
+
+/// The receiving half of a TCP connection: the peer chooses `Put` with the
+/// next chunk of bytes, or `StopPut` when it has closed its side.
+protocol Inbound = neg<PutSeq<[Byte]>>;
+
+/// One connection's log: a line per request, then `EndLog`.
+protocol LogLines = put Line: put String, loop
+                  | put EndLog: close;
+
+/// What a new connection process receives, one channel after the other
+/// (two processes may share only one channel, so they come over one).
+protocol Kit = get FileSystem, get TimeService, get LogLines, close;
+
+// ---------------------------------------------------------------------------
+// Starting
+
+/// Prints Pluto's usage text and ends.
+process printUsage(PutSeq<Char> out, TimeService ts, FileSystem fs, TcpListenService tcp) {
+  writeLine(out, "pluto port folder");
+  writeLine(out, "  port: the port used by the server (like 80)");
+  writeLine(out, "  folder: the folder of the website to serve");
+  out.put(StopPut);
+  ts.put(StopTimeService);
+  fs.put(StopFileSystem);
+  tcp.put(StopTcpListenService);
+}
+
+process pluto([String] argv, PutSeq<Char> out, TimeService ts, FileSystem fs, TcpListenService tcp) {
+  switch argv {
+    case [port, folder]:
+      switch parseNatural(port) {
+        case Nothing:
+          printUsage(out, ts, fs, tcp);
+        case Just(portNumber):
+          ts.put(GetUnixTime);
+          let now = ts.get;
+          writeLine(out, flatten(["Pluto starting on ", folder, ", port ", port, ", on ", rfc1123(now), "."]));
+          startServer(out, ts, fs, tcp, portNumber, folder);
+      }
+    case _:
+      printUsage(out, ts, fs, tcp);
+  }
+}
+
+/// A natural number in decimal (a port, a Content-Length): no sign.
+Maybe<Int> parseNatural(String text) {
+  switch text {
+    case ('-':_): Nothing
+    case _: strToInt(text)
+  }
+}
+
+/// Checks that the folder can be read, binds the port and starts serving.
+process startServer(PutSeq<Char> out, TimeService ts, FileSystem fs, TcpListenService tcp, Int portNumber, String folder) {
+  let root = siteRoot(folder);
+  fs.put(ListDir).put(root);
+  switch (fs.get) {
+    case Entries:
+      let _ = fs.get;
+      tcp.put(ListenOnPort).put(portNumber);
+      switch (tcp.get) {
+        case TcpBindSuccess:
+          logger(~logs, out);
+          acceptClients(tcp, fs, ts, logs, root);
+        case TcpBindFailed:
+          writeLine(out, concat("The server socket cannot bind: ", tcp.get));
+          tcp.put(StopTcpListenService);
+          out.put(StopPut);
+          ts.put(StopTimeService);
+          fs.put(StopFileSystem);
+      }
+    case ListFailed:
+      writeLine(out, flatten(["Cannot read the folder '", folder, "': ", fs.get]));
+      writeLine(out, "(files are read only under --allow-read folders, by default the current one)");
+      tcp.put(StopTcpListenService);
+      out.put(StopPut);
+      ts.put(StopTimeService);
+      fs.put(StopFileSystem);
+  }
+}
+
+/// The folder without trailing slashes ("." for the current folder).
+String siteRoot(String folder) {
+  let trimmed = reverse(dropWhileSlash(reverse(folder)));
+  switch trimmed {
+    case []: if (startsWith(folder, "/")) { "/" } else { "." }
+    case _: trimmed
+  }
+}
+
+String dropWhileSlash(String s) {
+  switch s {
+    case ('/':rest): dropWhileSlash(rest)
+    case _: s
+  }
+}
+
+/// Waits for the next client, starts a process for it, and loops.
+process acceptClients(BoundTcpListener listener, FileSystem fs, TimeService ts, PutSeq<neg<LogLines>> logs, String root) {
+  listener.put(Get);
+  let connection = listener.get;
+  FileSystem clientFs;
+  TimeService clientTs;
+  LogLines clientLog;
+  fs.put(ShareFSWith).put(~clientFs);
+  ts.put(ShareTSWith).put(~clientTs);
+  logs.put(Put).put(~clientLog);
+  neg<Kit> kit;
+  serveConnection(connection, ~kit, root);
+  kit.put(clientFs).put(clientTs).put(clientLog);
+  acceptClients(listener, fs, ts, logs, root);
+}
+
+/// Owns stdout: prints each connection's log lines, connection after connection.
+process logger(neg<PutSeq<neg<LogLines>>> logs, PutSeq<Char> out) {
+  switch (logs.get) {
+    case Put:
+      let lines = logs.get;
+      printLog(lines, out);
+      logger(logs, out);
+    case StopPut:
+      out.put(StopPut);
+  }
+}
+
+void printLog(neg<LogLines> lines, PutSeq<Char> out) {
+  switch (lines.get) {
+    case Line:
+      writeLine(out, lines.get);
+      printLog(lines, out);
+    case EndLog:
+  }
+}
+
+// ---------------------------------------------------------------------------
+// One connection
+
+process serveConnection(TcpConnection connection, Kit kit, String root) {
+  let send = connection.get;
+  let recv = connection.get;
+  let fs = kit.get;
+  let ts = kit.get;
+  let log = kit.get;
+  serveRequests(send, recv, fs, ts, log, root, []);
+}
+
+/// Reads the next request (the bytes already received are `buffered`),
+/// answers it, and loops while the connection is kept alive.
+process serveRequests(PutSeq<[Byte]> send, Inbound recv, FileSystem fs, TimeService ts, LogLines log, String root, [Byte] buffered) {
+  let start = skipBlankLines(buffered);
+  switch (readHead(recv, start, lengthOf(start), 0)) {
+    case Complete(head, rest, recv2):
+      switch (parseHead(bytesToString(head))) {
+        case Nothing:
+          answerError(send, ts, log, "-", firstLine(head), 400, "Bad Request");
+          closeConnection(send, recv2, fs, ts, log);
+        case Just(request):
+          serveRequest(send, recv2, fs, ts, log, root, request, rest);
+      }
+    case Closed(partial):
+      if (isEmpty(partial)) {
+        send.put(StopPut);
+      } else {
+        answerError(send, ts, log, "-", "-", 400, "Bad Request");
+        send.put(StopPut);
+      }
+      fs.put(StopFileSystem);
+      ts.put(StopTimeService);
+      log.put(EndLog);
+    case Oversized(recv2):
+      answerError(send, ts, log, "-", "-", 431, "Request Header Fields Too Large");
+      closeConnection(send, recv2, fs, ts, log);
+  }
+}
+
+/// Skips the request's body, answers, and goes on with the next request or closes.
+process serveRequest(PutSeq<[Byte]> send, Inbound recv, FileSystem fs, TimeService ts, LogLines log, String root, Request request, [Byte] rest) {
+  let Request(method, target, version, headers) = request;
+  let keepAlive = wantsKeepAlive(version, headers);
+  if (isJust(findHeader(headers, "transfer-encoding"))) {
+    answerError(send, ts, log, method, target, 501, "Not Implemented");
+    closeConnection(send, recv, fs, ts, log);
+  } else {
+    switch (contentLength(headers)) {
+      case Nothing:
+        answerError(send, ts, log, method, target, 400, "Bad Request");
+        closeConnection(send, recv, fs, ts, log);
+      case Just(bodyLength):
+        switch (skipBody(recv, rest, lengthOf(rest), bodyLength)) {
+          case Skipped(next, recv2):
+            let stillOpen = answer(send, fs, ts, log, root, method, target, keepAlive);
+            if (stillOpen) {
+              serveRequests(send, recv2, fs, ts, log, root, next);
+            } else {
+              closeConnection(send, recv2, fs, ts, log);
+            }
+          case Cut:
+            send.put(StopPut);
+            fs.put(StopFileSystem);
+            ts.put(StopTimeService);
+            log.put(EndLog);
+        }
+    }
+  }
+}
+
+/// Ends our side of the connection and of the services, then reads what
+/// the peer still sends until it closes too.
+process closeConnection(PutSeq<[Byte]> send, Inbound recv, FileSystem fs, TimeService ts, LogLines log) {
+  send.put(StopPut);
+  fs.put(StopFileSystem);
+  ts.put(StopTimeService);
+  log.put(EndLog);
+  drain(recv);
+}
+
+process drain(Inbound recv) {
+  switch (recv.get) {
+    case Put:
+      let _ = recv.get;
+      drain(recv);
+    case StopPut:
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Reading requests from the byte stream
+
+/// The head of a request (up to the blank line), what follows it, and the
+/// receiving channel; or the connection closed (with what was received);
+/// or a head too large to accept.
+data Incoming = Complete([Byte], [Byte], Inbound)
+              | Closed([Byte])
+              | Oversized(Inbound);
+
+/// The most bytes a request head may have.
+Int maxHead() { 65536 }
+
+/// Receives chunks until `buffer` holds a whole head. `size` is its length;
+/// the search for the blank line starts at `from` (bytes before it were searched).
+Incoming readHead(Inbound recv, [Byte] buffer, Int size, Int from) {
+  let (headEnd, bodyStart) = findBlankLine(buffer, from, size);
+  if (headEnd >= 0) {
+    Complete(take(headEnd, buffer), skip(bodyStart, buffer), recv)
+  } else if (size > maxHead()) {
+    Oversized(recv)
+  } else {
+    switch (recv.get) {
+      case Put:
+        let chunk = recv.get;
+        readHead(recv, buffer ++ chunk, size + lengthOf(chunk), max(0, size - 3))
+      case StopPut:
+        Closed(buffer)
+    }
+  }
+}
+
+Int byteAt([Byte] bytes, Int i) { byteToInt(bytes[i, intToByte(0)]) }
+
+/// Where the head ends and the body starts: the first "\n\r\n" or "\n\n"
+/// at or after `i` (a line feed alone ends a line too); (-1, -1) if none.
+(Int, Int) findBlankLine([Byte] bytes, Int i, Int size) {
+  if (i + 1 >= size) {
+    (-1, -1)
+  } else if (byteAt(bytes, i) != 10) {
+    findBlankLine(bytes, i + 1, size)
+  } else if (byteAt(bytes, i + 1) == 10) {
+    (i, i + 2)
+  } else if (i + 2 < size && byteAt(bytes, i + 1) == 13 && byteAt(bytes, i + 2) == 10) {
+    (i, i + 3)
+  } else {
+    findBlankLine(bytes, i + 1, size)
+  }
+}
+
+/// Empty lines before a request are ignored (RFC 9112, 2.2).
+[Byte] skipBlankLines([Byte] bytes) {
+  switch bytes {
+    case []: bytes
+    case (b:rest):
+      let n = byteToInt(b);
+      if (n == 13 || n == 10) { skipBlankLines(rest) } else { bytes }
+  }
+}
+
+/// The length of a byte list in a few steps: indexing a packed list (as
+/// chunks from files and sockets are) takes one step, so this probes
+/// indexes instead of walking the list. An index is present when looking
+/// it up with two different defaults gives the same answer.
+Int lengthOf([Byte] bytes) {
+  if (hasIndex(bytes, 0)) { lengthAbove(bytes, 1) } else { 0 }
+}
+
+Bool hasIndex([Byte] bytes, Int i) {
+  let zero = intToByte(0);
+  let one = intToByte(1);
+  bytes[i, zero] != zero || bytes[i, one] != one
+}
+
+/// The length, knowing index `i / 2` is present (doubling `i` until it is not).
+Int lengthAbove([Byte] bytes, Int i) {
+  if (hasIndex(bytes, i)) { lengthAbove(bytes, i * 2) } else { lengthBetween(bytes, i / 2, i) }
+}
+
+/// The length, knowing index `present` is present and `absent` is not.
+Int lengthBetween([Byte] bytes, Int present, Int absent) {
+  if (absent - present <= 1) {
+    absent
+  } else {
+    let middle = (present + absent) / 2;
+    if (hasIndex(bytes, middle)) { lengthBetween(bytes, middle, absent) } else { lengthBetween(bytes, present, middle) }
+  }
+}
+
+/// The bytes after the body, or `Cut` when the peer closed before its end.
+data AfterBody = Skipped([Byte], Inbound) | Cut;
+
+/// Reads and drops `bodyLength` bytes: `have` (of length `size`) are received already.
+AfterBody skipBody(Inbound recv, [Byte] have, Int size, Int bodyLength) {
+  if (size >= bodyLength) {
+    Skipped(skip(bodyLength, have), recv)
+  } else {
+    switch (recv.get) {
+      case Put:
+        let chunk = recv.get;
+        skipBody(recv, chunk, lengthOf(chunk), bodyLength - size)
+      case StopPut:
+        Cut
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Parsing a request head
+
+/// Method, request target, HTTP version, headers (names in lower case, values trimmed).
+data Request = Request(String, String, String, [(String, String)]);
+
+Maybe<Request> parseHead(String text) {
+  switch (split(text, '\n')) {
+    case []: Nothing
+    case (first:rest):
+      switch (split(dropCR(first), ' ')) {
+        case [method, target, version]:
+          if (isEmpty(method) || isEmpty(target) || !startsWith(version, "HTTP/1.")) {
+            Nothing
+          } else {
+            switch (parseHeaders(rest, [])) {
+              case Nothing: Nothing
+              case Just(headers): Just(Request(method, target, version, headers))
+            }
+          }
+        case _: Nothing
+      }
+  }
+}
+
+/// The first line of a malformed head, for the log (at most 100 characters).
+String firstLine([Byte] head) {
+  let (line, _) = splitAt(bytesToString(take(100, head)), '\n');
+  show(dropCR(line))
+}
+
+String dropCR(String line) {
+  if (endsWith(line, "\r")) { take(length(line) - 1, line) } else { line }
+}
+
+Maybe<[(String, String)]> parseHeaders([String] lines, [(String, String)] acc) {
+  switch lines {
+    case []: Just(reverse(acc))
+    case ("":rest): parseHeaders(rest, acc)
+    case ("\r":rest): parseHeaders(rest, acc)
+    case (line:rest):
+      let (name, value) = splitAt(dropCR(line), ':');
+      if (isEmpty(name) || contains(name, ' ') || contains(name, '\t') || !startsWith(value, ":")) {
+        Nothing
+      } else {
+        parseHeaders(rest, (toLower(name), trim(tail(value))) : acc)
+      }
+  }
+}
+
+/// The text before the first `c`, and the rest starting with `c` ("" if none).
+(String, String) splitAt(String s, Char c) {
+  switch s {
+    case []: ("", "")
+    case (x:rest):
+      if (x == c) {
+        ("", s)
+      } else {
+        let (before, after) = splitAt(rest, c);
+        (x : before, after)
+      }
+  }
+}
+
+Maybe<String> findHeader([(String, String)] headers, String name) {
+  switch headers {
+    case []: Nothing
+    case ((n, v):rest): if (n == name) { Just(v) } else { findHeader(rest, name) }
+  }
+}
+
+/// The announced body length: 0 without the header, `Nothing` when it is not a number.
+Maybe<Int> contentLength([(String, String)] headers) {
+  switch (findHeader(headers, "content-length")) {
+    case Nothing: Just(0)
+    case Just(text):
+      switch (parseNatural(text)) {
+        case Nothing: Nothing
+        case Just(n): Just(n)
+      }
+  }
+}
+
+/// HTTP/1.1 keeps the connection unless told `close`; HTTP/1.0 closes unless told `keep-alive`.
+Bool wantsKeepAlive(String version, [(String, String)] headers) {
+  let options = toLower(unwrap(findHeader(headers, "connection"), ""));
+  if (version == "HTTP/1.0") {
+    containsText(options, "keep-alive")
+  } else {
+    !containsText(options, "close")
+  }
+}
+
+Bool containsText(String s, String part) {
+  if (startsWith(s, part)) {
+    true
+  } else {
+    switch s {
+      case []: false
+      case (_:rest): containsText(rest, part)
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------
+// URLs and file names
+
+/// The file a request target names, relative to the site, as path segments;
+/// `Nothing` for a target that is not a clean absolute path ("..", bad
+/// percent-encoding, a NUL byte, or invalid UTF-8).
+Maybe<([String], Bool)> targetPath(String target) {
+  let path = withoutQuery(withoutOrigin(target));
+  switch path {
+    case ('/':_):
+      switch (percentDecode(stringToBytes(path), [])) {
+        case Nothing: Nothing
+        case Just(bytes):
+          let text = bytesToString(bytes);
+          if (contains(bytes, intToByte(0)) || stringToBytes(text) != bytes) {
+            Nothing
+          } else {
+            let segments = cleanSegments(split(text, '/'), []);
+            if (contains(segments, "..")) { Nothing } else { Just((segments, endsWith(text, "/"))) }
+          }
+      }
+    case _: Nothing
+  }
+}
+
+/// "http://host:8000/a/b" is "/a/b" (the absolute form of a request target).
+String withoutOrigin(String target) {
+  if (startsWith(toLower(target), "http://")) {
+    let (_, path) = splitAt(skip(7, target), '/');
+    if (isEmpty(path)) { "/" } else { path }
+  } else {
+    target
+  }
+}
+
+String withoutQuery(String target) {
+  let (path, _) = splitAt(target, '?');
+  let (clean, _) = splitAt(path, '#');
+  clean
+}
+
+/// The non-empty segments other than ".".
+[String] cleanSegments([String] parts, [String] acc) {
+  switch parts {
+    case []: reverse(acc)
+    case (p:rest):
+      if (p == "" || p == ".") { cleanSegments(rest, acc) } else { cleanSegments(rest, p : acc) }
+  }
+}
+
+/// "%41" is 'A'; a '%' without two hex digits makes the whole URL invalid.
+Maybe<[Byte]> percentDecode([Byte] bytes, [Byte] acc) {
+  switch bytes {
+    case []: Just(reverse(acc))
+    case (b:rest):
+      if (byteToInt(b) != 37) {
+        percentDecode(rest, b : acc)
+      } else {
+        switch rest {
+          case (h:(l:rest2)):
+            let high = hexValue(byteToInt(h));
+            let low = hexValue(byteToInt(l));
+            if (high < 0 || low < 0) {
+              Nothing
+            } else {
+              percentDecode(rest2, intToByte(high * 16 + low) : acc)
+            }
+          case _: Nothing
+        }
+      }
+  }
+}
+
+Int hexValue(Int c) {
+  if (c >= 48 && c <= 57) { c - 48 }
+  else if (c >= 65 && c <= 70) { c - 55 }
+  else if (c >= 97 && c <= 102) { c - 87 }
+  else { -1 }
+}
+
+/// The extension of the last segment, in lower case ("" if none).
+String extension([String] segments) {
+  switch (last(segments)) {
+    case Nothing: ""
+    case Just(name):
+      let parts = split(name, '.');
+      switch parts {
+        case [_]: ""
+        case _: toLower(unwrap(last(parts), ""))
+      }
+  }
+}
+
+String mimeType(String ext) {
+  if (ext == "html" || ext == "htm") { "text/html" }
+  else if (ext == "css") { "text/css" }
+  else if (ext == "js" || ext == "mjs") { "text/javascript" }
+  else if (ext == "json") { "application/json" }
+  else if (ext == "txt") { "text/plain" }
+  else if (ext == "png") { "image/png" }
+  else if (ext == "jpg" || ext == "jpeg") { "image/jpeg" }
+  else if (ext == "gif") { "image/gif" }
+  else if (ext == "svg") { "image/svg+xml" }
+  else if (ext == "ico") { "image/x-icon" }
+  else { "application/octet-stream" }
+}
+
+/// Pluto's caching: HTML is checked again at each visit, the rest is kept a week.
+String cacheControl(String mime) {
+  if (mime == "text/html") { "no-cache" } else { "max-age=604800, public" }
+}
+
+// ---------------------------------------------------------------------------
+// Answers
+
+/// Answers one GET/HEAD/other request; false when the connection must close.
+Bool answer(PutSeq<[Byte]> send, FileSystem fs, TimeService ts, LogLines log, String root, String method, String target, Bool keepAlive) {
+  if (method != "GET" && method != "HEAD") {
+    let date = now(ts);
+    let body = "405 Method Not Allowed\n";
+    send.put(Put).put(responseHead(405, "Method Not Allowed", [("Allow", "GET, HEAD")] ++ plainHeaders(body, date, keepAlive)));
+    send.put(Put).put(stringToBytes(body));
+    logLine(log, method, target, 405);
+    keepAlive
+  } else {
+    let isHead = method == "HEAD";
+    switch (targetPath(target)) {
+      case Nothing:
+        answerError(send, ts, log, method, target, 400, "Bad Request");
+        false
+      case Just((segments, isFolder)):
+        let name = if (isFolder || isEmpty(segments)) { segments ++ ["index.html"] } else { segments };
+        let path = join(root : name, "/");
+        fs.put(OpenFile).put(path);
+        switch (fs.get) {
+          case Opened:
+            let file = fs.get;
+            let mime = mimeType(extension(name));
+            let (status, complete) = sendFile(send, file, ts, mime, isHead, keepAlive);
+            logLine(log, method, target, status);
+            complete && keepAlive
+          case OpenFailed:
+            let _ = fs.get;
+            if (isFolder || isEmpty(segments)) {
+              answerNotFound(send, ts, log, method, target, isHead, keepAlive)
+            } else {
+              fs.put(ListDir).put(path);
+              switch (fs.get) {
+                case Entries:
+                  let _ = fs.get;
+                  redirect(send, ts, log, method, target, keepAlive)
+                case ListFailed:
+                  let _ = fs.get;
+                  answerNotFound(send, ts, log, method, target, isHead, keepAlive)
+              }
+            }
+        }
+    }
+  }
+}
+
+/// Sends the file's head and bytes; (status, whether exactly the announced bytes went out).
+(Int, Bool) sendFile(PutSeq<[Byte]> send, File file, TimeService ts, String mime, Bool isHead, Bool keepAlive) {
+  file.put(GetLength);
+  let size = file.get;
+  let date = now(ts);
+  let headers = [("Cache-Control", cacheControl(mime)),
+                 ("Content-Type", mime),
+                 ("Content-Length", show(size)),
+                 ("Date", date),
+                 ("Server", "Pluto")] ++ connectionHeader(keepAlive);
+  send.put(Put).put(responseHead(200, "OK", headers));
+  if (isHead) {
+    file.put(CloseFile);
+    (200, true)
+  } else {
+    let sent = sendChunks(send, file, size);
+    file.put(CloseFile);
+    (200, sent == size)
+  }
+}
+
+/// Sends the file's next chunks until `left` bytes went out or the file ends;
+/// the number of bytes sent.
+Int sendChunks(PutSeq<[Byte]> send, File file, Int left) {
+  if (left <= 0) {
+    0
+  } else {
+    file.put(ReadChunk).put(min(left, 65536));
+    let chunk = file.get;
+    switch chunk {
+      case []: 0
+      case _:
+        let n = lengthOf(chunk);
+        send.put(Put).put(chunk);
+        n + sendChunks(send, file, left - n)
+    }
+  }
+}
+
+String notFoundBody() { "Error 404 (not found).\n" }
+
+Bool answerNotFound(PutSeq<[Byte]> send, TimeService ts, LogLines log, String method, String target, Bool isHead, Bool keepAlive) {
+  let date = now(ts);
+  let body = notFoundBody();
+  send.put(Put).put(responseHead(404, "Not Found", plainHeaders(body, date, keepAlive)));
+  if (!isHead) { send.put(Put).put(stringToBytes(body)); }
+  logLine(log, method, target, 404);
+  keepAlive
+}
+
+/// A folder named without its final slash: send the browser to the folder.
+Bool redirect(PutSeq<[Byte]> send, TimeService ts, LogLines log, String method, String target, Bool keepAlive) {
+  let date = now(ts);
+  let (path, query) = splitAt(target, '?');
+  let location = path ++ "/" ++ query;
+  let body = concat(concat("Moved to ", location), "\n");
+  let headers = [("Location", location)] ++ plainHeaders(body, date, keepAlive);
+  send.put(Put).put(responseHead(301, "Moved Permanently", headers));
+  if (method != "HEAD") { send.put(Put).put(stringToBytes(body)); }
+  logLine(log, method, target, 301);
+  keepAlive
+}
+
+/// An error answer after which the connection closes.
+void answerError(PutSeq<[Byte]> send, TimeService ts, LogLines log, String method, String target, Int status, String reason) {
+  let date = now(ts);
+  let body = concat(concat(show(status), concat(" ", reason)), "\n");
+  send.put(Put).put(responseHead(status, reason, plainHeaders(body, date, false)));
+  if (method != "HEAD") { send.put(Put).put(stringToBytes(body)); }
+  logLine(log, method, target, status);
+}
+
+[(String, String)] plainHeaders(String body, String date, Bool keepAlive) {
+  [("Content-Type", "text/plain"),
+   ("Content-Length", show(length(stringToBytes(body)))),
+   ("Date", date),
+   ("Server", "Pluto")] ++ connectionHeader(keepAlive)
+}
+
+[(String, String)] connectionHeader(Bool keepAlive) {
+  if (keepAlive) { [] } else { [("Connection", "close")] }
+}
+
+[Byte] responseHead(Int status, String reason, [(String, String)] headers) {
+  stringToBytes(flatten(["HTTP/1.1 ", show(status), " ", reason, "\r\n", headerLines(headers), "\r\n"]))
+}
+
+String headerLines([(String, String)] headers) {
+  switch headers {
+    case []: ""
+    case ((name, value):rest): flatten([name, ": ", value, "\r\n", headerLines(rest)])
+  }
+}
+
+void logLine(LogLines log, String method, String target, Int status) {
+  log.put(Line).put(flatten([method, " ", target, " ", show(status)]));
+}
+
+String now(TimeService ts) {
+  ts.put(GetUnixTime);
+  rfc1123(ts.get)
+}
+
+// ---------------------------------------------------------------------------
+// Dates: "Sat, 21 Nov 2026 05:06:49 GMT" (RFC 1123, always in GMT)
+
+String rfc1123(Int unixTime) {
+  let days = floorDiv(unixTime, 86400);
+  let seconds = unixTime - days * 86400;
+  let (year, month, day) = civilFromDays(days);
+  let weekday = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"][floorMod(days + 4, 7), "?"];
+  let monthName = ["Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][month - 1, "?"];
+  flatten([weekday, ", ", pad(day, 2), " ", monthName, " ", pad(year, 4), " ",
+           pad(seconds / 3600, 2), ":", pad(seconds / 60 % 60, 2), ":", pad(seconds % 60, 2), " GMT"])
+}
+
+Int floorDiv(Int a, Int b) {
+  let q = a / b;
+  if (a % b != 0 && (a < 0) != (b < 0)) { q - 1 } else { q }
+}
+
+Int floorMod(Int a, Int b) { a - floorDiv(a, b) * b }
+
+/// The (year, month, day) of a count of days since 1970-01-01, in the
+/// proleptic Gregorian calendar (Howard Hinnant's `civil_from_days`).
+(Int, Int, Int) civilFromDays(Int days) {
+  let z = days + 719468;
+  let era = floorDiv(z, 146097);
+  let doe = z - era * 146097;
+  let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  let mp = (5 * doy + 2) / 153;
+  let day = doy - (153 * mp + 2) / 5 + 1;
+  let month = if (mp < 10) { mp + 3 } else { mp - 9 };
+  let year = yoe + era * 400 + (if (month <= 2) { 1 } else { 0 });
+  (year, month, day)
+}
+
+/// `n` in decimal with leading zeros up to `width` digits.
+String pad(Int n, Int width) {
+  let text = show(n);
+  concat(replicate(width - length(text), '0'), text)
+}
+
+// ---------------------------------------------------------------------------
+
+pluto(args, stdout, timeService, fileSystem, tcpListenService);
