@@ -241,7 +241,9 @@ pub fn run_program(
     host: Host,
     config: runtime::Config,
 ) -> (i32, Option<Diagnostic>) {
-    match eval::run(Arc::new(program), host, config) {
+    // The calling thread becomes worker 0: give it a worker's stack.
+    let outcome = with_big_stack(move || eval::run(Arc::new(program), host, config));
+    match outcome {
         RunOutcome::Finished => (exit::OK, None),
         RunOutcome::Failed(e) => (exit::FAILED, Some(Diagnostic::from(&e))),
         RunOutcome::Deadlock(r) => (exit::DEADLOCK, Some(diagnostics::waiting(&r, false))),

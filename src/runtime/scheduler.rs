@@ -298,6 +298,9 @@ impl<M: Send + 'static, E: Send + 'static> Shared<M, E> {
     }
 }
 
+/// Stack size of each worker thread (address space, committed on use).
+const WORKER_STACK: usize = 512 << 20;
+
 /// A worker's own queue.
 enum Queue<M, E> {
     Steal {
@@ -641,7 +644,15 @@ impl<M: Send + 'static, E: Send + 'static> Runtime<M, E> {
         std::thread::scope(|s| {
             for local in locals {
                 let sh = &shared;
-                s.spawn(move || work(sh, local));
+                // A large (lazily committed) stack: dropping a deeply
+                // nested value recurses.
+                let spawned = std::thread::Builder::new()
+                    .name("mpl-worker".into())
+                    .stack_size(WORKER_STACK)
+                    .spawn_scoped(s, move || work(sh, local));
+                if let Err(e) = spawned {
+                    panic!("cannot start a worker thread: {e}");
+                }
             }
             work(&shared, first);
         });
