@@ -3,7 +3,7 @@
 //! channels of a block (LANGUAGE.md 6.3).
 
 use crate::source::{Span, Spanned};
-use crate::syntax::ast::{Block, Expr, Stmt};
+use crate::syntax::ast::{Block, Expr, Pattern, Stmt};
 
 /// Calls `f` on every expression inside `b`, outermost first, including
 /// record methods and fork arms.
@@ -82,6 +82,35 @@ pub fn children(e: &Expr) -> Vec<&Spanned<Expr>> {
     }
 }
 
+/// Names a block's own statements bind (`let`, `channel`, `split`): such
+/// a name is not an implicit channel even where it is used before.
+fn declared_names(stmts: &[&Spanned<Stmt>]) -> Vec<String> {
+    let mut out = Vec::new();
+    for s in stmts {
+        match &s.node {
+            Stmt::Channel { name, .. } => out.push(name.node.clone()),
+            Stmt::Split { names, .. } => out.extend(names.iter().map(|n| n.node.clone())),
+            Stmt::Let { pattern, .. } => pattern_names(&pattern.node, &mut out),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn pattern_names(p: &Pattern, out: &mut Vec<String>) {
+    match p {
+        Pattern::Var(n) => out.push(n.clone()),
+        Pattern::Ctor { args, .. } | Pattern::Tuple(args) | Pattern::List(args) => {
+            args.iter().for_each(|a| pattern_names(&a.node, out))
+        }
+        Pattern::Cons(h, t) => {
+            pattern_names(&h.node, out);
+            pattern_names(&t.node, out);
+        }
+        _ => {}
+    }
+}
+
 /// The implicit channels of a block: names not in scope that appear, in
 /// the block's own statements, exactly once plain and once with `~` as
 /// arguments of process calls. Each comes with the span of its first use.
@@ -91,8 +120,13 @@ pub fn implicit_channels<'s>(
     in_scope: &dyn Fn(&str) -> bool,
     is_process: &dyn Fn(&str) -> bool,
 ) -> Vec<(String, Span)> {
+    let stmts: Vec<&Spanned<Stmt>> = stmts.collect();
+    let declared = declared_names(&stmts);
+    let in_scope = |n: &str| in_scope(n) || declared.iter().any(|d| d == n);
     let mut counts: Vec<(String, u32, u32, Span)> = Vec::new();
     let exprs = stmts
+        .iter()
+        .copied()
         .filter_map(|s| match &s.node {
             Stmt::Expr(e) => Some(e),
             _ => None,
