@@ -1,0 +1,247 @@
+#!/usr/bin/env bash
+# The MPL benchmark suite (issue 5): runs each workload of bench/workloads/
+# in MPL and in its peers (bench/peers/) back to back and prints a table of
+# medians and MPL/peer ratios. Run by hand from anywhere; NOT part of CI.
+#
+#   bench/run.sh                 # everything, 5 runs per command
+#   RUNS=3 bench/run.sh chain fib    # only some workloads, fewer runs
+#
+# Workloads: chain spawn fib bitmap lines http. Needs root (or sudo) only
+# when a peer is missing: it installs erlang-base golang-go hyperfine wrk
+# nginx time with apt-get. Every loop is bounded; background servers are
+# stopped by the EXIT trap.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BENCH="$ROOT/bench"
+MPL="$ROOT/target/release/mpl"
+RUNS="${RUNS:-5}"
+WORK="$(mktemp -d /tmp/mpl-bench.XXXXXX)"
+FIG="$WORK/figures"
+: > "$FIG"
+SERVER_PIDS=()
+
+cleanup() {
+  for pid in "${SERVER_PIDS[@]:-}"; do
+    [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${SERVER_PIDS[@]:-}"; do
+    [ -n "$pid" ] && wait "$pid" 2>/dev/null || true
+  done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+if [ "$#" -gt 0 ]; then WORKLOADS=("$@"); else WORKLOADS=(chain spawn fib bitmap lines http); fi
+want() { local w; for w in "${WORKLOADS[@]}"; do [ "$w" = "$1" ] && return 0; done; return 1; }
+fig() { echo "$1 $2" >> "$FIG"; }   # fig KEY VALUE
+
+# ---- peers -------------------------------------------------------------------
+missing=()
+for pair in erl:erlang-base go:golang-go hyperfine:hyperfine wrk:wrk nginx:nginx /usr/bin/time:time; do
+  cmd="${pair%%:*}"; pkg="${pair#*:}"
+  command -v "$cmd" >/dev/null 2>&1 || [ -x "$cmd" ] || [ -x "/usr/sbin/$cmd" ] || missing+=("$pkg")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "== installing ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y "${missing[@]}"
+fi
+NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
+
+echo "== building mpl (release)"
+(cd "$ROOT" && cargo build --release --quiet)
+
+echo "== building the peers in $WORK"
+erlc -o "$WORK" "$BENCH/peers/bench.erl"
+(cd "$BENCH/peers" && GOCACHE="${GOCACHE:-$WORK/gocache}" go build -o "$WORK/chain-go" chain.go \
+   && GOCACHE="${GOCACHE:-$WORK/gocache}" go build -o "$WORK/spawn-go" spawn.go)
+ERL="erl -noshell -pa $WORK"
+
+for w in "$BENCH"/workloads/*.mpl; do "$MPL" check "$w" >/dev/null; done
+
+# hf NAME CMD [INPUT]: hyperfine (through sh, whose start-up it subtracts), --warmup 1 --runs $RUNS; records the median wall time (s)
+# and the mean user+sys CPU time (s).
+hf() {
+  local name="$1" cmd="$2" input="${3:-}"
+  [ -n "$input" ] && cmd="$cmd < $input"
+  echo "-- $name: $cmd"
+  hyperfine --style basic --warmup 1 --runs "$RUNS" \
+    --export-json "$WORK/$name.json" "$cmd" >/dev/null
+  python3 - "$WORK/$name.json" "$name" >> "$FIG" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))["results"][0]
+print(f"{sys.argv[2]} {r['median']}")
+print(f"{sys.argv[2]}.cpu {r['user'] + r['system']}")
+PY
+}
+
+# maxrss NAME CMD: median over 3 runs of the peak RSS (KiB) from /usr/bin/time -v
+maxrss() {
+  local name="$1" cmd="$2" i vals=()
+  for i in 1 2 3; do
+    vals+=("$(/usr/bin/time -v $cmd 2>&1 >/dev/null | awk '/Maximum resident set size/ {print $6}')")
+  done
+  fig "$name" "$(printf '%s\n' "${vals[@]}" | sort -n | sed -n 2p)"
+}
+
+# ---- workloads ---------------------------------------------------------------
+if want chain; then
+  echo "== chain: 10,000 processes in a line, 50 round trips (1,000,000 messages)"
+  hf chain.mpl "$MPL run $BENCH/workloads/chain.mpl 10000 50"
+  hf chain.erlang "$ERL -s bench chain 10000 50 -s erlang halt"
+  hf chain.go "$WORK/chain-go 10000 50"
+  hf chain.python "python3 $BENCH/peers/chain.py 10000 50"
+fi
+
+if want spawn; then
+  echo "== spawn: 100,000 parked processes, one message each (minus a 0-process run)"
+  for n in 0 100000; do
+    hf "spawn.mpl.$n" "$MPL run $BENCH/workloads/spawn.mpl $n"
+    hf "spawn.erlang.$n" "$ERL -s bench spawn $n -s erlang halt"
+    hf "spawn.go.$n" "$WORK/spawn-go $n"
+    hf "spawn.python.$n" "python3 $BENCH/peers/spawn.py $n"
+    maxrss "spawn.mpl.$n.rss" "$MPL run $BENCH/workloads/spawn.mpl $n"
+    maxrss "spawn.erlang.$n.rss" "$ERL -s bench spawn $n -s erlang halt"
+    maxrss "spawn.go.$n.rss" "$WORK/spawn-go $n"
+    maxrss "spawn.python.$n.rss" "python3 $BENCH/peers/spawn.py $n"
+  done
+fi
+
+if want fib; then
+  echo "== fib(30)"
+  hf fib.mpl "$MPL run $BENCH/workloads/fib.mpl 30"
+  hf fib.python "python3 $BENCH/peers/fib.py 30"
+  hf fib.erlang "$ERL -s bench fib 30 -s erlang halt"
+fi
+
+if want bitmap; then
+  echo "== bitmap: 1000x1000 image, 5x5 kernel, 2 bands"
+  hf bitmap.t1 "$MPL run --threads 1 $BENCH/workloads/bitmap.mpl 1000 2"
+  hf bitmap.t2 "$MPL run --threads 2 $BENCH/workloads/bitmap.mpl 1000 2"
+fi
+
+if want lines; then
+  echo "== lines: 10 MiB of text on stdin, words counted"
+  python3 "$BENCH/peers/gen_lines.py" > "$WORK/lines.txt"
+  fig lines.bytes "$(wc -c < "$WORK/lines.txt")"
+  hf lines.mpl "$MPL run $BENCH/workloads/lines.mpl $(wc -l < "$WORK/lines.txt")" "$WORK/lines.txt"
+  hf lines.python "python3 $BENCH/peers/lines.py" "$WORK/lines.txt"
+fi
+
+if want http; then
+  echo "== http: wrk -t2 -c50 -d10s, keep-alive, a 1 KiB file"
+  mkdir -p "$WORK/www" "$WORK/nginx"
+  chmod 755 "$WORK" "$WORK/www"   # nginx workers run as an unprivileged user
+  python3 -c "import sys; sys.stdout.write(('0123456789abcdef' * 64))" > "$WORK/www/file.html"
+  # wait_port PORT: up to 10 s
+  wait_port() {
+    local i
+    for i in $(seq 1 100); do
+      (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+      sleep 0.1
+    done
+    echo "server on port $1 did not start" >&2; return 1
+  }
+  # run_wrk NAME PORT
+  run_wrk() {
+    curl -sf "http://127.0.0.1:$2/file.html" -o "$WORK/check.html" 2>/dev/null \
+      && cmp -s "$WORK/check.html" "$WORK/www/file.html" || echo "warning: $1 did not serve the file intact" >&2
+    echo "-- $1: wrk -t2 -c50 -d10s http://127.0.0.1:$2/file.html"
+    wrk -t2 -c50 -d10s "http://127.0.0.1:$2/file.html" > "$WORK/$1.wrk"
+    fig "$1" "$(awk '/Requests\/sec/ {print $2}' "$WORK/$1.wrk")"
+    fig "$1.errors" "$(awk '/Socket errors|Non-2xx/ {print}' "$WORK/$1.wrk" | tr ' ' '_' | tr '\n' ';')"
+  }
+  stop_server() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+
+  (cd "$WORK" && exec "$MPL" run --allow-read="$WORK" "$ROOT/examples/pluto.mpl" 18081 www > "$WORK/pluto.log" 2>&1) &
+  pid=$!; SERVER_PIDS+=("$pid"); wait_port 18081; run_wrk http.mpl 18081; stop_server "$pid"
+
+  (cd "$WORK/www" && exec python3 -m http.server 18082 --bind 127.0.0.1 > /dev/null 2>&1) &
+  pid=$!; SERVER_PIDS+=("$pid"); wait_port 18082; run_wrk http.python 18082; stop_server "$pid"
+
+  cat > "$WORK/nginx/nginx.conf" <<NGX
+worker_processes 2;
+daemon off;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  client_body_temp_path $WORK/nginx;
+  proxy_temp_path $WORK/nginx;
+  fastcgi_temp_path $WORK/nginx;
+  uwsgi_temp_path $WORK/nginx;
+  scgi_temp_path $WORK/nginx;
+  server { listen 127.0.0.1:18083; root $WORK/www; }
+}
+NGX
+  "$NGINX" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -e "$WORK/nginx/error.log" &
+  pid=$!; SERVER_PIDS+=("$pid"); wait_port 18083; run_wrk http.nginx 18083; stop_server "$pid"
+fi
+
+# ---- the table ---------------------------------------------------------------
+echo
+python3 - "$FIG" <<'PY'
+import sys
+f = {}
+for line in open(sys.argv[1]):
+    k, _, v = line.strip().partition(" ")
+    try: f[k] = float(v)
+    except ValueError: f[k] = v
+def g(k): return f.get(k)
+rows = []
+def row(w, what, mpl, peer, ratio, target, met):
+    rows.append((w, what, mpl, peer, ratio, target, "yes" if met else ("no" if met is not None else "-")))
+if g("chain.mpl"):
+    m = g("chain.mpl") * 1e3  # ns per message over 1e6 messages
+    for p in ("erlang", "go", "python"):
+        if g(f"chain.{p}"):
+            q = g(f"chain.{p}") * 1e3; r = m / q
+            row("chain", f"ns/message vs {p}", f"{m:.0f}", f"{q:.0f}", f"{r:.2f}",
+                "<= 1.5" if p == "erlang" else "", (r <= 1.5) if p == "erlang" else None)
+if g("spawn.mpl.100000"):
+    N = 100000
+    def per(p): return ((g(f"spawn.{p}.100000") - g(f"spawn.{p}.0")) / N * 1e6,
+                        (g(f"spawn.{p}.100000.rss") - g(f"spawn.{p}.0.rss")) * 1024 / N)
+    mt, mr = per("mpl")
+    for p in ("erlang", "go", "python"):
+        pt, pr = per(p)
+        row("spawn", f"us/process vs {p}", f"{mt:.2f}", f"{pt:.2f}", f"{mt/pt:.2f}" if pt > 0 else "-",
+            "MPL <= 2 us" if p == "erlang" else "", (mt <= 2) if p == "erlang" else None)
+        row("spawn", f"bytes/parked process vs {p}", f"{mr:.0f}", f"{pr:.0f}", f"{mr/pr:.2f}" if pr > 0 else "-",
+            "MPL <= 1024 B" if p == "erlang" else "", (mr <= 1024) if p == "erlang" else None)
+if g("fib.mpl"):
+    for p in ("python", "erlang"):
+        r = g("fib.mpl") / g(f"fib.{p}")
+        row("fib", f"s (wall) vs {p}", f"{g('fib.mpl'):.3f}", f"{g(f'fib.{p}'):.3f}", f"{r:.2f}",
+            "<= 1.0" if p == "python" else "", (r <= 1.0) if p == "python" else None)
+if g("bitmap.t1"):
+    s = g("bitmap.t1") / g("bitmap.t2")
+    row("bitmap", "s (wall): --threads 1 / --threads 2", f"{g('bitmap.t1'):.2f}", f"{g('bitmap.t2'):.2f}",
+        f"speed-up {s:.2f}", ">= 1.8", s >= 1.8)
+    s2 = g("bitmap.t1.cpu") / g("bitmap.t2")
+    row("bitmap", "CPU s of t1 / wall s of t2", f"{g('bitmap.t1.cpu'):.2f}", f"{g('bitmap.t2'):.2f}",
+        f"{s2:.2f}", "", None)
+if g("lines.mpl"):
+    mb = g("lines.bytes") / 1e6
+    m, p = mb / g("lines.mpl"), mb / g("lines.python")
+    row("lines", "MB/s vs python", f"{m:.2f}", f"{p:.1f}", f"{m/p:.3f}", ">= 0.5", m / p >= 0.5)
+if g("http.mpl") is not None:
+    m = g("http.mpl")
+    if g("http.python"):
+        row("http", "req/s vs python http.server", f"{m:.0f}", f"{g('http.python'):.0f}",
+            f"{m/g('http.python'):.2f}", ">= 10", m / g("http.python") >= 10)
+    if g("http.nginx"):
+        row("http", "req/s vs nginx (share)", f"{m:.0f}", f"{g('http.nginx'):.0f}",
+            f"{m/g('http.nginx'):.3f}", "report", None)
+hdr = ("workload", "figure", "MPL", "peer", "MPL/peer", "target", "met")
+print("| " + " | ".join(hdr) + " |")
+print("|" + "---|" * len(hdr))
+for r in rows: print("| " + " | ".join(r) + " |")
+print()
+print("raw figures (medians of wall seconds; *.cpu = mean user+sys s; *.rss = KiB; http = req/s):")
+for k, v in f.items(): print(f"  {k} = {v}")
+PY
