@@ -38,7 +38,7 @@ use super::ServiceEnv;
 use crate::eval::RunError;
 use crate::eval::value::Value;
 use crate::ir::Tag;
-use crate::runtime::{self, Cx, End, Handle, Step, Task, TaskInfo};
+use crate::runtime::{self, Cx, End, Handle, Step};
 use crate::source::Span;
 use crossbeam::channel as cb;
 use parking_lot::Mutex;
@@ -78,7 +78,7 @@ pub fn start(
         write: env.permissions.write.clone(),
         pool: Pool::default(),
     });
-    cx.spawn_daemon(Box::new(FsService::new(service_end, shared)));
+    cx.spawn_daemon(Box::new(super::Serve(FsService::new(service_end, shared))));
     Ok(program_end)
 }
 
@@ -401,12 +401,12 @@ fn open_file(sh: &Arc<Shared>, h: &Hdl, path: &str) -> Result<Value, String> {
         return Err("is a folder, not a file".into());
     }
     let (program_end, task_end) = runtime::channel();
-    h.spawn_daemon(Box::new(FileTask {
+    h.spawn_daemon(Box::new(super::Serve(FileTask {
         end: task_end,
         file: Arc::new(Mutex::new(file)),
         shared: sh.clone(),
         want_size: false,
-    }));
+    })));
     Ok(Value::Chan(program_end))
 }
 
@@ -526,7 +526,7 @@ impl FsService {
             (Want::Data(path), v) if v.is_list() => self.submit(cx, Op::Write, path, Some(v)),
             (Want::Share, Value::Chan(end)) => {
                 let task = FsService::new(end, self.shared.clone());
-                cx.spawn_daemon(Box::new(task));
+                cx.spawn_daemon(Box::new(super::Serve(task)));
                 None
             }
             (want, other) => stray(&want, &other),
@@ -551,25 +551,17 @@ impl FsService {
     }
 }
 
-impl Task<Value, RunError> for FsService {
-    fn run(&mut self, cx: &mut Ctx<'_>) -> St {
-        for _ in 0..cx.budget() {
-            let Some(msg) = self.end.try_get() else {
-                return Step::Park(self.end.clone());
-            };
-            if let Some(step) = self.handle(cx, msg) {
-                return step;
-            }
-        }
-        Step::Yield
+impl super::Handler for FsService {
+    fn end(&self) -> &End<Value> {
+        &self.end
     }
 
-    fn info(&self) -> TaskInfo {
-        TaskInfo {
-            name: FS_NAME.into(),
-            waiting_at: None,
-            holds: vec![(self.end.id(), self.end.side())],
-        }
+    fn name(&self) -> &'static str {
+        FS_NAME
+    }
+
+    fn handle(&mut self, cx: &mut Ctx<'_>, msg: Value) -> Option<St> {
+        FsService::handle(self, cx, msg)
     }
 }
 
@@ -643,25 +635,17 @@ impl FileTask {
     }
 }
 
-impl Task<Value, RunError> for FileTask {
-    fn run(&mut self, cx: &mut Ctx<'_>) -> St {
-        for _ in 0..cx.budget() {
-            let Some(msg) = self.end.try_get() else {
-                return Step::Park(self.end.clone());
-            };
-            if let Some(step) = self.handle(cx, msg) {
-                return step;
-            }
-        }
-        Step::Yield
+impl super::Handler for FileTask {
+    fn end(&self) -> &End<Value> {
+        &self.end
     }
 
-    fn info(&self) -> TaskInfo {
-        TaskInfo {
-            name: FILE_NAME.into(),
-            waiting_at: None,
-            holds: vec![(self.end.id(), self.end.side())],
-        }
+    fn name(&self) -> &'static str {
+        FILE_NAME
+    }
+
+    fn handle(&mut self, cx: &mut Ctx<'_>, msg: Value) -> Option<St> {
+        FileTask::handle(self, cx, msg)
     }
 }
 

@@ -12,7 +12,7 @@ pub mod time;
 use crate::eval::value::Value;
 use crate::eval::{Host, Output, RunError};
 use crate::ir::{Program, Service, Tag};
-use crate::runtime::{Cx, End};
+use crate::runtime::{Cx, End, Step, Task, TaskInfo};
 use crate::source::Span;
 use parking_lot::Mutex;
 use std::collections::HashMap;
@@ -114,6 +114,48 @@ impl ServiceEnv {
                 .collect(),
         };
         (env, host.args)
+    }
+}
+
+/// A service that answers the messages arriving on one end, one at a time.
+/// `Serve` turns it into a task.
+pub trait Handler: Send + 'static {
+    /// The service's end of its channel.
+    fn end(&self) -> &End<Value>;
+    /// The name in reports.
+    fn name(&self) -> &'static str;
+    /// Handles one message; `Some(step)` ends the task's turn with `step`.
+    fn handle(
+        &mut self,
+        cx: &mut Cx<'_, Value, RunError>,
+        msg: Value,
+    ) -> Option<Step<Value, RunError>>;
+}
+
+/// Runs a `Handler`: takes messages until none is left (then parks on its
+/// end) or the budget is used.
+pub struct Serve<H>(pub H);
+
+impl<H: Handler> Task<Value, RunError> for Serve<H> {
+    fn run(&mut self, cx: &mut Cx<'_, Value, RunError>) -> Step<Value, RunError> {
+        for _ in 0..cx.budget() {
+            let Some(msg) = self.0.end().try_get() else {
+                return Step::Park(self.0.end().clone());
+            };
+            if let Some(step) = self.0.handle(cx, msg) {
+                return step;
+            }
+        }
+        Step::Yield
+    }
+
+    fn info(&self) -> TaskInfo {
+        let end = self.0.end();
+        TaskInfo {
+            name: self.0.name().into(),
+            waiting_at: None,
+            holds: vec![(end.id(), end.side())],
+        }
     }
 }
 

@@ -34,7 +34,7 @@ use super::ServiceEnv;
 use crate::eval::RunError;
 use crate::eval::value::Value;
 use crate::ir::Tag;
-use crate::runtime::{self, Cx, End, Handle, Step, Task, TaskInfo};
+use crate::runtime::{self, Cx, End, Handle, Step};
 use crate::source::Span;
 use parking_lot::Mutex;
 use std::cmp::Ordering;
@@ -62,11 +62,8 @@ pub fn start(
         start: Instant::now(),
         timer: Mutex::new(None),
     });
-    cx.spawn_daemon(Box::new(TimeService::new(
-        service_end,
-        Labels::of(env),
-        clock,
-    )));
+    let service = TimeService::new(service_end, Labels::of(env), clock);
+    cx.spawn_daemon(Box::new(super::Serve(service)));
     Ok(program_end)
 }
 
@@ -282,7 +279,7 @@ impl TimeService {
             (Want::Share, Value::Chan(end)) => {
                 self.want = Want::Label;
                 let task = TimeService::new(end, self.labels, self.clock.clone());
-                cx.spawn_daemon(Box::new(task));
+                cx.spawn_daemon(Box::new(super::Serve(task)));
                 None
             }
             (want, other) => Some(Step::Fail(internal(format!(
@@ -317,25 +314,17 @@ impl TimeService {
     }
 }
 
-impl Task<Value, RunError> for TimeService {
-    fn run(&mut self, cx: &mut Ctx<'_>) -> St {
-        for _ in 0..cx.budget() {
-            let Some(msg) = self.end.try_get() else {
-                return Step::Park(self.end.clone());
-            };
-            if let Some(step) = self.handle(cx, msg) {
-                return step;
-            }
-        }
-        Step::Yield
+impl super::Handler for TimeService {
+    fn end(&self) -> &End<Value> {
+        &self.end
     }
 
-    fn info(&self) -> TaskInfo {
-        TaskInfo {
-            name: NAME.into(),
-            waiting_at: None,
-            holds: vec![(self.end.id(), self.end.side())],
-        }
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn handle(&mut self, cx: &mut Ctx<'_>, msg: Value) -> Option<St> {
+        TimeService::handle(self, cx, msg)
     }
 }
 

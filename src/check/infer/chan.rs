@@ -366,19 +366,38 @@ impl Infer<'_, '_> {
         self.env[j].state = St::Moved(span);
     }
 
+    /// The two halves of a channel at a `fork` step (`split` false: this
+    /// end forks; true: it splits); the channel itself is used up.
+    fn halves(
+        &mut self,
+        channel: &Spanned<Expr>,
+        span: Span,
+        split: bool,
+    ) -> Option<[Rc<Session>; 2]> {
+        let (op, did) = if split {
+            ("split", "is split")
+        } else {
+            ("fork", "forks")
+        };
+        let i = self.channel_of(channel, op)?;
+        let head = self.head_of(i, span)?;
+        match head {
+            Session::Fork { split: s, a, b } if s == split => {
+                self.env[i].state = St::Moved(span);
+                Some([a, b])
+            }
+            other => {
+                self.mismatch(i, &other, did, span);
+                None
+            }
+        }
+    }
+
     pub(super) fn split(&mut self, channel: &Spanned<Expr>, names: &[ast::Ident], span: Span) {
-        let Some(i) = self.channel_of(channel, "split") else {
+        let Some(halves) = self.halves(channel, span, true) else {
             return;
         };
-        let Some(head) = self.head_of(i, span) else {
-            return;
-        };
-        let Session::Fork { split: true, a, b } = head else {
-            self.mismatch(i, &head, "is split", span);
-            return;
-        };
-        self.env[i].state = St::Moved(span);
-        for (n, s) in names.iter().zip([a, b]) {
+        for (n, s) in names.iter().zip(halves) {
             self.bind(&n.node, Ty::Session(Rc::new((*s).clone())), n.span);
         }
     }
@@ -389,18 +408,10 @@ impl Infer<'_, '_> {
         arms: &[Spanned<ast::ForkArm>],
         span: Span,
     ) {
-        let Some(i) = self.channel_of(channel, "fork") else {
+        let Some(halves) = self.halves(channel, span, false) else {
             return;
         };
-        let Some(head) = self.head_of(i, span) else {
-            return;
-        };
-        let Session::Fork { split: false, a, b } = head else {
-            self.mismatch(i, &head, "forks", span);
-            return;
-        };
-        self.env[i].state = St::Moved(span);
-        for (arm, half) in arms.iter().zip([a, b]) {
+        for (arm, half) in arms.iter().zip(halves) {
             self.fork_arm(arm, (*half).clone());
         }
         self.end_process(span);
