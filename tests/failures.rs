@@ -167,3 +167,40 @@ fn unknown_command_line_flag_is_a_usage_error() {
         .expect("run mpl");
     assert_eq!(out.status.code(), Some(mpl::exit::USAGE));
 }
+
+#[test]
+fn check_total_rejects_recursion_outside_fold_groups() {
+    let src = b"Int count(Int n) { if (n <= 0) { 0 } else { 1 + count(n - 1) } }\n";
+    let path = temp_file("total.mpl", src);
+    let plain = mpl().arg("check").arg(&path).output().expect("run mpl");
+    assert_eq!(
+        plain.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&plain.stderr)
+    );
+    let total = mpl()
+        .args(["check", "--total"])
+        .arg(&path)
+        .output()
+        .expect("run mpl");
+    assert_eq!(total.status.code(), Some(mpl::exit::FAILED));
+    assert!(String::from_utf8_lossy(&total.stderr).contains("E0023"));
+}
+
+#[test]
+fn check_total_accepts_corecursion_through_records() {
+    let src = b"codata S { Int head(); S tail(); }\nS from(Int n) { record S { Int head() { n } S tail() { from(n + 1) } } }\n";
+    let path = temp_file("corec.mpl", src);
+    let out = mpl()
+        .args(["check", "--total"])
+        .arg(&path)
+        .output()
+        .expect("run mpl");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -638,62 +638,28 @@ fn callees_block<'a>(b: &'a Block, out: &mut Vec<&'a str>) {
     }
 }
 
+/// The names `e` calls. Record methods are left out: a method runs only when
+/// its value is asked for, so recursion through one (`tail()` of a stream)
+/// is productive corecursion, not a loop.
 fn callees<'a>(e: &'a Spanned<Expr>, out: &mut Vec<&'a str>) {
+    if let Expr::Call { callee, .. } = &e.node {
+        out.push(callee.node.as_str());
+    }
+    for c in walk::children(&e.node) {
+        callees(c, out);
+    }
     match &e.node {
-        Expr::Int(_)
-        | Expr::Float(_)
-        | Expr::Char(_)
-        | Expr::Str(_)
-        | Expr::Bool(_)
-        | Expr::Unit
-        | Expr::Var(_)
-        | Expr::Ctor(_)
-        | Expr::Dual(_) => {}
-        Expr::Call { callee, args } => {
-            out.push(callee.node.as_str());
-            args.iter().for_each(|a| callees(a, out));
-        }
-        Expr::Tuple(items) | Expr::List(items) => items.iter().for_each(|a| callees(a, out)),
-        Expr::Binary { lhs, rhs, .. } => {
-            callees(lhs, out);
-            callees(rhs, out);
-        }
-        Expr::Unary { operand, .. } => callees(operand, out),
-        Expr::Index {
-            list,
-            index,
-            default,
-        } => {
-            callees(list, out);
-            callees(index, out);
-            callees(default, out);
-        }
-        Expr::Dtor { receiver, args, .. } => {
-            callees(receiver, out);
-            args.iter().for_each(|a| callees(a, out));
-        }
-        Expr::Put { channel, value } => {
-            callees(channel, out);
-            callees(value, out);
-        }
-        Expr::Get(c) | Expr::Close(c) => callees(c, out),
-        Expr::If { cond, then, else_ } => {
-            callees(cond, out);
+        Expr::If { then, else_, .. } => {
             callees_block(&then.node, out);
             if let Some(e) = else_ {
                 callees(e, out);
             }
         }
-        Expr::Switch { scrutinee, cases } => {
-            callees(scrutinee, out);
-            cases
-                .iter()
-                .for_each(|c| callees_block(&c.node.body.node, out));
-        }
-        Expr::Block(b) => callees_block(b, out),
-        Expr::Record { methods, .. } => methods
+        Expr::Switch { cases, .. } => cases
             .iter()
-            .for_each(|m| callees_block(&m.node.body.node, out)),
+            .for_each(|c| callees_block(&c.node.body.node, out)),
+        Expr::Block(b) => callees_block(b, out),
+        _ => {}
     }
 }
 
