@@ -14,8 +14,7 @@
 //!   service first yields once (the writer may send more), so a fast
 //!   writer does not cost one `write` per char. A failed write ends the run
 //!   ("cannot write to stdout: ..."), so a program writing to a closed pipe
-//!   stops. `start_output` cannot tell stdout from stderr, so that task is
-//!   named "output"; `start_named_output` takes a name.
+//!   stops. The task is named after its stream (`stdout`, `stderr`).
 //! * Input never blocks a runtime worker. The first input request of a run
 //!   starts one reader thread that takes the host's reader out of
 //!   [`ServiceEnv::stdin`]; the service asks it for a chunk through a std
@@ -72,13 +71,6 @@ pub fn start_stdin(cx: &mut Ctx<'_>, env: &ServiceEnv) -> End<Value> {
         exhausted: false,
     }));
     program_end
-}
-
-/// Starts an output service (`stdout` or `stderr`) writing to `out`. The
-/// signature does not say which stream it is, so the task is named
-/// "output"; [`start_named_output`] gives it a name.
-pub fn start_output(cx: &mut Ctx<'_>, out: Output, labels: Labels) -> End<Value> {
-    start_named_output(cx, "output", out, labels)
 }
 
 /// Starts an output service named `name` (for reports and errors) writing
@@ -961,7 +953,7 @@ mod tests {
                 for s in self.services.clone() {
                     let end = match s {
                         Svc::Stdin => start_stdin(cx, &self.env),
-                        Svc::Stdout => start_output(cx, self.env.stdout.clone(), L),
+                        Svc::Stdout => start_named_output(cx, "stdout", self.env.stdout.clone(), L),
                         Svc::Stderr => start_named_output(cx, "stderr", self.env.stderr.clone(), L),
                         Svc::Console => start_console(cx, &self.env),
                     };
@@ -1229,7 +1221,7 @@ mod tests {
         match run(s) {
             runtime::Outcome::Failed(e) => {
                 assert!(e.message.starts_with("internal error"), "{}", e.message);
-                assert_eq!(e.process, "output");
+                assert_eq!(e.process, "stdout");
             }
             o => panic!("expected a failure, got {o:?}"),
         }

@@ -629,11 +629,7 @@ fn left_assoc<'a, Er: PErr<'a>>(
     next.clone()
         .then(op.then(next).repeated().collect::<Vec<_>>())
         .validate(|(first, rest), _, emitter| {
-            let mut rest = rest;
-            if rest.len() > MAX_CHAIN {
-                emitter.emit(too_long(rest[MAX_CHAIN].0.span));
-                rest.truncate(MAX_CHAIN);
-            }
+            let rest = cap_chain(rest, emitter);
             let mut acc = first;
             for (op, rhs) in rest {
                 let span = acc.span.to(rhs.span);
@@ -651,6 +647,18 @@ fn left_assoc<'a, Er: PErr<'a>>(
         .boxed()
 }
 
+/// Keeps at most `MAX_CHAIN` operators of one chain, reporting the rest.
+fn cap_chain<'a, Er: PErr<'a>>(
+    mut rest: Vec<(Spanned<BinOp>, Spanned<Expr>)>,
+    emitter: &mut chumsky::input::Emitter<Er>,
+) -> Vec<(Spanned<BinOp>, Spanned<Expr>)> {
+    if rest.len() > MAX_CHAIN {
+        emitter.emit(too_long(rest[MAX_CHAIN].0.span));
+        rest.truncate(MAX_CHAIN);
+    }
+    rest
+}
+
 fn right_assoc<'a, Er: PErr<'a>>(
     next: Bx<'a, Er, Spanned<Expr>>,
     op: Bx<'a, Er, Spanned<BinOp>>,
@@ -658,11 +666,7 @@ fn right_assoc<'a, Er: PErr<'a>>(
     next.clone()
         .then(op.then(next).repeated().collect::<Vec<_>>())
         .validate(|(first, rest), _, emitter| {
-            let mut rest = rest;
-            if rest.len() > MAX_CHAIN {
-                emitter.emit(too_long(rest[MAX_CHAIN].0.span));
-                rest.truncate(MAX_CHAIN);
-            }
+            let rest = cap_chain(rest, emitter);
             // a op1 b op2 c  =>  a op1 (b op2 c)
             let mut operands = vec![first];
             let mut ops = Vec::with_capacity(rest.len());

@@ -260,14 +260,7 @@ impl Infer<'_, '_> {
                 t
             }
             Session::Choice { dir: Dir::Get, .. } => {
-                let channel = self.env[i].name.clone();
-                let expected = self.show_s(&head);
-                self.error(CheckError::ProtocolMismatch {
-                    channel,
-                    expected,
-                    did: "receives a value outside a `switch`".into(),
-                    span,
-                });
+                self.mismatch(i, &head, "receives a value outside a `switch`", span);
                 self.u.fresh()
             }
             _ => {
@@ -286,16 +279,7 @@ impl Infer<'_, '_> {
         };
         match head {
             Session::Close | Session::Unknown => self.env[i].state = St::Moved(span),
-            other => {
-                let channel = self.env[i].name.clone();
-                let expected = self.show_s(&other);
-                self.error(CheckError::ProtocolMismatch {
-                    channel,
-                    expected,
-                    did: "is closed".into(),
-                    span,
-                });
-            }
+            other => self.mismatch(i, &other, "is closed", span),
         }
     }
 

@@ -350,7 +350,7 @@ fn execute(p: &mut Process, cx: &mut Ctx<'_>) -> Step<Value, RunError> {
                     Some(r) => *x = r,
                     None => fail!(Fault::new(format!(
                         "integer overflow in `{}`",
-                        ops::op_name($op)
+                        $op.symbol()
                     ))),
                 },
                 _ => {
@@ -371,7 +371,7 @@ fn execute(p: &mut Process, cx: &mut Ctx<'_>) -> Step<Value, RunError> {
                     Some(r) => *x = r,
                     None => fail!(Fault::new(format!(
                         "integer overflow in `{}`",
-                        ops::op_name($op)
+                        $op.symbol()
                     ))),
                 },
                 _ => bug!("an operand of an Int operator is not an Int"),

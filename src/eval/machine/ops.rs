@@ -36,40 +36,14 @@ impl Fault {
 
 pub type Res<T> = Result<T, Fault>;
 
-pub fn op_name(op: BinOp) -> &'static str {
-    use BinOp::*;
-    match op {
-        Or => "||",
-        And => "&&",
-        Eq => "==",
-        Ne => "!=",
-        Lt => "<",
-        Le => "<=",
-        Gt => ">",
-        Ge => ">=",
-        Cons => ":",
-        Append => "++",
-        BitOr => "|",
-        BitXor => "^",
-        BitAnd => "&",
-        Shl => "<<",
-        Shr => ">>",
-        Add => "+",
-        Sub => "-",
-        Mul => "*",
-        Div => "/",
-        Rem => "%",
-    }
-}
-
 fn overflow(op: BinOp) -> Fault {
-    Fault::new(format!("integer overflow in `{}`", op_name(op)))
+    Fault::new(format!("integer overflow in `{}`", op.symbol()))
 }
 
 fn mismatch(op: BinOp) -> Fault {
     Fault::internal(&format!(
         "operands of `{}` have the wrong type",
-        op_name(op)
+        op.symbol()
     ))
 }
 
@@ -106,7 +80,7 @@ pub fn order(op: BinOp, a: &Value, b: &Value) -> Res<bool> {
     let Some(ord) = ord else {
         return Err(Fault::new(format!(
             "these values cannot be compared with `{}`",
-            op_name(op)
+            op.symbol()
         )));
     };
     Ok(match op {
@@ -180,7 +154,7 @@ fn shift(op: BinOp, x: i64, y: i64) -> Res<i64> {
     if !(0..64).contains(&y) {
         return Err(Fault::new(format!(
             "shift amount {y} out of range in `{}` (must be 0 to 63)",
-            op_name(op)
+            op.symbol()
         )));
     }
     Ok(match op {
@@ -216,7 +190,7 @@ fn byte_op(op: BinOp, x: u8, y: u8) -> Res<u8> {
         Shl | Shr if y >= 8 => {
             return Err(Fault::new(format!(
                 "shift amount {y} out of range in `{}` (must be 0 to 7)",
-                op_name(op)
+                op.symbol()
             )));
         }
         Shl => Some(x << y),
