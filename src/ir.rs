@@ -196,6 +196,12 @@ pub enum BinOp {
 }
 
 impl BinOp {
+    /// `<`, `<=`, `>`, `>=`, `==` or `!=`.
+    pub fn is_comparison(self) -> bool {
+        use BinOp::*;
+        matches!(self, Lt | Le | Gt | Ge | Eq | Ne)
+    }
+
     /// The operator as written, for messages (`integer overflow in `+``).
     pub fn symbol(self) -> &'static str {
         use BinOp::*;

@@ -15,6 +15,7 @@
 mod code;
 mod compile;
 mod exec;
+mod liveness;
 mod ops;
 #[cfg(test)]
 mod tests;

@@ -24,7 +24,11 @@ pub enum Op {
     Bool(bool),
     /// Push `consts[k]`.
     Const(u32),
+    /// Push an immediate character.
+    Char(char),
     Load(Slot),
+    /// `Load` of a slot's last use: takes the value, leaving `()`.
+    Move(Slot),
     /// Pop into a slot.
     Store(Slot),
     Pop,
@@ -38,12 +42,18 @@ pub enum Op {
     Jump(Pc),
     /// Pop a Bool; jump if false.
     JumpIfFalse(Pc),
+    /// Pop a Bool; jump if true.
+    JumpIfTrue(Pc),
     /// Pop two operands; jump unless the comparison (`Lt`..`Ne`) holds.
     JumpIfNot(BinOp, Pc),
     /// Pop one operand; jump unless comparing it with the constant holds.
     JumpIfNotInt(BinOp, i32, Pc),
     /// `Load(s)` fused with `JumpIfNotInt`.
     JumpIfNotSlotInt(BinOp, Slot, i32, Pc),
+    /// Pop a Char; jump unless comparing it with the constant holds.
+    JumpIfNotChar(BinOp, char, Pc),
+    /// `Load(s)` fused with `JumpIfNotChar`.
+    JumpIfNotSlotChar(BinOp, Slot, char, Pc),
     /// `&&`: if the top is `false` jump (keeping it), else pop it.
     AndThen(Pc),
     /// `||`: if the top is `true` jump (keeping it), else pop it.
@@ -130,8 +140,9 @@ impl Op {
         use Op::*;
         match self {
             JumpIfNot(_, t) | JumpIfNotInt(_, _, t) | JumpIfNotSlotInt(_, _, _, t) => Some(t),
-            Jump(t) | JumpIfFalse(t) | AndThen(t) | OrElse(t) | TestNil(t) | PopNil(t)
-            | Uncons(t) => Some(t),
+            JumpIfNotChar(_, _, t) | JumpIfNotSlotChar(_, _, _, t) => Some(t),
+            Jump(t) | JumpIfFalse(t) | JumpIfTrue(t) | AndThen(t) | OrElse(t) | TestNil(t)
+            | PopNil(t) | Uncons(t) => Some(t),
             TestTag(_, t) | TestConst(_, t) | PopTag(_, t) | PopConst(_, t) => Some(t),
             UnData(_, _, t) | UnTuple(_, t) | UnList(_, t) => Some(t),
             _ => None,

@@ -15,6 +15,7 @@
 //! beyond building literal constants.
 
 use super::code::{CFunc, Code, ForkArmSite, Op, Pc, RecordSite};
+use super::liveness;
 use crate::eval::RunError;
 use crate::eval::value::Value;
 use crate::ir::{
@@ -37,7 +38,8 @@ pub fn compile(program: &Program) -> R<Code> {
         ..Code::default()
     };
     for f in &program.functions {
-        let cf = Fc::new(program, &unit, &mut code, f).run()?;
+        let mut cf = Fc::new(program, &unit, &mut code, f).run()?;
+        liveness::move_last_uses(&mut cf.ops, cf.slots, &code);
         code.funcs.push(cf);
     }
     Ok(code)
@@ -172,6 +174,7 @@ impl<'a> Fc<'a> {
             Op::AddInt(k) => small(k).map(|k| Op::LoadAddInt(s, k)),
             Op::SubInt(k) => small(k).map(|k| Op::LoadSubInt(s, k)),
             Op::JumpIfNotInt(cmp, k, t) => Some(Op::JumpIfNotSlotInt(cmp, s, k, t)),
+            Op::JumpIfNotChar(cmp, c, t) => Some(Op::JumpIfNotSlotChar(cmp, s, c, t)),
             Op::Return => Some(Op::ReturnSlot(s)),
             _ => None,
         }
@@ -205,14 +208,14 @@ impl<'a> Fc<'a> {
                 .map_or(0, |f| f.params as i64)
         };
         match op {
-            Unit | Int(_) | Bool(_) | Const(_) | Load(_) | Dup | Args | Service(_) | Tag(_)
-            | Record(_) => 1,
-            Store(_) | Pop | JumpIfFalse(_) | AndThen(_) | OrElse(_) => -1,
-            JumpIfNotInt(..) => -1,
+            Unit | Int(_) | Bool(_) | Char(_) | Const(_) | Load(_) | Move(_) | Dup | Args
+            | Service(_) | Tag(_) | Record(_) => 1,
+            Store(_) | Pop | JumpIfFalse(_) | JumpIfTrue(_) | AndThen(_) | OrElse(_) => -1,
+            JumpIfNotInt(..) | JumpIfNotChar(..) => -1,
             JumpIfNot(..) => -2,
             AddInt(_) | SubInt(_) => 0,
             LoadAddInt(..) | LoadSubInt(..) => 1,
-            JumpIfNotSlotInt(..) | ReturnSlot(_) => 0,
+            JumpIfNotSlotInt(..) | JumpIfNotSlotChar(..) | ReturnSlot(_) => 0,
             Truncate(_) | Jump(_) | Return | TailCall(_) | TailCallDtor(..) | TailSpawn(_)
             | Halt | MatchFail | LetFail => 0,
             Call(g) | Spawn(g) => 1 - params(g),
@@ -286,10 +289,11 @@ impl<'a> Fc<'a> {
                 self.emit(Op::TailCallDtor(*dtor, args.len() as u32), sp)?;
             }
             ExprKind::If { cond, then, else_ } => {
-                let j = self.branch(cond, sp)?;
+                let js = self.jump_when(cond, false, sp)?;
                 let d = self.depth;
                 self.tail(then, mode)?;
-                self.patch_here(j);
+                let here = self.label();
+                self.patch_all(&js, here);
                 self.depth = d;
                 self.tail(else_, mode)?;
             }
@@ -431,6 +435,7 @@ impl<'a> Fc<'a> {
             Lit::Unit => Op::Unit,
             Lit::Int(n) => Op::Int(*n),
             Lit::Bool(b) => Op::Bool(*b),
+            Lit::Char(c) => Op::Char(*c),
             other => Op::Const(self.constant(lit_value(other))),
         };
         self.emit(op, sp).map(drop)
@@ -483,36 +488,73 @@ impl<'a> Fc<'a> {
         self.emit(fast, sp).map(drop)
     }
 
-    /// Evaluates `cond` and emits a jump taken when it is false (fused
-    /// with a comparison where there is one); returns the jump to patch.
-    fn branch(&mut self, cond: &Expr, sp: Span) -> R<usize> {
-        let ExprKind::Binary { op, lhs, rhs } = &cond.kind else {
-            self.expr(cond)?;
-            return self.emit(Op::JumpIfFalse(0), sp);
+    /// Compiles `cond` as control flow: the returned jumps (to patch) are
+    /// taken when `cond` is `when`, otherwise execution falls through. No
+    /// Bool is built for `&&`, `||`, `!` or a comparison; a comparison with
+    /// an Int or Char literal is one instruction.
+    fn jump_when(&mut self, cond: &Expr, when: bool, sp: Span) -> R<Vec<usize>> {
+        match &cond.kind {
+            ExprKind::Unary {
+                op: UnOp::Not,
+                operand,
+            } => self.jump_when(operand, !when, sp),
+            ExprKind::Binary { op, lhs, rhs } if matches!(op, BinOp::And | BinOp::Or) => {
+                // `a && b` is false as soon as `a` is; `a || b` true as soon as `a` is.
+                let decisive = matches!(op, BinOp::Or);
+                if when == decisive {
+                    let mut js = self.jump_when(lhs, when, sp)?;
+                    js.extend(self.jump_when(rhs, when, sp)?);
+                    Ok(js)
+                } else {
+                    let skip = self.jump_when(lhs, decisive, sp)?;
+                    let js = self.jump_when(rhs, when, sp)?;
+                    let here = self.label();
+                    self.patch_all(&skip, here);
+                    Ok(js)
+                }
+            }
+            ExprKind::Binary { op, lhs, rhs } if op.is_comparison() => {
+                // Jump when `cmp` fails; `!(a == b)` is `a != b`, and on Ints
+                // and Chars every comparison has an exact negation.
+                let imm = immediate(rhs);
+                let cmp = match (when, imm) {
+                    (false, _) => *op,
+                    (true, Some(_)) => negate(*op),
+                    (true, None) if matches!(op, BinOp::Eq | BinOp::Ne) => negate(*op),
+                    (true, None) => return self.jump_on_value(cond, when, sp),
+                };
+                self.expr(lhs)?;
+                let jump = match imm {
+                    Some(Imm::Int(k)) => Op::JumpIfNotInt(cmp, k, 0),
+                    Some(Imm::Char(c)) => Op::JumpIfNotChar(cmp, c, 0),
+                    None => {
+                        self.expr(rhs)?;
+                        Op::JumpIfNot(cmp, 0)
+                    }
+                };
+                Ok(vec![self.emit(jump, cond.span)?])
+            }
+            _ => self.jump_on_value(cond, when, sp),
+        }
+    }
+
+    /// Evaluates `cond` to a Bool and jumps when it is `when`.
+    fn jump_on_value(&mut self, cond: &Expr, when: bool, sp: Span) -> R<Vec<usize>> {
+        self.expr(cond)?;
+        let op = match when {
+            true => Op::JumpIfTrue(0),
+            false => Op::JumpIfFalse(0),
         };
-        if !matches!(
-            op,
-            BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge | BinOp::Eq | BinOp::Ne
-        ) {
-            self.expr(cond)?;
-            return self.emit(Op::JumpIfFalse(0), sp);
-        }
-        self.expr(lhs)?;
-        if let ExprKind::Lit(Lit::Int(k)) = rhs.kind
-            && let Ok(k) = i32::try_from(k)
-        {
-            return self.emit(Op::JumpIfNotInt(*op, k, 0), cond.span);
-        }
-        self.expr(rhs)?;
-        self.emit(Op::JumpIfNot(*op, 0), cond.span)
+        Ok(vec![self.emit(op, sp)?])
     }
 
     fn if_(&mut self, cond: &Expr, then: &Expr, else_: &Expr, sp: Span) -> R {
-        let j = self.branch(cond, sp)?;
+        let js = self.jump_when(cond, false, sp)?;
         let d = self.depth;
         self.expr(then)?;
         let end = self.emit(Op::Jump(0), sp)?;
-        self.patch_here(j);
+        let here = self.label();
+        self.patch_all(&js, here);
         self.depth = d;
         self.expr(else_)?;
         self.patch_here(end);
@@ -806,6 +848,34 @@ impl<'a> Fc<'a> {
 }
 
 /// The value of a literal.
+/// A literal right operand a comparison instruction can carry.
+#[derive(Clone, Copy)]
+enum Imm {
+    Int(i32),
+    Char(char),
+}
+
+fn immediate(e: &Expr) -> Option<Imm> {
+    match e.kind {
+        ExprKind::Lit(Lit::Int(k)) => i32::try_from(k).ok().map(Imm::Int),
+        ExprKind::Lit(Lit::Char(c)) => Some(Imm::Char(c)),
+        _ => None,
+    }
+}
+
+/// The comparison that holds exactly when `op` does not (on a total order).
+fn negate(op: BinOp) -> BinOp {
+    match op {
+        BinOp::Lt => BinOp::Ge,
+        BinOp::Le => BinOp::Gt,
+        BinOp::Gt => BinOp::Le,
+        BinOp::Ge => BinOp::Lt,
+        BinOp::Eq => BinOp::Ne,
+        BinOp::Ne => BinOp::Eq,
+        other => other,
+    }
+}
+
 pub fn lit_value(l: &Lit) -> Value {
     match l {
         Lit::Unit => Value::Unit,

@@ -152,10 +152,20 @@ fn error(fault: Fault, f: &CFunc, at: usize, code: &Code, proc_fn: FuncId) -> Ru
 #[inline(always)]
 fn truncate(stack: &mut Vec<Value>, len: usize) {
     while stack.len() > len {
-        match stack.pop() {
-            Some(Value::Unit | Value::Int(_) | Value::Bool(_) | Value::Float(_)) => {}
-            other => drop(other),
+        if let Some(v) = stack.pop() {
+            discard(v);
         }
+    }
+}
+
+/// Drops `v`, with the test for a value without a destructor inlined.
+#[inline(always)]
+fn discard(v: Value) {
+    match v {
+        Value::Unit | Value::Int(_) | Value::Bool(_) | Value::Char(_) | Value::Byte(_) => {
+            std::mem::forget(v)
+        }
+        other => drop(other),
     }
 }
 
@@ -187,6 +197,14 @@ fn uncons_owned(v: Value) -> Option<(Value, Value)> {
             ),
             Err(c) => (c.head.clone(), c.tail.clone()),
         }),
+        Value::Str(s, i) => {
+            let c = *s.get(i as usize)?;
+            Some((Value::Char(c), Value::Str(s, i + 1)))
+        }
+        Value::Bytes(b, i) => {
+            let x = *b.get(i as usize)?;
+            Some((Value::Byte(x), Value::Bytes(b, i + 1)))
+        }
         other => other.uncons(),
     }
 }
@@ -389,6 +407,7 @@ fn execute(p: &mut Process, cx: &mut Ctx<'_>) -> Step<Value, RunError> {
                     Err(e) => fail!(e),
                 },
             };
+            discard(b);
             *a = Value::Bool(r);
         }};
     }
@@ -398,8 +417,10 @@ fn execute(p: &mut Process, cx: &mut Ctx<'_>) -> Step<Value, RunError> {
             let a = top!();
             let r = match (&*a, &b) {
                 (Value::Int(x), Value::Int(y)) => x == y,
+                (Value::Char(x), Value::Char(y)) => x == y,
                 _ => value::equal(a, &b),
             };
+            discard(b);
             *a = Value::Bool(r != $negate);
         }};
     }
@@ -425,13 +446,18 @@ fn execute(p: &mut Process, cx: &mut Ctx<'_>) -> Step<Value, RunError> {
                 Some(v) => stack.push(v.clone()),
                 None => bug!("unknown constant"),
             },
+            Op::Char(c) => stack.push(Value::Char(c)),
             Op::Load(s) => {
                 let v = stack[bp + s as usize].clone();
                 stack.push(v);
             }
+            Op::Move(s) => {
+                let v = std::mem::replace(&mut stack[bp + s as usize], Value::Unit);
+                stack.push(v);
+            }
             Op::Store(s) => {
                 let v = pop!();
-                stack[bp + s as usize] = v;
+                discard(std::mem::replace(&mut stack[bp + s as usize], v));
             }
             Op::Pop => truncate(stack, stack.len().saturating_sub(1)),
             Op::Dup => {
@@ -460,6 +486,18 @@ fn execute(p: &mut Process, cx: &mut Ctx<'_>) -> Step<Value, RunError> {
             Op::JumpIfFalse(t) => match stack.pop() {
                 Some(Value::Bool(b)) => jump_unless!(b, t),
                 _ => bug!("a condition is not a Bool"),
+            },
+            Op::JumpIfTrue(t) => match stack.pop() {
+                Some(Value::Bool(b)) => jump_unless!(!b, t),
+                _ => bug!("a condition is not a Bool"),
+            },
+            Op::JumpIfNotChar(cmp, c, t) => match stack.pop() {
+                Some(Value::Char(x)) => jump_unless!(ops::int_compare(cmp, x as i64, c as i64), t),
+                _ => bug!("an operand of a Char comparison is not a Char"),
+            },
+            Op::JumpIfNotSlotChar(cmp, s, c, t) => match stack[bp + s as usize] {
+                Value::Char(x) => jump_unless!(ops::int_compare(cmp, x as i64, c as i64), t),
+                _ => bug!("an operand of a Char comparison is not a Char"),
             },
             Op::JumpIfNot(cmp, t) => {
                 let b = pop!();
@@ -518,8 +556,13 @@ fn execute(p: &mut Process, cx: &mut Ctx<'_>) -> Step<Value, RunError> {
             Op::TailCall(g) => {
                 tick!();
                 let callee = func!(g);
-                let from = below!(callee.params as usize);
-                stack.drain(bp..from);
+                let n = callee.params as usize;
+                let from = below!(n);
+                // The arguments move down onto the first slots (`from >= bp`).
+                for i in 0..n {
+                    stack.swap(bp + i, from + i);
+                }
+                truncate(stack, bp + n);
                 enter!(g, callee);
             }
             Op::CallDtor(d, n) | Op::TailCallDtor(d, n) => {

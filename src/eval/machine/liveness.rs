@@ -1,0 +1,207 @@
+//! Last uses of slots: a pass over one compiled function that turns every
+//! `Load` of a slot nobody reads afterwards into a `Move`, which takes the
+//! value out of the frame instead of copying it.
+//!
+//! Moving matters for more than the saved reference count: a list or a
+//! packed string that only the operand stack holds can be taken apart in
+//! place (`Uncons` reuses the cell), and a value is freed as soon as its
+//! last reader is done with it.
+//!
+//! Function bodies have no loops, so every jump goes forward and one
+//! backward sweep over the instructions computes exact liveness. A
+//! function with a backward jump (none is compiled today) is left as it
+//! is. This file only rewrites instructions; it never changes their number
+//! or their jump targets.
+
+use super::code::{Code, Op};
+
+/// Which slots an instruction reads and which it writes.
+struct Effect {
+    uses: Vec<u32>,
+    defs: Vec<u32>,
+}
+
+/// Rewrites last-use `Load`s of `ops` (a function with `slots` slots) into
+/// `Move`s. `code` gives the record, fork and split sites the instructions
+/// index.
+pub fn move_last_uses(ops: &mut [Op], slots: u32, code: &Code) {
+    let n = ops.len();
+    if n == 0 || slots == 0 || has_backward_jump(ops) {
+        return;
+    }
+    let words = (slots as usize).div_ceil(64);
+    // live_in[pc * words ..]: the slots read at or after `pc` before a write.
+    let mut live_in = vec![0u64; n * words];
+    let mut live = vec![0u64; words];
+    for pc in (0..n).rev() {
+        live.iter_mut().for_each(|w| *w = 0);
+        for succ in successors(ops[pc], pc) {
+            if succ < n {
+                let from = &live_in[succ * words..(succ + 1) * words];
+                live.iter_mut().zip(from).for_each(|(w, s)| *w |= s);
+            }
+        }
+        // `live` is now live-out of `pc`.
+        if let Op::Load(s) = ops[pc]
+            && !test(&live, s)
+        {
+            ops[pc] = Op::Move(s);
+        }
+        let effect = effect(ops[pc], code);
+        for d in effect.defs {
+            clear(&mut live, d);
+        }
+        for u in effect.uses {
+            set(&mut live, u);
+        }
+        live_in[pc * words..(pc + 1) * words].copy_from_slice(&live);
+    }
+}
+
+fn has_backward_jump(ops: &[Op]) -> bool {
+    ops.iter()
+        .enumerate()
+        .any(|(pc, op)| op.clone().target_mut().is_some_and(|t| (*t as usize) <= pc))
+}
+
+/// The instructions that may run right after `op` at `pc`.
+fn successors(op: Op, pc: usize) -> impl Iterator<Item = usize> {
+    use Op::*;
+    let mut op = op;
+    let target = op.target_mut().map(|t| *t as usize);
+    let falls_through = !matches!(
+        op,
+        Jump(_)
+            | Return
+            | ReturnSlot(_)
+            | TailCall(_)
+            | TailCallDtor(..)
+            | TailSpawn(_)
+            | Halt
+            | MatchFail
+            | LetFail
+            | Fork(_)
+    );
+    falls_through.then_some(pc + 1).into_iter().chain(target)
+}
+
+fn effect(op: Op, code: &Code) -> Effect {
+    let (uses, defs): (Vec<u32>, Vec<u32>) = match op {
+        Op::Load(s) | Op::Move(s) | Op::ReturnSlot(s) => (vec![s], vec![]),
+        Op::LoadAddInt(s, _)
+        | Op::LoadSubInt(s, _)
+        | Op::JumpIfNotSlotInt(_, s, _, _)
+        | Op::JumpIfNotSlotChar(_, s, _, _) => (vec![s], vec![]),
+        Op::Store(s) => (vec![], vec![s]),
+        Op::NewChannel(a, b) => (vec![], vec![a, b]),
+        Op::Record(k) => (
+            code.records
+                .get(k as usize)
+                .map_or_else(Vec::new, |r| r.captures.to_vec()),
+            vec![],
+        ),
+        Op::Fork(k) => (
+            code.forks.get(k as usize).map_or_else(Vec::new, |arms| {
+                arms.iter()
+                    .flat_map(|a| a.captures.iter().copied())
+                    .collect()
+            }),
+            vec![],
+        ),
+        Op::Split(k) => (
+            vec![],
+            code.splits
+                .get(k as usize)
+                .map_or_else(Vec::new, |s| s.to_vec()),
+        ),
+        _ => (vec![], vec![]),
+    };
+    Effect { uses, defs }
+}
+
+fn test(bits: &[u64], s: u32) -> bool {
+    bits.get(s as usize / 64)
+        .is_some_and(|w| w & (1 << (s % 64)) != 0)
+}
+
+fn set(bits: &mut [u64], s: u32) {
+    if let Some(w) = bits.get_mut(s as usize / 64) {
+        *w |= 1 << (s % 64);
+    }
+}
+
+fn clear(bits: &mut [u64], s: u32) {
+    if let Some(w) = bits.get_mut(s as usize / 64) {
+        *w &= !(1 << (s % 64));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::BinOp;
+
+    fn moved(mut ops: Vec<Op>, slots: u32) -> Vec<Op> {
+        move_last_uses(&mut ops, slots, &Code::default());
+        ops
+    }
+
+    #[test]
+    fn only_the_last_read_of_a_slot_moves() {
+        let ops = moved(vec![Op::Load(0), Op::Load(0), Op::Add, Op::Return], 1);
+        assert_eq!(ops[..2], [Op::Load(0), Op::Move(0)]);
+    }
+
+    #[test]
+    fn a_slot_read_on_another_branch_is_still_moved_on_this_one() {
+        // 0: if s1 == 0 goto 3; 1: load s0; 2: return; 3: load s0; 4: load s0; 5: return
+        let ops = vec![
+            Op::JumpIfNotSlotInt(BinOp::Eq, 1, 0, 3),
+            Op::Load(0),
+            Op::Return,
+            Op::Load(0),
+            Op::Load(0),
+            Op::Return,
+        ];
+        let ops = moved(ops, 2);
+        assert_eq!(ops[1], Op::Move(0));
+        assert_eq!(ops[3..5], [Op::Load(0), Op::Move(0)]);
+    }
+
+    #[test]
+    fn a_read_after_a_join_keeps_earlier_reads_copies() {
+        // 0: load s0; 1: jump-if-false 3; 2: unit; 3: load s0 (both paths read it)
+        let ops = vec![
+            Op::Load(0),
+            Op::JumpIfFalse(3),
+            Op::Unit,
+            Op::Load(0),
+            Op::Return,
+        ];
+        let ops = moved(ops, 1);
+        assert_eq!(ops[0], Op::Load(0));
+        assert_eq!(ops[3], Op::Move(0));
+    }
+
+    #[test]
+    fn a_store_ends_the_old_value_s_life() {
+        let ops = moved(
+            vec![
+                Op::Load(0),
+                Op::Int(1),
+                Op::Store(0),
+                Op::Load(0),
+                Op::Return,
+            ],
+            1,
+        );
+        assert_eq!(ops[0], Op::Move(0));
+        assert_eq!(ops[3], Op::Move(0));
+    }
+
+    #[test]
+    fn a_backward_jump_leaves_the_function_alone() {
+        let ops = moved(vec![Op::Load(0), Op::Jump(0)], 1);
+        assert_eq!(ops[0], Op::Load(0));
+    }
+}
