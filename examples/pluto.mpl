@@ -176,7 +176,7 @@ process serveConnection(TcpConnection connection, Kit kit, String root) {
 /// answers it, and loops while the connection is kept alive.
 process serveRequests(PutSeq<[Byte]> send, Inbound recv, FileSystem fs, TimeService ts, LogLines log, String root, [Byte] buffered) {
   let start = skipBlankLines(buffered);
-  switch (readHead(recv, start, lengthOf(start), 0)) {
+  switch (readHead(recv, start, length(start), 0)) {
     case Complete(head, rest, recv2):
       switch (parseHead(bytesToString(head))) {
         case Nothing:
@@ -214,7 +214,7 @@ process serveRequest(PutSeq<[Byte]> send, Inbound recv, FileSystem fs, TimeServi
         answerError(send, ts, log, method, target, 400, "Bad Request");
         closeConnection(send, recv, fs, ts, log);
       case Just(bodyLength):
-        switch (skipBody(recv, rest, lengthOf(rest), bodyLength)) {
+        switch (skipBody(recv, rest, length(rest), bodyLength)) {
           case Skipped(next, recv2):
             let stillOpen = answer(send, fs, ts, log, root, method, target, keepAlive);
             if (stillOpen) {
@@ -267,7 +267,7 @@ Int maxHead() { 65536 }
 /// Receives chunks until `buffer` holds a whole head. `size` is its length;
 /// the search for the blank line starts at `from` (bytes before it were searched).
 Incoming readHead(Inbound recv, [Byte] buffer, Int size, Int from) {
-  let (headEnd, bodyStart) = findBlankLine(buffer, from, size);
+  let (headEnd, bodyStart) = findBlankLine(buffer, from);
   if (headEnd >= 0) {
     Complete(take(headEnd, buffer), skip(bodyStart, buffer), recv)
   } else if (size > maxHead()) {
@@ -276,28 +276,25 @@ Incoming readHead(Inbound recv, [Byte] buffer, Int size, Int from) {
     switch (recv.get) {
       case Put:
         let chunk = recv.get;
-        readHead(recv, buffer ++ chunk, size + lengthOf(chunk), max(0, size - 3))
+        readHead(recv, buffer ++ chunk, size + length(chunk), max(0, size - 3))
       case StopPut:
         Closed(buffer)
     }
   }
 }
 
-Int byteAt([Byte] bytes, Int i) { byteToInt(bytes[i, intToByte(0)]) }
-
 /// Where the head ends and the body starts: the first "\n\r\n" or "\n\n"
 /// at or after `i` (a line feed alone ends a line too); (-1, -1) if none.
-(Int, Int) findBlankLine([Byte] bytes, Int i, Int size) {
-  if (i + 1 >= size) {
-    (-1, -1)
-  } else if (byteAt(bytes, i) != 10) {
-    findBlankLine(bytes, i + 1, size)
-  } else if (byteAt(bytes, i + 1) == 10) {
-    (i, i + 2)
-  } else if (i + 2 < size && byteAt(bytes, i + 1) == 13 && byteAt(bytes, i + 2) == 10) {
-    (i, i + 3)
+(Int, Int) findBlankLine([Byte] bytes, Int i) {
+  let rest = skip(i, bytes);
+  let lf = indexOfPart(rest, [intToByte(10), intToByte(10)]);
+  let crlf = indexOfPart(rest, [intToByte(10), intToByte(13), intToByte(10)]);
+  if (lf >= 0 && (crlf < 0 || lf < crlf)) {
+    (i + lf, i + lf + 2)
+  } else if (crlf >= 0) {
+    (i + crlf, i + crlf + 3)
   } else {
-    findBlankLine(bytes, i + 1, size)
+    (-1, -1)
   }
 }
 
@@ -308,35 +305,6 @@ Int byteAt([Byte] bytes, Int i) { byteToInt(bytes[i, intToByte(0)]) }
     case (b:rest):
       let n = byteToInt(b);
       if (n == 13 || n == 10) { skipBlankLines(rest) } else { bytes }
-  }
-}
-
-/// The length of a byte list in a few steps: indexing a packed list (as
-/// chunks from files and sockets are) takes one step, so this probes
-/// indexes instead of walking the list. An index is present when looking
-/// it up with two different defaults gives the same answer.
-Int lengthOf([Byte] bytes) {
-  if (hasIndex(bytes, 0)) { lengthAbove(bytes, 1) } else { 0 }
-}
-
-Bool hasIndex([Byte] bytes, Int i) {
-  let zero = intToByte(0);
-  let one = intToByte(1);
-  bytes[i, zero] != zero || bytes[i, one] != one
-}
-
-/// The length, knowing index `i / 2` is present (doubling `i` until it is not).
-Int lengthAbove([Byte] bytes, Int i) {
-  if (hasIndex(bytes, i)) { lengthAbove(bytes, i * 2) } else { lengthBetween(bytes, i / 2, i) }
-}
-
-/// The length, knowing index `present` is present and `absent` is not.
-Int lengthBetween([Byte] bytes, Int present, Int absent) {
-  if (absent - present <= 1) {
-    absent
-  } else {
-    let middle = (present + absent) / 2;
-    if (hasIndex(bytes, middle)) { lengthBetween(bytes, middle, absent) } else { lengthBetween(bytes, present, middle) }
   }
 }
 
@@ -351,7 +319,7 @@ AfterBody skipBody(Inbound recv, [Byte] have, Int size, Int bodyLength) {
     switch (recv.get) {
       case Put:
         let chunk = recv.get;
-        skipBody(recv, chunk, lengthOf(chunk), bodyLength - size)
+        skipBody(recv, chunk, length(chunk), bodyLength - size)
       case StopPut:
         Cut
     }
@@ -410,16 +378,8 @@ Maybe<[(String, String)]> parseHeaders([String] lines, [(String, String)] acc) {
 
 /// The text before the first `c`, and the rest starting with `c` ("" if none).
 (String, String) splitAt(String s, Char c) {
-  switch s {
-    case []: ("", "")
-    case (x:rest):
-      if (x == c) {
-        ("", s)
-      } else {
-        let (before, after) = splitAt(rest, c);
-        (x : before, after)
-      }
-  }
+  let i = indexOf(s, c);
+  if (i < 0) { (s, "") } else { (take(i, s), skip(i, s)) }
 }
 
 Maybe<String> findHeader([(String, String)] headers, String name) {
@@ -633,12 +593,18 @@ Bool answer(PutSeq<[Byte]> send, FileSystem fs, TimeService ts, LogLines log, St
                  ("Content-Length", show(size)),
                  ("Date", date),
                  ("Server", "Pluto")] ++ connectionHeader(keepAlive);
-  send.put(Put).put(responseHead(200, "OK", headers));
+  let head = responseHead(200, "OK", headers);
   if (isHead) {
+    send.put(Put).put(head);
     file.put(CloseFile);
     (200, true)
   } else {
-    let sent = sendChunks(send, file, size);
+    // The head goes out with the first chunk: one write for a small file.
+    file.put(ReadChunk).put(min(size, 65536));
+    let first = file.get;
+    send.put(Put).put(head ++ first);
+    let n = length(first);
+    let sent = if (n == 0) { 0 } else { n + sendChunks(send, file, size - n) };
     file.put(CloseFile);
     (200, sent == size)
   }
@@ -655,7 +621,7 @@ Int sendChunks(PutSeq<[Byte]> send, File file, Int left) {
     switch chunk {
       case []: 0
       case _:
-        let n = lengthOf(chunk);
+        let n = length(chunk);
         send.put(Put).put(chunk);
         n + sendChunks(send, file, left - n)
     }

@@ -192,6 +192,38 @@ fold {
   }
 }
 
+/// The index of the first element equal to `item`, or -1 when there is none.
+Int indexOf([t] list, t item) { indexOfFrom(list, item, 0) }
+
+fold {
+  /// Worker of `indexOf`: `i` is the index of the first element of `list`.
+  Int indexOfFrom(fold by [t] list, t item, Int i) {
+    switch list {
+      case []: -1
+      case (x:rest):
+        if (x == item) { i } else { indexOfFrom(rest, item, i + 1) }
+    }
+  }
+}
+
+/// The index where `part` first occurs in `list`, or -1 when it does not:
+/// `indexOfPart("ab\r\n\r\n", "\r\n\r\n")` is 2, and `[]` occurs at 0.
+Int indexOfPart([t] list, [t] part) { indexOfPartFrom(list, part, 0) }
+
+fold {
+  /// Worker of `indexOfPart`: `i` is the index of the first element of `list`.
+  Int indexOfPartFrom(fold by [t] list, [t] part, Int i) {
+    if (startsWith(list, part)) {
+      i
+    } else {
+      switch list {
+        case []: -1
+        case (_:rest): indexOfPartFrom(rest, part, i + 1)
+      }
+    }
+  }
+}
+
 fold {
   /// True when some element of `list` equals `item`.
   Bool contains(fold by [t] list, t item) {

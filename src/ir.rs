@@ -38,6 +38,9 @@ pub struct Program {
     pub ctor_fields: HashMap<Tag, Vec<ShowTy>>,
     /// Protocol automata for the debug-build soundness guard.
     pub monitor: Monitor,
+    /// The functions the prelude defines, by name: the evaluator runs
+    /// native equivalents of some of them (`eval::machine::native`).
+    pub prelude: HashMap<String, FuncId>,
 }
 
 /// The protocols of the program's channels as automata, for the guard

@@ -2,6 +2,11 @@
 //! Parses arguments (clap), wires the real stdin/stdout/stderr into the
 //! pipeline of `lib.rs`, prints diagnostics and sets the exit code.
 
+/// mimalloc: interpreted programs allocate and free many small values
+/// (list cells, strings, messages) from several worker threads.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::{Parser, Subcommand};
 use mpl::diagnostics::{self, Diagnostic};
 use mpl::eval::value::Value;

@@ -91,8 +91,21 @@ pub fn resolve_program(
         show_types: Default::default(),
         ctor_fields: Default::default(),
         monitor: Default::default(),
+        prelude: prelude_functions(g),
     };
     (program, r.errors)
+}
+
+/// The prelude's functions (not its processes), by name.
+fn prelude_functions(g: &Globals<'_>) -> HashMap<String, FuncId> {
+    g.pending
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| match p {
+            Pending::Function(f, Layer::Prelude) => Some((f.name.node.clone(), i as FuncId)),
+            _ => None,
+        })
+        .collect()
 }
 
 impl<'g, 'a> Resolver<'g, 'a> {

@@ -16,6 +16,7 @@ mod code;
 mod compile;
 mod exec;
 mod liveness;
+mod native;
 mod ops;
 #[cfg(test)]
 mod tests;
@@ -44,11 +45,22 @@ pub(crate) struct Shared {
 
 /// Runs `program` from its entry wiring to the end and maps the runtime's
 /// outcome. The host's outputs are flushed before this returns.
-pub fn run(program: Arc<Program>, mut host: Host, config: runtime::Config) -> RunOutcome {
+pub fn run(program: Arc<Program>, host: Host, config: runtime::Config) -> RunOutcome {
+    run_with(program, host, config, true)
+}
+
+/// `run`; `natives` says whether prelude functions may run natively
+/// (`native`), which the tests turn off to compare.
+fn run_with(
+    program: Arc<Program>,
+    mut host: Host,
+    config: runtime::Config,
+    natives: bool,
+) -> RunOutcome {
     let on_start = host.on_start.take();
     let (env, args) = ServiceEnv::new(host, &program);
     let outputs = [env.stdout.clone(), env.stderr.clone()];
-    let outcome = match prepare(program, env, args) {
+    let outcome = match prepare(program, env, args, natives) {
         Ok(shared) => run_entry(shared, config, on_start),
         Err(e) => RunOutcome::Failed(e),
     };
@@ -63,9 +75,10 @@ fn prepare(
     program: Arc<Program>,
     env: ServiceEnv,
     args: Vec<String>,
+    natives: bool,
 ) -> Result<Arc<Shared>, RunError> {
     compile::check_entry(&program)?;
-    let code = compile::compile(&program)?;
+    let code = compile::compile_with(&program, natives)?;
     let args = Value::list(args.iter().map(|a| Value::string(a)).collect());
     Ok(Arc::new(Shared {
         code,

@@ -8,6 +8,7 @@
 //! targets are instruction indices within the same function. This file
 //! only describes the code; `compile` builds it and `exec` runs it.
 
+use super::native::Native;
 use crate::eval::value::Value;
 use crate::ir::{BinOp, Builtin, CodataId, DtorId, FnKind, FuncId, Service, ShowTy, Slot, Tag};
 use crate::source::Span;
@@ -103,6 +104,8 @@ pub enum Op {
     Builtin(Builtin),
     /// `show` of a value whose static type is `Code::show_types[i]`.
     ShowTyped(u32),
+    /// A prelude function's native body: pops its arguments, pushes the result.
+    Native(Native),
 
     // --- channels ---
     Put,

@@ -16,6 +16,7 @@
 
 use super::code::{CFunc, Code, ForkArmSite, Op, Pc, RecordSite};
 use super::liveness;
+use super::native::Native;
 use crate::eval::RunError;
 use crate::eval::value::Value;
 use crate::ir::{
@@ -26,8 +27,9 @@ use crate::source::Span;
 
 type R<T = ()> = Result<T, RunError>;
 
-/// Compiles every function of `program`.
-pub fn compile(program: &Program) -> R<Code> {
+/// Compiles every function of `program`; `natives` says whether prelude
+/// functions get their native bodies (`native`; tests compare both).
+pub fn compile_with(program: &Program, natives: bool) -> R<Code> {
     let unit = unit_functions(program);
     let mut code = Code {
         codata_dtors: program
@@ -37,12 +39,23 @@ pub fn compile(program: &Program) -> R<Code> {
             .collect(),
         ..Code::default()
     };
-    for f in &program.functions {
-        let mut cf = Fc::new(program, &unit, &mut code, f).run()?;
+    for (id, f) in program.functions.iter().enumerate() {
+        let native = natives
+            .then(|| native_body(program, id as FuncId))
+            .flatten();
+        let mut cf = Fc::new(program, &unit, &mut code, f).run(native)?;
         liveness::move_last_uses(&mut cf.ops, cf.slots, &code);
         code.funcs.push(cf);
     }
     Ok(code)
+}
+
+/// The native for function `id`, if it is a prelude function that has one.
+fn native_body(program: &Program, id: FuncId) -> Option<Native> {
+    let f = program.functions.get(id as usize)?;
+    let from_prelude = program.prelude.get(&f.name) == Some(&id);
+    let plain = f.kind == FnKind::Function && f.captures == 0;
+    (from_prelude && plain).then(|| Native::lookup(&f.name, f.params))?
 }
 
 /// The entry must be a function without parameters (the wiring).
@@ -111,12 +124,21 @@ impl<'a> Fc<'a> {
         }
     }
 
-    fn run(mut self) -> R<CFunc> {
+    fn run(mut self, native: Option<Native>) -> R<CFunc> {
         let f = self.f;
         if f.captures + f.params > f.slots {
             return Err(self.bug("more captures and parameters than slots", f.span));
         }
-        self.tail(&f.body, Mode::Value)?;
+        match native {
+            Some(n) => {
+                for s in 0..f.params {
+                    self.emit(Op::Load(s), f.span)?;
+                }
+                self.emit(Op::Native(n), f.span)?;
+                self.emit(Op::Return, f.span)?;
+            }
+            None => self.tail(&f.body, Mode::Value)?,
+        }
         // Unreachable guard: compiled bodies never fall through.
         self.emit(Op::Return, f.span)?;
         Ok(CFunc {
@@ -224,6 +246,7 @@ impl<'a> Fc<'a> {
             Add | Sub | Mul | Lt | Le | Gt | Ge | Eq | Ne | Bin(_) => -1,
             Neg | Not | Builtin(_) | ShowTyped(_) | Get | Close | NewChannel(..) => 0,
             Index => -2,
+            Native(n) => 1 - n.arity() as i64,
             Put | Fork(_) | Split(_) => -1,
             Forward => -2,
             TestTag(..) | TestConst(..) | TestNil(_) => 0,

@@ -735,6 +735,14 @@ fn execute(p: &mut Process, cx: &mut Ctx<'_>) -> Step<Value, RunError> {
                     .unwrap_or(&crate::ir::ShowTy::Any);
                 stack.push(Value::string(&value::show_typed(&v, ty, &shared.program)));
             }
+            Op::Native(n) => {
+                let from = below!(n.arity() as usize);
+                let args: Vec<Value> = stack.drain(from..).collect();
+                match n.call(args) {
+                    Ok(v) => stack.push(v),
+                    Err(e) => fail!(e),
+                }
+            }
             Op::Builtin(b) => {
                 let v = pop!();
                 match ops::builtin(b, v, &shared.program) {

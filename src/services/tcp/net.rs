@@ -39,7 +39,7 @@ use crate::runtime::{self, End, Handle};
 use mio::net::{TcpListener, TcpStream};
 use mio::{Events, Interest, Poll, Registry, Token, Waker};
 use std::collections::{HashMap, HashSet, VecDeque};
-use std::io::{ErrorKind, Read, Write};
+use std::io::{ErrorKind, IoSlice, Read, Write};
 use std::net::Shutdown;
 use std::sync::{Arc, mpsc};
 use std::time::Duration;
@@ -51,6 +51,8 @@ const WAKER: Token = Token(0);
 const CHUNK: usize = 64 * 1024;
 /// Chunks the program may leave untaken before reading pauses.
 const AHEAD: usize = 2;
+/// Chunks written at most per system call.
+const WRITE_BATCH: usize = 64;
 /// Chunks one connection reads per loop turn.
 const READS_PER_TURN: usize = 4;
 /// How often throttled connections are looked at again.
@@ -165,20 +167,20 @@ impl Conn {
         }
     }
 
-    /// Writes what the socket takes; half-closes once drained after `StopPut`.
+    /// Writes what the socket takes, the queued chunks together in one
+    /// system call (a response's head and body go out as one segment);
+    /// half-closes once drained after `StopPut`.
     fn flush(&mut self) {
-        while self.writable && !self.write_broken {
-            let Some((data, from)) = self.out.front_mut() else {
-                break;
-            };
-            match (&self.stream).write(data.get(*from..).unwrap_or(&[])) {
+        while self.writable && !self.write_broken && !self.out.is_empty() {
+            let slices: Vec<IoSlice<'_>> = self
+                .out
+                .iter()
+                .take(WRITE_BATCH)
+                .map(|(data, from)| IoSlice::new(data.get(*from..).unwrap_or(&[])))
+                .collect();
+            match (&self.stream).write_vectored(&slices) {
                 Ok(0) => self.break_writes(),
-                Ok(n) => {
-                    *from += n;
-                    if *from >= data.len() {
-                        self.out.pop_front();
-                    }
-                }
+                Ok(n) => self.written(n),
                 Err(e) if e.kind() == ErrorKind::WouldBlock => self.writable = false,
                 Err(e) if e.kind() == ErrorKind::Interrupted => {}
                 Err(_) => self.break_writes(),
@@ -189,6 +191,19 @@ impl Conn {
                 let _ = self.stream.shutdown(Shutdown::Write);
             }
             self.write_done = true;
+        }
+    }
+
+    /// Drops the `n` bytes just written from the front of the queue.
+    fn written(&mut self, mut n: usize) {
+        while let Some((data, from)) = self.out.front_mut() {
+            let left = data.len().saturating_sub(*from);
+            if n < left {
+                *from += n;
+                return;
+            }
+            n -= left;
+            self.out.pop_front();
         }
     }
 

@@ -1,0 +1,583 @@
+//! Native equivalents of some prelude list and string functions.
+//!
+//! The prelude is written in MPL and stays the definition of what these
+//! functions do (LANGUAGE.md section 10). Walking a list one interpreted
+//! step per element is what costs in string-heavy programs (a web server
+//! splits, compares and lowers its request text), so the compiler replaces
+//! the body of the prelude functions named here by one `Op::Native`. Each
+//! native gives the same result as the MPL body for every input, with at
+//! most the same work: nothing here copies what the MPL version shares.
+//! A function the program itself defines, even with the same name, is
+//! never replaced. The differential tests at the end run every native
+//! against its MPL body.
+//!
+//! Results may be packed differently (a `[Char]` built here is a packed
+//! string where the MPL body would build cells); list values compare and
+//! show the same whatever their packing.
+
+use super::ops::Fault;
+use crate::eval::value::{self, Value};
+
+/// A prelude function with a native body.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Native {
+    LengthFrom,
+    ReverseOnto,
+    Take,
+    Skip,
+    Contains,
+    StartsWith,
+    SplitFrom,
+    ToLower,
+    ToUpper,
+    TrimStart,
+    Flatten,
+    IndexOfFrom,
+    IndexOfPartFrom,
+}
+
+/// The prelude functions with a native body: name, arity, native.
+const TABLE: [(&str, u32, Native); 13] = [
+    ("lengthFrom", 2, Native::LengthFrom),
+    ("reverseOnto", 2, Native::ReverseOnto),
+    ("take", 2, Native::Take),
+    ("skip", 2, Native::Skip),
+    ("contains", 2, Native::Contains),
+    ("startsWith", 2, Native::StartsWith),
+    ("splitFrom", 4, Native::SplitFrom),
+    ("toLower", 1, Native::ToLower),
+    ("toUpper", 1, Native::ToUpper),
+    ("trimStart", 1, Native::TrimStart),
+    ("flatten", 1, Native::Flatten),
+    ("indexOfFrom", 3, Native::IndexOfFrom),
+    ("indexOfPartFrom", 3, Native::IndexOfPartFrom),
+];
+
+impl Native {
+    /// The native for the prelude function `name` taking `arity` arguments.
+    pub fn lookup(name: &str, arity: u32) -> Option<Native> {
+        TABLE
+            .iter()
+            .find(|(n, a, _)| *n == name && *a == arity)
+            .map(|(_, _, native)| *native)
+    }
+
+    pub fn arity(self) -> u32 {
+        TABLE
+            .iter()
+            .find(|(_, _, n)| *n == self)
+            .map_or(0, |(_, a, _)| *a)
+    }
+
+    /// Runs the native on its arguments (first argument first).
+    pub fn call(self, mut args: Vec<Value>) -> Result<Value, Fault> {
+        if args.len() != self.arity() as usize {
+            return Err(Fault::internal(
+                "a native prelude function got the wrong arguments",
+            ));
+        }
+        let mut arg = |i: usize| std::mem::replace(&mut args[i], Value::Unit);
+        Ok(match self {
+            Native::LengthFrom => return length_from(&arg(0), arg(1)),
+            Native::ReverseOnto => reverse_onto(&arg(0), arg(1)),
+            Native::Take => take(arg(0), &arg(1)),
+            Native::Skip => skip(arg(0), arg(1)),
+            Native::Contains => Value::Bool(contains(arg(0), &arg(1))),
+            Native::StartsWith => Value::Bool(starts_with(arg(0), arg(1))),
+            Native::SplitFrom => split_from(&arg(0), &arg(1), &arg(2), &arg(3)),
+            Native::ToLower => map_chars(arg(0), |c| c.to_ascii_lowercase()),
+            Native::ToUpper => map_chars(arg(0), |c| c.to_ascii_uppercase()),
+            Native::TrimStart => trim_start(arg(0)),
+            Native::Flatten => flatten(&arg(0)),
+            Native::IndexOfFrom => {
+                let item = arg(1);
+                let at = position(&arg(0), |x| value::equal(x, &item));
+                return offset(at, arg(2));
+            }
+            Native::IndexOfPartFrom => return offset(index_of_part(arg(0), &arg(1)), arg(2)),
+        })
+    }
+}
+
+/// The number of elements, walking only the cells before a packed tail.
+fn count(list: &Value) -> i64 {
+    let mut n = 0i64;
+    let mut cur = list;
+    loop {
+        match cur {
+            Value::Cons(c) => {
+                n += 1;
+                cur = &c.tail;
+            }
+            Value::Str(s, i) => return n + s.len().saturating_sub(*i as usize) as i64,
+            Value::Bytes(b, i) => return n + b.len().saturating_sub(*i as usize) as i64,
+            _ => return n,
+        }
+    }
+}
+
+fn length_from(list: &Value, acc: Value) -> Result<Value, Fault> {
+    plus(acc, count(list))
+}
+
+/// `acc + n`, failing on overflow as the MPL `+` does.
+fn plus(acc: Value, n: i64) -> Result<Value, Fault> {
+    let Value::Int(acc) = acc else {
+        return Err(Fault::internal(
+            "a native prelude function got a count that is not an Int",
+        ));
+    };
+    match acc.checked_add(n) {
+        Some(n) => Ok(Value::Int(n)),
+        None => Err(Fault::new("integer overflow in `+`")),
+    }
+}
+
+/// The index found (counted from `start`), or -1.
+fn offset(found: Option<usize>, start: Value) -> Result<Value, Fault> {
+    match found {
+        Some(k) => plus(start, i64::try_from(k).unwrap_or(i64::MAX)),
+        None => Ok(Value::Int(-1)),
+    }
+}
+
+/// The index of the first element `f` accepts.
+fn position(list: &Value, mut f: impl FnMut(&Value) -> bool) -> Option<usize> {
+    let mut k = 0;
+    any(list, |x| {
+        if f(x) {
+            return true;
+        }
+        k += 1;
+        false
+    })
+    .then_some(k)
+}
+
+/// Where `part` first occurs in `list` (at 0 when `part` is empty).
+fn index_of_part(list: Value, part: &Value) -> Option<usize> {
+    if let (Value::Bytes(a, i), Value::Bytes(b, j)) = (&list, part) {
+        let (a, b) = (
+            &a[(*i as usize).min(a.len())..],
+            &b[(*j as usize).min(b.len())..],
+        );
+        return find_slice(a, b);
+    }
+    if let (Value::Str(a, i), Value::Str(b, j)) = (&list, part) {
+        let (a, b) = (
+            &a[(*i as usize).min(a.len())..],
+            &b[(*j as usize).min(b.len())..],
+        );
+        return find_slice(a, b);
+    }
+    let mut rest = list;
+    let mut k = 0;
+    loop {
+        if starts_with(rest.clone(), part.clone()) {
+            return Some(k);
+        }
+        rest = rest.uncons()?.1;
+        k += 1;
+    }
+}
+
+fn find_slice<T: PartialEq>(list: &[T], part: &[T]) -> Option<usize> {
+    if part.is_empty() {
+        return Some(0);
+    }
+    list.windows(part.len()).position(|w| w == part)
+}
+
+/// `list` reversed onto `acc`: cells onto a non-empty `acc` (shared, as the
+/// MPL body shares it), a fresh (packed) list onto an empty one.
+fn reverse_onto(list: &Value, acc: Value) -> Value {
+    let items = list.list_items();
+    if items.is_empty() {
+        return acc;
+    }
+    if acc.is_empty_list() {
+        return Value::list(items.into_iter().rev().collect());
+    }
+    items
+        .into_iter()
+        .fold(acc, |tail, head| Value::cons(head, tail))
+}
+
+fn take(qty: Value, list: &Value) -> Value {
+    let Value::Int(q) = qty else {
+        return Value::Nil;
+    };
+    if q <= 0 {
+        return Value::Nil;
+    }
+    let q = usize::try_from(q).unwrap_or(usize::MAX);
+    match list {
+        Value::Str(s, i) => {
+            let from = (*i as usize).min(s.len());
+            let to = from.saturating_add(q).min(s.len());
+            packed_or_nil(to > from, || Value::Str(s[from..to].into(), 0))
+        }
+        Value::Bytes(b, i) => {
+            let from = (*i as usize).min(b.len());
+            let to = from.saturating_add(q).min(b.len());
+            packed_or_nil(to > from, || Value::Bytes(b[from..to].into(), 0))
+        }
+        _ => {
+            let mut items = Vec::new();
+            let mut cur = list.clone();
+            while items.len() < q {
+                match cur.uncons() {
+                    Some((h, t)) => {
+                        items.push(h);
+                        cur = t;
+                    }
+                    None => break,
+                }
+            }
+            Value::list(items)
+        }
+    }
+}
+
+fn packed_or_nil(nonempty: bool, make: impl FnOnce() -> Value) -> Value {
+    if nonempty { make() } else { Value::Nil }
+}
+
+fn skip(qty: Value, list: Value) -> Value {
+    let Value::Int(q) = qty else { return list };
+    if q <= 0 {
+        return list;
+    }
+    let mut left = u64::try_from(q).unwrap_or(u64::MAX);
+    let mut cur = list;
+    while left > 0 {
+        cur = match cur {
+            Value::Str(s, i) => {
+                let to = (i as u64).saturating_add(left).min(s.len() as u64);
+                return Value::Str(s, to as u32);
+            }
+            Value::Bytes(b, i) => {
+                let to = (i as u64).saturating_add(left).min(b.len() as u64);
+                return Value::Bytes(b, to as u32);
+            }
+            Value::Cons(c) => c.tail.clone(),
+            _ => return Value::Nil,
+        };
+        left -= 1;
+    }
+    cur
+}
+
+/// Calls `f` on each element until it says stop; true if it did.
+fn any(list: &Value, mut f: impl FnMut(&Value) -> bool) -> bool {
+    let mut cur = list;
+    loop {
+        match cur {
+            Value::Cons(c) => {
+                if f(&c.head) {
+                    return true;
+                }
+                cur = &c.tail;
+            }
+            Value::Str(s, i) => {
+                let from = (*i as usize).min(s.len());
+                return s[from..].iter().any(|c| f(&Value::Char(*c)));
+            }
+            Value::Bytes(b, i) => {
+                let from = (*i as usize).min(b.len());
+                return b[from..].iter().any(|x| f(&Value::Byte(*x)));
+            }
+            _ => return false,
+        }
+    }
+}
+
+fn contains(list: Value, item: &Value) -> bool {
+    any(&list, |x| value::equal(x, item))
+}
+
+fn starts_with(s: Value, prefix: Value) -> bool {
+    if let (Value::Str(a, i), Value::Str(b, j)) = (&s, &prefix) {
+        let (a, b) = (
+            &a[(*i as usize).min(a.len())..],
+            &b[(*j as usize).min(b.len())..],
+        );
+        return a.starts_with(b);
+    }
+    if let (Value::Bytes(a, i), Value::Bytes(b, j)) = (&s, &prefix) {
+        let (a, b) = (
+            &a[(*i as usize).min(a.len())..],
+            &b[(*j as usize).min(b.len())..],
+        );
+        return a.starts_with(b);
+    }
+    let mut rest = s;
+    let mismatch = any(&prefix, |p| match rest.uncons() {
+        Some((c, tail)) if value::equal(&c, p) => {
+            rest = tail;
+            false
+        }
+        _ => true,
+    });
+    !mismatch
+}
+
+/// `split`'s worker: the finished parts of `acc` (latest first), the
+/// current part `cur` (reversed), then the parts of `s` between `sep`s.
+fn split_from(s: &Value, sep: &Value, cur: &Value, acc: &Value) -> Value {
+    let mut parts: Vec<Value> = acc.list_items();
+    parts.reverse();
+    let mut part: Vec<Value> = cur.list_items();
+    part.reverse();
+    for c in s.list_items() {
+        if value::equal(&c, sep) {
+            parts.push(Value::list(std::mem::take(&mut part)));
+        } else {
+            part.push(c);
+        }
+    }
+    parts.push(Value::list(part));
+    Value::list(parts)
+}
+
+fn map_chars(s: Value, f: impl Fn(char) -> char) -> Value {
+    if s.is_empty_list() {
+        return s;
+    }
+    if let Value::Str(chars, i) = &s {
+        let from = (*i as usize).min(chars.len());
+        return Value::Str(chars[from..].iter().map(|c| f(*c)).collect(), 0);
+    }
+    let items = s.list_items().into_iter().map(|v| match v {
+        Value::Char(c) => Value::Char(f(c)),
+        other => other,
+    });
+    Value::list(items.collect())
+}
+
+fn is_blank(v: &Value) -> bool {
+    matches!(v, Value::Char(' ' | '\t' | '\r' | '\n'))
+}
+
+fn trim_start(s: Value) -> Value {
+    let mut cur = s;
+    loop {
+        cur = match cur {
+            Value::Str(chars, i) => {
+                let from = (i as usize).min(chars.len());
+                let blanks = chars[from..]
+                    .iter()
+                    .take_while(|c| matches!(c, ' ' | '\t' | '\r' | '\n'))
+                    .count();
+                return Value::Str(chars, (from + blanks) as u32);
+            }
+            Value::Cons(c) if is_blank(&c.head) => c.tail.clone(),
+            other => return other,
+        }
+    }
+}
+
+/// All the inner lists in one: packed when they all are, else the cells
+/// of all but the last before the last (shared, as `++` shares it).
+fn flatten(lists: &Value) -> Value {
+    let parts = lists.list_items();
+    let packed = |f: fn(&Value) -> bool| parts.iter().all(|p| f(p) || p.is_empty_list());
+    if parts.iter().any(|p| matches!(p, Value::Str(..))) && packed(|p| matches!(p, Value::Str(..)))
+    {
+        let mut out: Vec<char> = Vec::new();
+        for p in &parts {
+            if let Value::Str(s, i) = p {
+                out.extend_from_slice(&s[(*i as usize).min(s.len())..]);
+            }
+        }
+        return packed_or_nil(!out.is_empty(), || Value::Str(out.into(), 0));
+    }
+    if parts.iter().any(|p| matches!(p, Value::Bytes(..)))
+        && packed(|p| matches!(p, Value::Bytes(..)))
+    {
+        let mut out: Vec<u8> = Vec::new();
+        for p in &parts {
+            if let Value::Bytes(b, i) = p {
+                out.extend_from_slice(&b[(*i as usize).min(b.len())..]);
+            }
+        }
+        return packed_or_nil(!out.is_empty(), || Value::Bytes(out.into(), 0));
+    }
+    let Some((last, init)) = parts.split_last() else {
+        return Value::Nil;
+    };
+    let items: Vec<Value> = init.iter().flat_map(Value::list_items).collect();
+    if last.is_empty_list() {
+        return Value::list(items);
+    }
+    items
+        .into_iter()
+        .rev()
+        .fold(last.clone(), |tail, head| Value::cons(head, tail))
+}
+
+#[cfg(test)]
+mod tests {
+    //! Every native against the MPL body it replaces: the same program
+    //! runs with and without natives and must print the same thing.
+
+    use crate::eval::{Host, RunOutcome};
+    use crate::runtime::Config;
+    use crate::source::SourceMap;
+    use crate::{SourceInput, compile};
+    use parking_lot::Mutex;
+    use std::io::Write;
+    use std::sync::{Arc, mpsc};
+    use std::time::Duration;
+
+    #[derive(Clone, Default)]
+    struct Buf(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Buf {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// What the program prints (and how it ends), within 30 seconds.
+    fn output(src: &str, natives: bool) -> String {
+        let mut sources = SourceMap::default();
+        let input = SourceInput::Text {
+            name: "natives.mpl".into(),
+            text: src.into(),
+        };
+        let program = match compile(&mut sources, input) {
+            Ok(p) => Arc::new(p),
+            Err(d) => panic!("the test program does not check: {d:?}"),
+        };
+        let out = Buf::default();
+        let host = Host {
+            stdin: Box::new(std::io::empty()),
+            stdout: Arc::new(Mutex::new(Box::new(out.clone()))),
+            stderr: Arc::new(Mutex::new(Box::new(std::io::sink()))),
+            args: Vec::new(),
+            on_start: None,
+            permissions: Default::default(),
+        };
+        let config = Config {
+            threads: 1,
+            seed: Some(1),
+            ..Config::default()
+        };
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(super::super::run_with(program, host, config, natives));
+        });
+        let end = match rx.recv_timeout(Duration::from_secs(30)) {
+            Ok(RunOutcome::Finished) => "finished".to_string(),
+            Ok(RunOutcome::Failed(e)) => format!("failed: {}", e.message),
+            Ok(other) => format!("{other:?}"),
+            Err(_) => panic!("the program did not end within 30 s"),
+        };
+        let text = String::from_utf8_lossy(&out.0.lock()).into_owned();
+        format!("{text}[{end}]")
+    }
+
+    fn same_with_and_without_natives(src: &str) -> String {
+        let interpreted = output(src, false);
+        let native = output(src, true);
+        assert_eq!(
+            native, interpreted,
+            "natives change what the program prints"
+        );
+        native
+    }
+
+    /// Strings packed, in cells, and mixed (cells before a packed tail).
+    const SAMPLES: &str = r#"
+[String] samples() {
+  ["", "a", "abc", " \t x  y \r\n", 'q' : ('r' : " s,"), "a,b,,c", ",", "HeLLo, World!",
+   "\r\n\r\n", 'x' : "", ' ' : (',' : ""), "\n\nab\n\r\n"]
+}
+
+void line(PutSeq<Char> out, String s) { writeLine(out, s); }
+
+void each(PutSeq<Char> out, [String] ss) {
+  switch ss {
+    case []:
+    case (s:rest):
+      line(out, show(s));
+      line(out, flatten([show(length(s)), " ", show(reverse(s)), " ", show(reverseOnto(s, "zz")), " ", show(reverseOnto(s, 'y' : ""))]));
+      line(out, show([take(-1, s), take(0, s), take(1, s), take(3, s), take(100, s)]));
+      line(out, show([skip(-1, s), skip(0, s), skip(1, s), skip(3, s), skip(100, s)]));
+      line(out, show([contains(s, ','), contains(s, 'a'), startsWith(s, ""), startsWith(s, "a"), startsWith(s, 'a' : "b"), endsWith(s, ",")]));
+      line(out, show(split(s, ',')));
+      line(out, show([toLower(s), toUpper(s), trimStart(s), trim(s)]));
+      line(out, show([flatten([s, s]), flatten([s, "x", []]), flatten([[], s]), flatten([s, 'k' : ""]), flatten([])]));
+      line(out, show([indexOf(s, ','), indexOf(s, 'b'), indexOfPart(s, ",,"), indexOfPart(s, ""), indexOfPart(s, "\r\n"), indexOfPart(s, s)]));
+      line(out, show(stringToBytes(s)));
+      let bs = stringToBytes(s);
+      line(out, show([indexOfPart(bs, stringToBytes("\n\r\n")), indexOf(bs, intToByte(10)), length(bs)]));
+      line(out, show([take(2, bs), skip(2, bs), reverse(bs), flatten([bs, bs])]));
+      each(out, rest);
+  }
+}
+"#;
+
+    #[test]
+    fn natives_print_what_the_prelude_bodies_print_on_strings() {
+        let src = format!(
+            "{SAMPLES}\nprocess main(PutSeq<Char> out) {{ each(out, samples()); out.put(StopPut); }}\nmain(stdout);\n"
+        );
+        let printed = same_with_and_without_natives(&src);
+        assert!(printed.contains("[finished]"), "{printed}");
+        assert!(printed.contains(r#"["a", "b", "", "c"]"#), "{printed}");
+    }
+
+    #[test]
+    fn natives_print_what_the_prelude_bodies_print_on_other_lists() {
+        let src = r#"
+process main(PutSeq<Char> out) {
+  let xs = [3, 1, 4, 1, 5];
+  writeLine(out, show([length(xs), lengthFrom(xs, 10), indexOf(xs, 1), indexOf(xs, 9), indexOfPart(xs, [1, 5]), indexOfPart(xs, [])]));
+  writeLine(out, show([take(2, xs), skip(2, xs), reverse(xs), reverseOnto(xs, [7]), flatten([xs, [], [0]])]));
+  writeLine(out, show([contains(xs, 4), contains(xs, 8), startsWith(xs, [3, 1]), startsWith(xs, [1])]));
+  writeLine(out, show([[1.5, 0.0 / 0.0]] ++ [[2.5]]));
+  writeLine(out, show(contains([0.0 / 0.0], 0.0 / 0.0)));
+  writeLine(out, show(flatten([["a"], [], ["b", "c"]])));
+  out.put(StopPut);
+}
+main(stdout);
+"#;
+        let printed = same_with_and_without_natives(src);
+        assert!(printed.contains("[finished]"), "{printed}");
+    }
+
+    #[test]
+    fn a_native_length_overflows_as_the_prelude_body_does() {
+        let src = r#"
+process main(PutSeq<Char> out) {
+  writeLine(out, show(lengthFrom("ab", 9223372036854775807)));
+  out.put(StopPut);
+}
+main(stdout);
+"#;
+        let printed = same_with_and_without_natives(src);
+        assert!(
+            printed.contains("failed: integer overflow in `+`"),
+            "{printed}"
+        );
+    }
+
+    #[test]
+    fn a_program_s_own_function_with_a_prelude_name_is_not_replaced() {
+        let src = r#"
+[t] take(Int n, [t] list) { list }
+process main(PutSeq<Char> out) {
+  writeLine(out, take(1, "abc"));
+  out.put(StopPut);
+}
+main(stdout);
+"#;
+        assert_eq!(output(src, true), "abc\n[finished]");
+    }
+}
