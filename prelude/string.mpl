@@ -69,6 +69,29 @@ fold {
   }
 }
 
+/// The words of `s`: its parts between spaces, tabs, '\r' and '\n', without
+/// empty ones: `words(" to  be\n")` is `["to", "be"]`.
+[String] words(String s) { wordsFrom(s, "", []) }
+
+fold {
+  /// Worker of `words`: `cur` is the current word reversed, `acc` the finished words reversed.
+  [String] wordsFrom(fold by String s, String cur, [String] acc) {
+    switch s {
+      case []: reverseOnto(endWord(cur, acc), [])
+      case (c:rest):
+        if (isSpace(c)) { wordsFrom(rest, "", endWord(cur, acc)) } else { wordsFrom(rest, c : cur, acc) }
+    }
+  }
+}
+
+/// `acc` with the word `cur` (reversed) put in front, unless it is empty (worker of `words`).
+[String] endWord(String cur, [String] acc) {
+  switch cur {
+    case []: acc
+    case _: reverseOnto(cur, "") : acc
+  }
+}
+
 /// The parts joined into one list with `sep` between them: `join(["a", "b"], ", ")` is `"a, b"`.
 [t] join([[t]] parts, [t] sep) {
   switch parts {

@@ -72,7 +72,10 @@ pub struct RecordVal {
 
 impl Value {
     pub fn string(s: &str) -> Value {
-        Value::Str(s.chars().collect::<Vec<_>>().into(), 0)
+        // `s.len()` bytes hold at least as many chars: one allocation.
+        let mut chars = Vec::with_capacity(s.len());
+        chars.extend(s.chars());
+        Value::Str(chars.into(), 0)
     }
 
     pub fn bytes(b: &[u8]) -> Value {

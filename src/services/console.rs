@@ -373,7 +373,7 @@ fn read_chunk(
     bytes: &mut [u8],
     at_eof: &mut bool,
 ) -> Vec<char> {
-    let mut chars = Vec::new();
+    let mut chars = Vec::with_capacity(bytes.len());
     while chars.is_empty() && !*at_eof {
         match input.read(bytes) {
             Ok(0) => {

@@ -34,10 +34,11 @@ pub enum Native {
     Flatten,
     IndexOfFrom,
     IndexOfPartFrom,
+    WordsFrom,
 }
 
 /// The prelude functions with a native body: name, arity, native.
-const TABLE: [(&str, u32, Native); 13] = [
+const TABLE: [(&str, u32, Native); 14] = [
     ("lengthFrom", 2, Native::LengthFrom),
     ("reverseOnto", 2, Native::ReverseOnto),
     ("take", 2, Native::Take),
@@ -51,6 +52,7 @@ const TABLE: [(&str, u32, Native); 13] = [
     ("flatten", 1, Native::Flatten),
     ("indexOfFrom", 3, Native::IndexOfFrom),
     ("indexOfPartFrom", 3, Native::IndexOfPartFrom),
+    ("wordsFrom", 3, Native::WordsFrom),
 ];
 
 impl Native {
@@ -85,6 +87,7 @@ impl Native {
             Native::Contains => Value::Bool(contains(arg(0), &arg(1))),
             Native::StartsWith => Value::Bool(starts_with(arg(0), arg(1))),
             Native::SplitFrom => split_from(&arg(0), &arg(1), &arg(2), &arg(3)),
+            Native::WordsFrom => words_from(&arg(0), &arg(1), &arg(2)),
             Native::ToLower => map_chars(arg(0), |c| c.to_ascii_lowercase()),
             Native::ToUpper => map_chars(arg(0), |c| c.to_ascii_uppercase()),
             Native::TrimStart => trim_start(arg(0)),
@@ -340,6 +343,41 @@ fn split_from(s: &Value, sep: &Value, cur: &Value, acc: &Value) -> Value {
     Value::list(parts)
 }
 
+/// `words`' worker: the finished words of `acc` (latest first), the
+/// current word `cur` (reversed), then the words of `s`.
+fn words_from(s: &Value, cur: &Value, acc: &Value) -> Value {
+    let mut words: Vec<Value> = acc.list_items();
+    words.reverse();
+    let mut word: Vec<Value> = cur.list_items();
+    word.reverse();
+    let mut end_word = |word: &mut Vec<Value>| {
+        if !word.is_empty() {
+            words.push(Value::list(std::mem::take(word)));
+        }
+    };
+    if let Value::Str(chars, i) = s {
+        // The common case without a `Value` per character.
+        let text = &chars[(*i as usize).min(chars.len())..];
+        if word.is_empty() {
+            for w in text.split(|c| matches!(c, ' ' | '\t' | '\r' | '\n')) {
+                if !w.is_empty() {
+                    words.push(Value::Str(w.into(), 0));
+                }
+            }
+            return Value::list(words);
+        }
+    }
+    for c in s.list_items() {
+        if is_blank(&c) {
+            end_word(&mut word);
+        } else {
+            word.push(c);
+        }
+    }
+    end_word(&mut word);
+    Value::list(words)
+}
+
 fn map_chars(s: Value, f: impl Fn(char) -> char) -> Value {
     if s.is_empty_list() {
         return s;
@@ -511,6 +549,7 @@ void each(PutSeq<Char> out, [String] ss) {
       line(out, show([skip(-1, s), skip(0, s), skip(1, s), skip(3, s), skip(100, s)]));
       line(out, show([contains(s, ','), contains(s, 'a'), startsWith(s, ""), startsWith(s, "a"), startsWith(s, 'a' : "b"), endsWith(s, ",")]));
       line(out, show(split(s, ',')));
+      line(out, show([words(s), wordsFrom(s, "ba", ["z"]), wordsFrom(s, "", ["y", "x"])]));
       line(out, show([toLower(s), toUpper(s), trimStart(s), trim(s)]));
       line(out, show([flatten([s, s]), flatten([s, "x", []]), flatten([[], s]), flatten([s, 'k' : ""]), flatten([])]));
       line(out, show([indexOf(s, ','), indexOf(s, 'b'), indexOfPart(s, ",,"), indexOfPart(s, ""), indexOfPart(s, "\r\n"), indexOfPart(s, s)]));
