@@ -26,7 +26,9 @@
 //! * Answers: `ListDir` gives the entry names sorted; `ReadChunk(n)` gives up
 //!   to n bytes (fewer only at the end of the file, `[]` there; a read error
 //!   counts as the end); `GetLength` answers -1 if the length cannot be
-//!   read. A job that panics answers its failure label with "internal
+//!   read. `GetLength` is answered at once, not on an I/O thread: `fstat`
+//!   of an open file reads no data, and a web server asks it per request.
+//!   A job that panics answers its failure label with "internal
 //!   error" (or `[]` / -1 for a `File`).
 //!
 //! What this file does not do: protocol checking beyond one label at a time
@@ -619,8 +621,8 @@ impl FileTask {
                 self.submit(cx, work, Value::bytes(&[]))
             }
             (false, Value::Tag(t)) if t == l.get_length => {
-                let work: Work = Box::new(move |_: &Hdl| vec![file_length(&file)]);
-                self.submit(cx, work, Value::Int(-1))
+                cx.put(&self.end, file_length(&file));
+                None
             }
             (false, Value::Tag(t)) if t == l.read_chunk => {
                 self.want_size = true;
