@@ -432,7 +432,7 @@ Maybe<([String], Bool)> targetPath(String target) {
   let path = withoutQuery(withoutOrigin(target));
   switch path {
     case ('/':_):
-      switch (percentDecode(stringToBytes(path), [])) {
+      switch (percentDecode(stringToBytes(path))) {
         case Nothing: Nothing
         case Just(bytes):
           let text = bytesToString(bytes);
@@ -473,12 +473,17 @@ String withoutQuery(String target) {
 }
 
 /// "%41" is 'A'; a '%' without two hex digits makes the whole URL invalid.
-Maybe<[Byte]> percentDecode([Byte] bytes, [Byte] acc) {
+Maybe<[Byte]> percentDecode([Byte] bytes) {
+  if (indexOf(bytes, intToByte(37)) < 0) { Just(bytes) } else { decodeFrom(bytes, []) }
+}
+
+/// `percentDecode` from the first '%' on; `acc` holds the bytes before it, reversed.
+Maybe<[Byte]> decodeFrom([Byte] bytes, [Byte] acc) {
   switch bytes {
     case []: Just(reverse(acc))
     case (b:rest):
       if (byteToInt(b) != 37) {
-        percentDecode(rest, b : acc)
+        decodeFrom(rest, b : acc)
       } else {
         switch rest {
           case (h:(l:rest2)):
@@ -487,7 +492,7 @@ Maybe<[Byte]> percentDecode([Byte] bytes, [Byte] acc) {
             if (high < 0 || low < 0) {
               Nothing
             } else {
-              percentDecode(rest2, intToByte(high * 16 + low) : acc)
+              decodeFrom(rest2, intToByte(high * 16 + low) : acc)
             }
           case _: Nothing
         }
