@@ -260,6 +260,72 @@ impl Value {
     }
 }
 
+/// The most nodes (list cells, tuples, constructor values) a value may have
+/// to be copied for a new process.
+const LOCAL_COPY_NODES: usize = 256;
+
+/// `v` as a new process receives it. A small list, tuple or constructor
+/// value is copied, so that the new process reading it touches no
+/// reference count that another worker thread touches too: two processes
+/// walking one shared 5x5 kernel spend most of their time fighting over
+/// its cache lines. Larger values are shared (copying them would make a
+/// spawn cost their size), and so are packed strings and bytes, records
+/// and channel ends, whose reading touches one count, not one per element.
+/// Values are immutable, so a copy is never observable.
+pub fn for_new_process(v: Value) -> Value {
+    let mut budget = LOCAL_COPY_NODES;
+    if !matches!(v, Value::Cons(_) | Value::Tuple(_) | Value::Data(..)) || !small(&v, &mut budget) {
+        return v;
+    }
+    copy(&v)
+}
+
+/// Counts `v`'s nodes against `budget`; false once it runs out.
+fn small(v: &Value, budget: &mut usize) -> bool {
+    let mut cur = v;
+    loop {
+        let items: &[Value] = match cur {
+            Value::Cons(c) => {
+                if *budget == 0 || !small(&c.head, budget) {
+                    return false;
+                }
+                *budget -= 1;
+                cur = &c.tail;
+                continue;
+            }
+            Value::Tuple(items) | Value::Data(_, items) => items,
+            _ => return true,
+        };
+        if *budget == 0 {
+            return false;
+        }
+        *budget -= 1;
+        return items.iter().all(|x| small(x, budget));
+    }
+}
+
+/// A fresh copy of the nodes of `v` (leaves are shared).
+fn copy(v: &Value) -> Value {
+    match v {
+        Value::Cons(_) => {
+            let mut heads = Vec::new();
+            let mut cur = v;
+            while let Value::Cons(c) = cur {
+                heads.push(copy(&c.head));
+                cur = &c.tail;
+            }
+            let end = copy(cur);
+            heads
+                .into_iter()
+                .rev()
+                .fold(end, |tail, head| Value::cons(head, tail))
+        }
+        Value::Tuple(items) => Value::Tuple(items.iter().map(copy).collect()),
+        Value::Data(t, items) => Value::Data(*t, items.iter().map(copy).collect()),
+        other => other.clone(),
+    }
+}
+
 /// Structural equality: numbers, chars, lists (whatever their packing),
 /// tuples and data. Records and channels are never equal (the checker keeps
 /// them out of `==`).
@@ -559,5 +625,58 @@ mod tests {
         let s = Value::string("ab").append(&Value::string("cd"));
         assert!(matches!(s, Value::Str(..)));
         assert_eq!(s.as_string().as_deref(), Some("abcd"));
+    }
+
+    fn cells(v: &Value) -> Vec<*const Cons> {
+        let mut out = Vec::new();
+        let mut cur = v;
+        while let Value::Cons(c) = cur {
+            out.push(Arc::as_ptr(c));
+            cur = &c.tail;
+        }
+        out
+    }
+
+    fn floats(n: usize) -> Value {
+        Value::list((0..n).map(|i| Value::Float(i as f64)).collect())
+    }
+
+    #[test]
+    fn a_small_value_given_to_a_new_process_is_a_fresh_equal_copy() {
+        let row = floats(5);
+        let kernel = Value::list(vec![
+            row.clone(),
+            row.clone(),
+            Value::tuple(vec![row.clone()]),
+        ]);
+        let copy = for_new_process(kernel.clone());
+        assert!(equal(&copy, &kernel));
+        let (a, b) = (cells(&kernel), cells(&copy));
+        assert_eq!(a.len(), b.len());
+        assert!(a.iter().zip(&b).all(|(x, y)| x != y), "the spine is copied");
+        let (Some((inner, _)), Some((orig, _))) = (copy.uncons(), kernel.uncons()) else {
+            panic!("not a list");
+        };
+        assert!(
+            cells(&inner)[0] != cells(&orig)[0],
+            "nested lists are copied too"
+        );
+    }
+
+    #[test]
+    fn a_large_value_given_to_a_new_process_is_shared() {
+        let big = floats(LOCAL_COPY_NODES + 1);
+        let same = for_new_process(big.clone());
+        assert_eq!(cells(&same), cells(&big));
+    }
+
+    #[test]
+    fn packed_text_given_to_a_new_process_is_shared() {
+        let s = Value::string("shared");
+        let t = for_new_process(s.clone());
+        match (&s, &t) {
+            (Value::Str(a, _), Value::Str(b, _)) => assert!(Arc::ptr_eq(a, b)),
+            _ => panic!("not packed"),
+        }
     }
 }

@@ -233,7 +233,7 @@ fn fork(
         let mut init: Vec<Value> = arm
             .captures
             .iter()
-            .map(|s| frame[*s as usize].clone())
+            .map(|s| value::for_new_process(frame[*s as usize].clone()))
             .collect();
         let slots = shared
             .code
@@ -617,7 +617,7 @@ fn execute(p: &mut Process, cx: &mut Ctx<'_>) -> Step<Value, RunError> {
                 let callee = func!(g);
                 let from = below!(callee.params as usize);
                 let mut init = Vec::with_capacity(callee.slots as usize);
-                init.extend(stack.drain(from..));
+                init.extend(stack.drain(from..).map(value::for_new_process));
                 cx.spawn(Box::new(Process::new(shared.clone(), g, init)));
                 stack.push(Value::Unit);
             }
