@@ -37,22 +37,22 @@ pub enum Native {
     WordsFrom,
 }
 
-/// The prelude functions with a native body: name, arity, native.
-const TABLE: [(&str, u32, Native); 14] = [
-    ("lengthFrom", 2, Native::LengthFrom),
-    ("reverseOnto", 2, Native::ReverseOnto),
-    ("take", 2, Native::Take),
-    ("skip", 2, Native::Skip),
-    ("contains", 2, Native::Contains),
-    ("startsWith", 2, Native::StartsWith),
-    ("splitFrom", 4, Native::SplitFrom),
-    ("toLower", 1, Native::ToLower),
-    ("toUpper", 1, Native::ToUpper),
-    ("trimStart", 1, Native::TrimStart),
-    ("flatten", 1, Native::Flatten),
-    ("indexOfFrom", 3, Native::IndexOfFrom),
-    ("indexOfPartFrom", 3, Native::IndexOfPartFrom),
-    ("wordsFrom", 3, Native::WordsFrom),
+/// The prelude functions with a native body, by name.
+const TABLE: [(&str, Native); 14] = [
+    ("lengthFrom", Native::LengthFrom),
+    ("reverseOnto", Native::ReverseOnto),
+    ("take", Native::Take),
+    ("skip", Native::Skip),
+    ("contains", Native::Contains),
+    ("startsWith", Native::StartsWith),
+    ("splitFrom", Native::SplitFrom),
+    ("toLower", Native::ToLower),
+    ("toUpper", Native::ToUpper),
+    ("trimStart", Native::TrimStart),
+    ("flatten", Native::Flatten),
+    ("indexOfFrom", Native::IndexOfFrom),
+    ("indexOfPartFrom", Native::IndexOfPartFrom),
+    ("wordsFrom", Native::WordsFrom),
 ];
 
 impl Native {
@@ -60,15 +60,18 @@ impl Native {
     pub fn lookup(name: &str, arity: u32) -> Option<Native> {
         TABLE
             .iter()
-            .find(|(n, a, _)| *n == name && *a == arity)
-            .map(|(_, _, native)| *native)
+            .find(|(n, native)| *n == name && native.arity() == arity)
+            .map(|(_, native)| *native)
     }
 
     pub fn arity(self) -> u32 {
-        TABLE
-            .iter()
-            .find(|(_, _, n)| *n == self)
-            .map_or(0, |(_, a, _)| *a)
+        use Native::*;
+        match self {
+            ToLower | ToUpper | TrimStart | Flatten => 1,
+            LengthFrom | ReverseOnto | Take | Skip | Contains | StartsWith => 2,
+            IndexOfFrom | IndexOfPartFrom | WordsFrom => 3,
+            SplitFrom => 4,
+        }
     }
 
     /// Runs the native on its arguments (first argument first).
@@ -618,5 +621,21 @@ process main(PutSeq<Char> out) {
 main(stdout);
 "#;
         assert_eq!(output(src, true), "abc\n[finished]");
+    }
+
+    #[test]
+    fn every_native_names_a_prelude_function_of_its_arity() {
+        let mut sources = SourceMap::default();
+        let input = SourceInput::Text {
+            name: "empty.mpl".into(),
+            text: String::new(),
+        };
+        let program = compile(&mut sources, input).expect("the empty program checks");
+        for (name, native) in super::TABLE {
+            let id = program.prelude.get(name).copied();
+            let f = id.and_then(|id| program.functions.get(id as usize));
+            let arity = f.map(|f| f.params);
+            assert_eq!(arity, Some(native.arity()), "prelude function `{name}`");
+        }
     }
 }
