@@ -7,7 +7,10 @@
 //! Calls in tail position become `TailCall`, process spawns in tail position
 //! of a process body become `TailSpawn`, so that loops written as recursion
 //! run in constant memory. The compiler tracks the operand-stack depth so a
-//! failed arm can drop what a partial match pushed.
+//! failed arm can drop what a partial match pushed. An `if` condition is
+//! compiled as control flow (`&&`, `||`, `!` build no Bool). Each finished
+//! function goes through `liveness` (last reads move); a prelude function
+//! with a `native` body is compiled as a call of it.
 //!
 //! Malformed IR (a slot out of range, a wrong arity, an unknown function) is
 //! reported as an "internal error" `RunError` here, so the running machine

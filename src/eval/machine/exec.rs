@@ -162,9 +162,12 @@ fn truncate(stack: &mut Vec<Value>, len: usize) {
 #[inline(always)]
 fn discard(v: Value) {
     match v {
-        Value::Unit | Value::Int(_) | Value::Bool(_) | Value::Char(_) | Value::Byte(_) => {
-            std::mem::forget(v)
-        }
+        Value::Unit
+        | Value::Int(_)
+        | Value::Float(_)
+        | Value::Bool(_)
+        | Value::Char(_)
+        | Value::Byte(_) => std::mem::forget(v),
         other => drop(other),
     }
 }
