@@ -335,6 +335,14 @@ fn split_from(s: &Value, sep: &Value, cur: &Value, acc: &Value) -> Value {
     parts.reverse();
     let mut part: Vec<Value> = cur.list_items();
     part.reverse();
+    if let (Value::Str(chars, i), Value::Char(sep), true) = (s, sep, part.is_empty()) {
+        // The common case without a `Value` per character.
+        let text = &chars[(*i as usize).min(chars.len())..];
+        for p in text.split(|c| c == sep) {
+            parts.push(packed_or_nil(!p.is_empty(), || Value::Str(p.into(), 0)));
+        }
+        return Value::list(parts);
+    }
     for c in s.list_items() {
         if value::equal(&c, sep) {
             parts.push(Value::list(std::mem::take(&mut part)));
