@@ -363,10 +363,11 @@ fn execute(p: &mut Process, cx: &mut Ctx<'_>) -> Step<Value, RunError> {
         }};
     }
     macro_rules! int_op {
-        ($op:expr, $method:ident) => {{
+        ($op:expr, $method:ident, $float:tt) => {{
             let b = pop!();
             let a = top!();
             match (&mut *a, &b) {
+                (Value::Float(x), Value::Float(y)) => *x $float *y,
                 (Value::Int(x), Value::Int(y)) => match x.$method(*y) {
                     Some(r) => *x = r,
                     None => fail!(Fault::new(format!(
@@ -670,9 +671,9 @@ fn execute(p: &mut Process, cx: &mut Ctx<'_>) -> Step<Value, RunError> {
                 stack.push(Value::Record(Arc::new(rec)));
             }
 
-            Op::Add => int_op!(BinOp::Add, checked_add),
-            Op::Sub => int_op!(BinOp::Sub, checked_sub),
-            Op::Mul => int_op!(BinOp::Mul, checked_mul),
+            Op::Add => int_op!(BinOp::Add, checked_add, +=),
+            Op::Sub => int_op!(BinOp::Sub, checked_sub, -=),
+            Op::Mul => int_op!(BinOp::Mul, checked_mul, *=),
             Op::LoadAddInt(s, k) | Op::LoadSubInt(s, k) => {
                 let r = match &stack[bp + s as usize] {
                     Value::Int(x) => match op {
