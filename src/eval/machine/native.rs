@@ -163,17 +163,11 @@ fn position(list: &Value, mut f: impl FnMut(&Value) -> bool) -> Option<usize> {
 /// Where `part` first occurs in `list` (at 0 when `part` is empty).
 fn index_of_part(list: Value, part: &Value) -> Option<usize> {
     if let (Value::Bytes(a, i), Value::Bytes(b, j)) = (&list, part) {
-        let (a, b) = (
-            &a[(*i as usize).min(a.len())..],
-            &b[(*j as usize).min(b.len())..],
-        );
+        let (a, b) = (rest_of(a, *i), rest_of(b, *j));
         return find_slice(a, b);
     }
     if let (Value::Str(a, i), Value::Str(b, j)) = (&list, part) {
-        let (a, b) = (
-            &a[(*i as usize).min(a.len())..],
-            &b[(*j as usize).min(b.len())..],
-        );
+        let (a, b) = (rest_of(a, *i), rest_of(b, *j));
         return find_slice(a, b);
     }
     let mut rest = list;
@@ -219,14 +213,14 @@ fn take(qty: Value, list: &Value) -> Value {
     let q = usize::try_from(q).unwrap_or(usize::MAX);
     match list {
         Value::Str(s, i) => {
-            let from = (*i as usize).min(s.len());
-            let to = from.saturating_add(q).min(s.len());
-            packed_or_nil(to > from, || Value::Str(s[from..to].into(), 0))
+            let s = rest_of(s, *i);
+            let s = &s[..q.min(s.len())];
+            packed_or_nil(!s.is_empty(), || Value::Str(s.into(), 0))
         }
         Value::Bytes(b, i) => {
-            let from = (*i as usize).min(b.len());
-            let to = from.saturating_add(q).min(b.len());
-            packed_or_nil(to > from, || Value::Bytes(b[from..to].into(), 0))
+            let b = rest_of(b, *i);
+            let b = &b[..q.min(b.len())];
+            packed_or_nil(!b.is_empty(), || Value::Bytes(b.into(), 0))
         }
         _ => {
             let mut items = Vec::new();
@@ -243,6 +237,11 @@ fn take(qty: Value, list: &Value) -> Value {
             Value::list(items)
         }
     }
+}
+
+/// `items[start..]`, empty when `start` is past the end.
+fn rest_of<T>(items: &[T], start: u32) -> &[T] {
+    items.get(start as usize..).unwrap_or(&[])
 }
 
 fn packed_or_nil(nonempty: bool, make: impl FnOnce() -> Value) -> Value {
@@ -285,14 +284,8 @@ fn any(list: &Value, mut f: impl FnMut(&Value) -> bool) -> bool {
                 }
                 cur = &c.tail;
             }
-            Value::Str(s, i) => {
-                let from = (*i as usize).min(s.len());
-                return s[from..].iter().any(|c| f(&Value::Char(*c)));
-            }
-            Value::Bytes(b, i) => {
-                let from = (*i as usize).min(b.len());
-                return b[from..].iter().any(|x| f(&Value::Byte(*x)));
-            }
+            Value::Str(s, i) => return rest_of(s, *i).iter().any(|c| f(&Value::Char(*c))),
+            Value::Bytes(b, i) => return rest_of(b, *i).iter().any(|x| f(&Value::Byte(*x))),
             _ => return false,
         }
     }
@@ -304,17 +297,11 @@ fn contains(list: Value, item: &Value) -> bool {
 
 fn starts_with(s: Value, prefix: Value) -> bool {
     if let (Value::Str(a, i), Value::Str(b, j)) = (&s, &prefix) {
-        let (a, b) = (
-            &a[(*i as usize).min(a.len())..],
-            &b[(*j as usize).min(b.len())..],
-        );
+        let (a, b) = (rest_of(a, *i), rest_of(b, *j));
         return a.starts_with(b);
     }
     if let (Value::Bytes(a, i), Value::Bytes(b, j)) = (&s, &prefix) {
-        let (a, b) = (
-            &a[(*i as usize).min(a.len())..],
-            &b[(*j as usize).min(b.len())..],
-        );
+        let (a, b) = (rest_of(a, *i), rest_of(b, *j));
         return a.starts_with(b);
     }
     let mut rest = s;
@@ -337,7 +324,7 @@ fn split_from(s: &Value, sep: &Value, cur: &Value, acc: &Value) -> Value {
     part.reverse();
     if let (Value::Str(chars, i), Value::Char(sep), true) = (s, sep, part.is_empty()) {
         // The common case without a `Value` per character.
-        let text = &chars[(*i as usize).min(chars.len())..];
+        let text = rest_of(chars, *i);
         for p in text.split(|c| c == sep) {
             parts.push(packed_or_nil(!p.is_empty(), || Value::Str(p.into(), 0)));
         }
@@ -368,7 +355,7 @@ fn words_from(s: &Value, cur: &Value, acc: &Value) -> Value {
     };
     if let Value::Str(chars, i) = s {
         // The common case without a `Value` per character.
-        let text = &chars[(*i as usize).min(chars.len())..];
+        let text = rest_of(chars, *i);
         if word.is_empty() {
             for w in text.split(|c| matches!(c, ' ' | '\t' | '\r' | '\n')) {
                 if !w.is_empty() {
@@ -394,8 +381,7 @@ fn map_chars(s: Value, f: impl Fn(char) -> char) -> Value {
         return s;
     }
     if let Value::Str(chars, i) = &s {
-        let from = (*i as usize).min(chars.len());
-        return Value::Str(chars[from..].iter().map(|c| f(*c)).collect(), 0);
+        return Value::Str(rest_of(chars, *i).iter().map(|c| f(*c)).collect(), 0);
     }
     let items = s.list_items().into_iter().map(|v| match v {
         Value::Char(c) => Value::Char(f(c)),
@@ -413,12 +399,12 @@ fn trim_start(s: Value) -> Value {
     loop {
         cur = match cur {
             Value::Str(chars, i) => {
-                let from = (i as usize).min(chars.len());
-                let blanks = chars[from..]
+                let blanks = rest_of(&chars, i)
                     .iter()
                     .take_while(|c| matches!(c, ' ' | '\t' | '\r' | '\n'))
                     .count();
-                return Value::Str(chars, (from + blanks) as u32);
+                let start = (i as usize + blanks).min(chars.len()) as u32;
+                return Value::Str(chars, start);
             }
             Value::Cons(c) if is_blank(&c.head) => c.tail.clone(),
             other => return other,
@@ -436,7 +422,7 @@ fn flatten(lists: &Value) -> Value {
         let mut out: Vec<char> = Vec::new();
         for p in &parts {
             if let Value::Str(s, i) = p {
-                out.extend_from_slice(&s[(*i as usize).min(s.len())..]);
+                out.extend_from_slice(rest_of(s, *i));
             }
         }
         return packed_or_nil(!out.is_empty(), || Value::Str(out.into(), 0));
@@ -447,7 +433,7 @@ fn flatten(lists: &Value) -> Value {
         let mut out: Vec<u8> = Vec::new();
         for p in &parts {
             if let Value::Bytes(b, i) = p {
-                out.extend_from_slice(&b[(*i as usize).min(b.len())..]);
+                out.extend_from_slice(rest_of(b, *i));
             }
         }
         return packed_or_nil(!out.is_empty(), || Value::Bytes(out.into(), 0));
