@@ -705,6 +705,17 @@ fn execute(p: &mut Process, cx: &mut Ctx<'_>) -> Step<Value, RunError> {
             Op::Bin(bop) => {
                 let b = pop!();
                 let a = pop!();
+                // Int `/` and `%` in place; a zero divisor or an overflow
+                // takes the general path, which reports it.
+                let quick = match (bop, &a, &b) {
+                    (BinOp::Div, Value::Int(x), Value::Int(y)) => x.checked_div(*y),
+                    (BinOp::Rem, Value::Int(x), Value::Int(y)) => x.checked_rem(*y),
+                    _ => None,
+                };
+                if let Some(r) = quick {
+                    stack.push(Value::Int(r));
+                    continue;
+                }
                 match ops::binary(bop, a, b) {
                     Ok(v) => stack.push(v),
                     Err(e) => fail!(e),
