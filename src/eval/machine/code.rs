@@ -84,6 +84,8 @@ pub enum Op {
     Add,
     Sub,
     Mul,
+    Div,
+    Rem,
     /// Add or subtract an Int constant to the top (checked).
     AddInt(i64),
     SubInt(i64),

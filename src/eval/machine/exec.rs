@@ -362,25 +362,32 @@ fn execute(p: &mut Process, cx: &mut Ctx<'_>) -> Step<Value, RunError> {
             ip = 0;
         }};
     }
-    macro_rules! int_op {
+    // Two Ints or two Floats in place; anything else (other kinds, an
+    // overflow, a zero divisor) goes to `ops::binary`, which also says
+    // what went wrong.
+    macro_rules! arith {
         ($op:expr, $method:ident, $float:tt) => {{
             let b = pop!();
             let a = top!();
-            match (&mut *a, &b) {
-                (Value::Float(x), Value::Float(y)) => *x $float *y,
+            let done = match (&mut *a, &b) {
+                (Value::Float(x), Value::Float(y)) => {
+                    *x $float *y;
+                    true
+                }
                 (Value::Int(x), Value::Int(y)) => match x.$method(*y) {
-                    Some(r) => *x = r,
-                    None => fail!(Fault::new(format!(
-                        "integer overflow in `{}`",
-                        $op.symbol()
-                    ))),
-                },
-                _ => {
-                    let av = std::mem::replace(a, Value::Unit);
-                    match ops::binary($op, av, b) {
-                        Ok(v) => *a = v,
-                        Err(e) => fail!(e),
+                    Some(r) => {
+                        *x = r;
+                        true
                     }
+                    None => false,
+                },
+                _ => false,
+            };
+            if !done {
+                let av = std::mem::replace(a, Value::Unit);
+                match ops::binary($op, av, b) {
+                    Ok(v) => *a = v,
+                    Err(e) => fail!(e),
                 }
             }
         }};
@@ -391,10 +398,7 @@ fn execute(p: &mut Process, cx: &mut Ctx<'_>) -> Step<Value, RunError> {
             match a {
                 Value::Int(x) => match x.$method($k) {
                     Some(r) => *x = r,
-                    None => fail!(Fault::new(format!(
-                        "integer overflow in `{}`",
-                        $op.symbol()
-                    ))),
+                    None => fail!(ops::overflow($op)),
                 },
                 _ => bug!("an operand of an Int operator is not an Int"),
             }
@@ -671,27 +675,20 @@ fn execute(p: &mut Process, cx: &mut Ctx<'_>) -> Step<Value, RunError> {
                 stack.push(Value::Record(Arc::new(rec)));
             }
 
-            Op::Add => int_op!(BinOp::Add, checked_add, +=),
-            Op::Sub => int_op!(BinOp::Sub, checked_sub, -=),
-            Op::Mul => int_op!(BinOp::Mul, checked_mul, *=),
+            Op::Add => arith!(BinOp::Add, checked_add, +=),
+            Op::Sub => arith!(BinOp::Sub, checked_sub, -=),
+            Op::Mul => arith!(BinOp::Mul, checked_mul, *=),
+            Op::Div => arith!(BinOp::Div, checked_div, /=),
+            Op::Rem => arith!(BinOp::Rem, checked_rem, %=),
             Op::LoadAddInt(s, k) | Op::LoadSubInt(s, k) => {
-                let r = match &stack[bp + s as usize] {
-                    Value::Int(x) => match op {
-                        Op::LoadAddInt(..) => x.checked_add(k as i64),
-                        _ => x.checked_sub(k as i64),
-                    },
+                let (bop, r) = match (&stack[bp + s as usize], op) {
+                    (Value::Int(x), Op::LoadAddInt(..)) => (BinOp::Add, x.checked_add(k as i64)),
+                    (Value::Int(x), _) => (BinOp::Sub, x.checked_sub(k as i64)),
                     _ => bug!("an operand of an Int operator is not an Int"),
                 };
                 match r {
                     Some(r) => stack.push(Value::Int(r)),
-                    None => {
-                        let sign = if matches!(op, Op::LoadAddInt(..)) {
-                            "+"
-                        } else {
-                            "-"
-                        };
-                        fail!(Fault::new(format!("integer overflow in `{sign}`")))
-                    }
+                    None => fail!(ops::overflow(bop)),
                 }
             }
             Op::AddInt(k) => int_const!(BinOp::Add, checked_add, k),
@@ -705,17 +702,6 @@ fn execute(p: &mut Process, cx: &mut Ctx<'_>) -> Step<Value, RunError> {
             Op::Bin(bop) => {
                 let b = pop!();
                 let a = pop!();
-                // Int `/` and `%` in place; a zero divisor or an overflow
-                // takes the general path, which reports it.
-                let quick = match (bop, &a, &b) {
-                    (BinOp::Div, Value::Int(x), Value::Int(y)) => x.checked_div(*y),
-                    (BinOp::Rem, Value::Int(x), Value::Int(y)) => x.checked_rem(*y),
-                    _ => None,
-                };
-                if let Some(r) = quick {
-                    stack.push(Value::Int(r));
-                    continue;
-                }
                 match ops::binary(bop, a, b) {
                     Ok(v) => stack.push(v),
                     Err(e) => fail!(e),

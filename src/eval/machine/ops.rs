@@ -36,7 +36,8 @@ impl Fault {
 
 pub type Res<T> = Result<T, Fault>;
 
-fn overflow(op: BinOp) -> Fault {
+/// "integer overflow in `+`": every checked Int operator fails with this.
+pub fn overflow(op: BinOp) -> Fault {
     Fault::new(format!("integer overflow in `{}`", op.symbol()))
 }
 
