@@ -135,7 +135,7 @@ fn plus(acc: Value, n: i64) -> Result<Value, Fault> {
     };
     match acc.checked_add(n) {
         Some(n) => Ok(Value::Int(n)),
-        None => Err(Fault::new("integer overflow in `+`")),
+        None => Err(super::ops::overflow(crate::ir::BinOp::Add)),
     }
 }
 
@@ -318,62 +318,55 @@ fn starts_with(s: Value, prefix: Value) -> bool {
 /// `split`'s worker: the finished parts of `acc` (latest first), the
 /// current part `cur` (reversed), then the parts of `s` between `sep`s.
 fn split_from(s: &Value, sep: &Value, cur: &Value, acc: &Value) -> Value {
-    let mut parts: Vec<Value> = acc.list_items();
-    parts.reverse();
-    let mut part: Vec<Value> = cur.list_items();
-    part.reverse();
-    if let (Value::Str(chars, i), Value::Char(sep), true) = (s, sep, part.is_empty()) {
-        // The common case without a `Value` per character.
-        let text = rest_of(chars, *i);
-        for p in text.split(|c| c == sep) {
-            parts.push(packed_or_nil(!p.is_empty(), || Value::Str(p.into(), 0)));
-        }
-        return Value::list(parts);
-    }
-    for c in s.list_items() {
-        if value::equal(&c, sep) {
-            parts.push(Value::list(std::mem::take(&mut part)));
-        } else {
-            part.push(c);
-        }
-    }
-    parts.push(Value::list(part));
-    Value::list(parts)
+    let sep = match sep {
+        Value::Char(c) => Some(*c),
+        _ => None,
+    };
+    cut(s, cur, acc, |c| Some(c) == sep, true)
 }
 
 /// `words`' worker: the finished words of `acc` (latest first), the
 /// current word `cur` (reversed), then the words of `s`.
 fn words_from(s: &Value, cur: &Value, acc: &Value) -> Value {
-    let mut words: Vec<Value> = acc.list_items();
-    words.reverse();
-    let mut word: Vec<Value> = cur.list_items();
-    word.reverse();
-    let mut end_word = |word: &mut Vec<Value>| {
-        if !word.is_empty() {
-            words.push(Value::list(std::mem::take(word)));
+    cut(s, cur, acc, blank, false)
+}
+
+/// What `split` and `words` share: the parts of `acc` (latest first), then
+/// `cur` (reversed) continued by `s` up to each character `is_sep` accepts,
+/// then the rest. Empty parts are kept only when `keep_empty`.
+fn cut(
+    s: &Value,
+    cur: &Value,
+    acc: &Value,
+    is_sep: impl Fn(char) -> bool,
+    keep_empty: bool,
+) -> Value {
+    let mut parts: Vec<Value> = acc.list_items();
+    parts.reverse();
+    let mut part: Vec<Value> = cur.list_items();
+    part.reverse();
+    let end = |part: Vec<Value>, parts: &mut Vec<Value>| {
+        if keep_empty || !part.is_empty() {
+            parts.push(Value::list(part));
         }
     };
-    if let Value::Str(chars, i) = s {
-        // The common case without a `Value` per character.
-        let text = rest_of(chars, *i);
-        if word.is_empty() {
-            for w in text.split(|c| matches!(c, ' ' | '\t' | '\r' | '\n')) {
-                if !w.is_empty() {
-                    words.push(Value::Str(w.into(), 0));
-                }
+    if let (Value::Str(chars, i), true) = (s, part.is_empty()) {
+        // The common case: slices of the packed string, no `Value` per character.
+        for p in rest_of(chars, *i).split(|c| is_sep(*c)) {
+            if keep_empty || !p.is_empty() {
+                parts.push(packed_or_nil(!p.is_empty(), || Value::Str(p.into(), 0)));
             }
-            return Value::list(words);
         }
+        return Value::list(parts);
     }
     for c in s.list_items() {
-        if is_blank(&c) {
-            end_word(&mut word);
-        } else {
-            word.push(c);
+        match c {
+            Value::Char(ch) if is_sep(ch) => end(std::mem::take(&mut part), &mut parts),
+            other => part.push(other),
         }
     }
-    end_word(&mut word);
-    Value::list(words)
+    end(part, &mut parts);
+    Value::list(parts)
 }
 
 fn map_chars(s: Value, f: impl Fn(char) -> char) -> Value {
@@ -390,8 +383,9 @@ fn map_chars(s: Value, f: impl Fn(char) -> char) -> Value {
     Value::list(items.collect())
 }
 
-fn is_blank(v: &Value) -> bool {
-    matches!(v, Value::Char(' ' | '\t' | '\r' | '\n'))
+/// A space, tab, '\r' or '\n' (the prelude's `isSpace`).
+fn blank(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\r' | '\n')
 }
 
 fn trim_start(s: Value) -> Value {
@@ -399,14 +393,11 @@ fn trim_start(s: Value) -> Value {
     loop {
         cur = match cur {
             Value::Str(chars, i) => {
-                let blanks = rest_of(&chars, i)
-                    .iter()
-                    .take_while(|c| matches!(c, ' ' | '\t' | '\r' | '\n'))
-                    .count();
+                let blanks = rest_of(&chars, i).iter().take_while(|c| blank(**c)).count();
                 let start = (i as usize + blanks).min(chars.len()) as u32;
                 return Value::Str(chars, start);
             }
-            Value::Cons(c) if is_blank(&c.head) => c.tail.clone(),
+            Value::Cons(c) if matches!(c.head, Value::Char(h) if blank(h)) => c.tail.clone(),
             other => return other,
         }
     }
