@@ -738,8 +738,9 @@ fn execute(p: &mut Process, cx: &mut Ctx<'_>) -> Step<Value, RunError> {
             }
             Op::Native(n) => {
                 let from = below!(n.arity() as usize);
-                let args: Vec<Value> = stack.drain(from..).collect();
-                match n.call(args) {
+                let r = n.call(&mut stack[from..]);
+                truncate(stack, from);
+                match r {
                     Ok(v) => stack.push(v),
                     Err(e) => fail!(e),
                 }

@@ -74,8 +74,9 @@ impl Native {
         }
     }
 
-    /// Runs the native on its arguments (first argument first).
-    pub fn call(self, mut args: Vec<Value>) -> Result<Value, Fault> {
+    /// Runs the native on its arguments (first argument first), taking
+    /// them out of `args` (they are left `()`).
+    pub fn call(self, args: &mut [Value]) -> Result<Value, Fault> {
         if args.len() != self.arity() as usize {
             return Err(Fault::internal(
                 "a native prelude function got the wrong arguments",
