@@ -80,7 +80,7 @@ fn prepare(
     natives: bool,
 ) -> Result<Arc<Shared>, RunError> {
     compile::check_entry(&program)?;
-    let code = compile::compile_with(&program, natives)?;
+    let code = compile::compile(&program, natives)?;
     let args = Value::list(args.iter().map(|a| Value::string(a)).collect());
     Ok(Arc::new(Shared {
         code,

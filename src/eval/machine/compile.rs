@@ -32,7 +32,7 @@ type R<T = ()> = Result<T, RunError>;
 
 /// Compiles every function of `program`; `natives` says whether prelude
 /// functions get their native bodies (`native`; tests compare both).
-pub fn compile_with(program: &Program, natives: bool) -> R<Code> {
+pub fn compile(program: &Program, natives: bool) -> R<Code> {
     let unit = unit_functions(program);
     let mut code = Code {
         codata_dtors: program

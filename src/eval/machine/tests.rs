@@ -3,7 +3,7 @@
 //! tasks that record what arrives; every run has a time limit.
 
 use super::Shared;
-use super::compile::compile_with;
+use super::compile::compile;
 use super::exec::Process;
 use crate::eval::value::{Value, show};
 use crate::eval::{Host, RunError, RunOutcome};
@@ -168,7 +168,7 @@ fn host() -> Host {
 fn shared(p: Program) -> Arc<Shared> {
     let p = Arc::new(p);
     let (env, args) = ServiceEnv::new(host(), &p);
-    let code = match compile_with(&p, true) {
+    let code = match compile(&p, true) {
         Ok(c) => c,
         Err(e) => panic!("compile error: {e:?}"),
     };
@@ -1146,7 +1146,7 @@ fn clause_functions_match_their_arguments_without_a_tuple() {
     let pick = |i| bin(BinOp::Add, call(0, vec![xs(), int(i)]), int(0));
     assert_eq!(ok(eval_in(funcs(), &[], 1, pick(2))), "30");
     assert_eq!(ok(eval_in(funcs(), &[], 1, pick(5))), "-1");
-    let code = compile_with(&program(funcs(), &[]), true).expect("compiles");
+    let code = compile(&program(funcs(), &[]), true).expect("compiles");
     let ops = &code.funcs[0].ops;
     assert!(
         !ops.iter().any(|op| matches!(op, super::code::Op::Tuple(_))),
