@@ -77,7 +77,7 @@ process handleNextRequest(FileSystem fs, PutSeq<[Byte]> send, Inbound recv, [Byt
               sendSimple(send, 400, "Bad Request", [], method, false);
               closeConnection(fs, send, recv2);
             case Just(size):
-              switch (skipBody(recv2, rest, lengthOf(rest), size)) {
+              switch (skipBody(recv2, rest, length(rest), size)) {
                 case Cut:
                   send.put(StopPut);
                   fs.put(StopFileSystem);
@@ -168,7 +168,7 @@ Int sendChunks(PutSeq<[Byte]> send, File file, Int left) {
     switch chunk {
       case []: 0
       case _:
-        let n = lengthOf(chunk);
+        let n = length(chunk);
         send.put(Put).put(chunk);
         n + sendChunks(send, file, left - n)
     }
@@ -204,7 +204,7 @@ data Incoming = Complete([Byte], [Byte], Inbound)
               | Oversized(Inbound);
 
 Incoming receiveRequest(Inbound recv, [Byte] buffered) {
-  receiveHead(recv, buffered, lengthOf(buffered), 0)
+  receiveHead(recv, buffered, length(buffered), 0)
 }
 
 /// Receives chunks until `buffer` (of length `size`) holds a whole head;
@@ -219,7 +219,7 @@ Incoming receiveHead(Inbound recv, [Byte] buffer, Int size, Int from) {
     switch (recv.get) {
       case Put:
         let chunk = recv.get;
-        receiveHead(recv, buffer ++ chunk, size + lengthOf(chunk), max(0, size - 3))
+        receiveHead(recv, buffer ++ chunk, size + length(chunk), max(0, size - 3))
       case StopPut:
         Closed(buffer)
     }
@@ -265,36 +265,10 @@ AfterBody skipBody(Inbound recv, [Byte] have, Int size, Int bodyLength) {
     switch (recv.get) {
       case Put:
         let chunk = recv.get;
-        skipBody(recv, chunk, lengthOf(chunk), bodyLength - size)
+        skipBody(recv, chunk, length(chunk), bodyLength - size)
       case StopPut:
         Cut
     }
-  }
-}
-
-/// The length of a byte list, by probing indexes (one step each on the
-/// packed chunks that files and sockets give) rather than walking it: an
-/// index is present when two different defaults give the same answer.
-Int lengthOf([Byte] bytes) {
-  if (hasIndex(bytes, 0)) { lengthAbove(bytes, 1) } else { 0 }
-}
-
-Bool hasIndex([Byte] bytes, Int i) {
-  let zero = intToByte(0);
-  let one = intToByte(1);
-  bytes[i, zero] != zero || bytes[i, one] != one
-}
-
-Int lengthAbove([Byte] bytes, Int i) {
-  if (hasIndex(bytes, i)) { lengthAbove(bytes, i * 2) } else { lengthBetween(bytes, i / 2, i) }
-}
-
-Int lengthBetween([Byte] bytes, Int present, Int absent) {
-  if (absent - present <= 1) {
-    absent
-  } else {
-    let middle = (present + absent) / 2;
-    if (hasIndex(bytes, middle)) { lengthBetween(bytes, middle, absent) } else { lengthBetween(bytes, present, middle) }
   }
 }
 
