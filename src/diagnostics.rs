@@ -6,20 +6,32 @@
 //! Nothing here decides *whether* something is an error.
 
 use crate::check::CheckError;
-use crate::eval::RunError;
+use crate::host::RunError;
 use crate::runtime::WaitReport;
-use crate::source::{SourceMap, Span};
+use crate::source::{FileId, SourceMap, Span};
 use crate::syntax::SyntaxError;
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Severity,
+};
 
 /// One report, ready to draw.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Diagnostic {
     pub code: Option<String>,
     pub message: String,
-    pub primary: (Span, String),
+    /// Where the problem is, with its label; `None` for a problem with no
+    /// place in any source (a file that cannot be read, a closed output).
+    pub primary: Option<(Span, String)>,
+    /// More labelled places, in any file.
     pub secondary: Vec<(Span, String)>,
     pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// The span of the primary label, if the diagnostic has a place.
+    pub fn span(&self) -> Option<Span> {
+        self.primary.as_ref().map(|(s, _)| *s)
+    }
 }
 
 impl From<&SyntaxError> for Diagnostic {
@@ -27,7 +39,7 @@ impl From<&SyntaxError> for Diagnostic {
         Diagnostic {
             code: Some("syntax".into()),
             message: e.message.clone(),
-            primary: (e.span, e.label.clone()),
+            primary: Some((e.span, e.label.clone())),
             secondary: e.notes.clone(),
             help: e.help.clone(),
         }
@@ -40,7 +52,7 @@ impl From<&CheckError> for Diagnostic {
         Diagnostic {
             code: Some(r.code.into()),
             message: r.message,
-            primary: (r.span, r.label),
+            primary: Some((r.span, r.label)),
             secondary: r.notes,
             help: r.help,
         }
@@ -52,7 +64,7 @@ impl From<&RunError> for Diagnostic {
         Diagnostic {
             code: Some("runtime".into()),
             message: format!("{} (in process `{}`)", e.message, e.process),
-            primary: (e.span, e.message.clone()),
+            primary: e.span.map(|span| (span, e.message.clone())),
             secondary: Vec::new(),
             help: e.help.clone(),
         }
@@ -91,50 +103,84 @@ pub fn waiting(reports: &[WaitReport], input_exhausted: bool) -> Diagnostic {
         )
     };
     let mut labels = labels.into_iter();
-    let primary = labels.next().unwrap_or_default();
     Diagnostic {
         code: Some(code.into()),
         message: format!("{head}\n{}", lines.join("\n")),
-        primary,
+        primary: labels.next(),
         secondary: labels.collect(),
         help: Some(help.into()),
     }
 }
 
-/// Draws a diagnostic against its source. `color` picks ANSI colours; tests
-/// pass `false` for stable snapshots.
+/// Draws a diagnostic against its sources. The primary label's file is
+/// drawn with every label in it; each other file with labels follows as a
+/// note drawn against that file. A diagnostic with no primary label is the
+/// message and help alone. `color` picks ANSI colours; tests pass `false`
+/// for stable snapshots.
 pub fn render(d: &Diagnostic, sources: &SourceMap, color: bool) -> String {
-    let file = sources.get(d.primary.0.file);
     let mut diag = MietteDiagnostic::new(d.message.clone());
     if let Some(code) = &d.code {
         diag = diag.with_code(code.clone());
     }
-    let mut labels = vec![LabeledSpan::new_primary_with_span(
-        Some(d.primary.1.clone()),
-        d.primary.0.range(),
-    )];
-    let mut elsewhere = Vec::new();
+    if let Some(help) = &d.help {
+        diag = diag.with_help(help.clone());
+    }
+    let main_file = d.span().map(|s| s.file);
+    let mut out = String::new();
+    match main_file {
+        Some(file) => {
+            let labels = labels_in(d, file);
+            draw(
+                &mut out,
+                diag.with_labels(labels),
+                Some((sources, file)),
+                color,
+            );
+        }
+        None => draw(&mut out, diag, None, color),
+    }
+    let mut others: Vec<FileId> = d.secondary.iter().map(|(s, _)| s.file).collect();
+    others.retain(|f| Some(*f) != main_file);
+    others.dedup();
+    for file in others {
+        let note = MietteDiagnostic::new(format!("see also {}", sources.get(file).name))
+            .with_severity(Severity::Advice)
+            .with_labels(labels_in(d, file));
+        draw(&mut out, note, Some((sources, file)), color);
+    }
+    out
+}
+
+/// The labels of `d` that lie in `file`, the primary one first.
+fn labels_in(d: &Diagnostic, file: FileId) -> Vec<LabeledSpan> {
+    let mut labels = Vec::new();
+    if let Some((span, text)) = &d.primary
+        && span.file == file
+    {
+        labels.push(LabeledSpan::new_primary_with_span(
+            Some(text.clone()),
+            span.range(),
+        ));
+    }
     for (span, text) in &d.secondary {
-        if span.file == d.primary.0.file {
+        if span.file == file {
             labels.push(LabeledSpan::new_with_span(Some(text.clone()), span.range()));
-        } else {
-            elsewhere.push(format!("{text}: {}", sources.describe(*span)));
         }
     }
-    diag = diag.with_labels(labels);
-    let mut help = d.help.clone().unwrap_or_default();
-    for e in elsewhere {
-        help = if help.is_empty() {
-            e
-        } else {
-            format!("{help}\n{e}")
-        };
-    }
-    if !help.is_empty() {
-        diag = diag.with_help(help);
-    }
-    let report = miette::Report::new(diag)
-        .with_source_code(NamedSource::new(file.name.clone(), file.text.clone()));
+    labels
+}
+
+/// Appends one miette report, drawn against `file` when it has one.
+fn draw(out: &mut String, diag: MietteDiagnostic, file: Option<(&SourceMap, FileId)>, color: bool) {
+    let message = diag.message.clone();
+    let report = match file {
+        Some((sources, id)) => {
+            let f = sources.get(id);
+            miette::Report::new(diag)
+                .with_source_code(NamedSource::new(f.name.clone(), f.text.clone()))
+        }
+        None => miette::Report::new(diag),
+    };
     let theme = if color {
         GraphicalTheme::unicode()
     } else {
@@ -143,15 +189,11 @@ pub fn render(d: &Diagnostic, sources: &SourceMap, color: bool) -> String {
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(100)
         .with_links(false);
-    let mut out = String::new();
-    if handler.render_report(&mut out, report.as_ref()).is_err() {
-        out = format!(
-            "error: {}\n  at {}\n",
-            d.message,
-            sources.describe(d.primary.0)
-        );
+    let mut text = String::new();
+    if handler.render_report(&mut text, report.as_ref()).is_err() {
+        text = format!("error: {message}\n");
     }
-    out
+    out.push_str(&text);
 }
 
 #[cfg(test)]
@@ -165,7 +207,7 @@ mod tests {
         let d = Diagnostic {
             code: Some("syntax".into()),
             message: "expected an expression".into(),
-            primary: (Span::new(file, 11, 12), "here".into()),
+            primary: Some((Span::new(file, 11, 12), "here".into())),
             secondary: vec![],
             help: Some("finish the sum".into()),
         };
@@ -173,5 +215,41 @@ mod tests {
         assert!(out.contains("expected an expression"), "{out}");
         assert!(out.contains("t.mpl:1:12"), "{out}");
         assert!(out.contains("finish the sum"), "{out}");
+    }
+
+    #[test]
+    fn a_diagnostic_without_a_place_is_drawn_against_no_file() {
+        let mut sources = SourceMap::new();
+        sources.add("prelude/core.mpl", "data Bool = False | True;\n");
+        let d = Diagnostic {
+            code: Some("runtime".into()),
+            message: "cannot write to stdout: broken pipe".into(),
+            primary: None,
+            secondary: vec![],
+            help: None,
+        };
+        let out = render(&d, &sources, false);
+        assert!(out.contains("cannot write to stdout"), "{out}");
+        assert!(!out.contains("core.mpl"), "{out}");
+        assert!(!out.contains("╭"), "{out}");
+    }
+
+    #[test]
+    fn labels_in_another_file_are_drawn_against_that_file() {
+        let mut sources = SourceMap::new();
+        let main = sources.add("main.mpl", "let x = f(1);\n");
+        let lib = sources.add("lib.mpl", "Int f(Int a) { a }\n");
+        let d = Diagnostic {
+            code: None,
+            message: "wrong".into(),
+            primary: Some((Span::new(main, 8, 12), "called here".into())),
+            secondary: vec![(Span::new(lib, 4, 5), "declared here".into())],
+            help: Some("a hint".into()),
+        };
+        let out = render(&d, &sources, false);
+        assert!(out.contains("main.mpl:1:9"), "{out}");
+        assert!(out.contains("lib.mpl:1:5"), "{out}");
+        assert!(out.contains("declared here"), "{out}");
+        assert!(out.contains("Int f(Int a)"), "{out}");
     }
 }

@@ -53,7 +53,7 @@ pub struct Monitor {
     /// `Stmt::Channel` makes, by its span.
     pub channels: HashMap<Span, (u32, u32)>,
     /// The state of the program's end of each service.
-    pub services: HashMap<Service, u32>,
+    pub services: HashMap<ServiceId, u32>,
 }
 
 /// One protocol state: what the end does next.
@@ -278,36 +278,11 @@ impl Builtin {
     }
 }
 
-/// The services the wiring may name (LANGUAGE.md section 9).
+/// A built-in service the wiring names (LANGUAGE.md section 9): its
+/// index in the service registry (`crate::services::REGISTRY`), which
+/// knows its name, protocol, permission and code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Service {
-    Stdin,
-    Stdout,
-    Stderr,
-    Console,
-    TimeService,
-    FileSystem,
-    TcpListenService,
-}
-
-impl Service {
-    pub const ALL: [(&'static str, Service); 7] = [
-        ("stdin", Service::Stdin),
-        ("stdout", Service::Stdout),
-        ("stderr", Service::Stderr),
-        ("console", Service::Console),
-        ("timeService", Service::TimeService),
-        ("fileSystem", Service::FileSystem),
-        ("tcpListenService", Service::TcpListenService),
-    ];
-
-    pub fn by_name(name: &str) -> Option<Service> {
-        Service::ALL
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, s)| *s)
-    }
-}
+pub struct ServiceId(pub u16);
 
 #[derive(Clone, Debug)]
 pub enum ExprKind {
@@ -317,7 +292,7 @@ pub enum ExprKind {
     /// The program's command-line arguments, `[String]`.
     Args,
     /// A new connection to a built-in service: the client's channel end.
-    Service(Service),
+    Service(ServiceId),
     /// Call a function; the caller waits for its value.
     Call {
         func: FuncId,

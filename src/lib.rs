@@ -9,14 +9,17 @@
 pub mod check;
 pub mod diagnostics;
 pub mod eval;
+pub mod host;
 pub mod ir;
 pub mod runtime;
 pub mod services;
 pub mod source;
 pub mod syntax;
+pub mod value;
 
 use diagnostics::Diagnostic;
-use eval::{Host, RunOutcome};
+use eval::RunOutcome;
+use host::Host;
 use source::{FileId, SourceMap, Span, Spanned};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -98,12 +101,12 @@ fn cap_diagnostics(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
         return diags;
     }
     let more = diags.len() - MAX_DIAGNOSTICS;
-    let at = diags[MAX_DIAGNOSTICS].primary.0;
+    let at = diags[MAX_DIAGNOSTICS].span();
     diags.truncate(MAX_DIAGNOSTICS);
     diags.push(Diagnostic {
         code: None,
         message: format!("{more} more errors are not shown"),
-        primary: (at, "the next one is here".into()),
+        primary: at.map(|at| (at, "the next one is here".into())),
         secondary: Vec::new(),
         help: Some("fix the errors above first; later ones are often caused by them".into()),
     });
@@ -123,7 +126,7 @@ fn compile_all(
                 let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
                 (path.display().to_string(), text, dir)
             }
-            Err(message) => return Err(vec![file_error(sources, &path, message)]),
+            Err(message) => return Err(vec![file_error(message)]),
         },
         SourceInput::Text { name, text } => (name, text, PathBuf::from(".")),
     };
@@ -161,12 +164,11 @@ fn read_source(path: &Path) -> Result<String, String> {
     })
 }
 
-fn file_error(sources: &mut SourceMap, path: &Path, message: String) -> Diagnostic {
-    let file = sources.add(path.display().to_string(), "");
+fn file_error(message: String) -> Diagnostic {
     Diagnostic {
         code: Some("file".into()),
         message,
-        primary: (Span::new(file, 0, 0), "here".into()),
+        primary: None,
         secondary: Vec::new(),
         help: Some("check the path and that the file is readable UTF-8 text".into()),
     }
@@ -242,7 +244,8 @@ pub fn run_program(
     config: runtime::Config,
 ) -> (i32, Option<Diagnostic>) {
     // The calling thread becomes worker 0: give it a worker's stack.
-    let outcome = with_big_stack(move || eval::run(Arc::new(program), host, config));
+    let outcome =
+        with_big_stack(move || eval::run(Arc::new(program), host, services::open, config));
     match outcome {
         RunOutcome::Finished => (exit::OK, None),
         RunOutcome::Failed(e) => (exit::FAILED, Some(Diagnostic::from(&e))),

@@ -9,11 +9,11 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use clap::{Parser, Subcommand};
 use mpl::diagnostics::{self, Diagnostic};
-use mpl::eval::value::Value;
-use mpl::eval::{Host, Output, RunError};
+use mpl::host::Permissions;
+use mpl::host::{Host, Output, RunError};
 use mpl::runtime::Handle;
-use mpl::services::Permissions;
 use mpl::source::SourceMap;
+use mpl::value::Value;
 use mpl::{Options, SourceInput, exit, runtime};
 use parking_lot::Mutex;
 use std::io::{IsTerminal, Write};
@@ -195,7 +195,7 @@ fn run(
     };
     let stdout: Output = Arc::new(Mutex::new(Box::new(std::io::stdout())));
     let stderr: Output = Arc::new(Mutex::new(Box::new(std::io::stderr())));
-    let on_start: mpl::eval::OnStart = Box::new(|h| {
+    let on_start: mpl::host::OnStart = Box::new(|h| {
         let _ = RUNNING.set(h);
     });
     let host = Host {

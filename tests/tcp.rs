@@ -12,11 +12,11 @@ mod common;
 use common::SharedBuf;
 use mpl::SourceInput;
 use mpl::diagnostics;
-use mpl::eval::Host;
-use mpl::eval::value::Value;
+use mpl::host::Host;
+use mpl::host::Permissions;
 use mpl::runtime::{Config, Handle};
-use mpl::services::Permissions;
 use mpl::source::SourceMap;
+use mpl::value::Value;
 use parking_lot::Mutex;
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
@@ -24,7 +24,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 
-type RunHandle = Handle<Value, mpl::eval::RunError>;
+type RunHandle = Handle<Value, mpl::host::RunError>;
 
 /// Per-operation limit for client sockets and server output.
 const LIMIT: Duration = Duration::from_secs(20);

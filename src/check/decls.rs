@@ -8,6 +8,7 @@
 use super::errors::CheckError;
 use super::globals::{Layer, Layered};
 use super::types::{Con, Dir, Names, Session, Ty, dual};
+use crate::services::ProtocolRef;
 use crate::source::Span;
 use crate::syntax::ast::{self, Item, Module};
 use std::collections::HashMap;
@@ -62,6 +63,28 @@ pub struct Decls {
     pub types: Layered<TypeName>,
     /// Constructor name to (data id, constructor index).
     pub ctors: Layered<(u32, usize)>,
+}
+
+impl Decls {
+    /// The protocol state of the program's end of a built-in service: the
+    /// prelude protocol its registry entry names, applied to built-in
+    /// types. `None` if the prelude lacks it (a prelude and registry out of
+    /// step, which the registry's own tests catch).
+    pub fn service_session(&self, protocol: &ProtocolRef) -> Option<Session> {
+        let Some(TypeName::Proto(id)) = self.types.get(protocol.name, Layer::Prelude) else {
+            return None;
+        };
+        let args = protocol
+            .args
+            .iter()
+            .map(|a| Con::builtin(a).map(Ty::simple))
+            .collect::<Option<Vec<_>>>()?;
+        Some(Session::Ref {
+            proto: id,
+            args: args.into(),
+            neg: false,
+        })
+    }
 }
 
 impl Names for Decls {
@@ -336,15 +359,7 @@ impl Decls {
         scope: &mut TyScope,
         errors: &mut Vec<CheckError>,
     ) -> Ty {
-        let simple = match name.node.as_str() {
-            "Int" => Some(Con::Int),
-            "Float" => Some(Con::Float),
-            "Char" => Some(Con::Char),
-            "Byte" => Some(Con::Byte),
-            "Bool" => Some(Con::Bool),
-            _ => None,
-        };
-        if let Some(c) = simple {
+        if let Some(c) = Con::builtin(&name.node) {
             self.arity(name, 0, args.len(), errors);
             return Ty::simple(c);
         }

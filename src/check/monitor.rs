@@ -6,10 +6,9 @@
 //! every round (`PutsAndGets2<t, (get t, #p)>`) are unrolled up to a bound
 //! and then left unchecked (`MonNode::Any`), as are generic parts.
 
-use super::decls::{Decls, TypeName};
-use super::globals::Layer;
+use super::decls::Decls;
 use super::types::{Con, Dir, Session, Ty, dual};
-use crate::ir::{MonNode, Monitor, MsgKind, Program, Service};
+use crate::ir::{MonNode, Monitor, MsgKind, Program, ServiceId};
 use crate::source::Span;
 use std::collections::HashMap;
 
@@ -39,14 +38,9 @@ pub fn build(decls: &Decls, program: &Program, sites: &[(Span, Session)]) -> Mon
         channels.insert(*span, (end, other));
     }
     let mut services = HashMap::new();
-    for (service, proto, args) in service_protocols() {
-        if let Some(TypeName::Proto(id)) = decls.types.get(proto, Layer::Prelude) {
-            let s = Session::Ref {
-                proto: id,
-                args: args.into(),
-                neg: false,
-            };
-            services.insert(service, b.node(&s, 0));
+    for (i, entry) in crate::services::REGISTRY.iter().enumerate() {
+        if let Some(s) = decls.service_session(&entry.protocol) {
+            services.insert(ServiceId(i as u16), b.node(&s, 0));
         }
     }
     Monitor {
@@ -54,19 +48,6 @@ pub fn build(decls: &Decls, program: &Program, sites: &[(Span, Session)]) -> Mon
         channels,
         services,
     }
-}
-
-fn service_protocols() -> Vec<(Service, &'static str, Vec<Ty>)> {
-    let ch = || vec![Ty::simple(Con::Char)];
-    vec![
-        (Service::Stdin, "GetSeq", ch()),
-        (Service::Stdout, "PutSeq", ch()),
-        (Service::Stderr, "PutSeq", ch()),
-        (Service::Console, "Console", vec![]),
-        (Service::TimeService, "TimeService", vec![]),
-        (Service::FileSystem, "FileSystem", vec![]),
-        (Service::TcpListenService, "TcpListenService", vec![]),
-    ]
 }
 
 impl Builder<'_> {

@@ -14,6 +14,7 @@
 use super::errors::CheckError;
 use super::globals::{Globals, Layer, Pending};
 use crate::ir::{self, Expr, ExprKind, FnKind, FuncId, Slot};
+use crate::services;
 use crate::source::{Span, Spanned};
 use crate::syntax::ast;
 use std::collections::HashMap;
@@ -55,7 +56,7 @@ pub struct Resolver<'g, 'a> {
     /// Discovery passes in progress: errors are not recorded.
     silent: u32,
     pub functions: Vec<Option<ir::Function>>,
-    services: HashMap<ir::Service, Span>,
+    services: HashMap<ir::ServiceId, Span>,
 }
 
 /// Resolves every declaration and the wiring into a program.
@@ -345,7 +346,7 @@ impl<'g, 'a> Resolver<'g, 'a> {
 
     fn is_service(&self, name: &str) -> bool {
         let wiring = self.frames.last().is_some_and(|f| f.wiring);
-        wiring && (ir::Service::by_name(name).is_some() || name == "args")
+        wiring && (services::by_name(name).is_some() || name == "args")
     }
 
     fn stmt(&mut self, s: &Spanned<ast::Stmt>, out: &mut Vec<ir::Stmt>) {
@@ -612,7 +613,7 @@ impl<'g, 'a> Resolver<'g, 'a> {
             return ExprKind::Local(slot);
         }
         let in_wiring = self.frames.last().is_some_and(|f| f.wiring);
-        if let Some(service) = ir::Service::by_name(name) {
+        if let Some(service) = services::by_name(name) {
             if !in_wiring {
                 self.error(CheckError::ServiceOutsideWiring {
                     name: name.into(),
@@ -640,7 +641,7 @@ impl<'g, 'a> Resolver<'g, 'a> {
         ExprKind::Lit(ir::Lit::Unit)
     }
 
-    fn note_service(&mut self, service: ir::Service, name: &str, span: Span) {
+    fn note_service(&mut self, service: ir::ServiceId, name: &str, span: Span) {
         if let Some(first) = self.services.get(&service) {
             let first = *first;
             self.error(CheckError::ServiceNamedTwice {
@@ -650,10 +651,11 @@ impl<'g, 'a> Resolver<'g, 'a> {
             });
             return;
         }
-        let (a, b) = (ir::Service::Stdin, ir::Service::Console);
-        let other = if service == a { b } else { a };
-        if (service == a || service == b)
-            && let Some(other_span) = self.services.get(&other)
+        // `stdin` and `console` both read the host's input.
+        let (a, b) = (services::by_name("stdin"), services::by_name("console"));
+        let other = if Some(service) == a { b } else { a };
+        if (Some(service) == a || Some(service) == b)
+            && let Some(other_span) = other.and_then(|o| self.services.get(&o))
         {
             let other_span = *other_span;
             self.error(CheckError::StdinAndConsole {

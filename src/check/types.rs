@@ -48,6 +48,20 @@ pub enum Con {
     Codata(u32),
 }
 
+impl Con {
+    /// The built-in type a plain name stands for (`Int`, `Char`...).
+    pub fn builtin(name: &str) -> Option<Con> {
+        Some(match name {
+            "Int" => Con::Int,
+            "Float" => Con::Float,
+            "Char" => Con::Char,
+            "Byte" => Con::Byte,
+            "Bool" => Con::Bool,
+            _ => return None,
+        })
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum Ty {
     /// A unification variable.

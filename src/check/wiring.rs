@@ -22,7 +22,6 @@
 use super::errors::CheckError;
 use super::globals::{Globals, Layer};
 use super::walk;
-use crate::ir::Service;
 use crate::source::{Span, Spanned};
 use crate::syntax::ast::{self, Block, Expr, Item, Pattern, Stmt};
 use std::collections::{HashMap, VecDeque};
@@ -359,8 +358,8 @@ impl Walker<'_, '_> {
                     Some(Local::Chan(c)) => ends.push((End::Chan(*c), dual, a.span)),
                     Some(Local::Other) => {}
                     None if self.scope.contains(name) => {}
-                    None if self.wiring && (Service::by_name(name).is_some() || name == "args") => {
-                    }
+                    None if self.wiring
+                        && (crate::services::by_name(name).is_some() || name == "args") => {}
                     None => ends.push((End::Maybe(name.to_string()), dual, a.span)),
                 }
             }

@@ -8,10 +8,10 @@
 //! path pays nothing there. Ends the guard does not know (a service's own
 //! end, a channel made outside the checked program) are not checked.
 
-use super::value::Value;
-use crate::ir::{MonNode, Monitor, MsgKind, Service};
+use crate::ir::{MonNode, Monitor, MsgKind, ServiceId};
 use crate::runtime::{ChannelId, End, Side};
 use crate::source::Span;
+use crate::value::Value;
 use parking_lot::Mutex;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -51,7 +51,7 @@ impl Guard {
     }
 
     /// The program's end of a new service connection.
-    pub fn service(&self, end: &End<Value>, s: Service) {
+    pub fn service(&self, end: &End<Value>, s: ServiceId) {
         if let Some(&n) = self.monitor.services.get(&s) {
             self.set(end, n);
         }

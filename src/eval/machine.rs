@@ -23,22 +23,22 @@ mod ops;
 #[cfg(test)]
 mod tests;
 
-use super::value::Value;
-use super::{Host, RunError, RunOutcome};
+use super::RunOutcome;
+use crate::host::{Host, HostIo, OnStart, OpenServices, Output, RunError, Services};
 use crate::ir::Program;
 use crate::runtime::{self, Outcome, Runtime};
-use crate::services::ServiceEnv;
+use crate::value::Value;
 use std::io::Write;
 use std::sync::Arc;
 
 pub(crate) use exec::Process;
 
 /// What every process of one run reads: the program, its compiled code, the
-/// services' environment and the command-line arguments.
+/// run's services and the command-line arguments.
 pub(crate) struct Shared {
     pub program: Arc<Program>,
     pub code: code::Code,
-    pub env: ServiceEnv,
+    pub services: Arc<dyn Services>,
     /// The host arguments as a `[String]` value.
     pub args: Value,
     /// The soundness guard (debug builds only).
@@ -47,23 +47,35 @@ pub(crate) struct Shared {
 
 /// Runs `program` from its entry wiring to the end and maps the runtime's
 /// outcome. The host's outputs are flushed before this returns.
-pub fn run(program: Arc<Program>, host: Host, config: runtime::Config) -> RunOutcome {
-    run_with(program, host, config, true)
+pub fn run(
+    program: Arc<Program>,
+    host: Host,
+    open: OpenServices,
+    config: runtime::Config,
+) -> RunOutcome {
+    run_with(program, host, open, config, true)
 }
 
 /// `run`; `natives` says whether prelude functions may run natively
 /// (`native`), which the tests turn off to compare.
 fn run_with(
     program: Arc<Program>,
-    mut host: Host,
+    host: Host,
+    open: OpenServices,
     config: runtime::Config,
     natives: bool,
 ) -> RunOutcome {
-    let on_start = host.on_start.take();
-    let (env, args) = ServiceEnv::new(host, &program);
-    let outputs = [env.stdout.clone(), env.stderr.clone()];
-    let outcome = match prepare(program, env, args, natives) {
-        Ok(shared) => run_entry(shared, config, on_start),
+    let outputs: [Output; 2] = [host.stdout.clone(), host.stderr.clone()];
+    let io = HostIo {
+        stdin: host.stdin,
+        stdout: host.stdout,
+        stderr: host.stderr,
+        permissions: host.permissions,
+    };
+    let outcome = match open(&program, io)
+        .and_then(|services| prepare(program, services, host.args, natives))
+    {
+        Ok(shared) => run_entry(shared, config, host.on_start),
         Err(e) => RunOutcome::Failed(e),
     };
     for out in outputs {
@@ -75,7 +87,7 @@ fn run_with(
 /// Compiles the program and bundles what its processes share.
 fn prepare(
     program: Arc<Program>,
-    env: ServiceEnv,
+    services: Arc<dyn Services>,
     args: Vec<String>,
     natives: bool,
 ) -> Result<Arc<Shared>, RunError> {
@@ -86,7 +98,7 @@ fn prepare(
         code,
         guard: crate::eval::guard::Guard::for_build(&program.monitor),
         program,
-        env,
+        services,
         args,
     }))
 }
@@ -94,7 +106,7 @@ fn prepare(
 fn run_entry(
     shared: Arc<Shared>,
     config: runtime::Config,
-    on_start: Option<crate::eval::OnStart>,
+    on_start: Option<OnStart>,
 ) -> RunOutcome {
     let entry = shared.program.entry;
     let first = match Process::start(shared, entry, Vec::new()) {

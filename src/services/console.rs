@@ -17,7 +17,7 @@
 //!   stops. The task is named after its stream (`stdout`, `stderr`).
 //! * Input never blocks a runtime worker. The first input request of a run
 //!   starts one reader thread that takes the host's reader out of
-//!   [`ServiceEnv::stdin`]; the service asks it for a chunk through a std
+//!   [`super::ServiceEnv::stdin`]; the service asks it for a chunk through a std
 //!   channel (with `io_begin`, so the runtime knows I/O is pending), the
 //!   thread reads and decodes it (UTF-8, incrementally; invalid bytes become
 //!   U+FFFD) and delivers it on an internal runtime channel the service
@@ -40,19 +40,18 @@
 //! sharing one input between two services, and line editing (`read()` on a
 //! terminal returns what the terminal's line discipline hands over).
 
-use crate::eval::value::Value;
-use crate::eval::{Output, RunError};
-use crate::runtime::{self, ChannelId, Cx, End, Handle, Side, Step, Task, TaskInfo};
-use crate::services::{Labels, ServiceEnv};
-use crate::source::Span;
+use super::{Connection, Ctx, ServiceStep as St, describe, service_labels};
+use crate::host::{Output, RunError};
+use crate::runtime::{self, ChannelId, End, Handle, Side, Step, Task, TaskInfo};
+use crate::value::Value;
 use parking_lot::Mutex;
 use std::io::{ErrorKind, Read, Write};
 use std::sync::Arc;
 use std::sync::mpsc;
 use std::time::Duration;
 
-type Ctx<'a> = Cx<'a, Value, RunError>;
-type St = Step<Value, RunError>;
+/// The host's input, taken by the first service that reads it.
+type SharedInput = Arc<Mutex<Option<Box<dyn Read + Send>>>>;
 
 /// Bytes the reader thread asks for in one `read`.
 const READ_CHUNK: usize = 64 * 1024;
@@ -60,26 +59,90 @@ const READ_CHUNK: usize = 64 * 1024;
 /// for its mailbox to run dry.
 const OUT_HIGH_WATER: usize = 64 * 1024;
 
+service_labels! {
+    /// The labels `stdin` answers (`GetSeq<Char>`).
+    pub struct StdinLabels { get = "Get", stop_get = "StopGet" }
+}
+
+service_labels! {
+    /// The labels `stdout` and `stderr` answer (`PutSeq<Char>`).
+    pub struct OutputLabels { put = "Put", stop_put = "StopPut" }
+}
+
+service_labels! {
+    /// The labels of `Console`.
+    pub struct ConsoleLabels {
+        read_line = "ReadLine",
+        line = "Line",
+        end_of_input = "EndOfInput",
+        write = "Write",
+        stop_console = "StopConsole",
+    }
+}
+
 /// Starts the `stdin` service and returns the program's end of it.
-pub fn start_stdin(cx: &mut Ctx<'_>, env: &ServiceEnv) -> End<Value> {
+pub fn start_stdin(cx: &mut Ctx<'_>, connection: &Connection<'_>) -> Result<End<Value>, RunError> {
+    let labels = StdinLabels::from_tags(connection.tags);
+    Ok(spawn_stdin(cx, connection.env.stdin.clone(), labels))
+}
+
+/// Starts the `stdout` service and returns the program's end of it.
+pub fn start_stdout(cx: &mut Ctx<'_>, connection: &Connection<'_>) -> Result<End<Value>, RunError> {
+    let labels = OutputLabels::from_tags(connection.tags);
+    Ok(spawn_output(
+        cx,
+        "stdout",
+        connection.env.stdout.clone(),
+        labels,
+    ))
+}
+
+/// Starts the `stderr` service and returns the program's end of it.
+pub fn start_stderr(cx: &mut Ctx<'_>, connection: &Connection<'_>) -> Result<End<Value>, RunError> {
+    let labels = OutputLabels::from_tags(connection.tags);
+    Ok(spawn_output(
+        cx,
+        "stderr",
+        connection.env.stderr.clone(),
+        labels,
+    ))
+}
+
+/// Starts the `console` service (reads the host's input, writes to its
+/// stdout) and returns the program's end of it.
+pub fn start_console(
+    cx: &mut Ctx<'_>,
+    connection: &Connection<'_>,
+) -> Result<End<Value>, RunError> {
+    let labels = ConsoleLabels::from_tags(connection.tags);
+    let env = connection.env;
+    Ok(spawn_console(
+        cx,
+        env.stdin.clone(),
+        env.stdout.clone(),
+        labels,
+    ))
+}
+
+fn spawn_stdin(cx: &mut Ctx<'_>, stdin: SharedInput, labels: StdinLabels) -> End<Value> {
     let (program_end, service_end) = runtime::channel();
     cx.spawn_daemon(Box::new(StdinService {
         client: service_end,
-        labels: env.labels,
-        input: InputSource::new(env.stdin.clone()),
+        labels,
+        input: InputSource::new(stdin),
         waiting: 0,
         exhausted: false,
     }));
     program_end
 }
 
-/// Starts an output service named `name` (for reports and errors) writing
-/// to `out`, and returns the program's end of it.
-pub fn start_named_output(
+/// Spawns an output service named `name` (for reports and errors) writing
+/// to `out`.
+fn spawn_output(
     cx: &mut Ctx<'_>,
     name: &'static str,
     out: Output,
-    labels: Labels,
+    labels: OutputLabels,
 ) -> End<Value> {
     let (program_end, service_end) = runtime::channel();
     cx.spawn_daemon(Box::new(OutputService {
@@ -93,15 +156,18 @@ pub fn start_named_output(
     program_end
 }
 
-/// Starts the `console` service (reads the host's input, writes to its
-/// stdout) and returns the program's end of it.
-pub fn start_console(cx: &mut Ctx<'_>, env: &ServiceEnv) -> End<Value> {
+fn spawn_console(
+    cx: &mut Ctx<'_>,
+    stdin: SharedInput,
+    stdout: Output,
+    labels: ConsoleLabels,
+) -> End<Value> {
     let (program_end, service_end) = runtime::channel();
     cx.spawn_daemon(Box::new(ConsoleService {
         client: service_end,
-        labels: env.labels,
-        input: InputSource::new(env.stdin.clone()),
-        out: Writer::new(env.stdout.clone()),
+        labels,
+        input: InputSource::new(stdin),
+        out: Writer::new(stdout),
         state: ConsoleState::Label,
         line: String::new(),
     }));
@@ -109,26 +175,7 @@ pub fn start_console(cx: &mut Ctx<'_>, env: &ServiceEnv) -> End<Value> {
 }
 
 fn internal(process: &str, message: String) -> RunError {
-    RunError {
-        message: format!("internal error: {message}"),
-        span: Span::default(),
-        process: process.into(),
-        help: None,
-    }
-}
-
-/// A short description of an unexpected message (values can be huge).
-fn describe(v: &Value) -> String {
-    let mut s = format!("{v:?}");
-    if s.len() > 80 {
-        let mut cut = 80;
-        while !s.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        s.truncate(cut);
-        s.push_str("...");
-    }
-    s
+    RunError::internal(process, message)
 }
 
 /// Appends the text of a `[Char]` value to `buf`; false if `v` is not one.
@@ -213,7 +260,7 @@ impl Drop for Writer {
 struct OutputService {
     name: &'static str,
     end: End<Value>,
-    labels: Labels,
+    labels: OutputLabels,
     out: Writer,
     /// `Put` received; the item comes next.
     want_item: bool,
@@ -224,12 +271,10 @@ struct OutputService {
 
 impl OutputService {
     fn io_failed(&self, e: std::io::Error) -> St {
-        Step::Fail(RunError {
-            message: format!("cannot write to {}: {e}", self.name),
-            span: Span::default(),
-            process: self.name.into(),
-            help: None,
-        })
+        Step::Fail(RunError::unplaced(
+            self.name,
+            format!("cannot write to {}: {e}", self.name),
+        ))
     }
 }
 
@@ -567,7 +612,7 @@ impl InputSource {
 /// `stdin`: plays `GetSeq<Char>` from the answering side.
 struct StdinService {
     client: End<Value>,
-    labels: Labels,
+    labels: StdinLabels,
     input: InputSource,
     /// `Get`s received and not answered yet.
     waiting: usize,
@@ -652,7 +697,7 @@ enum LineResult {
 /// `console`: plays `Console` from the answering side.
 struct ConsoleService {
     client: End<Value>,
-    labels: Labels,
+    labels: ConsoleLabels,
     input: InputSource,
     out: Writer,
     state: ConsoleState,
@@ -685,12 +730,10 @@ impl ConsoleService {
     }
 
     fn io_failed(e: std::io::Error) -> St {
-        Step::Fail(RunError {
-            message: format!("cannot write to stdout: {e}"),
-            span: Span::default(),
-            process: "console".into(),
-            help: None,
-        })
+        Step::Fail(RunError::unplaced(
+            "console",
+            format!("cannot write to stdout: {e}"),
+        ))
     }
 }
 
@@ -778,6 +821,7 @@ impl Task<Value, RunError> for ConsoleService {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ir::Tag;
     use std::collections::VecDeque;
     use std::time::Instant;
 
@@ -869,7 +913,20 @@ mod tests {
         }
     }
 
-    const L: Labels = Labels {
+    /// The tags the tests give every label.
+    struct TestLabels {
+        get: Tag,
+        stop_get: Tag,
+        put: Tag,
+        stop_put: Tag,
+        read_line: Tag,
+        line: Tag,
+        end_of_input: Tag,
+        write: Tag,
+        stop_console: Tag,
+    }
+
+    const L: TestLabels = TestLabels {
         get: 0,
         stop_get: 1,
         put: 2,
@@ -881,21 +938,42 @@ mod tests {
         stop_console: 8,
     };
 
+    const STDIN_LABELS: StdinLabels = StdinLabels {
+        get: L.get,
+        stop_get: L.stop_get,
+    };
+    const OUTPUT_LABELS: OutputLabels = OutputLabels {
+        put: L.put,
+        stop_put: L.stop_put,
+    };
+    const CONSOLE_LABELS: ConsoleLabels = ConsoleLabels {
+        read_line: L.read_line,
+        line: L.line,
+        end_of_input: L.end_of_input,
+        write: L.write,
+        stop_console: L.stop_console,
+    };
+
+    /// The host side of a test: its input and captured outputs.
+    #[derive(Clone)]
+    struct Streams {
+        stdin: SharedInput,
+        stdout: Output,
+        stderr: Output,
+    }
+
     struct World {
-        env: Arc<ServiceEnv>,
+        env: Arc<Streams>,
         out: Capture,
         err: Capture,
     }
 
     fn world(input: Box<dyn Read + Send>) -> World {
         let (out, err) = (Capture::default(), Capture::default());
-        let env = ServiceEnv {
+        let env = Streams {
             stdin: Arc::new(Mutex::new(Some(input))),
             stdout: out.output(),
             stderr: err.output(),
-            labels: L,
-            permissions: Default::default(),
-            tags: Default::default(),
         };
         World {
             env: Arc::new(env),
@@ -928,7 +1006,7 @@ mod tests {
 
     /// A test program: starts the listed services, then plays its acts.
     struct Script {
-        env: Arc<ServiceEnv>,
+        env: Arc<Streams>,
         services: Vec<Svc>,
         ends: Vec<End<Value>>,
         acts: VecDeque<Act>,
@@ -952,10 +1030,19 @@ mod tests {
             if self.ends.is_empty() {
                 for s in self.services.clone() {
                     let end = match s {
-                        Svc::Stdin => start_stdin(cx, &self.env),
-                        Svc::Stdout => start_named_output(cx, "stdout", self.env.stdout.clone(), L),
-                        Svc::Stderr => start_named_output(cx, "stderr", self.env.stderr.clone(), L),
-                        Svc::Console => start_console(cx, &self.env),
+                        Svc::Stdin => spawn_stdin(cx, self.env.stdin.clone(), STDIN_LABELS),
+                        Svc::Stdout => {
+                            spawn_output(cx, "stdout", self.env.stdout.clone(), OUTPUT_LABELS)
+                        }
+                        Svc::Stderr => {
+                            spawn_output(cx, "stderr", self.env.stderr.clone(), OUTPUT_LABELS)
+                        }
+                        Svc::Console => spawn_console(
+                            cx,
+                            self.env.stdin.clone(),
+                            self.env.stdout.clone(),
+                            CONSOLE_LABELS,
+                        ),
                     };
                     self.ends.push(end);
                 }

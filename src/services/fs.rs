@@ -36,20 +36,17 @@
 //! guarding against a link swapped in between resolution and use, or
 //! writing through a `File` (the protocol has no such step).
 
-use super::ServiceEnv;
-use crate::eval::RunError;
-use crate::eval::value::Value;
+use super::{Connection, Ctx, ServiceStep as St, describe, service_labels};
+use crate::host::RunError;
 use crate::ir::Tag;
-use crate::runtime::{self, Cx, End, Handle, Step};
-use crate::source::Span;
+use crate::runtime::{self, End, Handle, Step};
+use crate::value::Value;
 use crossbeam::channel as cb;
 use parking_lot::Mutex;
 use std::io::{ErrorKind, Read};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
-type Ctx<'a> = Cx<'a, Value, RunError>;
-type St = Step<Value, RunError>;
 type Hdl = Handle<Value, RunError>;
 
 /// I/O threads per run.
@@ -68,16 +65,13 @@ const FS_NAME: &str = "fileSystem";
 const FILE_NAME: &str = "file";
 
 /// Starts the service as a daemon task and returns the program's end.
-pub fn start(
-    cx: &mut Cx<'_, Value, RunError>,
-    env: &ServiceEnv,
-    _span: Span,
-) -> Result<End<Value>, RunError> {
+pub fn start(cx: &mut Ctx<'_>, connection: &Connection<'_>) -> Result<End<Value>, RunError> {
     let (program_end, service_end) = runtime::channel();
+    let (read, write) = connection.file_roots();
     let shared = Arc::new(Shared {
-        labels: Labels::of(env),
-        read: env.permissions.read.clone(),
-        write: env.permissions.write.clone(),
+        labels: Labels::from_tags(connection.tags),
+        read,
+        write,
         pool: Pool::default(),
     });
     cx.spawn_daemon(Box::new(super::Serve(FsService::new(service_end, shared))));
@@ -282,73 +276,35 @@ fn start_pool() -> Result<cb::Sender<Job>, RunError> {
 }
 
 fn fail(process: &str, message: String) -> RunError {
-    RunError {
-        message,
-        span: Span::default(),
-        process: process.into(),
-        help: None,
-    }
+    RunError::unplaced(process, message)
 }
 
 fn internal(process: &str, message: String) -> RunError {
-    fail(process, format!("internal error: {message}"))
-}
-
-/// A short description of an unexpected message (values can be huge).
-fn describe(v: &Value) -> String {
-    let s = format!("{v:?}");
-    match s.char_indices().nth(80) {
-        Some((cut, _)) => format!("{}...", &s[..cut]),
-        None => s,
-    }
+    RunError::internal(process, message)
 }
 
 // ----------------------------------------------------------------- shared
 
-/// The tags of the labels of `FileSystem` and `File`, looked up once.
-#[derive(Clone, Copy, Debug)]
-struct Labels {
-    open_file: Tag,
-    opened: Tag,
-    open_failed: Tag,
-    read_file: Tag,
-    contents: Tag,
-    read_failed: Tag,
-    write_file: Tag,
-    written: Tag,
-    write_failed: Tag,
-    list_dir: Tag,
-    entries: Tag,
-    list_failed: Tag,
-    share: Tag,
-    stop: Tag,
-    get_length: Tag,
-    read_chunk: Tag,
-    close_file: Tag,
-}
-
-impl Labels {
-    fn of(env: &ServiceEnv) -> Labels {
-        let t = |n: &str| env.tag(n);
-        Labels {
-            open_file: t("OpenFile"),
-            opened: t("Opened"),
-            open_failed: t("OpenFailed"),
-            read_file: t("ReadFile"),
-            contents: t("Contents"),
-            read_failed: t("ReadFailed"),
-            write_file: t("WriteFile"),
-            written: t("Written"),
-            write_failed: t("WriteFailed"),
-            list_dir: t("ListDir"),
-            entries: t("Entries"),
-            list_failed: t("ListFailed"),
-            share: t("ShareFSWith"),
-            stop: t("StopFileSystem"),
-            get_length: t("GetLength"),
-            read_chunk: t("ReadChunk"),
-            close_file: t("CloseFile"),
-        }
+service_labels! {
+    /// The tags of the labels of `FileSystem` and `File`.
+    pub struct Labels {
+        open_file = "OpenFile",
+        opened = "Opened",
+        open_failed = "OpenFailed",
+        read_file = "ReadFile",
+        contents = "Contents",
+        read_failed = "ReadFailed",
+        write_file = "WriteFile",
+        written = "Written",
+        write_failed = "WriteFailed",
+        list_dir = "ListDir",
+        entries = "Entries",
+        list_failed = "ListFailed",
+        share = "ShareFSWith",
+        stop = "StopFileSystem",
+        get_length = "GetLength",
+        read_chunk = "ReadChunk",
+        close_file = "CloseFile",
     }
 }
 

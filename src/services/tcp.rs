@@ -35,83 +35,50 @@
 
 mod net;
 
-use super::ServiceEnv;
-use crate::eval::RunError;
-use crate::eval::value::Value;
-use crate::ir::Tag;
-use crate::runtime::{self, Cx, End, Handle, Step, Task, TaskInfo};
+use super::{Connection, Ctx, ServiceStep as St, describe, service_labels};
+use crate::host::RunError;
+use crate::runtime::{self, End, Handle, Step, Task, TaskInfo};
 use crate::source::Span;
+use crate::value::Value;
 use mio::Waker;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, mpsc};
 
-type Ctx<'a> = Cx<'a, Value, RunError>;
-type St = Step<Value, RunError>;
-
 /// Starts the service as a daemon task and returns the program's end.
-pub fn start(
-    cx: &mut Cx<'_, Value, RunError>,
-    env: &ServiceEnv,
-    span: Span,
-) -> Result<End<Value>, RunError> {
+pub fn start(cx: &mut Ctx<'_>, connection: &Connection<'_>) -> Result<End<Value>, RunError> {
     let (program_end, service_end) = runtime::channel();
     cx.spawn_daemon(Box::new(ListenService {
         inbox: program_end.clone(),
         client: service_end,
-        tags: Tags::of(env),
-        listen: env.permissions.listen,
-        span,
+        labels: Labels::from_tags(connection.tags),
+        listen: connection.listen_address(),
+        span: connection.span,
         link: None,
         mode: Mode::Idle,
     }));
     Ok(program_end)
 }
 
-/// The tags of the labels the service speaks, looked up once.
-#[derive(Clone, Copy, Debug)]
-struct Tags {
-    listen_on_port: Tag,
-    stop_service: Tag,
-    bind_success: Tag,
-    bind_failed: Tag,
-    get: Tag,
-    stop_get: Tag,
-    put: Tag,
-    stop_put: Tag,
-}
-
-impl Tags {
-    fn of(env: &ServiceEnv) -> Tags {
-        Tags {
-            listen_on_port: env.tag("ListenOnPort"),
-            stop_service: env.tag("StopTcpListenService"),
-            bind_success: env.tag("TcpBindSuccess"),
-            bind_failed: env.tag("TcpBindFailed"),
-            get: env.labels.get,
-            stop_get: env.labels.stop_get,
-            put: env.labels.put,
-            stop_put: env.labels.stop_put,
-        }
+service_labels! {
+    /// The tags of the labels the service speaks: its own protocol's and
+    /// those of the connections' byte streams.
+    pub struct Labels {
+        listen_on_port = "ListenOnPort",
+        stop_service = "StopTcpListenService",
+        bind_success = "TcpBindSuccess",
+        bind_failed = "TcpBindFailed",
+        get = "Get",
+        stop_get = "StopGet",
+        put = "Put",
+        stop_put = "StopPut",
     }
 }
 
+/// An internal error of `process`, drawn at the wiring's mention of the
+/// service.
 fn internal(process: &str, span: Span, message: String) -> RunError {
-    RunError {
-        message: format!("internal error: {message}"),
-        span,
-        process: process.into(),
-        help: None,
-    }
-}
-
-/// A short description of an unexpected message (values can be huge).
-fn describe(v: &Value) -> String {
-    let s = format!("{v:?}");
-    match s.char_indices().nth(80) {
-        Some((cut, _)) => format!("{}...", &s[..cut]),
-        None => s,
-    }
+    RunError::at(span, process, format!("internal error: {message}"))
 }
 
 // ------------------------------------------------------------------ link
@@ -165,9 +132,9 @@ impl Drop for LinkInner {
 }
 
 impl Link {
-    fn start(handle: Handle<Value, RunError>, tags: Tags) -> std::io::Result<Link> {
+    fn start(handle: Handle<Value, RunError>, labels: Labels) -> std::io::Result<Link> {
         let (tx, rx) = mpsc::channel();
-        let started = net::start(handle.clone(), rx, tags.put, tags.stop_put)?;
+        let started = net::start(handle.clone(), rx, labels.put, labels.stop_put)?;
         Ok(Link {
             inner: Arc::new(LinkInner {
                 tx: Some(tx),
@@ -215,7 +182,7 @@ struct ListenService {
     /// The program's end, through which the network thread reaches
     /// `client`'s mailbox.
     inbox: End<Value>,
-    tags: Tags,
+    labels: Labels,
     listen: Option<IpAddr>,
     span: Span,
     link: Option<Link>,
@@ -232,7 +199,7 @@ impl ListenService {
 
     /// Handles one message; `Some` ends the turn with that step.
     fn on_message(&mut self, cx: &mut Ctx<'_>, msg: Value, cmds: &mut Vec<Cmd>) -> Option<St> {
-        let t = self.tags;
+        let t = self.labels;
         match (self.mode, msg) {
             (Mode::Idle, Value::Tag(x)) if x == t.listen_on_port => self.mode = Mode::WantPort,
             (Mode::Idle, Value::Tag(x)) if x == t.stop_service => return Some(Step::Done),
@@ -266,13 +233,13 @@ impl ListenService {
     fn listen_on(&mut self, cx: &mut Ctx<'_>, port: i64, cmds: &mut Vec<Cmd>) {
         match self.bind(cx, port) {
             Ok((id, sock)) => {
-                cx.put(&self.client, Value::Tag(self.tags.bind_success));
+                cx.put(&self.client, Value::Tag(self.labels.bind_success));
                 let inbox = self.inbox.clone();
                 cmds.push(Cmd::Listen { id, sock, inbox });
                 self.mode = Mode::Listening { id, pending: 0 };
             }
             Err(reason) => {
-                cx.put(&self.client, Value::Tag(self.tags.bind_failed));
+                cx.put(&self.client, Value::Tag(self.labels.bind_failed));
                 cx.put(&self.client, Value::string(&reason));
                 self.mode = Mode::Idle;
             }
@@ -304,7 +271,7 @@ impl ListenService {
         if let Some(l) = &self.link {
             return Ok(l.clone());
         }
-        let l = Link::start(cx.handle(), self.tags)
+        let l = Link::start(cx.handle(), self.labels)
             .map_err(|e| format!("cannot start the network: {e}"))?;
         self.link = Some(l.clone());
         Ok(l)
@@ -323,7 +290,7 @@ impl ListenService {
             end: send.clone(),
             conn: *id as usize,
             link: link.clone(),
-            tags: self.tags,
+            labels: self.labels,
             span: self.span,
             want_chunk: false,
             stopped: false,
@@ -375,7 +342,7 @@ struct SendTask {
     end: End<Value>,
     conn: usize,
     link: Link,
-    tags: Tags,
+    labels: Labels,
     span: Span,
     /// `Put` received; the chunk comes next.
     want_chunk: bool,
@@ -414,8 +381,8 @@ impl SendTask {
             return None;
         }
         match msg {
-            Value::Tag(t) if t == self.tags.put => self.want_chunk = true,
-            Value::Tag(t) if t == self.tags.stop_put => {
+            Value::Tag(t) if t == self.labels.put => self.want_chunk = true,
+            Value::Tag(t) if t == self.labels.stop_put => {
                 self.stopped = true;
                 cmds.push(Cmd::Shutdown { conn });
             }

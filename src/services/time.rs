@@ -30,12 +30,11 @@
 //! or CPU time in the sense of a process's own time (the "CPU timer" is a
 //! wall clock that never goes backwards).
 
-use super::ServiceEnv;
-use crate::eval::RunError;
-use crate::eval::value::Value;
+use super::{Connection, Ctx, ServiceStep as St, describe, service_labels};
+use crate::host::RunError;
 use crate::ir::Tag;
-use crate::runtime::{self, Cx, End, Handle, Step};
-use crate::source::Span;
+use crate::runtime::{self, End, Handle, Step};
+use crate::value::Value;
 use parking_lot::Mutex;
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
@@ -43,68 +42,37 @@ use std::sync::Arc;
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-type Ctx<'a> = Cx<'a, Value, RunError>;
-type St = Step<Value, RunError>;
-
 /// The longest sleep honoured (a century, in milliseconds).
 const MAX_SLEEP_MS: i64 = 100 * 365 * 24 * 3600 * 1000;
 /// The task's name in reports and errors.
 const NAME: &str = "timeService";
 
+service_labels! {
+    /// The tags of the protocol's labels.
+    pub struct Labels {
+        cpu_timer = "GetCpuTimerMicroseconds",
+        unix_time = "GetUnixTime",
+        sleep = "Sleep",
+        share = "ShareTSWith",
+        stop = "StopTimeService",
+    }
+}
+
 /// Starts the service as a daemon task and returns the program's end.
-pub fn start(
-    cx: &mut Cx<'_, Value, RunError>,
-    env: &ServiceEnv,
-    _span: Span,
-) -> Result<End<Value>, RunError> {
+pub fn start(cx: &mut Ctx<'_>, connection: &Connection<'_>) -> Result<End<Value>, RunError> {
     let (program_end, service_end) = runtime::channel();
     let clock = Arc::new(Clock {
         start: Instant::now(),
         timer: Mutex::new(None),
     });
-    let service = TimeService::new(service_end, Labels::of(env), clock);
+    let labels = Labels::from_tags(connection.tags);
+    let service = TimeService::new(service_end, labels, clock);
     cx.spawn_daemon(Box::new(super::Serve(service)));
     Ok(program_end)
 }
 
-/// The tags of the protocol's labels, looked up once.
-#[derive(Clone, Copy, Debug)]
-struct Labels {
-    cpu_timer: Tag,
-    unix_time: Tag,
-    sleep: Tag,
-    share: Tag,
-    stop: Tag,
-}
-
-impl Labels {
-    fn of(env: &ServiceEnv) -> Labels {
-        Labels {
-            cpu_timer: env.tag("GetCpuTimerMicroseconds"),
-            unix_time: env.tag("GetUnixTime"),
-            sleep: env.tag("Sleep"),
-            share: env.tag("ShareTSWith"),
-            stop: env.tag("StopTimeService"),
-        }
-    }
-}
-
 fn internal(message: String) -> RunError {
-    RunError {
-        message: format!("internal error: {message}"),
-        span: Span::default(),
-        process: NAME.into(),
-        help: None,
-    }
-}
-
-/// A short description of an unexpected message (values can be huge).
-fn describe(v: &Value) -> String {
-    let s = format!("{v:?}");
-    match s.char_indices().nth(80) {
-        Some((cut, _)) => format!("{}...", &s[..cut]),
-        None => s,
-    }
+    RunError::internal(NAME, message)
 }
 
 /// Seconds since 1970 (negative if the system clock is set before it).
@@ -191,12 +159,7 @@ fn start_timer(handle: Handle<Value, RunError>) -> Result<mpsc::Sender<Alarm>, R
     std::thread::Builder::new()
         .name("mpl-timer".into())
         .spawn(move || timer_thread(rx, handle))
-        .map_err(|e| RunError {
-            message: format!("cannot start the timer thread: {e}"),
-            span: Span::default(),
-            process: NAME.into(),
-            help: None,
-        })?;
+        .map_err(|e| RunError::unplaced(NAME, format!("cannot start the timer thread: {e}")))?;
     Ok(tx)
 }
 

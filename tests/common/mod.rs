@@ -5,7 +5,7 @@
 
 use mpl::SourceInput;
 use mpl::diagnostics;
-use mpl::eval::{Host, Output};
+use mpl::host::{Host, Output};
 use mpl::runtime::Config;
 use mpl::source::SourceMap;
 use parking_lot::Mutex;

@@ -7,7 +7,8 @@ use crate::check::errors::CheckError;
 use crate::check::globals::Layer;
 use crate::check::types::{Con, Session, Ty};
 use crate::check::walk;
-use crate::ir::{Builtin, Service};
+use crate::ir::Builtin;
+use crate::services;
 use crate::source::{Span, Spanned};
 use crate::syntax::ast::{self, BinOp, Expr, Pattern, Stmt, UnOp};
 use std::rc::Rc;
@@ -40,7 +41,7 @@ impl Infer<'_, '_> {
         let wiring = self.wiring;
         let in_scope = |n: &str| {
             env.iter().any(|x| x.name == n)
-                || (wiring && (Service::by_name(n).is_some() || n == "args"))
+                || (wiring && (services::by_name(n).is_some() || n == "args"))
         };
         let (globals, layer) = (self.globals, self.layer);
         let is_process = |n: &str| globals.callable(n, layer).is_some_and(|c| c.is_process);
@@ -252,20 +253,12 @@ impl Infer<'_, '_> {
     }
 
     fn service_type(&self, name: &str) -> Option<Ty> {
-        let service = match Service::by_name(name) {
-            Some(s) => s,
-            None if name == "args" => return Some(Ty::list(Ty::string())),
-            None => return None,
-        };
-        let char_ty = Ty::simple(Con::Char);
-        Some(match service {
-            Service::Stdin => self.named_proto("GetSeq", vec![char_ty]),
-            Service::Stdout | Service::Stderr => self.named_proto("PutSeq", vec![char_ty]),
-            Service::Console => self.named_proto("Console", vec![]),
-            Service::TimeService => self.named_proto("TimeService", vec![]),
-            Service::FileSystem => self.named_proto("FileSystem", vec![]),
-            Service::TcpListenService => self.named_proto("TcpListenService", vec![]),
-        })
+        if name == "args" {
+            return Some(Ty::list(Ty::string()));
+        }
+        let entry = services::entry(services::by_name(name)?);
+        let session = self.decls.service_session(&entry.protocol);
+        Some(session.map_or_else(Ty::unit, Ty::session))
     }
 
     /// A constructor applied to arguments (or alone): its data type.

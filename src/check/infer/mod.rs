@@ -700,18 +700,6 @@ impl<'a, 'g> Infer<'a, 'g> {
             other => other.clone(),
         }
     }
-
-    /// The protocol of a named prelude/program protocol applied to args.
-    pub(super) fn named_proto(&self, name: &str, args: Vec<Ty>) -> Ty {
-        match self.decls.types.get(name, Layer::Program) {
-            Some(super::decls::TypeName::Proto(id)) => Ty::session(Session::Ref {
-                proto: id,
-                args: args.into(),
-                neg: false,
-            }),
-            _ => Ty::unit(),
-        }
-    }
 }
 
 /// Span of a block's closing brace.

@@ -9,9 +9,9 @@
 //! only describes the code; `compile` builds it and `exec` runs it.
 
 use super::native::Native;
-use crate::eval::value::Value;
-use crate::ir::{BinOp, Builtin, CodataId, DtorId, FnKind, FuncId, Service, ShowTy, Slot, Tag};
+use crate::ir::{BinOp, Builtin, CodataId, DtorId, FnKind, FuncId, ServiceId, ShowTy, Slot, Tag};
 use crate::source::Span;
+use crate::value::Value;
 use std::sync::Arc;
 
 /// A code address (instruction index) inside one function.
@@ -37,7 +37,7 @@ pub enum Op {
     /// Drop temporaries down to `base + n` values.
     Truncate(u32),
     Args,
-    Service(Service),
+    Service(ServiceId),
 
     // --- control ---
     Jump(Pc),

@@ -20,13 +20,13 @@
 use super::code::{CFunc, Code, ForkArmSite, Op, Pc, RecordSite};
 use super::liveness;
 use super::native::Native;
-use crate::eval::RunError;
-use crate::eval::value::Value;
+use crate::host::RunError;
 use crate::ir::{
     Arm, BinOp, Block, Expr, ExprKind, FnKind, ForkArm, FuncId, Function, Lit, Pattern, Program,
     Slot, Stmt, UnOp,
 };
 use crate::source::Span;
+use crate::value::Value;
 
 type R<T = ()> = Result<T, RunError>;
 
@@ -70,11 +70,8 @@ pub fn check_entry(program: &Program) -> R {
             f.span,
             &f.name,
         )),
-        None => Err(internal(
-            "the program has no entry",
-            Span::default(),
-            "wiring",
-        )),
+        None => Err(RunError::internal("wiring", "the program has no entry")
+            .with_help("this is a bug in the interpreter, not in your program")),
     }
 }
 
@@ -82,7 +79,7 @@ pub fn check_entry(program: &Program) -> R {
 pub fn internal(what: &str, span: Span, process: &str) -> RunError {
     RunError {
         message: format!("internal error: {what}"),
-        span,
+        span: Some(span),
         process: process.to_string(),
         help: Some("this is a bug in the interpreter, not in your program".into()),
     }

@@ -12,11 +12,10 @@
 use super::Shared;
 use super::code::{CFunc, Code, ForkArmSite, Op};
 use super::ops::{self, Fault};
-use crate::eval::RunError;
-use crate::eval::value::{self, RecordVal, Value};
+use crate::host::RunError;
 use crate::ir::{BinOp, FuncId};
 use crate::runtime::{self, ChannelId, Cx, Side, Step, Task, TaskInfo};
-use crate::services;
+use crate::value::{self, RecordVal, Value};
 use std::sync::Arc;
 
 type Ctx<'a> = Cx<'a, Value, RunError>;
@@ -142,7 +141,7 @@ fn channel_ends(v: &Value, out: &mut Vec<(ChannelId, Side)>, depth: u32) {
 fn error(fault: Fault, f: &CFunc, at: usize, code: &Code, proc_fn: FuncId) -> RunError {
     RunError {
         message: fault.message,
-        span: f.spans.get(at).copied().unwrap_or(f.span),
+        span: Some(f.spans.get(at).copied().unwrap_or(f.span)),
         process: process_name(code, proc_fn),
         help: fault.help,
     }
@@ -476,7 +475,7 @@ fn execute(p: &mut Process, cx: &mut Ctx<'_>) -> Step<Value, RunError> {
             Op::Args => stack.push(shared.args.clone()),
             Op::Service(s) => {
                 let span = f.spans.get(ip - 1).copied().unwrap_or(f.span);
-                match services::connect(s, span, cx, &shared.env) {
+                match shared.services.connect(s, span, cx) {
                     Ok(end) => {
                         if let Some(g) = &shared.guard {
                             g.service(&end, s);

@@ -16,7 +16,7 @@
 //! show the same whatever their packing.
 
 use super::ops::Fault;
-use crate::eval::value::{self, Value};
+use crate::value::{self, Value};
 
 /// A prelude function with a native body.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -448,7 +448,8 @@ mod tests {
     //! Every native against the MPL body it replaces: the same program
     //! runs with and without natives and must print the same thing.
 
-    use crate::eval::{Host, RunOutcome};
+    use crate::eval::RunOutcome;
+    use crate::host::Host;
     use crate::runtime::Config;
     use crate::source::SourceMap;
     use crate::{SourceInput, compile};
@@ -497,7 +498,13 @@ mod tests {
         };
         let (tx, rx) = mpsc::channel();
         std::thread::spawn(move || {
-            let _ = tx.send(super::super::run_with(program, host, config, natives));
+            let _ = tx.send(super::super::run_with(
+                program,
+                host,
+                crate::services::open,
+                config,
+                natives,
+            ));
         });
         let end = match rx.recv_timeout(Duration::from_secs(30)) {
             Ok(RunOutcome::Finished) => "finished".to_string(),

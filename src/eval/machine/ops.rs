@@ -6,8 +6,8 @@
 //! adds the span and the process name. Nothing here touches the stack,
 //! channels or the scheduler.
 
-use crate::eval::value::{self, Value};
 use crate::ir::{BinOp, Builtin, Program};
+use crate::value::{self, Value};
 use std::cmp::Ordering;
 
 /// A failed operation: the message of the runtime error to report.

@@ -5,12 +5,12 @@
 use super::Shared;
 use super::compile::compile;
 use super::exec::Process;
-use crate::eval::value::{Value, show};
-use crate::eval::{Host, RunError, RunOutcome};
+use crate::eval::RunOutcome;
+use crate::host::{Host, HostIo, RunError, Services};
 use crate::ir::*;
 use crate::runtime::{self, Config, Cx, End, Outcome, Runtime, Step, Task, TaskInfo};
-use crate::services::ServiceEnv;
 use crate::source::{FileId, Span};
+use crate::value::{Value, show};
 use parking_lot::Mutex;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -165,9 +165,31 @@ fn host() -> Host {
     }
 }
 
+/// The services of these hand-built programs: none (they name none).
+struct NoServices;
+
+impl Services for NoServices {
+    fn connect(
+        &self,
+        id: ServiceId,
+        span: Span,
+        _cx: &mut Cx<'_, Value, RunError>,
+    ) -> Result<End<Value>, RunError> {
+        Err(RunError::at(
+            span,
+            "test",
+            format!("no service {id:?} here"),
+        ))
+    }
+}
+
+fn no_services(_: &Program, _: HostIo) -> Result<Arc<dyn Services>, RunError> {
+    Ok(Arc::new(NoServices))
+}
+
 fn shared(p: Program) -> Arc<Shared> {
     let p = Arc::new(p);
-    let (env, args) = ServiceEnv::new(host(), &p);
+    let args = host().args;
     let code = match compile(&p, true) {
         Ok(c) => c,
         Err(e) => panic!("compile error: {e:?}"),
@@ -176,7 +198,7 @@ fn shared(p: Program) -> Arc<Shared> {
     Arc::new(Shared {
         program: p,
         code,
-        env,
+        services: Arc::new(NoServices),
         args,
         guard: None,
     })
@@ -323,7 +345,7 @@ fn integer_overflow_is_a_runtime_error_at_the_operator() {
     let e = at(7, bin(BinOp::Add, int(i64::MAX), int(1)));
     let err = eval(e).unwrap_err();
     assert_eq!(err.message, "integer overflow in `+`");
-    assert_eq!(err.span, sp(7));
+    assert_eq!(err.span, Some(sp(7)));
     assert_eq!(err.process, "main");
 }
 
@@ -333,7 +355,7 @@ fn division_by_zero_is_a_runtime_error() {
     let err = eval(e).unwrap_err();
     assert_eq!(
         (err.message.as_str(), err.span),
-        ("division by zero", sp(3))
+        ("division by zero", Some(sp(3)))
     );
     let e = at(4, bin(BinOp::Rem, int(1), int(0)));
     assert_eq!(eval(e).unwrap_err().message, "division by zero");
@@ -407,7 +429,7 @@ fn builtins_and_args_are_available() {
             args: vec![int(300)],
         }),
     );
-    assert_eq!(eval(bad).unwrap_err().span, sp(5));
+    assert_eq!(eval(bad).unwrap_err().span, Some(sp(5)));
 }
 
 fn fib_program() -> Vec<Function> {
@@ -594,7 +616,7 @@ fn match_with_no_matching_case_is_a_runtime_error() {
         switch(int(3), vec![(Pattern::Lit(Lit::Int(1)), int(0))]),
     );
     let err = eval(e).unwrap_err();
-    assert_eq!(err.span, sp(11));
+    assert_eq!(err.span, Some(sp(11)));
     assert!(err.message.contains("no case"), "{}", err.message);
 }
 
@@ -605,7 +627,7 @@ fn refutable_let_that_fails_is_a_runtime_error() {
         Some(int(0)),
     );
     let err = eval(e).unwrap_err();
-    assert_eq!(err.span, sp(99));
+    assert_eq!(err.span, Some(sp(99)));
     let ok_let = block(
         vec![let_(
             Pattern::Tuple(vec![Pattern::Bind(1), Pattern::Bind(2)]),
@@ -986,7 +1008,7 @@ fn deadlock_is_reported_with_the_waiting_processes() {
     p.entry = 1;
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
-        let _ = tx.send(super::run(Arc::new(p), host(), one_thread()));
+        let _ = tx.send(super::run(Arc::new(p), host(), no_services, one_thread()));
     });
     let outcome = rx
         .recv_timeout(Duration::from_secs(30))
@@ -1012,7 +1034,7 @@ fn a_finished_wiring_is_a_finished_run() {
     let p = program(vec![wiring], &[]);
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
-        let _ = tx.send(super::run(Arc::new(p), host(), one_thread()));
+        let _ = tx.send(super::run(Arc::new(p), host(), no_services, one_thread()));
     });
     let outcome = rx
         .recv_timeout(Duration::from_secs(30))
@@ -1025,7 +1047,7 @@ fn malformed_ir_is_an_internal_error_not_a_panic() {
     let bad = process("bad", 0, 1, var(5));
     let mut p = program(vec![bad], &[]);
     p.entry = 0;
-    let outcome = super::run(Arc::new(p), host(), one_thread());
+    let outcome = super::run(Arc::new(p), host(), no_services, one_thread());
     let RunOutcome::Failed(e) = outcome else {
         panic!("expected a failure, got {outcome:?}");
     };

@@ -32,10 +32,10 @@
 //! backpressure (`put` never blocks in MPL), timeouts on idle peers.
 
 use super::Cmd;
-use crate::eval::RunError;
-use crate::eval::value::Value;
+use crate::host::RunError;
 use crate::ir::Tag;
 use crate::runtime::{self, End, Handle};
+use crate::value::Value;
 use mio::net::{TcpListener, TcpStream};
 use mio::{Events, Interest, Poll, Registry, Token, Waker};
 use std::collections::{HashMap, HashSet, VecDeque};

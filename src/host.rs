@@ -1,0 +1,133 @@
+//! What a run borrows from the world and what it reports back: the host's
+//! streams, arguments and permissions ([`Host`]), a runtime failure
+//! ([`RunError`]), and the one interface through which the evaluator
+//! reaches the built-in services ([`Services`]).
+//!
+//! This module sits below both `eval` and `services`: the evaluator asks a
+//! [`Services`] to connect a service by its id and never names a service's
+//! code; the services implement it and never name the evaluator. `lib.rs`
+//! joins the two. Nothing here does I/O or knows a service by name.
+
+use crate::ir::{Program, ServiceId};
+use crate::runtime::{self, Cx, End};
+use crate::source::Span;
+use crate::value::Value;
+use parking_lot::Mutex;
+use std::io::{Read, Write};
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// A shared output stream (stdout or stderr), injected so that tests can
+/// capture what a program writes.
+pub type Output = Arc<Mutex<Box<dyn Write + Send>>>;
+
+/// Called with the run's handle as the run starts (the command line keeps
+/// it to stop the run on Ctrl-C).
+pub type OnStart = Box<dyn FnOnce(runtime::Handle<Value, RunError>) + Send>;
+
+/// What the outside world lends a run: its input, outputs and arguments.
+pub struct Host {
+    pub stdin: Box<dyn Read + Send>,
+    pub stdout: Output,
+    pub stderr: Output,
+    pub args: Vec<String>,
+    pub on_start: Option<OnStart>,
+    /// Which files and addresses the services may reach.
+    pub permissions: Permissions,
+}
+
+/// The part of a [`Host`] the services play against: its streams and
+/// permissions (the arguments and the start hook stay with the evaluator).
+pub struct HostIo {
+    pub stdin: Box<dyn Read + Send>,
+    pub stdout: Output,
+    pub stderr: Output,
+    pub permissions: Permissions,
+}
+
+/// What a run may reach outside the terminal (`mpl run --allow-read=DIR
+/// --allow-write=DIR --allow-net[=ADDR]`). Every path a program names is
+/// resolved inside one of these roots, or refused.
+#[derive(Clone, Debug)]
+pub struct Permissions {
+    /// Roots under which files may be read (default: the current folder).
+    pub read: Vec<PathBuf>,
+    /// Roots under which files may be written (default: none).
+    pub write: Vec<PathBuf>,
+    /// The address `ListenOnPort` binds to (default: 127.0.0.1);
+    /// `None` when network access is denied.
+    pub listen: Option<IpAddr>,
+}
+
+impl Default for Permissions {
+    fn default() -> Self {
+        Permissions {
+            read: vec![PathBuf::from(".")],
+            write: Vec::new(),
+            listen: Some(IpAddr::from([127, 0, 0, 1])),
+        }
+    }
+}
+
+/// A runtime failure: what happened, where (if anywhere in the source),
+/// and in which process.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunError {
+    pub message: String,
+    /// The source position the failure belongs to; `None` for failures
+    /// with no place in the program (a closed output stream, say).
+    pub span: Option<Span>,
+    pub process: String,
+    pub help: Option<String>,
+}
+
+impl RunError {
+    /// A failure at `span` in `process`.
+    pub fn at(span: Span, process: impl Into<String>, message: impl Into<String>) -> RunError {
+        RunError {
+            message: message.into(),
+            span: Some(span),
+            process: process.into(),
+            help: None,
+        }
+    }
+
+    /// A failure with no source position (I/O of a service, say).
+    pub fn unplaced(process: impl Into<String>, message: impl Into<String>) -> RunError {
+        RunError {
+            message: message.into(),
+            span: None,
+            process: process.into(),
+            help: None,
+        }
+    }
+
+    /// An internal error: something the checker should have made
+    /// impossible, or a service disagreeing with the prelude.
+    pub fn internal(process: impl Into<String>, message: impl std::fmt::Display) -> RunError {
+        RunError::unplaced(process, format!("internal error: {message}"))
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> RunError {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+/// The built-in services of one run, as the evaluator sees them: it knows
+/// their ids (`ir::ServiceId`), not their code.
+pub trait Services: Send + Sync {
+    /// Starts service `id` as a daemon task and returns the program's end
+    /// of its channel. `span` is where the program names the service.
+    fn connect(
+        &self,
+        id: ServiceId,
+        span: Span,
+        cx: &mut Cx<'_, Value, RunError>,
+    ) -> Result<End<Value>, RunError>;
+}
+
+/// Opens the services for one run of `program` (`crate::services::open`).
+/// It fails when a service and the prelude disagree (a label missing).
+pub type OpenServices = fn(&Program, HostIo) -> Result<Arc<dyn Services>, RunError>;
