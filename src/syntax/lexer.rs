@@ -135,7 +135,46 @@ fn is_ident_continue(c: &char) -> bool {
     c.is_ascii_alphanumeric() || *c == '_'
 }
 
+/// The whole lexer: tokens with their spans, trivia skipped, one error per
+/// bad character.
 fn lexer<'a>() -> impl Parser<'a, &'a str, Vec<(Token, SimpleSpan)>, LexExtra> {
+    let token = choice((
+        word_token(),
+        doc_comment(),
+        operator(),
+        number(),
+        just('#')
+            .ignore_then(word())
+            .map(|s: &str| Token::HashIdent(s.to_string())),
+        char_literal(),
+        string_literal(),
+    ))
+    .map_with(|tok, e| Some((tok, e.span())));
+
+    // Anything else: one error per character, then go on.
+    let bad = any().validate(|c: char, e, emitter| {
+        emitter.emit(LexError::custom(
+            e.span(),
+            format!("unexpected character `{}`", c.escape_debug()),
+        ));
+        None
+    });
+    let trivia = trivia();
+    trivia
+        .clone()
+        .ignore_then(
+            token
+                .or(bad)
+                .then_ignore(trivia)
+                .repeated()
+                .collect::<Vec<_>>(),
+        )
+        .then_ignore(end())
+        .map(|toks| toks.into_iter().flatten().collect())
+}
+
+/// Integers (decimal and `0x` hexadecimal) and floats.
+fn number<'a>() -> impl Parser<'a, &'a str, Token, LexExtra> + Clone {
     let digits = any()
         .filter(|c: &char| c.is_ascii_digit())
         .repeated()
@@ -176,15 +215,22 @@ fn lexer<'a>() -> impl Parser<'a, &'a str, Vec<(Token, SimpleSpan)>, LexExtra> {
             }
         });
 
-    let number = hex.or(float).or(int);
+    hex.or(float).or(int)
+}
 
-    let word = any()
+/// An identifier's text: a letter or `_`, then letters, digits, `_`, and
+/// trailing primes.
+fn word<'a>() -> impl Parser<'a, &'a str, &'a str, LexExtra> + Clone {
+    any()
         .filter(is_ident_start)
         .then(any().filter(is_ident_continue).repeated())
         .then(just('\'').repeated())
-        .to_slice();
+        .to_slice()
+}
 
-    let ident = word.map(|s: &str| {
+/// A keyword, `_`, or an upper- or lower-case name.
+fn word_token<'a>() -> impl Parser<'a, &'a str, Token, LexExtra> + Clone {
+    word().map(|s: &str| {
         if s == "_" {
             Token::Underscore
         } else if let Some(kw) = Token::keyword(s) {
@@ -194,12 +240,11 @@ fn lexer<'a>() -> impl Parser<'a, &'a str, Vec<(Token, SimpleSpan)>, LexExtra> {
         } else {
             Token::LowerIdent(s.to_string())
         }
-    });
+    })
+}
 
-    let hash_ident = just('#')
-        .ignore_then(word)
-        .map(|s: &str| Token::HashIdent(s.to_string()));
-
+/// An escape sequence after `\` in a char or string literal.
+fn escape<'a>() -> impl Parser<'a, &'a str, char, LexExtra> + Clone {
     let unicode = just('u')
         .ignore_then(
             any()
@@ -223,7 +268,7 @@ fn lexer<'a>() -> impl Parser<'a, &'a str, Vec<(Token, SimpleSpan)>, LexExtra> {
             }
         });
 
-    let escape = just('\\').ignore_then(choice((
+    just('\\').ignore_then(choice((
         just('n').to('\n'),
         just('t').to('\t'),
         just('r').to('\r'),
@@ -236,8 +281,12 @@ fn lexer<'a>() -> impl Parser<'a, &'a str, Vec<(Token, SimpleSpan)>, LexExtra> {
             emitter.emit(LexError::custom(e.span(), format!("{BAD_ESCAPE} `\\{c}`")));
             c
         }),
-    )));
+    )))
+}
 
+/// `'c'`, or a broken char literal reported as one error.
+fn char_literal<'a>() -> impl Parser<'a, &'a str, Token, LexExtra> + Clone {
+    let escape = escape();
     let char_lit = just('\'')
         .ignore_then(escape.or(none_of("\\'\n")))
         .then_ignore(just('\''))
@@ -251,7 +300,13 @@ fn lexer<'a>() -> impl Parser<'a, &'a str, Vec<(Token, SimpleSpan)>, LexExtra> {
             Token::Char('\u{FFFD}')
         });
 
-    let string = just('"')
+    char_lit.or(bad_char_lit)
+}
+
+/// `"..."` with escapes; an unterminated string is reported.
+fn string_literal<'a>() -> impl Parser<'a, &'a str, Token, LexExtra> + Clone {
+    let escape = escape();
+    just('"')
         .ignore_then(escape.or(none_of("\\\"\n")).repeated().collect::<String>())
         .then(just('"').or_not())
         .validate(|(s, close), e, emitter| {
@@ -259,16 +314,22 @@ fn lexer<'a>() -> impl Parser<'a, &'a str, Vec<(Token, SimpleSpan)>, LexExtra> {
                 emitter.emit(LexError::custom(e.span(), UNTERMINATED_STRING));
             }
             Token::Str(s)
-        });
+        })
+}
 
-    let doc = just("///")
+/// A `///` doc comment (kept as a token for the parser's doc table).
+fn doc_comment<'a>() -> impl Parser<'a, &'a str, Token, LexExtra> + Clone {
+    just("///")
         .and_is(just("////").not())
         .ignore_then(none_of("\n").repeated().to_slice())
         .map(|s: &str| {
             let s = s.strip_suffix('\r').unwrap_or(s);
             Token::DocComment(s.strip_prefix(' ').unwrap_or(s).to_string())
-        });
+        })
+}
 
+/// Operators and punctuation, two-character ones first.
+fn operator<'a>() -> impl Parser<'a, &'a str, Token, LexExtra> + Clone {
     let long_ops = choice((
         just(":=").to(Token::ColonEq),
         just("==").to(Token::EqEq),
@@ -305,28 +366,11 @@ fn lexer<'a>() -> impl Parser<'a, &'a str, Vec<(Token, SimpleSpan)>, LexExtra> {
         _ => Token::Caret,
     });
 
-    let token = choice((
-        ident,
-        doc,
-        long_ops,
-        short_ops,
-        number,
-        hash_ident,
-        char_lit,
-        bad_char_lit,
-        string,
-    ))
-    .map_with(|tok, e| Some((tok, e.span())));
+    long_ops.or(short_ops)
+}
 
-    // Anything else: one error per character, then go on.
-    let bad = any().validate(|c: char, e, emitter| {
-        emitter.emit(LexError::custom(
-            e.span(),
-            format!("unexpected character `{}`", c.escape_debug()),
-        ));
-        None
-    });
-
+/// Whitespace and comments between tokens.
+fn trivia<'a>() -> impl Parser<'a, &'a str, (), LexExtra> + Clone {
     let line_comment = just("//")
         .and_is(just("///").not().ignored().or(just("////").ignored()))
         .then(none_of("\n").repeated())
@@ -346,16 +390,7 @@ fn lexer<'a>() -> impl Parser<'a, &'a str, Vec<(Token, SimpleSpan)>, LexExtra> {
     ))
     .repeated();
 
-    trivia
-        .ignore_then(
-            token
-                .or(bad)
-                .then_ignore(trivia)
-                .repeated()
-                .collect::<Vec<_>>(),
-        )
-        .then_ignore(end())
-        .map(|toks| toks.into_iter().flatten().collect())
+    trivia.ignored()
 }
 
 #[cfg(test)]
