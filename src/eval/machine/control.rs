@@ -1,0 +1,264 @@
+//! Calls, returns and spawns: the instructions that move a process's
+//! registers (`exec::Regs`). One small function per instruction, each
+//! inlined into the dispatch loop; a call first spends one unit of the
+//! turn's budget and asks the loop to yield when none is left.
+//!
+//! The frame layout: a frame's slots start at `bp`; a call's arguments,
+//! already on the stack, become the callee's first slots, and its other
+//! slots start as `()`. Nothing here builds values or touches channels.
+
+use super::Shared;
+use super::code::{CFunc, Code};
+use super::exec::{Flow, Frame, Process, Regs};
+use super::instr::{self, Outcome, truncate};
+use super::ops::Fault;
+use crate::host::RunError;
+use crate::ir::{DtorId, FuncId, Slot};
+use crate::runtime::{self, Cx};
+use crate::value::{self, Value};
+use std::sync::Arc;
+
+type Ctx<'a> = Cx<'a, Value, RunError>;
+
+fn func(code: &Code, g: FuncId) -> Outcome<&CFunc> {
+    code.funcs
+        .get(g as usize)
+        .ok_or_else(|| Fault::internal("unknown function"))
+}
+
+/// Spends one unit of the budget; `false` when none is left.
+#[inline(always)]
+fn tick(r: &mut Regs<'_>) -> bool {
+    if r.fuel == 0 {
+        return false;
+    }
+    r.fuel -= 1;
+    true
+}
+
+/// Starts running `callee` (function `g`) in the frame at `r.bp`.
+#[inline(always)]
+fn enter<'c>(r: &mut Regs<'c>, stack: &mut Vec<Value>, g: FuncId, callee: &'c CFunc) -> Flow {
+    let want = r.bp + callee.slots as usize;
+    while stack.len() < want {
+        stack.push(Value::Unit);
+    }
+    r.fid = g;
+    r.f = callee;
+    r.ip = 0;
+    Flow::Next
+}
+
+/// Saves the caller's registers and makes the frame at `from` current.
+#[inline(always)]
+fn push_frame(r: &mut Regs<'_>, frames: &mut Vec<Frame>, from: usize) {
+    frames.push(Frame {
+        func: r.fid,
+        pc: r.ip as u32,
+        base: r.bp as u32,
+    });
+    r.bp = from;
+}
+
+/// `Call(g)`: the arguments on top become the callee's first slots.
+#[inline(always)]
+pub(super) fn call<'c>(
+    r: &mut Regs<'c>,
+    frames: &mut Vec<Frame>,
+    stack: &mut Vec<Value>,
+    g: FuncId,
+) -> Outcome<Flow> {
+    let code = r.code;
+    if !tick(r) {
+        return Ok(Flow::Yield);
+    }
+    let callee = func(code, g)?;
+    let from = instr::below(stack, callee.params as usize, r.bp)?;
+    push_frame(r, frames, from);
+    Ok(enter(r, stack, g, callee))
+}
+
+/// `TailCall(g)`: the arguments move down onto the current frame's first
+/// slots (`from >= bp`), which the callee reuses.
+#[inline(always)]
+pub(super) fn tail_call<'c>(r: &mut Regs<'c>, stack: &mut Vec<Value>, g: FuncId) -> Outcome<Flow> {
+    let code = r.code;
+    if !tick(r) {
+        return Ok(Flow::Yield);
+    }
+    let callee = func(code, g)?;
+    let n = callee.params as usize;
+    let from = instr::below(stack, n, r.bp)?;
+    for i in 0..n {
+        stack.swap(r.bp + i, from + i);
+    }
+    truncate(stack, r.bp + n);
+    Ok(enter(r, stack, g, callee))
+}
+
+/// `CallDtor`/`TailCallDtor`: a record's method, its captured values
+/// first, then the `n` arguments.
+pub(super) fn method(
+    r: &mut Regs<'_>,
+    frames: &mut Vec<Frame>,
+    stack: &mut Vec<Value>,
+    (dtor, n): (DtorId, u32),
+    tail: bool,
+) -> Outcome<Flow> {
+    let code = r.code;
+    if !tick(r) {
+        return Ok(Flow::Yield);
+    }
+    let pos = instr::below(stack, n as usize + 1, r.bp)?;
+    let g = open_record(stack, pos, code, dtor, n)?;
+    let callee = func(code, g)?;
+    if tail {
+        stack.drain(r.bp..pos);
+    } else {
+        push_frame(r, frames, pos);
+    }
+    Ok(enter(r, stack, g, callee))
+}
+
+/// `Return`/`ReturnSlot(s)`: back to the caller with the value, or the
+/// process ends when there is none.
+#[inline(always)]
+pub(super) fn ret<'c>(
+    r: &mut Regs<'c>,
+    frames: &mut Vec<Frame>,
+    stack: &mut Vec<Value>,
+    slot: Option<Slot>,
+) -> Outcome<Flow> {
+    let code = r.code;
+    let v = match slot {
+        Some(s) => std::mem::replace(&mut stack[r.bp + s as usize], Value::Unit),
+        None => instr::pop(stack)?,
+    };
+    truncate(stack, r.bp);
+    let Some(fr) = frames.pop() else {
+        stack.clear();
+        return Ok(Flow::Done);
+    };
+    r.fid = fr.func;
+    r.f = func(code, fr.func)?;
+    r.ip = fr.pc as usize;
+    r.bp = fr.base as usize;
+    stack.push(v);
+    Ok(Flow::Next)
+}
+
+/// `Spawn(g)`: a new process with the arguments on top (each its own copy
+/// of small values); `()` is left in their place.
+pub(super) fn spawn(
+    bp: usize,
+    stack: &mut Vec<Value>,
+    shared: &Arc<Shared>,
+    cx: &mut Ctx<'_>,
+    g: FuncId,
+) -> Outcome<Flow> {
+    let callee = func(&shared.code, g)?;
+    let from = instr::below(stack, callee.params as usize, bp)?;
+    let mut init = Vec::with_capacity(callee.slots as usize);
+    init.extend(stack.drain(from..).map(value::for_new_process));
+    cx.spawn(Box::new(Process::new(shared.clone(), g, init)));
+    stack.push(Value::Unit);
+    Ok(Flow::Next)
+}
+
+/// `TailSpawn(g)`: the process becomes `g` in the same task (and is named
+/// after it), keeping only the arguments.
+pub(super) fn tail_spawn<'c>(
+    r: &mut Regs<'c>,
+    (frames, proc_fn): (&mut Vec<Frame>, &mut FuncId),
+    stack: &mut Vec<Value>,
+    g: FuncId,
+) -> Outcome<Flow> {
+    let code = r.code;
+    if !tick(r) {
+        return Ok(Flow::Yield);
+    }
+    let callee = func(code, g)?;
+    let from = instr::below(stack, callee.params as usize, r.bp)?;
+    stack.drain(..from);
+    frames.clear();
+    *proc_fn = g;
+    r.bp = 0;
+    Ok(enter(r, stack, g, callee))
+}
+
+/// `Fork(k)`: one new process per arm of `forks[k]`, each with a fresh
+/// channel and its captured values; the far halves go to the peer as one
+/// tuple, and this process ends.
+pub(super) fn fork(
+    (bp, stack, frames): (usize, &mut Vec<Value>, &mut Vec<Frame>),
+    shared: &Arc<Shared>,
+    cx: &mut Ctx<'_>,
+    k: u32,
+) -> Outcome<Flow> {
+    let chan = instr::pop(stack)?;
+    let arms = shared
+        .code
+        .forks
+        .get(k as usize)
+        .ok_or_else(|| Fault::internal("unknown fork site"))?;
+    let frame = &stack[bp..];
+    let Value::Chan(end) = chan else {
+        return Err(Fault::internal("fork on a value that is not a channel"));
+    };
+    let pairs: Vec<_> = arms.iter().map(|_| runtime::channel()).collect();
+    if let Some(g) = &shared.guard {
+        let near: Vec<_> = pairs.iter().map(|(n, _)| n.clone()).collect();
+        let far: Vec<_> = pairs.iter().map(|(_, f)| f.clone()).collect();
+        g.forked(&end, &near, &far);
+    }
+    let mut fars = Vec::with_capacity(arms.len());
+    for (arm, (near, far)) in arms.iter().zip(pairs) {
+        fars.push(Value::Chan(far));
+        let mut init: Vec<Value> = arm
+            .captures
+            .iter()
+            .map(|s| value::for_new_process(frame[*s as usize].clone()))
+            .collect();
+        let slots = shared
+            .code
+            .funcs
+            .get(arm.func as usize)
+            .map_or(0, |f| f.slots);
+        init.resize(slots as usize, Value::Unit);
+        init[arm.half as usize] = Value::Chan(near);
+        cx.spawn(Box::new(Process::new(shared.clone(), arm.func, init)));
+    }
+    cx.put(&end, Value::tuple(fars));
+    stack.clear();
+    frames.clear();
+    Ok(Flow::Done)
+}
+
+/// A destructor call on the record at `pos` with `n` arguments above it:
+/// replaces the record by its captured values and returns the method.
+fn open_record(
+    stack: &mut Vec<Value>,
+    pos: usize,
+    code: &Code,
+    dtor: crate::ir::DtorId,
+    n: u32,
+) -> Result<FuncId, Fault> {
+    let Value::Record(rec) = std::mem::replace(&mut stack[pos], Value::Unit) else {
+        return Err(Fault::internal(
+            "a destructor is applied to a value that is not a record",
+        ));
+    };
+    let g = code
+        .method_index(rec.codata, dtor)
+        .and_then(|i| rec.methods.get(i).copied())
+        .ok_or_else(|| Fault::internal("a record lacks a destructor"))?;
+    let fits = code
+        .funcs
+        .get(g as usize)
+        .is_some_and(|m| m.params == n && m.captures as usize == rec.env.len());
+    if !fits {
+        return Err(Fault::internal("a destructor call does not fit its method"));
+    }
+    drop(stack.splice(pos..pos + 1, rec.env.iter().cloned()));
+    Ok(g)
+}
