@@ -48,7 +48,7 @@ impl From<&SyntaxError> for Diagnostic {
 
 impl From<&CheckError> for Diagnostic {
     fn from(e: &CheckError) -> Self {
-        let r = e.render();
+        let r = e.report();
         Diagnostic {
             code: Some(r.code.into()),
             message: r.message,

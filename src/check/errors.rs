@@ -1,7 +1,8 @@
 //! The checker's errors, as plain data: one enum, one variant per kind of
-//! mistake, with named fields. Each kind has a stable code (`E0001`...).
-//! Rendering (miette, colours, layout) lives in `crate::diagnostics`; this
-//! module only says what to show: message, labels and help.
+//! mistake, with named fields. Each kind has a stable code (`E0001`...) and
+//! its text (message, labels, help) in one arm of [`CheckError::report`]'s
+//! four helpers, grouped by kind. Drawing (miette, colours, layout) lives in
+//! `crate::diagnostics`; nothing here decides whether something is an error.
 
 use crate::source::Span;
 
@@ -271,7 +272,7 @@ pub enum CheckError {
 }
 
 /// What a diagnostic shows, independent of how it is drawn.
-pub struct Rendered {
+pub struct Report {
     pub code: &'static str,
     pub message: String,
     pub span: Span,
@@ -282,24 +283,100 @@ pub struct Rendered {
 
 impl CheckError {
     pub fn span(&self) -> Span {
-        self.render().span
+        self.report().span
     }
 
     pub fn code(&self) -> &'static str {
-        self.render().code
+        self.report().code
     }
 
-    pub fn render(&self) -> Rendered {
+    /// What to show for this error: its code, message, labels and help.
+    /// Each kind's text is in one arm of one of the functions below; this
+    /// match says which (and makes a new kind without text a compile error).
+    pub fn report(&self) -> Report {
         use CheckError::*;
-        let r = |code, message: String, span, label: &str, help: Option<String>| Rendered {
-            code,
-            message,
-            span,
-            label: label.to_string(),
-            help,
-            notes: Vec::new(),
+        let text = match self {
+            UnknownVariable { .. }
+            | UnknownFunction { .. }
+            | UnknownConstructor { .. }
+            | UnknownDestructor { .. }
+            | UnknownCodata { .. }
+            | DuplicateDefinition { .. }
+            | WrongArity { .. }
+            | ServiceOutsideWiring { .. }
+            | ServiceNamedTwice { .. }
+            | StdinAndConsole { .. }
+            | RecordMethodMissing { .. }
+            | RecordMethodUnknown { .. }
+            | DualOfNonChannel { .. }
+            | ImportFailed { .. }
+            | UnknownType { .. } => name_error(self),
+            NotAProtocol { .. }
+            | MixedChoice { .. }
+            | StepMustBeLast { .. }
+            | LoopOutsideProtocol { .. }
+            | AfterMismatch { .. }
+            | TypeMismatch { .. }
+            | NotAChannel { .. } => type_error(self),
+            ProtocolMismatch { .. }
+            | ChannelFinished { .. }
+            | UnknownLabel { .. }
+            | MissingLabels { .. }
+            | UsedAfterMove { .. }
+            | ChannelLeftOpen { .. }
+            | LinearValueDropped { .. }
+            | LinearArgument { .. }
+            | LinearPromiseBroken { .. }
+            | BranchesDisagree { .. }
+            | NotDual { .. }
+            | ProtocolUnknown { .. }
+            | AmbiguousDestructor { .. }
+            | AfterEnd { .. }
+            | RecordCapturesChannel { .. }
+            | LabelAsValue { .. } => protocol_error(self),
+            FoldByMissing { .. }
+            | FoldNotSmaller { .. }
+            | FoldNotBounded { .. }
+            | RecursionOutsideFold { .. }
+            | NonExhaustive { .. }
+            | BothEndsOneProcess { .. }
+            | TwoChannelsBetween { .. }
+            | WiringCycle { .. } => program_error(self),
         };
-        match self {
+        text.unwrap_or_else(|| Report {
+            code: "E0000",
+            message: format!("internal error: no message for {self:?}"),
+            span: Span::default(),
+            label: "here".into(),
+            help: None,
+            notes: Vec::new(),
+        })
+    }
+}
+
+/// A report without notes.
+fn report(
+    code: &'static str,
+    message: String,
+    span: Span,
+    label: &str,
+    help: Option<String>,
+) -> Report {
+    Report {
+        code,
+        message,
+        span,
+        label: label.to_string(),
+        help,
+        notes: Vec::new(),
+    }
+}
+
+/// Names, declarations, services and imports (E0001–E0015).
+fn name_error(e: &CheckError) -> Option<Report> {
+    use CheckError::*;
+    let r = report;
+    Some(match e {
             UnknownVariable { name, span } => r(
                 "E0001",
                 format!("`{name}` is not defined here"),
@@ -337,7 +414,7 @@ impl CheckError {
                 "not a codata type",
                 Some("`record` builds a value of a type declared with `codata`".into()),
             ),
-            DuplicateDefinition { name, span, first } => Rendered {
+            DuplicateDefinition { name, span, first } => Report {
                 notes: vec![(*first, "first defined here".into())],
                 ..r(
                     "E0006",
@@ -361,7 +438,7 @@ impl CheckError {
                 "service used inside a declaration",
                 Some(format!("pass `{name}` to a process from the top-level statements, and take it as a parameter")),
             ),
-            ServiceNamedTwice { name, span, first } => Rendered {
+            ServiceNamedTwice { name, span, first } => Report {
                 notes: vec![(*first, "first named here".into())],
                 ..r(
                     "E0009",
@@ -371,7 +448,7 @@ impl CheckError {
                     Some("each service is one channel and goes to one process; share it through a process that serves the others".into()),
                 )
             },
-            StdinAndConsole { span, other } => Rendered {
+            StdinAndConsole { span, other } => Report {
                 notes: vec![(*other, "the other one is named here".into())],
                 ..r(
                     "E0010",
@@ -416,6 +493,15 @@ impl CheckError {
                 "unknown type",
                 Some("types are Int, Float, Char, Byte, Bool, String, void, lists `[t]`, tuples, and declared data, codata and protocols; generic names are lower-case (`t`) or `#p`".into()),
             ),
+        _ => return None,
+    })
+}
+
+/// Protocol declarations and types (E0016–E0019, E0024, E0050–E0051).
+fn type_error(e: &CheckError) -> Option<Report> {
+    use CheckError::*;
+    let r = report;
+    Some(match e {
             NotAProtocol { span, found } => r(
                 "E0016",
                 format!("a protocol is expected here, but `{found}` is not one"),
@@ -465,6 +551,15 @@ impl CheckError {
                 "not a channel",
                 Some("channel operations apply to channel ends: parameters with a protocol type, declared channels, or channels received".into()),
             ),
+        _ => return None,
+    })
+}
+
+/// Protocols, labels and linearity (E0060–E0075).
+fn protocol_error(e: &CheckError) -> Option<Report> {
+    use CheckError::*;
+    let r = report;
+    Some(match e {
             ProtocolMismatch { channel, expected, did, span } => r(
                 "E0060",
                 format!("`{channel}` {did}, but its protocol expects `{expected}`"),
@@ -497,7 +592,7 @@ impl CheckError {
                 "not every label is handled",
                 Some(format!("the other side may choose any label of the protocol: add `case {}:`", missing.first().map_or("", |s| s.as_str()))),
             ),
-            UsedAfterMove { name, span, moved } => Rendered {
+            UsedAfterMove { name, span, moved } => Report {
                 notes: vec![(*moved, format!("`{name}` was given away here"))],
                 ..r(
                     "E0064",
@@ -507,7 +602,7 @@ impl CheckError {
                     Some("a channel (or a value holding one) is used exactly once: once passed to a process, sent or returned, it is gone".into()),
                 )
             },
-            ChannelLeftOpen { name, state, span, declared, in_function } => Rendered {
+            ChannelLeftOpen { name, state, span, declared, in_function } => Report {
                 notes: vec![(*declared, format!("`{name}` comes from here"))],
                 ..r(
                     "E0065",
@@ -517,7 +612,7 @@ impl CheckError {
                     Some(format!("finish the protocol of `{name}` (until `close`), or give it to another process before the end")),
                 )
             },
-            LinearValueDropped { name, span, declared } => Rendered {
+            LinearValueDropped { name, span, declared } => Report {
                 notes: vec![(*declared, format!("`{name}` is bound here"))],
                 ..r(
                     "E0066",
@@ -594,6 +689,15 @@ impl CheckError {
                 "label used as a value",
                 Some(format!("labels are chosen with `c.put({label})` and received with `switch (c.get) {{ case {label}: ... }}`")),
             ),
+        _ => return None,
+    })
+}
+
+/// Totality, exhaustiveness and wiring (E0020–E0023, E0030, E0040–E0042).
+fn program_error(e: &CheckError) -> Option<Report> {
+    use CheckError::*;
+    let r = report;
+    Some(match e {
             FoldByMissing { function, span, found } => r(
                 "E0020",
                 if *found == 0 {
@@ -605,7 +709,7 @@ impl CheckError {
                 "needs exactly one `fold by` parameter",
                 Some("mark the parameter that gets smaller on every recursive call: `fold by List<t> list`".into()),
             ),
-            FoldNotSmaller { function, param, span, param_span } => Rendered {
+            FoldNotSmaller { function, param, span, param_span } => Report {
                 notes: vec![(*param_span, format!("`{param}` is the `fold by` parameter"))],
                 ..r(
                     "E0021",
@@ -617,7 +721,7 @@ impl CheckError {
                     )),
                 )
             },
-            FoldNotBounded { function, param, span, param_span } => Rendered {
+            FoldNotBounded { function, param, span, param_span } => Report {
                 notes: vec![(*param_span, format!("`{param}` is the `fold by` parameter"))],
                 ..r(
                     "E0022",
@@ -646,7 +750,7 @@ impl CheckError {
                     missing.first().map_or("_", |s| s.as_str())
                 )),
             ),
-            BothEndsOneProcess { channel, process, span, other } => Rendered {
+            BothEndsOneProcess { channel, process, span, other } => Report {
                 notes: vec![(*other, "the other end goes here".into())],
                 ..r(
                     "E0040",
@@ -656,7 +760,7 @@ impl CheckError {
                     Some("a process cannot talk to itself: give the other end to another process".into()),
                 )
             },
-            TwoChannelsBetween { first_process, second_process, channel, span, other_channel, other } => Rendered {
+            TwoChannelsBetween { first_process, second_process, channel, span, other_channel, other } => Report {
                 notes: vec![(*other, format!("`{other_channel}` already joins them"))],
                 ..r(
                     "E0041",
@@ -666,7 +770,7 @@ impl CheckError {
                     Some("two processes share at most one channel (two could deadlock); carry both conversations on one protocol".into()),
                 )
             },
-            WiringCycle { cycle, span, others } => Rendered {
+            WiringCycle { cycle, span, others } => Report {
                 notes: others.iter().map(|s| (*s, "part of the cycle".into())).collect(),
                 ..r(
                     "E0042",
@@ -676,8 +780,8 @@ impl CheckError {
                     Some("processes joined in a ring can wait on each other for ever; wire them as a tree (or pass channels over channels)".into()),
                 )
             },
-        }
-    }
+        _ => return None,
+    })
 }
 
 /// "`A`", "`A` and `B`", "`A`, `B` and 2 more".
