@@ -1,21 +1,51 @@
-//! Checker errors. `tests/errors/NAME.mpl` is one small program per kind
-//! of mistake; its rendered diagnostics (no colour, 100 columns) are kept
-//! as an insta snapshot in `tests/snapshots/`. When the shared conformance
-//! suite is present, each of its `errors/` programs must be rejected with
-//! the first diagnostic's primary label on the line marked `//!`.
+//! Checker errors, one test per file (filter by name as usual:
+//! `cargo test --test errors -- unknown_variable`).
+//!
+//! - `error::NAME`: `tests/errors/NAME.mpl` is one small program per kind
+//!   of mistake; its rendered diagnostics (no colour, 100 columns) are kept
+//!   as the insta snapshot `tests/snapshots/NAME.snap`, whose header shows
+//!   the program it came from.
+//! - `conformance_error::NAME`: when the shared conformance suite is
+//!   present, each of its `errors/` programs must be rejected with the
+//!   first diagnostic's primary label on the line marked `//!`.
+//! - `accepted::NAME`: every example and conformance program checks.
+//!
+//! The harness is libtest-mimic's, so every file is its own test.
 
+mod common;
+
+use libtest_mimic::{Arguments, Failed, Trial};
 use mpl::SourceInput;
 use mpl::diagnostics::{self, Diagnostic};
 use mpl::source::SourceMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-fn compile(name: &str, text: &str) -> (SourceMap, Result<mpl::ir::Program, Vec<Diagnostic>>) {
-    let (name, text) = (name.to_string(), text.to_string());
-    mpl::with_big_stack(move || {
-        let mut sources = SourceMap::new();
-        let result = mpl::compile(&mut sources, SourceInput::Text { name, text });
-        (sources, result)
-    })
+fn main() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut trials = Vec::new();
+    for path in common::files_with_extension(&root.join("tests/errors"), "mpl") {
+        trials.push(trial("error", &path, snapshot_matches));
+    }
+    let conformance = root.join("../shared/conformance");
+    for path in common::files_with_extension(&conformance.join("errors"), "mpl") {
+        trials.push(trial("conformance_error", &path, rejected_at_marked_line));
+    }
+    let mut accepted = common::files_with_extension(&root.join("examples"), "mpl");
+    accepted.extend(common::files_with_extension(
+        &conformance.join("programs"),
+        "mpl",
+    ));
+    for path in accepted {
+        trials.push(trial("accepted", &path, checks));
+    }
+    libtest_mimic::run(&Arguments::from_args(), trials).exit();
+}
+
+/// A test named `KIND::STEM` that runs `test` on `path`.
+fn trial(kind: &str, path: &Path, test: fn(&Path) -> Result<(), Failed>) -> Trial {
+    let name = format!("{kind}::{}", common::stem(path));
+    let path = path.to_path_buf();
+    Trial::test(name, move || test(&path))
 }
 
 fn compile_file(path: &Path) -> (SourceMap, Result<mpl::ir::Program, Vec<Diagnostic>>) {
@@ -27,39 +57,37 @@ fn compile_file(path: &Path) -> (SourceMap, Result<mpl::ir::Program, Vec<Diagnos
     })
 }
 
-fn mpl_files(dir: &Path) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect())
-        .unwrap_or_default();
-    out.retain(|p| p.extension().is_some_and(|e| e == "mpl"));
-    out.sort();
-    out
+fn render_all(diags: &[Diagnostic], sources: &SourceMap) -> String {
+    diags
+        .iter()
+        .map(|d| diagnostics::render(d, sources, false))
+        .collect()
 }
 
-#[test]
-fn each_error_kind_renders_as_its_snapshot() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/errors");
-    let files = mpl_files(&dir);
-    assert!(!files.is_empty(), "no programs in {}", dir.display());
-    for path in files {
-        let stem = path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let text = std::fs::read_to_string(&path).unwrap_or_default();
-        let (sources, result) = compile(&format!("{stem}.mpl"), &text);
-        let diags = match result {
-            Ok(_) => panic!("{stem}.mpl was accepted, but it holds a mistake"),
-            Err(d) => d,
-        };
-        let rendered: String = diags
-            .iter()
-            .map(|d| diagnostics::render(d, &sources, false))
-            .collect();
-        insta::with_settings!({ prepend_module_to_snapshot => false, omit_expression => true }, {
-            insta::assert_snapshot!(stem.clone(), rendered);
-        });
-    }
+/// Compiles the program as `NAME.mpl` (so snapshots do not depend on the
+/// folder) and compares its diagnostics with the snapshot.
+fn snapshot_matches(path: &Path) -> Result<(), Failed> {
+    let stem = common::stem(path);
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{e}"))?;
+    let (name, source) = (format!("{stem}.mpl"), text.clone());
+    let (sources, result) = mpl::with_big_stack(move || {
+        let mut sources = SourceMap::new();
+        let result = mpl::compile(&mut sources, SourceInput::Text { name, text: source });
+        (sources, result)
+    });
+    let Err(diags) = result else {
+        return Err(format!("{stem}.mpl was accepted, but it holds a mistake").into());
+    };
+    let rendered = render_all(&diags, &sources);
+    insta::with_settings!({
+        prepend_module_to_snapshot => false,
+        omit_expression => true,
+        description => text,
+        snapshot_path => Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots"),
+    }, {
+        insta::assert_snapshot!(stem, rendered);
+    });
+    Ok(())
 }
 
 /// The 1-based line of the `//!` marker.
@@ -67,57 +95,34 @@ fn marked_line(text: &str) -> Option<usize> {
     text.lines().position(|l| l.contains("//!")).map(|i| i + 1)
 }
 
-#[test]
-fn conformance_errors_are_rejected_at_the_marked_line() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance/errors");
-    if !dir.exists() {
-        eprintln!("skipped: {} is not present", dir.display());
-        return;
+fn rejected_at_marked_line(path: &Path) -> Result<(), Failed> {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let name = path.display().to_string();
+    let (sources, result) = compile_file(path);
+    let Err(diags) = result else {
+        return Err(format!("{name}: accepted").into());
+    };
+    let first = &diags[0];
+    let Some(span) = first.span() else {
+        return Err(format!("{name}: the first error has no place").into());
+    };
+    let file = sources.get(span.file);
+    let (line, _) = file.line_col(span.start as usize);
+    let want = marked_line(&text);
+    if file.name != name || Some(line) != want {
+        return Err(format!(
+            "{name}: first error at {}:{line}, expected line {want:?}\n{}",
+            file.name,
+            diagnostics::render(first, &sources, false)
+        )
+        .into());
     }
-    let mut failures = Vec::new();
-    for path in mpl_files(&dir) {
-        let text = std::fs::read_to_string(&path).unwrap_or_default();
-        let name = path.display().to_string();
-        let (sources, result) = compile_file(&path);
-        let Err(diags) = result else {
-            failures.push(format!("{name}: accepted"));
-            continue;
-        };
-        let first = &diags[0];
-        let Some(span) = first.span() else {
-            failures.push(format!("{name}: the first error has no place"));
-            continue;
-        };
-        let file = sources.get(span.file);
-        let (line, _) = file.line_col(span.start as usize);
-        let want = marked_line(&text);
-        if file.name != name || Some(line) != want {
-            failures.push(format!(
-                "{name}: first error at {}:{line}, expected line {want:?}\n{}",
-                file.name,
-                diagnostics::render(first, &sources, false)
-            ));
-        }
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+    Ok(())
 }
 
-#[test]
-fn examples_and_conformance_programs_pass_the_checker() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut files = mpl_files(&root.join("examples"));
-    files.extend(mpl_files(&root.join("../shared/conformance/programs")));
-    let mut failures = Vec::new();
-    for path in files {
-        let name = path.display().to_string();
-        let (sources, result) = compile_file(&path);
-        if let Err(diags) = result {
-            let rendered: String = diags
-                .iter()
-                .map(|d| diagnostics::render(d, &sources, false))
-                .collect();
-            failures.push(format!("{name}:\n{rendered}"));
-        }
+fn checks(path: &Path) -> Result<(), Failed> {
+    match compile_file(path) {
+        (_, Ok(_)) => Ok(()),
+        (sources, Err(diags)) => Err(render_all(&diags, &sources).into()),
     }
-    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }

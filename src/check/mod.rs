@@ -81,17 +81,20 @@ pub fn check(input: &Input<'_>) -> Result<Program, Vec<CheckError>> {
     let wiring_refs: Vec<_> = wiring.iter().collect();
     let (mut program, more) = resolve::resolve_program(&globals, &wiring_refs, input.main_span);
     errors.extend(more);
-    if errors.is_empty() {
-        let decls = decls::Decls::collect(&modules, &mut errors);
-        let typed = infer::check(&modules, input.main, &globals, &decls);
-        errors.extend(typed.errors);
-        program.show_types = typed.show_types;
-        program.monitor = monitor::build(&decls, &program, &typed.channel_sites);
-        program.ctor_fields = ctor_fields(&decls, &program);
-        errors.extend(exhaustive::check(&modules));
-        errors.extend(wiring::check(&modules, &globals));
-        errors.extend(termination::check(&modules, input.total));
-    }
+    // The type, protocol, exhaustiveness, wiring and termination passes run
+    // even when names failed to resolve: each treats an unknown name as
+    // unknown (a fresh type, no binding) and reports only what it finds
+    // itself, so a file's name errors and its unrelated type errors come
+    // in one run. Duplicates of resolution errors are removed below.
+    let decls = decls::Decls::collect(&modules, &mut errors);
+    let typed = infer::check(&modules, input.main, &globals, &decls);
+    errors.extend(typed.errors);
+    program.show_types = typed.show_types;
+    program.monitor = monitor::build(&decls, &program, &typed.channel_sites);
+    program.ctor_fields = ctor_fields(&decls, &program);
+    errors.extend(exhaustive::check(&modules));
+    errors.extend(wiring::check(&modules, &globals));
+    errors.extend(termination::check(&modules, input.total));
     if errors.is_empty() {
         Ok(program)
     } else {

@@ -136,51 +136,80 @@ pub fn configs() -> Vec<(String, Config)> {
     out
 }
 
-/// The `.mpl` files of a folder that have a `.stdout` beside them.
-pub fn golden_programs(dir: &Path) -> Vec<PathBuf> {
+/// The files of `dir` ending in `.EXT`, sorted; none if `dir` is absent.
+pub fn files_with_extension(dir: &Path, ext: &str) -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
         .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect())
         .unwrap_or_default();
-    out.retain(|p| {
-        p.extension().is_some_and(|e| e == "mpl") && p.with_extension("stdout").exists()
-    });
+    out.retain(|p| p.extension().is_some_and(|e| e == ext));
     out.sort();
     out
 }
 
-/// Runs every golden program of `dir` under every configuration; returns
-/// the failures, described.
-pub fn check_golden_dir(dir: &Path) -> (usize, Vec<String>) {
-    let programs = golden_programs(dir);
-    let mut failures = Vec::new();
-    for path in &programs {
-        let expected = std::fs::read_to_string(path.with_extension("stdout")).unwrap_or_default();
-        let stdin = std::fs::read(path.with_extension("stdin")).unwrap_or_default();
-        let args: Vec<String> = std::fs::read_to_string(path.with_extension("args"))
-            .map(|s| s.split_whitespace().map(String::from).collect())
-            .unwrap_or_default();
+/// A file's name without its extension.
+pub fn stem(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// The `.mpl` files of a folder that have a `.stdout` beside them.
+pub fn golden_programs(dir: &Path) -> Vec<PathBuf> {
+    let mut out = files_with_extension(dir, "mpl");
+    out.retain(|p| p.with_extension("stdout").exists());
+    out
+}
+
+/// What a golden program is given and must print: `expected` from
+/// `NAME.stdout`, input from `NAME.stdin`, arguments from `NAME.args`
+/// (whitespace-separated), all found beside `NAME.mpl` or in `sidecar`.
+pub struct Golden {
+    pub program: PathBuf,
+    pub expected: String,
+    pub stdin: Vec<u8>,
+    pub args: Vec<String>,
+}
+
+impl Golden {
+    /// The golden files of `program`, looked up as `sidecar/STEM.*`.
+    pub fn load(program: &Path, sidecar: &Path) -> Golden {
+        let base = sidecar.join(stem(program));
+        let read = |ext: &str| std::fs::read(base.with_extension(ext)).unwrap_or_default();
+        Golden {
+            program: program.to_path_buf(),
+            expected: String::from_utf8_lossy(&read("stdout")).into_owned(),
+            stdin: read("stdin"),
+            args: String::from_utf8_lossy(&read("args"))
+                .split_whitespace()
+                .map(String::from)
+                .collect(),
+        }
+    }
+
+    /// Runs the program under every configuration; the first failure,
+    /// described.
+    pub fn check(&self) -> Result<(), String> {
         for (name, config) in configs() {
             let ran = run_file(
-                path,
-                stdin.clone(),
-                args.clone(),
+                &self.program,
+                self.stdin.clone(),
+                self.args.clone(),
                 config,
                 Duration::from_secs(20),
             );
             let problem = match ran {
                 None => Some("did not finish within 20 s".to_string()),
                 Some(r) if r.code != 0 => Some(format!("exit {}\n{}", r.code, r.report)),
-                Some(r) if r.stdout != expected => Some(format!(
-                    "wrong output\n--- expected\n{expected}\n--- got\n{}",
-                    r.stdout
+                Some(r) if r.stdout != self.expected => Some(format!(
+                    "wrong output\n--- expected\n{}\n--- got\n{}",
+                    self.expected, r.stdout
                 )),
                 Some(_) => None,
             };
             if let Some(p) = problem {
-                failures.push(format!("{} ({name}): {p}", path.display()));
-                break;
+                return Err(format!("{} ({name}): {p}", self.program.display()));
             }
         }
+        Ok(())
     }
-    (programs.len(), failures)
 }
