@@ -15,6 +15,8 @@ pub mod infer;
 pub mod monitor;
 pub mod resolve;
 pub mod termination;
+#[cfg(test)]
+mod tests;
 pub mod types;
 pub mod unify;
 pub mod walk;

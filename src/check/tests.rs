@@ -1,0 +1,217 @@
+//! Unit tests of the checker's core: duality, unification of types and
+//! protocol states, and the inference of channel states through
+//! functions. (Whole programs with expected diagnostics are in
+//! `tests/errors`; these name the rules one at a time.)
+
+use super::Layer;
+use super::decls::{Decls, TypeName};
+use super::types::{Con, Dir, Session, Ty, dual};
+use super::unify::Unifier;
+use crate::source::{FileId, SourceMap};
+use crate::syntax::parser::parse_module;
+use std::rc::Rc;
+
+fn int() -> Ty {
+    Ty::simple(Con::Int)
+}
+
+fn msg(dir: Dir, ty: Ty, next: Session) -> Session {
+    Session::Msg {
+        dir,
+        ty,
+        next: Rc::new(next),
+    }
+}
+
+fn choice(dir: Dir, branches: &[(&str, Session)]) -> Session {
+    Session::Choice {
+        dir,
+        branches: branches
+            .iter()
+            .map(|(l, b)| (Rc::from(*l), Rc::new(b.clone())))
+            .collect(),
+    }
+}
+
+/// One of every protocol form, nested.
+fn every_form() -> Vec<Session> {
+    let put_int = msg(Dir::Put, int(), Session::Close);
+    vec![
+        Session::Close,
+        Session::Unknown,
+        put_int.clone(),
+        msg(Dir::Get, Ty::string(), put_int.clone()),
+        choice(
+            Dir::Put,
+            &[("Go", put_int.clone()), ("Stop", Session::Close)],
+        ),
+        choice(Dir::Get, &[("A", Session::Close)]),
+        Session::Fork {
+            split: false,
+            a: Rc::new(put_int.clone()),
+            b: Rc::new(Session::Close),
+        },
+        Session::Ref {
+            proto: 0,
+            args: Rc::from(vec![int()]),
+            neg: false,
+        },
+        Session::Var {
+            ty: Ty::Rigid(Rc::from("p"), true),
+            neg: true,
+        },
+    ]
+}
+
+#[test]
+fn dual_is_an_involution_on_every_protocol_form() {
+    for s in every_form() {
+        assert_eq!(dual(&dual(&s)), s, "{s:?}");
+    }
+}
+
+#[test]
+fn dual_swaps_put_and_get_and_keeps_types() {
+    let s = msg(Dir::Put, int(), msg(Dir::Get, Ty::bool(), Session::Close));
+    assert_eq!(
+        dual(&s),
+        msg(Dir::Get, int(), msg(Dir::Put, Ty::bool(), Session::Close))
+    );
+}
+
+#[test]
+fn dual_of_a_choice_flips_who_chooses_and_keeps_the_labels() {
+    let s = choice(Dir::Put, &[("Go", msg(Dir::Put, int(), Session::Close))]);
+    let Session::Choice { dir, branches } = dual(&s) else {
+        panic!("not a choice");
+    };
+    assert_eq!(dir, Dir::Get);
+    assert_eq!(&*branches[0].0, "Go");
+    assert_eq!(*branches[0].1, msg(Dir::Get, int(), Session::Close));
+}
+
+#[test]
+fn dual_of_fork_is_split_and_of_a_reference_is_its_negation() {
+    let fork = Session::Fork {
+        split: false,
+        a: Rc::new(Session::Close),
+        b: Rc::new(Session::Close),
+    };
+    assert!(matches!(dual(&fork), Session::Fork { split: true, .. }));
+    let named = Session::Ref {
+        proto: 3,
+        args: Rc::from(vec![]),
+        neg: false,
+    };
+    assert!(matches!(
+        dual(&named),
+        Session::Ref {
+            proto: 3,
+            neg: true,
+            ..
+        }
+    ));
+    assert_eq!(dual(&Session::Close), Session::Close);
+}
+
+/// The declarations of `text` (with no prelude).
+fn decls_of(text: &str) -> Decls {
+    let (module, errors) = parse_module(FileId(0), text);
+    assert!(errors.is_empty(), "{errors:?}");
+    let module = module.expect("parses");
+    let mut errors = Vec::new();
+    let decls = Decls::collect(&[(&module, Layer::Program)], &mut errors);
+    assert!(errors.is_empty(), "{errors:?}");
+    decls
+}
+
+#[test]
+fn unify_binds_a_variable_and_resolve_follows_it() {
+    let decls = decls_of("");
+    let mut u = Unifier::new(&decls);
+    let v = u.fresh();
+    assert!(u.unify(&Ty::list(v.clone()), &Ty::list(int())).is_ok());
+    assert_eq!(u.resolve(&v), int());
+}
+
+#[test]
+fn unify_rejects_different_constructors() {
+    let decls = decls_of("");
+    let mut u = Unifier::new(&decls);
+    assert!(u.unify(&int(), &Ty::bool()).is_err());
+    assert!(u.unify(&Ty::list(int()), &Ty::string()).is_err());
+}
+
+#[test]
+fn unify_sessions_needs_the_same_direction_and_message_type() {
+    let decls = decls_of("");
+    let mut u = Unifier::new(&decls);
+    let put = msg(Dir::Put, int(), Session::Close);
+    assert!(u.unify_sessions(&put, &put.clone()).is_ok());
+    assert!(u.unify_sessions(&put, &dual(&put)).is_err());
+    let put_bool = msg(Dir::Put, Ty::bool(), Session::Close);
+    assert!(u.unify_sessions(&put, &put_bool).is_err());
+}
+
+#[test]
+fn unify_sessions_unfolds_a_named_protocol_against_its_body() {
+    let decls = decls_of("protocol Count = put Int, loop;");
+    let Some(TypeName::Proto(id)) = decls.types.get("Count", Layer::Program) else {
+        panic!("Count is not a protocol");
+    };
+    let named = Session::Ref {
+        proto: id,
+        args: Rc::from(vec![]),
+        neg: false,
+    };
+    let mut u = Unifier::new(&decls);
+    let body = u.head(&named).expect("a named protocol has a first step");
+    assert!(matches!(&body, Session::Msg { dir: Dir::Put, .. }));
+    assert!(u.unify_sessions(&named, &body).is_ok());
+    assert!(u.unify_sessions(&named, &dual(&body)).is_err());
+}
+
+/// The error codes the checker reports for `text` (with the prelude).
+fn codes(text: &str) -> Vec<String> {
+    let text = text.to_string();
+    crate::with_big_stack(move || {
+        let mut sources = SourceMap::new();
+        let input = crate::SourceInput::Text {
+            name: "t.mpl".into(),
+            text,
+        };
+        match crate::compile(&mut sources, input) {
+            Ok(_) => Vec::new(),
+            Err(diags) => diags.iter().filter_map(|d| d.code.clone()).collect(),
+        }
+    })
+}
+
+const PROTOCOL: &str = "protocol Two = put Int, put Int, close;\n\
+    process sink(neg<Two> c) { let a = c.get; let b = c.get; c.close(); }\n";
+
+#[test]
+fn a_function_leaves_a_lent_channel_in_the_state_it_reached() {
+    let ok = format!(
+        "{PROTOCOL}void first(Two c) {{ c.put(1); }}\n\
+         process src(Two c) {{ first(c); c.put(2); c.close(); }}\n\
+         src(~k); sink(k);\n"
+    );
+    assert_eq!(codes(&ok), Vec::<String>::new());
+}
+
+#[test]
+fn the_caller_continues_from_the_state_the_function_left() {
+    let twice = format!(
+        "{PROTOCOL}void first(Two c) {{ c.put(1); }}\n\
+         process src(Two c) {{ first(c); c.put(2); c.put(3); c.close(); }}\n\
+         src(~k); sink(k);\n"
+    );
+    assert_eq!(codes(&twice), vec!["E0061".to_string()]);
+}
+
+#[test]
+fn a_channel_must_reach_close_before_its_process_ends() {
+    let open = format!("{PROTOCOL}process src(Two c) {{ c.put(1); }}\nsrc(~k); sink(k);\n");
+    assert_eq!(codes(&open), vec!["E0065".to_string()]);
+}
