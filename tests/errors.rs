@@ -38,7 +38,44 @@ fn main() {
     for path in accepted {
         trials.push(trial("accepted", &path, checks));
     }
+    trials.push(Trial::test(
+        "codes::every_error_code_is_produced_by_a_snapshot_test",
+        every_code_has_a_snapshot,
+    ));
     libtest_mimic::run(&Arguments::from_args(), trials).exit();
+}
+
+/// The codes `src/check/errors.rs` defines (`"E0001"`...), without the
+/// internal fallback `E0000`.
+fn defined_codes() -> std::collections::BTreeSet<String> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/check/errors.rs");
+    let text = std::fs::read_to_string(src).unwrap_or_default();
+    text.split('"')
+        .filter(|w| {
+            w.len() == 5 && w.starts_with("E0") && w[1..].bytes().all(|b| b.is_ascii_digit())
+        })
+        .filter(|w| *w != "E0000")
+        .map(String::from)
+        .collect()
+}
+
+fn every_code_has_a_snapshot() -> Result<(), Failed> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
+    let mut seen = std::collections::BTreeSet::new();
+    for path in common::files_with_extension(&dir, "snap") {
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        seen.extend(
+            text.lines()
+                .filter(|l| l.len() == 5 && l.starts_with("E0"))
+                .map(String::from),
+        );
+    }
+    let missing: Vec<String> = defined_codes().difference(&seen).cloned().collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("no test in tests/errors produces {}", missing.join(", ")).into())
+    }
 }
 
 /// A test named `KIND::STEM` that runs `test` on `path`.
@@ -70,9 +107,12 @@ fn snapshot_matches(path: &Path) -> Result<(), Failed> {
     let stem = common::stem(path);
     let text = std::fs::read_to_string(path).map_err(|e| format!("{e}"))?;
     let (name, source) = (format!("{stem}.mpl"), text.clone());
+    // A program whose first line says `mpl check --total` is checked so.
+    let total = text.lines().next().is_some_and(|l| l.contains("--total"));
     let (sources, result) = mpl::with_big_stack(move || {
         let mut sources = SourceMap::new();
-        let result = mpl::compile(&mut sources, SourceInput::Text { name, text: source });
+        let input = SourceInput::Text { name, text: source };
+        let result = mpl::compile_with(&mut sources, input, mpl::Options { total });
         (sources, result)
     });
     let Err(diags) = result else {

@@ -1,0 +1,2 @@
+// `neg<...>` takes a protocol, not a data type.
+process p(neg<Int> c) { }
