@@ -160,7 +160,7 @@ impl Decls {
         }
         for (m, layer) in modules {
             for item in &m.items {
-                d.fill(&item.node, *layer, errors);
+                d.define(&item.node, *layer, errors);
             }
         }
         d
@@ -198,7 +198,8 @@ impl Decls {
         self.types.table(layer).insert(name.clone(), tn);
     }
 
-    fn fill(&mut self, item: &Item, layer: Layer, errors: &mut Vec<CheckError>) {
+    /// Fills in the declaration of `item`, named by `declare_name` before.
+    fn define(&mut self, item: &Item, layer: Layer, errors: &mut Vec<CheckError>) {
         match item {
             Item::Data(x) => {
                 let Some(TypeName::Data(id)) = self.types.get(&x.name.node, layer) else {

@@ -266,7 +266,7 @@ impl Walker<'_, '_> {
     /// Checks one block's own statements, then walks into nested blocks.
     fn stmts(&mut self, stmts: &[(&Stmt, Span)], tail: Option<&Spanned<Expr>>, has_this: bool) {
         let mark = self.scope.len();
-        let implicit = self.rules(stmts, tail, has_this);
+        let implicit = self.apply_rules(stmts, tail, has_this);
         self.scope.extend(implicit);
         for (s, _) in stmts {
             self.stmt(s);
@@ -290,7 +290,7 @@ impl Walker<'_, '_> {
 
     /// Applies the three rules to the block; returns the names of its
     /// implicit channels.
-    fn rules(
+    fn apply_rules(
         &mut self,
         stmts: &[(&Stmt, Span)],
         tail: Option<&Spanned<Expr>>,

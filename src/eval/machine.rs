@@ -37,7 +37,7 @@ pub(crate) use exec::Process;
 
 /// What every process of one run reads: the program, its compiled code, the
 /// run's services and the command-line arguments.
-pub(crate) struct Shared {
+pub(crate) struct RunData {
     pub program: Arc<Program>,
     pub code: code::Code,
     pub services: Arc<dyn Services>,
@@ -92,11 +92,11 @@ fn prepare(
     services: Arc<dyn Services>,
     args: Vec<String>,
     natives: bool,
-) -> Result<Arc<Shared>, RunError> {
+) -> Result<Arc<RunData>, RunError> {
     compile::check_entry(&program)?;
-    let code = compile::compile(&program, natives)?;
+    let code = compile::build_code(&program, natives)?;
     let args = Value::list(args.iter().map(|a| Value::string(a)).collect());
-    Ok(Arc::new(Shared {
+    Ok(Arc::new(RunData {
         code,
         guard: crate::eval::guard::Guard::for_build(&program.monitor),
         program,
@@ -106,7 +106,7 @@ fn prepare(
 }
 
 fn run_entry(
-    shared: Arc<Shared>,
+    shared: Arc<RunData>,
     config: runtime::Config,
     on_start: Option<OnStart>,
 ) -> RunOutcome {

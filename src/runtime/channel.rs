@@ -55,7 +55,7 @@ static NEXT_CHANNEL: AtomicU64 = AtomicU64::new(1);
 pub(crate) struct Half<M> {
     pub(crate) id: ChannelId,
     pub(crate) side: Side,
-    mb: Mutex<Mailbox<M>>,
+    mailbox: Mutex<Mailbox<M>>,
 }
 
 struct Mailbox<M> {
@@ -69,7 +69,7 @@ struct Mailbox<M> {
 
 impl<M> Half<M> {
     fn new(id: ChannelId, side: Side) -> Arc<Self> {
-        let mb = Mailbox {
+        let mailbox = Mailbox {
             queue: VecDeque::new(),
             parked: None,
             redirect: None,
@@ -77,13 +77,13 @@ impl<M> Half<M> {
         Arc::new(Half {
             id,
             side,
-            mb: Mutex::new(mb),
+            mailbox: Mutex::new(mailbox),
         })
     }
 
     /// Takes the parked task if `is_it` accepts it (used at the end of a run).
     pub(crate) fn take_parked_if(&self, is_it: impl FnOnce(&Parked) -> bool) -> Option<Parked> {
-        let mut g = self.mb.lock();
+        let mut g = self.mailbox.lock();
         match &g.parked {
             Some(p) if is_it(p) => g.parked.take(),
             _ => None,
@@ -148,7 +148,7 @@ impl<M> End<M> {
 
     /// Takes the next message sent to this end, if one is queued.
     pub fn try_get(&self) -> Option<M> {
-        let mut g = self.this.mb.lock();
+        let mut g = self.this.mailbox.lock();
         let msg = g.queue.pop_front();
         if g.queue.is_empty() && g.queue.capacity() > SHRINK_ABOVE {
             g.queue = VecDeque::new();
@@ -158,7 +158,7 @@ impl<M> End<M> {
 
     /// Number of messages queued at this end (for tests and diagnostics).
     pub fn queued(&self) -> usize {
-        self.this.mb.lock().queue.len()
+        self.this.mailbox.lock().queue.len()
     }
 
     pub(crate) fn half(&self) -> &Arc<Half<M>> {
@@ -173,7 +173,7 @@ impl<M> End<M> {
     /// Appends `msg` to the peer's mailbox (following forwards) and returns
     /// the task parked there, which the caller must make runnable.
     pub(crate) fn deliver(&self, msg: M) -> Option<Parked> {
-        let mut g = self.peer.mb.lock();
+        let mut g = self.peer.mailbox.lock();
         let next = match &g.redirect {
             None => return push(&mut g, msg),
             Some(next) => next.clone(),
@@ -188,13 +188,13 @@ impl<M> End<M> {
         let mut cur = first;
         let mut hops = 1;
         loop {
-            let mut g = cur.mb.lock();
+            let mut g = cur.mailbox.lock();
             let next = match &g.redirect {
                 None => {
                     let woken = push(&mut g, msg);
                     drop(g);
                     if hops > 1 {
-                        let old = self.peer.mb.lock().redirect.replace(cur);
+                        let old = self.peer.mailbox.lock().redirect.replace(cur);
                         drop(old);
                     }
                     return woken;
@@ -210,7 +210,7 @@ impl<M> End<M> {
     /// Parks `task` in this end's mailbox unless a message is already
     /// queued, in which case the task is handed back (runnable at once).
     pub(crate) fn park(&self, task: Parked) -> Result<(), Parked> {
-        let mut g = self.this.mb.lock();
+        let mut g = self.this.mailbox.lock();
         if !g.queue.is_empty() {
             return Err(task);
         }
@@ -242,7 +242,7 @@ fn join_half<M>(src: &Arc<Half<M>>, first: Arc<Half<M>>) -> Option<Parked> {
     loop {
         if Arc::ptr_eq(src, &dst) {
             // The two ends were joined to each other: nobody can receive.
-            let dropped = std::mem::take(&mut src.mb.lock().queue);
+            let dropped = std::mem::take(&mut src.mailbox.lock().queue);
             drop(dropped);
             return None;
         }
@@ -271,11 +271,11 @@ type Guard<'x, M> = MutexGuard<'x, Mailbox<M>>;
 /// Locks two distinct mailboxes in address order; returns (src, dst) guards.
 fn lock_pair<'x, M>(src: &'x Half<M>, dst: &'x Half<M>) -> (Guard<'x, M>, Guard<'x, M>) {
     if (src as *const Half<M>) < (dst as *const Half<M>) {
-        let gs = src.mb.lock();
-        (gs, dst.mb.lock())
+        let gs = src.mailbox.lock();
+        (gs, dst.mailbox.lock())
     } else {
-        let gd = dst.mb.lock();
-        (src.mb.lock(), gd)
+        let gd = dst.mailbox.lock();
+        (src.mailbox.lock(), gd)
     }
 }
 
@@ -319,7 +319,7 @@ mod tests {
             a.deliver(i);
         }
         drain(&b);
-        assert!(b.half().mb.lock().queue.capacity() <= SHRINK_ABOVE);
+        assert!(b.half().mailbox.lock().queue.capacity() <= SHRINK_ABOVE);
     }
 
     #[test]

@@ -200,7 +200,7 @@ enum Reason<E> {
     Quiescent,
 }
 
-struct Shared<M, E> {
+struct SchedulerState<M, E> {
     injector: Injector<TaskRef<M, E>>,
     stealers: Vec<Stealer<TaskRef<M, E>>>,
     /// Runnable or running tasks plus pending I/O (see the file header).
@@ -218,7 +218,7 @@ struct Shared<M, E> {
     budget: u32,
 }
 
-impl<M: Send + 'static, E: Send + 'static> Shared<M, E> {
+impl<M: Send + 'static, E: Send + 'static> SchedulerState<M, E> {
     fn new_task(&self, task: Box<dyn Task<M, E>>, daemon: bool) -> TaskRef<M, E> {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let rec = Arc::new(Record {
@@ -316,7 +316,7 @@ enum Queue<M, E> {
 /// A worker's private state.
 struct Local<M, E> {
     queue: Queue<M, E>,
-    /// Parks and exits not yet subtracted from `Shared::busy`.
+    /// Parks and exits not yet subtracted from `SchedulerState::busy`.
     debt: usize,
     index: usize,
     tick: u32,
@@ -343,26 +343,26 @@ impl<M: Send + 'static, E: Send + 'static> Local<M, E> {
     }
 
     /// Counts one more runnable task (cancelling a pending decrement).
-    fn acquire(&mut self, sh: &Shared<M, E>) {
+    fn acquire(&mut self, sh: &SchedulerState<M, E>) {
         match self.debt {
             0 => drop(sh.busy.fetch_add(1, Ordering::AcqRel)),
             _ => self.debt -= 1,
         }
     }
 
-    fn flush(&mut self, sh: &Shared<M, E>) {
+    fn flush(&mut self, sh: &SchedulerState<M, E>) {
         let n = std::mem::take(&mut self.debt);
         sh.release(n);
     }
 
     /// A task woken by this worker: it runs here next.
-    fn push_woken(&mut self, sh: &Shared<M, E>, t: TaskRef<M, E>) {
+    fn push_woken(&mut self, sh: &SchedulerState<M, E>, t: TaskRef<M, E>) {
         self.acquire(sh);
         self.push_next(sh, t);
     }
 
     /// Puts an already-counted task in the `next` slot.
-    fn push_next(&mut self, sh: &Shared<M, E>, t: TaskRef<M, E>) {
+    fn push_next(&mut self, sh: &SchedulerState<M, E>, t: TaskRef<M, E>) {
         match &mut self.queue {
             Queue::Steal { deque, next } => {
                 if let Some(old) = next.replace(t) {
@@ -375,7 +375,7 @@ impl<M: Send + 'static, E: Send + 'static> Local<M, E> {
     }
 
     /// Puts an already-counted task at the back of the deque.
-    fn push_back(&mut self, sh: &Shared<M, E>, t: TaskRef<M, E>) {
+    fn push_back(&mut self, sh: &SchedulerState<M, E>, t: TaskRef<M, E>) {
         match &mut self.queue {
             Queue::Steal { deque, next } => {
                 let others = !deque.is_empty() || next.is_some();
@@ -388,7 +388,7 @@ impl<M: Send + 'static, E: Send + 'static> Local<M, E> {
         }
     }
 
-    fn push_spawned(&mut self, sh: &Shared<M, E>, t: TaskRef<M, E>) {
+    fn push_spawned(&mut self, sh: &SchedulerState<M, E>, t: TaskRef<M, E>) {
         self.acquire(sh);
         match &mut self.queue {
             Queue::Steal { deque, .. } => {
@@ -400,7 +400,7 @@ impl<M: Send + 'static, E: Send + 'static> Local<M, E> {
     }
 
     /// The next task to run, from anywhere; `None` when no work is visible.
-    fn pop(&mut self, sh: &Shared<M, E>) -> Option<TaskRef<M, E>> {
+    fn pop(&mut self, sh: &SchedulerState<M, E>) -> Option<TaskRef<M, E>> {
         self.tick = self.tick.wrapping_add(1);
         let index = self.index;
         match &mut self.queue {
@@ -442,7 +442,7 @@ impl<M: Send + 'static, E: Send + 'static> Local<M, E> {
 
 /// Steals a batch from another worker, starting after `me`.
 fn steal_other<M, E>(
-    sh: &Shared<M, E>,
+    sh: &SchedulerState<M, E>,
     dest: &Worker<TaskRef<M, E>>,
     me: usize,
 ) -> Option<TaskRef<M, E>> {
@@ -462,7 +462,7 @@ fn steal_other<M, E>(
 
 /// What a running task may do to the world.
 pub struct Cx<'a, M, E> {
-    shared: &'a Arc<Shared<M, E>>,
+    shared: &'a Arc<SchedulerState<M, E>>,
     local: &'a mut Local<M, E>,
 }
 
@@ -519,7 +519,7 @@ impl<M: Send + 'static, E: Send + 'static> Cx<'_, M, E> {
 
 /// The runtime seen from any thread (services' I/O threads, Ctrl-C).
 pub struct Handle<M, E> {
-    shared: Arc<Shared<M, E>>,
+    shared: Arc<SchedulerState<M, E>>,
 }
 
 impl<M, E> Clone for Handle<M, E> {
@@ -585,7 +585,7 @@ impl<M: Send + 'static, E: Send + 'static> Handle<M, E> {
 
 /// The scheduler; [`Runtime::run`] drives it to the end.
 pub struct Runtime<M, E> {
-    shared: Arc<Shared<M, E>>,
+    shared: Arc<SchedulerState<M, E>>,
     workers: Vec<Worker<TaskRef<M, E>>>,
     seed: Option<u64>,
 }
@@ -597,7 +597,7 @@ impl<M: Send + 'static, E: Send + 'static> Runtime<M, E> {
             None => config.threads.max(1),
         };
         let workers: Vec<_> = (0..n).map(|_| Worker::new_fifo()).collect();
-        let shared = Shared {
+        let shared = SchedulerState {
             injector: Injector::new(),
             stealers: workers.iter().map(Worker::stealer).collect(),
             busy: AtomicUsize::new(0),
@@ -681,7 +681,7 @@ fn steal_local<M: Send + 'static, E: Send + 'static>(
 }
 
 /// Stops the run if a worker unwinds (a bug in a task), so others end too.
-struct PanicGuard<'a, M: Send + 'static, E: Send + 'static>(&'a Shared<M, E>);
+struct PanicGuard<'a, M: Send + 'static, E: Send + 'static>(&'a SchedulerState<M, E>);
 
 impl<M: Send + 'static, E: Send + 'static> Drop for PanicGuard<'_, M, E> {
     fn drop(&mut self) {
@@ -692,7 +692,10 @@ impl<M: Send + 'static, E: Send + 'static> Drop for PanicGuard<'_, M, E> {
 }
 
 /// A worker's loop.
-fn work<M: Send + 'static, E: Send + 'static>(sh: &Arc<Shared<M, E>>, mut local: Local<M, E>) {
+fn work<M: Send + 'static, E: Send + 'static>(
+    sh: &Arc<SchedulerState<M, E>>,
+    mut local: Local<M, E>,
+) {
     let _guard = PanicGuard(sh);
     while !sh.stopped() {
         match local.pop(sh) {
@@ -715,7 +718,7 @@ fn work<M: Send + 'static, E: Send + 'static>(sh: &Arc<Shared<M, E>>, mut local:
 }
 
 fn run_one<M: Send + 'static, E: Send + 'static>(
-    sh: &Arc<Shared<M, E>>,
+    sh: &Arc<SchedulerState<M, E>>,
     local: &mut Local<M, E>,
     mut t: TaskRef<M, E>,
 ) {
@@ -742,7 +745,7 @@ fn run_one<M: Send + 'static, E: Send + 'static>(
 }
 
 fn park<M: Send + 'static, E: Send + 'static>(
-    sh: &Shared<M, E>,
+    sh: &SchedulerState<M, E>,
     local: &mut Local<M, E>,
     mut t: TaskRef<M, E>,
     end: End<M>,
@@ -759,7 +762,7 @@ fn park<M: Send + 'static, E: Send + 'static>(
 }
 
 /// No work visible: pay the debt, spin briefly, then sleep until notified.
-fn idle<M: Send + 'static, E: Send + 'static>(sh: &Shared<M, E>, local: &mut Local<M, E>) {
+fn idle<M: Send + 'static, E: Send + 'static>(sh: &SchedulerState<M, E>, local: &mut Local<M, E>) {
     local.flush(sh);
     for i in 0..64 {
         if sh.stopped() || sh.work_visible() {
@@ -787,7 +790,7 @@ struct Stranded<M, E> {
 }
 
 /// Workers have stopped: decide the outcome and drop every task left.
-fn end_of_run<M: Send + 'static, E: Send + 'static>(sh: &Shared<M, E>) -> Outcome<E> {
+fn end_of_run<M: Send + 'static, E: Send + 'static>(sh: &SchedulerState<M, E>) -> Outcome<E> {
     let stranded = take_parked(sh);
     let reason = sh.reason.lock().take();
     let outcome = match reason {
@@ -803,7 +806,7 @@ fn end_of_run<M: Send + 'static, E: Send + 'static>(sh: &Shared<M, E>) -> Outcom
 }
 
 fn quiescent<M: Send + 'static, E: Send + 'static>(
-    sh: &Shared<M, E>,
+    sh: &SchedulerState<M, E>,
     stranded: &[Stranded<M, E>],
 ) -> Outcome<E> {
     if sh.live.load(Ordering::Acquire) == 0 {
@@ -817,7 +820,9 @@ fn quiescent<M: Send + 'static, E: Send + 'static>(
 }
 
 /// Takes every parked task out of its mailbox, in spawn order.
-fn take_parked<M: Send + 'static, E: Send + 'static>(sh: &Shared<M, E>) -> Vec<Stranded<M, E>> {
+fn take_parked<M: Send + 'static, E: Send + 'static>(
+    sh: &SchedulerState<M, E>,
+) -> Vec<Stranded<M, E>> {
     let mut out = Vec::new();
     for rec in sh.registry.all() {
         let half = rec.parked_at.lock().clone();

@@ -14,7 +14,7 @@ use crate::source::{FileId, Span};
 
 type Msg = u64;
 type Trace = Arc<Mutex<Vec<String>>>;
-type Rt = Runtime<Msg, String>;
+type TestRuntime = Runtime<Msg, String>;
 type BoxTask = Box<dyn Task<Msg, String>>;
 
 fn cfg(threads: usize) -> Config {
@@ -34,7 +34,7 @@ fn seeded(seed: u64) -> Config {
 }
 
 /// Runs `rt` on another thread; fails the test if it takes over `secs`.
-fn run_bounded(rt: Rt, secs: u64) -> Outcome<String> {
+fn run_bounded(rt: TestRuntime, secs: u64) -> Outcome<String> {
     let h = rt.handle();
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || tx.send(rt.run()));
@@ -207,7 +207,7 @@ impl Task<Msg, String> for Script {
 }
 
 fn ping_pong(config: Config, rounds: u64) -> Outcome<String> {
-    let rt = Rt::new(config);
+    let rt = TestRuntime::new(config);
     let h = rt.handle();
     let (a, b) = channel();
     let mut ping = Vec::new();
@@ -249,7 +249,7 @@ fn ping_pong_seeded() {
 
 #[test]
 fn empty_run_finishes() {
-    assert!(finished(&run_bounded(Rt::new(cfg(2)), 5)));
+    assert!(finished(&run_bounded(TestRuntime::new(cfg(2)), 5)));
 }
 
 /// A link of a token chain: the head starts each round, the tail bounces
@@ -342,12 +342,12 @@ fn spawn_chain(h: &Handle<Msg, String>, n: usize, rounds: u32) -> u64 {
 #[test]
 fn chain_of_1000_tasks_passes_token() {
     for threads in [1, 2] {
-        let rt = Rt::new(cfg(threads));
+        let rt = TestRuntime::new(cfg(threads));
         spawn_chain(&rt.handle(), 1000, 3);
         let o = run_bounded(rt, 30);
         assert!(finished(&o), "{o:?}");
     }
-    let rt = Rt::new(seeded(7));
+    let rt = TestRuntime::new(seeded(7));
     spawn_chain(&rt.handle(), 1000, 2);
     assert!(finished(&run_bounded(rt, 30)));
 }
@@ -355,7 +355,7 @@ fn chain_of_1000_tasks_passes_token() {
 #[test]
 fn hundred_thousand_messages_stay_ordered_on_one_channel() {
     for threads in [1, 2] {
-        let rt = Rt::new(cfg(threads));
+        let rt = TestRuntime::new(cfg(threads));
         let h = rt.handle();
         let (a, b) = channel();
         h.spawn(script("tx", vec![a], vec![Op::PutRange(0, 100_000)]).boxed());
@@ -368,7 +368,7 @@ fn hundred_thousand_messages_stay_ordered_on_one_channel() {
 #[test]
 fn parking_race_loses_no_wakeup() {
     for _ in 0..20 {
-        let rt = Rt::new(cfg(2));
+        let rt = TestRuntime::new(cfg(2));
         let h = rt.handle();
         let (a, b) = channel();
         let senders = 16;
@@ -388,7 +388,7 @@ fn parking_race_loses_no_wakeup() {
 #[test]
 fn parking_race_with_puts_from_an_io_thread() {
     for _ in 0..20 {
-        let rt = Rt::new(cfg(2));
+        let rt = TestRuntime::new(cfg(2));
         let h = rt.handle();
         let (a, b) = channel();
         let n = 5_000;
@@ -406,7 +406,7 @@ fn parking_race_with_puts_from_an_io_thread() {
 
 /// p --x-- [mid: a, b] --y-- q; mid puts on both, then does a := b.
 fn forward_run(config: Config, n: Msg) -> Outcome<String> {
-    let rt = Rt::new(config);
+    let rt = TestRuntime::new(config);
     let h = rt.handle();
     let (p, a) = channel();
     let (b, q) = channel();
@@ -447,7 +447,7 @@ fn forward_keeps_order_of_queued_and_later_messages() {
 
 #[test]
 fn forward_wakes_a_peer_already_parked() {
-    let rt = Rt::new(cfg(2));
+    let rt = TestRuntime::new(cfg(2));
     let h = rt.handle();
     let (p, a) = channel();
     let (b, q) = channel();
@@ -469,7 +469,7 @@ fn deadlock_reports(o: Outcome<String>) -> Vec<WaitReport> {
 #[test]
 fn deadlock_two_tasks_waiting_for_each_other() {
     for config in [cfg(1), cfg(2), seeded(3)] {
-        let rt = Rt::new(config);
+        let rt = TestRuntime::new(config);
         let h = rt.handle();
         let (a, b) = channel();
         let (c, d) = channel();
@@ -488,7 +488,7 @@ fn deadlock_two_tasks_waiting_for_each_other() {
 
 #[test]
 fn deadlock_on_a_channel_nobody_holds() {
-    let rt = Rt::new(cfg(2));
+    let rt = TestRuntime::new(cfg(2));
     let (a, b) = channel();
     drop(b);
     rt.handle()
@@ -501,7 +501,7 @@ fn deadlock_on_a_channel_nobody_holds() {
 
 #[test]
 fn deadlock_report_lists_cycle_first_in_wait_order() {
-    let rt = Rt::new(cfg(2));
+    let rt = TestRuntime::new(cfg(2));
     let h = rt.handle();
     let (orphan, gone) = channel();
     drop(gone);
@@ -521,7 +521,7 @@ fn deadlock_report_lists_cycle_first_in_wait_order() {
 
 #[test]
 fn input_exhausted_flag_turns_deadlock_into_input_exhausted() {
-    let rt = Rt::new(cfg(2));
+    let rt = TestRuntime::new(cfg(2));
     let h = rt.handle();
     let (a, b) = channel();
     h.spawn_daemon(script("stdin", vec![a], vec![Op::YieldN(3)]).boxed());
@@ -539,7 +539,7 @@ fn input_exhausted_flag_turns_deadlock_into_input_exhausted() {
 #[test]
 fn pending_io_keeps_the_run_alive_until_its_put() {
     for threads in [1, 2] {
-        let rt = Rt::new(cfg(threads));
+        let rt = TestRuntime::new(cfg(threads));
         let h = rt.handle();
         let (a, b) = channel();
         h.spawn(script("main", vec![b], vec![Op::Get(0, Some(42))]).boxed());
@@ -557,7 +557,7 @@ fn pending_io_keeps_the_run_alive_until_its_put() {
 
 #[test]
 fn daemon_parked_forever_does_not_keep_the_run_alive() {
-    let rt = Rt::new(cfg(2));
+    let rt = TestRuntime::new(cfg(2));
     let h = rt.handle();
     let (a, b) = channel();
     h.spawn_daemon(script("svc", vec![a], vec![Op::Get(0, None)]).boxed());
@@ -571,7 +571,7 @@ fn daemon_parked_forever_does_not_keep_the_run_alive() {
 #[test]
 fn fail_stops_the_run_promptly_while_others_spin() {
     for config in [cfg(1), cfg(2), seeded(1)] {
-        let rt = Rt::new(config);
+        let rt = TestRuntime::new(config);
         let h = rt.handle();
         for i in 0..4 {
             let s = script(&format!("spin{i}"), vec![], vec![Op::SpinForever]);
@@ -589,7 +589,7 @@ fn fail_stops_the_run_promptly_while_others_spin() {
 
 #[test]
 fn panicking_task_ends_the_run_instead_of_hanging() {
-    let rt = Rt::new(cfg(2));
+    let rt = TestRuntime::new(cfg(2));
     let h = rt.handle();
     h.spawn(script("spin", vec![], vec![Op::SpinForever]).boxed());
     h.spawn(script("bad", vec![], vec![Op::YieldN(5), Op::Panic]).boxed());
@@ -603,7 +603,7 @@ fn panicking_task_ends_the_run_instead_of_hanging() {
 
 #[test]
 fn stop_from_another_thread_interrupts() {
-    let rt = Rt::new(cfg(2));
+    let rt = TestRuntime::new(cfg(2));
     let h = rt.handle();
     h.spawn(script("spin", vec![], vec![Op::SpinForever]).boxed());
     let h2 = h.clone();
@@ -632,7 +632,7 @@ fn run_end_drops_every_task_and_message() {
         }
     }
     let dropped = Arc::new(AtomicBool::new(false));
-    let rt = Rt::new(cfg(2));
+    let rt = TestRuntime::new(cfg(2));
     let (a, b) = channel();
     let probe = Probe(dropped.clone());
     rt.handle().spawn_daemon(Box::new(Holder(probe, a)));
@@ -642,7 +642,7 @@ fn run_end_drops_every_task_and_message() {
 }
 
 fn seeded_trace(seed: u64) -> Vec<String> {
-    let rt = Rt::new(seeded(seed));
+    let rt = TestRuntime::new(seeded(seed));
     let h = rt.handle();
     let trace: Trace = Arc::default();
     let (a, b) = channel();
@@ -672,7 +672,7 @@ fn seeded_runs_repeat_their_interleaving() {
 #[ignore]
 fn chain_benchmark() {
     for threads in [1, 2, 1, 2] {
-        let rt = Rt::new(Config {
+        let rt = TestRuntime::new(Config {
             threads,
             seed: None,
             budget: 2000,
@@ -692,7 +692,7 @@ fn chain_benchmark() {
 #[ignore]
 fn pairs_benchmark() {
     for threads in [1, 2] {
-        let rt = Rt::new(Config {
+        let rt = TestRuntime::new(Config {
             threads,
             seed: None,
             budget: 2000,
@@ -720,5 +720,5 @@ fn handles_and_ends_cross_threads() {
     fn send<T: Send>() {}
     send_sync::<Handle<Msg, String>>();
     send_sync::<End<Msg>>();
-    send::<Rt>();
+    send::<TestRuntime>();
 }

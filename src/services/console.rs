@@ -40,7 +40,7 @@
 //! sharing one input between two services, and line editing (`read()` on a
 //! terminal returns what the terminal's line discipline hands over).
 
-use super::{Connection, Ctx, ServiceStep as St, describe, service_labels};
+use super::{Connection, Ctx, ServiceStep, describe, service_labels};
 use crate::host::{Output, RunError};
 use crate::runtime::{self, ChannelId, End, Handle, Side, Step, Task, TaskInfo};
 use crate::value::Value;
@@ -270,7 +270,7 @@ struct OutputService {
 }
 
 impl OutputService {
-    fn io_failed(&self, e: std::io::Error) -> St {
+    fn io_failed(&self, e: std::io::Error) -> ServiceStep {
         Step::Fail(RunError::unplaced(
             self.name,
             format!("cannot write to {}: {e}", self.name),
@@ -300,7 +300,7 @@ impl Drop for OutputService {
 }
 
 impl Task<Value, RunError> for OutputService {
-    fn run(&mut self, cx: &mut Ctx<'_>) -> St {
+    fn run(&mut self, cx: &mut Ctx<'_>) -> ServiceStep {
         for _ in 0..cx.budget() {
             let Some(msg) = self.end.try_get() else {
                 if !self.out.dirty() {
@@ -620,7 +620,7 @@ struct StdinService {
 }
 
 impl Task<Value, RunError> for StdinService {
-    fn run(&mut self, cx: &mut Ctx<'_>) -> St {
+    fn run(&mut self, cx: &mut Ctx<'_>) -> ServiceStep {
         if let Err(m) = self.input.poll() {
             return Step::Fail(internal("stdin", m));
         }
@@ -729,7 +729,7 @@ impl ConsoleService {
         LineResult::Line(std::mem::take(&mut self.line))
     }
 
-    fn io_failed(e: std::io::Error) -> St {
+    fn io_failed(e: std::io::Error) -> ServiceStep {
         Step::Fail(RunError::unplaced(
             "console",
             format!("cannot write to stdout: {e}"),
@@ -738,7 +738,7 @@ impl ConsoleService {
 }
 
 impl Task<Value, RunError> for ConsoleService {
-    fn run(&mut self, cx: &mut Ctx<'_>) -> St {
+    fn run(&mut self, cx: &mut Ctx<'_>) -> ServiceStep {
         if let Err(m) = self.input.poll() {
             return Step::Fail(internal("console", m));
         }
@@ -1026,7 +1026,7 @@ mod tests {
     }
 
     impl Task<Value, RunError> for Script {
-        fn run(&mut self, cx: &mut Ctx<'_>) -> St {
+        fn run(&mut self, cx: &mut Ctx<'_>) -> ServiceStep {
             if self.ends.is_empty() {
                 for s in self.services.clone() {
                     let end = match s {

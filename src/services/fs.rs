@@ -36,7 +36,7 @@
 //! guarding against a link swapped in between resolution and use, or
 //! writing through a `File` (the protocol has no such step).
 
-use super::{Connection, Ctx, ServiceStep as St, describe, service_labels};
+use super::{Connection, Ctx, ServiceStep, describe, service_labels};
 use crate::host::RunError;
 use crate::ir::Tag;
 use crate::runtime::{self, End, Handle, Step};
@@ -47,7 +47,7 @@ use std::io::{ErrorKind, Read};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
-type Hdl = Handle<Value, RunError>;
+type RunHandle = Handle<Value, RunError>;
 
 /// I/O threads per run.
 const POOL_THREADS: usize = 2;
@@ -68,7 +68,7 @@ const FILE_NAME: &str = "file";
 pub fn start(cx: &mut Ctx<'_>, connection: &Connection<'_>) -> Result<End<Value>, RunError> {
     let (program_end, service_end) = runtime::channel();
     let (read, write) = connection.file_roots();
-    let shared = Arc::new(Shared {
+    let shared = Arc::new(FsState {
         labels: Labels::from_tags(connection.tags),
         read,
         write,
@@ -200,12 +200,12 @@ pub fn resolve_in(
 // ------------------------------------------------------------- I/O pool
 
 /// What a job does on an I/O thread: the messages to answer with.
-type Work = Box<dyn FnOnce(&Hdl) -> Vec<Value> + Send>;
+type Work = Box<dyn FnOnce(&RunHandle) -> Vec<Value> + Send>;
 
 /// One request for the I/O threads; the answer goes to the peer of `end`.
 struct Job {
     end: End<Value>,
-    handle: Hdl,
+    handle: RunHandle,
     work: Work,
     /// The answer if `work` panics.
     fallback: Vec<Value>,
@@ -309,14 +309,14 @@ service_labels! {
 }
 
 /// What the service's tasks of one run share.
-struct Shared {
+struct FsState {
     labels: Labels,
     read: Vec<PathBuf>,
     write: Vec<PathBuf>,
     pool: Pool,
 }
 
-impl Shared {
+impl FsState {
     fn resolve_read(&self, path: &str) -> Result<PathBuf, String> {
         resolve_in(
             &self.read,
@@ -351,7 +351,7 @@ fn answer(ok: Tag, failed: Tag, r: Result<Value, String>) -> Vec<Value> {
     }
 }
 
-fn open_file(sh: &Arc<Shared>, h: &Hdl, path: &str) -> Result<Value, String> {
+fn open_file(sh: &Arc<FsState>, h: &RunHandle, path: &str) -> Result<Value, String> {
     let full = sh.resolve_read(path)?;
     let file = std::fs::File::open(&full).map_err(|e| reason(&e))?;
     let meta = file.metadata().map_err(|e| reason(&e))?;
@@ -368,7 +368,7 @@ fn open_file(sh: &Arc<Shared>, h: &Hdl, path: &str) -> Result<Value, String> {
     Ok(Value::Chan(program_end))
 }
 
-fn read_file(sh: &Shared, path: &str) -> Result<Value, String> {
+fn read_file(sh: &FsState, path: &str) -> Result<Value, String> {
     let full = sh.resolve_read(path)?;
     let mut file = std::fs::File::open(&full).map_err(|e| reason(&e))?;
     let meta = file.metadata().map_err(|e| reason(&e))?;
@@ -383,7 +383,7 @@ fn read_file(sh: &Shared, path: &str) -> Result<Value, String> {
     Ok(Value::Bytes(bytes.into(), 0))
 }
 
-fn write_file(sh: &Shared, path: &str, data: &Value) -> Result<(), String> {
+fn write_file(sh: &FsState, path: &str, data: &Value) -> Result<(), String> {
     let full = sh.resolve_write(path)?;
     let bytes = data
         .as_bytes()
@@ -391,7 +391,7 @@ fn write_file(sh: &Shared, path: &str, data: &Value) -> Result<(), String> {
     std::fs::write(full, bytes).map_err(|e| reason(&e))
 }
 
-fn list_dir(sh: &Shared, path: &str) -> Result<Value, String> {
+fn list_dir(sh: &FsState, path: &str) -> Result<Value, String> {
     let full = sh.resolve_read(path)?;
     let mut names = Vec::new();
     for entry in std::fs::read_dir(&full).map_err(|e| reason(&e))? {
@@ -405,7 +405,7 @@ fn list_dir(sh: &Shared, path: &str) -> Result<Value, String> {
 }
 
 /// The work and the fallback answer of a path request.
-fn path_job(sh: &Arc<Shared>, op: Op, path: String, data: Option<Value>) -> (Work, Vec<Value>) {
+fn path_job(sh: &Arc<FsState>, op: Op, path: String, data: Option<Value>) -> (Work, Vec<Value>) {
     let l = sh.labels;
     let sh = sh.clone();
     let (ok, failed) = match op {
@@ -415,7 +415,7 @@ fn path_job(sh: &Arc<Shared>, op: Op, path: String, data: Option<Value>) -> (Wor
         Op::List => (l.entries, l.list_failed),
     };
     let fallback = answer(ok, failed, Err("internal error".into()));
-    let work: Work = Box::new(move |h: &Hdl| match op {
+    let work: Work = Box::new(move |h: &RunHandle| match op {
         Op::Open => answer(ok, failed, open_file(&sh, h, &path)),
         Op::Read => answer(ok, failed, read_file(&sh, &path)),
         Op::List => answer(ok, failed, list_dir(&sh, &path)),
@@ -444,12 +444,12 @@ enum Want {
 /// One connection to the file system (plays `neg<FileSystem>`).
 struct FsService {
     end: End<Value>,
-    shared: Arc<Shared>,
+    shared: Arc<FsState>,
     want: Want,
 }
 
 impl FsService {
-    fn new(end: End<Value>, shared: Arc<Shared>) -> FsService {
+    fn new(end: End<Value>, shared: Arc<FsState>) -> FsService {
         FsService {
             end,
             shared,
@@ -457,7 +457,13 @@ impl FsService {
         }
     }
 
-    fn submit(&self, cx: &mut Ctx<'_>, op: Op, path: String, data: Option<Value>) -> Option<St> {
+    fn submit(
+        &self,
+        cx: &mut Ctx<'_>,
+        op: Op,
+        path: String,
+        data: Option<Value>,
+    ) -> Option<ServiceStep> {
         let (work, fallback) = path_job(&self.shared, op, path, data);
         let job = Job {
             end: self.end.clone(),
@@ -469,7 +475,7 @@ impl FsService {
     }
 
     /// Handles one message; `Some` ends the turn with that step.
-    fn handle(&mut self, cx: &mut Ctx<'_>, msg: Value) -> Option<St> {
+    fn handle(&mut self, cx: &mut Ctx<'_>, msg: Value) -> Option<ServiceStep> {
         let want = std::mem::replace(&mut self.want, Want::Label);
         match (want, msg) {
             (Want::Label, Value::Tag(t)) => self.label(t),
@@ -491,7 +497,7 @@ impl FsService {
         }
     }
 
-    fn label(&mut self, t: Tag) -> Option<St> {
+    fn label(&mut self, t: Tag) -> Option<ServiceStep> {
         let l = self.shared.labels;
         self.want = match t {
             t if t == l.open_file => Want::Path(Op::Open),
@@ -518,13 +524,13 @@ impl super::Handler for FsService {
         FS_NAME
     }
 
-    fn handle(&mut self, cx: &mut Ctx<'_>, msg: Value) -> Option<St> {
+    fn handle(&mut self, cx: &mut Ctx<'_>, msg: Value) -> Option<ServiceStep> {
         FsService::handle(self, cx, msg)
     }
 }
 
 /// The internal error for a message outside the protocol.
-fn stray(want: &Want, msg: &Value) -> Option<St> {
+fn stray(want: &Want, msg: &Value) -> Option<ServiceStep> {
     let m = format!("{FS_NAME} got {} while expecting {want:?}", describe(msg));
     Some(Step::Fail(internal(FS_NAME, m)))
 }
@@ -535,7 +541,7 @@ fn stray(want: &Want, msg: &Value) -> Option<St> {
 struct FileTask {
     end: End<Value>,
     file: Arc<Mutex<std::fs::File>>,
-    shared: Arc<Shared>,
+    shared: Arc<FsState>,
     /// `ReadChunk` received; the size comes next.
     want_size: bool,
 }
@@ -556,7 +562,7 @@ fn file_length(file: &Mutex<std::fs::File>) -> Value {
 }
 
 impl FileTask {
-    fn submit(&self, cx: &mut Ctx<'_>, work: Work, fallback: Value) -> Option<St> {
+    fn submit(&self, cx: &mut Ctx<'_>, work: Work, fallback: Value) -> Option<ServiceStep> {
         let job = Job {
             end: self.end.clone(),
             handle: cx.handle(),
@@ -567,13 +573,13 @@ impl FileTask {
     }
 
     /// Handles one message; `Some` ends the turn with that step.
-    fn handle(&mut self, cx: &mut Ctx<'_>, msg: Value) -> Option<St> {
+    fn handle(&mut self, cx: &mut Ctx<'_>, msg: Value) -> Option<ServiceStep> {
         let l = self.shared.labels;
         let file = self.file.clone();
         match (self.want_size, msg) {
             (true, Value::Int(n)) => {
                 self.want_size = false;
-                let work: Work = Box::new(move |_: &Hdl| vec![read_chunk(&file, n)]);
+                let work: Work = Box::new(move |_: &RunHandle| vec![read_chunk(&file, n)]);
                 self.submit(cx, work, Value::bytes(&[]))
             }
             (false, Value::Tag(t)) if t == l.get_length => {
@@ -602,7 +608,7 @@ impl super::Handler for FileTask {
         FILE_NAME
     }
 
-    fn handle(&mut self, cx: &mut Ctx<'_>, msg: Value) -> Option<St> {
+    fn handle(&mut self, cx: &mut Ctx<'_>, msg: Value) -> Option<ServiceStep> {
         FileTask::handle(self, cx, msg)
     }
 }

@@ -35,7 +35,7 @@
 
 mod net;
 
-use super::{Connection, Ctx, ServiceStep as St, describe, service_labels};
+use super::{Connection, Ctx, ServiceStep, describe, service_labels};
 use crate::host::RunError;
 use crate::runtime::{self, End, Handle, Step, Task, TaskInfo};
 use crate::source::Span;
@@ -192,13 +192,18 @@ struct ListenService {
 const NAME: &str = "tcpListenService";
 
 impl ListenService {
-    fn fail(&self, msg: &Value, expected: &str) -> St {
+    fn fail(&self, msg: &Value, expected: &str) -> ServiceStep {
         let m = format!("{NAME} got {} where {expected} was expected", describe(msg));
         Step::Fail(internal(NAME, self.span, m))
     }
 
     /// Handles one message; `Some` ends the turn with that step.
-    fn on_message(&mut self, cx: &mut Ctx<'_>, msg: Value, cmds: &mut Vec<Cmd>) -> Option<St> {
+    fn on_message(
+        &mut self,
+        cx: &mut Ctx<'_>,
+        msg: Value,
+        cmds: &mut Vec<Cmd>,
+    ) -> Option<ServiceStep> {
         let t = self.labels;
         match (self.mode, msg) {
             (Mode::Idle, Value::Tag(x)) if x == t.listen_on_port => self.mode = Mode::WantPort,
@@ -279,7 +284,7 @@ impl ListenService {
 
     /// An accepted connection `(connection, send stream, id)` from the
     /// network thread: start its send task and answer the `Get`.
-    fn accepted(&mut self, cx: &mut Ctx<'_>, items: &[Value]) -> Option<St> {
+    fn accepted(&mut self, cx: &mut Ctx<'_>, items: &[Value]) -> Option<ServiceStep> {
         let (Some(link), [Value::Chan(conn), Value::Chan(send), Value::Int(id)]) =
             (&self.link, items)
         else {
@@ -301,13 +306,13 @@ impl ListenService {
 
     /// Where to wait: the program's mailbox (the network thread delivers
     /// there too).
-    fn park(&self) -> St {
+    fn park(&self) -> ServiceStep {
         Step::Park(self.client.clone())
     }
 }
 
 impl Task<Value, RunError> for ListenService {
-    fn run(&mut self, cx: &mut Ctx<'_>) -> St {
+    fn run(&mut self, cx: &mut Ctx<'_>) -> ServiceStep {
         let mut cmds = Vec::new();
         let mut step = None;
         for _ in 0..cx.budget() {
@@ -362,7 +367,7 @@ fn chunk_of(v: &Value) -> Option<(Arc<[u8]>, usize)> {
 
 impl SendTask {
     /// Handles one message; `Some` ends the turn with that step.
-    fn on_message(&mut self, msg: Value, cmds: &mut Vec<Cmd>) -> Option<St> {
+    fn on_message(&mut self, msg: Value, cmds: &mut Vec<Cmd>) -> Option<ServiceStep> {
         let conn = self.conn;
         if self.stopped {
             return match msg {
@@ -391,7 +396,7 @@ impl SendTask {
         None
     }
 
-    fn fail(&self, msg: &Value, expected: &str) -> St {
+    fn fail(&self, msg: &Value, expected: &str) -> ServiceStep {
         let m = format!(
             "{SEND_NAME} got {} where {expected} was expected",
             describe(msg)
@@ -401,7 +406,7 @@ impl SendTask {
 }
 
 impl Task<Value, RunError> for SendTask {
-    fn run(&mut self, cx: &mut Ctx<'_>) -> St {
+    fn run(&mut self, cx: &mut Ctx<'_>) -> ServiceStep {
         let mut cmds = Vec::new();
         let mut step = Step::Yield;
         for _ in 0..cx.budget() {

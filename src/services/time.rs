@@ -30,7 +30,7 @@
 //! or CPU time in the sense of a process's own time (the "CPU timer" is a
 //! wall clock that never goes backwards).
 
-use super::{Connection, Ctx, ServiceStep as St, describe, service_labels};
+use super::{Connection, Ctx, ServiceStep, describe, service_labels};
 use crate::host::RunError;
 use crate::ir::Tag;
 use crate::runtime::{self, End, Handle, Step};
@@ -227,7 +227,7 @@ impl TimeService {
     }
 
     /// Handles one message; `Some` ends the turn with that step.
-    fn handle(&mut self, cx: &mut Ctx<'_>, msg: Value) -> Option<St> {
+    fn handle(&mut self, cx: &mut Ctx<'_>, msg: Value) -> Option<ServiceStep> {
         match (self.want, msg) {
             (Want::Label, Value::Tag(t)) => self.label(cx, t),
             (Want::Millis, Value::Int(ms)) => {
@@ -257,7 +257,7 @@ impl TimeService {
         }
     }
 
-    fn label(&mut self, cx: &mut Ctx<'_>, t: Tag) -> Option<St> {
+    fn label(&mut self, cx: &mut Ctx<'_>, t: Tag) -> Option<ServiceStep> {
         let l = self.labels;
         if t == l.cpu_timer {
             cx.put(&self.end, Value::Int(self.clock.micros()));
@@ -286,7 +286,7 @@ impl super::Handler for TimeService {
         NAME
     }
 
-    fn handle(&mut self, cx: &mut Ctx<'_>, msg: Value) -> Option<St> {
+    fn handle(&mut self, cx: &mut Ctx<'_>, msg: Value) -> Option<ServiceStep> {
         TimeService::handle(self, cx, msg)
     }
 }

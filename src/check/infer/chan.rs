@@ -2,7 +2,7 @@
 //! `close`, `:=`, `fork`, `split`, lending to functions), and the joining of
 //! the states that different branches leave channels in.
 
-use super::{Binding, Exit, Infer, St, end_span};
+use super::{Binding, Exit, Infer, Liveness, end_span};
 use crate::check::errors::CheckError;
 use crate::check::types::{Dir, Session, Ty, dual};
 use crate::source::{Span, Spanned};
@@ -23,7 +23,7 @@ impl Infer<'_, '_> {
             }
             _ => {
                 let t = self.infer(e);
-                if !matches!(self.u.shallow(&t), Ty::Session(_)) {
+                if !matches!(self.unifier.shallow(&t), Ty::Session(_)) {
                     let found = self.show(&t);
                     self.error(CheckError::NotAChannel {
                         span: e.span,
@@ -35,7 +35,7 @@ impl Infer<'_, '_> {
             }
         };
         let i = self.find(&name)?;
-        if !matches!(self.u.shallow(&self.env[i].ty), Ty::Session(_)) {
+        if !matches!(self.unifier.shallow(&self.env[i].ty), Ty::Session(_)) {
             let found = self.show(&self.env[i].ty.clone());
             self.error(CheckError::NotAChannel {
                 span: e.span,
@@ -44,7 +44,7 @@ impl Infer<'_, '_> {
             });
             return None;
         }
-        if let St::Moved(at) = self.env[i].state {
+        if let Liveness::Moved(at) = self.env[i].state {
             let name = self.env[i].name.clone();
             self.error(CheckError::UsedAfterMove {
                 name,
@@ -62,7 +62,7 @@ impl Infer<'_, '_> {
     }
 
     fn state(&self, i: usize) -> Session {
-        match self.u.shallow(&self.env[i].ty) {
+        match self.unifier.shallow(&self.env[i].ty) {
             Ty::Session(s) => (*s).clone(),
             _ => Session::Unknown,
         }
@@ -99,7 +99,7 @@ impl Infer<'_, '_> {
     /// operation: `learn` gives the step to assume.
     fn head_of(&mut self, i: usize, span: Span) -> Option<Session> {
         let s = self.state(i);
-        match self.u.head(&s) {
+        match self.unifier.head(&s) {
             Some(h) => Some(h),
             None => {
                 let name = self.env[i].name.clone();
@@ -112,8 +112,8 @@ impl Infer<'_, '_> {
     /// Binds an unknown protocol variable to `step` (first use teaches it).
     fn learn(&mut self, head: &Session, step: Session) -> bool {
         match head {
-            Session::Var { ty, .. } if matches!(self.u.shallow(ty), Ty::Var(_)) => {
-                self.u.unify_sessions(head, &step).is_ok()
+            Session::Var { ty, .. } if matches!(self.unifier.shallow(ty), Ty::Var(_)) => {
+                self.unifier.unify_sessions(head, &step).is_ok()
             }
             _ => false,
         }
@@ -195,7 +195,7 @@ impl Infer<'_, '_> {
             Session::Var { .. } => {
                 let t = sent.unwrap_or_else(|| self.infer(value));
                 let next = Session::Var {
-                    ty: self.u.fresh(),
+                    ty: self.unifier.fresh(),
                     neg: false,
                 };
                 let step = Session::Msg {
@@ -226,10 +226,10 @@ impl Infer<'_, '_> {
 
     pub(super) fn get(&mut self, channel: &Spanned<Expr>, span: Span) -> Ty {
         let Some(i) = self.channel_of(channel, "get") else {
-            return self.u.fresh();
+            return self.unifier.fresh();
         };
         let Some(head) = self.head_of(i, span) else {
-            return self.u.fresh();
+            return self.unifier.fresh();
         };
         match &head {
             Session::Msg {
@@ -240,11 +240,11 @@ impl Infer<'_, '_> {
                 self.set_state(i, (**next).clone());
                 ty.clone()
             }
-            Session::Unknown => self.u.fresh(),
+            Session::Unknown => self.unifier.fresh(),
             Session::Var { .. } => {
-                let t = self.u.fresh();
+                let t = self.unifier.fresh();
                 let next = Session::Var {
-                    ty: self.u.fresh(),
+                    ty: self.unifier.fresh(),
                     neg: false,
                 };
                 let step = Session::Msg {
@@ -261,11 +261,11 @@ impl Infer<'_, '_> {
             }
             Session::Choice { dir: Dir::Get, .. } => {
                 self.mismatch(i, &head, "receives a value outside a `switch`", span);
-                self.u.fresh()
+                self.unifier.fresh()
             }
             _ => {
                 self.mismatch(i, &head, "receives a value", span);
-                self.u.fresh()
+                self.unifier.fresh()
             }
         }
     }
@@ -278,7 +278,7 @@ impl Infer<'_, '_> {
             return;
         };
         match head {
-            Session::Close | Session::Unknown => self.env[i].state = St::Moved(span),
+            Session::Close | Session::Unknown => self.env[i].state = Liveness::Moved(span),
             other => self.mismatch(i, &other, "is closed", span),
         }
     }
@@ -293,7 +293,7 @@ impl Infer<'_, '_> {
         };
         let found = var
             .and_then(|n| self.find(&n))
-            .filter(|i| matches!(self.u.shallow(&self.env[*i].ty), Ty::Session(_)));
+            .filter(|i| matches!(self.unifier.shallow(&self.env[*i].ty), Ty::Session(_)));
         let Some(i) = found else {
             let t = self.infer(arg);
             self.expect(
@@ -304,7 +304,7 @@ impl Infer<'_, '_> {
             );
             return;
         };
-        if let St::Moved(at) = self.env[i].state {
+        if let Liveness::Moved(at) = self.env[i].state {
             let name = self.env[i].name.clone();
             self.error(CheckError::UsedAfterMove {
                 name,
@@ -314,7 +314,7 @@ impl Infer<'_, '_> {
             return;
         }
         let current = self.env[i].ty.clone();
-        if self.u.unify(&current, param).is_err() {
+        if self.unifier.unify(&current, param).is_err() {
             let channel = self.env[i].name.clone();
             let expected = self.show(param);
             let did = format!(
@@ -331,7 +331,7 @@ impl Infer<'_, '_> {
         }
         match exit {
             Exit::Open(s) => self.set_state(i, s),
-            Exit::UsedUp => self.env[i].state = St::Moved(arg.span),
+            Exit::UsedUp => self.env[i].state = Liveness::Moved(arg.span),
             Exit::Unknown => self.set_state(i, Session::Unknown),
             Exit::Value => {}
         }
@@ -342,12 +342,12 @@ impl Infer<'_, '_> {
             return;
         };
         let (sa, sb) = (self.state(i), self.state(j));
-        if self.u.unify_sessions(&sa, &dual(&sb)).is_err() {
+        if self.unifier.unify_sessions(&sa, &dual(&sb)).is_err() {
             let (left, right) = (self.show_s(&sa), self.show_s(&sb));
             self.error(CheckError::NotDual { left, right, span });
         }
-        self.env[i].state = St::Moved(span);
-        self.env[j].state = St::Moved(span);
+        self.env[i].state = Liveness::Moved(span);
+        self.env[j].state = Liveness::Moved(span);
     }
 
     /// The two halves of a channel at a `fork` step (`split` false: this
@@ -367,7 +367,7 @@ impl Infer<'_, '_> {
         let head = self.head_of(i, span)?;
         match head {
             Session::Fork { split: s, a, b } if s == split => {
-                self.env[i].state = St::Moved(span);
+                self.env[i].state = Liveness::Moved(span);
                 Some([a, b])
             }
             other => {
@@ -413,11 +413,11 @@ impl Infer<'_, '_> {
         let end = end_span(arm.node.body.span);
         for (k, old) in before.iter().enumerate() {
             let now = self.env[k].clone();
-            if now.ty != old.ty || !matches!(now.state, St::Live) {
+            if now.ty != old.ty || !matches!(now.state, Liveness::Live) {
                 if !self.ended {
                     self.finish(&now, end);
                 }
-                self.env[k].state = St::Moved(end);
+                self.env[k].state = Liveness::Moved(end);
             }
         }
         self.ended = saved;
@@ -477,7 +477,8 @@ impl Infer<'_, '_> {
             self.env = start;
             return Ty::unit();
         }
-        self.join(outcomes, span).unwrap_or_else(|| self.u.fresh())
+        self.join(outcomes, span)
+            .unwrap_or_else(|| self.unifier.fresh())
     }
 
     /// `switch (c.get) { case Label: ... }` when `c` is at a received
@@ -495,23 +496,23 @@ impl Infer<'_, '_> {
             _ => return None,
         };
         let i = self.find(&name)?;
-        let Ty::Session(s) = self.u.shallow(&self.env[i].ty) else {
+        let Ty::Session(s) = self.unifier.shallow(&self.env[i].ty) else {
             return None;
         };
         let Some(Session::Choice {
             dir: Dir::Get,
             branches,
-        }) = self.u.head(&s)
+        }) = self.unifier.head(&s)
         else {
             return None;
         };
-        if let St::Moved(moved) = self.env[i].state {
+        if let Liveness::Moved(moved) = self.env[i].state {
             self.error(CheckError::UsedAfterMove {
                 name,
                 span: c.span,
                 moved,
             });
-            return Some(self.u.fresh());
+            return Some(self.unifier.fresh());
         }
         let start = self.env.clone();
         let mut outcomes = Vec::new();
@@ -556,7 +557,10 @@ impl Infer<'_, '_> {
             self.env = start;
             return Some(Ty::unit());
         }
-        Some(self.join(outcomes, span).unwrap_or_else(|| self.u.fresh()))
+        Some(
+            self.join(outcomes, span)
+                .unwrap_or_else(|| self.unifier.fresh()),
+        )
     }
 
     /// Joins the branches of an `if` or `switch`: their values have one
@@ -578,7 +582,7 @@ impl Infer<'_, '_> {
         };
         let mut env = first_env;
         for (other, t) in &live[1..] {
-            if self.u.unify(t, &first_t).is_err() {
+            if self.unifier.unify(t, &first_t).is_err() {
                 let (expected, found) = (self.show(&first_t), self.show(t));
                 self.error(CheckError::TypeMismatch {
                     expected,
@@ -601,10 +605,10 @@ impl Infer<'_, '_> {
             return;
         }
         let finished = |inf: &Self, x: &Binding| match x.state {
-            St::Moved(_) => true,
-            St::Live => match inf.u.shallow(&x.ty) {
+            Liveness::Moved(_) => true,
+            Liveness::Live => match inf.unifier.shallow(&x.ty) {
                 Ty::Session(s) => matches!(
-                    inf.u.head(&s),
+                    inf.unifier.head(&s),
                     Some(Session::Close) | Some(Session::Unknown)
                 ),
                 _ => false,
@@ -612,14 +616,14 @@ impl Infer<'_, '_> {
         };
         let (fa, fb) = (finished(self, a), finished(self, b));
         match (&a.state, &b.state) {
-            (St::Moved(_), St::Moved(_)) => {}
+            (Liveness::Moved(_), Liveness::Moved(_)) => {}
             _ if fa && fb => {
-                if let St::Moved(at) = b.state {
-                    a.state = St::Moved(at);
+                if let Liveness::Moved(at) = b.state {
+                    a.state = Liveness::Moved(at);
                 }
             }
-            (St::Live, St::Live) => {
-                let (sa, sb) = (self.u.shallow(&a.ty), self.u.shallow(&b.ty));
+            (Liveness::Live, Liveness::Live) => {
+                let (sa, sb) = (self.unifier.shallow(&a.ty), self.unifier.shallow(&b.ty));
                 if let (Ty::Session(x), Ty::Session(y)) = (&sa, &sb) {
                     if matches!(**x, Session::Unknown) {
                         a.ty = b.ty.clone();
@@ -628,7 +632,7 @@ impl Infer<'_, '_> {
                     if matches!(**y, Session::Unknown) {
                         return;
                     }
-                    if self.u.unify_sessions(x, y).is_err() {
+                    if self.unifier.unify_sessions(x, y).is_err() {
                         let (first, second) = (self.show_s(x), self.show_s(y));
                         let in_function = self.in_function;
                         self.error(CheckError::BranchesDisagree {
@@ -642,8 +646,8 @@ impl Infer<'_, '_> {
                 }
             }
             _ => {
-                let is_chan = matches!(self.u.shallow(&a.ty), Ty::Session(_));
-                if is_chan || self.u.is_linear(&a.ty) {
+                let is_chan = matches!(self.unifier.shallow(&a.ty), Ty::Session(_));
+                if is_chan || self.unifier.is_linear(&a.ty) {
                     let describe = |x: &Binding, f: bool| {
                         if f {
                             "finished or given away".to_string()
@@ -670,8 +674,8 @@ impl Infer<'_, '_> {
                 } else {
                     self.drops.push((a.ty.clone(), span));
                 }
-                if let St::Moved(at) = b.state {
-                    a.state = St::Moved(at);
+                if let Liveness::Moved(at) = b.state {
+                    a.state = Liveness::Moved(at);
                 }
             }
         }

@@ -1,7 +1,7 @@
 //! Expressions, statements, blocks and patterns: the sequential part of
 //! the type checker, and the moves that make linear values linear.
 
-use super::{Binding, Exit, Infer, St, end_span};
+use super::{Binding, Exit, Infer, Liveness, end_span};
 use crate::check::decls::TypeName;
 use crate::check::errors::CheckError;
 use crate::check::globals::Layer;
@@ -48,7 +48,7 @@ impl Infer<'_, '_> {
         let names =
             walk::implicit_channels(b.stmts.iter(), b.tail.as_deref(), &in_scope, &is_process);
         for (name, span) in names {
-            let var = self.u.fresh();
+            let var = self.unifier.fresh();
             self.channel_sites.push((
                 span,
                 Session::Var {
@@ -90,7 +90,7 @@ impl Infer<'_, '_> {
                         }
                     },
                     None => Session::Var {
-                        ty: self.u.fresh(),
+                        ty: self.unifier.fresh(),
                         neg: false,
                     },
                 };
@@ -114,14 +114,14 @@ impl Infer<'_, '_> {
         if matches!(e.node, Expr::Put { .. } | Expr::Close(_)) {
             return;
         }
-        let t = self.u.shallow(&t);
-        if self.u.is_linear(&t) {
+        let t = self.unifier.shallow(&t);
+        if self.unifier.is_linear(&t) {
             self.error(CheckError::LinearValueDropped {
                 name: "this value".into(),
                 span: e.span,
                 declared: e.span,
             });
-        } else if self.u.maybe_linear(&t) && !matches!(t, Ty::Var(_)) {
+        } else if self.unifier.maybe_linear(&t) && !matches!(t, Ty::Var(_)) {
             self.drops.push((t, e.span));
         }
     }
@@ -134,7 +134,7 @@ impl Infer<'_, '_> {
         }
         for b in &mut self.env {
             if b.tracked {
-                b.state = St::Moved(span);
+                b.state = Liveness::Moved(span);
             }
         }
         self.ended = true;
@@ -160,7 +160,7 @@ impl Infer<'_, '_> {
                 Ty::con(Con::Tuple, ts)
             }
             Expr::List(items) => {
-                let elem = self.u.fresh();
+                let elem = self.unifier.fresh();
                 for x in items {
                     let t = self.infer(x);
                     self.expect(&t, &elem, x.span, " in this list");
@@ -174,7 +174,7 @@ impl Infer<'_, '_> {
                 index,
                 default,
             } => {
-                let elem = self.u.fresh();
+                let elem = self.unifier.fresh();
                 let lt = self.infer(list);
                 self.expect(
                     &lt,
@@ -216,7 +216,7 @@ impl Infer<'_, '_> {
             {
                 return t;
             }
-            return self.u.fresh();
+            return self.unifier.fresh();
         };
         self.use_binding(i, span)
     }
@@ -228,7 +228,9 @@ impl Infer<'_, '_> {
             return b.ty;
         }
         if i < self.barrier {
-            if matches!(self.u.shallow(&b.ty), Ty::Session(_)) || self.u.is_linear(&b.ty) {
+            if matches!(self.unifier.shallow(&b.ty), Ty::Session(_))
+                || self.unifier.is_linear(&b.ty)
+            {
                 self.error(CheckError::RecordCapturesChannel { name: b.name, span });
             } else {
                 self.drops.push((b.ty.clone(), span));
@@ -236,8 +238,8 @@ impl Infer<'_, '_> {
             return b.ty;
         }
         match b.state {
-            St::Moved(at) => {
-                if self.u.is_linear(&b.ty) {
+            Liveness::Moved(at) => {
+                if self.unifier.is_linear(&b.ty) {
                     self.error(CheckError::UsedAfterMove {
                         name: b.name,
                         span,
@@ -247,7 +249,7 @@ impl Infer<'_, '_> {
                     self.drops.push((b.ty.clone(), span));
                 }
             }
-            St::Live => self.env[i].state = St::Moved(span),
+            Liveness::Live => self.env[i].state = Liveness::Moved(span),
         }
         b.ty
     }
@@ -276,7 +278,7 @@ impl Infer<'_, '_> {
             args.iter().for_each(|a| {
                 self.infer(a);
             });
-            return self.u.fresh();
+            return self.unifier.fresh();
         };
         let decl = &self.decls.data[data as usize];
         let generics = decl.params.clone();
@@ -297,7 +299,7 @@ impl Infer<'_, '_> {
         if !self.builtin_list_ctor(name) {
             return None;
         }
-        let elem = self.u.fresh();
+        let elem = self.unifier.fresh();
         let list = Ty::list(elem.clone());
         if name == "Cons"
             && let [h, t] = args
@@ -334,14 +336,14 @@ impl Infer<'_, '_> {
         args.iter().for_each(|a| {
             self.infer(a);
         });
-        self.u.fresh()
+        self.unifier.fresh()
     }
 
     /// A call of a function (channels are lent) or a process (channels are
     /// given away).
     fn call_sig(&mut self, id: usize, args: &[Spanned<Expr>], span: Span) -> Ty {
         let Some(sig) = self.sigs.get(id) else {
-            return self.u.fresh();
+            return self.unifier.fresh();
         };
         let (name, generics, params, ret, exits, nonlinear, is_process) = (
             sig.name.clone(),
@@ -379,7 +381,7 @@ impl Infer<'_, '_> {
         }
         for g in &nonlinear {
             if let Some(t) = map.get(g)
-                && self.u.is_linear(t)
+                && self.unifier.is_linear(t)
             {
                 let found = self.show(t);
                 self.error(CheckError::LinearArgument {
@@ -398,7 +400,7 @@ impl Infer<'_, '_> {
             Builtin::Show => {
                 let t = args.first().map(|a| self.infer(a)).unwrap_or_else(Ty::unit);
                 self.shows.push((span, t.clone()));
-                if self.u.is_linear(&t) {
+                if self.unifier.is_linear(&t) {
                     let found = self.show(&t);
                     self.error(CheckError::TypeMismatch {
                         expected: "a value without channels".into(),
@@ -437,7 +439,7 @@ impl Infer<'_, '_> {
             }
             BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
                 self.expect(&rt, &lt, rhs.span, " in this comparison");
-                if self.u.is_linear(&lt) {
+                if self.unifier.is_linear(&lt) {
                     let found = self.show(&lt);
                     self.error(CheckError::TypeMismatch {
                         expected: "a value without channels".into(),
@@ -445,7 +447,7 @@ impl Infer<'_, '_> {
                         span: lhs.span,
                         context: " in a comparison".into(),
                     });
-                } else if self.u.maybe_linear(&lt) {
+                } else if self.unifier.maybe_linear(&lt) {
                     self.drops.push((lt.clone(), lhs.span));
                 }
                 Ty::bool()
@@ -460,7 +462,7 @@ impl Infer<'_, '_> {
                 Ty::list(lt)
             }
             BinOp::Append => {
-                let elem = self.u.fresh();
+                let elem = self.unifier.fresh();
                 self.expect(
                     &lt,
                     &Ty::list(elem.clone()),
@@ -501,7 +503,7 @@ impl Infer<'_, '_> {
     /// A number type, one of `allowed` (an unknown one becomes `Int`
     /// only when used so).
     fn numeric(&mut self, t: &Ty, span: Span, allowed: &[Con]) {
-        match self.u.shallow(t) {
+        match self.unifier.shallow(t) {
             Ty::Var(_) => {}
             Ty::Con(c, _) if allowed.contains(&c) => {}
             other => {
@@ -537,7 +539,7 @@ impl Infer<'_, '_> {
 
     fn dtor(&mut self, receiver: &Spanned<Expr>, name: &ast::Ident, args: &[Spanned<Expr>]) -> Ty {
         let rt = self.infer(receiver);
-        let (codata, targs) = match self.u.shallow(&rt) {
+        let (codata, targs) = match self.unifier.shallow(&rt) {
             Ty::Con(Con::Codata(id), targs) => (id, targs.to_vec()),
             Ty::Var(_) => {
                 let owners: Vec<u32> = (0..self.decls.codata.len() as u32)
@@ -553,12 +555,12 @@ impl Infer<'_, '_> {
                         name: name.node.clone(),
                         span: name.span,
                     });
-                    return self.u.fresh();
+                    return self.unifier.fresh();
                 };
                 let n = self.decls.codata[only as usize].params.len();
-                let targs: Vec<Ty> = (0..n).map(|_| self.u.fresh()).collect();
+                let targs: Vec<Ty> = (0..n).map(|_| self.unifier.fresh()).collect();
                 let _ = self
-                    .u
+                    .unifier
                     .unify(&rt, &Ty::con(Con::Codata(only), targs.clone()));
                 (only, targs)
             }
@@ -570,7 +572,7 @@ impl Infer<'_, '_> {
                     span: receiver.span,
                     context: format!(" (`.{}()` is a destructor call)", name.node),
                 });
-                return self.u.fresh();
+                return self.unifier.fresh();
             }
         };
         let decl = &self.decls.codata[codata as usize];
@@ -579,7 +581,7 @@ impl Infer<'_, '_> {
                 name: name.node.clone(),
                 span: name.span,
             });
-            return self.u.fresh();
+            return self.unifier.fresh();
         };
         let map = decl
             .params
@@ -603,7 +605,7 @@ impl Infer<'_, '_> {
 
     fn record(&mut self, codata: &Spanned<ast::Type>, methods: &[Spanned<ast::Method>]) -> Ty {
         let t = self.body_type(codata);
-        let Ty::Con(Con::Codata(id), targs) = self.u.shallow(&t) else {
+        let Ty::Con(Con::Codata(id), targs) = self.unifier.shallow(&t) else {
             return t;
         };
         let decl = &self.decls.codata[id as usize];
@@ -656,13 +658,15 @@ impl Infer<'_, '_> {
     pub(in crate::check) fn pattern(&mut self, p: &Spanned<Pattern>, ty: &Ty) {
         match &p.node {
             Pattern::Wild => {
-                if self.u.is_linear(ty) {
+                if self.unifier.is_linear(ty) {
                     self.error(CheckError::LinearValueDropped {
                         name: "_".into(),
                         span: p.span,
                         declared: p.span,
                     });
-                } else if self.u.maybe_linear(ty) && !matches!(self.u.shallow(ty), Ty::Var(_)) {
+                } else if self.unifier.maybe_linear(ty)
+                    && !matches!(self.unifier.shallow(ty), Ty::Var(_))
+                {
                     self.drops.push((ty.clone(), p.span));
                 }
             }
@@ -674,21 +678,21 @@ impl Infer<'_, '_> {
             Pattern::Bool(_) => self.lit_pattern(ty, Ty::bool(), p.span),
             Pattern::Unit => self.lit_pattern(ty, Ty::unit(), p.span),
             Pattern::Tuple(ps) => {
-                let ts: Vec<Ty> = ps.iter().map(|_| self.u.fresh()).collect();
+                let ts: Vec<Ty> = ps.iter().map(|_| self.unifier.fresh()).collect();
                 self.lit_pattern(ty, Ty::con(Con::Tuple, ts.clone()), p.span);
                 for (q, t) in ps.iter().zip(&ts) {
                     self.pattern(q, t);
                 }
             }
             Pattern::List(ps) => {
-                let elem = self.u.fresh();
+                let elem = self.unifier.fresh();
                 self.lit_pattern(ty, Ty::list(elem.clone()), p.span);
                 for q in ps {
                     self.pattern(q, &elem);
                 }
             }
             Pattern::Cons(h, t) => {
-                let elem = self.u.fresh();
+                let elem = self.unifier.fresh();
                 self.lit_pattern(ty, Ty::list(elem.clone()), p.span);
                 self.pattern(h, &elem);
                 self.pattern(t, &Ty::list(elem));
@@ -698,7 +702,7 @@ impl Infer<'_, '_> {
     }
 
     fn lit_pattern(&mut self, scrutinee: &Ty, pattern_ty: Ty, span: Span) {
-        if self.u.unify(scrutinee, &pattern_ty).is_err() {
+        if self.unifier.unify(scrutinee, &pattern_ty).is_err() {
             let (expected, found) = (self.show(scrutinee), self.show(&pattern_ty));
             self.error(CheckError::TypeMismatch {
                 expected,
@@ -711,7 +715,7 @@ impl Infer<'_, '_> {
 
     fn ctor_pattern(&mut self, name: &ast::Ident, args: &[Spanned<Pattern>], ty: &Ty, span: Span) {
         if self.builtin_list_ctor(&name.node) {
-            let elem = self.u.fresh();
+            let elem = self.unifier.fresh();
             self.lit_pattern(ty, Ty::list(elem.clone()), span);
             if let [h, t] = args {
                 self.pattern(h, &elem);

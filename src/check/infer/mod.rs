@@ -61,7 +61,7 @@ pub struct Sig {
 }
 
 #[derive(Clone, Debug)]
-pub(super) enum St {
+pub(super) enum Liveness {
     Live,
     Moved(Span),
 }
@@ -71,7 +71,7 @@ pub(super) struct Binding {
     pub name: String,
     pub ty: Ty,
     pub span: Span,
-    pub state: St,
+    pub state: Liveness,
     /// The type may hold a channel (or is generic): uses are counted.
     pub tracked: bool,
     /// A channel parameter of the function being checked (see `Exit`).
@@ -79,7 +79,7 @@ pub(super) struct Binding {
 }
 
 pub struct Infer<'a, 'g> {
-    pub(super) u: Unifier<'a>,
+    pub(super) unifier: Unifier<'a>,
     pub(super) decls: &'a Decls,
     pub(super) globals: &'a Globals<'g>,
     pub(super) sigs: Vec<Sig>,
@@ -121,7 +121,7 @@ pub fn check(
     decls: &Decls,
 ) -> Outcome {
     let mut inf = Infer {
-        u: Unifier::new(decls),
+        unifier: Unifier::new(decls),
         decls,
         globals,
         sigs: Vec::new(),
@@ -153,12 +153,12 @@ pub fn check(
     let shows = std::mem::take(&mut inf.shows);
     let show_types = shows
         .iter()
-        .map(|(span, t)| (*span, show_ty(&inf.u.resolve(t), &[])))
+        .map(|(span, t)| (*span, show_ty(&inf.unifier.resolve(t), &[])))
         .collect();
     let sites = std::mem::take(&mut inf.channel_sites);
     let channel_sites = sites
         .iter()
-        .map(|(span, s)| (*span, inf.u.resolve_session(s)))
+        .map(|(span, s)| (*span, inf.unifier.resolve_session(s)))
         .collect();
     Outcome {
         errors: inf.errors,
@@ -198,11 +198,11 @@ impl<'a, 'g> Infer<'a, 'g> {
     }
 
     pub(super) fn show(&self, t: &Ty) -> String {
-        super::types::show_ty(&self.u.resolve(t), self.decls)
+        super::types::show_ty(&self.unifier.resolve(t), self.decls)
     }
 
     pub(super) fn show_s(&self, s: &Session) -> String {
-        show_session(&self.u.resolve_session(s), self.decls)
+        show_session(&self.unifier.resolve_session(s), self.decls)
     }
 
     // -----------------------------------------------------------------------
@@ -235,13 +235,13 @@ impl<'a, 'g> Infer<'a, 'g> {
                 Some(t) => params.push(self.convert(t, &mut scope)),
                 None => {
                     inferred = true;
-                    params.push(self.u.fresh());
+                    params.push(self.unifier.fresh());
                 }
             }
         }
         let ret = match &f.ret {
             Some(t) => self.convert(t, &mut scope),
-            None => self.u.fresh(),
+            None => self.unifier.fresh(),
         };
         let exits = params.iter().map(|p| self.initial_exit(p)).collect();
         Sig {
@@ -266,7 +266,7 @@ impl<'a, 'g> Infer<'a, 'g> {
             .iter()
             .map(|q| match &q.node.ty {
                 Some(t) => self.convert(t, &mut scope),
-                None => self.u.fresh(),
+                None => self.unifier.fresh(),
             })
             .collect();
         let exits = params.iter().map(|_| Exit::Value).collect();
@@ -286,7 +286,7 @@ impl<'a, 'g> Infer<'a, 'g> {
     }
 
     fn initial_exit(&self, t: &Ty) -> Exit {
-        match self.u.shallow(t) {
+        match self.unifier.shallow(t) {
             Ty::Session(_) => Exit::Unknown,
             _ => Exit::Value,
         }
@@ -427,7 +427,7 @@ impl<'a, 'g> Infer<'a, 'g> {
         match &pattern.node {
             ast::Pattern::Var(name) => {
                 let b = self.binding(name, ty.clone(), pattern.span);
-                let is_chan = matches!(self.u.shallow(ty), Ty::Session(_));
+                let is_chan = matches!(self.unifier.shallow(ty), Ty::Session(_));
                 self.env.push(Binding {
                     param: if is_chan { index } else { None },
                     ..b
@@ -444,12 +444,12 @@ impl<'a, 'g> Infer<'a, 'g> {
             let Some(k) = b.param else { continue };
             exits[k] = match &b.state {
                 _ if self.ended => Exit::UsedUp,
-                St::Moved(_) => Exit::UsedUp,
-                St::Live => match self.u.shallow(&b.ty) {
-                    Ty::Session(s) => match self.u.head(&s) {
+                Liveness::Moved(_) => Exit::UsedUp,
+                Liveness::Live => match self.unifier.shallow(&b.ty) {
+                    Ty::Session(s) => match self.unifier.head(&s) {
                         Some(Session::Close) => Exit::UsedUp,
                         Some(Session::Unknown) => Exit::Unknown,
-                        _ => Exit::Open(self.u.resolve_session(&s)),
+                        _ => Exit::Open(self.unifier.resolve_session(&s)),
                     },
                     _ => Exit::Value,
                 },
@@ -466,7 +466,7 @@ impl<'a, 'g> Infer<'a, 'g> {
                 (Exit::Unknown, y) => y,
                 (x, Exit::Unknown) => x,
                 (Exit::Open(s), Exit::Open(t)) => {
-                    if self.u.unify_sessions(&s, &t).is_err() {
+                    if self.unifier.unify_sessions(&s, &t).is_err() {
                         let (first, second) = (self.show_s(&s), self.show_s(&t));
                         self.error(CheckError::BranchesDisagree {
                             name: "a channel parameter".into(),
@@ -538,22 +538,22 @@ impl<'a, 'g> Infer<'a, 'g> {
         let mut vars = Vec::new();
         let sig = &self.sigs[i];
         for t in sig.params.iter().chain(std::iter::once(&sig.ret)) {
-            self.u.free_vars(t, &mut vars);
+            self.unifier.free_vars(t, &mut vars);
         }
         let mut generics = Vec::new();
         for (k, v) in vars.into_iter().enumerate() {
             let name: Rc<str> = generic_name(k).into();
-            self.u.set(v, Ty::Rigid(name.clone(), false));
+            self.unifier.set(v, Ty::Rigid(name.clone(), false));
             generics.push((name, false));
         }
         let sig = &self.sigs[i];
-        let params: Vec<Ty> = sig.params.iter().map(|t| self.u.resolve(t)).collect();
-        let ret = self.u.resolve(&sig.ret);
+        let params: Vec<Ty> = sig.params.iter().map(|t| self.unifier.resolve(t)).collect();
+        let ret = self.unifier.resolve(&sig.ret);
         let exits: Vec<Exit> = sig
             .exits
             .iter()
             .map(|e| match e {
-                Exit::Open(s) => Exit::Open(self.u.resolve_session(s)),
+                Exit::Open(s) => Exit::Open(self.unifier.resolve_session(s)),
                 other => other.clone(),
             })
             .collect();
@@ -570,7 +570,9 @@ impl<'a, 'g> Infer<'a, 'g> {
         let generics = self.sigs[i].generics.clone();
         let mut nonlinear = Vec::new();
         for (name, proto) in generics {
-            let hit = drops.iter().find(|(t, _)| self.u.mentions_rigid(t, &name));
+            let hit = drops
+                .iter()
+                .find(|(t, _)| self.unifier.mentions_rigid(t, &name));
             if let Some((_, span)) = hit {
                 if proto && !self.sigs[i].is_process && self.sigs[i].layer == Layer::Program {
                     let fname = self.sigs[i].name.clone();
@@ -610,11 +612,11 @@ impl<'a, 'g> Infer<'a, 'g> {
 
     /// Reports a binding that is dropped while it still matters.
     pub(super) fn finish(&mut self, b: &Binding, end: Span) {
-        if !b.tracked || matches!(b.state, St::Moved(_)) {
+        if !b.tracked || matches!(b.state, Liveness::Moved(_)) {
             return;
         }
-        match self.u.shallow(&b.ty) {
-            Ty::Session(s) => match self.u.head(&s) {
+        match self.unifier.shallow(&b.ty) {
+            Ty::Session(s) => match self.unifier.head(&s) {
                 Some(Session::Close) | Some(Session::Unknown) => {}
                 other => {
                     let state = match other {
@@ -630,7 +632,7 @@ impl<'a, 'g> Infer<'a, 'g> {
                     });
                 }
             },
-            t if self.u.is_linear(&t) => self.error(CheckError::LinearValueDropped {
+            t if self.unifier.is_linear(&t) => self.error(CheckError::LinearValueDropped {
                 name: b.name.clone(),
                 span: end,
                 declared: b.span,
@@ -640,12 +642,12 @@ impl<'a, 'g> Infer<'a, 'g> {
     }
 
     pub(super) fn binding(&self, name: &str, ty: Ty, span: Span) -> Binding {
-        let tracked = self.u.maybe_linear(&ty);
+        let tracked = self.unifier.maybe_linear(&ty);
         Binding {
             name: name.to_string(),
             ty,
             span,
-            state: St::Live,
+            state: Liveness::Live,
             tracked,
             param: None,
         }
@@ -669,7 +671,7 @@ impl<'a, 'g> Infer<'a, 'g> {
 
     /// Unifies, reporting a mismatch at `span`.
     pub(super) fn expect(&mut self, found: &Ty, expected: &Ty, span: Span, context: &str) -> bool {
-        if self.u.unify(found, expected).is_ok() {
+        if self.unifier.unify(found, expected).is_ok() {
             return true;
         }
         let (expected, found) = (self.show(expected), self.show(found));
@@ -686,7 +688,7 @@ impl<'a, 'g> Infer<'a, 'g> {
     pub(super) fn instantiate(&mut self, generics: &Generics) -> HashMap<Rc<str>, Ty> {
         generics
             .iter()
-            .map(|(n, _)| (n.clone(), self.u.fresh()))
+            .map(|(n, _)| (n.clone(), self.unifier.fresh()))
             .collect()
     }
 
@@ -729,7 +731,7 @@ fn generic_name(k: usize) -> String {
 /// Tarjan's strongly connected components; components come out callees
 /// first.
 fn tarjan(edges: &[Vec<usize>]) -> Vec<Vec<usize>> {
-    struct T<'e> {
+    struct Tarjan<'e> {
         edges: &'e [Vec<usize>],
         index: Vec<Option<usize>>,
         low: Vec<usize>,
@@ -738,7 +740,7 @@ fn tarjan(edges: &[Vec<usize>]) -> Vec<Vec<usize>> {
         next: usize,
         out: Vec<Vec<usize>>,
     }
-    impl T<'_> {
+    impl Tarjan<'_> {
         fn visit(&mut self, v: usize) {
             // Iterative DFS: (node, next edge index).
             let mut work = vec![(v, 0usize)];
@@ -782,7 +784,7 @@ fn tarjan(edges: &[Vec<usize>]) -> Vec<Vec<usize>> {
         }
     }
     let n = edges.len();
-    let mut t = T {
+    let mut t = Tarjan {
         edges,
         index: vec![None; n],
         low: vec![0; n],

@@ -28,11 +28,11 @@ use crate::ir::{
 use crate::source::Span;
 use crate::value::Value;
 
-type R<T = ()> = Result<T, RunError>;
+type CompileResult<T = ()> = Result<T, RunError>;
 
 /// Compiles every function of `program`; `natives` says whether prelude
 /// functions get their native bodies (`native`; tests compare both).
-pub fn compile(program: &Program, natives: bool) -> R<Code> {
+pub fn build_code(program: &Program, natives: bool) -> CompileResult<Code> {
     let unit = unit_functions(program);
     let mut code = Code {
         codata_dtors: program
@@ -46,7 +46,7 @@ pub fn compile(program: &Program, natives: bool) -> R<Code> {
         let native = natives
             .then(|| native_body(program, id as FuncId))
             .flatten();
-        let mut cf = Fc::new(program, &unit, &mut code, f).run(native)?;
+        let mut cf = FuncCompiler::new(program, &unit, &mut code, f).run(native)?;
         liveness::move_last_uses(&mut cf.ops, cf.slots, &code);
         code.funcs.push(cf);
     }
@@ -62,7 +62,7 @@ fn native_body(program: &Program, id: FuncId) -> Option<Native> {
 }
 
 /// The entry must be a function without parameters (the wiring).
-pub fn check_entry(program: &Program) -> R {
+pub fn check_entry(program: &Program) -> CompileResult {
     match program.functions.get(program.entry as usize) {
         Some(f) if f.params == 0 && f.captures == 0 => Ok(()),
         Some(f) => Err(internal(
@@ -95,7 +95,7 @@ enum Mode {
 }
 
 /// Compiles one function.
-struct Fc<'a> {
+struct FuncCompiler<'a> {
     prog: &'a Program,
     /// `unit[f]`: function `f` always returns `()` (so a discarded call to
     /// it in tail position may still be a tail call).
@@ -110,9 +110,9 @@ struct Fc<'a> {
     barrier: usize,
 }
 
-impl<'a> Fc<'a> {
+impl<'a> FuncCompiler<'a> {
     fn new(prog: &'a Program, unit: &'a [bool], tables: &'a mut Code, f: &'a Function) -> Self {
-        Fc {
+        FuncCompiler {
             prog,
             unit,
             tables,
@@ -124,7 +124,7 @@ impl<'a> Fc<'a> {
         }
     }
 
-    fn run(mut self, native: Option<Native>) -> R<CFunc> {
+    fn run(mut self, native: Option<Native>) -> CompileResult<CFunc> {
         let f = self.f;
         if f.captures + f.params > f.slots {
             return Err(self.bug("more captures and parameters than slots", f.span));
@@ -166,7 +166,7 @@ impl<'a> Fc<'a> {
         self.ops.len() as Pc
     }
 
-    fn emit(&mut self, op: Op, span: Span) -> R<usize> {
+    fn emit(&mut self, op: Op, span: Span) -> CompileResult<usize> {
         self.depth += self.effect(op);
         if self.depth < 0 {
             return Err(self.bug("operand stack underflow", span));
@@ -256,7 +256,7 @@ impl<'a> Fc<'a> {
         }
     }
 
-    fn slot(&self, s: Slot, span: Span) -> R {
+    fn slot(&self, s: Slot, span: Span) -> CompileResult {
         match s < self.f.slots {
             true => Ok(()),
             false => Err(self.bug(&format!("slot {s} out of range"), span)),
@@ -269,7 +269,7 @@ impl<'a> Fc<'a> {
     }
 
     /// The callee `g`, checked to take `nargs` arguments and no captures.
-    fn callee(&self, g: FuncId, nargs: usize, span: Span) -> R<&'a Function> {
+    fn callee(&self, g: FuncId, nargs: usize, span: Span) -> CompileResult<&'a Function> {
         let prog: &'a Program = self.prog;
         match prog.functions.get(g as usize) {
             Some(f) if f.captures == 0 && f.params as usize == nargs => Ok(f),
@@ -289,7 +289,7 @@ impl<'a> Fc<'a> {
 
     /// Compiles `e` as the result of the function: the code never falls
     /// through (it returns, tail-calls or ends the process).
-    fn tail(&mut self, e: &Expr, mode: Mode) -> R {
+    fn tail(&mut self, e: &Expr, mode: Mode) -> CompileResult {
         let sp = e.span;
         match &e.kind {
             ExprKind::Call { func, args } if mode == Mode::Value || self.is_unit(*func) => {
@@ -340,7 +340,7 @@ impl<'a> Fc<'a> {
 
     /// A block in tail position. Without a tail expression its value is
     /// `()`, so a last expression statement is compiled as a `Unit` tail.
-    fn block_tail(&mut self, b: &Block, mode: Mode, sp: Span) -> R {
+    fn block_tail(&mut self, b: &Block, mode: Mode, sp: Span) -> CompileResult {
         if let Some(t) = &b.tail {
             self.stmts(&b.stmts)?;
             return self.tail(t, mode);
@@ -357,12 +357,12 @@ impl<'a> Fc<'a> {
 
     // ------------------------------------------------------- expressions
 
-    fn exprs(&mut self, es: &[Expr]) -> R {
+    fn exprs(&mut self, es: &[Expr]) -> CompileResult {
         es.iter().try_for_each(|e| self.expr(e))
     }
 
     /// Compiles `e` to push exactly one value.
-    fn expr(&mut self, e: &Expr) -> R {
+    fn expr(&mut self, e: &Expr) -> CompileResult {
         let sp = e.span;
         match &e.kind {
             ExprKind::Lit(l) => self.lit(l, sp),
@@ -453,7 +453,7 @@ impl<'a> Fc<'a> {
         }
     }
 
-    fn lit(&mut self, l: &Lit, sp: Span) -> R {
+    fn lit(&mut self, l: &Lit, sp: Span) -> CompileResult {
         let op = match l {
             Lit::Unit => Op::Unit,
             Lit::Int(n) => Op::Int(*n),
@@ -464,18 +464,18 @@ impl<'a> Fc<'a> {
         self.emit(op, sp).map(drop)
     }
 
-    fn call(&mut self, op: Op, g: FuncId, args: &[Expr], sp: Span) -> R {
+    fn call(&mut self, op: Op, g: FuncId, args: &[Expr], sp: Span) -> CompileResult {
         self.callee(g, args.len(), sp)?;
         self.exprs(args)?;
         self.emit(op, sp).map(drop)
     }
 
-    fn build(&mut self, items: &[Expr], op: Op, sp: Span) -> R {
+    fn build(&mut self, items: &[Expr], op: Op, sp: Span) -> CompileResult {
         self.exprs(items)?;
         self.emit(op, sp).map(drop)
     }
 
-    fn binary(&mut self, op: BinOp, lhs: &Expr, rhs: &Expr, sp: Span) -> R {
+    fn binary(&mut self, op: BinOp, lhs: &Expr, rhs: &Expr, sp: Span) -> CompileResult {
         if matches!(op, BinOp::And | BinOp::Or) {
             self.expr(lhs)?;
             let skip = match op {
@@ -517,7 +517,7 @@ impl<'a> Fc<'a> {
     /// taken when `cond` is `when`, otherwise execution falls through. No
     /// Bool is built for `&&`, `||`, `!` or a comparison; a comparison with
     /// an Int or Char literal is one instruction.
-    fn jump_when(&mut self, cond: &Expr, when: bool, sp: Span) -> R<Vec<usize>> {
+    fn jump_when(&mut self, cond: &Expr, when: bool, sp: Span) -> CompileResult<Vec<usize>> {
         match &cond.kind {
             ExprKind::Unary {
                 op: UnOp::Not,
@@ -564,7 +564,7 @@ impl<'a> Fc<'a> {
     }
 
     /// Evaluates `cond` to a Bool and jumps when it is `when`.
-    fn jump_on_value(&mut self, cond: &Expr, when: bool, sp: Span) -> R<Vec<usize>> {
+    fn jump_on_value(&mut self, cond: &Expr, when: bool, sp: Span) -> CompileResult<Vec<usize>> {
         self.expr(cond)?;
         let op = match when {
             true => Op::JumpIfTrue(0),
@@ -573,7 +573,7 @@ impl<'a> Fc<'a> {
         Ok(vec![self.emit(op, sp)?])
     }
 
-    fn if_(&mut self, cond: &Expr, then: &Expr, else_: &Expr, sp: Span) -> R {
+    fn if_(&mut self, cond: &Expr, then: &Expr, else_: &Expr, sp: Span) -> CompileResult {
         let js = self.jump_when(cond, false, sp)?;
         let d = self.depth;
         self.expr(then)?;
@@ -586,7 +586,13 @@ impl<'a> Fc<'a> {
         Ok(())
     }
 
-    fn record(&mut self, codata: u32, methods: &[FuncId], captures: &[Slot], sp: Span) -> R {
+    fn record(
+        &mut self,
+        codata: u32,
+        methods: &[FuncId],
+        captures: &[Slot],
+        sp: Span,
+    ) -> CompileResult {
         let Some(info) = self.prog.codata.get(codata as usize) else {
             return Err(self.bug("unknown codata type", sp));
         };
@@ -617,7 +623,13 @@ impl<'a> Fc<'a> {
     /// simple arm peeks at it; a nested one works on a copy and, on
     /// failure, truncates back to the scrutinee. The last (or an
     /// irrefutable) arm consumes it. `mode` set: the arms are tail code.
-    fn switch(&mut self, scrutinee: &Expr, arms: &[Arm], sp: Span, mode: Option<Mode>) -> R {
+    fn switch(
+        &mut self,
+        scrutinee: &Expr,
+        arms: &[Arm],
+        sp: Span,
+        mode: Option<Mode>,
+    ) -> CompileResult {
         if let Some(slots) = slot_tuple(scrutinee, arms) {
             return self.switch_slots(&slots, arms, sp, mode);
         }
@@ -661,7 +673,13 @@ impl<'a> Fc<'a> {
 
     /// `switch` on a tuple of slots (functions defined by clauses): each
     /// arm matches the slots one by one, and no tuple is built.
-    fn switch_slots(&mut self, slots: &[Slot], arms: &[Arm], sp: Span, mode: Option<Mode>) -> R {
+    fn switch_slots(
+        &mut self,
+        slots: &[Slot],
+        arms: &[Arm],
+        sp: Span,
+        mode: Option<Mode>,
+    ) -> CompileResult {
         for &s in slots {
             self.slot(s, sp)?;
         }
@@ -704,7 +722,13 @@ impl<'a> Fc<'a> {
 
     /// The test of one arm; on success the scrutinee is gone. Returns true
     /// if a failure must truncate back to the scrutinee.
-    fn arm_test(&mut self, p: &Pattern, last: bool, fails: &mut Vec<usize>, sp: Span) -> R<bool> {
+    fn arm_test(
+        &mut self,
+        p: &Pattern,
+        last: bool,
+        fails: &mut Vec<usize>,
+        sp: Span,
+    ) -> CompileResult<bool> {
         if last {
             self.pattern(p, fails, sp)?;
             return Ok(false);
@@ -732,7 +756,7 @@ impl<'a> Fc<'a> {
 
     /// Consumes the top value, binding slots; failing tests are added to
     /// `fails` for the caller to patch.
-    fn pattern(&mut self, p: &Pattern, fails: &mut Vec<usize>, sp: Span) -> R {
+    fn pattern(&mut self, p: &Pattern, fails: &mut Vec<usize>, sp: Span) -> CompileResult {
         match p {
             Pattern::Wild => {
                 self.emit(Op::Pop, sp)?;
@@ -772,17 +796,17 @@ impl<'a> Fc<'a> {
         Ok(())
     }
 
-    fn patterns(&mut self, ps: &[Pattern], fails: &mut Vec<usize>, sp: Span) -> R {
+    fn patterns(&mut self, ps: &[Pattern], fails: &mut Vec<usize>, sp: Span) -> CompileResult {
         ps.iter().try_for_each(|p| self.pattern(p, fails, sp))
     }
 
     // ---------------------------------------------------------- statements
 
-    fn stmts(&mut self, ss: &[Stmt]) -> R {
+    fn stmts(&mut self, ss: &[Stmt]) -> CompileResult {
         ss.iter().try_for_each(|s| self.stmt(s))
     }
 
-    fn stmt(&mut self, s: &Stmt) -> R {
+    fn stmt(&mut self, s: &Stmt) -> CompileResult {
         match s {
             Stmt::Let {
                 pattern,
@@ -828,7 +852,7 @@ impl<'a> Fc<'a> {
         }
     }
 
-    fn let_pattern(&mut self, p: &Pattern, span: Span) -> R {
+    fn let_pattern(&mut self, p: &Pattern, span: Span) -> CompileResult {
         let mut fails = Vec::new();
         self.pattern(p, &mut fails, span)?;
         if fails.is_empty() {
@@ -842,7 +866,7 @@ impl<'a> Fc<'a> {
         Ok(())
     }
 
-    fn fork(&mut self, channel: &Expr, arms: &[ForkArm], span: Span) -> R {
+    fn fork(&mut self, channel: &Expr, arms: &[ForkArm], span: Span) -> CompileResult {
         let mut sites = Vec::with_capacity(arms.len());
         for arm in arms {
             sites.push(self.fork_arm(arm, span)?);
@@ -853,7 +877,7 @@ impl<'a> Fc<'a> {
         self.emit(Op::Fork(k), span).map(drop)
     }
 
-    fn fork_arm(&self, arm: &ForkArm, span: Span) -> R<ForkArmSite> {
+    fn fork_arm(&self, arm: &ForkArm, span: Span) -> CompileResult<ForkArmSite> {
         let Some(f) = self.prog.functions.get(arm.func as usize) else {
             return Err(self.bug("unknown fork arm", span));
         };

@@ -7,10 +7,10 @@
 //! already on the stack, become the callee's first slots, and its other
 //! slots start as `()`. Nothing here builds values or touches channels.
 
-use super::Shared;
+use super::RunData;
 use super::code::{CFunc, Code};
 use super::exec::{Flow, Frame, Process, Regs};
-use super::instr::{self, Outcome, truncate};
+use super::instr::{self, InstrResult, truncate};
 use super::ops::Fault;
 use crate::host::RunError;
 use crate::ir::{DtorId, FuncId, Slot};
@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 type Ctx<'a> = Cx<'a, Value, RunError>;
 
-fn func(code: &Code, g: FuncId) -> Outcome<&CFunc> {
+fn func(code: &Code, g: FuncId) -> InstrResult<&CFunc> {
     code.funcs
         .get(g as usize)
         .ok_or_else(|| Fault::internal("unknown function"))
@@ -67,7 +67,7 @@ pub(super) fn call<'c>(
     frames: &mut Vec<Frame>,
     stack: &mut Vec<Value>,
     g: FuncId,
-) -> Outcome<Flow> {
+) -> InstrResult<Flow> {
     let code = r.code;
     if !tick(r) {
         return Ok(Flow::Yield);
@@ -81,7 +81,11 @@ pub(super) fn call<'c>(
 /// `TailCall(g)`: the arguments move down onto the current frame's first
 /// slots (`from >= bp`), which the callee reuses.
 #[inline(always)]
-pub(super) fn tail_call<'c>(r: &mut Regs<'c>, stack: &mut Vec<Value>, g: FuncId) -> Outcome<Flow> {
+pub(super) fn tail_call<'c>(
+    r: &mut Regs<'c>,
+    stack: &mut Vec<Value>,
+    g: FuncId,
+) -> InstrResult<Flow> {
     let code = r.code;
     if !tick(r) {
         return Ok(Flow::Yield);
@@ -104,7 +108,7 @@ pub(super) fn method(
     stack: &mut Vec<Value>,
     (dtor, n): (DtorId, u32),
     tail: bool,
-) -> Outcome<Flow> {
+) -> InstrResult<Flow> {
     let code = r.code;
     if !tick(r) {
         return Ok(Flow::Yield);
@@ -128,7 +132,7 @@ pub(super) fn ret<'c>(
     frames: &mut Vec<Frame>,
     stack: &mut Vec<Value>,
     slot: Option<Slot>,
-) -> Outcome<Flow> {
+) -> InstrResult<Flow> {
     let code = r.code;
     let v = match slot {
         Some(s) => std::mem::replace(&mut stack[r.bp + s as usize], Value::Unit),
@@ -152,10 +156,10 @@ pub(super) fn ret<'c>(
 pub(super) fn spawn(
     bp: usize,
     stack: &mut Vec<Value>,
-    shared: &Arc<Shared>,
+    shared: &Arc<RunData>,
     cx: &mut Ctx<'_>,
     g: FuncId,
-) -> Outcome<Flow> {
+) -> InstrResult<Flow> {
     let callee = func(&shared.code, g)?;
     let from = instr::below(stack, callee.params as usize, bp)?;
     let mut init = Vec::with_capacity(callee.slots as usize);
@@ -172,7 +176,7 @@ pub(super) fn tail_spawn<'c>(
     (frames, proc_fn): (&mut Vec<Frame>, &mut FuncId),
     stack: &mut Vec<Value>,
     g: FuncId,
-) -> Outcome<Flow> {
+) -> InstrResult<Flow> {
     let code = r.code;
     if !tick(r) {
         return Ok(Flow::Yield);
@@ -191,10 +195,10 @@ pub(super) fn tail_spawn<'c>(
 /// tuple, and this process ends.
 pub(super) fn fork(
     (bp, stack, frames): (usize, &mut Vec<Value>, &mut Vec<Frame>),
-    shared: &Arc<Shared>,
+    shared: &Arc<RunData>,
     cx: &mut Ctx<'_>,
     k: u32,
-) -> Outcome<Flow> {
+) -> InstrResult<Flow> {
     let chan = instr::pop(stack)?;
     let arms = shared
         .code

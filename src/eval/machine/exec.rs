@@ -9,7 +9,7 @@
 //! runs out; calls are the only way code can run for long, because a
 //! function body has no loops. Nothing here compiles code or does I/O.
 
-use super::Shared;
+use super::RunData;
 use super::code::{CFunc, Code, Op};
 use super::control::{call, fork, method, ret, spawn, tail_call, tail_spawn};
 use super::instr::{self, discard, truncate};
@@ -32,7 +32,7 @@ pub(super) struct Frame {
 
 /// A running MPL process.
 pub struct Process {
-    shared: Arc<Shared>,
+    shared: Arc<RunData>,
     /// The process function, named in reports (changes on a tail spawn).
     proc_fn: FuncId,
     func: FuncId,
@@ -48,7 +48,7 @@ pub struct Process {
 impl Process {
     /// A process about to run `func` with `init` in its first slots
     /// (captures, then arguments); the other slots start as `()`.
-    pub fn start(shared: Arc<Shared>, func: FuncId, init: Vec<Value>) -> Result<Self, RunError> {
+    pub fn start(shared: Arc<RunData>, func: FuncId, init: Vec<Value>) -> Result<Self, RunError> {
         match shared.code.funcs.get(func as usize) {
             Some(f) if init.len() <= f.slots as usize => Ok(Process::new(shared, func, init)),
             Some(f) => Err(super::compile::internal(
@@ -65,7 +65,7 @@ impl Process {
     }
 
     /// As `start`, for a `func` the compiler checked.
-    pub(super) fn new(shared: Arc<Shared>, func: FuncId, mut init: Vec<Value>) -> Self {
+    pub(super) fn new(shared: Arc<RunData>, func: FuncId, mut init: Vec<Value>) -> Self {
         let slots = shared.code.funcs.get(func as usize).map_or(0, |f| f.slots);
         init.resize(slots as usize, Value::Unit);
         Process {
@@ -187,7 +187,7 @@ fn execute(p: &mut Process, cx: &mut Ctx<'_>) -> Step<Value, RunError> {
         #[cfg(test)]
         peak,
     } = p;
-    let shared: &Arc<Shared> = shared;
+    let shared: &Arc<RunData> = shared;
     let code = &shared.code;
     let Some(f) = code.funcs.get(*func as usize) else {
         return Step::Fail(RunError::internal("?", "unknown function"));
@@ -382,7 +382,7 @@ fn op_span(f: &CFunc, at: usize) -> crate::source::Span {
 /// Connects a built-in service for the process (the guard learns its
 /// protocol).
 fn connect(
-    shared: &Shared,
+    shared: &RunData,
     service: crate::ir::ServiceId,
     span: crate::source::Span,
     cx: &mut Ctx<'_>,

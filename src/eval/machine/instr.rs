@@ -10,7 +10,7 @@
 //! here so that the loop reads as a table. Calls, returns and spawns stay
 //! in the loop because they move the registers.
 
-use super::Shared;
+use super::RunData;
 use super::code::{Code, Op};
 use super::ops::{self, Fault};
 use crate::host::RunError;
@@ -20,7 +20,7 @@ use crate::value::{self, RecordVal, Value};
 use std::sync::Arc;
 
 type Ctx<'a> = Cx<'a, Value, RunError>;
-pub(super) type Outcome<T = ()> = Result<T, Fault>;
+pub(super) type InstrResult<T = ()> = Result<T, Fault>;
 
 /// Drops values down to `len`, calling no destructor for plain values.
 #[inline(always)]
@@ -47,14 +47,14 @@ pub(super) fn discard(v: Value) {
 }
 
 #[inline(always)]
-pub(super) fn pop(stack: &mut Vec<Value>) -> Outcome<Value> {
+pub(super) fn pop(stack: &mut Vec<Value>) -> InstrResult<Value> {
     stack
         .pop()
         .ok_or_else(|| Fault::internal("operand stack underflow"))
 }
 
 #[inline(always)]
-pub(super) fn top(stack: &mut [Value]) -> Outcome<&mut Value> {
+pub(super) fn top(stack: &mut [Value]) -> InstrResult<&mut Value> {
     stack
         .last_mut()
         .ok_or_else(|| Fault::internal("operand stack underflow"))
@@ -63,7 +63,7 @@ pub(super) fn top(stack: &mut [Value]) -> Outcome<&mut Value> {
 /// The index of the `n`-th value from the top, which must lie in the
 /// current frame (at or above `bp`).
 #[inline(always)]
-pub(super) fn below(stack: &[Value], n: usize, bp: usize) -> Outcome<usize> {
+pub(super) fn below(stack: &[Value], n: usize, bp: usize) -> InstrResult<usize> {
     match stack.len().checked_sub(n) {
         Some(i) if i >= bp => Ok(i),
         _ => Err(Fault::internal("operand stack underflow")),
@@ -76,7 +76,7 @@ pub(super) fn below(stack: &[Value], n: usize, bp: usize) -> Outcome<usize> {
 /// anything else (other kinds, an overflow, a zero divisor) goes to
 /// `ops::binary`, which also says what went wrong.
 #[inline(always)]
-pub(super) fn arith(stack: &mut Vec<Value>, op: Op) -> Outcome {
+pub(super) fn arith(stack: &mut Vec<Value>, op: Op) -> InstrResult {
     let b = pop(stack)?;
     let a = top(stack)?;
     let done = match (&mut *a, &b) {
@@ -122,7 +122,7 @@ fn arith_op(op: Op) -> BinOp {
 /// `AddInt`/`SubInt` on the top value, and `LoadAddInt`/`LoadSubInt`
 /// (a slot plus a constant, pushed).
 #[inline(always)]
-pub(super) fn int_const(stack: &mut Vec<Value>, bp: usize, op: Op) -> Outcome {
+pub(super) fn int_const(stack: &mut Vec<Value>, bp: usize, op: Op) -> InstrResult {
     let not_int = || Fault::internal("an operand of an Int operator is not an Int");
     match op {
         Op::AddInt(k) | Op::SubInt(k) => {
@@ -152,7 +152,7 @@ pub(super) fn int_const(stack: &mut Vec<Value>, bp: usize, op: Op) -> Outcome {
 
 /// `< <= > >= == !=` on the top two values, leaving a Bool.
 #[inline(always)]
-pub(super) fn compare(stack: &mut Vec<Value>, op: Op) -> Outcome {
+pub(super) fn compare(stack: &mut Vec<Value>, op: Op) -> InstrResult {
     let b = pop(stack)?;
     let a = top(stack)?;
     let r = match (op, &*a, &b) {
@@ -186,7 +186,7 @@ pub(super) fn compare(stack: &mut Vec<Value>, op: Op) -> Outcome {
 /// A conditional jump or a short-circuit test: `Some(target)` when it
 /// jumps.
 #[inline(always)]
-pub(super) fn branch(stack: &mut Vec<Value>, bp: usize, op: Op) -> Outcome<Option<u32>> {
+pub(super) fn branch(stack: &mut Vec<Value>, bp: usize, op: Op) -> InstrResult<Option<u32>> {
     let jump_unless = |holds: bool, to: u32| Ok((!holds).then_some(to));
     match op {
         Op::JumpIfFalse(t) | Op::JumpIfTrue(t) => match stack.pop() {
@@ -248,7 +248,7 @@ pub(super) fn branch(stack: &mut Vec<Value>, bp: usize, op: Op) -> Outcome<Optio
 
 /// `Data`, `Tuple`, `List` and `Record`: a value from the top of the stack
 /// (or, for a record, from the frame's captured slots).
-pub(super) fn build(stack: &mut Vec<Value>, bp: usize, code: &Code, op: Op) -> Outcome {
+pub(super) fn build(stack: &mut Vec<Value>, bp: usize, code: &Code, op: Op) -> InstrResult {
     let value = match op {
         Op::Data(t, n) => {
             let from = below(stack, n as usize, bp)?;
@@ -283,7 +283,7 @@ pub(super) fn build(stack: &mut Vec<Value>, bp: usize, code: &Code, op: Op) -> O
 
 /// The operators that go through `ops` (and `show`, natives, builtins):
 /// operands popped, the result pushed.
-pub(super) fn apply(stack: &mut Vec<Value>, bp: usize, shared: &Shared, op: Op) -> Outcome {
+pub(super) fn apply(stack: &mut Vec<Value>, bp: usize, shared: &RunData, op: Op) -> InstrResult {
     let result = match op {
         Op::Bin(bop) => {
             let b = pop(stack)?;
@@ -325,7 +325,11 @@ pub(super) fn apply(stack: &mut Vec<Value>, bp: usize, shared: &Shared, op: Op) 
 /// A pattern test: `Some(target)` when the value does not match (the
 /// loop jumps there); on a match the parts are pushed, first on top.
 #[inline(always)]
-pub(super) fn test_pattern(stack: &mut Vec<Value>, code: &Code, op: Op) -> Outcome<Option<u32>> {
+pub(super) fn test_pattern(
+    stack: &mut Vec<Value>,
+    code: &Code,
+    op: Op,
+) -> InstrResult<Option<u32>> {
     let constant = |k: u32| {
         code.consts
             .get(k as usize)
@@ -432,7 +436,7 @@ fn uncons_owned(v: Value) -> Option<(Value, Value)> {
 
 /// `put`: sends the top value on the channel below it (which stays).
 #[inline(always)]
-pub(super) fn put(stack: &mut Vec<Value>, shared: &Shared, cx: &mut Ctx<'_>) -> Outcome {
+pub(super) fn put(stack: &mut Vec<Value>, shared: &RunData, cx: &mut Ctx<'_>) -> InstrResult {
     let v = pop(stack)?;
     let Some(Value::Chan(end)) = stack.last() else {
         return Err(Fault::internal("`put` on a value that is not a channel"));
@@ -452,9 +456,9 @@ pub(super) fn put(stack: &mut Vec<Value>, shared: &Shared, cx: &mut Ctx<'_>) -> 
 pub(super) fn get(
     stack: &mut [Value],
     bp: usize,
-    shared: &Shared,
+    shared: &RunData,
     op: Op,
-) -> Outcome<Result<(), End<Value>>> {
+) -> InstrResult<Result<(), End<Value>>> {
     let (got, end) = match stack.last() {
         Some(Value::Chan(end)) => (end.try_get(), end),
         _ => return Err(Fault::internal("`get` on a value that is not a channel")),
@@ -491,11 +495,11 @@ pub(super) fn get(
 pub(super) fn channel_op(
     stack: &mut Vec<Value>,
     bp: usize,
-    shared: &Shared,
+    shared: &RunData,
     cx: &mut Ctx<'_>,
     op: Op,
     span: crate::source::Span,
-) -> Outcome {
+) -> InstrResult {
     match op {
         Op::Close => *top(stack)? = Value::Unit,
         Op::NewChannel(a, b) => {

@@ -2,8 +2,8 @@
 //! process receives "probe" channels whose other ends are held by Rust
 //! tasks that record what arrives; every run has a time limit.
 
-use super::Shared;
-use super::compile::compile;
+use super::RunData;
+use super::compile::build_code;
 use super::exec::Process;
 use crate::eval::RunOutcome;
 use crate::host::{Host, HostIo, RunError, Services};
@@ -187,15 +187,15 @@ fn no_services(_: &Program, _: HostIo) -> Result<Arc<dyn Services>, RunError> {
     Ok(Arc::new(NoServices))
 }
 
-fn shared(p: Program) -> Arc<Shared> {
+fn shared(p: Program) -> Arc<RunData> {
     let p = Arc::new(p);
     let args = host().args;
-    let code = match compile(&p, true) {
+    let code = match build_code(&p, true) {
         Ok(c) => c,
         Err(e) => panic!("compile error: {e:?}"),
     };
     let args = Value::list(args.iter().map(|a| Value::string(a)).collect());
-    Arc::new(Shared {
+    Arc::new(RunData {
         program: p,
         code,
         services: Arc::new(NoServices),
@@ -1168,7 +1168,7 @@ fn clause_functions_match_their_arguments_without_a_tuple() {
     let pick = |i| bin(BinOp::Add, call(0, vec![xs(), int(i)]), int(0));
     assert_eq!(ok(eval_in(funcs(), &[], 1, pick(2))), "30");
     assert_eq!(ok(eval_in(funcs(), &[], 1, pick(5))), "-1");
-    let code = compile(&program(funcs(), &[]), true).expect("compiles");
+    let code = build_code(&program(funcs(), &[]), true).expect("compiles");
     let ops = &code.funcs[0].ops;
     assert!(
         !ops.iter().any(|op| matches!(op, super::code::Op::Tuple(_))),

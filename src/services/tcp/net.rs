@@ -60,7 +60,7 @@ const RECHECK: Duration = Duration::from_millis(1);
 /// How soon an `accept` that failed for lack of resources is retried.
 const ACCEPT_RETRY: Duration = Duration::from_millis(20);
 
-type Hd = Handle<Value, RunError>;
+type RunHandle = Handle<Value, RunError>;
 
 /// What the tasks keep of a started network thread.
 pub(super) struct Started {
@@ -70,7 +70,7 @@ pub(super) struct Started {
 
 /// Starts the network thread; it takes its commands from `rx`.
 pub(super) fn start(
-    handle: Hd,
+    handle: RunHandle,
     rx: mpsc::Receiver<Vec<Cmd>>,
     put: Tag,
     stop_put: Tag,
@@ -213,7 +213,7 @@ impl Conn {
     }
 
     /// Reads chunks into the receive stream (see [`ReadEnd`]).
-    fn read(&mut self, h: &Hd, tags: (Tag, Tag), buf: &mut [u8]) -> ReadEnd {
+    fn read(&mut self, h: &RunHandle, tags: (Tag, Tag), buf: &mut [u8]) -> ReadEnd {
         let mut n = 0;
         while self.readable {
             let Some(recv) = &self.recv else {
@@ -241,14 +241,14 @@ impl Conn {
     }
 
     /// Tells the program the peer is done sending.
-    fn end_recv(&mut self, h: &Hd, stop_put: Tag) {
+    fn end_recv(&mut self, h: &RunHandle, stop_put: Tag) {
         if let Some(recv) = self.recv.take() {
             h.put(&recv, Value::Tag(stop_put));
         }
     }
 
     /// Takes or releases units of pending I/O to match what is open.
-    fn sync_units(&mut self, h: &Hd) {
+    fn sync_units(&mut self, h: &RunHandle) {
         let want = usize::from(self.recv.is_some()) + usize::from(!self.out.is_empty());
         while self.units < want {
             h.io_begin();
@@ -267,7 +267,7 @@ impl Conn {
 
 struct Net {
     poll: Poll,
-    handle: Hd,
+    handle: RunHandle,
     rx: mpsc::Receiver<Vec<Cmd>>,
     put: Tag,
     stop_put: Tag,

@@ -5,7 +5,7 @@
 //!
 //! The grammar is mutually recursive (a block holds expressions, an
 //! expression holds blocks), so the recursive rules are declared first and
-//! defined by the functions that build them; [`Shared`] carries the rules
+//! defined by the functions that build them; [`Rules`] carries the rules
 //! every part reads. Recovery is per bracket pair, per statement and per
 //! item. Entry points, token guards and the conversion of chumsky's errors
 //! into `SyntaxError` live in `parser.rs`; nothing here resolves names.
@@ -56,7 +56,7 @@ impl<'a> GrammarError<'a> for chumsky::error::EmptyErr {
 
 /// The rules every part of the grammar reads. The recursive ones are
 /// declared in [`top_parser`] and defined by the part that owns them.
-struct Shared<'a, Error: GrammarError<'a>> {
+struct Rules<'a, Error: GrammarError<'a>> {
     /// A lower-case name (declaration keywords double as names).
     lower: Rule<'a, Error, Ident>,
     upper: Rule<'a, Error, Ident>,
@@ -82,7 +82,7 @@ pub(super) fn top_parser<'a, Error: GrammarError<'a>>() -> Rule<'a, Error, Vec<T
     let (ty, proto) = type_parsers(&names.upper);
     let (pattern, pat_atom) = pattern_parsers(&names.lower, &names.upper);
     let params = param_parsers(&ty, &pattern, &names.lower);
-    let g = Shared {
+    let g = Rules {
         lower: names.lower,
         upper: names.upper,
         semi: just(Token::Semi).boxed(),
@@ -331,9 +331,9 @@ fn define_protocol<'a, Error: GrammarError<'a>>(
         .then_ignore(just(Token::Colon))
         .then(seq0)
         .map_with(|((dir, label), body), e| {
-            Br::Labelled(Spanned::new(Branch { dir, label, body }, e.span()))
+            ProtoBranch::Labelled(Spanned::new(Branch { dir, label, body }, e.span()))
         });
-    let branch = labelled_branch.or(seq1.map(Br::Plain));
+    let branch = labelled_branch.or(seq1.map(ProtoBranch::Plain));
     proto.define(
         branch
             .separated_by(just(Token::Pipe))
@@ -341,7 +341,7 @@ fn define_protocol<'a, Error: GrammarError<'a>>(
             .collect::<Vec<_>>()
             .validate(|brs, _, emitter| {
                 if brs.len() == 1
-                    && let Some(Br::Plain(p)) = brs.first()
+                    && let Some(ProtoBranch::Plain(p)) = brs.first()
                 {
                     return p.node.clone();
                 }
@@ -349,8 +349,8 @@ fn define_protocol<'a, Error: GrammarError<'a>>(
                 let mut reported = false;
                 for br in brs {
                     match br {
-                        Br::Labelled(b) => branches.push(b),
-                        Br::Plain(p) => {
+                        ProtoBranch::Labelled(b) => branches.push(b),
+                        ProtoBranch::Plain(p) => {
                             if !reported {
                                 reported = true;
                                 emitter.emit(Error::custom(
@@ -497,9 +497,9 @@ fn param_parsers<'a, Error: GrammarError<'a>>(
 /// tail expression, with recovery) and a body (entries up to `}` or `case`).
 #[allow(clippy::type_complexity)]
 fn statement_parsers<'a, Error: GrammarError<'a>>(
-    g: &Shared<'a, Error>,
+    g: &Rules<'a, Error>,
 ) -> (Rule<'a, Error, Entry>, Rule<'a, Error, Block>) {
-    let Shared {
+    let Rules {
         lower,
         semi,
         ty,
@@ -655,7 +655,7 @@ fn statement_parsers<'a, Error: GrammarError<'a>>(
 }
 
 /// `{ body }`, recovering a broken block as an empty one.
-fn define_block<'a, Error: GrammarError<'a>>(g: &Shared<'a, Error>, body: Rule<'a, Error, Block>) {
+fn define_block<'a, Error: GrammarError<'a>>(g: &Rules<'a, Error>, body: Rule<'a, Error, Block>) {
     let mut block = g.block.clone();
     block.define(
         sp(body
@@ -678,10 +678,10 @@ fn define_block<'a, Error: GrammarError<'a>>(g: &Shared<'a, Error>, body: Rule<'
 
 /// `if`/`else` chains, `switch` with its `case`s, and bare blocks.
 fn define_block_like<'a, Error: GrammarError<'a>>(
-    g: &Shared<'a, Error>,
+    g: &Rules<'a, Error>,
     body: Rule<'a, Error, Block>,
 ) {
-    let Shared {
+    let Rules {
         lower,
         colon_span,
         pat_atom,
@@ -806,10 +806,10 @@ fn define_block_like<'a, Error: GrammarError<'a>>(
 /// Atoms: literals, tuples, lists, names and calls, constructors, `~c`,
 /// `record`, and the block-like expressions.
 fn atom_parser<'a, Error: GrammarError<'a>>(
-    g: &Shared<'a, Error>,
+    g: &Rules<'a, Error>,
     args: &Rule<'a, Error, Vec<Spanned<Expr>>>,
 ) -> Rule<'a, Error, Spanned<Expr>> {
-    let Shared {
+    let Rules {
         lower,
         upper,
         ty,
@@ -917,9 +917,9 @@ fn atom_parser<'a, Error: GrammarError<'a>>(
 /// Postfix operations (`.put(v)`, `.get`, `.close()`, `.m(args)`,
 /// `[i, d]`) on an atom, then prefix `-` and `!`.
 fn unary_parser<'a, Error: GrammarError<'a>>(
-    g: &Shared<'a, Error>,
+    g: &Rules<'a, Error>,
 ) -> Rule<'a, Error, Spanned<Expr>> {
-    let Shared { lower, expr, .. } = g;
+    let Rules { lower, expr, .. } = g;
     let args: Rule<'a, Error, Vec<Spanned<Expr>>> = expr
         .clone()
         .separated_by(just(Token::Comma))
@@ -1033,7 +1033,7 @@ fn unary_parser<'a, Error: GrammarError<'a>>(
 }
 
 /// Binary operators by precedence, loosest last: defines `expr`.
-fn define_expr<'a, Error: GrammarError<'a>>(g: &Shared<'a, Error>) {
+fn define_expr<'a, Error: GrammarError<'a>>(g: &Rules<'a, Error>) {
     let gt_span = &g.gt_span;
     let unary = unary_parser(g);
     let mut expr = g.expr.clone();
@@ -1110,8 +1110,8 @@ fn define_expr<'a, Error: GrammarError<'a>>(g: &Shared<'a, Error>) {
 
 /// Declarations: `import`, `data`, `codata`, `protocol`, `fold`,
 /// `process` and functions.
-fn item_parser<'a, Error: GrammarError<'a>>(g: &Shared<'a, Error>) -> Rule<'a, Error, Top> {
-    let Shared {
+fn item_parser<'a, Error: GrammarError<'a>>(g: &Rules<'a, Error>) -> Rule<'a, Error, Top> {
+    let Rules {
         lower,
         upper,
         semi,
@@ -1457,7 +1457,7 @@ fn sp<'a, Error: GrammarError<'a>, O: 'a>(
 }
 
 #[derive(Clone)]
-enum Br {
+enum ProtoBranch {
     Labelled(Spanned<Branch>),
     Plain(Spanned<Proto>),
 }
