@@ -5,8 +5,11 @@
 //! table of upper-case names), destructors are `DtorId`s. Closures (record
 //! methods, fork arms) are closure-converted: their captured values occupy
 //! the first slots of their frame. This representation is independent of the
-//! surface syntax, so a second front end can produce it too. It holds no
-//! types: the evaluator never needs them.
+//! surface syntax; `check::resolve` produces it from the syntax tree, and
+//! the checker's other passes still read that syntax tree (not this IR), so
+//! a second front end gets every check only by lowering into `syntax::ast`.
+//! It holds no types, only what the evaluator needs of them (`show` types,
+//! the protocol automata of the debug-build guard).
 
 use crate::source::Span;
 use std::collections::HashMap;

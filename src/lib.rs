@@ -2,9 +2,12 @@
 //! checked protocols. This file holds the module table and the pipeline:
 //! load and parse (prelude, program, imports), check, run.
 //!
-//! Data flows one way: `syntax` → `check` → `eval` → `runtime`. Only
-//! `services` and `main.rs` touch real I/O; the pipeline takes its streams
-//! as arguments so tests run programs in-process.
+//! Data flows one way: `syntax` → `check` → `eval` → `runtime`, with
+//! `services` reached by `eval` only through `host::Services` (this file
+//! joins the two). Real I/O happens in `services`, in `main.rs`, and here
+//! only to read source files; a run takes its streams as arguments
+//! (`host::Host`) so tests run programs in-process. Rendering diagnostics
+//! is `diagnostics`'s; nothing here decides what is an error.
 
 pub mod check;
 pub mod diagnostics;

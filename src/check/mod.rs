@@ -3,9 +3,13 @@
 //! wiring, `errors` holds every error kind as data.
 //!
 //! `resolve` also checks names, arities, constructors, labels, services
-//! and implicit channels; when those are sound, `decls` and `infer` check
-//! types, protocols and linearity, `wiring` the shape of the process
-//! graph, and `termination` the `fold` groups (LANGUAGE.md section 7).
+//! and implicit channels; then, whatever it found, `decls` and `infer`
+//! check types, protocols and linearity, `exhaustive` patterns, `wiring`
+//! the shape of the process graph, and `termination` the `fold` groups
+//! (LANGUAGE.md section 7). These passes each walk the syntax tree with
+//! their own scopes; `monitor` turns protocols into the guard's automata.
+//! `tests` holds unit tests of duality, unification and channel states.
+//! Nothing here runs a program or renders a diagnostic.
 
 pub mod decls;
 pub mod errors;

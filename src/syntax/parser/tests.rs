@@ -1,3 +1,6 @@
+//! Parser tests: expressions as S-expressions, statements, items,
+//! recovery (several errors in one run), and the guards against deep input.
+
 use super::*;
 
 fn sx(e: &Expr) -> String {
