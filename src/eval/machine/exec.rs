@@ -140,12 +140,14 @@ fn channel_ends(v: &Value, out: &mut Vec<(ChannelId, Side)>, depth: u32) {
     }
 }
 
+#[cold]
 fn error(fault: Fault, f: &CFunc, at: usize, code: &Code, proc_fn: FuncId) -> RunError {
+    let text = fault.into_text();
     RunError {
-        message: fault.message,
+        message: text.message,
         span: Some(f.spans.get(at).copied().unwrap_or(f.span)),
         process: process_name(code, proc_fn),
-        help: fault.help,
+        help: text.help,
     }
 }
 
@@ -381,6 +383,7 @@ fn op_span(f: &CFunc, at: usize) -> crate::source::Span {
 
 /// Connects a built-in service for the process (the guard learns its
 /// protocol).
+#[inline(never)]
 fn connect(
     shared: &RunData,
     service: crate::ir::ServiceId,

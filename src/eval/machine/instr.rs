@@ -248,6 +248,7 @@ pub(super) fn branch(stack: &mut Vec<Value>, bp: usize, op: Op) -> InstrResult<O
 
 /// `Data`, `Tuple`, `List` and `Record`: a value from the top of the stack
 /// (or, for a record, from the frame's captured slots).
+#[inline(never)]
 pub(super) fn build(stack: &mut Vec<Value>, bp: usize, code: &Code, op: Op) -> InstrResult {
     let value = match op {
         Op::Data(t, n) => {
@@ -283,6 +284,7 @@ pub(super) fn build(stack: &mut Vec<Value>, bp: usize, code: &Code, op: Op) -> I
 
 /// The operators that go through `ops` (and `show`, natives, builtins):
 /// operands popped, the result pushed.
+#[inline(never)]
 pub(super) fn apply(stack: &mut Vec<Value>, bp: usize, shared: &RunData, op: Op) -> InstrResult {
     let result = match op {
         Op::Bin(bop) => {
@@ -364,14 +366,21 @@ pub(super) fn test_pattern(
             Value::Unit if n == 0 => Ok(None),
             _ => Ok(Some(to)),
         },
-        Op::Uncons(to) => match uncons_owned(pop(stack)?) {
-            Some((h, t)) => {
-                stack.push(t);
-                stack.push(h);
-                Ok(None)
+        Op::Uncons(to) => {
+            // The tail replaces the list in place: one push, not two.
+            let top = top(stack)?;
+            match uncons_owned(std::mem::replace(top, Value::Unit)) {
+                Some((h, t)) => {
+                    *top = t;
+                    stack.push(h);
+                    Ok(None)
+                }
+                None => {
+                    stack.pop();
+                    Ok(Some(to))
+                }
             }
-            None => Ok(Some(to)),
-        },
+        }
         Op::UnList(n, to) => match list_exact(pop(stack)?, n as usize) {
             Some(items) => {
                 push_rev(stack, &items);
@@ -492,6 +501,7 @@ pub(super) fn get(
 }
 
 /// `close`, a new channel, and `:=` (forwarding).
+#[inline(never)]
 pub(super) fn channel_op(
     stack: &mut Vec<Value>,
     bp: usize,
@@ -525,8 +535,8 @@ pub(super) fn channel_op(
 
 /// The soundness guard caught a message the protocol does not allow.
 fn guard_fault(what: &str) -> Fault {
-    Fault {
-        message: format!("internal error: soundness guard: {what}"),
-        help: Some("the checker accepted a program that breaks a protocol at run time; this is a bug in mpl, please report it with the program".into()),
-    }
+    Fault::with_help(
+        format!("internal error: soundness guard: {what}"),
+        Some("the checker accepted a program that breaks a protocol at run time; this is a bug in mpl, please report it with the program".into()),
+    )
 }
