@@ -16,9 +16,7 @@
 
 mod code;
 mod compile;
-mod control;
 mod exec;
-mod instr;
 mod liveness;
 mod native;
 mod ops;

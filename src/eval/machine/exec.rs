@@ -10,24 +10,22 @@
 //! function body has no loops. Nothing here compiles code or does I/O.
 
 use super::RunData;
-use super::code::{CFunc, Code, Op};
-use super::control::{call, fork, method, ret, spawn, tail_call, tail_spawn};
-use super::instr::{self, discard, truncate};
-use super::ops::Fault;
+use super::code::{CFunc, Code, ForkArmSite, Op};
+use super::ops::{self, Fault};
 use crate::host::RunError;
-use crate::ir::FuncId;
+use crate::value::{self, RecordVal, Value};
+use crate::ir::{BinOp, FuncId};
 use crate::runtime::{self, ChannelId, Cx, Side, Step, Task, TaskInfo};
-use crate::value::Value;
 use std::sync::Arc;
 
 type Ctx<'a> = Cx<'a, Value, RunError>;
 
 /// A caller waiting for a callee's value.
 #[derive(Clone, Copy, Debug)]
-pub(super) struct Frame {
-    pub func: FuncId,
-    pub pc: u32,
-    pub base: u32,
+struct Frame {
+    func: FuncId,
+    pc: u32,
+    base: u32,
 }
 
 /// A running MPL process.
@@ -65,7 +63,7 @@ impl Process {
     }
 
     /// As `start`, for a `func` the compiler checked.
-    pub(super) fn new(shared: Arc<RunData>, func: FuncId, mut init: Vec<Value>) -> Self {
+    fn new(shared: Arc<RunData>, func: FuncId, mut init: Vec<Value>) -> Self {
         let slots = shared.code.funcs.get(func as usize).map_or(0, |f| f.slots);
         init.resize(slots as usize, Value::Unit);
         Process {
@@ -151,32 +149,118 @@ fn error(fault: Fault, f: &CFunc, at: usize, code: &Code, proc_fn: FuncId) -> Ru
     }
 }
 
-/// The registers of a running process: its function and that function's
-/// code, the pc, the frame base, and the calls left in this turn. They
-/// live in a local while the process runs and are saved into the process
-/// when it parks or yields.
-pub(super) struct Regs<'c> {
-    pub code: &'c Code,
-    pub fid: FuncId,
-    pub f: &'c CFunc,
-    pub ip: usize,
-    pub bp: usize,
-    pub fuel: u32,
+/// Drops values down to `len`, calling no destructor for plain values.
+#[inline(always)]
+fn truncate(stack: &mut Vec<Value>, len: usize) {
+    while stack.len() > len {
+        if let Some(v) = stack.pop() {
+            discard(v);
+        }
+    }
 }
 
-/// What a call-like instruction asks of the loop.
-pub(super) enum Flow {
-    Next,
-    /// The budget is used up: yield, re-running this instruction later.
-    Yield,
-    /// The process ended.
-    Done,
+/// Drops `v`, with the test for a value without a destructor inlined.
+#[inline(always)]
+fn discard(v: Value) {
+    match v {
+        Value::Unit
+        | Value::Int(_)
+        | Value::Float(_)
+        | Value::Bool(_)
+        | Value::Char(_)
+        | Value::Byte(_) => std::mem::forget(v),
+        other => drop(other),
+    }
+}
+
+/// Pushes `items` so that the first ends on top.
+fn push_rev(stack: &mut Vec<Value>, items: &[Value]) {
+    stack.extend(items.iter().rev().cloned());
+}
+
+/// The elements of a list of exactly `n` elements.
+fn list_exact(mut v: Value, n: usize) -> Option<Vec<Value>> {
+    let mut items = Vec::with_capacity(n);
+    while let Some((h, t)) = v.uncons() {
+        if items.len() == n {
+            return None;
+        }
+        items.push(h);
+        v = t;
+    }
+    (items.len() == n).then_some(items)
+}
+
+/// Splits a non-empty list, moving out of a cell nobody else holds.
+fn uncons_owned(v: Value) -> Option<(Value, Value)> {
+    match v {
+        Value::Cons(c) => Some(match Arc::try_unwrap(c) {
+            Ok(mut cell) => (
+                std::mem::replace(&mut cell.head, Value::Unit),
+                std::mem::replace(&mut cell.tail, Value::Nil),
+            ),
+            Err(c) => (c.head.clone(), c.tail.clone()),
+        }),
+        Value::Str(s, i) => {
+            let c = *s.get(i as usize)?;
+            Some((Value::Char(c), Value::Str(s, i + 1)))
+        }
+        Value::Bytes(b, i) => {
+            let x = *b.get(i as usize)?;
+            Some((Value::Byte(x), Value::Bytes(b, i + 1)))
+        }
+        other => other.uncons(),
+    }
+}
+
+/// `fork`: one new process per arm, each with a fresh channel; the far
+/// halves go to the peer as one tuple.
+fn fork(
+    shared: &Arc<RunData>,
+    arms: &[ForkArmSite],
+    chan: Value,
+    frame: &[Value],
+    cx: &mut Ctx<'_>,
+) -> Result<(), Fault> {
+    let Value::Chan(end) = chan else {
+        return Err(Fault::internal("fork on a value that is not a channel"));
+    };
+    let pairs: Vec<_> = arms.iter().map(|_| runtime::channel()).collect();
+    if let Some(g) = &shared.guard {
+        let near: Vec<_> = pairs.iter().map(|(n, _)| n.clone()).collect();
+        let far: Vec<_> = pairs.iter().map(|(_, f)| f.clone()).collect();
+        g.forked(&end, &near, &far);
+    }
+    let mut fars = Vec::with_capacity(arms.len());
+    for (arm, (near, far)) in arms.iter().zip(pairs) {
+        fars.push(Value::Chan(far));
+        let mut init: Vec<Value> = arm
+            .captures
+            .iter()
+            .map(|s| value::for_new_process(frame[*s as usize].clone()))
+            .collect();
+        let slots = shared
+            .code
+            .funcs
+            .get(arm.func as usize)
+            .map_or(0, |f| f.slots);
+        init.resize(slots as usize, Value::Unit);
+        init[arm.half as usize] = Value::Chan(near);
+        cx.spawn(Box::new(Process::new(shared.clone(), arm.func, init)));
+    }
+    cx.put(&end, Value::tuple(fars));
+    Ok(())
+}
+
+/// The soundness guard caught a message the protocol does not allow.
+fn guard_fault(what: &str) -> Fault {
+    Fault::with_help(
+        format!("internal error: soundness guard: {what}"),
+        Some("the checker accepted a program that breaks a protocol at run time; this is a bug in mpl, please report it with the program".into()),
+    )
 }
 
 /// Runs the process until it ends, fails, parks or uses up its budget.
-///
-/// Instructions that leave the registers alone are carried out by
-/// `instr`; calls, returns and spawns, which move them, by [`control`].
 fn execute(p: &mut Process, cx: &mut Ctx<'_>) -> Step<Value, RunError> {
     let Process {
         shared,
@@ -191,82 +275,185 @@ fn execute(p: &mut Process, cx: &mut Ctx<'_>) -> Step<Value, RunError> {
     } = p;
     let shared: &Arc<RunData> = shared;
     let code = &shared.code;
-    let Some(f) = code.funcs.get(*func as usize) else {
-        return Step::Fail(RunError::internal("?", "unknown function"));
-    };
-    let mut r = Regs {
-        code,
-        fid: *func,
-        f,
-        ip: *pc as usize,
-        bp: *base as usize,
-        fuel: cx.budget().max(1),
+    let mut fuel = cx.budget().max(1);
+    let mut fid = *func;
+    let mut ip = *pc as usize;
+    let mut bp = *base as usize;
+    let Some(mut f) = code.funcs.get(fid as usize) else {
+        return Step::Fail(super::compile::internal(
+            "unknown function",
+            Default::default(),
+            "?",
+        ));
     };
 
     macro_rules! save {
         () => {{
-            *func = r.fid;
-            *pc = r.ip as u32;
-            *base = r.bp as u32;
+            *func = fid;
+            *pc = ip as u32;
+            *base = bp as u32;
         }};
     }
-    // Runs an `instr` function; a fault ends the process with a report at
-    // the current instruction.
-    macro_rules! attempt {
-        ($result:expr) => {
-            match $result {
-                Ok(v) => v,
-                Err(fault) => return Step::Fail(error(fault, r.f, r.ip - 1, code, *proc_fn)),
+    macro_rules! fail {
+        ($fault:expr) => {{
+            return Step::Fail(error($fault, f, ip - 1, code, *proc_fn));
+        }};
+    }
+    macro_rules! bug {
+        ($what:expr) => {
+            fail!(Fault::internal($what))
+        };
+    }
+    macro_rules! pop {
+        () => {
+            match stack.pop() {
+                Some(v) => v,
+                None => bug!("operand stack underflow"),
             }
         };
     }
-
-    // A conditional jump or pattern test: jumps when it says so. Each
-    // instruction has its own arm, so that the inlined helper's own
-    // `match` on the instruction folds away.
-    macro_rules! jump {
-        ($result:expr) => {
-            if let Some(t) = attempt!($result) {
-                r.ip = t as usize;
+    macro_rules! top {
+        () => {
+            match stack.last_mut() {
+                Some(v) => v,
+                None => bug!("operand stack underflow"),
             }
         };
     }
-    // A call, return or spawn (`control`): yields when the turn's budget
-    // is used up, before the call, which then runs again.
-    macro_rules! control {
-        ($result:expr) => {{
+    macro_rules! below {
+        ($n:expr) => {
+            match stack.len().checked_sub($n) {
+                Some(i) if i >= bp => i,
+                _ => bug!("operand stack underflow"),
+            }
+        };
+    }
+    macro_rules! func {
+        ($g:expr) => {
+            match code.funcs.get($g as usize) {
+                Some(c) => c,
+                None => bug!("unknown function"),
+            }
+        };
+    }
+    // Yield before a call when the budget is used up; the call re-runs.
+    macro_rules! tick {
+        () => {{
+            if fuel == 0 {
+                ip -= 1;
+                save!();
+                return Step::Yield;
+            }
+            fuel -= 1;
             #[cfg(test)]
             {
                 peak.0 = peak.0.max(stack.len());
                 peak.1 = peak.1.max(frames.len());
             }
-            match attempt!($result) {
-                Flow::Next => {}
-                Flow::Yield => {
-                    r.ip -= 1;
-                    save!();
-                    return Step::Yield;
+        }};
+    }
+    macro_rules! enter {
+        ($g:expr, $callee:expr) => {{
+            let want = bp + $callee.slots as usize;
+            while stack.len() < want {
+                stack.push(Value::Unit);
+            }
+            fid = $g;
+            f = $callee;
+            ip = 0;
+        }};
+    }
+    // Two Ints or two Floats in place; anything else (other kinds, an
+    // overflow, a zero divisor) goes to `ops::binary`, which also says
+    // what went wrong.
+    macro_rules! arith {
+        ($op:expr, $method:ident, $float:tt) => {{
+            let b = pop!();
+            let a = top!();
+            let done = match (&mut *a, &b) {
+                (Value::Float(x), Value::Float(y)) => {
+                    *x $float *y;
+                    true
                 }
-                Flow::Done => return Step::Done,
+                (Value::Int(x), Value::Int(y)) => match x.$method(*y) {
+                    Some(r) => {
+                        *x = r;
+                        true
+                    }
+                    None => false,
+                },
+                _ => false,
+            };
+            if !done {
+                let av = std::mem::replace(a, Value::Unit);
+                match ops::binary($op, av, b) {
+                    Ok(v) => *a = v,
+                    Err(e) => fail!(e),
+                }
+            }
+        }};
+    }
+    macro_rules! int_const {
+        ($op:expr, $method:ident, $k:expr) => {{
+            let a = top!();
+            match a {
+                Value::Int(x) => match x.$method($k) {
+                    Some(r) => *x = r,
+                    None => fail!(ops::overflow($op)),
+                },
+                _ => bug!("an operand of an Int operator is not an Int"),
+            }
+        }};
+    }
+    macro_rules! cmp_op {
+        ($op:expr, $int:tt) => {{
+            let b = pop!();
+            let a = top!();
+            let r = match (&*a, &b) {
+                (Value::Int(x), Value::Int(y)) => x $int y,
+                _ => match ops::order($op, a, &b) {
+                    Ok(r) => r,
+                    Err(e) => fail!(e),
+                },
+            };
+            discard(b);
+            *a = Value::Bool(r);
+        }};
+    }
+    macro_rules! eq_op {
+        ($negate:expr) => {{
+            let b = pop!();
+            let a = top!();
+            let r = match (&*a, &b) {
+                (Value::Int(x), Value::Int(y)) => x == y,
+                (Value::Char(x), Value::Char(y)) => x == y,
+                _ => value::equal(a, &b),
+            };
+            discard(b);
+            *a = Value::Bool(r != $negate);
+        }};
+    }
+    macro_rules! jump_unless {
+        ($ok:expr, $to:expr) => {{
+            if !$ok {
+                ip = $to as usize;
             }
         }};
     }
 
     loop {
-        let Some(&op) = r.f.ops.get(r.ip) else {
-            r.ip += 1;
-            attempt!(Err(Fault::internal("ran off the end of a function")));
-            continue;
+        let Some(&op) = f.ops.get(ip) else {
+            ip += 1;
+            bug!("ran off the end of a function");
         };
-        r.ip += 1;
-        let bp = r.bp;
+        ip += 1;
         match op {
             Op::Unit => stack.push(Value::Unit),
             Op::Int(n) => stack.push(Value::Int(n)),
             Op::Bool(b) => stack.push(Value::Bool(b)),
             Op::Const(k) => match code.consts.get(k as usize) {
                 Some(v) => stack.push(v.clone()),
-                None => attempt!(Err(Fault::internal("unknown constant"))),
+                None => bug!("unknown constant"),
             },
             Op::Char(c) => stack.push(Value::Char(c)),
             Op::Load(s) => {
@@ -278,42 +465,181 @@ fn execute(p: &mut Process, cx: &mut Ctx<'_>) -> Step<Value, RunError> {
                 stack.push(v);
             }
             Op::Store(s) => {
-                let v = attempt!(instr::pop(stack));
+                let v = pop!();
                 discard(std::mem::replace(&mut stack[bp + s as usize], v));
             }
             Op::Pop => truncate(stack, stack.len().saturating_sub(1)),
             Op::Dup => {
-                let v = attempt!(instr::top(stack)).clone();
+                let v = top!().clone();
                 stack.push(v);
             }
             Op::Truncate(n) => stack.truncate(bp + n as usize),
             Op::Args => stack.push(shared.args.clone()),
-            Op::Service(s) => match connect(shared, s, op_span(r.f, r.ip - 1), cx) {
-                Ok(end) => stack.push(Value::Chan(end)),
-                Err(mut e) => {
-                    e.process = process_name(code, *proc_fn);
-                    return Step::Fail(e);
+            Op::Service(s) => {
+                let span = f.spans.get(ip - 1).copied().unwrap_or(f.span);
+                match shared.services.connect(s, span, cx) {
+                    Ok(end) => {
+                        if let Some(g) = &shared.guard {
+                            g.service(&end, s);
+                        }
+                        stack.push(Value::Chan(end))
+                    }
+                    Err(mut e) => {
+                        e.process = process_name(code, *proc_fn);
+                        return Step::Fail(e);
+                    }
                 }
-            },
+            }
 
-            Op::Jump(t) => r.ip = t as usize,
-            Op::JumpIfFalse(_) => jump!(instr::branch(stack, bp, op)),
-            Op::JumpIfTrue(_) => jump!(instr::branch(stack, bp, op)),
-            Op::JumpIfNot(..) => jump!(instr::branch(stack, bp, op)),
-            Op::JumpIfNotInt(..) => jump!(instr::branch(stack, bp, op)),
-            Op::JumpIfNotSlotInt(..) => jump!(instr::branch(stack, bp, op)),
-            Op::JumpIfNotChar(..) => jump!(instr::branch(stack, bp, op)),
-            Op::JumpIfNotSlotChar(..) => jump!(instr::branch(stack, bp, op)),
-            Op::AndThen(_) => jump!(instr::branch(stack, bp, op)),
-            Op::OrElse(_) => jump!(instr::branch(stack, bp, op)),
-            Op::Call(g) => control!(call(&mut r, frames, stack, g)),
-            Op::TailCall(g) => control!(tail_call(&mut r, stack, g)),
-            Op::CallDtor(d, n) => control!(method(&mut r, frames, stack, (d, n), false)),
-            Op::TailCallDtor(d, n) => control!(method(&mut r, frames, stack, (d, n), true)),
-            Op::Return => control!(ret(&mut r, frames, stack, None)),
-            Op::ReturnSlot(s) => control!(ret(&mut r, frames, stack, Some(s))),
-            Op::Spawn(g) => control!(spawn(r.bp, stack, shared, cx, g)),
-            Op::TailSpawn(g) => control!(tail_spawn(&mut r, (frames, proc_fn), stack, g)),
+            Op::Jump(t) => ip = t as usize,
+            Op::JumpIfFalse(t) => match stack.pop() {
+                Some(Value::Bool(b)) => jump_unless!(b, t),
+                _ => bug!("a condition is not a Bool"),
+            },
+            Op::JumpIfTrue(t) => match stack.pop() {
+                Some(Value::Bool(b)) => jump_unless!(!b, t),
+                _ => bug!("a condition is not a Bool"),
+            },
+            Op::JumpIfNotChar(cmp, c, t) => match stack.pop() {
+                Some(Value::Char(x)) => jump_unless!(ops::int_compare(cmp, x as i64, c as i64), t),
+                _ => bug!("an operand of a Char comparison is not a Char"),
+            },
+            Op::JumpIfNotSlotChar(cmp, s, c, t) => match stack[bp + s as usize] {
+                Value::Char(x) => jump_unless!(ops::int_compare(cmp, x as i64, c as i64), t),
+                _ => bug!("an operand of a Char comparison is not a Char"),
+            },
+            Op::JumpIfNot(cmp, t) => {
+                let b = pop!();
+                let a = pop!();
+                let holds = match (&a, &b) {
+                    (Value::Int(x), Value::Int(y)) => ops::int_compare(cmp, *x, *y),
+                    _ => match ops::compare(cmp, &a, &b) {
+                        Ok(r) => r,
+                        Err(e) => fail!(e),
+                    },
+                };
+                jump_unless!(holds, t)
+            }
+            Op::JumpIfNotInt(cmp, k, t) => {
+                let a = pop!();
+                let holds = match a {
+                    Value::Int(x) => ops::int_compare(cmp, x, k as i64),
+                    _ => match ops::compare(cmp, &a, &Value::Int(k as i64)) {
+                        Ok(r) => r,
+                        Err(e) => fail!(e),
+                    },
+                };
+                jump_unless!(holds, t)
+            }
+            Op::JumpIfNotSlotInt(cmp, s, k, t) => {
+                let holds = match &stack[bp + s as usize] {
+                    Value::Int(x) => ops::int_compare(cmp, *x, k as i64),
+                    a => match ops::compare(cmp, a, &Value::Int(k as i64)) {
+                        Ok(r) => r,
+                        Err(e) => fail!(e),
+                    },
+                };
+                jump_unless!(holds, t)
+            }
+            Op::AndThen(t) => match stack.last() {
+                Some(Value::Bool(false)) => ip = t as usize,
+                Some(Value::Bool(true)) => drop(stack.pop()),
+                _ => bug!("an operand of `&&` is not a Bool"),
+            },
+            Op::OrElse(t) => match stack.last() {
+                Some(Value::Bool(true)) => ip = t as usize,
+                Some(Value::Bool(false)) => drop(stack.pop()),
+                _ => bug!("an operand of `||` is not a Bool"),
+            },
+            Op::Call(g) => {
+                tick!();
+                let callee = func!(g);
+                frames.push(Frame {
+                    func: fid,
+                    pc: ip as u32,
+                    base: bp as u32,
+                });
+                bp = below!(callee.params as usize);
+                enter!(g, callee);
+            }
+            Op::TailCall(g) => {
+                tick!();
+                let callee = func!(g);
+                let n = callee.params as usize;
+                let from = below!(n);
+                // The arguments move down onto the first slots (`from >= bp`).
+                for i in 0..n {
+                    stack.swap(bp + i, from + i);
+                }
+                truncate(stack, bp + n);
+                enter!(g, callee);
+            }
+            Op::CallDtor(d, n) | Op::TailCallDtor(d, n) => {
+                tick!();
+                let pos = below!(n as usize + 1);
+                let Value::Record(rec) = std::mem::replace(&mut stack[pos], Value::Unit) else {
+                    bug!("a destructor is applied to a value that is not a record");
+                };
+                let g = match code.method_index(rec.codata, d) {
+                    Some(i) => rec.methods.get(i).copied(),
+                    None => None,
+                };
+                let Some(g) = g else {
+                    bug!("a record lacks a destructor");
+                };
+                let callee = func!(g);
+                if callee.params != n || callee.captures as usize != rec.env.len() {
+                    bug!("a destructor call does not fit its method");
+                }
+                drop(stack.splice(pos..pos + 1, rec.env.iter().cloned()));
+                if matches!(op, Op::TailCallDtor(..)) {
+                    stack.drain(bp..pos);
+                } else {
+                    frames.push(Frame {
+                        func: fid,
+                        pc: ip as u32,
+                        base: bp as u32,
+                    });
+                    bp = pos;
+                }
+                enter!(g, callee);
+            }
+            Op::Return | Op::ReturnSlot(_) => {
+                let v = match op {
+                    Op::ReturnSlot(s) => {
+                        std::mem::replace(&mut stack[bp + s as usize], Value::Unit)
+                    }
+                    _ => pop!(),
+                };
+                truncate(stack, bp);
+                let Some(fr) = frames.pop() else {
+                    stack.clear();
+                    return Step::Done;
+                };
+                fid = fr.func;
+                f = func!(fid);
+                ip = fr.pc as usize;
+                bp = fr.base as usize;
+                stack.push(v);
+            }
+            Op::Spawn(g) => {
+                let callee = func!(g);
+                let from = below!(callee.params as usize);
+                let mut init = Vec::with_capacity(callee.slots as usize);
+                init.extend(stack.drain(from..).map(value::for_new_process));
+                cx.spawn(Box::new(Process::new(shared.clone(), g, init)));
+                stack.push(Value::Unit);
+            }
+            Op::TailSpawn(g) => {
+                tick!();
+                let callee = func!(g);
+                let from = below!(callee.params as usize);
+                stack.drain(..from);
+                frames.clear();
+                bp = 0;
+                *proc_fn = g;
+                enter!(g, callee);
+            }
             Op::Halt => {
                 stack.clear();
                 frames.clear();
@@ -321,78 +647,238 @@ fn execute(p: &mut Process, cx: &mut Ctx<'_>) -> Step<Value, RunError> {
             }
 
             Op::Tag(t) => stack.push(Value::Tag(t)),
-            Op::Data(..) | Op::Tuple(_) | Op::List(_) | Op::Record(_) => {
-                attempt!(instr::build(stack, bp, code, op))
+            Op::Data(t, n) => {
+                let from = below!(n as usize);
+                let fields: Arc<[Value]> = stack.drain(from..).collect();
+                stack.push(Value::Data(t, fields));
             }
-            Op::Add => attempt!(instr::arith(stack, op)),
-            Op::Sub => attempt!(instr::arith(stack, op)),
-            Op::Mul => attempt!(instr::arith(stack, op)),
-            Op::Div => attempt!(instr::arith(stack, op)),
-            Op::Rem => attempt!(instr::arith(stack, op)),
-            Op::AddInt(_) => attempt!(instr::int_const(stack, bp, op)),
-            Op::SubInt(_) => attempt!(instr::int_const(stack, bp, op)),
-            Op::LoadAddInt(..) => attempt!(instr::int_const(stack, bp, op)),
-            Op::LoadSubInt(..) => attempt!(instr::int_const(stack, bp, op)),
-            Op::Lt => attempt!(instr::compare(stack, op)),
-            Op::Le => attempt!(instr::compare(stack, op)),
-            Op::Gt => attempt!(instr::compare(stack, op)),
-            Op::Ge => attempt!(instr::compare(stack, op)),
-            Op::Eq => attempt!(instr::compare(stack, op)),
-            Op::Ne => attempt!(instr::compare(stack, op)),
-            Op::Bin(_)
-            | Op::Neg
-            | Op::Not
-            | Op::Index
-            | Op::ShowTyped(_)
-            | Op::Native(_)
-            | Op::Builtin(_) => attempt!(instr::apply(stack, bp, shared, op)),
+            Op::Tuple(n) => {
+                let from = below!(n as usize);
+                let items: Arc<[Value]> = stack.drain(from..).collect();
+                stack.push(Value::Tuple(items));
+            }
+            Op::List(n) => {
+                let from = below!(n as usize);
+                let items: Vec<Value> = stack.drain(from..).collect();
+                stack.push(Value::list(items));
+            }
+            Op::Record(k) => {
+                let Some(site) = code.records.get(k as usize) else {
+                    bug!("unknown record site");
+                };
+                let frame = &stack[bp..];
+                let env = site.captures.iter().map(|s| frame[*s as usize].clone());
+                let rec = RecordVal {
+                    codata: site.codata,
+                    methods: site.methods.clone(),
+                    env: env.collect(),
+                };
+                stack.push(Value::Record(Arc::new(rec)));
+            }
 
-            Op::Put => attempt!(instr::put(stack, shared, cx)),
-            Op::Get | Op::Split(_) => {
-                if let Err(end) = attempt!(instr::get(stack, bp, shared, op)) {
-                    r.ip -= 1;
-                    save!();
-                    return Step::Park(end);
+            Op::Add => arith!(BinOp::Add, checked_add, +=),
+            Op::Sub => arith!(BinOp::Sub, checked_sub, -=),
+            Op::Mul => arith!(BinOp::Mul, checked_mul, *=),
+            Op::Div => arith!(BinOp::Div, checked_div, /=),
+            Op::Rem => arith!(BinOp::Rem, checked_rem, %=),
+            Op::LoadAddInt(s, k) | Op::LoadSubInt(s, k) => {
+                let (bop, r) = match (&stack[bp + s as usize], op) {
+                    (Value::Int(x), Op::LoadAddInt(..)) => (BinOp::Add, x.checked_add(k as i64)),
+                    (Value::Int(x), _) => (BinOp::Sub, x.checked_sub(k as i64)),
+                    _ => bug!("an operand of an Int operator is not an Int"),
+                };
+                match r {
+                    Some(r) => stack.push(Value::Int(r)),
+                    None => fail!(ops::overflow(bop)),
                 }
             }
-            Op::Close | Op::NewChannel(..) | Op::Forward => {
-                let span = op_span(r.f, r.ip - 1);
-                attempt!(instr::channel_op(stack, bp, shared, cx, op, span))
+            Op::AddInt(k) => int_const!(BinOp::Add, checked_add, k),
+            Op::SubInt(k) => int_const!(BinOp::Sub, checked_sub, k),
+            Op::Lt => cmp_op!(BinOp::Lt, <),
+            Op::Le => cmp_op!(BinOp::Le, <=),
+            Op::Gt => cmp_op!(BinOp::Gt, >),
+            Op::Ge => cmp_op!(BinOp::Ge, >=),
+            Op::Eq => eq_op!(false),
+            Op::Ne => eq_op!(true),
+            Op::Bin(bop) => {
+                let b = pop!();
+                let a = pop!();
+                match ops::binary(bop, a, b) {
+                    Ok(v) => stack.push(v),
+                    Err(e) => fail!(e),
+                }
             }
-            Op::Fork(k) => control!(fork((bp, stack, frames), shared, cx, k)),
+            Op::Neg | Op::Not => {
+                let v = pop!();
+                let r = match op {
+                    Op::Neg => ops::negate(v),
+                    _ => ops::not(v),
+                };
+                match r {
+                    Ok(v) => stack.push(v),
+                    Err(e) => fail!(e),
+                }
+            }
+            Op::Index => {
+                let d = pop!();
+                let i = pop!();
+                let l = pop!();
+                match ops::index(l, i, d) {
+                    Ok(v) => stack.push(v),
+                    Err(e) => fail!(e),
+                }
+            }
+            Op::ShowTyped(i) => {
+                let v = pop!();
+                let ty = shared
+                    .code
+                    .show_types
+                    .get(i as usize)
+                    .unwrap_or(&crate::ir::ShowTy::Any);
+                stack.push(Value::string(&value::show_typed(&v, ty, &shared.program)));
+            }
+            Op::Native(n) => {
+                let from = below!(n.arity() as usize);
+                let r = n.call(&mut stack[from..]);
+                truncate(stack, from);
+                match r {
+                    Ok(v) => stack.push(v),
+                    Err(e) => fail!(e),
+                }
+            }
+            Op::Builtin(b) => {
+                let v = pop!();
+                match ops::builtin(b, v, &shared.program) {
+                    Ok(v) => stack.push(v),
+                    Err(e) => fail!(e),
+                }
+            }
 
-            Op::TestTag(..) => jump!(instr::test_pattern(stack, code, op)),
-            Op::TestConst(..) => jump!(instr::test_pattern(stack, code, op)),
-            Op::TestNil(_) => jump!(instr::test_pattern(stack, code, op)),
-            Op::PopTag(..) => jump!(instr::test_pattern(stack, code, op)),
-            Op::PopConst(..) => jump!(instr::test_pattern(stack, code, op)),
-            Op::PopNil(_) => jump!(instr::test_pattern(stack, code, op)),
-            Op::UnData(..) => jump!(instr::test_pattern(stack, code, op)),
-            Op::UnTuple(..) => jump!(instr::test_pattern(stack, code, op)),
-            Op::Uncons(_) => jump!(instr::test_pattern(stack, code, op)),
-            Op::UnList(..) => jump!(instr::test_pattern(stack, code, op)),
-            Op::MatchFail | Op::LetFail => attempt!(Err(instr::no_match(op))),
+            Op::Put => {
+                let v = pop!();
+                match stack.last() {
+                    Some(Value::Chan(end)) => {
+                        if let Some(g) = &shared.guard
+                            && let Err(what) = g.put(end, &v)
+                        {
+                            fail!(guard_fault(&what));
+                        }
+                        cx.put(end, v)
+                    }
+                    _ => bug!("`put` on a value that is not a channel"),
+                }
+            }
+            Op::Get | Op::Split(_) => {
+                let got = match stack.last() {
+                    Some(Value::Chan(end)) => end.try_get().ok_or_else(|| end.clone()),
+                    _ => bug!("`get` on a value that is not a channel"),
+                };
+                let v = match got {
+                    Ok(v) => v,
+                    Err(end) => {
+                        ip -= 1;
+                        save!();
+                        return Step::Park(end);
+                    }
+                };
+                if let (Some(g), Some(Value::Chan(end))) = (&shared.guard, stack.last()) {
+                    g.got(end, &v);
+                }
+                match op {
+                    Op::Split(k) => {
+                        stack.pop();
+                        let Some(slots) = code.splits.get(k as usize) else {
+                            bug!("unknown split site");
+                        };
+                        match v {
+                            Value::Tuple(items) if items.len() == slots.len() => {
+                                for (s, item) in slots.iter().zip(items.iter()) {
+                                    stack[bp + *s as usize] = item.clone();
+                                }
+                            }
+                            _ => bug!("`split` received something other than the halves"),
+                        }
+                    }
+                    _ => *top!() = v,
+                }
+            }
+            Op::Close => *top!() = Value::Unit,
+            Op::NewChannel(a, b) => {
+                let (x, y) = runtime::channel();
+                if let Some(g) = &shared.guard {
+                    g.created(&x, &y, f.spans.get(ip - 1).copied().unwrap_or_default());
+                }
+                stack[bp + a as usize] = Value::Chan(x);
+                stack[bp + b as usize] = Value::Chan(y);
+            }
+            Op::Forward => {
+                let b = pop!();
+                let a = pop!();
+                match (a, b) {
+                    (Value::Chan(a), Value::Chan(b)) => cx.forward(a, b),
+                    _ => bug!("`:=` on values that are not channels"),
+                }
+            }
+            Op::Fork(k) => {
+                let chan = pop!();
+                let Some(arms) = code.forks.get(k as usize) else {
+                    bug!("unknown fork site");
+                };
+                if let Err(e) = fork(shared, arms, chan, &stack[bp..], cx) {
+                    fail!(e);
+                }
+                stack.clear();
+                frames.clear();
+                return Step::Done;
+            }
+
+            Op::TestTag(t, to) => {
+                jump_unless!(matches!(stack.last(), Some(Value::Tag(x)) if *x == t), to)
+            }
+            Op::TestConst(k, to) => {
+                let ok = match (stack.last(), code.consts.get(k as usize)) {
+                    (Some(v), Some(c)) => value::equal(v, c),
+                    _ => bug!("a pattern constant is missing"),
+                };
+                jump_unless!(ok, to)
+            }
+            Op::TestNil(to) => jump_unless!(stack.last().is_some_and(Value::is_empty_list), to),
+            Op::PopTag(t, to) => jump_unless!(matches!(pop!(), Value::Tag(x) if x == t), to),
+            Op::PopConst(k, to) => {
+                let v = pop!();
+                let ok = match code.consts.get(k as usize) {
+                    Some(c) => value::equal(&v, c),
+                    None => bug!("a pattern constant is missing"),
+                };
+                jump_unless!(ok, to)
+            }
+            Op::PopNil(to) => jump_unless!(pop!().is_empty_list(), to),
+            Op::UnData(t, n, to) => match pop!() {
+                Value::Data(x, fields) if x == t && fields.len() == n as usize => {
+                    push_rev(stack, &fields)
+                }
+                _ => ip = to as usize,
+            },
+            Op::UnTuple(n, to) => match pop!() {
+                Value::Tuple(items) if items.len() == n as usize => push_rev(stack, &items),
+                Value::Unit if n == 0 => {}
+                _ => ip = to as usize,
+            },
+            Op::Uncons(to) => match uncons_owned(pop!()) {
+                Some((h, t)) => {
+                    stack.push(t);
+                    stack.push(h);
+                }
+                None => ip = to as usize,
+            },
+            Op::UnList(n, to) => match list_exact(pop!(), n as usize) {
+                Some(items) => push_rev(stack, &items),
+                None => ip = to as usize,
+            },
+            Op::MatchFail => fail!(Fault::new("no case of this `switch` matches the value")),
+            Op::LetFail => fail!(Fault::new(
+                "the value does not match the pattern of this `let`"
+            )),
         }
     }
-}
-
-/// The source position of instruction `at` of `f`.
-fn op_span(f: &CFunc, at: usize) -> crate::source::Span {
-    f.spans.get(at).copied().unwrap_or(f.span)
-}
-
-/// Connects a built-in service for the process (the guard learns its
-/// protocol).
-#[inline(never)]
-fn connect(
-    shared: &RunData,
-    service: crate::ir::ServiceId,
-    span: crate::source::Span,
-    cx: &mut Ctx<'_>,
-) -> Result<runtime::End<Value>, RunError> {
-    let end = shared.services.connect(service, span, cx)?;
-    if let Some(g) = &shared.guard {
-        g.service(&end, service);
-    }
-    Ok(end)
 }
