@@ -17,6 +17,7 @@
 mod code;
 mod compile;
 mod exec;
+mod instr;
 mod liveness;
 mod native;
 mod ops;

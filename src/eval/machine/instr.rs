@@ -1,0 +1,260 @@
+//! The instructions the dispatch loop (`exec`) hands off because they are
+//! rare or long: connecting a service, opening a record for a method call,
+//! building data, tuples, lists and records, the operators that go through
+//! `ops` (and `show`, natives, builtins), channel set-up and forwarding,
+//! `fork`, and the failure of a pattern. Each works on the operand stack of
+//! one process and reports a failure as a [`Fault`].
+//!
+//! The hot instructions (slots, jumps, Int arithmetic and comparisons,
+//! calls and returns, `put`, `get`, pattern tests) stay in the loop itself,
+//! where the registers and the instruction's fields live in machine
+//! registers: moved out into helpers, fib and the message chain ran 8-10 %
+//! slower (bench/RESULTS.md).
+
+use super::RunData;
+use super::code::{Code, Op};
+use super::exec::{Process, truncate};
+use super::ops::{self, Fault};
+use crate::host::RunError;
+use crate::ir::{FuncId, ServiceId};
+use crate::runtime::{self, Cx, End};
+use crate::source::Span;
+use crate::value::{self, RecordVal, Value};
+use std::sync::Arc;
+
+type Ctx<'a> = Cx<'a, Value, RunError>;
+type InstrResult<T = ()> = Result<T, Fault>;
+
+fn pop(stack: &mut Vec<Value>) -> InstrResult<Value> {
+    stack
+        .pop()
+        .ok_or_else(|| Fault::internal("operand stack underflow"))
+}
+
+fn top(stack: &mut [Value]) -> InstrResult<&mut Value> {
+    stack
+        .last_mut()
+        .ok_or_else(|| Fault::internal("operand stack underflow"))
+}
+
+/// The index of the `n`-th value from the top, which must lie in the
+/// current frame (at or above `bp`).
+fn below(stack: &[Value], n: usize, bp: usize) -> InstrResult<usize> {
+    match stack.len().checked_sub(n) {
+        Some(i) if i >= bp => Ok(i),
+        _ => Err(Fault::internal("operand stack underflow")),
+    }
+}
+
+/// `Service(s)`: connects a built-in service for the process (the guard
+/// learns its protocol). `span` is where the wiring names it.
+#[inline(never)]
+pub(super) fn connect(
+    shared: &RunData,
+    service: ServiceId,
+    span: Option<Span>,
+    cx: &mut Ctx<'_>,
+) -> Result<End<Value>, RunError> {
+    let end = shared
+        .services
+        .connect(service, span.unwrap_or_default(), cx)?;
+    if let Some(g) = &shared.guard {
+        g.service(&end, service);
+    }
+    Ok(end)
+}
+
+/// `Data`, `Tuple`, `List` and `Record`: a value from the top of the stack
+/// (or, for a record, from the frame's captured slots).
+#[inline(never)]
+pub(super) fn build(stack: &mut Vec<Value>, bp: usize, code: &Code, op: &Op) -> InstrResult {
+    let value = match *op {
+        Op::Data(t, n) => {
+            let from = below(stack, n as usize, bp)?;
+            Value::Data(t, stack.drain(from..).collect())
+        }
+        Op::Tuple(n) => {
+            let from = below(stack, n as usize, bp)?;
+            Value::Tuple(stack.drain(from..).collect())
+        }
+        Op::List(n) => {
+            let from = below(stack, n as usize, bp)?;
+            Value::list(stack.drain(from..).collect())
+        }
+        Op::Record(k) => {
+            let site = code
+                .records
+                .get(k as usize)
+                .ok_or_else(|| Fault::internal("unknown record site"))?;
+            let frame = &stack[bp..];
+            let env = site.captures.iter().map(|s| frame[*s as usize].clone());
+            Value::Record(Arc::new(RecordVal {
+                codata: site.codata,
+                methods: site.methods.clone(),
+                env: env.collect(),
+            }))
+        }
+        _ => return Err(Fault::internal("not a constructing instruction")),
+    };
+    stack.push(value);
+    Ok(())
+}
+
+/// The operators that go through `ops` (and `show`, natives, builtins):
+/// operands popped, the result pushed.
+#[inline(never)]
+pub(super) fn apply(stack: &mut Vec<Value>, bp: usize, shared: &RunData, op: &Op) -> InstrResult {
+    let result = match *op {
+        Op::Bin(bop) => {
+            let b = pop(stack)?;
+            let a = pop(stack)?;
+            ops::binary(bop, a, b)
+        }
+        Op::Neg => ops::negate(pop(stack)?),
+        Op::Not => ops::not(pop(stack)?),
+        Op::Index => {
+            let d = pop(stack)?;
+            let i = pop(stack)?;
+            let l = pop(stack)?;
+            ops::index(l, i, d)
+        }
+        Op::ShowTyped(i) => {
+            let v = pop(stack)?;
+            let ty = shared
+                .code
+                .show_types
+                .get(i as usize)
+                .unwrap_or(&crate::ir::ShowTy::Any);
+            Ok(Value::string(&value::show_typed(&v, ty, &shared.program)))
+        }
+        Op::Native(n) => {
+            let from = below(stack, n.arity() as usize, bp)?;
+            let r = n.call(&mut stack[from..]);
+            truncate(stack, from);
+            r
+        }
+        Op::Builtin(b) => ops::builtin(b, pop(stack)?, &shared.program),
+        _ => Err(Fault::internal("not an operator instruction")),
+    };
+    stack.push(result?);
+    Ok(())
+}
+
+/// `close`, a new channel, and `:=` (forwarding).
+#[inline(never)]
+pub(super) fn channel_op(
+    stack: &mut Vec<Value>,
+    bp: usize,
+    shared: &RunData,
+    cx: &mut Ctx<'_>,
+    op: &Op,
+    span: crate::source::Span,
+) -> InstrResult {
+    match *op {
+        Op::Close => *top(stack)? = Value::Unit,
+        Op::NewChannel(a, b) => {
+            let (x, y) = runtime::channel();
+            if let Some(g) = &shared.guard {
+                g.created(&x, &y, span);
+            }
+            stack[bp + a as usize] = Value::Chan(x);
+            stack[bp + b as usize] = Value::Chan(y);
+        }
+        Op::Forward => {
+            let b = pop(stack)?;
+            let a = pop(stack)?;
+            match (a, b) {
+                (Value::Chan(a), Value::Chan(b)) => cx.forward(a, b),
+                _ => return Err(Fault::internal("`:=` on values that are not channels")),
+            }
+        }
+        _ => return Err(Fault::internal("not a channel instruction")),
+    }
+    Ok(())
+}
+
+/// `MatchFail`/`LetFail`: no case of a `switch` matched, or a `let`'s
+/// pattern did not.
+#[cold]
+pub(super) fn no_match(in_switch: bool) -> Fault {
+    if in_switch {
+        Fault::new("no case of this `switch` matches the value")
+    } else {
+        Fault::new("the value does not match the pattern of this `let`")
+    }
+}
+
+/// A destructor call on the record at `pos` with `n` arguments above it:
+/// replaces the record by its captured values and returns the method.
+#[inline(never)]
+pub(super) fn open_record(
+    stack: &mut Vec<Value>,
+    pos: usize,
+    code: &Code,
+    dtor: crate::ir::DtorId,
+    n: u32,
+) -> Result<FuncId, Fault> {
+    let Value::Record(rec) = std::mem::replace(&mut stack[pos], Value::Unit) else {
+        return Err(Fault::internal(
+            "a destructor is applied to a value that is not a record",
+        ));
+    };
+    let g = code
+        .method_index(rec.codata, dtor)
+        .and_then(|i| rec.methods.get(i).copied())
+        .ok_or_else(|| Fault::internal("a record lacks a destructor"))?;
+    let fits = code
+        .funcs
+        .get(g as usize)
+        .is_some_and(|m| m.params == n && m.captures as usize == rec.env.len());
+    if !fits {
+        return Err(Fault::internal("a destructor call does not fit its method"));
+    }
+    drop(stack.splice(pos..pos + 1, rec.env.iter().cloned()));
+    Ok(g)
+}
+
+#[inline(never)]
+/// `Fork(k)`: one new process per arm of `forks[k]`, each with a fresh channel; the far
+/// halves go to the peer as one tuple.
+pub(super) fn fork(
+    shared: &Arc<RunData>,
+    k: u32,
+    chan: Value,
+    frame: &[Value],
+    cx: &mut Ctx<'_>,
+) -> Result<(), Fault> {
+    let arms = shared
+        .code
+        .forks
+        .get(k as usize)
+        .ok_or_else(|| Fault::internal("unknown fork site"))?;
+    let Value::Chan(end) = chan else {
+        return Err(Fault::internal("fork on a value that is not a channel"));
+    };
+    let pairs: Vec<_> = arms.iter().map(|_| runtime::channel()).collect();
+    if let Some(g) = &shared.guard {
+        let near: Vec<_> = pairs.iter().map(|(n, _)| n.clone()).collect();
+        let far: Vec<_> = pairs.iter().map(|(_, f)| f.clone()).collect();
+        g.forked(&end, &near, &far);
+    }
+    let mut fars = Vec::with_capacity(arms.len());
+    for (arm, (near, far)) in arms.iter().zip(pairs) {
+        fars.push(Value::Chan(far));
+        let mut init: Vec<Value> = arm
+            .captures
+            .iter()
+            .map(|s| value::for_new_process(frame[*s as usize].clone()))
+            .collect();
+        let slots = shared
+            .code
+            .funcs
+            .get(arm.func as usize)
+            .map_or(0, |f| f.slots);
+        init.resize(slots as usize, Value::Unit);
+        init[arm.half as usize] = Value::Chan(near);
+        cx.spawn(Box::new(Process::new(shared.clone(), arm.func, init)));
+    }
+    cx.put(&end, Value::tuple(fars));
+    Ok(())
+}
