@@ -16,7 +16,9 @@
 
 mod code;
 mod compile;
+mod control;
 mod exec;
+mod hot;
 mod instr;
 mod liveness;
 mod native;

@@ -13,7 +13,8 @@
 
 use super::RunData;
 use super::code::{Code, Op};
-use super::exec::{Process, truncate};
+use super::exec::Process;
+use super::hot::truncate;
 use super::ops::{self, Fault};
 use crate::host::RunError;
 use crate::ir::{FuncId, ServiceId};
@@ -147,8 +148,8 @@ pub(super) fn channel_op(
     bp: usize,
     shared: &RunData,
     cx: &mut Ctx<'_>,
+    span: Span,
     op: &Op,
-    span: crate::source::Span,
 ) -> InstrResult {
     match *op {
         Op::Close => *top(stack)? = Value::Unit,

@@ -1,0 +1,212 @@
+//! Calls, returns and spawns: the instructions that move a process's
+//! registers (`exec::Regs`). One small function per instruction, each
+//! inlined into the dispatch loop; a call first spends one unit of the
+//! turn's budget and asks the loop to yield when none is left.
+//!
+//! The frame layout: a frame's slots start at `bp`; a call's arguments,
+//! already on the stack, become the callee's first slots, and its other
+//! slots start as `()`. Nothing here builds values or touches channels.
+
+use super::RunData;
+use super::code::{CFunc, Code};
+use super::exec::{Flow, Frame, Process, Regs};
+use super::hot::{self as instr, InstrResult, discard, truncate};
+use super::instr::open_record;
+use super::ops::Fault;
+use crate::host::RunError;
+use crate::ir::{DtorId, FuncId, Slot};
+use crate::runtime::Cx;
+use crate::value::{self, Value};
+use std::sync::Arc;
+
+type Ctx<'a> = Cx<'a, Value, RunError>;
+
+fn func(code: &Code, g: FuncId) -> InstrResult<&CFunc> {
+    code.funcs
+        .get(g as usize)
+        .ok_or_else(|| Fault::internal("unknown function"))
+}
+
+/// Spends one unit of the budget; `false` when none is left.
+#[inline(always)]
+fn tick(r: &mut Regs<'_>) -> bool {
+    if r.fuel == 0 {
+        return false;
+    }
+    r.fuel -= 1;
+    true
+}
+
+/// Starts running `callee` (function `g`) in the frame at `r.bp`.
+#[inline(always)]
+fn enter<'c>(r: &mut Regs<'c>, stack: &mut Vec<Value>, g: FuncId, callee: &'c CFunc) -> Flow {
+    let want = r.bp + callee.slots as usize;
+    while stack.len() < want {
+        stack.push(Value::Unit);
+    }
+    r.fid = g;
+    r.f = callee;
+    r.ip = 0;
+    Flow::Next
+}
+
+/// Saves the caller's registers and makes the frame at `from` current.
+#[inline(always)]
+fn push_frame(r: &mut Regs<'_>, frames: &mut Vec<Frame>, from: usize) {
+    frames.push(Frame {
+        func: r.fid,
+        pc: r.ip as u32,
+        base: r.bp as u32,
+    });
+    r.bp = from;
+}
+
+/// `Call(g)`: the arguments on top become the callee's first slots.
+#[inline(always)]
+pub(super) fn call<'c>(
+    r: &mut Regs<'c>,
+    frames: &mut Vec<Frame>,
+    stack: &mut Vec<Value>,
+    g: FuncId,
+) -> InstrResult<Flow> {
+    let code = r.code;
+    if !tick(r) {
+        return Ok(Flow::Yield);
+    }
+    let callee = func(code, g)?;
+    let from = instr::below(stack, callee.params as usize, r.bp)?;
+    push_frame(r, frames, from);
+    Ok(enter(r, stack, g, callee))
+}
+
+/// `TailCall(g)`: the arguments move down onto the current frame's first
+/// slots (`from >= bp`), which the callee reuses.
+#[inline(always)]
+pub(super) fn tail_call<'c>(
+    r: &mut Regs<'c>,
+    stack: &mut Vec<Value>,
+    g: FuncId,
+) -> InstrResult<Flow> {
+    let code = r.code;
+    if !tick(r) {
+        return Ok(Flow::Yield);
+    }
+    let callee = func(code, g)?;
+    let n = callee.params as usize;
+    let from = instr::below(stack, n, r.bp)?;
+    for i in 0..n {
+        stack.swap(r.bp + i, from + i);
+    }
+    truncate(stack, r.bp + n);
+    Ok(enter(r, stack, g, callee))
+}
+
+/// `CallDtor`/`TailCallDtor`: a record's method, its captured values
+/// first, then the `n` arguments.
+// Inlined like the other calls: a `Regs` whose address reached a function
+// that is not inlined would live in memory for the whole dispatch loop.
+#[inline(always)]
+pub(super) fn method(
+    r: &mut Regs<'_>,
+    frames: &mut Vec<Frame>,
+    stack: &mut Vec<Value>,
+    (dtor, n): (DtorId, u32),
+    tail: bool,
+) -> InstrResult<Flow> {
+    let code = r.code;
+    if !tick(r) {
+        return Ok(Flow::Yield);
+    }
+    let pos = instr::below(stack, n as usize + 1, r.bp)?;
+    let g = open_record(stack, pos, code, dtor, n)?;
+    let callee = func(code, g)?;
+    if tail {
+        stack.drain(r.bp..pos);
+    } else {
+        push_frame(r, frames, pos);
+    }
+    Ok(enter(r, stack, g, callee))
+}
+
+/// `Return`/`ReturnSlot(s)`: back to the caller with the value, or the
+/// process ends when there is none.
+#[inline(always)]
+pub(super) fn ret<'c>(
+    r: &mut Regs<'c>,
+    frames: &mut Vec<Frame>,
+    stack: &mut Vec<Value>,
+    slot: Option<Slot>,
+) -> InstrResult<Flow> {
+    let code = r.code;
+    let v = match slot {
+        Some(s) => std::mem::replace(&mut stack[r.bp + s as usize], Value::Unit),
+        None => instr::pop(stack)?,
+    };
+    let Some(fr) = frames.pop() else {
+        stack.clear();
+        return Ok(Flow::Done);
+    };
+    // The value takes the callee frame's first slot and the stack shrinks
+    // to it: no `push`, which the compiler does not inline into the
+    // dispatch loop from here (fib(30) was 5-10 % slower with it).
+    if r.bp < stack.len() {
+        discard(std::mem::replace(&mut stack[r.bp], v));
+        truncate(stack, r.bp + 1);
+    } else {
+        stack.push(v);
+    }
+    r.fid = fr.func;
+    r.f = func(code, fr.func)?;
+    r.ip = fr.pc as usize;
+    r.bp = fr.base as usize;
+    Ok(Flow::Next)
+}
+
+/// `Halt`: the process ends here, whatever it holds.
+pub(super) fn halt(stack: &mut Vec<Value>, frames: &mut Vec<Frame>) -> Flow {
+    stack.clear();
+    frames.clear();
+    Flow::Done
+}
+
+/// `Spawn(g)`: a new process with the arguments on top (each its own copy
+/// of small values); `()` is left in their place.
+#[inline(never)]
+pub(super) fn spawn(
+    bp: usize,
+    stack: &mut Vec<Value>,
+    shared: &Arc<RunData>,
+    cx: &mut Ctx<'_>,
+    g: FuncId,
+) -> InstrResult<Flow> {
+    let callee = func(&shared.code, g)?;
+    let from = instr::below(stack, callee.params as usize, bp)?;
+    let mut init = Vec::with_capacity(callee.slots as usize);
+    init.extend(stack.drain(from..).map(value::for_new_process));
+    cx.spawn(Box::new(Process::new(shared.clone(), g, init)));
+    stack.push(Value::Unit);
+    Ok(Flow::Next)
+}
+
+/// `TailSpawn(g)`: the process becomes `g` in the same task (and is named
+/// after it), keeping only the arguments. (Inlined: a looping process
+/// tail-spawns itself once per round.)
+#[inline(always)]
+pub(super) fn tail_spawn<'c>(
+    r: &mut Regs<'c>,
+    (frames, proc_fn): (&mut Vec<Frame>, &mut FuncId),
+    stack: &mut Vec<Value>,
+    g: FuncId,
+) -> InstrResult<Flow> {
+    let code = r.code;
+    if !tick(r) {
+        return Ok(Flow::Yield);
+    }
+    let callee = func(code, g)?;
+    let from = instr::below(stack, callee.params as usize, r.bp)?;
+    stack.drain(..from);
+    frames.clear();
+    *proc_fn = g;
+    r.bp = 0;
+    Ok(enter(r, stack, g, callee))
+}
