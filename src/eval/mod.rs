@@ -10,10 +10,8 @@
 pub mod guard;
 pub mod machine;
 
-use crate::host::{Host, OpenServices, RunError};
-use crate::ir::Program;
-use crate::runtime::{self, WaitReport};
-use std::sync::Arc;
+use crate::host::RunError;
+use crate::runtime::WaitReport;
 
 #[doc(no_inline)]
 pub use crate::host::Services;
@@ -28,14 +26,4 @@ pub enum RunOutcome {
     Interrupted,
 }
 
-/// Runs `program` to the end, reaching services through what `open`
-/// makes of the host. Output written by the program is flushed before
-/// this returns, whatever the outcome.
-pub fn run(
-    program: Arc<Program>,
-    host: Host,
-    open: OpenServices,
-    config: runtime::Config,
-) -> RunOutcome {
-    machine::run(program, host, open, config)
-}
+pub use machine::run;

@@ -174,23 +174,7 @@ fn type_parsers<'a, Error: GrammarError<'a>>(
         )))
         .boxed();
 
-    let paren_types = ty
-        .clone()
-        .separated_by(just(Token::Comma))
-        .at_least(1)
-        .collect::<Vec<_>>()
-        .delimited_by(just(Token::LParen), just(Token::RParen))
-        .map(|mut ts: Vec<Spanned<Type>>| {
-            if ts.len() == 1 {
-                ts.pop().map(|t| t.node).unwrap_or(Type::Void)
-            } else {
-                Type::Tuple(ts)
-            }
-        })
-        .recover_with(via_parser(
-            group(Token::LParen, Token::RParen).map(|_| Type::Void),
-        ))
-        .boxed();
+    let paren_types = parenthesised(ty.clone(), Type::Tuple, || Type::Void);
 
     let ty_atom = sp(choice((
         just(Token::Void).to(Type::Void),
@@ -418,22 +402,7 @@ fn pattern_parsers<'a, Error: GrammarError<'a>>(
                 name,
                 args: args.unwrap_or_default(),
             }),
-        pattern
-            .clone()
-            .separated_by(just(Token::Comma))
-            .at_least(1)
-            .collect::<Vec<_>>()
-            .delimited_by(just(Token::LParen), just(Token::RParen))
-            .map(|mut ps: Vec<Spanned<Pattern>>| {
-                if ps.len() == 1 {
-                    ps.pop().map(|p| p.node).unwrap_or(Pattern::Wild)
-                } else {
-                    Pattern::Tuple(ps)
-                }
-            })
-            .recover_with(via_parser(
-                group(Token::LParen, Token::RParen).map(|_| Pattern::Wild),
-            )),
+        parenthesised(pattern.clone(), Pattern::Tuple, || Pattern::Wild),
         pat_list
             .clone()
             .delimited_by(just(Token::LBracket), just(Token::RBracket))
@@ -861,21 +830,7 @@ fn atom_parser<'a, Error: GrammarError<'a>>(
                 Token::False => Expr::Bool(false),
             },
             just(Token::LParen).then(just(Token::RParen)).to(Expr::Unit),
-            expr.clone()
-                .separated_by(just(Token::Comma))
-                .at_least(1)
-                .collect::<Vec<_>>()
-                .delimited_by(just(Token::LParen), just(Token::RParen))
-                .map(|mut es: Vec<Spanned<Expr>>| {
-                    if es.len() == 1 {
-                        es.pop().map(|e| e.node).unwrap_or(Expr::Unit)
-                    } else {
-                        Expr::Tuple(es)
-                    }
-                })
-                .recover_with(via_parser(
-                    group(Token::LParen, Token::RParen).map(|_| Expr::Unit),
-                )),
+            parenthesised(expr.clone(), Expr::Tuple, || Expr::Unit),
             expr.clone()
                 .separated_by(just(Token::Comma))
                 .allow_trailing()
@@ -1420,6 +1375,28 @@ fn show_pattern(p: &Pattern) -> String {
         ),
         Pattern::Cons(a, b) => format!("{}:{}", show_pattern(&a.node), show_pattern(&b.node)),
     }
+}
+
+/// `(x)` is `x` itself and `(x, y, ...)` a tuple built by `tuple`; a
+/// broken group recovers as `broken()`. Types, patterns and expressions
+/// share this shape.
+fn parenthesised<'a, Error: GrammarError<'a>, T: Clone + 'a>(
+    item: impl Parser<'a, Tokens<'a>, Spanned<T>, Extra<Error>> + Clone + 'a,
+    tuple: fn(Vec<Spanned<T>>) -> T,
+    broken: fn() -> T,
+) -> Rule<'a, Error, T> {
+    item.separated_by(just(Token::Comma))
+        .at_least(1)
+        .collect::<Vec<_>>()
+        .delimited_by(just(Token::LParen), just(Token::RParen))
+        .map(move |mut items: Vec<Spanned<T>>| match items.len() {
+            1 => items.pop().map_or_else(broken, |t| t.node),
+            _ => tuple(items),
+        })
+        .recover_with(via_parser(
+            group(Token::LParen, Token::RParen).map(move |_| broken()),
+        ))
+        .boxed()
 }
 
 /// Skip a balanced `(...)`, `[...]` or `{...}` group (for recovery).
