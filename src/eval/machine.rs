@@ -6,9 +6,10 @@
 //! `runtime::Task` whose state is plain data: one value stack (frame slots
 //! and temporaries) and a vector of saved frames (`exec`). No MPL call uses
 //! Rust recursion; tail calls and tail spawns reuse the current frame.
-//! Arithmetic, comparisons and builtins live in `ops`; last uses of slots
-//! become moves in `liveness`; native bodies of prelude functions live in
-//! `native`.
+//! The loop's instruction bodies live in `hot` (frequent), `control`
+//! (calls, returns, spawns) and `instr` (rare); arithmetic, comparisons and
+//! builtins in `ops`; last uses of slots become moves in `liveness`; native
+//! bodies of prelude functions live in `native`.
 //!
 //! This file holds the entry point [`run`] and what a run shares between its
 //! processes. It does no I/O itself: the services do, through the host's

@@ -1,6 +1,6 @@
 //! Calls, returns and spawns: the instructions that move a process's
-//! registers (`exec::Regs`). One small function per instruction, each
-//! inlined into the dispatch loop; a call first spends one unit of the
+//! registers (`exec::Regs`). One small function per instruction, all but
+//! `spawn` inlined into the dispatch loop; a call first spends one unit of the
 //! turn's budget and asks the loop to yield when none is left.
 //!
 //! The frame layout: a frame's slots start at `bp`; a call's arguments,
