@@ -1,12 +1,12 @@
-//! Programs that must fail, and how: runtime errors, deadlock and exhausted
-//! input (`tests/runtime_errors/NAME.mpl` with `NAME.expect`: the exit code
-//! on the first line, a text the report must contain on the second), and
-//! bad source text, which must give diagnostics, never a panic or a hang.
+//! Programs that must fail, and how: bad source text, which must give
+//! diagnostics, never a panic or a hang, and the command line's exit codes.
+//! (Runtime errors, deadlock and exhausted input, one test per program in
+//! `tests/runtime_errors`, are run by `tests/programs.rs`.)
 
 mod common;
 
 use mpl::runtime::Config;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
 
@@ -16,48 +16,6 @@ fn temp_file(name: &str, bytes: &[u8]) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, bytes).expect("write temp file");
     path
-}
-
-#[test]
-fn runtime_failures_exit_with_their_code_and_report() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/runtime_errors");
-    let mut cases: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect())
-        .unwrap_or_default();
-    cases.retain(|p| p.extension().is_some_and(|e| e == "expect"));
-    cases.sort();
-    assert!(!cases.is_empty(), "no cases in {}", dir.display());
-    let mut failures = Vec::new();
-    for expect in cases {
-        let spec = std::fs::read_to_string(&expect).unwrap_or_default();
-        let mut lines = spec.lines();
-        let code: i32 = lines
-            .next()
-            .and_then(|l| l.trim().parse().ok())
-            .unwrap_or(-1);
-        let needle = lines.next().unwrap_or("").trim().to_string();
-        let program = expect.with_extension("mpl");
-        let stdin = std::fs::read(expect.with_extension("stdin")).unwrap_or_default();
-        for (name, config) in common::configs() {
-            match common::run_file(
-                &program,
-                stdin.clone(),
-                vec![],
-                config,
-                Duration::from_secs(20),
-            ) {
-                None => failures.push(format!("{} ({name}): hung", program.display())),
-                Some(r) if r.code != code || !r.report.contains(&needle) => failures.push(format!(
-                    "{} ({name}): expected exit {code} with {needle:?}, got exit {}\n{}",
-                    program.display(),
-                    r.code,
-                    r.report
-                )),
-                Some(_) => {}
-            }
-        }
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
 fn assert_rejected(name: &str, bytes: &[u8]) {

@@ -10,6 +10,10 @@
 //!   (`fileserver`, `pluto`) are driven through a socket by `tests/http.rs`,
 //!   and the guessing game, whose secret comes from the clock, by
 //!   `tests/examples.rs`.
+//! - `runtime_error::NAME`: `tests/runtime_errors/NAME.mpl` must fail the
+//!   same way under every configuration: `NAME.expect` gives the exit code
+//!   on its first line and a text the report must contain on its second
+//!   (input from `NAME.stdin`).
 //! - `conformance::NAME`: the programs of `../shared/conformance/programs`
 //!   when that folder is present beside the project.
 
@@ -18,6 +22,7 @@ mod common;
 use common::Golden;
 use libtest_mimic::{Arguments, Trial};
 use std::path::Path;
+use std::time::Duration;
 
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -36,11 +41,46 @@ fn main() {
             trials.push(golden("example", Golden::load(&path, &expected)));
         }
     }
+    for expect in common::files_with_extension(&root.join("tests/runtime_errors"), "expect") {
+        let name = format!("runtime_error::{}", common::stem(&expect));
+        trials.push(Trial::test(name, move || fails_as_expected(&expect)));
+    }
     let conformance = root.join("../shared/conformance/programs");
     for path in common::golden_programs(&conformance) {
         trials.push(golden("conformance", Golden::load(&path, &conformance)));
     }
     libtest_mimic::run(&Arguments::from_args(), trials).exit();
+}
+
+/// Runs `NAME.mpl` beside `expect` under every configuration; it must end
+/// with the exit code and report text `expect` gives.
+fn fails_as_expected(expect: &Path) -> Result<(), libtest_mimic::Failed> {
+    let spec = std::fs::read_to_string(expect).unwrap_or_default();
+    let mut lines = spec.lines();
+    let code: i32 = lines
+        .next()
+        .and_then(|l| l.trim().parse().ok())
+        .unwrap_or(-1);
+    let needle = lines.next().unwrap_or("").trim().to_string();
+    let program = expect.with_extension("mpl");
+    let stdin = std::fs::read(expect.with_extension("stdin")).unwrap_or_default();
+    for (name, config) in common::configs() {
+        let limit = Duration::from_secs(20);
+        match common::run_file(&program, stdin.clone(), vec![], config, limit) {
+            None => return Err(format!("{} ({name}): hung", program.display()).into()),
+            Some(r) if r.code != code || !r.report.contains(&needle) => {
+                return Err(format!(
+                    "{} ({name}): expected exit {code} with {needle:?}, got exit {}\n{}",
+                    program.display(),
+                    r.code,
+                    r.report
+                )
+                .into());
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(())
 }
 
 fn golden(kind: &str, g: Golden) -> Trial {
