@@ -8,8 +8,10 @@
 //! surface syntax; `check::resolve` produces it from the syntax tree, and
 //! the checker's other passes still read that syntax tree (not this IR), so
 //! a second front end gets every check only by lowering into `syntax::ast`.
-//! It holds no types, only what the evaluator needs of them (`show` types,
-//! the protocol automata of the debug-build guard).
+//! It holds no types, only what the evaluator needs of them: the static
+//! type of each `show` argument, on the `show` node (the checker writes it
+//! there), and the protocol automata of the debug-build guard (still keyed
+//! by the span of each channel's declaration).
 
 use crate::source::Span;
 use std::collections::HashMap;
@@ -33,9 +35,6 @@ pub struct Program {
     pub codata: Vec<CodataInfo>,
     /// The top-level wiring, run as the first process (no parameters).
     pub entry: FuncId,
-    /// The static type of the argument of each `show(...)` call, by the
-    /// call's span: `show` follows the static type (`show("")` is `""`).
-    pub show_types: HashMap<Span, ShowTy>,
     /// The field types of each constructor, for showing data values;
     /// `ShowTy::Param(i)` stands for the data type's `i`-th parameter.
     pub ctor_fields: HashMap<Tag, Vec<ShowTy>>,
@@ -165,6 +164,58 @@ pub struct Function {
 pub struct Expr {
     pub kind: ExprKind,
     pub span: Span,
+}
+
+impl Expr {
+    /// Calls `f` on this expression and every expression inside it, outer
+    /// first (the bodies of other functions, such as record methods and
+    /// fork arms, are not inside: they are functions of their own).
+    pub fn for_each_mut(&mut self, f: &mut impl FnMut(&mut Expr)) {
+        f(self);
+        match &mut self.kind {
+            ExprKind::Lit(_)
+            | ExprKind::Local(_)
+            | ExprKind::Args
+            | ExprKind::Service(_)
+            | ExprKind::Record { .. } => {}
+            ExprKind::Call { args, .. }
+            | ExprKind::Spawn { args, .. }
+            | ExprKind::Builtin { args, .. }
+            | ExprKind::Ctor { args, .. }
+            | ExprKind::Tuple(args)
+            | ExprKind::List(args) => args.iter_mut().for_each(|a| a.for_each_mut(f)),
+            ExprKind::Binary { lhs, rhs, .. } => {
+                lhs.for_each_mut(f);
+                rhs.for_each_mut(f);
+            }
+            ExprKind::Unary { operand: e, .. } | ExprKind::Get(e) | ExprKind::Close(e) => {
+                e.for_each_mut(f)
+            }
+            ExprKind::Index {
+                list,
+                index,
+                default,
+            } => [list, index, default]
+                .into_iter()
+                .for_each(|e| e.for_each_mut(f)),
+            ExprKind::If { cond, then, else_ } => [cond, then, else_]
+                .into_iter()
+                .for_each(|e| e.for_each_mut(f)),
+            ExprKind::Match { scrutinee, arms } => {
+                scrutinee.for_each_mut(f);
+                arms.iter_mut().for_each(|a| a.body.for_each_mut(f));
+            }
+            ExprKind::Block(block) => block.for_each_mut(f),
+            ExprKind::Dtor { receiver, args, .. } => {
+                receiver.for_each_mut(f);
+                args.iter_mut().for_each(|a| a.for_each_mut(f));
+            }
+            ExprKind::Put { channel, value } => {
+                channel.for_each_mut(f);
+                value.for_each_mut(f);
+            }
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -310,6 +361,10 @@ pub enum ExprKind {
     Builtin {
         op: Builtin,
         args: Vec<Expr>,
+        /// For `show`: the static type of the argument, which the checker
+        /// fills in (`show` follows the static type: `show("")` is `""`);
+        /// `None` shows the value by its shape alone.
+        show: Option<ShowTy>,
     },
     /// A constructor (arity 0 included) or a protocol label.
     Ctor {
@@ -379,6 +434,28 @@ pub struct Block {
     pub stmts: Vec<Stmt>,
     /// `None`: the block's value is `()`.
     pub tail: Option<Box<Expr>>,
+}
+
+impl Block {
+    /// [`Expr::for_each_mut`] over every statement and the tail.
+    pub fn for_each_mut(&mut self, f: &mut impl FnMut(&mut Expr)) {
+        for stmt in &mut self.stmts {
+            match stmt {
+                Stmt::Let { value: e, .. }
+                | Stmt::Expr(e)
+                | Stmt::Fork { channel: e, .. }
+                | Stmt::Split { channel: e, .. } => e.for_each_mut(f),
+                Stmt::Forward { a, b, .. } => {
+                    a.for_each_mut(f);
+                    b.for_each_mut(f);
+                }
+                Stmt::Channel { .. } | Stmt::Halt { .. } => {}
+            }
+        }
+        if let Some(tail) = &mut self.tail {
+            tail.for_each_mut(f);
+        }
+    }
 }
 
 #[derive(Clone, Debug)]

@@ -67,6 +67,26 @@ fn ctor_fields(
     out
 }
 
+/// Writes the static type of each `show` argument that inference found
+/// onto the `show` node itself, where the evaluator reads it.
+fn annotate_shows(
+    program: &mut Program,
+    types: &std::collections::HashMap<Span, crate::ir::ShowTy>,
+) {
+    for function in &mut program.functions {
+        function.body.for_each_mut(&mut |e| {
+            if let crate::ir::ExprKind::Builtin {
+                op: crate::ir::Builtin::Show,
+                show,
+                ..
+            } = &mut e.kind
+            {
+                *show = types.get(&e.span).cloned();
+            }
+        });
+    }
+}
+
 /// Checks a program. All independent errors are returned, in source order.
 pub fn check(input: &Input<'_>) -> Result<Program, Vec<CheckError>> {
     let mut errors = Vec::new();
@@ -95,7 +115,7 @@ pub fn check(input: &Input<'_>) -> Result<Program, Vec<CheckError>> {
     let decls = decls::Decls::collect(&modules, &mut errors);
     let typed = infer::check(&modules, input.main, &globals, &decls);
     errors.extend(typed.errors);
-    program.show_types = typed.show_types;
+    annotate_shows(&mut program, &typed.show_types);
     program.monitor = monitor::build(&decls, &program, &typed.channel_sites);
     program.ctor_fields = ctor_fields(&decls, &program);
     errors.extend(exhaustive::check(&modules));

@@ -89,7 +89,6 @@ pub fn resolve_program(
         dtors: g.dtors.clone(),
         codata: g.codata_info.clone(),
         entry,
-        show_types: Default::default(),
         ctor_fields: Default::default(),
         monitor: Default::default(),
         prelude: prelude_functions(g),
@@ -719,6 +718,7 @@ impl<'g, 'a> Resolver<'g, 'a> {
             return ExprKind::Builtin {
                 op,
                 args: self.exprs(args),
+                show: None,
             };
         }
         if name.starts_with(|c: char| c.is_uppercase()) {

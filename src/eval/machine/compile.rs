@@ -374,12 +374,12 @@ impl<'a> FuncCompiler<'a> {
             ExprKind::Service(s) => self.emit(Op::Service(*s), sp).map(drop),
             ExprKind::Call { func, args } => self.call(Op::Call(*func), *func, args, sp),
             ExprKind::Spawn { proc, args } => self.call(Op::Spawn(*proc), *proc, args, sp),
-            ExprKind::Builtin { op, args } => {
+            ExprKind::Builtin { op, args, show } => {
                 if args.len() != 1 {
                     return Err(self.bug("a builtin takes one argument", sp));
                 }
                 self.exprs(args)?;
-                match self.prog.show_types.get(&sp) {
+                match show {
                     Some(ty) if *op == crate::ir::Builtin::Show => {
                         let i = self.tables.show_types.len() as u32;
                         self.tables.show_types.push(ty.clone());

@@ -416,6 +416,7 @@ fn builtins_and_args_are_available() {
             0,
             vec![ex(ExprKind::Tuple(vec![int(1), boolean(true)]))],
         )],
+        show: None,
     });
     assert_eq!(
         ok(eval_in(vec![], &["Just"], 1, show_just)),
@@ -427,6 +428,7 @@ fn builtins_and_args_are_available() {
         ex(ExprKind::Builtin {
             op: Builtin::IntToByte,
             args: vec![int(300)],
+            show: None,
         }),
     );
     assert_eq!(eval(bad).unwrap_err().span, Some(sp(5)));
@@ -848,6 +850,7 @@ fn fork_sends_the_halves_and_split_receives_them() {
     let show_n = ex(ExprKind::Builtin {
         op: Builtin::Show,
         args: vec![var(0)],
+        show: None,
     });
     let arm2 = Function {
         captures: 1,
