@@ -40,7 +40,7 @@
 //! sharing one input between two services, and line editing (`read()` on a
 //! terminal returns what the terminal's line discipline hands over).
 
-use super::{Connection, Ctx, ServiceStep, describe, service_labels};
+use super::{Connection, Ctx, ServiceStep, describe, service_labels, unexpected};
 use crate::host::{Output, RunError};
 use crate::runtime::{self, ChannelId, End, Handle, Side, Step, Task, TaskInfo};
 use crate::value::Value;
@@ -172,10 +172,6 @@ fn spawn_console(
         line: String::new(),
     }));
     program_end
-}
-
-fn internal(process: &str, message: String) -> RunError {
-    RunError::internal(process, message)
 }
 
 /// Appends the text of a `[Char]` value to `buf`; false if `v` is not one.
@@ -320,12 +316,7 @@ impl Task<Value, RunError> for OutputService {
             if self.want_item {
                 self.want_item = false;
                 if !push_text(&mut self.out.buf, &msg) {
-                    let m = format!(
-                        "{} got {} where a char was expected",
-                        self.name,
-                        describe(&msg)
-                    );
-                    return Step::Fail(internal(self.name, m));
+                    return Step::Fail(unexpected(self.name, &msg, "a char"));
                 }
                 if let Err(e) = self.out.spill() {
                     return self.io_failed(e);
@@ -341,12 +332,7 @@ impl Task<Value, RunError> for OutputService {
                     return Step::Done;
                 }
                 other => {
-                    let m = format!(
-                        "{} got {} where Put or StopPut was expected",
-                        self.name,
-                        describe(&other)
-                    );
-                    return Step::Fail(internal(self.name, m));
+                    return Step::Fail(unexpected(self.name, &other, "Put or StopPut"));
                 }
             }
         }
@@ -622,7 +608,7 @@ struct StdinService {
 impl Task<Value, RunError> for StdinService {
     fn run(&mut self, cx: &mut Ctx<'_>) -> ServiceStep {
         if let Err(m) = self.input.poll() {
-            return Step::Fail(internal("stdin", m));
+            return Step::Fail(RunError::internal("stdin", m));
         }
         for _ in 0..cx.budget() {
             while self.waiting > 0 {
@@ -639,11 +625,7 @@ impl Task<Value, RunError> for StdinService {
                 }
                 Some(Value::Tag(t)) if t == self.labels.stop_get => return Step::Done,
                 Some(other) => {
-                    let m = format!(
-                        "stdin got {} where Get or StopGet was expected",
-                        describe(&other)
-                    );
-                    return Step::Fail(internal("stdin", m));
+                    return Step::Fail(unexpected("stdin", &other, "Get or StopGet"));
                 }
                 None => {}
             }
@@ -740,7 +722,7 @@ impl ConsoleService {
 impl Task<Value, RunError> for ConsoleService {
     fn run(&mut self, cx: &mut Ctx<'_>) -> ServiceStep {
         if let Err(m) = self.input.poll() {
-            return Step::Fail(internal("console", m));
+            return Step::Fail(RunError::internal("console", m));
         }
         for _ in 0..cx.budget() {
             if self.state == ConsoleState::ReadLine {
@@ -776,9 +758,7 @@ impl Task<Value, RunError> for ConsoleService {
             match self.state {
                 ConsoleState::WriteText => {
                     if !push_text(&mut self.out.buf, &msg) {
-                        let m =
-                            format!("console got {} where a string was expected", describe(&msg));
-                        return Step::Fail(internal("console", m));
+                        return Step::Fail(unexpected("console", &msg, "a string"));
                     }
                     self.state = ConsoleState::Label;
                     if let Err(e) = self.out.spill() {
@@ -797,11 +777,11 @@ impl Task<Value, RunError> for ConsoleService {
                         return Step::Done;
                     }
                     other => {
-                        let m = format!(
-                            "console got {} where ReadLine, Write or StopConsole was expected",
-                            describe(&other)
-                        );
-                        return Step::Fail(internal("console", m));
+                        return Step::Fail(unexpected(
+                            "console",
+                            &other,
+                            "ReadLine, Write or StopConsole",
+                        ));
                     }
                 },
             }

@@ -36,7 +36,7 @@
 //! guarding against a link swapped in between resolution and use, or
 //! writing through a `File` (the protocol has no such step).
 
-use super::{Connection, Ctx, ServiceStep, describe, service_labels};
+use super::{Connection, Ctx, ServiceStep, service_labels, unexpected};
 use crate::host::RunError;
 use crate::ir::Tag;
 use crate::runtime::{self, End, Handle, Step};
@@ -249,7 +249,7 @@ impl Pool {
             _ => {
                 handle.io_end();
                 *jobs = None;
-                Err(fail(FS_NAME, "the file I/O threads are gone".into()))
+                Err(RunError::unplaced(FS_NAME, "the file I/O threads are gone"))
             }
         }
     }
@@ -270,17 +270,12 @@ fn start_pool() -> Result<cb::Sender<Job>, RunError> {
         started += usize::from(spawned.is_ok());
     }
     if started == 0 {
-        return Err(fail(FS_NAME, "cannot start the file I/O threads".into()));
+        return Err(RunError::unplaced(
+            FS_NAME,
+            "cannot start the file I/O threads",
+        ));
     }
     Ok(tx)
-}
-
-fn fail(process: &str, message: String) -> RunError {
-    RunError::unplaced(process, message)
-}
-
-fn internal(process: &str, message: String) -> RunError {
-    RunError::internal(process, message)
 }
 
 // ----------------------------------------------------------------- shared
@@ -507,8 +502,11 @@ impl FsService {
             t if t == l.share => Want::Share,
             t if t == l.stop => return Some(Step::Done),
             t => {
-                let m = format!("{FS_NAME} got label #{t}, which is not a FileSystem label");
-                return Some(Step::Fail(internal(FS_NAME, m)));
+                return Some(Step::Fail(unexpected(
+                    FS_NAME,
+                    &Value::Tag(t),
+                    "a FileSystem label",
+                )));
             }
         };
         None
@@ -531,8 +529,7 @@ impl super::Handler for FsService {
 
 /// The internal error for a message outside the protocol.
 fn stray(want: &Want, msg: &Value) -> Option<ServiceStep> {
-    let m = format!("{FS_NAME} got {} while expecting {want:?}", describe(msg));
-    Some(Step::Fail(internal(FS_NAME, m)))
+    Some(Step::Fail(unexpected(FS_NAME, msg, &format!("{want:?}"))))
 }
 
 // ------------------------------------------------------------- file task
@@ -591,10 +588,7 @@ impl FileTask {
                 None
             }
             (false, Value::Tag(t)) if t == l.close_file => Some(Step::Done),
-            (_, other) => {
-                let m = format!("{FILE_NAME} got {} out of protocol", describe(&other));
-                Some(Step::Fail(internal(FILE_NAME, m)))
-            }
+            (_, other) => Some(Step::Fail(unexpected(FILE_NAME, &other, "a File label"))),
         }
     }
 }

@@ -35,7 +35,7 @@
 
 mod net;
 
-use super::{Connection, Ctx, ServiceStep, describe, service_labels};
+use super::{Connection, Ctx, ServiceStep, service_labels, unexpected};
 use crate::host::RunError;
 use crate::runtime::{self, End, Handle, Step, Task, TaskInfo};
 use crate::source::Span;
@@ -75,10 +75,10 @@ service_labels! {
     }
 }
 
-/// An internal error of `process`, drawn at the wiring's mention of the
-/// service.
-fn internal(process: &str, span: Span, message: String) -> RunError {
-    RunError::at(span, process, format!("internal error: {message}"))
+/// `error`, drawn at the wiring's mention of the service.
+fn at(span: Span, mut error: RunError) -> RunError {
+    error.span = Some(span);
+    error
 }
 
 // ------------------------------------------------------------------ link
@@ -193,8 +193,7 @@ const NAME: &str = "tcpListenService";
 
 impl ListenService {
     fn fail(&self, msg: &Value, expected: &str) -> ServiceStep {
-        let m = format!("{NAME} got {} where {expected} was expected", describe(msg));
-        Step::Fail(internal(NAME, self.span, m))
+        Step::Fail(at(self.span, unexpected(NAME, msg, expected)))
     }
 
     /// Handles one message; `Some` ends the turn with that step.
@@ -289,7 +288,7 @@ impl ListenService {
             (&self.link, items)
         else {
             let m = format!("{NAME} got a malformed connection from the network thread");
-            return Some(Step::Fail(internal(NAME, self.span, m)));
+            return Some(Step::Fail(at(self.span, RunError::internal(NAME, m))));
         };
         cx.spawn_daemon(Box::new(SendTask {
             end: send.clone(),
@@ -397,11 +396,7 @@ impl SendTask {
     }
 
     fn fail(&self, msg: &Value, expected: &str) -> ServiceStep {
-        let m = format!(
-            "{SEND_NAME} got {} where {expected} was expected",
-            describe(msg)
-        );
-        Step::Fail(internal(SEND_NAME, self.span, m))
+        Step::Fail(at(self.span, unexpected(SEND_NAME, msg, expected)))
     }
 }
 

@@ -30,7 +30,7 @@
 //! or CPU time in the sense of a process's own time (the "CPU timer" is a
 //! wall clock that never goes backwards).
 
-use super::{Connection, Ctx, ServiceStep, describe, service_labels};
+use super::{Connection, Ctx, ServiceStep, service_labels, unexpected};
 use crate::host::RunError;
 use crate::ir::Tag;
 use crate::runtime::{self, End, Handle, Step};
@@ -69,10 +69,6 @@ pub fn start(cx: &mut Ctx<'_>, connection: &Connection<'_>) -> Result<End<Value>
     let service = TimeService::new(service_end, labels, clock);
     cx.spawn_daemon(Box::new(super::Serve(service)));
     Ok(program_end)
-}
-
-fn internal(message: String) -> RunError {
-    RunError::internal(NAME, message)
 }
 
 /// Seconds since 1970 (negative if the system clock is set before it).
@@ -245,15 +241,14 @@ impl TimeService {
                 cx.spawn_daemon(Box::new(super::Serve(task)));
                 None
             }
-            (want, other) => Some(Step::Fail(internal(format!(
-                "{NAME} got {} where {} was expected",
-                describe(&other),
-                match want {
+            (want, other) => {
+                let expected = match want {
                     Want::Label => "a label",
                     Want::Millis => "an Int",
                     Want::Share => "a channel",
-                }
-            )))),
+                };
+                Some(Step::Fail(unexpected(NAME, &other, expected)))
+            }
         }
     }
 
@@ -270,8 +265,8 @@ impl TimeService {
         } else if t == l.stop {
             return Some(Step::Done);
         } else {
-            let m = format!("{NAME} got label #{t}, which is not a TimeService label");
-            return Some(Step::Fail(internal(m)));
+            let label = Value::Tag(t);
+            return Some(Step::Fail(unexpected(NAME, &label, "a TimeService label")));
         }
         None
     }
