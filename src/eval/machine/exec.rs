@@ -292,8 +292,7 @@ fn execute(p: &mut Process, cx: &mut Ctx<'_>) -> Step<Value, RunError> {
             Op::Dup => attempt!(hot::dup(stack)),
             Op::Truncate(n) => stack.truncate(bp + n as usize),
             Op::Args => stack.push(shared.args.clone()),
-            Op::Service(s) => match instr::connect(shared, s, r.f.spans.get(r.ip - 1).copied(), cx)
-            {
+            Op::Service(s) => match instr::connect(shared, s, op_span(r.f, r.ip - 1), cx) {
                 Ok(end) => stack.push(Value::Chan(end)),
                 Err(mut e) => {
                     e.process = process_name(code, *proc_fn);

@@ -14,7 +14,8 @@
 use super::RunData;
 use super::code::{Code, Op};
 use super::exec::Process;
-use super::hot::truncate;
+use super::hot::InstrResult;
+use super::hot::{below, pop, top, truncate};
 use super::ops::{self, Fault};
 use crate::host::RunError;
 use crate::ir::{FuncId, ServiceId};
@@ -24,28 +25,6 @@ use crate::value::{self, RecordVal, Value};
 use std::sync::Arc;
 
 type Ctx<'a> = Cx<'a, Value, RunError>;
-type InstrResult<T = ()> = Result<T, Fault>;
-
-fn pop(stack: &mut Vec<Value>) -> InstrResult<Value> {
-    stack
-        .pop()
-        .ok_or_else(|| Fault::internal("operand stack underflow"))
-}
-
-fn top(stack: &mut [Value]) -> InstrResult<&mut Value> {
-    stack
-        .last_mut()
-        .ok_or_else(|| Fault::internal("operand stack underflow"))
-}
-
-/// The index of the `n`-th value from the top, which must lie in the
-/// current frame (at or above `bp`).
-fn below(stack: &[Value], n: usize, bp: usize) -> InstrResult<usize> {
-    match stack.len().checked_sub(n) {
-        Some(i) if i >= bp => Ok(i),
-        _ => Err(Fault::internal("operand stack underflow")),
-    }
-}
 
 /// `Service(s)`: connects a built-in service for the process (the guard
 /// learns its protocol). `span` is where the wiring names it.
@@ -53,12 +32,10 @@ fn below(stack: &[Value], n: usize, bp: usize) -> InstrResult<usize> {
 pub(super) fn connect(
     shared: &RunData,
     service: ServiceId,
-    span: Option<Span>,
+    span: Span,
     cx: &mut Ctx<'_>,
 ) -> Result<End<Value>, RunError> {
-    let end = shared
-        .services
-        .connect(service, span.unwrap_or_default(), cx)?;
+    let end = shared.services.connect(service, span, cx)?;
     if let Some(g) = &shared.guard {
         g.service(&end, service);
     }
