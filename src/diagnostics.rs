@@ -139,9 +139,13 @@ pub fn render(d: &Diagnostic, sources: &SourceMap, color: bool) -> String {
         }
         None => draw(&mut out, diag, None, color),
     }
-    let mut others: Vec<FileId> = d.secondary.iter().map(|(s, _)| s.file).collect();
-    others.retain(|f| Some(*f) != main_file);
-    others.dedup();
+    // The other files with labels, each once, in the order labels name them.
+    let mut others: Vec<FileId> = Vec::new();
+    for (span, _) in &d.secondary {
+        if Some(span.file) != main_file && !others.contains(&span.file) {
+            others.push(span.file);
+        }
+    }
     for file in others {
         let note = MietteDiagnostic::new(format!("see also {}", sources.get(file).name))
             .with_severity(Severity::Advice)
@@ -251,5 +255,26 @@ mod tests {
         assert!(out.contains("lib.mpl:1:5"), "{out}");
         assert!(out.contains("declared here"), "{out}");
         assert!(out.contains("Int f(Int a)"), "{out}");
+    }
+
+    #[test]
+    fn another_file_is_drawn_once_however_its_labels_are_ordered() {
+        let mut sources = SourceMap::new();
+        let main = sources.add("main.mpl", "let x = f(1);\n");
+        let lib = sources.add("lib.mpl", "Int f(Int a) { a }\n");
+        let d = Diagnostic {
+            code: None,
+            message: "wrong".into(),
+            primary: Some((Span::new(main, 8, 12), "called here".into())),
+            secondary: vec![
+                (Span::new(lib, 4, 5), "declared here".into()),
+                (Span::new(main, 4, 5), "bound here".into()),
+                (Span::new(lib, 10, 11), "parameter".into()),
+            ],
+            help: None,
+        };
+        let out = render(&d, &sources, false);
+        assert_eq!(out.matches("see also lib.mpl").count(), 1, "{out}");
+        assert!(out.contains("parameter"), "{out}");
     }
 }

@@ -4,7 +4,7 @@
 //! against its protocol. Values live in `crate::value`.
 //!
 //! I/O is not done here: the built-in services play the other side of the
-//! service channels, reached only through the [`Services`] a run is given
+//! service channels, reached only through the `host::Services` a run is given
 //! (`crate::host`); this module never names a service's code.
 
 pub mod guard;
@@ -12,9 +12,6 @@ pub mod machine;
 
 use crate::host::RunError;
 use crate::runtime::WaitReport;
-
-#[doc(no_inline)]
-pub use crate::host::Services;
 
 /// How a run ended.
 #[derive(Debug)]
