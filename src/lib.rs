@@ -14,8 +14,10 @@ pub mod diagnostics;
 pub mod eval;
 pub mod host;
 pub mod ir;
+pub mod repl;
 pub mod runtime;
 pub mod services;
+pub mod session;
 pub mod source;
 pub mod syntax;
 pub mod value;
@@ -149,7 +151,7 @@ fn compile_all(
     check::check(&input).map_err(|errs| errs.iter().map(Diagnostic::from).collect())
 }
 
-fn read_source(path: &Path) -> Result<String, String> {
+pub(crate) fn read_source(path: &Path) -> Result<String, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     if bytes.len() > MAX_SOURCE_BYTES {
         return Err(format!(
@@ -167,7 +169,7 @@ fn read_source(path: &Path) -> Result<String, String> {
     })
 }
 
-fn file_error(message: String) -> Diagnostic {
+pub(crate) fn file_error(message: String) -> Diagnostic {
     Diagnostic {
         code: Some("file".into()),
         message,
@@ -177,7 +179,7 @@ fn file_error(message: String) -> Diagnostic {
     }
 }
 
-fn parse_prelude(sources: &mut SourceMap, diags: &mut Vec<Diagnostic>) -> Vec<Module> {
+pub(crate) fn parse_prelude(sources: &mut SourceMap, diags: &mut Vec<Diagnostic>) -> Vec<Module> {
     PRELUDE
         .iter()
         .map(|(name, text)| {
@@ -195,7 +197,7 @@ fn parse_into(sources: &SourceMap, file: FileId, diags: &mut Vec<Diagnostic>) ->
 }
 
 /// Follows `import "path";` items transitively, each file once.
-fn load_imports(
+pub(crate) fn load_imports(
     sources: &mut SourceMap,
     main: &Module,
     dir: &Path,

@@ -1,6 +1,8 @@
-//! The `mpl` command line: `mpl run FILE [ARGS...]` and `mpl check FILE`.
-//! Parses arguments (clap), wires the real stdin/stdout/stderr into the
-//! pipeline of `lib.rs`, prints diagnostics and sets the exit code.
+//! The `mpl` command line: `mpl run FILE [ARGS...]`, `mpl check FILE` and
+//! `mpl repl [FILE]` (also plain `mpl`). Parses arguments (clap), wires the
+//! real stdin/stdout/stderr into the pipeline of `lib.rs` or into a REPL
+//! session (`mpl::session`, `mpl::repl`), prints diagnostics and sets the
+//! exit code.
 
 /// mimalloc: interpreted programs allocate and free many small values
 /// (list cells, strings, messages) from several worker threads.
@@ -18,6 +20,7 @@ use mpl::{Options, SourceInput, exit, runtime};
 use parking_lot::Mutex;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
 #[derive(Parser)]
@@ -27,8 +30,33 @@ use std::sync::{Arc, OnceLock};
     about = "Run and check MPL programs: processes that talk over channels with checked protocols"
 )]
 struct Cli {
+    /// Without a command, `mpl` starts the REPL.
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
+}
+
+/// How processes run: threads, scheduling and what services may reach.
+#[derive(clap::Args, Default)]
+struct RunOptions {
+    /// Worker threads (default: one per core).
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Run single-threaded with a seeded scheduler: the same seed gives
+    /// the same interleaving and output.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Let `fileSystem` read under DIR (repeatable; default: the
+    /// current folder).
+    #[arg(long = "allow-read", value_name = "DIR")]
+    allow_read: Vec<PathBuf>,
+    /// Let `fileSystem` write under DIR (repeatable; default: nowhere).
+    #[arg(long = "allow-write", value_name = "DIR")]
+    allow_write: Vec<PathBuf>,
+    /// The address `tcpListenService` listens on: `--allow-net` alone
+    /// or `--allow-net=127.0.0.1` (the default) for this machine only,
+    /// `--allow-net=0.0.0.0` for everyone, `--allow-net=none` to deny.
+    #[arg(long = "allow-net", value_name = "ADDR", num_args = 0..=1, default_missing_value = "127.0.0.1")]
+    allow_net: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -39,25 +67,16 @@ enum Command {
         /// Arguments passed to the program as `args : [String]`.
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
-        /// Worker threads (default: one per core).
-        #[arg(long)]
-        threads: Option<usize>,
-        /// Run single-threaded with a seeded scheduler: the same seed gives
-        /// the same interleaving and output.
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Let `fileSystem` read under DIR (repeatable; default: the
-        /// current folder).
-        #[arg(long = "allow-read", value_name = "DIR")]
-        allow_read: Vec<PathBuf>,
-        /// Let `fileSystem` write under DIR (repeatable; default: nowhere).
-        #[arg(long = "allow-write", value_name = "DIR")]
-        allow_write: Vec<PathBuf>,
-        /// The address `tcpListenService` listens on: `--allow-net` alone
-        /// or `--allow-net=127.0.0.1` (the default) for this machine only,
-        /// `--allow-net=0.0.0.0` for everyone, `--allow-net=none` to deny.
-        #[arg(long = "allow-net", value_name = "ADDR", num_args = 0..=1, default_missing_value = "127.0.0.1")]
-        allow_net: Option<String>,
+        #[command(flatten)]
+        options: RunOptions,
+    },
+    /// An interactive session: declarations, expressions and statements,
+    /// checked and run as you type them. FILE's declarations are loaded;
+    /// its wiring runs on `:run`.
+    Repl {
+        file: Option<PathBuf>,
+        #[command(flatten)]
+        options: RunOptions,
     },
     /// Check a program without running it; exit 0 if it is clean.
     Check {
@@ -71,12 +90,20 @@ enum Command {
 /// The running program, for the Ctrl-C handler.
 static RUNNING: OnceLock<Handle<Value, RunError>> = OnceLock::new();
 
+/// The REPL session's interrupt flag: Ctrl-C while a line runs abandons it.
+static REPL_INTERRUPT: OnceLock<Arc<AtomicBool>> = OnceLock::new();
+
 /// Ctrl-C ends a run cleanly (exit 130, output flushed); a panic, which is
 /// a bug in mpl, is reported as such rather than as a Rust backtrace.
 fn install_handlers() {
-    let _ = ctrlc::set_handler(|| match RUNNING.get() {
-        Some(h) => h.stop(),
-        None => std::process::exit(exit::INTERRUPTED),
+    let _ = ctrlc::set_handler(|| {
+        if let Some(flag) = REPL_INTERRUPT.get() {
+            return flag.store(true, Ordering::Release);
+        }
+        match RUNNING.get() {
+            Some(h) => h.stop(),
+            None => std::process::exit(exit::INTERRUPTED),
+        }
     });
     std::panic::set_hook(Box::new(|info| {
         eprintln!("mpl: internal error: {info}");
@@ -101,22 +128,16 @@ fn main() {
         }
     };
     let code = match cli.command {
-        Command::Run {
+        Some(Command::Run {
             file,
             args,
-            threads,
-            seed,
-            allow_read,
-            allow_write,
-            allow_net,
-        } => match permissions(allow_read, allow_write, allow_net) {
-            Ok(p) => run(file, args, threads, seed, p),
-            Err(message) => {
-                eprintln!("mpl: {message}");
-                exit::USAGE
-            }
-        },
-        Command::Check { file, total } => check(file, total),
+            options,
+        }) => with_options(options, |p, config| run(file, args, config, p)),
+        Some(Command::Repl { file, options }) => {
+            with_options(options, |p, config| repl(file, config, p))
+        }
+        None => with_options(RunOptions::default(), |p, config| repl(None, config, p)),
+        Some(Command::Check { file, total }) => check(file, total),
     };
     std::process::exit(code);
 }
@@ -178,13 +199,65 @@ fn permissions(
     Ok(p)
 }
 
-fn run(
-    file: PathBuf,
-    args: Vec<String>,
-    threads: Option<usize>,
-    seed: Option<u64>,
-    permissions: Permissions,
-) -> i32 {
+/// Turns the run options into permissions and a runtime configuration
+/// and calls `f`, or reports a wrong option (exit 64).
+fn with_options(options: RunOptions, f: impl FnOnce(Permissions, runtime::Config) -> i32) -> i32 {
+    let permissions = match permissions(options.allow_read, options.allow_write, options.allow_net)
+    {
+        Ok(p) => p,
+        Err(message) => {
+            eprintln!("mpl: {message}");
+            return exit::USAGE;
+        }
+    };
+    let mut config = runtime::Config::default();
+    if let Some(n) = options.threads {
+        config.threads = n.max(1);
+    }
+    config.seed = options.seed;
+    f(permissions, config)
+}
+
+/// `mpl repl [FILE]`: a session on the real terminal (or on plain lines
+/// when standard input is not one). Processes get no standard input: the
+/// REPL reads it.
+fn repl(file: Option<PathBuf>, config: runtime::Config, permissions: Permissions) -> i32 {
+    let stdout: Output = Arc::new(Mutex::new(Box::new(std::io::stdout())));
+    let host = Host {
+        stdin: Box::new(std::io::empty()),
+        stdout: stdout.clone(),
+        stderr: Arc::new(Mutex::new(Box::new(std::io::stderr()))),
+        args: Vec::new(),
+        on_start: None,
+        permissions,
+    };
+    let terminal = std::io::stdin().is_terminal();
+    mpl::with_big_stack(move || {
+        let config = mpl::session::SessionConfig {
+            host,
+            runtime: config,
+            color: color(),
+        };
+        let mut session = match mpl::session::Session::new(config, stdout) {
+            Ok(s) => s,
+            Err(message) => {
+                eprintln!("mpl: cannot start the REPL: {message}");
+                return exit::FAILED;
+            }
+        };
+        let _ = REPL_INTERRUPT.set(session.interrupt_flag());
+        if let Some(file) = file {
+            session.eval(&format!(":load {}", file.display()));
+        }
+        match terminal {
+            true => mpl::repl::run_terminal(session),
+            false => mpl::repl::run_lines(Some(session), std::io::stdin().lock()),
+        }
+        exit::OK
+    })
+}
+
+fn run(file: PathBuf, args: Vec<String>, config: runtime::Config, permissions: Permissions) -> i32 {
     let (sources, result) = compile(file, Options::default());
     let program = match result {
         Ok(p) => p,
@@ -206,11 +279,6 @@ fn run(
         on_start: Some(on_start),
         permissions,
     };
-    let mut config = runtime::Config::default();
-    if let Some(n) = threads {
-        config.threads = n.max(1);
-    }
-    config.seed = seed;
     let (code, diag) = mpl::run_program(program, host, config);
     let _ = std::io::stdout().flush();
     if let Some(d) = diag {

@@ -83,7 +83,25 @@ pub struct Globals<'a> {
 impl<'a> Globals<'a> {
     /// Collects the declarations of all modules (prelude ones first).
     pub fn collect(modules: &[(&'a ast::Module, Layer)], errors: &mut Vec<CheckError>) -> Self {
+        Self::collect_onto(modules, &[], &[], errors)
+    }
+
+    /// `collect`, with `tags` and `dtors` interned first, in order: the
+    /// REPL's program keeps every tag and destructor id it ever gave out,
+    /// so values made by older code keep their meaning.
+    pub fn collect_onto(
+        modules: &[(&'a ast::Module, Layer)],
+        tags: &[String],
+        dtors: &[String],
+        errors: &mut Vec<CheckError>,
+    ) -> Self {
         let mut g = Globals::default();
+        for t in tags {
+            g.intern_tag(t);
+        }
+        for d in dtors {
+            g.intern_dtor(d);
+        }
         for (module, layer) in modules {
             for item in &module.items {
                 g.declare(&item.node, *layer, errors);

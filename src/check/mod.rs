@@ -18,6 +18,7 @@ pub mod globals;
 pub mod infer;
 pub mod monitor;
 pub mod resolve;
+pub mod session;
 pub mod termination;
 #[cfg(test)]
 mod tests;
@@ -45,15 +46,17 @@ pub struct Input<'a> {
     pub total: bool,
 }
 
-/// The field types of every constructor, for `show` (see `ir::ShowTy`).
-fn ctor_fields(
+/// The field types of every constructor, for `show` (see `ir::ShowTy`);
+/// `tags` is the program's tag table.
+fn ctor_fields_of(
     decls: &decls::Decls,
-    program: &Program,
+    tags: &[String],
 ) -> std::collections::HashMap<crate::ir::Tag, Vec<crate::ir::ShowTy>> {
     let mut out = std::collections::HashMap::new();
     for data in &decls.data {
         for c in &data.ctors {
-            if let Some(tag) = program.tag(&c.name) {
+            if let Some(tag) = tags.iter().position(|t| **t == *c.name) {
+                let tag = tag as crate::ir::Tag;
                 out.insert(
                     tag,
                     c.fields
@@ -74,17 +77,24 @@ fn annotate_shows(
     types: &std::collections::HashMap<Span, crate::ir::ShowTy>,
 ) {
     for function in &mut program.functions {
-        function.body.for_each_mut(&mut |e| {
-            if let crate::ir::ExprKind::Builtin {
-                op: crate::ir::Builtin::Show,
-                show,
-                ..
-            } = &mut e.kind
-            {
-                *show = types.get(&e.span).cloned();
-            }
-        });
+        annotate_function_shows(function, types);
     }
+}
+
+fn annotate_function_shows(
+    function: &mut crate::ir::Function,
+    types: &std::collections::HashMap<Span, crate::ir::ShowTy>,
+) {
+    function.body.for_each_mut(&mut |e| {
+        if let crate::ir::ExprKind::Builtin {
+            op: crate::ir::Builtin::Show,
+            show,
+            ..
+        } = &mut e.kind
+        {
+            *show = types.get(&e.span).cloned();
+        }
+    });
 }
 
 /// Checks a program. All independent errors are returned, in source order.
@@ -117,7 +127,7 @@ pub fn check(input: &Input<'_>) -> Result<Program, Vec<CheckError>> {
     errors.extend(typed.errors);
     annotate_shows(&mut program, &typed.show_types);
     program.monitor = monitor::build(&decls, &program, &typed.channel_sites);
-    program.ctor_fields = ctor_fields(&decls, &program);
+    program.ctor_fields = ctor_fields_of(&decls, &program.tags);
     errors.extend(exhaustive::check(&modules));
     errors.extend(wiring::check(&modules, &globals));
     errors.extend(termination::check(&modules, input.total));

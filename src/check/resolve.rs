@@ -13,6 +13,7 @@
 
 use super::errors::CheckError;
 use super::globals::{Globals, Layer, Pending};
+use super::walk::BlockKind;
 use crate::ir::{self, Expr, ExprKind, FnKind, FuncId, Slot};
 use crate::services;
 use crate::source::{Span, Spanned};
@@ -50,6 +51,7 @@ impl Frame {
 
 pub struct Resolver<'g, 'a> {
     g: &'g Globals<'a>,
+    ids: Ids,
     layer: Layer,
     frames: Vec<Frame>,
     pub errors: Vec<CheckError>,
@@ -59,28 +61,56 @@ pub struct Resolver<'g, 'a> {
     services: HashMap<ir::ServiceId, Span>,
 }
 
+/// Where the ids of a resolution start. A program resolved at once starts
+/// at zero; the REPL's program grows (functions are never replaced, so a
+/// value made by older code keeps working), and each line is resolved onto
+/// it.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Ids {
+    /// The id of the first declaration of `Globals::pending`.
+    pub declarations: FuncId,
+    /// The id of the first function this resolution makes.
+    pub fresh: FuncId,
+    /// The id of the first codata type of `Globals::codata_info`.
+    pub codata: ir::CodataId,
+}
+
+impl<'g, 'a> Resolver<'g, 'a> {
+    fn new(g: &'g Globals<'a>, ids: Ids) -> Self {
+        Resolver {
+            g,
+            ids,
+            layer: Layer::Program,
+            frames: Vec::new(),
+            errors: Vec::new(),
+            silent: 0,
+            functions: Vec::new(),
+            services: HashMap::new(),
+        }
+    }
+
+    /// Resolves every declaration, in `pending` order from `ids.fresh`
+    /// (which must equal `ids.declarations`), closures after them.
+    fn declarations(&mut self) {
+        self.functions = (0..self.g.pending.len()).map(|_| None).collect();
+        for (i, p) in self.g.pending.iter().enumerate() {
+            let f = match p {
+                Pending::Function(f, layer) => self.function(f, *layer),
+                Pending::Process(p, layer) => self.process(p, *layer),
+            };
+            self.functions[i] = Some(f);
+        }
+    }
+}
+
 /// Resolves every declaration and the wiring into a program.
 pub fn resolve_program(
     g: &Globals<'_>,
     wiring: &[&Spanned<ast::Stmt>],
     wiring_span: Span,
 ) -> (ir::Program, Vec<CheckError>) {
-    let mut r = Resolver {
-        g,
-        layer: Layer::Program,
-        frames: Vec::new(),
-        errors: Vec::new(),
-        silent: 0,
-        functions: (0..g.pending.len()).map(|_| None).collect(),
-        services: HashMap::new(),
-    };
-    for (i, p) in g.pending.iter().enumerate() {
-        let f = match p {
-            Pending::Function(f, layer) => r.function(f, *layer),
-            Pending::Process(p, layer) => r.process(p, *layer),
-        };
-        r.functions[i] = Some(f);
-    }
+    let mut r = Resolver::new(g, Ids::default());
+    r.declarations();
     let entry = r.wiring(wiring, wiring_span);
     let functions = r.functions.into_iter().flatten().collect();
     let program = ir::Program {
@@ -91,18 +121,58 @@ pub fn resolve_program(
         entry,
         ctor_fields: Default::default(),
         monitor: Default::default(),
-        prelude: prelude_functions(g),
+        prelude: prelude_functions(g, 0),
     };
     (program, r.errors)
 }
 
+/// The declarations resolved onto a growing program: the functions, to be
+/// placed from `ids.fresh` on (which must equal `ids.declarations`), and
+/// the prelude's functions by name.
+pub fn resolve_declarations(
+    g: &Globals<'_>,
+    ids: Ids,
+) -> (Vec<ir::Function>, HashMap<String, FuncId>, Vec<CheckError>) {
+    let mut r = Resolver::new(g, ids);
+    r.declarations();
+    let functions = r.functions.into_iter().flatten().collect();
+    (functions, prelude_functions(g, ids.declarations), r.errors)
+}
+
+/// One REPL line resolved as a function of the session process (see
+/// `Resolver::session_line`).
+pub struct ResolvedLine {
+    /// The line's function (the first) and its closures, to be placed
+    /// from `ids.fresh` on.
+    pub functions: Vec<ir::Function>,
+    /// The names the line's function hands back, in the order of the
+    /// tuple it sends.
+    pub results: Vec<String>,
+}
+
+/// Resolves a REPL line (see `Resolver::session_line`).
+pub fn resolve_line(
+    g: &Globals<'_>,
+    ids: Ids,
+    session: &[String],
+    stmts: &[&Spanned<ast::Stmt>],
+    span: Span,
+) -> (ResolvedLine, Vec<CheckError>) {
+    let mut r = Resolver::new(g, ids);
+    r.functions.push(None);
+    let (function, results) = r.session_line(session, stmts, span);
+    r.functions[0] = Some(function);
+    let functions = r.functions.into_iter().flatten().collect();
+    (ResolvedLine { functions, results }, r.errors)
+}
+
 /// The prelude's functions (not its processes), by name.
-fn prelude_functions(g: &Globals<'_>) -> HashMap<String, FuncId> {
+fn prelude_functions(g: &Globals<'_>, base: FuncId) -> HashMap<String, FuncId> {
     g.pending
         .iter()
         .enumerate()
         .filter_map(|(i, p)| match p {
-            Pending::Function(f, Layer::Prelude) => Some((f.name.node.clone(), i as FuncId)),
+            Pending::Function(f, Layer::Prelude) => Some((f.name.node.clone(), base + i as FuncId)),
             _ => None,
         })
         .collect()
@@ -205,9 +275,9 @@ impl<'g, 'a> Resolver<'g, 'a> {
     fn wiring(&mut self, stmts: &[&Spanned<ast::Stmt>], span: Span) -> FuncId {
         self.layer = Layer::Program;
         self.frames.push(Frame::new(false, true));
-        let block = self.stmts_block(stmts.iter().copied(), None, span);
+        let block = self.stmts_block(stmts.iter().copied(), None, span, BlockKind::Body);
         let frame = self.frames.pop();
-        let id = self.functions.len() as FuncId;
+        let id = self.next_id();
         self.functions.push(Some(ir::Function {
             name: "wiring".into(),
             kind: FnKind::Wiring,
@@ -218,6 +288,61 @@ impl<'g, 'a> Resolver<'g, 'a> {
             span,
         }));
         id
+    }
+
+    /// The id the next function pushed onto `functions` gets.
+    fn next_id(&self) -> FuncId {
+        self.ids.fresh + self.functions.len() as FuncId
+    }
+
+    /// A REPL line as a function of the session process: its parameters
+    /// are the names the session holds (`session`, in that order) and a
+    /// reply channel; it runs the line's statements and then sends, on
+    /// the reply channel, a tuple of every name its outermost scope then
+    /// binds (the second result, in tuple order). A name bound twice is
+    /// sent once, with its latest value.
+    fn session_line(
+        &mut self,
+        session: &[String],
+        stmts: &[&Spanned<ast::Stmt>],
+        span: Span,
+    ) -> (ir::Function, Vec<String>) {
+        self.layer = Layer::Program;
+        self.frames.push(Frame::new(false, true));
+        for name in session {
+            self.bind(name);
+        }
+        let reply = self.fresh();
+        let mut block = self.stmts_block(stmts.iter().copied(), None, span, BlockKind::Session);
+        let mut results: Vec<(String, Slot)> = Vec::new();
+        for (name, slot) in self.frame().scopes[0].iter().rev() {
+            if !name.is_empty() && !results.iter().any(|(n, _)| n == name) {
+                results.push((name.clone(), *slot));
+            }
+        }
+        results.reverse();
+        let values = results
+            .iter()
+            .map(|(_, slot)| mk(ExprKind::Local(*slot), span))
+            .collect();
+        let send = ExprKind::Put {
+            channel: Box::new(mk(ExprKind::Local(reply), span)),
+            value: Box::new(mk(ExprKind::Tuple(values), span)),
+        };
+        if let ExprKind::Block(b) = &mut block.kind {
+            b.tail = Some(Box::new(mk(send, span)));
+        }
+        let frame = self.frames.pop();
+        let function = ir::Function {
+            name: "the session".into(),
+            kind: FnKind::Wiring,
+            captures: 0,
+            params: session.len() as u32 + 1,
+            slots: frame.map_or(0, |f| f.next_slot),
+            body: block,
+            span,
+        };
+        (function, results.into_iter().map(|(n, _)| n).collect())
     }
 
     /// Parameters bound straight to slots when each is a plain name;
@@ -301,7 +426,7 @@ impl<'g, 'a> Resolver<'g, 'a> {
 
     fn block(&mut self, b: &ast::Block, span: Span) -> Expr {
         self.push_scope();
-        let e = self.stmts_block(b.stmts.iter(), b.tail.as_deref(), span);
+        let e = self.stmts_block(b.stmts.iter(), b.tail.as_deref(), span, BlockKind::Body);
         self.pop_scope();
         e
     }
@@ -311,8 +436,9 @@ impl<'g, 'a> Resolver<'g, 'a> {
         stmts: impl Iterator<Item = &'s Spanned<ast::Stmt>> + Clone,
         tail: Option<&Spanned<ast::Expr>>,
         span: Span,
+        kind: BlockKind,
     ) -> Expr {
-        let mut out = self.implicit_channels(stmts.clone(), tail);
+        let mut out = self.implicit_channels(stmts.clone(), tail, kind);
         for s in stmts {
             self.stmt(s, &mut out);
         }
@@ -327,12 +453,13 @@ impl<'g, 'a> Resolver<'g, 'a> {
         &mut self,
         stmts: impl Iterator<Item = &'s Spanned<ast::Stmt>>,
         tail: Option<&Spanned<ast::Expr>>,
+        kind: BlockKind,
     ) -> Vec<ir::Stmt> {
         let frame = self.frames.last();
         let in_scope = |n: &str| frame.is_some_and(|f| f.find(n).is_some()) || self.is_service(n);
         let (g, layer) = (self.g, self.layer);
         let is_process = |n: &str| g.callable(n, layer).is_some_and(|c| c.is_process);
-        let names = super::walk::implicit_channels(stmts, tail, &in_scope, &is_process);
+        let names = super::walk::implicit_channels(stmts, tail, &in_scope, &is_process, kind);
         names
             .into_iter()
             .map(|(name, span)| {
@@ -462,7 +589,7 @@ impl<'g, 'a> Resolver<'g, 'a> {
         params.iter().for_each(|p| self.bind_param(p));
         let (expr, extra) = body(self);
         let slots = self.frames.pop().map_or(0, |f| f.next_slot);
-        let id = self.functions.len() as FuncId;
+        let id = self.next_id();
         self.functions.push(Some(ir::Function {
             name: name.to_string(),
             kind,
@@ -701,9 +828,15 @@ impl<'g, 'a> Resolver<'g, 'a> {
             }
             let args = self.exprs(args);
             return if c.is_process {
-                ExprKind::Spawn { proc: c.id, args }
+                ExprKind::Spawn {
+                    proc: self.ids.declarations + c.id,
+                    args,
+                }
             } else {
-                ExprKind::Call { func: c.id, args }
+                ExprKind::Call {
+                    func: self.ids.declarations + c.id,
+                    args,
+                }
             };
         }
         if let Some((op, arity)) = ir::Builtin::by_name(name) {
@@ -823,7 +956,7 @@ impl<'g, 'a> Resolver<'g, 'a> {
             captures = caps;
         }
         ExprKind::Record {
-            codata: id,
+            codata: self.ids.codata + id,
             methods: funcs,
             captures,
         }

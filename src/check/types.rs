@@ -396,3 +396,58 @@ fn write_session_str<N: Names>(
         Session::Unknown => out.write_str("(not yet known)"),
     }
 }
+
+/// A protocol spelled out in full (names of other protocols stay names).
+/// A choice whose branches do not fit in `width` columns (after `indent`
+/// columns) gets one line per branch, each but the first starting with
+/// `| ` two columns to the left of the first; a nested choice is put in
+/// parentheses and indented further.
+pub fn pretty_session<N: Names>(s: &Session, names: &N, width: usize, indent: usize) -> String {
+    let mut out = String::new();
+    pretty_into(&mut out, s, names, width, indent);
+    out
+}
+
+fn flat_session<N: Names>(s: &Session, names: &N) -> String {
+    let mut out = String::new();
+    let _ = write_session_str(&mut out, s, names, 64);
+    out
+}
+
+fn pretty_into<N: Names>(out: &mut String, s: &Session, names: &N, width: usize, indent: usize) {
+    let flat = flat_session(s, names);
+    if indent + flat.len() <= width {
+        out.push_str(&flat);
+        return;
+    }
+    match s {
+        Session::Msg { dir, ty, next } if !matches!(**next, Session::Close) => {
+            out.push_str(dir.word());
+            out.push(' ');
+            let _ = write_ty_str(out, ty, names, 64);
+            out.push_str(", ");
+            let nested = matches!(**next, Session::Choice { .. });
+            if nested {
+                out.push_str("(\n");
+                out.push_str(&" ".repeat(indent + 4));
+                pretty_into(out, next, names, width, indent + 4);
+                out.push(')');
+            } else {
+                pretty_into(out, next, names, width, indent);
+            }
+        }
+        Session::Choice { dir, branches } => {
+            for (i, (label, body)) in branches.iter().enumerate() {
+                if i > 0 {
+                    out.push('\n');
+                    out.push_str(&" ".repeat(indent.saturating_sub(2)));
+                    out.push_str("| ");
+                }
+                let head = format!("{} {label}: ", dir.word());
+                out.push_str(&head);
+                pretty_into(out, body, names, width, indent + head.len());
+            }
+        }
+        _ => out.push_str(&flat),
+    }
+}

@@ -111,14 +111,26 @@ fn pattern_names(p: &Pattern, out: &mut Vec<String>) {
     }
 }
 
+/// Where a block is: what makes an implicit channel depends on it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BlockKind {
+    /// A body or the wiring: a name must appear once plain, once with `~`.
+    Body,
+    /// A REPL line (the session process): `~x` alone also makes a channel,
+    /// whose end `x` the session keeps (docs/decisions.md, "The REPL").
+    Session,
+}
+
 /// The implicit channels of a block: names not in scope that appear, in
 /// the block's own statements, exactly once plain and once with `~` as
-/// arguments of process calls. Each comes with the span of its first use.
+/// arguments of process calls (in a `BlockKind::Session`, also once with
+/// `~` alone). Each comes with the span of its first use.
 pub fn implicit_channels<'s>(
     stmts: impl Iterator<Item = &'s Spanned<Stmt>>,
     tail: Option<&Spanned<Expr>>,
     in_scope: &dyn Fn(&str) -> bool,
     is_process: &dyn Fn(&str) -> bool,
+    kind: BlockKind,
 ) -> Vec<(String, Span)> {
     let stmts: Vec<&Spanned<Stmt>> = stmts.collect();
     let declared = declared_names(&stmts);
@@ -164,7 +176,10 @@ pub fn implicit_channels<'s>(
     }
     counts
         .into_iter()
-        .filter(|(_, plain, dual, _)| *plain == 1 && *dual == 1)
+        .filter(|(_, plain, dual, _)| match kind {
+            BlockKind::Body => *plain == 1 && *dual == 1,
+            BlockKind::Session => *plain <= 1 && *dual == 1,
+        })
         .map(|(n, _, _, span)| (n, span))
         .collect()
 }

@@ -21,6 +21,7 @@ mod control;
 mod exec;
 mod hot;
 mod instr;
+mod live;
 mod liveness;
 mod native;
 mod ops;
@@ -36,6 +37,7 @@ use std::io::Write;
 use std::sync::Arc;
 
 pub(crate) use exec::Process;
+pub use live::{LineOutcome, Live};
 
 /// What every process of one run reads: the program, its compiled code, the
 /// run's services and the command-line arguments.

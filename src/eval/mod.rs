@@ -23,4 +23,4 @@ pub enum RunOutcome {
     Interrupted,
 }
 
-pub use machine::run;
+pub use machine::{LineOutcome, Live, run};

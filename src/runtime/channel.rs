@@ -81,6 +81,11 @@ impl<M> Half<M> {
         })
     }
 
+    /// Looks at the parked task, if any, leaving it parked.
+    pub(crate) fn with_parked<T>(&self, f: impl FnOnce(&Parked) -> T) -> Option<T> {
+        self.mailbox.lock().parked.as_ref().map(f)
+    }
+
     /// Takes the parked task if `is_it` accepts it (used at the end of a run).
     pub(crate) fn take_parked_if(&self, is_it: impl FnOnce(&Parked) -> bool) -> Option<Parked> {
         let mut g = self.mailbox.lock();

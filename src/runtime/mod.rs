@@ -35,7 +35,9 @@ pub mod channel;
 pub mod scheduler;
 
 pub use channel::{ChannelId, End, Side, channel, forward};
-pub use scheduler::{Config, Cx, Handle, Outcome, Runtime, Step, Task, TaskInfo, WaitReport};
+pub use scheduler::{
+    Config, Cx, Handle, Outcome, Runtime, Step, Task, TaskId, TaskInfo, WaitReport,
+};
 
 #[cfg(test)]
 mod tests;

@@ -94,6 +94,10 @@ pub struct Config {
     pub seed: Option<u64>,
     /// Steps a task may take per turn.
     pub budget: u32,
+    /// A host holds the run open (see [`Handle::release_hold`]): it does
+    /// not end when nothing can run, and a failed task does not stop the
+    /// others (its error is kept for [`Handle::take_failures`]).
+    pub hold: bool,
 }
 
 impl Default for Config {
@@ -103,6 +107,7 @@ impl Default for Config {
             threads,
             seed: None,
             budget: 2000,
+            hold: false,
         }
     }
 }
@@ -120,6 +125,8 @@ const SLEEP_TIMEOUT: Duration = Duration::from_millis(50);
 struct Record<M> {
     id: u64,
     daemon: bool,
+    /// Set by [`Handle::cancel`]: the task is dropped instead of run.
+    cancelled: AtomicBool,
     /// The mailbox the task last parked in (written only by its own turns).
     parked_at: Mutex<Option<Arc<Half<M>>>>,
 }
@@ -146,6 +153,10 @@ impl<M> Registry<M> {
     fn remove(&self, id: u64) {
         let old = self.shard(id).lock().remove(&id);
         drop(old);
+    }
+
+    fn get(&self, id: u64) -> Option<Arc<Record<M>>> {
+        self.shard(id).lock().get(&id).cloned()
     }
 
     /// Every live record, in spawn order.
@@ -216,6 +227,11 @@ struct SchedulerState<M, E> {
     registry: Arc<Registry<M>>,
     next_id: AtomicU64,
     budget: u32,
+    /// A host outside the workers (the REPL) holds channel ends and may
+    /// act at any time: quiescence does not end the run, and a failed task
+    /// is reported in `failures` instead of stopping every other.
+    hold: AtomicBool,
+    failures: Mutex<Vec<E>>,
 }
 
 impl<M: Send + 'static, E: Send + 'static> SchedulerState<M, E> {
@@ -224,6 +240,7 @@ impl<M: Send + 'static, E: Send + 'static> SchedulerState<M, E> {
         let rec = Arc::new(Record {
             id,
             daemon,
+            cancelled: AtomicBool::new(false),
             parked_at: Mutex::new(None),
         });
         self.registry.insert(rec.clone());
@@ -248,8 +265,19 @@ impl<M: Send + 'static, E: Send + 'static> SchedulerState<M, E> {
 
     /// Lowers `busy` by `n`; the caller that brings it to zero ends the run.
     fn release(&self, n: usize) {
-        if n > 0 && self.busy.fetch_sub(n, Ordering::AcqRel) == n {
+        if n > 0
+            && self.busy.fetch_sub(n, Ordering::AcqRel) == n
+            && !self.hold.load(Ordering::Acquire)
+        {
             self.finish(Reason::Quiescent);
+        }
+    }
+
+    /// A task failed: the run ends, unless a host holds it open.
+    fn failed(&self, e: E) {
+        match self.hold.load(Ordering::Acquire) {
+            true => self.failures.lock().push(e),
+            false => self.finish(Reason::Failed(e)),
         }
     }
 
@@ -581,7 +609,88 @@ impl<M: Send + 'static, E: Send + 'static> Handle<M, E> {
     pub fn stop(&self) {
         self.shared.finish(Reason::Interrupted);
     }
+
+    // --- for a host that holds the run open (`Config::hold`) ---
+
+    /// `spawn`, returning the task's id for [`Handle::is_alive`] and
+    /// [`Handle::cancel`].
+    pub fn spawn_tracked(&self, task: Box<dyn Task<M, E>>) -> TaskId {
+        let t = self.shared.new_task(task, false);
+        let id = TaskId(t.rec.id);
+        self.shared.inject(t);
+        id
+    }
+
+    /// The task has not finished, failed or been cancelled.
+    pub fn is_alive(&self, id: TaskId) -> bool {
+        self.shared.registry.get(id.0).is_some()
+    }
+
+    /// Nothing is runnable and no I/O is pending: without the host, nothing
+    /// will ever happen again.
+    pub fn quiescent(&self) -> bool {
+        self.shared.busy.load(Ordering::Acquire) == 0
+    }
+
+    /// The non-daemon tasks parked in a mailbox, as a deadlock report would
+    /// list them (they stay parked). Meaningful when [`Handle::quiescent`].
+    pub fn waiting(&self) -> Vec<WaitReport> {
+        let mut found = Vec::new();
+        for rec in self.shared.registry.all() {
+            let half = rec.parked_at.lock().clone();
+            let Some(half) = half else { continue };
+            let id = rec.id;
+            let info = half.with_parked(|p| {
+                p.downcast_ref::<TaskBox<M, E>>()
+                    .filter(|t| t.rec.id == id)
+                    .map(|t| t.task.info())
+            });
+            if let Some(info) = info.flatten() {
+                found.push(Waiter {
+                    daemon: rec.daemon,
+                    half,
+                    info,
+                });
+            }
+        }
+        reports(&found)
+    }
+
+    /// Stops a task: taken out of the mailbox it waits in and dropped, or,
+    /// if it is runnable, dropped instead of its next turn.
+    pub fn cancel(&self, id: TaskId) {
+        let Some(rec) = self.shared.registry.get(id.0) else {
+            return;
+        };
+        rec.cancelled.store(true, Ordering::Release);
+        let half = rec.parked_at.lock().clone();
+        let Some(half) = half else { return };
+        let is_it = |p: &Parked| {
+            p.downcast_ref::<TaskBox<M, E>>()
+                .is_some_and(|t| t.rec.id == id.0)
+        };
+        if let Some(t) = half.take_parked_if(is_it).and_then(unerase::<M, E>) {
+            if !t.rec.daemon {
+                self.shared.live.fetch_sub(1, Ordering::AcqRel);
+            }
+            drop(t);
+        }
+    }
+
+    /// Tasks that keep the run alive (not daemons) and have not ended.
+    pub fn live_tasks(&self) -> usize {
+        self.shared.live.load(Ordering::Acquire)
+    }
+
+    /// The errors of tasks that failed while the host held the run.
+    pub fn take_failures(&self) -> Vec<E> {
+        std::mem::take(&mut *self.shared.failures.lock())
+    }
 }
+
+/// A task's identity, from [`Handle::spawn_tracked`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct TaskId(u64);
 
 /// The scheduler; [`Runtime::run`] drives it to the end.
 pub struct Runtime<M, E> {
@@ -611,6 +720,8 @@ impl<M: Send + 'static, E: Send + 'static> Runtime<M, E> {
             registry: Arc::new(Registry::new()),
             next_id: AtomicU64::new(0),
             budget: config.budget.max(1),
+            hold: AtomicBool::new(config.hold),
+            failures: Mutex::new(Vec::new()),
         };
         Runtime {
             shared: Arc::new(shared),
@@ -633,7 +744,7 @@ impl<M: Send + 'static, E: Send + 'static> Runtime<M, E> {
             workers,
             seed,
         } = self;
-        if shared.busy.load(Ordering::Acquire) == 0 {
+        if shared.busy.load(Ordering::Acquire) == 0 && !shared.hold.load(Ordering::Acquire) {
             shared.finish(Reason::Quiescent);
         }
         let mut locals: Vec<Local<M, E>> = match seed {
@@ -722,6 +833,10 @@ fn run_one<M: Send + 'static, E: Send + 'static>(
     local: &mut Local<M, E>,
     mut t: TaskRef<M, E>,
 ) {
+    if t.rec.cancelled.load(Ordering::Relaxed) {
+        finished(sh, local, t);
+        return;
+    }
     let step = {
         let mut cx = Cx { shared: sh, local };
         t.task.run(&mut cx)
@@ -729,19 +844,24 @@ fn run_one<M: Send + 'static, E: Send + 'static>(
     match step {
         Step::Yield => local.push_back(sh, t),
         Step::Park(end) => park(sh, local, t, end),
-        Step::Done => {
-            if !t.rec.daemon {
-                sh.live.fetch_sub(1, Ordering::AcqRel);
-            }
-            drop(t);
-            local.debt += 1;
-        }
+        Step::Done => finished(sh, local, t),
         Step::Fail(e) => {
-            drop(t);
-            local.debt += 1;
-            sh.finish(Reason::Failed(e));
+            finished(sh, local, t);
+            sh.failed(e);
         }
     }
+}
+
+fn finished<M: Send + 'static, E: Send + 'static>(
+    sh: &SchedulerState<M, E>,
+    local: &mut Local<M, E>,
+    t: TaskRef<M, E>,
+) {
+    if !t.rec.daemon {
+        sh.live.fetch_sub(1, Ordering::AcqRel);
+    }
+    drop(t);
+    local.debt += 1;
 }
 
 fn park<M: Send + 'static, E: Send + 'static>(
@@ -812,7 +932,15 @@ fn quiescent<M: Send + 'static, E: Send + 'static>(
     if sh.live.load(Ordering::Acquire) == 0 {
         return Outcome::Finished;
     }
-    let reports = reports(stranded);
+    let waiters: Vec<Waiter<M>> = stranded
+        .iter()
+        .map(|s| Waiter {
+            daemon: s.rec.daemon,
+            half: s.half.clone(),
+            info: s.task.task.info(),
+        })
+        .collect();
+    let reports = reports(&waiters);
     match sh.input_exhausted.load(Ordering::Acquire) {
         true => Outcome::InputExhausted(reports),
         false => Outcome::Deadlock(reports),
@@ -839,9 +967,16 @@ fn take_parked<M: Send + 'static, E: Send + 'static>(
     out
 }
 
-/// Reports for the stranded non-daemon tasks, cycles first.
-fn reports<M: Send + 'static, E: Send + 'static>(stranded: &[Stranded<M, E>]) -> Vec<WaitReport> {
-    let infos: Vec<TaskInfo> = stranded.iter().map(|s| s.task.task.info()).collect();
+/// A parked task as a report sees it.
+struct Waiter<M> {
+    daemon: bool,
+    half: Arc<Half<M>>,
+    info: TaskInfo,
+}
+
+/// Reports for the waiting non-daemon tasks, cycles first.
+fn reports<M>(stranded: &[Waiter<M>]) -> Vec<WaitReport> {
+    let infos: Vec<TaskInfo> = stranded.iter().map(|s| s.info.clone()).collect();
     // A task may still list an end it has sent away (its frames keep the
     // handle); another task that lists it is the better guess.
     let mut holders: HashMap<(ChannelId, Side), Vec<usize>> = HashMap::new();
@@ -859,9 +994,9 @@ fn reports<M: Send + 'static, E: Send + 'static>(stranded: &[Stranded<M, E>]) ->
             .or(all.first().copied())
     };
     let waiting: Vec<usize> = (0..stranded.len())
-        .filter(|&i| !stranded[i].rec.daemon)
+        .filter(|&i| !stranded[i].daemon)
         .collect();
-    let next = |i: usize| peer_of(i).filter(|&j| !stranded[j].rec.daemon);
+    let next = |i: usize| peer_of(i).filter(|&j| !stranded[j].daemon);
     let order = cycle_order(&waiting, stranded.len(), next);
     let report = |i: usize| WaitReport {
         task: infos[i].clone(),

@@ -22,6 +22,7 @@ fn cfg(threads: usize) -> Config {
         threads,
         seed: None,
         budget: 100,
+        hold: false,
     }
 }
 
@@ -30,6 +31,7 @@ fn seeded(seed: u64) -> Config {
         threads: 1,
         seed: Some(seed),
         budget: 3,
+        hold: false,
     }
 }
 
@@ -676,6 +678,7 @@ fn chain_benchmark() {
             threads,
             seed: None,
             budget: 2000,
+            hold: false,
         });
         let msgs = spawn_chain(&rt.handle(), 10_000, 50);
         let start = Instant::now();
@@ -696,6 +699,7 @@ fn pairs_benchmark() {
             threads,
             seed: None,
             budget: 2000,
+            hold: false,
         });
         let h = rt.handle();
         let rounds = 500;

@@ -19,7 +19,7 @@ impl Infer<'_, '_> {
 
     pub(in crate::check) fn block(&mut self, b: &ast::Block, span: Span) -> Ty {
         self.push_scope();
-        self.bind_implicit_channels(b);
+        self.bind_implicit_channels(b.stmts.iter(), b.tail.as_deref(), walk::BlockKind::Body);
         for s in &b.stmts {
             if self.ended {
                 let what = "the end of this process".to_string();
@@ -36,7 +36,12 @@ impl Infer<'_, '_> {
         t
     }
 
-    fn bind_implicit_channels(&mut self, b: &ast::Block) {
+    pub(super) fn bind_implicit_channels<'s>(
+        &mut self,
+        stmts: impl Iterator<Item = &'s Spanned<Stmt>>,
+        tail: Option<&Spanned<Expr>>,
+        kind: walk::BlockKind,
+    ) {
         let env = &self.env;
         let wiring = self.wiring;
         let in_scope = |n: &str| {
@@ -45,8 +50,7 @@ impl Infer<'_, '_> {
         };
         let (globals, layer) = (self.globals, self.layer);
         let is_process = |n: &str| globals.callable(n, layer).is_some_and(|c| c.is_process);
-        let names =
-            walk::implicit_channels(b.stmts.iter(), b.tail.as_deref(), &in_scope, &is_process);
+        let names = walk::implicit_channels(stmts, tail, &in_scope, &is_process, kind);
         for (name, span) in names {
             let var = self.unifier.fresh();
             self.channel_sites.push((
@@ -66,7 +70,7 @@ impl Infer<'_, '_> {
         }
     }
 
-    fn stmt(&mut self, s: &Spanned<Stmt>) {
+    pub(super) fn stmt(&mut self, s: &Spanned<Stmt>) {
         match &s.node {
             Stmt::Let { pattern, ty, value } => {
                 let t = self.infer(value);

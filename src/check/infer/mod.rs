@@ -120,51 +120,47 @@ pub fn check(
     globals: &Globals<'_>,
     decls: &Decls,
 ) -> Outcome {
-    let mut inf = Infer {
-        unifier: Unifier::new(decls),
-        decls,
-        globals,
-        sigs: Vec::new(),
-        errors: Vec::new(),
-        silent: 0,
-        env: Vec::new(),
-        scopes: Vec::new(),
-        barrier: 0,
-        ended: false,
-        layer: Layer::Program,
-        in_function: false,
-        wiring: false,
-        drops: Vec::new(),
-        scope_vars: HashMap::new(),
-        shows: Vec::new(),
-        channel_sites: Vec::new(),
-    };
-    inf.build_sigs();
-    for group in inf.function_groups() {
-        inf.check_group(&group);
-    }
-    for (i, p) in globals.pending.iter().enumerate() {
-        if let Pending::Process(p, layer) = p {
-            inf.check_process(i, p, *layer);
-        }
-    }
     let _ = modules;
+    let mut inf = Infer::new(globals, decls);
+    inf.check_declarations();
     inf.check_wiring(main);
-    let shows = std::mem::take(&mut inf.shows);
-    let show_types = shows
-        .iter()
-        .map(|(span, t)| (*span, show_ty(&inf.unifier.resolve(t), &[])))
-        .collect();
-    let sites = std::mem::take(&mut inf.channel_sites);
-    let channel_sites = sites
-        .iter()
-        .map(|(span, s)| (*span, inf.unifier.resolve_session(s)))
-        .collect();
-    Outcome {
-        errors: inf.errors,
-        show_types,
-        channel_sites,
-    }
+    inf.outcome()
+}
+
+/// A name the REPL's session process holds after a line, as the checker
+/// sees it there.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SessionBinding {
+    pub name: String,
+    /// Its type, or a channel's current protocol state, in readable form.
+    pub ty: String,
+    /// A channel end (its `ty` is a protocol state).
+    pub channel: bool,
+    /// Holds a channel: the session may not copy it.
+    pub linear: bool,
+    /// As much of the type as `show` needs.
+    pub show: ShowTy,
+    /// Where it was bound.
+    pub span: Span,
+    /// A channel whose next step is a choice: the labels it may send
+    /// (`put`) or must be ready to receive (`get`).
+    pub labels: Option<(super::types::Dir, Vec<String>)>,
+}
+
+/// Checks every body of the program and then the REPL session's lines,
+/// one after another in one scope (the session is one process): each
+/// line may use what earlier lines bound, in the state they left it.
+/// Channels may stay open at the end. Returns the bindings the session
+/// holds after the last line, each name once.
+pub fn check_session(
+    globals: &Globals<'_>,
+    decls: &Decls,
+    lines: &[&[Spanned<ast::Stmt>]],
+) -> (Outcome, Vec<SessionBinding>) {
+    let mut inf = Infer::new(globals, decls);
+    inf.check_declarations();
+    let held = inf.check_session_lines(lines);
+    (inf.outcome(), held)
 }
 
 /// The part of a type `show` needs (see `ir::ShowTy`). A generic named in
@@ -191,6 +187,60 @@ pub fn show_ty(t: &Ty, params: &[(Rc<str>, bool)]) -> ShowTy {
 }
 
 impl<'a, 'g> Infer<'a, 'g> {
+    fn new(globals: &'a Globals<'g>, decls: &'a Decls) -> Self {
+        Infer {
+            unifier: Unifier::new(decls),
+            decls,
+            globals,
+            sigs: Vec::new(),
+            errors: Vec::new(),
+            silent: 0,
+            env: Vec::new(),
+            scopes: Vec::new(),
+            barrier: 0,
+            ended: false,
+            layer: Layer::Program,
+            in_function: false,
+            wiring: false,
+            drops: Vec::new(),
+            scope_vars: HashMap::new(),
+            shows: Vec::new(),
+            channel_sites: Vec::new(),
+        }
+    }
+
+    /// Signatures, then every function group and every process body.
+    fn check_declarations(&mut self) {
+        self.build_sigs();
+        for group in self.function_groups() {
+            self.check_group(&group);
+        }
+        for (i, p) in self.globals.pending.iter().enumerate() {
+            if let Pending::Process(p, layer) = p {
+                self.check_process(i, p, *layer);
+            }
+        }
+    }
+
+    /// What the checks found, with every type resolved.
+    fn outcome(mut self) -> Outcome {
+        let shows = std::mem::take(&mut self.shows);
+        let show_types = shows
+            .iter()
+            .map(|(span, t)| (*span, show_ty(&self.unifier.resolve(t), &[])))
+            .collect();
+        let sites = std::mem::take(&mut self.channel_sites);
+        let channel_sites = sites
+            .iter()
+            .map(|(span, s)| (*span, self.unifier.resolve_session(s)))
+            .collect();
+        Outcome {
+            errors: self.errors,
+            show_types,
+            channel_sites,
+        }
+    }
+
     pub(super) fn error(&mut self, e: CheckError) {
         if self.silent == 0 {
             self.errors.push(e);
@@ -507,7 +557,8 @@ impl<'a, 'g> Infer<'a, 'g> {
         self.note_nonlinear(i, &drops);
     }
 
-    fn check_wiring(&mut self, main: &Module) {
+    /// Starts the body of the wiring (or of the REPL's session process).
+    fn begin_wiring(&mut self) {
         self.env.clear();
         self.scopes = vec![0];
         self.barrier = 0;
@@ -516,6 +567,66 @@ impl<'a, 'g> Infer<'a, 'g> {
         self.in_function = false;
         self.wiring = true;
         self.scope_vars.clear();
+    }
+
+    fn check_session_lines(&mut self, lines: &[&[Spanned<ast::Stmt>]]) -> Vec<SessionBinding> {
+        self.begin_wiring();
+        for line in lines {
+            self.bind_implicit_channels(line.iter(), None, walk::BlockKind::Session);
+            for s in line.iter() {
+                if self.ended {
+                    let what = "the end of the session's process".to_string();
+                    self.error(CheckError::AfterEnd { span: s.span, what });
+                    break;
+                }
+                self.stmt(s);
+            }
+        }
+        // A binding hidden by a later one of the same name can never be
+        // used again: it must be finished, like a binding going out of scope.
+        let env = std::mem::take(&mut self.env);
+        let mut held = Vec::new();
+        for (i, b) in env.iter().enumerate() {
+            let hidden_at = env[i + 1..].iter().find(|later| later.name == b.name);
+            match hidden_at {
+                Some(later) => self.finish(b, later.span),
+                None if matches!(b.state, Liveness::Live) => held.push(self.session_binding(b)),
+                None => {}
+            }
+        }
+        self.env = env;
+        held
+    }
+
+    fn session_binding(&self, b: &Binding) -> SessionBinding {
+        let ty = self.unifier.resolve(&b.ty);
+        let channel = matches!(ty, Ty::Session(_));
+        SessionBinding {
+            name: b.name.clone(),
+            ty: match &ty {
+                Ty::Session(s) => show_session(s, self.decls),
+                t => super::types::show_ty(t, self.decls),
+            },
+            channel,
+            linear: self.unifier.is_linear(&ty),
+            show: show_ty(&ty, &[]),
+            span: b.span,
+            labels: self.next_labels(&ty),
+        }
+    }
+
+    fn next_labels(&self, ty: &Ty) -> Option<(super::types::Dir, Vec<String>)> {
+        let Ty::Session(s) = ty else { return None };
+        match self.unifier.head(s)? {
+            Session::Choice { dir, branches } => {
+                Some((dir, branches.iter().map(|(l, _)| l.to_string()).collect()))
+            }
+            _ => None,
+        }
+    }
+
+    fn check_wiring(&mut self, main: &Module) {
+        self.begin_wiring();
         let stmts: Vec<Spanned<ast::Stmt>> = main
             .items
             .iter()
@@ -799,4 +910,23 @@ fn tarjan(edges: &[Vec<usize>]) -> Vec<Vec<usize>> {
         }
     }
     t.out
+}
+
+/// The signature of every function and process, in declaration order:
+/// `(name, text, is_process, layer)`, the text as the REPL shows it
+/// (`([t]) -> Int`, `process (neg<StringLookup>, [String])`).
+pub fn signatures(globals: &Globals<'_>, decls: &Decls) -> Vec<(String, String, bool, Layer)> {
+    let mut inf = Infer::new(globals, decls);
+    inf.check_declarations();
+    inf.sigs
+        .iter()
+        .map(|sig| {
+            let params: Vec<String> = sig.params.iter().map(|t| inf.show(t)).collect();
+            let text = match sig.is_process {
+                true => format!("process ({})", params.join(", ")),
+                false => format!("({}) -> {}", params.join(", "), inf.show(&sig.ret)),
+            };
+            (sig.name.clone(), text, sig.is_process, sig.layer)
+        })
+        .collect()
 }

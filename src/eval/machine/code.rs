@@ -156,7 +156,7 @@ impl Op {
 }
 
 /// One compiled function.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct CFunc {
     pub name: Arc<str>,
     pub kind: FnKind,
@@ -180,7 +180,7 @@ impl CFunc {
 }
 
 /// A `record` expression: built from the frame's slots.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct RecordSite {
     pub codata: CodataId,
     pub methods: Arc<[FuncId]>,
@@ -188,7 +188,7 @@ pub struct RecordSite {
 }
 
 /// One arm of a `fork`.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct ForkArmSite {
     pub func: FuncId,
     pub captures: Box<[Slot]>,
@@ -196,7 +196,7 @@ pub struct ForkArmSite {
 }
 
 /// The whole compiled program.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Code {
     pub funcs: Vec<CFunc>,
     pub consts: Vec<Value>,

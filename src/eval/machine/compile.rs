@@ -33,24 +33,40 @@ type CompileResult<T = ()> = Result<T, RunError>;
 /// Compiles every function of `program`; `natives` says whether prelude
 /// functions get their native bodies (`native`; tests compare both).
 pub fn build_code(program: &Program, natives: bool) -> CompileResult<Code> {
-    let unit = unit_functions(program);
-    let mut code = Code {
-        codata_dtors: program
+    let mut code = Code::default();
+    extend_code(program, &mut code, &mut Vec::new(), natives)?;
+    Ok(code)
+}
+
+/// Compiles the functions of `program` that `code` does not have yet (a
+/// program that only grows, as the REPL's does) and the codata layouts it
+/// lacks. `unit[f]` says function `f` always returns `()`; it is extended
+/// for the new functions, whose calls reach only functions up to them.
+pub fn extend_code(
+    program: &Program,
+    code: &mut Code,
+    unit: &mut Vec<bool>,
+    natives: bool,
+) -> CompileResult {
+    let from = code.funcs.len();
+    extend_unit_functions(program, unit, from);
+    let known = code.codata_dtors.len();
+    code.codata_dtors.extend(
+        program
             .codata
             .iter()
-            .map(|c| c.dtors.clone().into())
-            .collect(),
-        ..Code::default()
-    };
-    for (id, f) in program.functions.iter().enumerate() {
+            .skip(known)
+            .map(|c| c.dtors.clone().into()),
+    );
+    for (id, f) in program.functions.iter().enumerate().skip(from) {
         let native = natives
             .then(|| native_body(program, id as FuncId))
             .flatten();
-        let mut cf = FuncCompiler::new(program, &unit, &mut code, f).run(native)?;
-        liveness::move_last_uses(&mut cf.ops, cf.slots, &code);
+        let mut cf = FuncCompiler::new(program, unit, code, f).run(native)?;
+        liveness::move_last_uses(&mut cf.ops, cf.slots, code);
         code.funcs.push(cf);
     }
-    Ok(code)
+    Ok(())
 }
 
 /// The native for function `id`, if it is a prelude function that has one.
@@ -987,18 +1003,21 @@ fn irrefutable(p: &Pattern) -> bool {
 
 /// Which functions always return `()`: the greatest fixpoint of "every
 /// result position is `()`, a spawn, a close, or a call to such a function".
-fn unit_functions(p: &Program) -> Vec<bool> {
-    let mut unit = vec![true; p.functions.len()];
+/// Extends `unit` (the flags of functions `..from`) to every function of
+/// `p`: a greatest fixpoint over the new ones.
+fn extend_unit_functions(p: &Program, unit: &mut Vec<bool>, from: usize) {
+    unit.truncate(from);
+    unit.resize(p.functions.len(), true);
     loop {
         let mut changed = false;
-        for (i, f) in p.functions.iter().enumerate() {
-            if unit[i] && !unit_valued(&f.body, &unit) {
+        for (i, f) in p.functions.iter().enumerate().skip(from) {
+            if unit[i] && !unit_valued(&f.body, unit) {
                 unit[i] = false;
                 changed = true;
             }
         }
         if !changed {
-            return unit;
+            return;
         }
     }
 }

@@ -1,0 +1,207 @@
+//! Checking for the REPL: the declarations a session has accumulated, the
+//! lines its process has run (`history`) and the line just entered, all
+//! against the same prelude. A line is checked as the next statements of
+//! the session's one process, after every earlier line; it is resolved on
+//! its own, as a function of the names the session holds (see
+//! `resolve::resolve_line`), onto the session's growing program.
+//!
+//! This file joins the passes for that shape of input; it keeps no state
+//! between calls (the caller, `crate::session`, does) and runs nothing.
+
+use super::decls::Decls;
+use super::errors::CheckError;
+use super::globals::{Globals, Layer};
+use super::infer::{self, SessionBinding};
+use super::resolve::{self, Ids};
+use super::{exhaustive, termination, wiring};
+use crate::ir::{CodataInfo, FuncId, Function, ShowTy, Tag};
+use crate::source::{Span, Spanned};
+use crate::syntax::ast::{Item, Module, Stmt};
+use std::collections::HashMap;
+
+/// What the session asks the checker about.
+pub struct SessionInput<'a> {
+    pub prelude: Vec<&'a Module>,
+    /// The declarations the session holds (statements in them are ignored).
+    pub declarations: Vec<&'a Module>,
+    /// The lines the session's process has run, oldest first.
+    pub history: Vec<&'a [Spanned<Stmt>]>,
+    /// The line to check (empty when only declarations changed).
+    pub line: &'a [Spanned<Stmt>],
+    /// Where the line is, for reports about it as a whole.
+    pub line_span: Span,
+    /// The names the session holds, in the order the line's function
+    /// takes them.
+    pub held: &'a [String],
+    /// Every tag and destructor name the session's program has used.
+    pub tags: &'a [String],
+    pub dtors: &'a [String],
+    /// The declarations' first ids in the session's program, the id the
+    /// line's function gets, and where new codata ids start.
+    pub ids: Ids,
+    /// Resolve the declarations too (they changed): their functions are
+    /// placed from `ids.fresh`, and the line's after them.
+    pub new_generation: bool,
+}
+
+/// The declarations resolved for a new generation of the program.
+pub struct Generation {
+    pub functions: Vec<Function>,
+    pub prelude: HashMap<String, FuncId>,
+    pub codata: Vec<CodataInfo>,
+    /// The field types of each constructor, for `show`.
+    pub ctor_fields: HashMap<Tag, Vec<ShowTy>>,
+}
+
+/// A line that checks.
+pub struct CheckedLine {
+    /// Set when `new_generation` was asked for.
+    pub generation: Option<Generation>,
+    /// The line's function first, then its closures.
+    pub functions: Vec<Function>,
+    /// The names the line's function sends back, in order.
+    pub results: Vec<String>,
+    /// What the session holds after the line.
+    pub held: Vec<SessionBinding>,
+    /// The tag and destructor tables, extended.
+    pub tags: Vec<String>,
+    pub dtors: Vec<String>,
+}
+
+/// Checks the session's declarations, history and new line together.
+pub fn check_session(input: &SessionInput<'_>) -> Result<CheckedLine, Vec<CheckError>> {
+    let mut errors = Vec::new();
+    let line_module = Module {
+        items: input
+            .line
+            .iter()
+            .map(|s| Spanned::new(Item::Stmt(s.node.clone()), s.span))
+            .collect(),
+    };
+    let mut modules: Vec<(&Module, Layer)> =
+        input.prelude.iter().map(|m| (*m, Layer::Prelude)).collect();
+    modules.extend(input.declarations.iter().map(|m| (*m, Layer::Program)));
+    let declarations_only = modules.clone();
+    modules.push((&line_module, Layer::Program));
+    let globals = Globals::collect_onto(&declarations_only, input.tags, input.dtors, &mut errors);
+    let mut ids = input.ids;
+    let generation = input.new_generation.then(|| {
+        let (functions, prelude, more) = resolve::resolve_declarations(&globals, ids);
+        errors.extend(more);
+        ids.fresh += functions.len() as FuncId;
+        Generation {
+            functions,
+            prelude,
+            codata: globals.codata_info.clone(),
+            ctor_fields: HashMap::new(),
+        }
+    });
+    let stmts: Vec<&Spanned<Stmt>> = input.line.iter().collect();
+    let (line, more) = resolve::resolve_line(&globals, ids, input.held, &stmts, input.line_span);
+    errors.extend(more);
+    let decls = Decls::collect(&declarations_only, &mut errors);
+    let mut lines = input.history.clone();
+    lines.push(input.line);
+    let (typed, held) = infer::check_session(&globals, &decls, &lines);
+    errors.extend(typed.errors);
+    errors.extend(exhaustive::check(&modules));
+    errors.extend(wiring::check(&[(&line_module, Layer::Program)], &globals));
+    errors.extend(termination::check(&modules, false));
+    if !errors.is_empty() {
+        errors.sort_by_key(|e| {
+            let s = e.span();
+            (s.file, s.start)
+        });
+        errors.dedup();
+        return Err(errors);
+    }
+    let mut functions = line.functions;
+    for f in &mut functions {
+        super::annotate_function_shows(f, &typed.show_types);
+    }
+    let generation = generation.map(|mut g| {
+        for f in &mut g.functions {
+            super::annotate_function_shows(f, &typed.show_types);
+        }
+        g.ctor_fields = super::ctor_fields_of(&decls, &globals.tags);
+        g
+    });
+    Ok(CheckedLine {
+        generation,
+        functions,
+        results: line.results,
+        held,
+        tags: globals.tags.clone(),
+        dtors: globals.dtors.clone(),
+    })
+}
+
+/// What `:type`, `:doc` and `:browse` show of a declaration.
+pub struct Signature {
+    pub name: String,
+    pub text: String,
+    pub process: bool,
+    pub prelude: bool,
+}
+
+/// The signatures of every function and process the session knows.
+pub fn signatures(input: &SessionInput<'_>) -> Vec<Signature> {
+    let mut errors = Vec::new();
+    let modules = declaration_modules(input);
+    let globals = Globals::collect_onto(&modules, input.tags, input.dtors, &mut errors);
+    let decls = Decls::collect(&modules, &mut errors);
+    infer::signatures(&globals, &decls)
+        .into_iter()
+        .map(|(name, text, process, layer)| Signature {
+            name,
+            text,
+            process,
+            prelude: layer == Layer::Prelude,
+        })
+        .collect()
+}
+
+/// Protocol `name` written out (its dual when `dual`), `width` columns
+/// wide: `protocol P<t> = ...`.
+pub fn protocol(input: &SessionInput<'_>, name: &str, dual: bool, width: usize) -> Option<String> {
+    let mut errors = Vec::new();
+    let modules = declaration_modules(input);
+    let decls = Decls::collect(&modules, &mut errors);
+    let p = decls.protos.iter().rev().find(|p| p.name == name)?;
+    let body = match dual {
+        true => super::types::dual(&p.body),
+        false => p.body.clone(),
+    };
+    let params: Vec<String> = p
+        .params
+        .iter()
+        .map(|(n, proto)| {
+            if *proto {
+                format!("#{n}")
+            } else {
+                n.to_string()
+            }
+        })
+        .collect();
+    let head = match params.is_empty() {
+        true => name.to_string(),
+        false => format!("{name}<{}>", params.join(", ")),
+    };
+    let head = match dual {
+        true => format!("neg<{head}>"),
+        false => format!("protocol {head}"),
+    };
+    let one_line = super::types::pretty_session(&body, &decls, usize::MAX, 0);
+    if head.len() + 3 + one_line.len() <= width {
+        return Some(format!("{head} = {one_line}"));
+    }
+    let text = super::types::pretty_session(&body, &decls, width, 4);
+    Some(format!("{head} =\n    {text}"))
+}
+
+fn declaration_modules<'a>(input: &SessionInput<'a>) -> Vec<(&'a Module, Layer)> {
+    let mut modules: Vec<(&Module, Layer)> =
+        input.prelude.iter().map(|m| (*m, Layer::Prelude)).collect();
+    modules.extend(input.declarations.iter().map(|m| (*m, Layer::Program)));
+    modules
+}
