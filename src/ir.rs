@@ -144,6 +144,8 @@ pub enum FnKind {
     ForkArm,
     /// The top-level wiring.
     Wiring,
+    /// One input of the REPL, run by the session's process.
+    Session,
 }
 
 #[derive(Clone, Debug)]

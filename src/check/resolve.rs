@@ -150,17 +150,20 @@ pub struct ResolvedLine {
     pub results: Vec<String>,
 }
 
-/// Resolves a REPL line (see `Resolver::session_line`).
+/// Resolves a REPL line (see `Resolver::session_line`). `gone` are names
+/// earlier lines bound that the session no longer holds: they resolve to
+/// empty slots (the checker reports their use).
 pub fn resolve_line(
     g: &Globals<'_>,
     ids: Ids,
     session: &[String],
+    gone: &[String],
     stmts: &[&Spanned<ast::Stmt>],
     span: Span,
 ) -> (ResolvedLine, Vec<CheckError>) {
     let mut r = Resolver::new(g, ids);
     r.functions.push(None);
-    let (function, results) = r.session_line(session, stmts, span);
+    let (function, results) = r.session_line(session, gone, stmts, span);
     r.functions[0] = Some(function);
     let functions = r.functions.into_iter().flatten().collect();
     (ResolvedLine { functions, results }, r.errors)
@@ -304,6 +307,7 @@ impl<'g, 'a> Resolver<'g, 'a> {
     fn session_line(
         &mut self,
         session: &[String],
+        gone: &[String],
         stmts: &[&Spanned<ast::Stmt>],
         span: Span,
     ) -> (ir::Function, Vec<String>) {
@@ -313,6 +317,9 @@ impl<'g, 'a> Resolver<'g, 'a> {
             self.bind(name);
         }
         let reply = self.fresh();
+        for name in gone {
+            self.bind(name);
+        }
         let mut block = self.stmts_block(stmts.iter().copied(), None, span, BlockKind::Session);
         let mut results: Vec<(String, Slot)> = Vec::new();
         for (name, slot) in self.frame().scopes[0].iter().rev() {
@@ -335,7 +342,7 @@ impl<'g, 'a> Resolver<'g, 'a> {
         let frame = self.frames.pop();
         let function = ir::Function {
             name: "the session".into(),
-            kind: FnKind::Wiring,
+            kind: FnKind::Session,
             captures: 0,
             params: session.len() as u32 + 1,
             slots: frame.map_or(0, |f| f.next_slot),

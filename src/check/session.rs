@@ -13,10 +13,10 @@ use super::errors::CheckError;
 use super::globals::{Globals, Layer};
 use super::infer::{self, SessionBinding};
 use super::resolve::{self, Ids};
-use super::{exhaustive, termination, wiring};
+use super::{exhaustive, termination, walk, wiring};
 use crate::ir::{CodataInfo, FuncId, Function, ShowTy, Tag};
 use crate::source::{Span, Spanned};
-use crate::syntax::ast::{Item, Module, Stmt};
+use crate::syntax::ast::{Expr, Item, Module, Stmt};
 use std::collections::HashMap;
 
 /// What the session asks the checker about.
@@ -96,13 +96,21 @@ pub fn check_session(input: &SessionInput<'_>) -> Result<CheckedLine, Vec<CheckE
             ctor_fields: HashMap::new(),
         }
     });
-    let stmts: Vec<&Spanned<Stmt>> = input.line.iter().collect();
-    let (line, more) = resolve::resolve_line(&globals, ids, input.held, &stmts, input.line_span);
-    errors.extend(more);
     let decls = Decls::collect(&declarations_only, &mut errors);
     let mut lines = input.history.clone();
     lines.push(input.line);
     let (typed, held) = infer::check_session(&globals, &decls, &lines);
+    // Names earlier lines bound and gave away are known to the line's
+    // resolution (as empty slots), so a use is reported once, by the
+    // checker, as a use after a move.
+    let gone: Vec<String> = bound_names(&input.history)
+        .into_iter()
+        .filter(|n| !input.held.contains(n))
+        .collect();
+    let stmts: Vec<&Spanned<Stmt>> = input.line.iter().collect();
+    let (line, more) =
+        resolve::resolve_line(&globals, ids, input.held, &gone, &stmts, input.line_span);
+    errors.extend(more);
     errors.extend(typed.errors);
     errors.extend(exhaustive::check(&modules));
     errors.extend(wiring::check(&[(&line_module, Layer::Program)], &globals));
@@ -134,6 +142,38 @@ pub fn check_session(input: &SessionInput<'_>) -> Result<CheckedLine, Vec<CheckE
         tags: globals.tags.clone(),
         dtors: globals.dtors.clone(),
     })
+}
+
+/// The names the statements of `lines` bind at their top level: `let`
+/// patterns, channels (both ends), `split` halves and the `x`/`~x` of
+/// process arguments (which may be implicit channels).
+fn bound_names(lines: &[&[Spanned<Stmt>]]) -> Vec<String> {
+    let mut out = Vec::new();
+    for s in lines.iter().flat_map(|l| l.iter()) {
+        match &s.node {
+            Stmt::Let { pattern, .. } => walk::pattern_names(&pattern.node, &mut out),
+            Stmt::Channel { name, .. } => {
+                out.push(name.node.clone());
+                out.push(format!("~{}", name.node));
+            }
+            Stmt::Split { names, .. } => out.extend(names.iter().map(|n| n.node.clone())),
+            Stmt::Expr(Spanned {
+                node: Expr::Call { args, .. },
+                ..
+            }) => {
+                for a in args {
+                    if let Expr::Dual(n) = &a.node {
+                        out.push(n.node.clone());
+                        out.push(format!("~{}", n.node));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// What `:type`, `:doc` and `:browse` show of a declaration.

@@ -123,7 +123,7 @@ impl Session {
         }
     }
 
-    fn signature(&self, name: &str) -> Option<Signature> {
+    pub(super) fn signature(&self, name: &str) -> Option<Signature> {
         if !is_name(name) {
             return None;
         }
@@ -258,38 +258,54 @@ impl Session {
 
     fn browse(&self) {
         let sigs = self.with_input(checker::signatures);
-        let (procs, funcs): (Vec<&Signature>, Vec<&Signature>) = sigs
-            .iter()
-            .filter(|s| !s.name.is_empty())
-            .partition(|s| s.process);
-        let mut types = Vec::new();
-        let mut protocols = Vec::new();
-        for m in self.modules() {
-            for item in &m.items {
-                match &item.node {
-                    Item::Data(d) => types.push(format!("data {}", d.name.node)),
-                    Item::Codata(c) => types.push(format!("codata {}", c.name.node)),
-                    Item::Protocol(p) => protocols.push(p.name.node.clone()),
-                    _ => {}
-                }
-            }
+        for prelude in [false, true] {
+            let prefix = if prelude { "prelude " } else { "" };
+            let of = |process: bool| -> Vec<String> {
+                sigs.iter()
+                    .filter(|s| s.prelude == prelude && s.process == process && !s.name.is_empty())
+                    .map(|s| s.name.clone())
+                    .collect()
+            };
+            self.group(&format!("{prefix}functions"), of(false));
+            self.group(&format!("{prefix}processes"), of(true));
+            let modules: Vec<&Module> = match prelude {
+                true => self.prelude.iter().collect(),
+                false => self.decls.iter().map(|d| &d.module).collect(),
+            };
+            let (types, protocols) = type_names(&modules);
+            self.group(&format!("{prefix}types"), types);
+            self.group(&format!("{prefix}protocols"), protocols);
         }
-        let services: Vec<String> = crate::services::REGISTRY
+        let services = crate::services::REGISTRY
             .iter()
             .map(|e| e.name.to_string())
             .collect();
-        let group = |title: &str, names: Vec<String>| {
-            if !names.is_empty() {
-                self.say(&format!("{title}: {}", names.join(", ")));
+        self.group("services", services);
+        let held = self.held.iter().map(|h| h.binding.name.clone()).collect();
+        self.group("the session holds", held);
+    }
+
+    /// `title: a, b, c`, wrapped at `WIDTH` columns; nothing when empty.
+    fn group(&self, title: &str, names: Vec<String>) {
+        if names.is_empty() {
+            return;
+        }
+        let mut text = format!("{title}:");
+        let mut column = text.len();
+        for (i, name) in names.iter().enumerate() {
+            let piece = if i + 1 < names.len() {
+                format!(" {name},")
+            } else {
+                format!(" {name}")
+            };
+            if column + piece.len() > WIDTH {
+                text.push_str("\n   ");
+                column = 3;
             }
-        };
-        group("functions", funcs.iter().map(|s| s.name.clone()).collect());
-        group("processes", procs.iter().map(|s| s.name.clone()).collect());
-        group("types", types);
-        group("protocols", protocols);
-        group("services", services);
-        let held: Vec<String> = self.held.iter().map(|h| h.binding.name.clone()).collect();
-        group("the session holds", held);
+            column += piece.len();
+            text.push_str(&piece);
+        }
+        self.say(&text);
     }
 
     /// The prelude's modules, then the session's declarations.
@@ -298,6 +314,21 @@ impl Session {
             .iter()
             .chain(self.decls.iter().map(|d: &Declarations| &d.module))
     }
+}
+
+/// The data and codata types and the protocols `modules` declare.
+fn type_names(modules: &[&Module]) -> (Vec<String>, Vec<String>) {
+    let mut types = Vec::new();
+    let mut protocols = Vec::new();
+    for item in modules.iter().flat_map(|m| &m.items) {
+        match &item.node {
+            Item::Data(d) => types.push(d.name.node.clone()),
+            Item::Codata(c) => types.push(c.name.node.clone()),
+            Item::Protocol(p) => protocols.push(p.name.node.clone()),
+            _ => {}
+        }
+    }
+    (types, protocols)
 }
 
 /// A top-level name (`length`, `ListService`), not an expression.

@@ -192,7 +192,7 @@ impl Session {
     /// refused (and nothing changes) if anything then fails to check.
     fn declare(&mut self, module: Module, file: Option<PathBuf>) -> bool {
         let names: Vec<String> = module.items.iter().flat_map(declared_names).collect();
-        let mut decls = std::mem::take(&mut self.decls);
+        let mut decls = self.decls.clone();
         let mut replaced = Vec::new();
         for d in &mut decls {
             d.module.items.retain(|item| {
@@ -220,10 +220,17 @@ impl Session {
             }
             Err(diags) => {
                 self.decls = old;
-                if !replaced.is_empty() {
-                    self.say("the redefinition is refused; the old definitions stay");
-                }
                 self.report(&diags);
+                if !replaced.is_empty() {
+                    let history = self.history_files();
+                    let in_history = diags
+                        .iter()
+                        .any(|d| d.span().is_some_and(|s| history.contains(&s.file)));
+                    self.say(&match in_history {
+                        true => "the redefinition is refused: earlier inputs of this session do not check with it (above); the old definition stays".to_string(),
+                        false => "the redefinition is refused; the old definition stays".to_string(),
+                    });
+                }
                 false
             }
         }
@@ -299,28 +306,56 @@ impl Session {
         f(&input)
     }
 
+    fn holds(&self, name: &str) -> bool {
+        self.held.iter().any(|h| h.binding.name == name)
+    }
+
+    /// The files of the inputs the session's process has run.
+    fn history_files(&self) -> Vec<FileId> {
+        self.history
+            .iter()
+            .filter_map(|line| line.first().map(|s| s.span.file))
+            .collect()
+    }
+
     // -----------------------------------------------------------------------
     // Lines of the session's process
 
-    /// An expression: bound to `it` and printed with its type. One whose
-    /// value holds a channel is run as a statement instead (binding it to
-    /// `it` would take the channel from the name that holds it).
+    /// An expression: bound to `it` and printed with its type. A held
+    /// channel named alone shows its state; a `put` or `close` chain (whose
+    /// value is the channel it acts on) runs as a statement, since binding
+    /// its value to `it` would take the channel from its name.
     fn expression(&mut self, mut stmts: Vec<Spanned<Stmt>>, e: Spanned<Expr>, span: Span) {
-        let as_statement = Spanned::new(Stmt::Expr(e.clone()), e.span);
-        stmts.push(bind_it(e));
-        let checked = match self.check_line(&stmts, span) {
-            Ok(c) => c,
-            Err(diags) => return self.report(&diags),
-        };
-        let linear = checked.held.iter().any(|b| b.name == "it" && b.linear);
-        if linear {
-            stmts.pop();
-            stmts.push(as_statement);
+        if let Expr::Var(name) = &e.node
+            && stmts.is_empty()
+            && let Some(h) = self
+                .held
+                .iter()
+                .find(|h| &h.binding.name == name && h.binding.linear)
+        {
+            return self.say(&format!("{name} : {}", h.binding.ty));
+        }
+        if let Expr::Var(name) = &e.node
+            && stmts.is_empty()
+            && !self.holds(name)
+            && let Some(sig) = self.signature(name)
+        {
+            return self.say(&format!("{} : {}", sig.name, sig.text));
+        }
+        if matches!(e.node, Expr::Put { .. } | Expr::Close(_)) {
+            let span_e = e.span;
+            stmts.push(Spanned::new(Stmt::Expr(e), span_e));
             return self.statements(stmts, span);
         }
-        if let Some(before) = self.run(stmts, checked) {
-            self.print_it();
-            self.print_changes(&before);
+        stmts.push(bind_it(e));
+        match self.check_line(&stmts, span) {
+            Ok(checked) => {
+                if let Some(before) = self.run(stmts, checked) {
+                    self.print_it();
+                    self.print_changes(&before);
+                }
+            }
+            Err(diags) => self.report(&diags),
         }
     }
 

@@ -6,12 +6,14 @@ use super::{Held, Session};
 use crate::value::show_typed;
 
 impl Session {
-    /// Prints `it`, the value of the expression just run, unless it is `()`.
+    /// Prints `it`, the value of the expression just run, with its type.
     pub(super) fn print_it(&self) {
         let Some(it) = self.held.iter().find(|h| h.binding.name == "it") else {
             return;
         };
-        if it.binding.ty == "()" {
+        // `()` (type `void`) is not worth a line; a value holding a channel has nothing
+        // to show but its type, which the list of changed channels gives.
+        if it.binding.ty == "void" || it.binding.linear {
             return;
         }
         let shown = show_typed(&it.value, &it.binding.show, self.live.program());

@@ -297,7 +297,7 @@ impl<'a> FuncCompiler<'a> {
     fn process_like(&self) -> bool {
         matches!(
             self.f.kind,
-            FnKind::Process | FnKind::ForkArm | FnKind::Wiring
+            FnKind::Process | FnKind::ForkArm | FnKind::Wiring | FnKind::Session
         )
     }
 
