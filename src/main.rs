@@ -222,36 +222,44 @@ fn with_options(options: RunOptions, f: impl FnOnce(Permissions, runtime::Config
 /// when standard input is not one). Processes get no standard input: the
 /// REPL reads it.
 fn repl(file: Option<PathBuf>, config: runtime::Config, permissions: Permissions) -> i32 {
-    let stdout: Output = Arc::new(Mutex::new(Box::new(std::io::stdout())));
-    let host = Host {
-        stdin: Box::new(std::io::empty()),
-        stdout: stdout.clone(),
-        stderr: Arc::new(Mutex::new(Box::new(std::io::stderr()))),
-        args: Vec::new(),
-        on_start: None,
-        permissions,
-    };
     let terminal = std::io::stdin().is_terminal();
+    let color = color();
     mpl::with_big_stack(move || {
-        let config = mpl::session::SessionConfig {
-            host,
-            runtime: config,
-            color: color(),
-        };
-        let mut session = match mpl::session::Session::new(config, stdout) {
-            Ok(s) => s,
-            Err(message) => {
-                eprintln!("mpl: cannot start the REPL: {message}");
-                return exit::FAILED;
+        let start = move |programs: Output| {
+            let host = Host {
+                stdin: Box::new(std::io::empty()),
+                stdout: programs,
+                stderr: Arc::new(Mutex::new(Box::new(std::io::stderr()))),
+                args: Vec::new(),
+                on_start: None,
+                permissions,
+            };
+            let config = mpl::session::SessionConfig {
+                host,
+                runtime: config,
+                color,
+                settle: std::time::Duration::from_millis(250),
+            };
+            let answers: Output = Arc::new(Mutex::new(Box::new(std::io::stdout())));
+            let mut session = match mpl::session::Session::new(config, answers) {
+                Ok(s) => s,
+                Err(message) => {
+                    eprintln!("mpl: cannot start the REPL: {message}");
+                    return None;
+                }
+            };
+            let _ = REPL_INTERRUPT.set(session.interrupt_flag());
+            if let Some(file) = file {
+                session.eval(&format!(":load {}", file.display()));
             }
+            Some(session)
         };
-        let _ = REPL_INTERRUPT.set(session.interrupt_flag());
-        if let Some(file) = file {
-            session.eval(&format!(":load {}", file.display()));
-        }
         match terminal {
-            true => mpl::repl::run_terminal(session),
-            false => mpl::repl::run_lines(Some(session), std::io::stdin().lock()),
+            true => mpl::repl::run_terminal(start),
+            false => {
+                let stdout: Output = Arc::new(Mutex::new(Box::new(std::io::stdout())));
+                mpl::repl::run_lines(start(stdout), std::io::stdin().lock())
+            }
         }
         exit::OK
     })

@@ -4,35 +4,54 @@
 //! REPL knows and does is in `crate::session`; this file only moves text
 //! between the terminal and it.
 
+use crate::host::Output;
 use crate::session::{Session, Status};
+use parking_lot::Mutex;
+use rustyline::ExternalPrinter;
 use rustyline::completion::{Completer, FilenameCompleter, Pair};
 use rustyline::error::ReadlineError;
 use rustyline::highlight::Highlighter;
 use rustyline::hint::Hinter;
 use rustyline::history::DefaultHistory;
 use rustyline::validate::Validator;
-use rustyline::{Context, Editor, Helper};
+use rustyline::{CompletionType, Config, Context, Editor, Helper};
 use std::cell::RefCell;
-use std::io::BufRead;
+use std::io::{BufRead, Write};
 use std::path::PathBuf;
 use std::rc::Rc;
+use std::sync::Arc;
 
 const PROMPT: &str = "mpl> ";
 const CONTINUE: &str = "...> ";
 
 /// Reads inputs from a terminal with line editing until `:quit` or Ctrl-D.
-pub fn run_terminal(session: Session) {
-    let session = Rc::new(RefCell::new(session));
-    let mut editor: Editor<ReplHelper, DefaultHistory> = match Editor::new() {
+/// `start` makes the session, given where processes' standard output
+/// should go: through rustyline's external printer, so that what they
+/// print while the user types appears above the line being edited.
+pub fn run_terminal(start: impl FnOnce(Output) -> Option<Session>) {
+    let config = Config::builder()
+        .completion_type(CompletionType::List)
+        .auto_add_history(false)
+        .build();
+    let mut editor: Editor<ReplHelper, DefaultHistory> = match Editor::with_config(config) {
         Ok(e) => e,
         Err(e) => {
             eprintln!("mpl: cannot use the terminal ({e}); reading plain lines");
-            return run_lines(
-                Rc::try_unwrap(session).ok().map(RefCell::into_inner),
-                std::io::stdin().lock(),
-            );
+            let stdout: Output = Arc::new(Mutex::new(Box::new(std::io::stdout())));
+            return run_lines(start(stdout), std::io::stdin().lock());
         }
     };
+    let programs: Output = match editor.create_external_printer() {
+        Ok(printer) => Arc::new(Mutex::new(Box::new(Printer {
+            printer,
+            line: Vec::new(),
+        }))),
+        Err(_) => Arc::new(Mutex::new(Box::new(std::io::stdout()))),
+    };
+    let Some(session) = start(programs) else {
+        return;
+    };
+    let session = Rc::new(RefCell::new(session));
     editor.set_helper(Some(ReplHelper {
         session: session.clone(),
         files: FilenameCompleter::new(),
@@ -107,6 +126,39 @@ fn history_file() -> Option<PathBuf> {
         .filter(|p| p.is_absolute())
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/state")))?;
     Some(state.join("mpl").join("history"))
+}
+
+/// Processes' output, a line at a time, through rustyline's printer.
+struct Printer<P: ExternalPrinter> {
+    printer: P,
+    line: Vec<u8>,
+}
+
+impl<P: ExternalPrinter> Printer<P> {
+    fn send(&mut self) {
+        if !self.line.is_empty() {
+            let text = String::from_utf8_lossy(&self.line).into_owned();
+            self.line.clear();
+            let _ = self.printer.print(text);
+        }
+    }
+}
+
+impl<P: ExternalPrinter + Send> Write for Printer<P> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        for chunk in buf.split_inclusive(|b| *b == b'\n') {
+            self.line.extend_from_slice(chunk);
+            if chunk.ends_with(b"\n") {
+                self.send();
+            }
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.send();
+        Ok(())
+    }
 }
 
 /// Completion for rustyline: the session's, and file paths after `:load`.

@@ -112,6 +112,7 @@ fn run(inputs: Vec<Vec<String>>) -> Result<Vec<String>, String> {
             ..Config::default()
         },
         color: false,
+        settle: Duration::from_secs(10),
     };
     let mut session = Session::new(config, out.output())?;
     let mut answers = Vec::new();
@@ -153,7 +154,9 @@ fn channel_numbers(line: &str) -> String {
         let (head, tail) = rest.split_at(at + "channel #".len());
         out.push_str(head);
         let digits = tail.len() - tail.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-        out.push('N');
+        if digits > 0 {
+            out.push('N');
+        }
         rest = &tail[digits..];
     }
     out.push_str(rest);

@@ -29,6 +29,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 pub use commands::COMMANDS;
 
@@ -39,6 +40,10 @@ pub struct SessionConfig {
     pub runtime: runtime::Config,
     /// Draw diagnostics in colour.
     pub color: bool,
+    /// After an input, how long to wait for the processes it started to
+    /// come to rest (finish or wait), so that what they print or how they
+    /// fail is shown with the answer rather than later.
+    pub settle: Duration,
 }
 
 /// What the front end should do after an input.
@@ -83,6 +88,7 @@ pub struct Session {
     inputs: usize,
     out: Output,
     color: bool,
+    settle: Duration,
     interrupt: Arc<AtomicBool>,
 }
 
@@ -111,6 +117,7 @@ impl Session {
             inputs: 0,
             out,
             color: config.color,
+            settle: config.settle,
             interrupt: Arc::new(AtomicBool::new(false)),
         })
     }
@@ -141,6 +148,7 @@ impl Session {
                 Status::Continue
             }
         };
+        self.live.settle(self.settle, &self.interrupt);
         self.report_failures();
         let _ = self.out.lock().flush();
         status

@@ -169,6 +169,20 @@ impl Live {
         outcome
     }
 
+    /// Waits until nothing can run (every process finished or waits), at
+    /// most `limit`, or until `interrupt` is raised; then writes out what
+    /// processes have written.
+    pub fn settle(&self, limit: Duration, interrupt: &AtomicBool) {
+        let start = std::time::Instant::now();
+        while !self.handle.quiescent()
+            && start.elapsed() < limit
+            && !interrupt.load(Ordering::Acquire)
+        {
+            std::thread::sleep(POLL);
+        }
+        self.flush();
+    }
+
     /// How many processes are alive, and the ones waiting in a mailbox.
     pub fn processes(&self) -> (usize, Vec<WaitReport>) {
         (self.handle.live_tasks(), self.handle.waiting())

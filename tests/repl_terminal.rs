@@ -1,0 +1,73 @@
+//! The real `mpl` binary under a pseudo-terminal (expectrl): the prompt, a
+//! declaration over several lines with the continuation prompt, tab
+//! completion of a label, Ctrl-C during a `get` that waits, and Ctrl-D.
+//! Every wait has a time limit, so a broken REPL fails instead of hanging.
+
+use expectrl::{Eof, Session};
+use std::process::Command;
+use std::time::Duration;
+
+fn start() -> Session {
+    let state = std::env::temp_dir().join(format!("mpl-repl-test-{}", std::process::id()));
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_mpl"));
+    cmd.arg("repl")
+        .env("XDG_STATE_HOME", &state)
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm");
+    let mut p = Session::spawn(cmd).expect("spawn mpl repl");
+    p.set_expect_timeout(Some(Duration::from_secs(30)));
+    p
+}
+
+#[test]
+fn the_repl_edits_completes_interrupts_and_quits_on_a_terminal() {
+    let mut p = start();
+    p.expect("mpl> ").expect("first prompt");
+
+    // A declaration over three lines: the continuation prompt, then the
+    // session's answer to the whole.
+    p.send_line("protocol Menu = put Coffee: get Int, close")
+        .unwrap();
+    p.expect("...> ").expect("continuation prompt");
+    p.send_line("              | put Tea: get Int, close;")
+        .unwrap();
+    p.expect("mpl> ").unwrap();
+    p.send_line("process Barista(neg<Menu> m) {").unwrap();
+    p.expect("...> ").unwrap();
+    p.send_line("  switch (m.get) { case Coffee: m.put(3); case Tea: m.put(2); } }")
+        .unwrap();
+    p.expect("mpl> ").unwrap();
+    p.send_line("Barista(~m);").unwrap();
+    p.expect("m : Menu").expect("the session holds m");
+
+    // Tab completes the only label starting with `Co` that m may send.
+    p.send("m.put(Co").unwrap();
+    p.send("\t").unwrap();
+    p.send(");\r").unwrap();
+    p.expect("m : get Int")
+        .expect("the completed label was sent");
+    p.send_line("m.get").unwrap();
+    p.expect("3 : Int").unwrap();
+
+    // A `get` whose other side runs forever: Ctrl-C abandons the wait.
+    p.send_line("protocol Ask = put Int, get Int, close;")
+        .unwrap();
+    p.expect("mpl> ").unwrap();
+    p.send_line("process Spin(neg<Ask> c) { Spin(c); }")
+        .unwrap();
+    p.expect("mpl> ").unwrap();
+    p.send_line("Spin(~s); s.put(1);").unwrap();
+    p.expect("s : get Int").unwrap();
+    p.send_line("s.get").unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    p.send("\x03").unwrap();
+    p.expect("interrupted").expect("Ctrl-C abandons the wait");
+    p.expect("mpl> ").unwrap();
+    p.send_line(":channels").unwrap();
+    p.expect("s : get Int").expect("the channel is as it was");
+    p.expect("mpl> ").unwrap();
+
+    // Ctrl-D on an empty line leaves.
+    p.send("\x04").unwrap();
+    p.expect(Eof).expect("the REPL ends on Ctrl-D");
+}
