@@ -46,9 +46,14 @@ const MAX_SPLIT_STRING: usize = 64;
 
 /// Checks every match of every module; errors in source order.
 pub fn check(modules: &[(&ast::Module, Layer)]) -> Vec<CheckError> {
+    check_from(modules, 0)
+}
+
+/// Checks the matches of `modules[from..]`, with the data types of all.
+pub fn check_from(modules: &[(&ast::Module, Layer)], from: usize) -> Vec<CheckError> {
     let table = DataTable::collect(modules);
     let mut errors = Vec::new();
-    for (module, layer) in modules {
+    for (module, layer) in modules.iter().skip(from) {
         let mut walker = Walker {
             table: &table,
             layer: *layer,

@@ -11,12 +11,12 @@
 use super::decls::Decls;
 use super::errors::CheckError;
 use super::globals::{Globals, Layer};
-use super::infer::{self, SessionBinding};
+use super::infer::{self, SessionBinding, Signatures};
 use super::resolve::{self, Ids};
-use super::{exhaustive, termination, walk, wiring};
+use super::{exhaustive, termination, wiring};
 use crate::ir::{CodataInfo, FuncId, Function, ShowTy, Tag};
 use crate::source::{Span, Spanned};
-use crate::syntax::ast::{Expr, Item, Module, Stmt};
+use crate::syntax::ast::{Item, Module, Stmt};
 use std::collections::HashMap;
 
 /// What the session asks the checker about.
@@ -42,6 +42,9 @@ pub struct SessionInput<'a> {
     /// Resolve the declarations too (they changed): their functions are
     /// placed from `ids.fresh`, and the line's after them.
     pub new_generation: bool,
+    /// The signatures an earlier check of the same declarations gave back
+    /// (`CheckedLine::signatures`): their bodies are not checked again.
+    pub known: Option<&'a Signatures>,
 }
 
 /// The declarations resolved for a new generation of the program.
@@ -66,6 +69,8 @@ pub struct CheckedLine {
     /// The tag and destructor tables, extended.
     pub tags: Vec<String>,
     pub dtors: Vec<String>,
+    /// For `SessionInput::known` next time.
+    pub signatures: Signatures,
 }
 
 /// Checks the session's declarations, history and new line together.
@@ -99,22 +104,31 @@ pub fn check_session(input: &SessionInput<'_>) -> Result<CheckedLine, Vec<CheckE
     let decls = Decls::collect(&declarations_only, &mut errors);
     let mut lines = input.history.clone();
     lines.push(input.line);
-    let (typed, held) = infer::check_session(&globals, &decls, &lines);
+    let (typed, scope, signatures) = infer::check_session(&globals, &decls, &lines, input.known);
     // Names earlier lines bound and gave away are known to the line's
     // resolution (as empty slots), so a use is reported once, by the
     // checker, as a use after a move.
-    let gone: Vec<String> = bound_names(&input.history)
-        .into_iter()
+    let gone: Vec<String> = scope
+        .names
+        .iter()
         .filter(|n| !input.held.contains(n))
+        .cloned()
         .collect();
     let stmts: Vec<&Spanned<Stmt>> = input.line.iter().collect();
     let (line, more) =
         resolve::resolve_line(&globals, ids, input.held, &gone, &stmts, input.line_span);
     errors.extend(more);
     errors.extend(typed.errors);
-    errors.extend(exhaustive::check(&modules));
+    // Declarations already checked need no second look: only the line.
+    let from = match input.known {
+        Some(_) => modules.len() - 1,
+        None => 0,
+    };
+    errors.extend(exhaustive::check_from(&modules, from));
     errors.extend(wiring::check(&[(&line_module, Layer::Program)], &globals));
-    errors.extend(termination::check(&modules, false));
+    if input.known.is_none() {
+        errors.extend(termination::check(&modules, false));
+    }
     if !errors.is_empty() {
         errors.sort_by_key(|e| {
             let s = e.span();
@@ -138,42 +152,11 @@ pub fn check_session(input: &SessionInput<'_>) -> Result<CheckedLine, Vec<CheckE
         generation,
         functions,
         results: line.results,
-        held,
+        held: scope.held,
         tags: globals.tags.clone(),
         dtors: globals.dtors.clone(),
+        signatures,
     })
-}
-
-/// The names the statements of `lines` bind at their top level: `let`
-/// patterns, channels (both ends), `split` halves and the `x`/`~x` of
-/// process arguments (which may be implicit channels).
-fn bound_names(lines: &[&[Spanned<Stmt>]]) -> Vec<String> {
-    let mut out = Vec::new();
-    for s in lines.iter().flat_map(|l| l.iter()) {
-        match &s.node {
-            Stmt::Let { pattern, .. } => walk::pattern_names(&pattern.node, &mut out),
-            Stmt::Channel { name, .. } => {
-                out.push(name.node.clone());
-                out.push(format!("~{}", name.node));
-            }
-            Stmt::Split { names, .. } => out.extend(names.iter().map(|n| n.node.clone())),
-            Stmt::Expr(Spanned {
-                node: Expr::Call { args, .. },
-                ..
-            }) => {
-                for a in args {
-                    if let Expr::Dual(n) = &a.node {
-                        out.push(n.node.clone());
-                        out.push(format!("~{}", n.node));
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    out.sort();
-    out.dedup();
-    out
 }
 
 /// What `:type`, `:doc` and `:browse` show of a declaration.

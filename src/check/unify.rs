@@ -26,6 +26,24 @@ impl<'d> Unifier<'d> {
         }
     }
 
+    /// Makes sure variables `0..n` exist (unbound), so that types made by
+    /// an earlier unifier with that many variables can be used here
+    /// without their variables meeting new ones.
+    pub fn reserve(&mut self, n: usize) {
+        if self.subst.len() < n {
+            self.subst.resize(n, None);
+        }
+    }
+
+    /// How many variables this unifier has made.
+    pub fn len(&self) -> usize {
+        self.subst.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.subst.is_empty()
+    }
+
     pub fn fresh(&mut self) -> Ty {
         self.subst.push(None);
         Ty::Var(self.subst.len() as u32 - 1)

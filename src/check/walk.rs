@@ -97,8 +97,7 @@ fn declared_names(stmts: &[&Spanned<Stmt>]) -> Vec<String> {
     out
 }
 
-/// The names pattern `p` binds, in order.
-pub fn pattern_names(p: &Pattern, out: &mut Vec<String>) {
+fn pattern_names(p: &Pattern, out: &mut Vec<String>) {
     match p {
         Pattern::Var(n) => out.push(n.clone()),
         Pattern::Ctor { args, .. } | Pattern::Tuple(args) | Pattern::List(args) => {

@@ -13,7 +13,7 @@ mod commands;
 mod complete;
 mod show;
 
-use crate::check::infer::SessionBinding;
+use crate::check::infer::{SessionBinding, Signatures};
 use crate::check::resolve::Ids;
 use crate::check::session::{CheckedLine, SessionInput, check_session};
 use crate::diagnostics::{self, Diagnostic};
@@ -85,6 +85,8 @@ pub struct Session {
     live: Live,
     /// Where the current generation of declarations starts.
     ids: Ids,
+    /// The declarations' signatures, once their bodies are checked.
+    signatures: Option<Signatures>,
     inputs: usize,
     out: Output,
     color: bool,
@@ -102,7 +104,7 @@ impl Session {
         if !diags.is_empty() {
             return Err("the prelude does not parse".into());
         }
-        let first = first_generation(&prelude, &mut sources)?;
+        let (first, signatures) = first_generation(&prelude, &mut sources)?;
         let live = Live::start(first, config.host, crate::services::open, config.runtime)
             .map_err(|e| e.message.clone())?;
         Ok(Session {
@@ -114,6 +116,7 @@ impl Session {
             held: Vec::new(),
             live,
             ids: Ids::default(),
+            signatures: Some(signatures),
             inputs: 0,
             out,
             color: config.color,
@@ -257,6 +260,7 @@ impl Session {
         let Some(generation) = checked.generation else {
             return Ok(());
         };
+        let signatures = checked.signatures;
         let extended = self.live.extend(|p| {
             p.functions.extend(generation.functions);
             p.functions.extend(checked.functions);
@@ -268,6 +272,7 @@ impl Session {
         });
         extended.map_err(|e| vec![Diagnostic::from(&e)])?;
         self.ids = ids;
+        self.signatures = Some(signatures);
         Ok(())
     }
 
@@ -291,6 +296,7 @@ impl Session {
             dtors: &program.dtors,
             ids,
             new_generation,
+            known: self.signatures.as_ref().filter(|_| !new_generation),
         };
         check_session(&input).map_err(|errs| errs.iter().map(Diagnostic::from).collect())
     }
@@ -310,8 +316,15 @@ impl Session {
             dtors: &program.dtors,
             ids: self.ids,
             new_generation: false,
+            known: None,
         };
         f(&input)
+    }
+
+    /// Channels at `close` are finished: the session lets go of them
+    /// (their `close : ...` line was printed with the input's answer).
+    fn let_go_of_finished(&mut self) {
+        self.held.retain(|h| !h.binding.finished);
     }
 
     fn holds(&self, name: &str) -> bool {
@@ -361,6 +374,7 @@ impl Session {
                 if let Some(before) = self.run(stmts, checked) {
                     self.print_it();
                     self.print_changes(&before);
+                    self.let_go_of_finished();
                 }
             }
             Err(diags) => self.report(&diags),
@@ -373,6 +387,7 @@ impl Session {
             Ok(checked) => {
                 if let Some(before) = self.run(stmts, checked) {
                     self.print_changes(&before);
+                    self.let_go_of_finished();
                 }
             }
             Err(diags) => self.report(&diags),
@@ -453,7 +468,10 @@ impl Session {
 
 /// The prelude resolved and compiled as the session program's first
 /// generation.
-fn first_generation(prelude: &[Module], sources: &mut SourceMap) -> Result<Program, String> {
+fn first_generation(
+    prelude: &[Module],
+    sources: &mut SourceMap,
+) -> Result<(Program, Signatures), String> {
     let empty = sources.add("<repl>", "");
     let input = SessionInput {
         prelude: prelude.iter().collect(),
@@ -466,6 +484,7 @@ fn first_generation(prelude: &[Module], sources: &mut SourceMap) -> Result<Progr
         dtors: &[],
         ids: Ids::default(),
         new_generation: true,
+        known: None,
     };
     let checked = check_session(&input).map_err(|_| "the prelude does not check".to_string())?;
     let generation = checked
@@ -473,7 +492,7 @@ fn first_generation(prelude: &[Module], sources: &mut SourceMap) -> Result<Progr
         .ok_or_else(|| "the prelude was not resolved".to_string())?;
     let mut functions = generation.functions;
     functions.extend(checked.functions);
-    Ok(Program {
+    let program = Program {
         functions,
         tags: checked.tags,
         dtors: checked.dtors,
@@ -482,7 +501,8 @@ fn first_generation(prelude: &[Module], sources: &mut SourceMap) -> Result<Progr
         ctor_fields: generation.ctor_fields,
         monitor: Default::default(),
         prelude: generation.prelude,
-    })
+    };
+    Ok((program, checked.signatures))
 }
 
 /// The top-level names an item declares (functions, processes, types,

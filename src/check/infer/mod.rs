@@ -42,6 +42,7 @@ pub enum Exit {
     Unknown,
 }
 
+#[derive(Clone)]
 pub struct Sig {
     pub name: String,
     pub generics: Generics,
@@ -145,22 +146,56 @@ pub struct SessionBinding {
     /// A channel whose next step is a choice: the labels it may send
     /// (`put`) or must be ready to receive (`get`).
     pub labels: Option<(super::types::Dir, Vec<String>)>,
+    /// A channel at `close`: the session lets go of it after this line.
+    pub finished: bool,
 }
 
-/// Checks every body of the program and then the REPL session's lines,
-/// one after another in one scope (the session is one process): each
-/// line may use what earlier lines bound, in the state they left it.
-/// Channels may stay open at the end. Returns the bindings the session
-/// holds after the last line, each name once.
+/// The session process's scope after its lines.
+pub struct SessionScope {
+    /// What it holds: live bindings, each name once.
+    pub held: Vec<SessionBinding>,
+    /// Every name in scope before the last line, given away or not (a
+    /// use of a name given away is reported as such).
+    pub names: Vec<String>,
+}
+
+/// The signatures of a program's functions and processes after their
+/// bodies were checked, for checking more code against the same
+/// declarations without checking the bodies again (the REPL's lines).
+#[derive(Clone)]
+pub struct Signatures {
+    sigs: Vec<Sig>,
+    /// The variables of the unifier that made them.
+    vars: usize,
+}
+
+/// Checks the REPL session's lines, one after another in one scope (the
+/// session is one process): each line may use what earlier lines bound,
+/// in the state they left it. Channels may stay open at the end. With
+/// `known`, the signatures of an earlier check of the same declarations,
+/// the bodies are not checked again; without, they are, and their
+/// signatures come back for next time. Also returns the bindings the
+/// session holds after the last line, each name once.
 pub fn check_session(
     globals: &Globals<'_>,
     decls: &Decls,
     lines: &[&[Spanned<ast::Stmt>]],
-) -> (Outcome, Vec<SessionBinding>) {
+    known: Option<&Signatures>,
+) -> (Outcome, SessionScope, Signatures) {
     let mut inf = Infer::new(globals, decls);
-    inf.check_declarations();
-    let held = inf.check_session_lines(lines);
-    (inf.outcome(), held)
+    let signatures = match known {
+        Some(k) => {
+            inf.sigs = k.sigs.clone();
+            inf.unifier.reserve(k.vars);
+            k.clone()
+        }
+        None => {
+            inf.check_declarations();
+            inf.signatures()
+        }
+    };
+    let (held, names) = inf.check_session_lines(lines);
+    (inf.outcome(), SessionScope { held, names }, signatures)
 }
 
 /// The part of a type `show` needs (see `ir::ShowTy`). A generic named in
@@ -219,6 +254,31 @@ impl<'a, 'g> Infer<'a, 'g> {
             if let Pending::Process(p, layer) = p {
                 self.check_process(i, p, *layer);
             }
+        }
+    }
+
+    /// The signatures, every type in them resolved.
+    fn signatures(&self) -> Signatures {
+        let sigs = self
+            .sigs
+            .iter()
+            .map(|sig| Sig {
+                params: sig.params.iter().map(|t| self.unifier.resolve(t)).collect(),
+                ret: self.unifier.resolve(&sig.ret),
+                exits: sig
+                    .exits
+                    .iter()
+                    .map(|e| match e {
+                        Exit::Open(s) => Exit::Open(self.unifier.resolve_session(s)),
+                        other => other.clone(),
+                    })
+                    .collect(),
+                ..sig.clone()
+            })
+            .collect();
+        Signatures {
+            sigs,
+            vars: self.unifier.len(),
         }
     }
 
@@ -569,9 +629,21 @@ impl<'a, 'g> Infer<'a, 'g> {
         self.scope_vars.clear();
     }
 
-    fn check_session_lines(&mut self, lines: &[&[Spanned<ast::Stmt>]]) -> Vec<SessionBinding> {
+    /// The session's lines: what the session holds after them, and the
+    /// names in scope before the last.
+    fn check_session_lines(
+        &mut self,
+        lines: &[&[Spanned<ast::Stmt>]],
+    ) -> (Vec<SessionBinding>, Vec<String>) {
         self.begin_wiring();
-        for line in lines {
+        let mut before_last = Vec::new();
+        for (k, line) in lines.iter().enumerate() {
+            if k > 0 {
+                self.let_go_of_finished();
+            }
+            if k + 1 == lines.len() {
+                before_last = self.env.iter().map(|b| b.name.clone()).collect();
+            }
             self.bind_implicit_channels(line.iter(), None, walk::BlockKind::Session);
             for s in line.iter() {
                 if self.ended {
@@ -595,7 +667,25 @@ impl<'a, 'g> Infer<'a, 'g> {
             }
         }
         self.env = env;
-        held
+        (held, before_last)
+    }
+
+    /// The session lets go of a channel whose protocol has reached
+    /// `close` once the line that finished it is over (the name is free
+    /// again, for `P(~c)` say).
+    fn let_go_of_finished(&mut self) {
+        let env = std::mem::take(&mut self.env);
+        self.env = env
+            .into_iter()
+            .filter(|b| !(matches!(b.state, Liveness::Live) && self.is_finished(&b.ty)))
+            .collect();
+    }
+
+    fn is_finished(&self, ty: &Ty) -> bool {
+        match self.unifier.shallow(ty) {
+            Ty::Session(s) => matches!(self.unifier.head(&s), Some(Session::Close)),
+            _ => false,
+        }
     }
 
     fn session_binding(&self, b: &Binding) -> SessionBinding {
@@ -612,6 +702,7 @@ impl<'a, 'g> Infer<'a, 'g> {
             show: show_ty(&ty, &[]),
             span: b.span,
             labels: self.next_labels(&ty),
+            finished: self.is_finished(&ty),
         }
     }
 
