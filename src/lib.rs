@@ -4,10 +4,12 @@
 //!
 //! Data flows one way: `syntax` → `check` → `eval` → `runtime`, with
 //! `services` reached by `eval` only through `host::Services` (this file
-//! joins the two). Real I/O happens in `services`, in `main.rs`, and here
-//! only to read source files; a run takes its streams as arguments
-//! (`host::Host`) so tests run programs in-process. Rendering diagnostics
-//! is `diagnostics`'s; nothing here decides what is an error.
+//! joins the two). The REPL is a front end on the same pipeline:
+//! `session` (a library `Session`) and `repl` (its terminal side). Real I/O
+//! happens in `services`, `main.rs`, `repl`, and here only to read source
+//! files; a run takes its streams as arguments (`host::Host`) so tests run
+//! programs in-process. Rendering diagnostics is `diagnostics`'s; nothing
+//! here decides what is an error.
 
 pub mod check;
 pub mod diagnostics;

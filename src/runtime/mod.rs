@@ -30,6 +30,12 @@
 //!   before `io_end`; while I/O is pending the run is not quiescent.
 //! * [`Config::seed`] gives a single-threaded scheduler that picks the next
 //!   runnable task with a seeded RNG: same seed, same interleaving.
+//! * With [`Config::hold`] a host outside the workers (the REPL) holds the
+//!   run open: quiescence does not end it ([`Handle::quiescent`] tells the
+//!   host), a failed task is kept for [`Handle::take_failures`] instead of
+//!   stopping the run, and the host may [`Handle::spawn_tracked`],
+//!   [`Handle::cancel`] and read [`Handle::waiting`] without taking tasks
+//!   out of their mailboxes. The run ends with [`Handle::stop`].
 
 pub mod channel;
 pub mod scheduler;

@@ -1,7 +1,7 @@
 //! The REPL's `:` commands: what each does, its help line, and the
 //! "did you mean" answer for one that does not exist.
 
-use super::{Declarations, Loaded, Session, Status};
+use super::{Loaded, Session, Status};
 use crate::check::session::{self as checker, Signature};
 use crate::diagnostics::Diagnostic;
 use crate::source::{Span, Spanned};
@@ -186,10 +186,8 @@ impl Session {
             return self.report(&diags);
         }
         let (wiring, decls) = split_wiring(module);
-        let before: Vec<Declarations> = std::mem::take(&mut self.decls);
-        let (others, _replaced): (Vec<_>, Vec<_>) =
-            before.iter().cloned().partition(|d| d.file.is_none());
-        self.decls = others;
+        let before = self.decls.clone();
+        self.decls.retain(|d| d.file.is_none());
         let mut all: Vec<Spanned<Item>> = imports.into_iter().flat_map(|m| m.items).collect();
         all.extend(decls.items);
         let loaded = Module {
@@ -312,7 +310,7 @@ impl Session {
     pub(super) fn modules(&self) -> impl Iterator<Item = &Module> {
         self.prelude
             .iter()
-            .chain(self.decls.iter().map(|d: &Declarations| &d.module))
+            .chain(self.decls.iter().map(|d| &d.module))
     }
 }
 

@@ -27,6 +27,7 @@ use crate::syntax::parser::{ReplInput, parse_repl};
 use crate::value::Value;
 use std::io::Write;
 use std::path::PathBuf;
+use std::rc::Rc;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -77,10 +78,12 @@ struct Loaded {
 pub struct Session {
     sources: SourceMap,
     prelude: Vec<Module>,
-    decls: Vec<Declarations>,
+    /// Persistent (`im`): a refused input drops its copy in O(1), and an
+    /// unchanged module is shared, not copied.
+    decls: im::Vector<Rc<Declarations>>,
     loaded: Option<Loaded>,
     /// The lines the session's process has run.
-    history: Vec<Vec<Spanned<Stmt>>>,
+    history: im::Vector<Rc<[Spanned<Stmt>]>>,
     held: Vec<Held>,
     live: Live,
     /// Where the current generation of declarations starts.
@@ -110,9 +113,9 @@ impl Session {
         Ok(Session {
             sources,
             prelude,
-            decls: Vec::new(),
+            decls: im::Vector::new(),
             loaded: None,
-            history: Vec::new(),
+            history: im::Vector::new(),
             held: Vec::new(),
             live,
             ids: Ids::default(),
@@ -203,21 +206,30 @@ impl Session {
     /// refused (and nothing changes) if anything then fails to check.
     fn declare(&mut self, module: Module, file: Option<PathBuf>) -> bool {
         let names: Vec<String> = module.items.iter().flat_map(declared_names).collect();
-        let mut decls = self.decls.clone();
         let mut replaced = Vec::new();
-        for d in &mut decls {
-            d.module.items.retain(|item| {
-                let clash: Vec<String> = declared_names(item)
+        let mut decls: im::Vector<Rc<Declarations>> = im::Vector::new();
+        for d in &self.decls {
+            let clashes = |item: &Spanned<Item>| -> Vec<String> {
+                declared_names(item)
                     .into_iter()
                     .filter(|n| names.contains(n))
-                    .collect();
+                    .collect()
+            };
+            if d.module.items.iter().all(|i| clashes(i).is_empty()) {
+                decls.push_back(d.clone());
+                continue;
+            }
+            let mut kept = Declarations::clone(d);
+            kept.module.items.retain(|item| {
+                let clash = clashes(item);
                 if !clash.is_empty() {
                     replaced.push((clash.join(", "), item.span));
                 }
                 clash.is_empty()
             });
+            decls.push_back(Rc::new(kept));
         }
-        decls.push(Declarations { module, file });
+        decls.push_back(Rc::new(Declarations { module, file }));
         let old = std::mem::replace(&mut self.decls, decls);
         match self.new_generation() {
             Ok(()) => {
@@ -288,7 +300,7 @@ impl Session {
         let input = SessionInput {
             prelude: self.prelude.iter().collect(),
             declarations: self.decls.iter().map(|d| &d.module).collect(),
-            history: self.history.iter().map(Vec::as_slice).collect(),
+            history: self.history.iter().map(|l| &l[..]).collect(),
             line,
             line_span,
             held: &held,
@@ -425,7 +437,7 @@ impl Session {
             LineOutcome::Done(results) => {
                 let before = std::mem::take(&mut self.held);
                 self.held = held_after(&checked.results, results, checked.held);
-                self.history.push(stmts);
+                self.history.push_back(stmts.into());
                 Some(before)
             }
             LineOutcome::Failed(e) => {
