@@ -80,6 +80,9 @@ pub struct RunError {
     pub span: Option<Span>,
     pub process: String,
     pub help: Option<String>,
+    /// The failure is a write to an output whose reader has gone (a closed
+    /// pipe, as in `mpl run prog.mpl | head -1`): the run ends quietly.
+    pub output_closed: bool,
 }
 
 impl RunError {
@@ -90,6 +93,7 @@ impl RunError {
             span: Some(span),
             process: process.into(),
             help: None,
+            output_closed: false,
         }
     }
 
@@ -100,6 +104,7 @@ impl RunError {
             span: None,
             process: process.into(),
             help: None,
+            output_closed: false,
         }
     }
 
@@ -107,6 +112,14 @@ impl RunError {
     /// impossible, or a service disagreeing with the prelude.
     pub fn internal(process: impl Into<String>, message: impl std::fmt::Display) -> RunError {
         RunError::unplaced(process, format!("internal error: {message}"))
+    }
+
+    /// A write to `stream` failed with `e`; a broken pipe is marked so
+    /// that the run ends quietly.
+    pub fn write_failed(process: &str, stream: &str, e: &std::io::Error) -> RunError {
+        let mut error = RunError::unplaced(process, format!("cannot write to {stream}: {e}"));
+        error.output_closed = e.kind() == std::io::ErrorKind::BrokenPipe;
+        error
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> RunError {

@@ -47,6 +47,9 @@ pub mod exit {
     pub const INPUT_EXHAUSTED: i32 = 3;
     /// The command line was wrong, or a file could not be read.
     pub const USAGE: i32 = 64;
+    /// Standard output was closed by its reader (a pipe into `head`, say):
+    /// the run ended quietly, as a Unix tool killed by SIGPIPE does.
+    pub const OUTPUT_CLOSED: i32 = 141;
     pub const INTERRUPTED: i32 = 130;
 }
 
@@ -255,6 +258,7 @@ pub fn run_program(
         with_big_stack(move || eval::run(Arc::new(program), host, services::open, config));
     match outcome {
         RunOutcome::Finished => (exit::OK, None),
+        RunOutcome::Failed(e) if e.output_closed => (exit::OUTPUT_CLOSED, None),
         RunOutcome::Failed(e) => (exit::FAILED, Some(Diagnostic::from(&e))),
         RunOutcome::Deadlock(r) => (exit::DEADLOCK, Some(diagnostics::waiting(&r, false))),
         RunOutcome::InputExhausted(r) => {

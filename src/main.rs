@@ -38,9 +38,9 @@ struct Cli {
 /// How processes run: threads, scheduling and what services may reach.
 #[derive(clap::Args, Default)]
 struct RunOptions {
-    /// Worker threads (default: one per core).
-    #[arg(long)]
-    threads: Option<usize>,
+    /// Worker threads (default: one per core; at least 1).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    threads: Option<u64>,
     /// Run single-threaded with a seeded scheduler: the same seed gives
     /// the same interleaving and output.
     #[arg(long)]
@@ -62,11 +62,18 @@ struct RunOptions {
 #[derive(Subcommand)]
 enum Command {
     /// Check a program, then run it. ARGS become the program's `args`.
+    /// mpl's flags go before FILE; a flag-like argument for the program
+    /// goes after `--` (`mpl run prog.mpl -- -v`).
     Run {
-        file: PathBuf,
-        /// Arguments passed to the program as `args : [String]`.
-        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
-        args: Vec<String>,
+        /// The program, then its arguments (`args : [String]`).
+        #[arg(
+            value_name = "FILE [ARGS]...",
+            required = true,
+            num_args = 1..,
+            trailing_var_arg = true,
+            allow_hyphen_values = true
+        )]
+        command: Vec<String>,
         #[command(flatten)]
         options: RunOptions,
     },
@@ -128,11 +135,12 @@ fn main() {
         }
     };
     let code = match cli.command {
-        Some(Command::Run {
-            file,
-            args,
-            options,
-        }) => with_options(options, |p, config| run(file, args, config, p)),
+        Some(Command::Run { command, options }) => {
+            let mut command = command.into_iter();
+            let file = PathBuf::from(command.next().unwrap_or_default());
+            let args = command.collect();
+            with_options(options, |p, config| run(file, args, config, p))
+        }
         Some(Command::Repl { file, options }) => {
             with_options(options, |p, config| repl(file, config, p))
         }
@@ -142,8 +150,40 @@ fn main() {
     std::process::exit(code);
 }
 
+/// Colour only on a terminal that can show it, and unless `NO_COLOR` is set.
 fn color() -> bool {
-    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+    let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none() && !dumb
+}
+
+/// The exit code for diagnostics that stopped a program before it ran:
+/// 64 when the file itself could not be read, 1 for errors in it.
+fn failed(diags: &[Diagnostic]) -> i32 {
+    match diags {
+        [only] if only.code.as_deref() == Some("file") => exit::USAGE,
+        _ => exit::FAILED,
+    }
+}
+
+/// The program's own arguments: everything after FILE, except that a
+/// flag there is refused (it is most likely one of `mpl`'s, written too
+/// late) unless a `--` comes first; the first `--` is dropped.
+fn program_args(args: Vec<String>) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    let mut after_dashes = false;
+    for a in args {
+        if !after_dashes && a == "--" {
+            after_dashes = true;
+        } else if !after_dashes && a.starts_with('-') && a.len() > 1 {
+            return Err(format!(
+                "`{a}` comes after the program file, where it would be the program's argument\n  \
+                 mpl's own flags go before the file: `mpl run {a} ... FILE`; to pass `{a}` to the program, write `--` before it"
+            ));
+        } else {
+            out.push(a);
+        }
+    }
+    Ok(out)
 }
 
 fn report(diags: &[Diagnostic], sources: &SourceMap) {
@@ -173,7 +213,7 @@ fn check(file: PathBuf, total: bool) -> i32 {
         Ok(_) => exit::OK,
         Err(diags) => {
             report(&diags, &sources);
-            exit::FAILED
+            failed(&diags)
         }
     }
 }
@@ -212,7 +252,7 @@ fn with_options(options: RunOptions, f: impl FnOnce(Permissions, runtime::Config
     };
     let mut config = runtime::Config::default();
     if let Some(n) = options.threads {
-        config.threads = n.max(1);
+        config.threads = usize::try_from(n).unwrap_or(usize::MAX).max(1);
     }
     config.seed = options.seed;
     f(permissions, config)
@@ -266,12 +306,19 @@ fn repl(file: Option<PathBuf>, config: runtime::Config, permissions: Permissions
 }
 
 fn run(file: PathBuf, args: Vec<String>, config: runtime::Config, permissions: Permissions) -> i32 {
+    let args = match program_args(args) {
+        Ok(a) => a,
+        Err(message) => {
+            eprintln!("mpl: {message}");
+            return exit::USAGE;
+        }
+    };
     let (sources, result) = compile(file, Options::default());
     let program = match result {
         Ok(p) => p,
         Err(diags) => {
             report(&diags, &sources);
-            return exit::FAILED;
+            return failed(&diags);
         }
     };
     let stdout: Output = Arc::new(Mutex::new(Box::new(std::io::stdout())));

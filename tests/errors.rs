@@ -30,6 +30,7 @@ fn main() {
     for path in common::files_with_extension(&conformance.join("errors"), "mpl") {
         trials.push(trial("conformance_error", &path, rejected_at_marked_line));
     }
+    trials.extend(common::conformance_absent(root, "conformance_error"));
     let mut accepted = common::files_with_extension(&root.join("examples"), "mpl");
     accepted.extend(common::files_with_extension(
         &conformance.join("programs"),

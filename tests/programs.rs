@@ -49,6 +49,7 @@ fn main() {
     for path in common::golden_programs(&conformance) {
         trials.push(golden("conformance", Golden::load(&path, &conformance)));
     }
+    trials.extend(common::conformance_absent(root, "conformance"));
     libtest_mimic::run(&Arguments::from_args(), trials).exit();
 }
 

@@ -13,8 +13,8 @@
 //!   is flushed too. When the mailbox runs dry with output buffered the
 //!   service first yields once (the writer may send more), so a fast
 //!   writer does not cost one `write` per char. A failed write ends the run
-//!   ("cannot write to stdout: ..."), so a program writing to a closed pipe
-//!   stops. The task is named after its stream (`stdout`, `stderr`).
+//!   ("cannot write to stdout: ..."); a closed pipe ends it quietly
+//!   (`RunError::output_closed`), as `cat` does. The task is named after its stream (`stdout`, `stderr`).
 //! * Input never blocks a runtime worker. The first input request of a run
 //!   starts one reader thread that takes the host's reader out of
 //!   [`super::ServiceEnv::stdin`]; the service asks it for a chunk through a std
@@ -132,6 +132,7 @@ fn spawn_stdin(cx: &mut Ctx<'_>, stdin: SharedInput, labels: StdinLabels) -> End
         input: InputSource::new(stdin),
         waiting: 0,
         exhausted: false,
+        last: None,
     }));
     program_end
 }
@@ -267,10 +268,7 @@ struct OutputService {
 
 impl OutputService {
     fn io_failed(&self, e: std::io::Error) -> ServiceStep {
-        Step::Fail(RunError::unplaced(
-            self.name,
-            format!("cannot write to {}: {e}", self.name),
-        ))
+        Step::Fail(RunError::write_failed(self.name, self.name, &e))
     }
 }
 
@@ -603,6 +601,9 @@ struct StdinService {
     /// `Get`s received and not answered yet.
     waiting: usize,
     exhausted: bool,
+    /// The last character sent: input that ends without a newline gets
+    /// one, so its last line is a line (as `readLine` expects).
+    last: Option<char>,
 }
 
 impl Task<Value, RunError> for StdinService {
@@ -616,6 +617,7 @@ impl Task<Value, RunError> for StdinService {
                     break;
                 };
                 cx.put(&self.client, Value::Char(c));
+                self.last = Some(c);
                 self.waiting -= 1;
             }
             match self.client.try_get() {
@@ -635,6 +637,13 @@ impl Task<Value, RunError> for StdinService {
             // A Get is waiting and no input is buffered.
             return match self.input.request(cx) {
                 Some(replies) => Step::Park(replies),
+                None if self.last.is_some_and(|c| c != '\n') => {
+                    // End of input in the middle of a line: end the line.
+                    cx.put(&self.client, Value::Char('\n'));
+                    self.last = Some('\n');
+                    self.waiting -= 1;
+                    continue;
+                }
                 None => {
                     // End of input: the Get stays unanswered for good.
                     if !self.exhausted {
@@ -712,10 +721,7 @@ impl ConsoleService {
     }
 
     fn io_failed(e: std::io::Error) -> ServiceStep {
-        Step::Fail(RunError::unplaced(
-            "console",
-            format!("cannot write to stdout: {e}"),
-        ))
+        Step::Fail(RunError::write_failed("console", "stdout", &e))
     }
 }
 

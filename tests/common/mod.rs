@@ -14,6 +14,16 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+/// When the shared conformance suite is not beside the project, one
+/// ignored trial says so (rather than the suite passing with nothing run).
+pub fn conformance_absent(root: &std::path::Path, kind: &str) -> Option<libtest_mimic::Trial> {
+    let dir = root.join("../shared/conformance");
+    (!dir.is_dir()).then(|| {
+        let name = format!("{kind}::absent (../shared/conformance is not beside the project)");
+        libtest_mimic::Trial::test(name, || Ok(())).with_ignored_flag(true)
+    })
+}
+
 /// A `Write` that appends to a shared buffer the test reads afterwards.
 #[derive(Clone, Default)]
 pub struct SharedBuf(pub Arc<Mutex<Vec<u8>>>);

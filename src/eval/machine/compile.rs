@@ -98,6 +98,7 @@ pub fn internal(what: &str, span: Span, process: &str) -> RunError {
         span: Some(span),
         process: process.to_string(),
         help: Some("this is a bug in the interpreter, not in your program".into()),
+        output_closed: false,
     }
 }
 

@@ -149,6 +149,7 @@ fn error(fault: Fault, f: &CFunc, at: usize, code: &Code, proc_fn: FuncId) -> Ru
         span: Some(f.spans.get(at).copied().unwrap_or(f.span)),
         process: process_name(code, proc_fn),
         help: text.help,
+        output_closed: false,
     }
 }
 

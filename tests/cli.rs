@@ -1,0 +1,143 @@
+//! `mpl` as a Unix tool: exit codes as README's table gives them, flags
+//! where they belong, a closed pipe, the last line of input. Each test runs
+//! the real binary with a time limit.
+
+use std::io::{Read, Write};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const LIMIT: Duration = Duration::from_secs(60);
+
+fn temp_file(name: &str, text: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("mpl-cli-tests-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write temp file");
+    path
+}
+
+struct Ran {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs `mpl ARGS` with `input` on stdin; kills it after `LIMIT`.
+fn mpl(args: &[&str], input: &str) -> Ran {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mpl"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start mpl");
+    if let Some(mut stdin) = child.stdin.take() {
+        let _ = stdin.write_all(input.as_bytes());
+    }
+    let stdout = reader(child.stdout.take());
+    let stderr = reader(child.stderr.take());
+    let code = wait(&mut child);
+    Ran {
+        code,
+        stdout: stdout.join().unwrap_or_default(),
+        stderr: stderr.join().unwrap_or_default(),
+    }
+}
+
+fn reader(pipe: Option<impl Read + Send + 'static>) -> std::thread::JoinHandle<String> {
+    std::thread::spawn(move || {
+        let mut text = String::new();
+        if let Some(mut p) = pipe {
+            let _ = p.read_to_string(&mut text);
+        }
+        text
+    })
+}
+
+fn wait(child: &mut Child) -> Option<i32> {
+    let start = Instant::now();
+    loop {
+        if let Ok(Some(status)) = child.try_wait() {
+            return status.code();
+        }
+        if start.elapsed() > LIMIT {
+            let _ = child.kill();
+            panic!("mpl did not finish within {LIMIT:?}");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+const HELLO: &str =
+    "process main(PutSeq<Char> out) { writeLine(out, \"hi\"); out.put(StopPut); }\nmain(stdout);\n";
+
+const ARGS: &str = "void each(PutSeq<Char> out, [String] xs) { switch xs { case []: out.put(StopPut); case (x:rest): writeLine(out, x); each(out, rest); } }\neach(stdout, args);\n";
+
+#[test]
+fn a_missing_file_is_a_usage_error() {
+    let ran = mpl(&["run", "/no/such/file.mpl"], "");
+    assert_eq!(ran.code, Some(mpl::exit::USAGE), "{}", ran.stderr);
+    let ran = mpl(&["check", "/no/such/file.mpl"], "");
+    assert_eq!(ran.code, Some(mpl::exit::USAGE), "{}", ran.stderr);
+}
+
+#[test]
+fn zero_threads_are_refused() {
+    let path = temp_file("hello0.mpl", HELLO);
+    let ran = mpl(&["run", "--threads", "0", path.to_str().unwrap()], "");
+    assert_eq!(ran.code, Some(mpl::exit::USAGE));
+    assert!(ran.stdout.is_empty());
+}
+
+#[test]
+fn a_flag_after_the_file_is_refused_with_a_hint() {
+    let path = temp_file("hello1.mpl", HELLO);
+    let ran = mpl(&["run", path.to_str().unwrap(), "--threads", "2"], "");
+    assert_eq!(ran.code, Some(mpl::exit::USAGE));
+    assert!(ran.stdout.is_empty(), "the program must not run");
+    assert!(
+        ran.stderr.contains("write `--` before it"),
+        "{}",
+        ran.stderr
+    );
+}
+
+#[test]
+fn arguments_after_a_double_dash_reach_the_program() {
+    let path = temp_file("args.mpl", ARGS);
+    let ran = mpl(&["run", path.to_str().unwrap(), "a", "--", "-v", "--x"], "");
+    assert_eq!(ran.code, Some(0), "{}", ran.stderr);
+    assert_eq!(ran.stdout, "a\n-v\n--x\n");
+}
+
+#[test]
+fn a_closed_stdout_ends_the_run_quietly() {
+    let many = "void count(PutSeq<Char> out, Int i) { if (i < 1000000) { writeLine(out, intToStr(i)); count(out, i + 1); } else { out.put(StopPut); } }\ncount(stdout, 0);\n";
+    let path = temp_file("many.mpl", many);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mpl"))
+        .args(["run", path.to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start mpl");
+    let mut first = [0u8; 2];
+    if let Some(out) = child.stdout.as_mut() {
+        out.read_exact(&mut first).expect("the first line");
+    }
+    drop(child.stdout.take());
+    let stderr = reader(child.stderr.take());
+    let code = wait(&mut child);
+    assert_eq!(&first, b"0\n");
+    assert_eq!(code, Some(mpl::exit::OUTPUT_CLOSED));
+    assert_eq!(stderr.join().unwrap_or_default(), "", "no report");
+}
+
+#[test]
+fn the_last_input_line_without_a_newline_is_a_line() {
+    let echo = "process echo(GetSeq<Char> inp, PutSeq<Char> out) {\n  let a = readLine(inp);\n  let b = readLine(inp);\n  writeLine(out, concat(a, b));\n  inp.put(StopGet);\n  out.put(StopPut);\n}\necho(stdin, stdout);\n";
+    let path = temp_file("lines.mpl", echo);
+    let ran = mpl(&["run", path.to_str().unwrap()], "one\ntwo");
+    assert_eq!(ran.code, Some(0), "{}", ran.stderr);
+    assert_eq!(ran.stdout, "onetwo\n");
+}
