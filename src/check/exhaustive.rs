@@ -229,7 +229,15 @@ fn lower(table: &DataTable, layer: Layer, p: &Pattern) -> Pat {
         }
         Pattern::Ctor { name, args } => {
             let Some((ty, idx)) = table.ctor(&name.node, layer) else {
-                return Pat::Wild;
+                // The built-in list's `Nil` and `Cons(x, xs)`.
+                return match (name.node.as_str(), args.as_slice()) {
+                    ("Nil", []) => Pat::leaf(Con::Nil),
+                    ("Cons", [h, t]) => Pat::Con(
+                        Con::Cons,
+                        vec![lower(table, layer, &h.node), lower(table, layer, &t.node)],
+                    ),
+                    _ => Pat::Wild,
+                };
             };
             let con = Con::Data(ty, idx);
             let arity = table.arity(con);

@@ -800,6 +800,9 @@ impl<'g, 'a> Resolver<'g, 'a> {
     }
 
     fn ctor(&mut self, name: &str, args: &[Spanned<ast::Expr>], span: Span) -> ExprKind {
+        if let Some(list) = self.list_ctor(name, args, span) {
+            return list;
+        }
         let Some((tag, arity)) = self.g.tag(name, self.layer) else {
             self.error(CheckError::UnknownConstructor {
                 name: name.into(),
@@ -819,6 +822,38 @@ impl<'g, 'a> Resolver<'g, 'a> {
         ExprKind::Ctor {
             tag,
             args: self.exprs(args),
+        }
+    }
+
+    /// `Nil` and `Cons(x, xs)`, when no constructor of that name is
+    /// declared, are the built-in list's: `[]` and `x : xs`.
+    fn list_ctor(
+        &mut self,
+        name: &str,
+        args: &[Spanned<ast::Expr>],
+        span: Span,
+    ) -> Option<ExprKind> {
+        if self.g.tag(name, self.layer).is_some() {
+            return None;
+        }
+        match (name, args) {
+            ("Nil", []) => Some(ExprKind::List(Vec::new())),
+            ("Cons", [h, t]) => Some(ExprKind::Binary {
+                op: ir::BinOp::Cons,
+                lhs: Box::new(self.expr(h)),
+                rhs: Box::new(self.expr(t)),
+            }),
+            ("Nil" | "Cons", _) => {
+                let expected = if name == "Nil" { 0 } else { 2 };
+                self.error(CheckError::WrongArity {
+                    name: name.into(),
+                    span,
+                    expected,
+                    found: args.len(),
+                });
+                Some(ExprKind::Lit(ir::Lit::Unit))
+            }
+            _ => None,
         }
     }
 
@@ -982,6 +1017,26 @@ impl<'g, 'a> Resolver<'g, 'a> {
             ast::Pattern::Str(s) => ir::Pattern::Lit(ir::Lit::Str(s.as_str().into())),
             ast::Pattern::Bool(b) => ir::Pattern::Lit(ir::Lit::Bool(*b)),
             ast::Pattern::Unit => ir::Pattern::Lit(ir::Lit::Unit),
+            ast::Pattern::Ctor { name, args } if self.g.tag(&name.node, self.layer).is_none() => {
+                match (name.node.as_str(), args.as_slice()) {
+                    ("Nil", []) => ir::Pattern::Nil,
+                    ("Cons", [h, t]) => {
+                        ir::Pattern::Cons(Box::new(self.pattern(h)), Box::new(self.pattern(t)))
+                    }
+                    _ => {
+                        self.error(CheckError::UnknownConstructor {
+                            name: name.node.clone(),
+                            span: name.span,
+                        });
+                        // Bind the names inside, so that their uses are not
+                        // reported as unknown too.
+                        for a in args {
+                            self.pattern(a);
+                        }
+                        ir::Pattern::Wild
+                    }
+                }
+            }
             ast::Pattern::Ctor { name, args } => {
                 let Some((tag, arity)) = self.g.tag(&name.node, self.layer) else {
                     self.error(CheckError::UnknownConstructor {

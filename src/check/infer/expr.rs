@@ -2,9 +2,7 @@
 //! the type checker, and the moves that make linear values linear.
 
 use super::{Binding, Exit, Infer, Liveness, end_span};
-use crate::check::decls::TypeName;
 use crate::check::errors::CheckError;
-use crate::check::globals::Layer;
 use crate::check::types::{Con, Session, Ty};
 use crate::check::walk;
 use crate::ir::Builtin;
@@ -317,13 +315,10 @@ impl Infer<'_, '_> {
         Some(list)
     }
 
+    /// `Nil` and `Cons` are the built-in list's unless a constructor of
+    /// that name is declared (as `resolve` and `exhaustive` decide too).
     pub(super) fn builtin_list_ctor(&self, name: &str) -> bool {
-        (name == "Nil" || name == "Cons") && !self.program_declares_list()
-    }
-
-    fn program_declares_list(&self) -> bool {
-        self.layer == Layer::Program
-            && matches!(self.decls.types.get("List", Layer::Program), Some(TypeName::Data(id)) if self.decls.types.get("List", Layer::Prelude).is_none_or(|p| !matches!(p, TypeName::Data(pid) if pid == id)))
+        (name == "Nil" || name == "Cons") && self.decls.ctors.get(name, self.layer).is_none()
     }
 
     fn call(&mut self, callee: &ast::Ident, args: &[Spanned<Expr>], span: Span) -> Ty {
