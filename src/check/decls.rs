@@ -16,6 +16,11 @@ use std::rc::Rc;
 
 pub type Generics = Vec<(Rc<str>, bool)>;
 
+/// What an unknown type name converts to (after its error): a generic no
+/// program can name, which inference replaces with a fresh variable so
+/// that the one mistake is not reported again at every use.
+pub const UNKNOWN_TYPE: &str = "?";
+
 pub struct DataDecl {
     pub name: String,
     pub params: Generics,
@@ -349,6 +354,7 @@ impl Decls {
         errors.push(CheckError::UnknownType {
             name: key(n, proto),
             span,
+            suggestion: None,
         });
         Ty::unit()
     }
@@ -404,11 +410,14 @@ impl Decls {
                 })
             }
             None => {
+                let builtin = ["Int", "Float", "Char", "Byte", "Bool", "String", "List"];
+                let names = self.types.names(scope.layer).chain(builtin);
                 errors.push(CheckError::UnknownType {
                     name: name.node.clone(),
                     span: name.span,
+                    suggestion: super::suggest::closest(&name.node, names),
                 });
-                Ty::unit()
+                Ty::Rigid(UNKNOWN_TYPE.into(), false)
             }
         }
     }

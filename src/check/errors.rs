@@ -11,14 +11,18 @@ pub enum CheckError {
     UnknownVariable {
         name: String,
         span: Span,
+        /// A name in scope close to `name` ("did you mean ...?").
+        suggestion: Option<String>,
     },
     UnknownFunction {
         name: String,
         span: Span,
+        suggestion: Option<String>,
     },
     UnknownConstructor {
         name: String,
         span: Span,
+        suggestion: Option<String>,
     },
     UnknownDestructor {
         name: String,
@@ -75,6 +79,7 @@ pub enum CheckError {
     UnknownType {
         name: String,
         span: Span,
+        suggestion: Option<String>,
     },
     /// A protocol was expected (after `neg`, `.after`, in a step).
     NotAProtocol {
@@ -372,33 +377,41 @@ fn report(
     }
 }
 
+/// "did you mean `X`?" when there is a suggestion, else the usual help.
+fn did_you_mean(suggestion: &Option<String>, otherwise: impl FnOnce() -> String) -> String {
+    match suggestion {
+        Some(s) => format!("did you mean `{s}`?"),
+        None => otherwise(),
+    }
+}
+
 /// Names, declarations, services and imports (E0001–E0015).
 fn name_error(e: &CheckError) -> Option<Report> {
     use CheckError::*;
     let r = report;
     Some(match e {
-            UnknownVariable { name, span } => r(
+            UnknownVariable { name, span, suggestion } => r(
                 "E0001",
                 format!("`{name}` is not defined here"),
                 *span,
                 "unknown name",
-                Some(format!(
+                Some(did_you_mean(suggestion, || format!(
                     "define `{name}` with `let` or as a parameter; a new channel needs `channel {name};` or two uses as process arguments, `{name}` and `~{name}`"
-                )),
+                ))),
             ),
-            UnknownFunction { name, span } => r(
+            UnknownFunction { name, span, suggestion } => r(
                 "E0002",
                 format!("there is no function or process called `{name}`"),
                 *span,
                 "unknown function",
-                Some("check the spelling, or declare it; the prelude's functions are listed by `:doc` in the REPL".into()),
+                Some(did_you_mean(suggestion, || "check the spelling, or declare it; `:browse` in the REPL lists the functions in scope, `:doc NAME` describes one".into())),
             ),
-            UnknownConstructor { name, span } => r(
+            UnknownConstructor { name, span, suggestion } => r(
                 "E0003",
                 format!("`{name}` is neither a data constructor nor a protocol label"),
                 *span,
                 "unknown constructor or label",
-                Some(format!("declare `{name}` in a `data` type or as a label in a `protocol`")),
+                Some(did_you_mean(suggestion, || format!("declare `{name}` in a `data` type or as a label in a `protocol`"))),
             ),
             UnknownDestructor { name, span } => r(
                 "E0004",
@@ -486,12 +499,12 @@ fn name_error(e: &CheckError) -> Option<Report> {
                 "import failed",
                 Some("paths are relative to the importing file".into()),
             ),
-            UnknownType { name, span } => r(
+            UnknownType { name, span, suggestion } => r(
                 "E0015",
                 format!("there is no type called `{name}`"),
                 *span,
                 "unknown type",
-                Some("types are Int, Float, Char, Byte, Bool, String, void, lists `[t]`, tuples, and declared data, codata and protocols; generic names are lower-case (`t`) or `#p`".into()),
+                Some(did_you_mean(suggestion, || "types are Int, Float, Char, Byte, Bool, String, void, lists `[t]`, tuples, and declared data, codata and protocols; generic names are lower-case (`t`) or `#p`".into())),
             ),
         _ => return None,
     })
@@ -579,10 +592,10 @@ fn protocol_error(e: &CheckError) -> Option<Report> {
                 format!("`{label}` is not a label `{channel}` can use here"),
                 *span,
                 "unknown label for this channel",
-                Some(if expected.is_empty() {
-                    "the protocol offers no choice at this point".to_string()
-                } else {
-                    format!("the protocol offers {}", list_words(expected))
+                Some(match super::suggest::closest(label, expected.iter().map(String::as_str)) {
+                    Some(s) => format!("did you mean `{s}`? The protocol offers {}", list_words(expected)),
+                    None if expected.is_empty() => "the protocol offers no choice at this point".to_string(),
+                    None => format!("the protocol offers {}", list_words(expected)),
                 }),
             ),
             MissingLabels { channel, missing, span } => r(

@@ -56,6 +56,18 @@ impl<T: Copy> Layered<T> {
         .copied()
     }
 
+    /// The names visible from `layer`.
+    pub fn names(&self, layer: Layer) -> impl Iterator<Item = &str> {
+        let program = match layer {
+            Layer::Program => Some(self.program.keys()),
+            Layer::Prelude => None,
+        };
+        self.prelude
+            .keys()
+            .chain(program.into_iter().flatten())
+            .map(String::as_str)
+    }
+
     pub fn table(&mut self, layer: Layer) -> &mut HashMap<String, T> {
         match layer {
             Layer::Prelude => &mut self.prelude,
@@ -286,6 +298,18 @@ impl<'a> Globals<'a> {
         self.dtors.push(name.to_string());
         self.dtor_ids.insert(name.to_string(), d);
         d
+    }
+
+    /// The functions and processes visible from `layer` (for suggestions).
+    pub fn callable_names(&self, layer: Layer) -> impl Iterator<Item = &str> {
+        self.callables.names(layer)
+    }
+
+    /// The constructors visible from `layer` and every protocol label.
+    pub fn tag_names(&self, layer: Layer) -> impl Iterator<Item = &str> {
+        self.ctors
+            .names(layer)
+            .chain(self.labels.keys().map(String::as_str))
     }
 
     pub fn callable(&self, name: &str, layer: Layer) -> Option<Callable> {

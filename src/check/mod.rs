@@ -19,6 +19,7 @@ pub mod infer;
 pub mod monitor;
 pub mod resolve;
 pub mod session;
+pub mod suggest;
 pub mod termination;
 #[cfg(test)]
 mod tests;

@@ -767,11 +767,37 @@ impl<'g, 'a> Resolver<'g, 'a> {
             });
             return ExprKind::Lit(ir::Lit::Unit);
         }
+        let suggestion = self.similar_variable(name);
         self.error(CheckError::UnknownVariable {
             name: name.into(),
             span,
+            suggestion,
         });
         ExprKind::Lit(ir::Lit::Unit)
+    }
+
+    /// A name in scope (or a service, in the wiring) close to `name`.
+    fn similar_variable(&self, name: &str) -> Option<String> {
+        if self.silent > 0 {
+            return None;
+        }
+        let in_wiring = self.frames.last().is_some_and(|f| f.wiring);
+        let locals = self
+            .frames
+            .iter()
+            .flat_map(|f| f.scopes.iter().flatten())
+            .map(|(n, _)| n.as_str());
+        let services = services::REGISTRY
+            .iter()
+            .map(|e| e.name)
+            .chain(["args"])
+            .filter(|_| in_wiring);
+        super::suggest::closest(name, locals.chain(services))
+    }
+
+    /// A constructor or label close to `name`.
+    fn similar_tag(&self, name: &str) -> Option<String> {
+        super::suggest::closest(name, self.g.tag_names(self.layer).chain(["Nil", "Cons"]))
     }
 
     fn note_service(&mut self, service: ir::ServiceId, name: &str, span: Span) {
@@ -804,9 +830,11 @@ impl<'g, 'a> Resolver<'g, 'a> {
             return list;
         }
         let Some((tag, arity)) = self.g.tag(name, self.layer) else {
+            let suggestion = self.similar_tag(name);
             self.error(CheckError::UnknownConstructor {
                 name: name.into(),
                 span,
+                suggestion,
             });
             return ExprKind::Lit(ir::Lit::Unit);
         };
@@ -899,9 +927,13 @@ impl<'g, 'a> Resolver<'g, 'a> {
         if name.starts_with(|c: char| c.is_uppercase()) {
             return self.ctor(name, args, span);
         }
+        let names = self.g.callable_names(self.layer);
+        let builtins = ir::Builtin::ALL.iter().map(|(n, _, _)| *n);
+        let suggestion = super::suggest::closest(name, names.chain(builtins));
         self.error(CheckError::UnknownFunction {
             name: name.into(),
             span: callee.span,
+            suggestion,
         });
         self.exprs(args);
         ExprKind::Lit(ir::Lit::Unit)
@@ -1024,9 +1056,11 @@ impl<'g, 'a> Resolver<'g, 'a> {
                         ir::Pattern::Cons(Box::new(self.pattern(h)), Box::new(self.pattern(t)))
                     }
                     _ => {
+                        let suggestion = self.similar_tag(&name.node);
                         self.error(CheckError::UnknownConstructor {
                             name: name.node.clone(),
                             span: name.span,
+                            suggestion,
                         });
                         // Bind the names inside, so that their uses are not
                         // reported as unknown too.
@@ -1039,9 +1073,11 @@ impl<'g, 'a> Resolver<'g, 'a> {
             }
             ast::Pattern::Ctor { name, args } => {
                 let Some((tag, arity)) = self.g.tag(&name.node, self.layer) else {
+                    let suggestion = self.similar_tag(&name.node);
                     self.error(CheckError::UnknownConstructor {
                         name: name.node.clone(),
                         span: name.span,
+                        suggestion,
                     });
                     return ir::Pattern::Wild;
                 };

@@ -1189,10 +1189,10 @@ mod tests {
     }
 
     #[test]
-    fn stdin_at_end_of_input_reports_input_exhausted() {
+    fn stdin_ends_an_unfinished_last_line_then_reports_input_exhausted() {
         let w = world(pieces(&[b"ab"]));
         let mut acts = Vec::new();
-        for _ in 0..3 {
+        for _ in 0..4 {
             acts.push(Act::Put(0, tag(L.get)));
             acts.push(Act::Get(0));
         }
@@ -1205,7 +1205,7 @@ mod tests {
             }
             o => panic!("expected input exhausted, got {o:?}"),
         }
-        assert_eq!(chars_of(&got.lock()), "ab");
+        assert_eq!(chars_of(&got.lock()), "ab\n");
     }
 
     #[test]

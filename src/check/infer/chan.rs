@@ -35,6 +35,16 @@ impl Infer<'_, '_> {
             }
         };
         let i = self.find(&name)?;
+        if let Ty::Var(_) = self.unifier.shallow(&self.env[i].ty) {
+            // Of a type not known yet (or unknown after an error): a channel
+            // whose protocol its uses will tell, as for `channel x;`.
+            let proto = Ty::session(Session::Var {
+                ty: self.unifier.fresh(),
+                neg: false,
+            });
+            let var = self.env[i].ty.clone();
+            let _ = self.unifier.unify(&var, &proto);
+        }
         if !matches!(self.unifier.shallow(&self.env[i].ty), Ty::Session(_)) {
             let found = self.show(&self.env[i].ty.clone());
             self.error(CheckError::NotAChannel {
@@ -140,6 +150,15 @@ impl Infer<'_, '_> {
         let Some(head) = self.head_of(i, span) else {
             return;
         };
+        if let Session::Var { ty, .. } = &head
+            && label.is_some()
+            && matches!(self.unifier.shallow(ty), Ty::Var(_))
+        {
+            // A label on a channel whose protocol is not known (its type
+            // was unknown): nothing to check it against.
+            self.set_state(i, Session::Unknown);
+            return;
+        }
         let channel = self.env[i].name.clone();
         match &head {
             Session::Choice {
@@ -522,16 +541,24 @@ impl Infer<'_, '_> {
                 ast::Pattern::Ctor { name, args } if args.is_empty() => Some(name),
                 _ => None,
             };
-            let Some((l, next)) = label.and_then(|l| branches.iter().find(|(b, _)| **b == *l.node))
-            else {
-                let expected = branches.iter().map(|(l, _)| l.to_string()).collect();
-                let label = label.map_or_else(|| "this pattern".to_string(), |l| l.node.clone());
+            let found = label.and_then(|l| branches.iter().find(|(b, _)| **b == *l.node));
+            let Some((l, next)) = found.or_else(|| {
+                // A misspelt label: reported, then checked as the label it
+                // is closest to, so that label is not reported missing too.
+                let expected: Vec<String> = branches.iter().map(|(l, _)| l.to_string()).collect();
+                let written = label.map_or_else(|| "this pattern".to_string(), |l| l.node.clone());
+                let unseen = branches.iter().filter(|(b, _)| !seen.contains(b));
+                let meant = crate::check::suggest::closest(&written, unseen.map(|(b, _)| &**b));
                 self.error(CheckError::UnknownLabel {
                     channel: name.clone(),
-                    label,
+                    label: written,
                     expected,
                     span: case.node.pattern.span,
                 });
+                branches
+                    .iter()
+                    .find(|(b, _)| Some(&**b) == meant.as_deref())
+            }) else {
                 continue;
             };
             seen.push(l.clone());

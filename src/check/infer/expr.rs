@@ -332,9 +332,15 @@ impl Infer<'_, '_> {
         if name.starts_with(|c: char| c.is_uppercase()) {
             return self.ctor_value(name, args, span);
         }
+        // An unknown function (already reported): its arguments are looked
+        // at, but what it does to them is unknown, so nothing is moved.
+        let states: Vec<Liveness> = self.env.iter().map(|b| b.state.clone()).collect();
         args.iter().for_each(|a| {
             self.infer(a);
         });
+        for (b, state) in self.env.iter_mut().zip(states) {
+            b.state = state;
+        }
         self.unifier.fresh()
     }
 

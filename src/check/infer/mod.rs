@@ -332,7 +332,20 @@ impl<'a, 'g> Infer<'a, 'g> {
         let mut errs = Vec::new();
         let ty = self.decls.ty(t, scope, &mut errs);
         errs.into_iter().for_each(|e| self.error(e));
-        ty
+        self.forget_unknown(&ty)
+    }
+
+    /// `ty` with each unknown type name (already reported) replaced by a
+    /// fresh variable, which takes whatever the code does with it.
+    fn forget_unknown(&mut self, ty: &Ty) -> Ty {
+        match ty {
+            Ty::Rigid(name, _) if &**name == super::decls::UNKNOWN_TYPE => self.unifier.fresh(),
+            Ty::Con(c, args) if !args.is_empty() => {
+                let args: Vec<Ty> = args.iter().map(|a| self.forget_unknown(a)).collect();
+                Ty::con(c.clone(), args)
+            }
+            other => other.clone(),
+        }
     }
 
     fn function_sig(&mut self, f: &ast::FunctionDecl, layer: Layer) -> Sig {
@@ -820,6 +833,10 @@ impl<'a, 'g> Infer<'a, 'g> {
         match self.unifier.shallow(&b.ty) {
             Ty::Session(s) => match self.unifier.head(&s) {
                 Some(Session::Close) | Some(Session::Unknown) => {}
+                // Nothing is known of its protocol (an untyped channel never
+                // used, or one whose type was unknown): nothing to finish.
+                Some(Session::Var { ty, .. })
+                    if matches!(self.unifier.shallow(&ty), Ty::Var(_)) => {}
                 other => {
                     let state = match other {
                         Some(h) => self.show_s(&h),
