@@ -1,10 +1,10 @@
 // Pluto, the static website server (after coq-concurrency/pluto), in MPL.
 // Run: mpl run examples/pluto.mpl 8000 examples/html/
 //      then open http://localhost:8000/
-//      FOLDER is relative to the folders the file service may read: the
-//      current one unless `--allow-read=DIR` says otherwise (absolute paths
-//      are refused), so another folder is served with
-//      mpl run --allow-read=/srv/www examples/pluto.mpl 8000 .
+//      FOLDER must lie inside a folder the file service may read: the
+//      current one unless `--allow-read=DIR` says otherwise; it may be
+//      relative to that folder or absolute, so another folder is served with
+//      mpl run --allow-read=/srv/www examples/pluto.mpl 8000 /srv/www
 //
 // It prints "Pluto starting on FOLDER, port PORT, on DATE." and then serves
 // the files of FOLDER over HTTP/1.1: GET and HEAD, `/` and folders give

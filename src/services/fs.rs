@@ -4,10 +4,10 @@
 //! another process its own connection.
 //!
 //! * Path resolution is [`resolve`] (reads) and [`resolve_for_write`]: a
-//!   program path is relative and resolved inside a root; an absolute path,
-//!   any `..` component, and a path whose canonical form (symbolic links
-//!   followed) is not under the canonical root are refused with a reason,
-//!   never with access. For a write the parent folder must resolve inside a
+//!   relative program path is resolved inside a root, an absolute one is
+//!   taken as it is; any `..` component, and a path whose canonical form
+//!   (symbolic links followed) is not under the canonical root, are
+//!   refused with a reason, never with access. For a write the parent folder must resolve inside a
 //!   write root; the file may not exist yet, and if it is a symbolic link
 //!   its target must be inside too. Several roots are tried in order, the
 //!   first that answers wins (see [`resolve_in`]).
@@ -80,17 +80,18 @@ pub fn start(cx: &mut Ctx<'_>, connection: &Connection<'_>) -> Result<End<Value>
 
 // ------------------------------------------------------------------ paths
 
-/// The relative path a program named, or why it is refused: absolute
-/// paths and `..` components never reach the file system.
+/// The path a program named, or why it is refused: `..` components never
+/// reach the file system. An absolute path is kept (joined to a root it
+/// stays itself) and must then resolve inside the root like any other.
 fn check_shape(path: &str) -> Result<&Path, String> {
     let p = Path::new(path);
     for c in p.components() {
         match c {
-            Component::Prefix(_) | Component::RootDir => {
-                return Err(format!("{OUTSIDE} (absolute paths are not allowed)"));
-            }
             Component::ParentDir => return Err(format!("{OUTSIDE} (`..` is not allowed)")),
-            Component::CurDir | Component::Normal(_) => {}
+            Component::Prefix(_)
+            | Component::RootDir
+            | Component::CurDir
+            | Component::Normal(_) => {}
         }
     }
     Ok(p)
@@ -662,7 +663,19 @@ mod tests {
     }
 
     #[test]
-    fn resolve_refuses_parent_components_and_absolute_paths() {
+    fn an_absolute_path_inside_the_root_is_accepted() {
+        let (_t, root, _outside) = layout();
+        let canon = root.canonicalize().expect("canonical root");
+        let abs = canon.join("sub/b.txt");
+        assert_eq!(resolve(&root, &abs.to_string_lossy()), Ok(abs.clone()));
+        let dir = canon.join("sub");
+        assert_eq!(resolve(&root, &dir.to_string_lossy()), Ok(dir));
+        let new = canon.join("new.txt");
+        assert_eq!(resolve_for_write(&root, &new.to_string_lossy()), Ok(new));
+    }
+
+    #[test]
+    fn resolve_refuses_parent_components_and_absolute_paths_outside() {
         let (_t, root, outside) = layout();
         assert!(refused(resolve(&root, "../outside/secret.txt")));
         assert!(refused(resolve(&root, "sub/../a.txt")));
