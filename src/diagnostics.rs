@@ -59,6 +59,19 @@ impl From<&CheckError> for Diagnostic {
     }
 }
 
+impl From<&crate::check::warnings::Warning> for Diagnostic {
+    fn from(w: &crate::check::warnings::Warning) -> Self {
+        let t = w.text();
+        Diagnostic {
+            code: Some(t.code.into()),
+            message: t.message,
+            primary: Some((t.span, t.label)),
+            secondary: Vec::new(),
+            help: Some(t.help),
+        }
+    }
+}
+
 impl From<&RunError> for Diagnostic {
     fn from(e: &RunError) -> Self {
         Diagnostic {
@@ -118,7 +131,16 @@ pub fn waiting(reports: &[WaitReport], input_exhausted: bool) -> Diagnostic {
 /// message and help alone. `color` picks ANSI colours; tests pass `false`
 /// for stable snapshots.
 pub fn render(d: &Diagnostic, sources: &SourceMap, color: bool) -> String {
-    let mut diag = MietteDiagnostic::new(d.message.clone());
+    render_as(d, sources, color, Severity::Error)
+}
+
+/// `render`, drawn as a warning (the program still checks and runs).
+pub fn render_warning(d: &Diagnostic, sources: &SourceMap, color: bool) -> String {
+    render_as(d, sources, color, Severity::Warning)
+}
+
+fn render_as(d: &Diagnostic, sources: &SourceMap, color: bool, severity: Severity) -> String {
+    let mut diag = MietteDiagnostic::new(d.message.clone()).with_severity(severity);
     if let Some(code) = &d.code {
         diag = diag.with_code(code.clone());
     }

@@ -102,7 +102,20 @@ pub fn compile_with(
     input: SourceInput,
     options: Options,
 ) -> Result<ir::Program, Vec<Diagnostic>> {
-    compile_all(sources, input, options).map_err(cap_diagnostics)
+    compile_with_warnings(sources, input, options).0
+}
+
+/// `compile_with`, and the warnings of a program that checks (empty when
+/// it does not: errors come first).
+pub fn compile_with_warnings(
+    sources: &mut SourceMap,
+    input: SourceInput,
+    options: Options,
+) -> (Result<ir::Program, Vec<Diagnostic>>, Vec<Diagnostic>) {
+    match compile_all(sources, input, options) {
+        Ok((program, warnings)) => (Ok(program), warnings),
+        Err(diags) => (Err(cap_diagnostics(diags)), Vec::new()),
+    }
 }
 
 /// Keeps the first `MAX_DIAGNOSTICS`, and says how many more there were.
@@ -127,7 +140,7 @@ fn compile_all(
     sources: &mut SourceMap,
     input: SourceInput,
     options: Options,
-) -> Result<ir::Program, Vec<Diagnostic>> {
+) -> Result<(ir::Program, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut diags = Vec::new();
     let prelude = parse_prelude(sources, &mut diags);
     let (name, text, dir) = match input {
@@ -153,7 +166,12 @@ fn compile_all(
         main_span: Span::new(main_file, 0, 0),
         total: options.total,
     };
-    check::check(&input).map_err(|errs| errs.iter().map(Diagnostic::from).collect())
+    let program = check::check(&input)
+        .map_err(|errs| errs.iter().map(Diagnostic::from).collect::<Vec<_>>())?;
+    let mut all: Vec<&Module> = imports.iter().collect();
+    all.push(&main);
+    let warnings = check::warnings::check(&main, &all);
+    Ok((program, warnings.iter().map(Diagnostic::from).collect()))
 }
 
 pub(crate) fn read_source(path: &Path) -> Result<String, String> {

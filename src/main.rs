@@ -91,6 +91,9 @@ enum Command {
         /// Also reject functions that recurse outside `fold` groups.
         #[arg(long)]
         total: bool,
+        /// Treat warnings as errors (exit 1 if there are any).
+        #[arg(long)]
+        deny_warnings: bool,
     },
 }
 
@@ -145,7 +148,11 @@ fn main() {
             with_options(options, |p, config| repl(file, config, p))
         }
         None => with_options(RunOptions::default(), |p, config| repl(None, config, p)),
-        Some(Command::Check { file, total }) => check(file, total),
+        Some(Command::Check {
+            file,
+            total,
+            deny_warnings,
+        }) => check(file, total, deny_warnings),
     };
     std::process::exit(code);
 }
@@ -196,20 +203,31 @@ fn report(diags: &[Diagnostic], sources: &SourceMap) {
     }
 }
 
+/// Loads and checks `file`; its warnings are drawn on stderr at once.
 fn compile(
     file: PathBuf,
     options: Options,
-) -> (SourceMap, Result<mpl::ir::Program, Vec<Diagnostic>>) {
-    mpl::with_big_stack(move || {
+) -> (SourceMap, Result<mpl::ir::Program, Vec<Diagnostic>>, usize) {
+    let (sources, result, warnings) = mpl::with_big_stack(move || {
         let mut sources = SourceMap::new();
-        let result = mpl::compile_with(&mut sources, SourceInput::File(file), options);
-        (sources, result)
-    })
+        let (result, warnings) =
+            mpl::compile_with_warnings(&mut sources, SourceInput::File(file), options);
+        (sources, result, warnings)
+    });
+    let mut err = std::io::stderr().lock();
+    for w in &warnings {
+        let _ = write!(err, "{}", diagnostics::render_warning(w, &sources, color()));
+    }
+    (sources, result, warnings.len())
 }
 
-fn check(file: PathBuf, total: bool) -> i32 {
-    let (sources, result) = compile(file, Options { total });
+fn check(file: PathBuf, total: bool, deny_warnings: bool) -> i32 {
+    let (sources, result, warnings) = compile(file, Options { total });
     match result {
+        Ok(_) if deny_warnings && warnings > 0 => {
+            eprintln!("mpl: {warnings} warning(s), and --deny-warnings makes them errors");
+            exit::FAILED
+        }
         Ok(_) => exit::OK,
         Err(diags) => {
             report(&diags, &sources);
@@ -313,7 +331,7 @@ fn run(file: PathBuf, args: Vec<String>, config: runtime::Config, permissions: P
             return exit::USAGE;
         }
     };
-    let (sources, result) = compile(file, Options::default());
+    let (sources, result, _) = compile(file, Options::default());
     let program = match result {
         Ok(p) => p,
         Err(diags) => {

@@ -26,6 +26,9 @@ fn main() {
     for path in common::files_with_extension(&root.join("tests/errors"), "mpl") {
         trials.push(trial("error", &path, snapshot_matches));
     }
+    for path in common::files_with_extension(&root.join("tests/warnings"), "mpl") {
+        trials.push(trial("warning", &path, warnings_match));
+    }
     let conformance = root.join("../shared/conformance");
     for path in common::files_with_extension(&conformance.join("errors"), "mpl") {
         trials.push(trial("conformance_error", &path, rejected_at_marked_line));
@@ -125,6 +128,37 @@ fn snapshot_matches(path: &Path) -> Result<(), Failed> {
         omit_expression => true,
         description => text,
         snapshot_path => Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots"),
+    }, {
+        insta::assert_snapshot!(stem, rendered);
+    });
+    Ok(())
+}
+
+/// A program of `tests/warnings` checks, and its warnings match the
+/// snapshot (which shows the source).
+fn warnings_match(path: &Path) -> Result<(), Failed> {
+    let stem = common::stem(path);
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{e}"))?;
+    let (name, source) = (format!("{stem}.mpl"), text.clone());
+    let (sources, result, warnings) = mpl::with_big_stack(move || {
+        let mut sources = SourceMap::new();
+        let input = SourceInput::Text { name, text: source };
+        let (result, warnings) =
+            mpl::compile_with_warnings(&mut sources, input, mpl::Options::default());
+        (sources, result, warnings)
+    });
+    if let Err(diags) = result {
+        return Err(format!("{stem} must check:\n{}", render_all(&diags, &sources)).into());
+    }
+    let rendered: String = warnings
+        .iter()
+        .map(|w| diagnostics::render_warning(w, &sources, false))
+        .collect();
+    insta::with_settings!({
+        prepend_module_to_snapshot => false,
+        omit_expression => true,
+        description => text,
+        snapshot_path => Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/warnings"),
     }, {
         insta::assert_snapshot!(stem, rendered);
     });

@@ -26,6 +26,7 @@ mod tests;
 pub mod types;
 pub mod unify;
 pub mod walk;
+pub mod warnings;
 pub mod wiring;
 
 pub use errors::CheckError;
