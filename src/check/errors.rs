@@ -258,6 +258,12 @@ pub enum CheckError {
         span: Span,
         other: Span,
     },
+    /// A process declares a channel and keeps both of its ends.
+    BothEndsKept {
+        channel: String,
+        process: String,
+        span: Span,
+    },
     /// Two channels join the same two processes.
     TwoChannelsBetween {
         first_process: String,
@@ -345,6 +351,7 @@ impl CheckError {
             | RecursionOutsideFold { .. }
             | NonExhaustive { .. }
             | BothEndsOneProcess { .. }
+            | BothEndsKept { .. }
             | TwoChannelsBetween { .. }
             | WiringCycle { .. } => program_error(self),
         };
@@ -783,6 +790,15 @@ fn program_error(e: &CheckError) -> Option<Report> {
                     Some("two processes share at most one channel (two could deadlock); carry both conversations on one protocol".into()),
                 )
             },
+            BothEndsKept { channel, process, span } => r(
+                "E0076",
+                format!("`{process}` declares channel `{channel}` and keeps both of its ends"),
+                *span,
+                "both ends stay in this process",
+                Some(format!(
+                    "a process cannot talk to itself (a `get` on one end waits for a `put` on the other that never comes): give `{channel}` or `~{channel}` to another process, e.g. `helper(~{channel});`"
+                )),
+            ),
             WiringCycle { cycle, span, others } => Report {
                 notes: others.iter().map(|s| (*s, "part of the cycle".into())).collect(),
                 ..r(

@@ -131,6 +131,8 @@ impl Scope {
 struct Chan {
     name: String,
     declared: bool,
+    /// Where a declared channel is declared.
+    at: Option<Span>,
     /// Where each end (plain, `~`) is given away: (call, argument index,
     /// argument span).
     ends: [Option<(usize, usize, Span)>; 2],
@@ -171,6 +173,39 @@ fn sent_away(
         walk::each_expr_in(&t.node, &mut note);
     }
     out
+}
+
+/// `name` (or `~name` when `dual`) is mentioned in the block, and only as
+/// the channel a `put`, `get` or `close` acts on.
+fn only_operated_on(
+    stmts: &[(&Stmt, Span)],
+    tail: Option<&Spanned<Expr>>,
+    name: &str,
+    dual: bool,
+) -> bool {
+    let is_end = |e: &Expr| match e {
+        Expr::Var(n) => !dual && n == name,
+        Expr::Dual(n) => dual && n.node == name,
+        _ => false,
+    };
+    let (mut mentions, mut operated) = (0, 0);
+    let mut note = |e: &Expr| {
+        if is_end(e) {
+            mentions += 1;
+        }
+        if let Expr::Put { channel, .. } | Expr::Get(channel) | Expr::Close(channel) = e
+            && is_end(&channel.node)
+        {
+            operated += 1;
+        }
+    };
+    for (s, _) in stmts {
+        walk::each_expr_stmt(s, &mut note);
+    }
+    if let Some(t) = tail {
+        walk::each_expr_in(&t.node, &mut note);
+    }
+    mentions > 0 && mentions == operated
 }
 
 /// The name of one end of channel `name`: `~name` for the dual end.
@@ -330,6 +365,7 @@ impl Walker<'_, '_> {
                     chans.push(Chan {
                         name: name.node.clone(),
                         declared: true,
+                        at: Some(name.span),
                         ends: [None, None],
                     });
                     continue;
@@ -391,6 +427,7 @@ impl Walker<'_, '_> {
                 chans.push(Chan {
                     name: name.to_string(),
                     declared: false,
+                    at: None,
                     ends: [None, None],
                 });
             }
@@ -444,7 +481,33 @@ impl Walker<'_, '_> {
                 }
             }
         }
+        if has_this {
+            self.kept_both_ends(&chans, stmts, tail);
+        }
         implicit_names
+    }
+
+    /// A channel this process declares and whose two ends it only ever
+    /// operates on itself (every mention of `c` and of `~c` is the channel
+    /// of a `put`, `get` or `close`): both ends stay here.
+    fn kept_both_ends(
+        &mut self,
+        chans: &[Chan],
+        stmts: &[(&Stmt, Span)],
+        tail: Option<&Spanned<Expr>>,
+    ) {
+        for c in chans {
+            let kept = c.ends.iter().all(Option::is_none)
+                && only_operated_on(stmts, tail, &c.name, false)
+                && only_operated_on(stmts, tail, &c.name, true);
+            if let (true, Some(span)) = (kept, c.at) {
+                self.errors.push(CheckError::BothEndsKept {
+                    channel: c.name.clone(),
+                    process: self.owner.clone(),
+                    span,
+                });
+            }
+        }
     }
 
     fn node_name(&self, calls: &[Call], n: usize) -> String {
