@@ -22,6 +22,7 @@ use super::token::Token;
 use crate::source::{FileId, Span, Spanned};
 
 mod grammar;
+mod hints;
 
 use grammar::top_parser;
 
@@ -172,11 +173,12 @@ fn parse_tops(file: FileId, text: &str) -> (Option<Vec<Top>>, Vec<SyntaxError>) 
             .parse(tokens.as_slice().split_token_span(eoi))
             .into_output_errors();
         out = slow_out;
-        errors.extend(
-            parse_errs
-                .into_iter()
-                .map(|e| convert_error(e, &tokens, eoi)),
-        );
+        let mut parsed: Vec<SyntaxError> = parse_errs
+            .into_iter()
+            .map(|e| convert_error(e, &tokens, eoi))
+            .collect();
+        hints::add_hints(&mut parsed, &tokens);
+        errors.extend(parsed);
     }
     let tops = out.map(|tops| {
         let tops = merge_clauses(tops);

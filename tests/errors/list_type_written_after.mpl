@@ -1,0 +1,2 @@
+// The report writes `String[] data`; MPL writes `[String] data`.
+process show_all(PutSeq<Char> out, String[] data) { out.put(StopPut); }
