@@ -42,6 +42,7 @@ fn session() -> Session {
         args: Vec::new(),
         on_start: None,
         permissions: Permissions::default(),
+        limits: mpl::host::Limits::default(),
     };
     let config = SessionConfig {
         host,

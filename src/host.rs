@@ -35,6 +35,8 @@ pub struct Host {
     pub on_start: Option<OnStart>,
     /// Which files and addresses the services may reach.
     pub permissions: Permissions,
+    /// How far a process may recurse, and other bounds on a run.
+    pub limits: Limits,
 }
 
 /// The part of a [`Host`] the services play against: its streams and
@@ -66,6 +68,28 @@ impl Default for Permissions {
             read: vec![PathBuf::from(".")],
             write: Vec::new(),
             listen: Some(IpAddr::from([127, 0, 0, 1])),
+        }
+    }
+}
+
+/// Bounds on a run (`mpl run --max-stack`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Calls a process may have open at once (its stack depth): a deeper
+    /// recursion fails with "stack overflow" before it exhausts memory.
+    pub max_stack: usize,
+}
+
+impl Limits {
+    /// A million-deep recursion runs; an open call costs roughly 100
+    /// bytes, so the default bounds a process near a quarter gigabyte.
+    pub const DEFAULT_MAX_STACK: usize = 2_000_000;
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_stack: Limits::DEFAULT_MAX_STACK,
         }
     }
 }

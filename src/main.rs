@@ -11,8 +11,8 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use clap::{Parser, Subcommand};
 use mpl::diagnostics::{self, Diagnostic};
-use mpl::host::Permissions;
 use mpl::host::{Host, Output, RunError};
+use mpl::host::{Limits, Permissions};
 use mpl::runtime::Handle;
 use mpl::source::SourceMap;
 use mpl::value::Value;
@@ -57,6 +57,10 @@ struct RunOptions {
     /// `--allow-net=0.0.0.0` for everyone, `--allow-net=none` to deny.
     #[arg(long = "allow-net", value_name = "ADDR", num_args = 0..=1, default_missing_value = "127.0.0.1")]
     allow_net: Option<String>,
+    /// Calls a process may have open at once before it fails with "stack
+    /// overflow" (default: 2,000,000).
+    #[arg(long = "max-stack", value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    max_stack: Option<u64>,
 }
 
 #[derive(Subcommand)]
@@ -142,12 +146,14 @@ fn main() {
             let mut command = command.into_iter();
             let file = PathBuf::from(command.next().unwrap_or_default());
             let args = command.collect();
-            with_options(options, |p, config| run(file, args, config, p))
+            with_options(options, |p, config, l| run(file, args, config, p, l))
         }
         Some(Command::Repl { file, options }) => {
-            with_options(options, |p, config| repl(file, config, p))
+            with_options(options, |p, config, l| repl(file, config, p, l))
         }
-        None => with_options(RunOptions::default(), |p, config| repl(None, config, p)),
+        None => with_options(RunOptions::default(), |p, config, l| {
+            repl(None, config, p, l)
+        }),
         Some(Command::Check {
             file,
             total,
@@ -259,7 +265,10 @@ fn permissions(
 
 /// Turns the run options into permissions and a runtime configuration
 /// and calls `f`, or reports a wrong option (exit 64).
-fn with_options(options: RunOptions, f: impl FnOnce(Permissions, runtime::Config) -> i32) -> i32 {
+fn with_options(
+    options: RunOptions,
+    f: impl FnOnce(Permissions, runtime::Config, Limits) -> i32,
+) -> i32 {
     let permissions = match permissions(options.allow_read, options.allow_write, options.allow_net)
     {
         Ok(p) => p,
@@ -273,13 +282,22 @@ fn with_options(options: RunOptions, f: impl FnOnce(Permissions, runtime::Config
         config.threads = usize::try_from(n).unwrap_or(usize::MAX).max(1);
     }
     config.seed = options.seed;
-    f(permissions, config)
+    let mut limits = Limits::default();
+    if let Some(n) = options.max_stack {
+        limits.max_stack = usize::try_from(n).unwrap_or(usize::MAX);
+    }
+    f(permissions, config, limits)
 }
 
 /// `mpl repl [FILE]`: a session on the real terminal (or on plain lines
 /// when standard input is not one). Processes get no standard input: the
 /// REPL reads it.
-fn repl(file: Option<PathBuf>, config: runtime::Config, permissions: Permissions) -> i32 {
+fn repl(
+    file: Option<PathBuf>,
+    config: runtime::Config,
+    permissions: Permissions,
+    limits: Limits,
+) -> i32 {
     let terminal = std::io::stdin().is_terminal();
     let color = color();
     mpl::with_big_stack(move || {
@@ -291,6 +309,7 @@ fn repl(file: Option<PathBuf>, config: runtime::Config, permissions: Permissions
                 args: Vec::new(),
                 on_start: None,
                 permissions,
+                limits,
             };
             let config = mpl::session::SessionConfig {
                 host,
@@ -323,7 +342,13 @@ fn repl(file: Option<PathBuf>, config: runtime::Config, permissions: Permissions
     })
 }
 
-fn run(file: PathBuf, args: Vec<String>, config: runtime::Config, permissions: Permissions) -> i32 {
+fn run(
+    file: PathBuf,
+    args: Vec<String>,
+    config: runtime::Config,
+    permissions: Permissions,
+    limits: Limits,
+) -> i32 {
     let args = match program_args(args) {
         Ok(a) => a,
         Err(message) => {
@@ -351,6 +376,7 @@ fn run(file: PathBuf, args: Vec<String>, config: runtime::Config, permissions: P
         args,
         on_start: Some(on_start),
         permissions,
+        limits,
     };
     let (code, diag) = mpl::run_program(program, host, config);
     let _ = std::io::stdout().flush();

@@ -141,3 +141,21 @@ fn the_last_input_line_without_a_newline_is_a_line() {
     assert_eq!(ran.code, Some(0), "{}", ran.stderr);
     assert_eq!(ran.stdout, "onetwo\n");
 }
+
+#[test]
+fn a_recursion_past_the_stack_limit_fails_with_a_report() {
+    let deep = "Int forever(Int n) { 1 + forever(n + 1) }\nprocess main(PutSeq<Char> out) { writeLine(out, show(forever(0))); out.put(StopPut); }\nmain(stdout);\n";
+    let path = temp_file("deep.mpl", deep);
+    let ran = mpl(&["run", "--max-stack", "10000", path.to_str().unwrap()], "");
+    assert_eq!(ran.code, Some(mpl::exit::FAILED));
+    assert!(
+        ran.stderr.contains("stack overflow: more than 10000 calls"),
+        "{}",
+        ran.stderr
+    );
+    assert!(
+        ran.stderr.contains("forever(n + 1)"),
+        "the report shows the call: {}",
+        ran.stderr
+    );
+}

@@ -269,6 +269,7 @@ fn start_run(program: &Path, root: &Path, args: Vec<String>) -> (SharedBuf, Star
             write: Vec::new(),
             ..Permissions::default()
         },
+        limits: mpl::host::Limits::default(),
     };
     let config = Config {
         threads: 4,

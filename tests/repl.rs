@@ -104,6 +104,7 @@ fn run(inputs: Vec<Vec<String>>) -> Result<Vec<String>, String> {
         args: Vec::new(),
         on_start: None,
         permissions: Permissions::default(),
+        limits: mpl::host::Limits::default(),
     };
     let config = SessionConfig {
         host,

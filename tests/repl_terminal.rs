@@ -1,27 +1,26 @@
 //! The real `mpl` binary under a pseudo-terminal (expectrl): the prompt, a
 //! declaration over several lines with the continuation prompt, tab
 //! completion of a label, Ctrl-C during a `get` that waits, and Ctrl-D.
-//! Every wait has a time limit, so a broken REPL fails instead of hanging.
+//! Every wait has a time limit, so a broken REPL fails instead of hanging;
+//! the terminal's traffic is logged to stderr (shown when the test fails).
 
 use expectrl::{Eof, Session};
 use std::process::Command;
 use std::time::Duration;
 
-fn start() -> Session {
+#[test]
+fn the_repl_edits_completes_interrupts_and_quits_on_a_terminal() {
     let state = std::env::temp_dir().join(format!("mpl-repl-test-{}", std::process::id()));
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_mpl"));
     cmd.arg("repl")
         .env("XDG_STATE_HOME", &state)
         .env("NO_COLOR", "1")
         .env("TERM", "xterm");
-    let mut p = Session::spawn(cmd).expect("spawn mpl repl");
+    let p = Session::spawn(cmd).expect("spawn mpl repl");
+    // Everything the terminal shows is logged to stderr, which the test
+    // harness prints when the test fails.
+    let mut p = expectrl::session::log(p, std::io::stderr()).expect("log the session");
     p.set_expect_timeout(Some(Duration::from_secs(30)));
-    p
-}
-
-#[test]
-fn the_repl_edits_completes_interrupts_and_quits_on_a_terminal() {
-    let mut p = start();
     p.expect("mpl> ").expect("first prompt");
 
     // A declaration over three lines: the continuation prompt, then the
@@ -39,6 +38,9 @@ fn the_repl_edits_completes_interrupts_and_quits_on_a_terminal() {
     p.expect("mpl> ").unwrap();
     p.send_line("Barista(~m);").unwrap();
     p.expect("m : Menu").expect("the session holds m");
+    // Each answer ends with the next prompt; input is typed only after it
+    // (rustyline drops what was typed ahead when it takes the terminal).
+    p.expect("mpl> ").unwrap();
 
     // Tab completes the only label starting with `Co` that m may send.
     p.send("m.put(Co").unwrap();
@@ -46,8 +48,10 @@ fn the_repl_edits_completes_interrupts_and_quits_on_a_terminal() {
     p.send(");\r").unwrap();
     p.expect("m : get Int")
         .expect("the completed label was sent");
+    p.expect("mpl> ").unwrap();
     p.send_line("m.get").unwrap();
     p.expect("3 : Int").unwrap();
+    p.expect("mpl> ").unwrap();
 
     // A `get` whose other side runs forever: Ctrl-C abandons the wait.
     p.send_line("protocol Ask = put Int, get Int, close;")
@@ -58,6 +62,7 @@ fn the_repl_edits_completes_interrupts_and_quits_on_a_terminal() {
     p.expect("mpl> ").unwrap();
     p.send_line("Spin(~s); s.put(1);").unwrap();
     p.expect("s : get Int").unwrap();
+    p.expect("mpl> ").unwrap();
     p.send_line("s.get").unwrap();
     std::thread::sleep(Duration::from_millis(500));
     p.send("\x03").unwrap();

@@ -120,6 +120,7 @@ fn run_now(path: PathBuf, permissions: Permissions, config: Config) -> Ran {
         args: Vec::new(),
         on_start: None,
         permissions,
+        limits: mpl::host::Limits::default(),
     };
     let (code, diag) = mpl::run_program(program, host, config);
     let report = diag

@@ -125,6 +125,7 @@ fn run(
         args,
         on_start: Some(Box::new(move |h| *slot.lock() = Some(h))),
         permissions,
+        limits: mpl::host::Limits::default(),
     };
     let (code, diag) = mpl::run_program(program, host, config);
     let report = diag

@@ -49,6 +49,8 @@ pub(crate) struct RunData {
     pub args: Value,
     /// The soundness guard (debug builds only).
     pub guard: Option<crate::eval::guard::Guard>,
+    /// Open calls a process may have (`host::Limits::max_stack`).
+    pub max_stack: usize,
 }
 
 /// Runs `program` from its entry wiring to the end and maps the runtime's
@@ -78,8 +80,9 @@ fn run_with(
         stderr: host.stderr,
         permissions: host.permissions,
     };
+    let limits = host.limits;
     let outcome = match open(&program, io)
-        .and_then(|services| prepare(program, services, host.args, natives))
+        .and_then(|services| prepare(program, services, host.args, natives, limits))
     {
         Ok(shared) => run_entry(shared, config, host.on_start),
         Err(e) => RunOutcome::Failed(e),
@@ -96,6 +99,7 @@ fn prepare(
     services: Arc<dyn Services>,
     args: Vec<String>,
     natives: bool,
+    limits: crate::host::Limits,
 ) -> Result<Arc<RunData>, RunError> {
     compile::check_entry(&program)?;
     let code = compile::build_code(&program, natives)?;
@@ -103,6 +107,7 @@ fn prepare(
     Ok(Arc::new(RunData {
         code,
         guard: crate::eval::guard::Guard::for_build(&program.monitor),
+        max_stack: limits.max_stack,
         program,
         services,
         args,

@@ -86,6 +86,13 @@ impl Process {
 impl Task<Value, RunError> for Process {
     fn run(&mut self, cx: &mut Ctx<'_>) -> Step<Value, RunError> {
         let step = execute(self, cx);
+        // Checked when the process yields or waits, never per call: a
+        // recursion yields every `budget` calls, so it is caught within
+        // that many frames of the limit at no cost to the calls.
+        if matches!(step, Step::Yield | Step::Park(_)) && self.frames.len() > self.shared.max_stack
+        {
+            return Step::Fail(self.stack_overflow());
+        }
         #[cfg(test)]
         if matches!(step, Step::Done) {
             let name = process_name(&self.shared.code, self.proc_fn);
@@ -111,6 +118,33 @@ impl Task<Value, RunError> for Process {
             waiting_at,
             holds,
         }
+    }
+}
+
+impl Process {
+    /// The report of a recursion past `host::Limits::max_stack`, at the
+    /// call the process is in.
+    #[cold]
+    fn stack_overflow(&mut self) -> RunError {
+        let code = &self.shared.code;
+        let fault = Fault::with_help(
+            format!(
+                "stack overflow: more than {} calls are open at once",
+                self.shared.max_stack
+            ),
+            Some(format!(
+                "a recursion that never ends, or one deeper than the limit ({} open calls): make the recursive call the last thing the function does (a tail call runs in constant space), or raise the limit with `mpl run --max-stack N`",
+                self.shared.max_stack
+            )),
+        );
+        let at = (self.pc as usize).saturating_sub(1);
+        let failing = code.funcs.get(self.func as usize);
+        let Some(f) = failing else {
+            return RunError::unplaced(process_name(code, self.proc_fn), fault.into_text().message);
+        };
+        self.frames.clear();
+        self.stack.clear();
+        error(fault, f, at, code, self.proc_fn)
     }
 }
 

@@ -27,6 +27,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, mpsc};
 use std::time::Duration;
 
+/// The name the line's function runs under (`check::resolve`), as a
+/// failure names its process.
+const LINE_PROCESS: &str = "the session";
+
 /// How often a waiting line looks at the runtime and the interrupt flag.
 const POLL: Duration = Duration::from_millis(2);
 
@@ -48,6 +52,9 @@ pub enum LineOutcome {
 
 /// A growing program on a runtime held open.
 pub struct Live {
+    limits: crate::host::Limits,
+    /// Failures of other processes seen while a line ended.
+    earlier_failures: parking_lot::Mutex<Vec<RunError>>,
     /// Every function so far, and the current tables.
     program: Program,
     code: Code,
@@ -80,10 +87,11 @@ impl Live {
         };
         let services = open(&program, io)?;
         let args = Value::list(host.args.iter().map(|a| Value::string(a)).collect());
+        let limits = host.limits;
         let mut code = Code::default();
         let mut unit = Vec::new();
         compile::extend_code(&program, &mut code, &mut unit, true)?;
-        let data = run_data(&program, &code, &services, &args);
+        let data = run_data(&program, &code, &services, &args, limits);
         let rt: Runtime<Value, RunError> = Runtime::new(config);
         let handle = rt.handle();
         let worker = std::thread::Builder::new()
@@ -92,6 +100,8 @@ impl Live {
             .spawn(move || drop(rt.run()))
             .map_err(|e| RunError::internal("repl", format!("cannot start the runtime: {e}")))?;
         Ok(Live {
+            limits,
+            earlier_failures: parking_lot::Mutex::new(Vec::new()),
             program,
             code,
             unit,
@@ -114,7 +124,13 @@ impl Live {
     pub fn extend(&mut self, grow: impl FnOnce(&mut Program)) -> Result<(), RunError> {
         grow(&mut self.program);
         compile::extend_code(&self.program, &mut self.code, &mut self.unit, true)?;
-        self.data = run_data(&self.program, &self.code, &self.services, &self.args);
+        self.data = run_data(
+            &self.program,
+            &self.code,
+            &self.services,
+            &self.args,
+            self.limits,
+        );
         Ok(())
     }
 
@@ -130,6 +146,7 @@ impl Live {
             Err(e) => return LineOutcome::Failed(e),
         };
         let (tx, rx) = mpsc::channel();
+        let reply_end = mine.clone();
         self.handle.spawn_daemon(Box::new(Reply {
             end: mine,
             tx: Some(tx),
@@ -148,13 +165,7 @@ impl Live {
                 break LineOutcome::Interrupted;
             }
             if !self.handle.is_alive(id) {
-                if let Ok(v) = rx.recv_timeout(POLL) {
-                    break LineOutcome::Done(results(v));
-                }
-                let failure = self.handle.take_failures().into_iter().next();
-                break LineOutcome::Failed(failure.unwrap_or_else(|| {
-                    RunError::internal("repl", "the line ended without sending its results")
-                }));
+                break self.ended(&rx, &reply_end);
             }
             if self.handle.quiescent() {
                 if let Ok(v) = rx.try_recv() {
@@ -188,9 +199,38 @@ impl Live {
         (self.handle.live_tasks(), self.handle.waiting())
     }
 
+    /// The line's process is gone: it sent its results (they are in the
+    /// reply mailbox, or the reply task has them), or it failed.
+    fn ended(&self, rx: &mpsc::Receiver<Value>, reply: &runtime::End<Value>) -> LineOutcome {
+        if let Ok(v) = rx.try_recv() {
+            return LineOutcome::Done(results(v));
+        }
+        if let Some(v) = reply.try_get() {
+            return LineOutcome::Done(results(v));
+        }
+        let failures = self.handle.take_failures();
+        let (mine, others): (Vec<RunError>, Vec<RunError>) = failures
+            .into_iter()
+            .partition(|f| f.process == LINE_PROCESS);
+        self.earlier_failures.lock().extend(others);
+        if let Some(f) = mine.into_iter().next() {
+            return LineOutcome::Failed(f);
+        }
+        // The reply task took the results and has yet to hand them over.
+        match rx.recv_timeout(Duration::from_secs(30)) {
+            Ok(v) => LineOutcome::Done(results(v)),
+            Err(_) => LineOutcome::Failed(RunError::internal(
+                "repl",
+                "the line ended without sending its results",
+            )),
+        }
+    }
+
     /// Failures of processes started earlier, since the last call.
     pub fn take_failures(&self) -> Vec<RunError> {
-        self.handle.take_failures()
+        let mut all = std::mem::take(&mut *self.earlier_failures.lock());
+        all.extend(self.handle.take_failures());
+        all
     }
 
     /// Writes out what processes have written so far.
@@ -219,6 +259,7 @@ fn run_data(
     code: &Code,
     services: &Arc<dyn Services>,
     args: &Value,
+    limits: crate::host::Limits,
 ) -> Arc<RunData> {
     let tables = Program {
         functions: Vec::new(),
@@ -236,6 +277,7 @@ fn run_data(
         services: services.clone(),
         args: args.clone(),
         guard: None,
+        max_stack: limits.max_stack,
     })
 }
 

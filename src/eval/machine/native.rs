@@ -490,6 +490,7 @@ mod tests {
             args: Vec::new(),
             on_start: None,
             permissions: Default::default(),
+            limits: crate::host::Limits::default(),
         };
         let config = Config {
             threads: 1,

@@ -162,6 +162,7 @@ fn host() -> Host {
         args: vec!["a1".into(), "a2".into()],
         on_start: None,
         permissions: Default::default(),
+        limits: crate::host::Limits::default(),
     }
 }
 
@@ -201,6 +202,7 @@ fn shared(p: Program) -> Arc<RunData> {
         services: Arc::new(NoServices),
         args,
         guard: None,
+        max_stack: crate::host::Limits::DEFAULT_MAX_STACK,
     })
 }
 
