@@ -121,6 +121,9 @@ pub enum CheckError {
         expected: String,
         did: String,
         span: Span,
+        /// The label that ends the protocol, when the code closes the
+        /// channel where it must first choose (`put(StopTimeService)`).
+        ending: Option<String>,
     },
     /// The channel's protocol has reached `close`, and it is used again.
     ChannelFinished {
@@ -580,12 +583,15 @@ fn protocol_error(e: &CheckError) -> Option<Report> {
     use CheckError::*;
     let r = report;
     Some(match e {
-            ProtocolMismatch { channel, expected, did, span } => r(
+            ProtocolMismatch { channel, expected, did, span, ending } => r(
                 "E0060",
                 format!("`{channel}` {did}, but its protocol expects `{expected}`"),
                 *span,
                 &format!("protocol expects `{expected}`"),
-                Some(protocol_help(expected)),
+                Some(match ending {
+                    Some(label) => format!("to end the protocol here, choose the label that ends it: `{channel}.put({label});` (after it the channel is closed)"),
+                    None => protocol_help(expected),
+                }),
             ),
             ChannelFinished { channel, span, did } => r(
                 "E0061",

@@ -85,6 +85,17 @@ impl Infer<'_, '_> {
     /// Reports an operation the protocol does not allow. The channel's
     /// state becomes unknown, so one mistake is reported once.
     fn mismatch(&mut self, i: usize, head: &Session, did: &str, span: Span) {
+        self.mismatch_ending(i, head, did, span, None);
+    }
+
+    fn mismatch_ending(
+        &mut self,
+        i: usize,
+        head: &Session,
+        did: &str,
+        span: Span,
+        ending: Option<String>,
+    ) {
         self.set_state(i, Session::Unknown);
         let channel = self.env[i].name.clone();
         if matches!(head, Session::Close) {
@@ -100,6 +111,7 @@ impl Infer<'_, '_> {
                 expected,
                 did: did.into(),
                 span,
+                ending,
             });
         }
     }
@@ -298,8 +310,26 @@ impl Infer<'_, '_> {
         };
         match head {
             Session::Close | Session::Unknown => self.env[i].state = Liveness::Moved(span),
-            other => self.mismatch(i, &other, "is closed", span),
+            other => {
+                let ending = self.ending_label(&other);
+                self.mismatch_ending(i, &other, "is closed", span, ending)
+            }
         }
+    }
+
+    /// The label of a choice this end makes whose branch is `close`.
+    fn ending_label(&self, head: &Session) -> Option<String> {
+        let Session::Choice {
+            dir: Dir::Put,
+            branches,
+        } = head
+        else {
+            return None;
+        };
+        branches
+            .iter()
+            .find(|(_, next)| matches!(self.unifier.head(next), Some(Session::Close)))
+            .map(|(label, _)| label.to_string())
     }
 
     /// Passing a channel to a function: the function borrows it and leaves
@@ -345,6 +375,7 @@ impl Infer<'_, '_> {
                 expected,
                 did,
                 span: arg.span,
+                ending: None,
             });
             return;
         }
