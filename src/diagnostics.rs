@@ -78,7 +78,7 @@ impl From<&RunError> for Diagnostic {
             code: Some("runtime".into()),
             message: format!("{} (in process `{}`)", e.message, e.process),
             primary: e.span.map(|span| (span, e.message.clone())),
-            secondary: Vec::new(),
+            secondary: e.trace.clone(),
             help: e.help.clone(),
         }
     }

@@ -107,6 +107,10 @@ pub struct RunError {
     /// The failure is a write to an output whose reader has gone (a closed
     /// pipe, as in `mpl run prog.mpl | head -1`): the run ends quietly.
     pub output_closed: bool,
+    /// The calls that led to `span`, innermost first: where each caller
+    /// called, and what (the program's own functions; the prelude's are
+    /// left out).
+    pub trace: Vec<(Span, String)>,
 }
 
 impl RunError {
@@ -118,6 +122,7 @@ impl RunError {
             process: process.into(),
             help: None,
             output_closed: false,
+            trace: Vec::new(),
         }
     }
 
@@ -129,6 +134,7 @@ impl RunError {
             process: process.into(),
             help: None,
             output_closed: false,
+            trace: Vec::new(),
         }
     }
 

@@ -160,6 +160,9 @@ pub struct Function {
     pub slots: u32,
     pub body: Expr,
     pub span: Span,
+    /// Declared in the prelude (a report points at the program's own code
+    /// that called it).
+    pub prelude: bool,
 }
 
 #[derive(Clone, Debug)]

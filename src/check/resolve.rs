@@ -255,6 +255,7 @@ impl<'g, 'a> Resolver<'g, 'a> {
             slots: frame.map_or(0, |f| f.next_slot),
             body,
             span: f.name.span,
+            prelude: self.layer == Layer::Prelude,
         }
     }
 
@@ -272,6 +273,7 @@ impl<'g, 'a> Resolver<'g, 'a> {
             slots: frame.map_or(0, |f| f.next_slot),
             body,
             span: p.name.span,
+            prelude: self.layer == Layer::Prelude,
         }
     }
 
@@ -289,6 +291,7 @@ impl<'g, 'a> Resolver<'g, 'a> {
             slots: frame.map_or(0, |f| f.next_slot),
             body: block,
             span,
+            prelude: self.layer == Layer::Prelude,
         }));
         id
     }
@@ -348,6 +351,7 @@ impl<'g, 'a> Resolver<'g, 'a> {
             slots: frame.map_or(0, |f| f.next_slot),
             body: block,
             span,
+            prelude: self.layer == Layer::Prelude,
         };
         (function, results.into_iter().map(|(n, _)| n).collect())
     }
@@ -605,6 +609,7 @@ impl<'g, 'a> Resolver<'g, 'a> {
             slots,
             body: expr,
             span,
+            prelude: self.layer == Layer::Prelude,
         }));
         (id, captures, extra)
     }

@@ -167,6 +167,8 @@ pub struct CFunc {
     /// `spans[pc]` is the source span of `ops[pc]`, for errors.
     pub spans: Box<[Span]>,
     pub span: Span,
+    /// Declared in the prelude: reports point at the caller instead.
+    pub prelude: bool,
 }
 
 impl CFunc {

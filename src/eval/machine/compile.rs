@@ -99,6 +99,7 @@ pub fn internal(what: &str, span: Span, process: &str) -> RunError {
         process: process.to_string(),
         help: Some("this is a bug in the interpreter, not in your program".into()),
         output_closed: false,
+        trace: Vec::new(),
     }
 }
 
@@ -167,6 +168,7 @@ impl<'a> FuncCompiler<'a> {
             ops: self.ops.into(),
             spans: self.spans.into(),
             span: f.span,
+            prelude: f.prelude,
         })
     }
 

@@ -18,6 +18,7 @@ use super::ops::Fault;
 use crate::host::RunError;
 use crate::ir::FuncId;
 use crate::runtime::{ChannelId, Cx, Side, Step, Task, TaskInfo};
+use crate::source::Span;
 use crate::value::Value;
 use std::sync::Arc;
 
@@ -106,6 +107,7 @@ impl Task<Value, RunError> for Process {
         let f = code.funcs.get(self.func as usize);
         let pc = self.pc as usize;
         let waiting_at = f.and_then(|f| match f.ops.get(pc) {
+            Some(Op::Get | Op::Split(_)) if f.prelude => self.own_call(),
             Some(Op::Get | Op::Split(_)) => f.spans.get(pc).copied(),
             _ => None,
         });
@@ -122,6 +124,17 @@ impl Task<Value, RunError> for Process {
 }
 
 impl Process {
+    /// The innermost call in the program's own code (not the prelude's)
+    /// among the process's callers: where a wait inside a prelude
+    /// function (`readLine`) is shown.
+    fn own_call(&self) -> Option<Span> {
+        let code = &self.shared.code;
+        self.frames.iter().rev().find_map(|fr| {
+            let caller = code.funcs.get(fr.func as usize)?;
+            (!caller.prelude).then(|| span_at(caller, (fr.pc as usize).saturating_sub(1)))
+        })
+    }
+
     /// The report of a recursion past `host::Limits::max_stack`, at the
     /// call the process is in.
     #[cold]
@@ -142,9 +155,10 @@ impl Process {
         let Some(f) = failing else {
             return RunError::unplaced(process_name(code, self.proc_fn), fault.into_text().message);
         };
+        let report = error(fault, f, at, code, self.proc_fn, &self.frames);
         self.frames.clear();
         self.stack.clear();
-        error(fault, f, at, code, self.proc_fn)
+        report
     }
 }
 
@@ -176,15 +190,88 @@ fn channel_ends(v: &Value, out: &mut Vec<(ChannelId, Side)>, depth: u32) {
 }
 
 #[cold]
-fn error(fault: Fault, f: &CFunc, at: usize, code: &Code, proc_fn: FuncId) -> RunError {
+fn error(
+    fault: Fault,
+    f: &CFunc,
+    at: usize,
+    code: &Code,
+    proc_fn: FuncId,
+    frames: &[Frame],
+) -> RunError {
     let text = fault.into_text();
+    // Innermost first: the failing instruction, then each caller's call
+    // (a bounded number: a report of a deep recursion shows its top).
+    let mut places: Vec<(&CFunc, Span)> = vec![(f, span_at(f, at))];
+    for fr in frames.iter().rev().take(PLACES) {
+        if let Some(caller) = code.funcs.get(fr.func as usize) {
+            places.push((caller, span_at(caller, (fr.pc as usize).saturating_sub(1))));
+        }
+    }
+    let unseen = frames.len().saturating_sub(PLACES);
+    // The report's place is the program's own code: a failure inside the
+    // prelude is shown at the call that led there.
+    let own = places.iter().position(|(cf, _)| !cf.prelude).unwrap_or(0);
+    let message = match own {
+        0 => text.message,
+        _ => format!("{} (in `{}`, called here)", text.message, f.display_name()),
+    };
+    let trace = trace(&places[own..], unseen);
     RunError {
-        message: text.message,
-        span: Some(f.spans.get(at).copied().unwrap_or(f.span)),
+        message,
+        span: Some(places[own].1),
         process: process_name(code, proc_fn),
         help: text.help,
         output_closed: false,
+        trace,
     }
+}
+
+/// Calls a report lists at most (the rest are counted).
+const TRACE_CALLS: usize = 10;
+
+/// Frames looked at for a report (prelude frames included).
+const PLACES: usize = 256;
+
+/// The calls that led to `places[0]` in the program's own code, each
+/// labelled at the call ("called from `g`"); a call repeated at one place
+/// (a recursion) is one label with its count.
+fn trace(places: &[(&CFunc, Span)], unseen: usize) -> Vec<(Span, String)> {
+    let own: Vec<&(&CFunc, Span)> = places
+        .iter()
+        .skip(1)
+        .filter(|(cf, _)| !cf.prelude)
+        .collect();
+    let mut out: Vec<(Span, String, usize)> = Vec::new();
+    for (caller, span) in own.iter().copied() {
+        if let Some(last) = out.last_mut()
+            && last.0 == *span
+        {
+            last.2 += 1;
+        } else if out.len() == TRACE_CALLS {
+            break;
+        } else {
+            out.push((*span, caller.display_name().to_string(), 1));
+        }
+    }
+    let shown: usize = out.iter().map(|(_, _, n)| n).sum();
+    let more = own.len() - shown + unseen;
+    let mut labels: Vec<(Span, String)> = out
+        .into_iter()
+        .map(|(span, caller, n)| match n {
+            1 => (span, format!("called from `{caller}`")),
+            n => (span, format!("called from `{caller}` ({n} times)")),
+        })
+        .collect();
+    if more > 0
+        && let Some(last) = labels.last_mut()
+    {
+        last.1.push_str(&format!(", and {more} more calls before"));
+    }
+    labels
+}
+
+fn span_at(f: &CFunc, pc: usize) -> Span {
+    f.spans.get(pc).copied().unwrap_or(f.span)
 }
 
 /// The registers of a running process: its function and that function's
@@ -252,7 +339,9 @@ fn execute(p: &mut Process, cx: &mut Ctx<'_>) -> Step<Value, RunError> {
         ($result:expr) => {
             match $result {
                 Ok(v) => v,
-                Err(fault) => return Step::Fail(error(fault, r.f, r.ip - 1, code, *proc_fn)),
+                Err(fault) => {
+                    return Step::Fail(error(fault, r.f, r.ip - 1, code, *proc_fn, frames));
+                }
             }
         };
     }

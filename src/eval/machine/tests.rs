@@ -135,6 +135,7 @@ fn func(name: &str, kind: FnKind, params: u32, slots: u32, body: Expr) -> Functi
         slots,
         body,
         span: Span::default(),
+        prelude: false,
     }
 }
 fn function(name: &str, params: u32, slots: u32, body: Expr) -> Function {
