@@ -39,6 +39,21 @@ pub struct Host {
     pub limits: Limits,
 }
 
+impl Host {
+    /// The part the services play against, and the two outputs (which the
+    /// evaluator flushes when a run ends).
+    pub fn for_services(&mut self) -> (HostIo, [Output; 2]) {
+        let outputs = [self.stdout.clone(), self.stderr.clone()];
+        let io = HostIo {
+            stdin: std::mem::replace(&mut self.stdin, Box::new(std::io::empty())),
+            stdout: self.stdout.clone(),
+            stderr: self.stderr.clone(),
+            permissions: self.permissions.clone(),
+        };
+        (io, outputs)
+    }
+}
+
 /// The part of a [`Host`] the services play against: its streams and
 /// permissions (the arguments and the start hook stay with the evaluator).
 pub struct HostIo {

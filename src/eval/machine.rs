@@ -29,7 +29,7 @@ mod ops;
 mod tests;
 
 use super::RunOutcome;
-use crate::host::{Host, HostIo, OnStart, OpenServices, Output, RunError, Services};
+use crate::host::{Host, OnStart, OpenServices, RunError, Services};
 use crate::ir::Program;
 use crate::runtime::{self, Outcome, Runtime};
 use crate::value::Value;
@@ -68,18 +68,12 @@ pub fn run(
 /// (`native`), which the tests turn off to compare.
 fn run_with(
     program: Arc<Program>,
-    host: Host,
+    mut host: Host,
     open: OpenServices,
     config: runtime::Config,
     natives: bool,
 ) -> RunOutcome {
-    let outputs: [Output; 2] = [host.stdout.clone(), host.stderr.clone()];
-    let io = HostIo {
-        stdin: host.stdin,
-        stdout: host.stdout,
-        stderr: host.stderr,
-        permissions: host.permissions,
-    };
+    let (io, outputs) = host.for_services();
     let limits = host.limits;
     let outcome = match open(&program, io)
         .and_then(|services| prepare(program, services, host.args, natives, limits))

@@ -6,7 +6,6 @@ use crate::check::session::{self as checker, Signature};
 use crate::diagnostics::Diagnostic;
 use crate::source::{Span, Spanned};
 use crate::syntax::ast::{Item, Module, Stmt};
-use crate::syntax::parser::parse_repl;
 use std::path::PathBuf;
 
 /// Every command with its argument and help line, in `:help` order.
@@ -100,16 +99,10 @@ impl Session {
         if let Some(sig) = self.signature(text) {
             return self.say(&format!("{} : {}", sig.name, sig.text));
         }
-        self.inputs += 1;
-        let file = self
-            .sources
-            .add(format!("<repl:{}>", self.inputs), text.to_string());
-        let (parsed, errors) = parse_repl(file, text);
-        if !errors.is_empty() {
-            let diags: Vec<Diagnostic> = errors.iter().map(Diagnostic::from).collect();
-            return self.report(&diags);
-        }
-        let Some(e) = parsed.and_then(|p| p.expr) else {
+        let Some((file, parsed)) = self.parse_input(text) else {
+            return;
+        };
+        let Some(e) = parsed.expr else {
             return self.say("usage: :type EXPR (an expression, without `;`)");
         };
         let span = e.span;

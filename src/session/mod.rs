@@ -164,16 +164,7 @@ impl Session {
         if text.trim().is_empty() {
             return;
         }
-        self.inputs += 1;
-        let file = self
-            .sources
-            .add(format!("<repl:{}>", self.inputs), text.to_string());
-        let (parsed, errors) = parse_repl(file, text);
-        if !errors.is_empty() {
-            let diags: Vec<Diagnostic> = errors.iter().map(Diagnostic::from).collect();
-            return self.report(&diags);
-        }
-        let Some(ReplInput { items, expr }) = parsed else {
+        let Some((file, ReplInput { items, expr })) = self.parse_input(text) else {
             return;
         };
         let (decls, stmts): (Vec<_>, Vec<_>) = items
@@ -197,6 +188,21 @@ impl Session {
             }
             None => {}
         }
+    }
+
+    /// Adds `text` to the source map as the next `<repl:N>` and parses
+    /// it; syntax errors are reported (and give `None`).
+    fn parse_input(&mut self, text: &str) -> Option<(FileId, ReplInput)> {
+        self.inputs += 1;
+        let name = format!("<repl:{}>", self.inputs);
+        let file = self.sources.add(name, text.to_string());
+        let (parsed, errors) = parse_repl(file, text);
+        if !errors.is_empty() {
+            let diags: Vec<Diagnostic> = errors.iter().map(Diagnostic::from).collect();
+            self.report(&diags);
+            return None;
+        }
+        parsed.map(|p| (file, p))
     }
 
     // -----------------------------------------------------------------------

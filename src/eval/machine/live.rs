@@ -18,7 +18,7 @@ use super::RunData;
 use super::code::Code;
 use super::compile;
 use super::exec::Process;
-use crate::host::{Host, HostIo, OpenServices, Output, RunError, Services};
+use crate::host::{Host, OpenServices, Output, RunError, Services};
 use crate::ir::{FuncId, Program};
 use crate::runtime::{self, Cx, Handle, Runtime, Step, Task, TaskInfo, WaitReport};
 use crate::value::Value;
@@ -73,18 +73,12 @@ impl Live {
     /// the services against its tables and compiles it.
     pub fn start(
         program: Program,
-        host: Host,
+        mut host: Host,
         open: OpenServices,
         mut config: runtime::Config,
     ) -> Result<Live, RunError> {
         config.hold = true;
-        let outputs: [Output; 2] = [host.stdout.clone(), host.stderr.clone()];
-        let io = HostIo {
-            stdin: host.stdin,
-            stdout: host.stdout,
-            stderr: host.stderr,
-            permissions: host.permissions,
-        };
+        let (io, outputs) = host.for_services();
         let services = open(&program, io)?;
         let args = Value::list(host.args.iter().map(|a| Value::string(a)).collect());
         let limits = host.limits;
