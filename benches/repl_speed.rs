@@ -4,7 +4,7 @@
 //! first prompt within 100 ms, each line within 20 ms. Run with
 //! `cargo bench --bench repl_speed`; medians of several runs.
 
-use mpl::host::{Host, Output, Permissions};
+use mpl::host::{Host, Output};
 use mpl::runtime::Config;
 use mpl::session::{Session, SessionConfig};
 use parking_lot::Mutex;
@@ -35,15 +35,7 @@ thread_local! {
 }
 
 fn session() -> Session {
-    let host = Host {
-        stdin: Box::new(std::io::empty()),
-        stdout: sink(),
-        stderr: sink(),
-        args: Vec::new(),
-        on_start: None,
-        permissions: Permissions::default(),
-        limits: mpl::host::Limits::default(),
-    };
+    let host = Host::writing_to(sink(), sink());
     let config = SessionConfig {
         host,
         runtime: Config::default(),

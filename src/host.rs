@@ -40,6 +40,20 @@ pub struct Host {
 }
 
 impl Host {
+    /// A host with no input, no arguments, the default permissions and
+    /// limits, writing to `stdout` and `stderr` (tests, benchmarks, the REPL).
+    pub fn writing_to(stdout: Output, stderr: Output) -> Host {
+        Host {
+            stdin: Box::new(std::io::empty()),
+            stdout,
+            stderr,
+            args: Vec::new(),
+            on_start: None,
+            permissions: Permissions::default(),
+            limits: Limits::default(),
+        }
+    }
+
     /// The part the services play against, and the two outputs (which the
     /// evaluator flushes when a run ends).
     pub fn for_services(&mut self) -> (HostIo, [Output; 2]) {

@@ -302,14 +302,11 @@ fn repl(
     let color = color();
     mpl::with_big_stack(move || {
         let start = move |programs: Output| {
+            let stderr: Output = Arc::new(Mutex::new(Box::new(std::io::stderr())));
             let host = Host {
-                stdin: Box::new(std::io::empty()),
-                stdout: programs,
-                stderr: Arc::new(Mutex::new(Box::new(std::io::stderr()))),
-                args: Vec::new(),
-                on_start: None,
                 permissions,
                 limits,
+                ..Host::writing_to(programs, stderr)
             };
             let config = mpl::session::SessionConfig {
                 host,

@@ -13,7 +13,7 @@ mod common;
 
 use common::SharedBuf;
 use libtest_mimic::{Arguments, Failed, Trial};
-use mpl::host::{Host, Permissions};
+use mpl::host::Host;
 use mpl::runtime::Config;
 use mpl::session::{Session, SessionConfig, Status};
 use std::path::{Path, PathBuf};
@@ -97,15 +97,7 @@ fn check(path: PathBuf) -> Result<(), Failed> {
 /// Feeds every input to a fresh session; returns each answer.
 fn run(inputs: Vec<Vec<String>>) -> Result<Vec<String>, String> {
     let out = SharedBuf::default();
-    let host = Host {
-        stdin: Box::new(std::io::empty()),
-        stdout: out.output(),
-        stderr: out.output(),
-        args: Vec::new(),
-        on_start: None,
-        permissions: Permissions::default(),
-        limits: mpl::host::Limits::default(),
-    };
+    let host = Host::writing_to(out.output(), out.output());
     let config = SessionConfig {
         host,
         runtime: Config {
