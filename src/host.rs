@@ -198,6 +198,14 @@ pub trait Services: Send + Sync {
         span: Span,
         cx: &mut Cx<'_, Value, RunError>,
     ) -> Result<End<Value>, RunError>;
+
+    /// A request the program made of a service that failed and was never
+    /// made good later in the run (a port that could not be bound): a run
+    /// that otherwise finishes ends with this failure, so that scripts see
+    /// a non-zero exit status.
+    fn unmet(&self) -> Option<RunError> {
+        None
+    }
 }
 
 /// Opens the services for one run of `program` (`crate::services::open`).

@@ -159,3 +159,40 @@ fn a_recursion_past_the_stack_limit_fails_with_a_report() {
         ran.stderr
     );
 }
+
+#[test]
+fn a_port_that_cannot_be_bound_fails_the_run() {
+    // Hold a port, then ask the program to listen on it.
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a free port");
+    let port = taken.local_addr().expect("address").port().to_string();
+    let program = temp_file(
+        "bind.mpl",
+        r#"
+process listen([String] args, PutSeq<Char> out, TcpListenService tcp) {
+  let port = unwrap(strToInt(unwrap(head(args), "0")), 0);
+  tcp.put(ListenOnPort).put(port);
+  switch (tcp.get) {
+    case TcpBindSuccess:
+      tcp.put(StopGet);
+      tcp.close();
+      writeLine(out, "bound");
+      out.put(StopPut);
+      out.close();
+    case TcpBindFailed:
+      writeLine(out, concat("cannot bind: ", tcp.get));
+      tcp.put(StopTcpListenService);
+      tcp.close();
+      out.put(StopPut);
+      out.close();
+  }
+}
+listen(args, stdout, tcpListenService);
+"#,
+    );
+    let path = program.to_string_lossy();
+    let ran = mpl(&["run", &path, &port], "");
+    drop(taken);
+    assert_eq!(ran.code, Some(1), "stderr: {}", ran.stderr);
+    assert!(ran.stdout.starts_with("cannot bind: "), "{}", ran.stdout);
+    assert!(ran.stderr.contains("no port was bound"), "{}", ran.stderr);
+}

@@ -114,6 +114,7 @@ fn run_entry(
     on_start: Option<OnStart>,
 ) -> RunOutcome {
     let entry = shared.program.entry;
+    let services = shared.services.clone();
     let first = match Process::start(shared, entry, Vec::new()) {
         Ok(p) => p,
         Err(e) => return RunOutcome::Failed(e),
@@ -123,7 +124,13 @@ fn run_entry(
         f(rt.handle());
     }
     rt.handle().spawn(Box::new(first));
-    outcome(rt.run())
+    match outcome(rt.run()) {
+        RunOutcome::Finished => match services.unmet() {
+            Some(e) => RunOutcome::Failed(e),
+            None => RunOutcome::Finished,
+        },
+        other => other,
+    }
 }
 
 fn outcome(o: Outcome<RunError>) -> RunOutcome {

@@ -178,7 +178,13 @@ pub struct ServiceEnv {
     permissions: Permissions,
     /// `tags[i]` are the tags of `REGISTRY[i].labels`, in order.
     tags: Vec<Vec<Tag>>,
+    /// See [`Services::unmet`]; services set and clear it.
+    pub unmet: Unmet,
 }
+
+/// The failed request of a run that nothing has made good yet (see
+/// [`Services::unmet`]), shared by the services that can fail that way.
+pub type Unmet = Arc<Mutex<Option<RunError>>>;
 
 /// Makes the services of one run: looks up every label each service
 /// speaks in `program`. A label the prelude does not declare fails here,
@@ -199,6 +205,7 @@ impl ServiceEnv {
             stderr: io.stderr,
             permissions: io.permissions,
             tags,
+            unmet: Unmet::default(),
         })
     }
 }
@@ -236,6 +243,10 @@ impl Services for ServiceEnv {
             span,
         };
         (entry.start)(cx, &connection)
+    }
+
+    fn unmet(&self) -> Option<RunError> {
+        self.unmet.lock().clone()
     }
 }
 

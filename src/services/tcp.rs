@@ -56,6 +56,7 @@ pub fn start(cx: &mut Ctx<'_>, connection: &Connection<'_>) -> Result<End<Value>
         span: connection.span,
         link: None,
         mode: Mode::Idle,
+        unmet: connection.env.unmet.clone(),
     }));
     Ok(program_end)
 }
@@ -187,6 +188,9 @@ struct ListenService {
     span: Span,
     link: Option<Link>,
     mode: Mode,
+    /// Set while the last `ListenOnPort` failed (a run that ends so
+    /// exits 1), cleared by a later successful bind.
+    unmet: super::Unmet,
 }
 
 const NAME: &str = "tcpListenService";
@@ -237,12 +241,24 @@ impl ListenService {
     fn listen_on(&mut self, cx: &mut Ctx<'_>, port: i64, cmds: &mut Vec<Cmd>) {
         match self.bind(cx, port) {
             Ok((id, sock)) => {
+                *self.unmet.lock() = None;
                 cx.put(&self.client, Value::Tag(self.labels.bind_success));
                 let inbox = self.inbox.clone();
                 cmds.push(Cmd::Listen { id, sock, inbox });
                 self.mode = Mode::Listening { id, pending: 0 };
             }
             Err(reason) => {
+                *self.unmet.lock() = Some(
+                    at(
+                        self.span,
+                        RunError::unplaced(NAME, format!("no port was bound: {reason}")),
+                    )
+                    .with_help(
+                        "the program was answered `TcpBindFailed` and bound no port after; \
+                         free the port or choose another (the exit status is 1 so that \
+                         scripts notice)",
+                    ),
+                );
                 cx.put(&self.client, Value::Tag(self.labels.bind_failed));
                 cx.put(&self.client, Value::string(&reason));
                 self.mode = Mode::Idle;
