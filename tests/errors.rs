@@ -26,6 +26,9 @@ fn main() {
     for path in common::files_with_extension(&root.join("tests/errors"), "mpl") {
         trials.push(trial("error", &path, snapshot_matches));
     }
+    for path in common::files_with_extension(&root.join("tests/mistakes"), "mpl") {
+        trials.push(trial("mistake", &path, mistake_explained));
+    }
     for path in common::files_with_extension(&root.join("tests/warnings"), "mpl") {
         trials.push(trial("warning", &path, warnings_match));
     }
@@ -66,7 +69,9 @@ fn defined_codes() -> std::collections::BTreeSet<String> {
 fn every_code_has_a_snapshot() -> Result<(), Failed> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
     let mut seen = std::collections::BTreeSet::new();
-    for path in common::files_with_extension(&dir, "snap") {
+    let mut snaps = common::files_with_extension(&dir, "snap");
+    snaps.extend(common::files_with_extension(&dir.join("mistakes"), "snap"));
+    for path in snaps {
         let text = std::fs::read_to_string(path).unwrap_or_default();
         seen.extend(
             text.lines()
@@ -78,7 +83,11 @@ fn every_code_has_a_snapshot() -> Result<(), Failed> {
     if missing.is_empty() {
         Ok(())
     } else {
-        Err(format!("no test in tests/errors produces {}", missing.join(", ")).into())
+        Err(format!(
+            "no test in tests/errors or tests/mistakes produces {}",
+            missing.join(", ")
+        )
+        .into())
     }
 }
 
@@ -108,6 +117,27 @@ fn render_all(diags: &[Diagnostic], sources: &SourceMap) -> String {
 /// Compiles the program as `NAME.mpl` (so snapshots do not depend on the
 /// folder) and compares its diagnostics with the snapshot.
 fn snapshot_matches(path: &Path) -> Result<(), Failed> {
+    snapshot_in(path, "tests/snapshots").map(|_| ())
+}
+
+/// One of the mistakes a student makes in a first lab
+/// (`tests/mistakes/NN_kind.mpl`, its first line saying what was meant):
+/// its diagnostics match the snapshot in `tests/snapshots/mistakes`, there
+/// is exactly one (one mistake, one report), and it says how to fix it.
+fn mistake_explained(path: &Path) -> Result<(), Failed> {
+    let (diags, rendered) = snapshot_in(path, "tests/snapshots/mistakes")?;
+    if diags.len() != 1 {
+        return Err(format!("one mistake gave {} reports:\n{rendered}", diags.len()).into());
+    }
+    if diags.iter().any(|d| d.help.is_none()) {
+        return Err(format!("the report says no fix:\n{rendered}").into());
+    }
+    Ok(())
+}
+
+/// Compiles `path` as `NAME.mpl`, compares the rendered diagnostics with
+/// the snapshot `NAME` in `dir`, and returns them.
+fn snapshot_in(path: &Path, dir: &str) -> Result<(Vec<Diagnostic>, String), Failed> {
     let stem = common::stem(path);
     let text = std::fs::read_to_string(path).map_err(|e| format!("{e}"))?;
     let (name, source) = (format!("{stem}.mpl"), text.clone());
@@ -127,11 +157,11 @@ fn snapshot_matches(path: &Path) -> Result<(), Failed> {
         prepend_module_to_snapshot => false,
         omit_expression => true,
         description => text,
-        snapshot_path => Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots"),
+        snapshot_path => Path::new(env!("CARGO_MANIFEST_DIR")).join(dir),
     }, {
         insta::assert_snapshot!(stem, rendered);
     });
-    Ok(())
+    Ok((diags, rendered))
 }
 
 /// A program of `tests/warnings` checks, and its warnings match the

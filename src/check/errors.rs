@@ -108,6 +108,31 @@ pub enum CheckError {
         found: String,
         span: Span,
         context: String,
+        /// A common confusion this mismatch fits; the help then says how
+        /// to do what was meant.
+        hint: Option<MismatchHint>,
+    },
+    /// A name not in scope used twice as a process argument, both times
+    /// plain (or both times with `~`): a new channel whose other end was
+    /// meant to be `~name` (LANGUAGE.md 6.3).
+    ChannelWithoutDual {
+        name: String,
+        first: Span,
+        second: Span,
+        /// Both uses were written `~name`.
+        dual: bool,
+    },
+    /// Two arguments of a call have each other's types: they were most
+    /// likely written in the wrong order.
+    SwappedArguments {
+        function: String,
+        /// 1-based positions, `first < second`.
+        first: usize,
+        second: usize,
+        first_type: String,
+        second_type: String,
+        span: Span,
+        other: Span,
     },
     /// A channel operation on something that is not a channel.
     NotAChannel {
@@ -124,6 +149,9 @@ pub enum CheckError {
         /// The label that ends the protocol, when the code closes the
         /// channel where it must first choose (`put(StopTimeService)`).
         ending: Option<String>,
+        /// The labels the other side chooses from, when the protocol is at
+        /// a received choice.
+        offered: Vec<String>,
     },
     /// The channel's protocol has reached `close`, and it is used again.
     ChannelFinished {
@@ -149,6 +177,8 @@ pub enum CheckError {
         name: String,
         span: Span,
         moved: Span,
+        /// It was closed at `moved` (rather than given away).
+        closed: bool,
     },
     /// A process or function ends while a channel it holds is still open.
     ChannelLeftOpen {
@@ -179,12 +209,25 @@ pub enum CheckError {
         span: Span,
     },
     /// The paths through a body leave a channel in different states.
+    /// Two branches of an `if` or `switch` leave a channel in different
+    /// states: `state` at the branch `span` (the one that most likely
+    /// forgot something), `other_state` at the branch `other`.
     BranchesDisagree {
-        name: String,
-        first: String,
-        second: String,
+        /// The channels concerned: one, or several that this branch leaves
+        /// open and the other finishes (then the states are the first's).
+        names: Vec<String>,
+        state: String,
         span: Span,
+        other_state: String,
+        other: Span,
+        /// The whole `if` or `switch`.
+        whole: Span,
         in_function: bool,
+    },
+    /// An `if` without `else` whose then-branch gives a value of type `ty`.
+    IfWithoutElse {
+        ty: String,
+        span: Span,
     },
     /// `~x`, `:=` or a new channel's two ends with protocols that are not dual.
     NotDual {
@@ -295,6 +338,58 @@ pub struct Report {
     pub notes: Vec<(Span, String)>,
 }
 
+/// A common confusion behind a type mismatch (see `TypeMismatch::hint`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MismatchHint {
+    /// `+` on two strings.
+    JoinStrings,
+    /// A number or `Bool` where a `String` is needed.
+    Show,
+    /// A `String` put on a channel that takes one `Char` at a time.
+    WholeString { channel: String },
+    /// A built-in service's name passed where its protocol does not fit;
+    /// `fitting` are the services that do.
+    Service {
+        name: String,
+        protocol: String,
+        fitting: Vec<String>,
+    },
+}
+
+impl MismatchHint {
+    /// The help for a mismatch that found a value of type `found`.
+    fn help(&self, found: &str) -> String {
+        match self {
+            MismatchHint::JoinStrings => {
+                "`+` adds numbers; to join two strings write `a ++ b` (or `concat(a, b)`)".into()
+            }
+            MismatchHint::Show => {
+                format!("turn the `{found}` into a `String` with `show(...)`")
+            }
+            MismatchHint::WholeString { channel } => format!(
+                "`{channel}` takes one `Char` per `put`; to write a whole string use \
+                 `writeLine({channel}, text)` (it adds a newline) or `bulkPut({channel}, text)`"
+            ),
+            MismatchHint::Service {
+                name,
+                protocol,
+                fitting,
+            } => {
+                let what =
+                    format!("`{name}` here is the built-in service of protocol `{protocol}`");
+                match fitting.as_slice() {
+                    [] => format!("{what}; no service has the type needed here"),
+                    [one] => format!("{what}; the service of the type needed here is `{one}`"),
+                    names => format!(
+                        "{what}; the services of the type needed here are {}",
+                        list_words(names)
+                    ),
+                }
+            }
+        }
+    }
+}
+
 impl CheckError {
     pub fn span(&self) -> Span {
         self.report().span
@@ -331,6 +426,8 @@ impl CheckError {
             | LoopOutsideProtocol { .. }
             | AfterMismatch { .. }
             | TypeMismatch { .. }
+            | IfWithoutElse { .. }
+            | SwappedArguments { .. }
             | NotAChannel { .. } => type_error(self),
             ProtocolMismatch { .. }
             | ChannelFinished { .. }
@@ -354,6 +451,7 @@ impl CheckError {
             | RecursionOutsideFold { .. }
             | NonExhaustive { .. }
             | BothEndsOneProcess { .. }
+            | ChannelWithoutDual { .. }
             | BothEndsKept { .. }
             | TwoChannelsBetween { .. }
             | WiringCycle { .. } => program_error(self),
@@ -560,13 +658,55 @@ fn type_error(e: &CheckError) -> Option<Report> {
                 "no such step here",
                 Some("list the steps in order: `put Label`, `get Label` for choices, `put`/`get` for messages".into()),
             ),
-            TypeMismatch { expected, found, span, context } => r(
+            TypeMismatch {
+                expected,
+                found,
+                span,
+                context,
+                hint,
+            } => r(
                 "E0050",
                 format!("type mismatch{context}: expected `{expected}`, found `{found}`"),
                 *span,
                 &format!("this is `{found}`"),
-                Some(format!("a value of type `{expected}` is needed here")),
+                Some(match hint {
+                    Some(h) => h.help(found),
+                    None => format!("a value of type `{expected}` is needed here"),
+                }),
             ),
+            IfWithoutElse { ty, span } => r(
+                "E0053",
+                "this `if` has no `else`, so it has no value when its condition is false".into(),
+                *span,
+                &format!("gives `{ty}` only when the condition holds"),
+                Some(format!("add `else {{ ... }}` giving a `{ty}` too")),
+            ),
+            SwappedArguments {
+                function,
+                first,
+                second,
+                first_type,
+                second_type,
+                span,
+                other,
+            } => {
+                let mut report = r(
+                    "E0052",
+                    format!(
+                        "arguments {first} and {second} of `{function}` are in the wrong order"
+                    ),
+                    *span,
+                    &format!("this is `{second_type}`, which argument {second} takes"),
+                    Some(format!(
+                        "swap them: `{function}` takes `{first_type}` as argument {first} and `{second_type}` as argument {second}"
+                    )),
+                );
+                report.notes.push((
+                    *other,
+                    format!("this is `{first_type}`, which argument {first} takes"),
+                ));
+                report
+            }
             NotAChannel { span, found, operation } => r(
                 "E0051",
                 format!("`{operation}` needs a channel, but this is `{found}`"),
@@ -583,14 +723,18 @@ fn protocol_error(e: &CheckError) -> Option<Report> {
     use CheckError::*;
     let r = report;
     Some(match e {
-            ProtocolMismatch { channel, expected, did, span, ending } => r(
+            ProtocolMismatch { channel, expected, did, span, ending, offered } => r(
                 "E0060",
                 format!("`{channel}` {did}, but its protocol expects `{expected}`"),
                 *span,
                 &format!("protocol expects `{expected}`"),
-                Some(match ending {
-                    Some(label) => format!("to end the protocol here, choose the label that ends it: `{channel}.put({label});` (after it the channel is closed)"),
-                    None => protocol_help(expected),
+                Some(match (ending, offered.as_slice()) {
+                    (Some(label), _) => format!("to end the protocol here, choose the label that ends it: `{channel}.put({label});` (after it the channel is closed)"),
+                    (None, []) => protocol_help(channel, expected),
+                    (None, labels) => format!(
+                        "the other side chooses here: receive its choice with `switch ({channel}.get) {{ {} }}`",
+                        labels.iter().map(|l| format!("case {l}: ...")).collect::<Vec<_>>().join(" ")
+                    ),
                 }),
             ),
             ChannelFinished { channel, span, did } => r(
@@ -618,7 +762,17 @@ fn protocol_error(e: &CheckError) -> Option<Report> {
                 "not every label is handled",
                 Some(format!("the other side may choose any label of the protocol: add `case {}:`", missing.first().map_or("", |s| s.as_str()))),
             ),
-            UsedAfterMove { name, span, moved } => Report {
+            UsedAfterMove { name, span, moved, closed: true } => Report {
+                notes: vec![(*moved, format!("`{name}` was closed here"))],
+                ..r(
+                    "E0064",
+                    format!("`{name}` is used after it was closed"),
+                    *span,
+                    "used again here",
+                    Some(format!("a closed channel is finished: move this before the end of `{name}`'s protocol, or remove it")),
+                )
+            },
+            UsedAfterMove { name, span, moved, closed: false } => Report {
                 notes: vec![(*moved, format!("`{name}` was given away here"))],
                 ..r(
                     "E0064",
@@ -662,17 +816,49 @@ fn protocol_error(e: &CheckError) -> Option<Report> {
                 "not used exactly once",
                 Some("use a `#` parameter exactly once on every path, or write it as a plain `t`".into()),
             ),
-            BranchesDisagree { name, first, second, span, in_function } => r(
-                "E0069",
-                format!("the paths through this code leave `{name}` in different states: `{first}` on one, `{second}` on another"),
-                *span,
-                "the paths disagree here",
-                Some(if *in_function {
-                    format!("every path must leave `{name}` in the same state; when only run time can tell, return it inside a `Maybe` (as `receiveLine` does)")
-                } else {
-                    format!("make every path do the same to `{name}`")
-                }),
-            ),
+            BranchesDisagree {
+                names,
+                state,
+                span,
+                other_state,
+                other,
+                whole: _,
+                in_function,
+            } => {
+                let forgot = state.starts_with("open") && other_state.starts_with("finished");
+                let (message, help) = match names.as_slice() {
+                    [name] => (
+                        format!("the branches leave `{name}` in different states: `{state}` after this one, `{other_state}` after another"),
+                        if *in_function {
+                            format!("every branch must leave `{name}` in the same state; when only run time can tell, return it inside a `Maybe` (as `receiveLine` does)")
+                        } else if forgot {
+                            format!("this branch must also finish `{name}` or give it away (to loop, call the process again with it)")
+                        } else {
+                            format!("make every branch do the same to `{name}`")
+                        },
+                    ),
+                    several => {
+                        let list = list_words(several);
+                        (
+                            format!("the branches leave {list} in different states: open after this one, finished or given away after another"),
+                            format!("this branch must also finish {list} or give them away (to loop, call the process again with them)"),
+                        )
+                    }
+                };
+                let label = match names.as_slice() {
+                    [name] => format!("`{name}` is `{state}` at the end of this branch"),
+                    several => format!("{} are still open at the end of this branch", list_words(several)),
+                };
+                let mut report = r("E0069", message, *span, &label, Some(help));
+                if other != span {
+                    let note = match names.as_slice() {
+                        [_] => format!("here it is `{other_state}`"),
+                        _ => "here they are finished or given away".to_string(),
+                    };
+                    report.notes.push((*other, note));
+                }
+                report
+            }
             NotDual { left, right, span } => r(
                 "E0070",
                 format!("these channel ends do not fit together: `{left}` and `{right}` are not dual"),
@@ -786,6 +972,23 @@ fn program_error(e: &CheckError) -> Option<Report> {
                     Some("a process cannot talk to itself: give the other end to another process".into()),
                 )
             },
+            ChannelWithoutDual { name, first, second, dual } => {
+                let (written, meant) = if *dual {
+                    (format!("`~{name}`"), format!("`{name}`"))
+                } else {
+                    (format!("`{name}`"), format!("`~{name}`"))
+                };
+                Report {
+                    notes: vec![(*second, format!("and again {written} here"))],
+                    ..r(
+                        "E0043",
+                        format!("`{name}` is not defined, and both its uses are {written}: a new channel needs one `{name}` and one `~{name}`"),
+                        *first,
+                        &format!("{written} here"),
+                        Some(format!("write {meant} in one of the two calls: each process gets one end of the new channel")),
+                    )
+                }
+            }
             TwoChannelsBetween { first_process, second_process, channel, span, other_channel, other } => Report {
                 notes: vec![(*other, format!("`{other_channel}` already joins them"))],
                 ..r(
@@ -830,11 +1033,11 @@ fn list_words(items: &[String]) -> String {
     }
 }
 
-fn protocol_help(expected: &str) -> String {
+fn protocol_help(channel: &str, expected: &str) -> String {
     if expected.starts_with("get") {
-        "at this point this end receives: use `.get` (or `switch (c.get)` for a choice)".into()
+        format!("at this point this end receives: use `{channel}.get`")
     } else if expected.starts_with("put") {
-        "at this point this end sends: use `.put(...)`".into()
+        format!("at this point this end sends: use `{channel}.put(...)`")
     } else if expected == "close" {
         "the protocol is finished here".into()
     } else {

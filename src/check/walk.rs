@@ -121,21 +121,26 @@ pub enum BlockKind {
     Session,
 }
 
-/// The implicit channels of a block: names not in scope that appear, in
-/// the block's own statements, exactly once plain and once with `~` as
-/// arguments of process calls (in a `BlockKind::Session`, also once with
-/// `~` alone). Each comes with the span of its first use.
-pub fn implicit_channels<'s>(
-    stmts: impl Iterator<Item = &'s Spanned<Stmt>>,
+/// How a name that is not in scope is used as an argument of the process
+/// calls of one block: the spans of its plain uses and of its `~` uses.
+struct Uses {
+    name: String,
+    first: Span,
+    plain: Vec<Span>,
+    dual: Vec<Span>,
+}
+
+/// The uses of each name not in scope as a process argument in the
+/// block's own statements, in order of first use.
+fn argument_uses<'s>(
+    stmts: &[&'s Spanned<Stmt>],
     tail: Option<&Spanned<Expr>>,
     in_scope: &dyn Fn(&str) -> bool,
     is_process: &dyn Fn(&str) -> bool,
-    kind: BlockKind,
-) -> Vec<(String, Span)> {
-    let stmts: Vec<&Spanned<Stmt>> = stmts.collect();
-    let declared = declared_names(&stmts);
+) -> Vec<Uses> {
+    let declared = declared_names(stmts);
     let in_scope = |n: &str| in_scope(n) || declared.iter().any(|d| d == n);
-    let mut counts: Vec<(String, u32, u32, Span)> = Vec::new();
+    let mut uses: Vec<Uses> = Vec::new();
     let exprs = stmts
         .iter()
         .copied()
@@ -160,26 +165,67 @@ pub fn implicit_channels<'s>(
             if in_scope(name) {
                 continue;
             }
-            let i = match counts.iter().position(|(n, ..)| n == name) {
+            let i = match uses.iter().position(|u| u.name == name) {
                 Some(i) => i,
                 None => {
-                    counts.push((name.to_string(), 0, 0, a.span));
-                    counts.len() - 1
+                    uses.push(Uses {
+                        name: name.to_string(),
+                        first: a.span,
+                        plain: Vec::new(),
+                        dual: Vec::new(),
+                    });
+                    uses.len() - 1
                 }
             };
-            if dual {
-                counts[i].2 += 1;
+            let side = if dual {
+                &mut uses[i].dual
             } else {
-                counts[i].1 += 1;
-            }
+                &mut uses[i].plain
+            };
+            side.push(a.span);
         }
     }
-    counts
+    uses
+}
+
+/// The implicit channels of a block: names not in scope that appear, in
+/// the block's own statements, exactly once plain and once with `~` as
+/// arguments of process calls (in a `BlockKind::Session`, also once with
+/// `~` alone). Each comes with the span of its first use.
+pub fn implicit_channels<'s>(
+    stmts: impl Iterator<Item = &'s Spanned<Stmt>>,
+    tail: Option<&Spanned<Expr>>,
+    in_scope: &dyn Fn(&str) -> bool,
+    is_process: &dyn Fn(&str) -> bool,
+    kind: BlockKind,
+) -> Vec<(String, Span)> {
+    let stmts: Vec<&Spanned<Stmt>> = stmts.collect();
+    argument_uses(&stmts, tail, in_scope, is_process)
         .into_iter()
-        .filter(|(_, plain, dual, _)| match kind {
-            BlockKind::Body => *plain == 1 && *dual == 1,
-            BlockKind::Session => *plain <= 1 && *dual == 1,
+        .filter(|u| match kind {
+            BlockKind::Body => u.plain.len() == 1 && u.dual.len() == 1,
+            BlockKind::Session => u.plain.len() <= 1 && u.dual.len() == 1,
         })
-        .map(|(n, _, _, span)| (n, span))
+        .map(|u| (u.name, u.first))
+        .collect()
+}
+
+/// Names not in scope used exactly twice as process arguments of the
+/// block, both plain or both with `~`: a new channel whose other end's
+/// `~` was forgotten (or doubled). Each comes with its two uses.
+pub fn unpaired_channels<'s>(
+    stmts: impl Iterator<Item = &'s Spanned<Stmt>>,
+    tail: Option<&Spanned<Expr>>,
+    in_scope: &dyn Fn(&str) -> bool,
+    is_process: &dyn Fn(&str) -> bool,
+) -> Vec<(String, [Span; 2], bool)> {
+    let stmts: Vec<&Spanned<Stmt>> = stmts.collect();
+    argument_uses(&stmts, tail, in_scope, is_process)
+        .into_iter()
+        .filter_map(|u| match (u.plain.as_slice(), u.dual.as_slice()) {
+            ([a, b], []) => Some((u.name, [*a, *b], false)),
+            ([], [a, b]) => Some((u.name, [*a, *b], true)),
+            _ => None,
+        })
         .collect()
 }

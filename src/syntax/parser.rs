@@ -23,6 +23,7 @@ use crate::source::{FileId, Span, Spanned};
 
 mod grammar;
 mod hints;
+mod unclosed;
 
 use grammar::top_parser;
 
@@ -178,6 +179,7 @@ fn parse_tops(file: FileId, text: &str) -> (Option<Vec<Top>>, Vec<SyntaxError>) 
             .map(|e| convert_error(e, &tokens, eoi))
             .collect();
         hints::add_hints(&mut parsed, &tokens);
+        unclosed::explain_unclosed(&mut parsed, &tokens, text);
         errors.extend(parsed);
     }
     let tops = out.map(|tops| {

@@ -3,7 +3,7 @@
 //! the states that different branches leave channels in.
 
 use super::{Binding, Exit, Infer, Liveness, end_span};
-use crate::check::errors::CheckError;
+use crate::check::errors::{CheckError, MismatchHint};
 use crate::check::types::{Dir, Session, Ty, dual};
 use crate::source::{Span, Spanned};
 use crate::syntax::ast::{self, Expr};
@@ -56,11 +56,7 @@ impl Infer<'_, '_> {
         }
         if let Liveness::Moved(at) = self.env[i].state {
             let name = self.env[i].name.clone();
-            self.error(CheckError::UsedAfterMove {
-                name,
-                span: e.span,
-                moved: at,
-            });
+            self.used_after_move(name, e.span, at);
             return None;
         }
         if i < self.barrier {
@@ -106,12 +102,20 @@ impl Infer<'_, '_> {
             });
         } else {
             let expected = self.show_s(head);
+            let offered = match head {
+                Session::Choice {
+                    dir: Dir::Get,
+                    branches,
+                } => branches.iter().map(|(l, _)| l.to_string()).collect(),
+                _ => Vec::new(),
+            };
             self.error(CheckError::ProtocolMismatch {
                 channel,
                 expected,
                 did: did.into(),
                 span,
                 ending,
+                offered,
             });
         }
     }
@@ -200,13 +204,7 @@ impl Infer<'_, '_> {
                 }
             }
             _ if label.is_some() && !matches!(head, Session::Unknown) => {
-                let label = label.unwrap_or_default();
-                self.error(CheckError::UnknownLabel {
-                    channel,
-                    label,
-                    expected: vec![],
-                    span: value.span,
-                });
+                self.mismatch(i, &head, "chooses a label", span);
             }
             Session::Msg {
                 dir: Dir::Put,
@@ -214,12 +212,19 @@ impl Infer<'_, '_> {
                 next,
             } => {
                 let t = sent.unwrap_or_else(|| self.infer(value));
-                self.expect(
-                    &t,
-                    ty,
-                    value.span,
-                    &format!(" in the message sent on `{channel}`"),
-                );
+                let context = format!(" in the message sent on `{channel}`");
+                if let Some(mut error) = self.type_mismatch(&t, ty, value.span, &context) {
+                    let whole_string = self.unifier.resolve(&t) == Ty::string()
+                        && self.unifier.resolve(ty) == Ty::simple(crate::check::types::Con::Char);
+                    if let (CheckError::TypeMismatch { hint, .. }, true) =
+                        (&mut error, whole_string)
+                    {
+                        *hint = Some(MismatchHint::WholeString {
+                            channel: channel.to_string(),
+                        });
+                    }
+                    self.error(error);
+                }
                 self.set_state(i, (**next).clone());
             }
             Session::Unknown => {}
@@ -309,7 +314,10 @@ impl Infer<'_, '_> {
             return;
         };
         match head {
-            Session::Close | Session::Unknown => self.env[i].state = Liveness::Moved(span),
+            Session::Close | Session::Unknown => {
+                self.env[i].state = Liveness::Moved(span);
+                self.closes.insert(span);
+            }
             other => {
                 let ending = self.ending_label(&other);
                 self.mismatch_ending(i, &other, "is closed", span, ending)
@@ -355,11 +363,7 @@ impl Infer<'_, '_> {
         };
         if let Liveness::Moved(at) = self.env[i].state {
             let name = self.env[i].name.clone();
-            self.error(CheckError::UsedAfterMove {
-                name,
-                span: arg.span,
-                moved: at,
-            });
+            self.used_after_move(name, arg.span, at);
             return;
         }
         let current = self.env[i].ty.clone();
@@ -376,6 +380,7 @@ impl Infer<'_, '_> {
                 did,
                 span: arg.span,
                 ending: None,
+                offered: Vec::new(),
             });
             return;
         }
@@ -493,11 +498,15 @@ impl Infer<'_, '_> {
         );
         let t2 = match else_ {
             Some(e) => self.infer(e),
-            None => Ty::unit(),
+            None => self.missing_else(&t1, span),
         };
         let second = (std::mem::take(&mut self.env), self.ended);
-        let result = self.join(vec![(first.0, first.1, t1), (second.0, second.1, t2)], span);
-        result.unwrap_or_else(Ty::unit)
+        let else_span = else_.map_or(span, |e| e.span);
+        let branches = vec![
+            Branch::new(first.0, first.1, t1, then.span),
+            Branch::new(second.0, second.1, t2, else_span),
+        ];
+        self.join(branches, span).unwrap_or_else(Ty::unit)
     }
 
     pub(super) fn switch(
@@ -521,7 +530,8 @@ impl Infer<'_, '_> {
             self.pattern(&case.node.pattern, &st);
             let t = self.block(&case.node.body.node, case.node.body.span);
             self.pop_scope(end_span(case.node.body.span));
-            outcomes.push((std::mem::take(&mut self.env), self.ended, t));
+            let env = std::mem::take(&mut self.env);
+            outcomes.push(Branch::new(env, self.ended, t, case.span));
         }
         if outcomes.is_empty() {
             self.env = start;
@@ -557,11 +567,7 @@ impl Infer<'_, '_> {
             return None;
         };
         if let Liveness::Moved(moved) = self.env[i].state {
-            self.error(CheckError::UsedAfterMove {
-                name,
-                span: c.span,
-                moved,
-            });
+            self.used_after_move(name, c.span, moved);
             return Some(self.unifier.fresh());
         }
         let start = self.env.clone();
@@ -597,7 +603,8 @@ impl Infer<'_, '_> {
             self.ended = false;
             self.set_state(i, (**next).clone());
             let t = self.block(&case.node.body.node, case.node.body.span);
-            outcomes.push((std::mem::take(&mut self.env), self.ended, t));
+            let env = std::mem::take(&mut self.env);
+            outcomes.push(Branch::new(env, self.ended, t, case.span));
         }
         let missing: Vec<String> = branches
             .iter()
@@ -625,40 +632,57 @@ impl Infer<'_, '_> {
     /// type, and each outer binding must be left alike by every branch that
     /// does not end the process. Returns the value's type (`None` when
     /// every branch ended the process).
-    fn join(&mut self, outcomes: Vec<(Vec<Binding>, bool, Ty)>, span: Span) -> Option<Ty> {
-        let live: Vec<(Vec<Binding>, Ty)> = outcomes
-            .iter()
-            .filter(|(_, ended, _)| !ended)
-            .map(|(e, _, t)| (e.clone(), t.clone()))
-            .collect();
-        let Some((first_env, first_t)) = live.first().cloned() else {
-            if let Some((env, _, _)) = outcomes.into_iter().next() {
-                self.env = env;
+    fn join(&mut self, outcomes: Vec<Branch>, span: Span) -> Option<Ty> {
+        let (live, ended): (Vec<Branch>, Vec<Branch>) =
+            outcomes.into_iter().partition(|b| !b.ended);
+        let mut live = live.into_iter();
+        let Some(first) = live.next() else {
+            if let Some(b) = ended.into_iter().next() {
+                self.env = b.env;
             }
             self.ended = true;
             return None;
         };
-        let mut env = first_env;
-        for (other, t) in &live[1..] {
-            if self.unifier.unify(t, &first_t).is_err() {
-                let (expected, found) = (self.show(&first_t), self.show(t));
+        let mut env = first.env;
+        for other in live {
+            if self.unifier.unify(&other.ty, &first.ty).is_err() {
+                let (expected, found) = (self.show(&first.ty), self.show(&other.ty));
                 self.error(CheckError::TypeMismatch {
                     expected,
                     found,
-                    span,
+                    span: other.span,
                     context: " (every branch must give a value of one type)".into(),
+                    hint: None,
                 });
             }
-            for (k, b) in other.iter().enumerate().take(env.len()) {
-                self.join_binding(&mut env[k], b, span);
+            let at = Places {
+                first: first.span,
+                second: other.span,
+                whole: span,
+            };
+            for (k, b) in other.env.iter().enumerate().take(env.len()) {
+                self.join_binding(&mut env[k], b, at);
             }
+            self.report_disagreements();
         }
         self.env = env;
         self.ended = false;
-        Some(first_t)
+        Some(first.ty)
     }
 
-    fn join_binding(&mut self, a: &mut Binding, b: &Binding, span: Span) {
+    /// The value of an `if` without `else` when its condition is false:
+    /// `()`, which the then-branch must give too (else that is reported
+    /// here, as the missing `else`).
+    fn missing_else(&mut self, then: &Ty, span: Span) -> Ty {
+        if self.unifier.unify(then, &Ty::unit()).is_err() {
+            let ty = self.show(then);
+            self.error(CheckError::IfWithoutElse { ty, span });
+            return then.clone();
+        }
+        Ty::unit()
+    }
+
+    fn join_binding(&mut self, a: &mut Binding, b: &Binding, at: Places) {
         if !a.tracked {
             return;
         }
@@ -692,14 +716,7 @@ impl Infer<'_, '_> {
                     }
                     if self.unifier.unify_sessions(x, y).is_err() {
                         let (first, second) = (self.show_s(x), self.show_s(y));
-                        let in_function = self.in_function;
-                        self.error(CheckError::BranchesDisagree {
-                            name: a.name.clone(),
-                            first,
-                            second,
-                            span,
-                            in_function,
-                        });
+                        self.branches_disagree(&a.name, (first, false), (second, false), at);
                     }
                 }
             }
@@ -721,16 +738,9 @@ impl Infer<'_, '_> {
                         }
                     };
                     let (first, second) = (describe(a, fa), describe(b, fb));
-                    let in_function = self.in_function;
-                    self.error(CheckError::BranchesDisagree {
-                        name: a.name.clone(),
-                        first,
-                        second,
-                        span,
-                        in_function,
-                    });
+                    self.branches_disagree(&a.name, (first, fa), (second, fb), at);
                 } else {
-                    self.drops.push((a.ty.clone(), span));
+                    self.drops.push((a.ty.clone(), at.whole));
                 }
                 if let Liveness::Moved(at) = b.state {
                     a.state = Liveness::Moved(at);
@@ -738,4 +748,95 @@ impl Infer<'_, '_> {
             }
         }
     }
+
+    /// Reports that two branches leave `name` in different states, each
+    /// `(shown, finished)`: at the branch that leaves it open when the
+    /// other finished it (the one that most likely forgot), else at the
+    /// later branch.
+    fn branches_disagree(
+        &mut self,
+        name: &str,
+        first: (String, bool),
+        second: (String, bool),
+        at: Places,
+    ) {
+        let first_open = !first.1 && second.1;
+        let ((state, span), (other_state, other)) = if first_open {
+            ((first.0, at.first), (second.0, at.second))
+        } else {
+            ((second.0, at.second), (first.0, at.first))
+        };
+        let in_function = self.in_function;
+        self.disagreements.push(CheckError::BranchesDisagree {
+            names: vec![name.to_string()],
+            state,
+            span,
+            other_state,
+            other,
+            whole: at.whole,
+            in_function,
+        });
+    }
+
+    /// Reports the disagreements found joining two branches: the channels
+    /// one branch leaves open and the other finishes, together (one
+    /// forgotten call, one report); the others one by one.
+    fn report_disagreements(&mut self) {
+        let pending = std::mem::take(&mut self.disagreements);
+        let forgot = |e: &CheckError| {
+            matches!(e, CheckError::BranchesDisagree { state, other_state, .. }
+                if state.starts_with("open") && other_state.starts_with("finished"))
+        };
+        let (forgotten, others): (Vec<_>, Vec<_>) = pending.into_iter().partition(forgot);
+        let mut merged: Option<CheckError> = None;
+        for e in forgotten {
+            match (&mut merged, e) {
+                (
+                    Some(CheckError::BranchesDisagree { names, span, .. }),
+                    CheckError::BranchesDisagree {
+                        names: more,
+                        span: at,
+                        ..
+                    },
+                ) if *span == at => names.extend(more),
+                (Some(_), e) => self.error(e),
+                (None, e) => merged = Some(e),
+            }
+        }
+        if let Some(e) = merged {
+            self.error(e);
+        }
+        for e in others {
+            self.error(e);
+        }
+    }
+}
+
+/// One branch of an `if` or `switch`, as `join` sees it: the bindings it
+/// leaves, whether it ended the process, its value's type and its span.
+pub(super) struct Branch {
+    env: Vec<Binding>,
+    ended: bool,
+    ty: Ty,
+    span: Span,
+}
+
+impl Branch {
+    fn new(env: Vec<Binding>, ended: bool, ty: Ty, span: Span) -> Branch {
+        Branch {
+            env,
+            ended,
+            ty,
+            span,
+        }
+    }
+}
+
+/// Where the branches being joined are: the first live one, the one
+/// being joined to it, and the whole `if` or `switch`.
+#[derive(Clone, Copy)]
+struct Places {
+    first: Span,
+    second: Span,
+    whole: Span,
 }

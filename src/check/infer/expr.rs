@@ -2,7 +2,7 @@
 //! the type checker, and the moves that make linear values linear.
 
 use super::{Binding, Exit, Infer, Liveness, end_span};
-use crate::check::errors::CheckError;
+use crate::check::errors::{CheckError, MismatchHint};
 use crate::check::types::{Con, Session, Ty};
 use crate::check::walk;
 use crate::ir::Builtin;
@@ -242,11 +242,7 @@ impl Infer<'_, '_> {
         match b.state {
             Liveness::Moved(at) => {
                 if self.unifier.is_linear(&b.ty) {
-                    self.error(CheckError::UsedAfterMove {
-                        name: b.name,
-                        span,
-                        moved: at,
-                    });
+                    self.used_after_move(b.name, span, at);
                 } else {
                     self.drops.push((b.ty.clone(), span));
                 }
@@ -254,6 +250,33 @@ impl Infer<'_, '_> {
             Liveness::Live => self.env[i].state = Liveness::Moved(span),
         }
         b.ty
+    }
+
+    /// When `arg` names a built-in service (in the wiring) that does not
+    /// fit `wanted`: the hint that says what the service is, and which
+    /// services have the wanted type.
+    fn service_hint(&self, arg: &Spanned<Expr>, wanted: &Ty) -> Option<MismatchHint> {
+        let Expr::Var(name) = &arg.node else {
+            return None;
+        };
+        if !self.wiring || self.find(name).is_some() {
+            return None;
+        }
+        let protocol = self.show(&self.service_type(name)?);
+        let wanted = self.show(wanted);
+        let fitting = services::REGISTRY
+            .iter()
+            .filter(|e| {
+                self.service_type(e.name)
+                    .is_some_and(|t| self.show(&t) == wanted)
+            })
+            .map(|e| e.name.to_string())
+            .collect();
+        Some(MismatchHint::Service {
+            name: name.clone(),
+            protocol,
+            fitting,
+        })
     }
 
     fn service_type(&self, name: &str) -> Option<Ty> {
@@ -363,6 +386,7 @@ impl Infer<'_, '_> {
         // Arguments that are plain variables are handed over at the call,
         // after the others are evaluated: `P(c, c.get)` passes `c` in the
         // state after the `get`.
+        let mut clashes = Vec::new();
         let is_var = |a: &Spanned<Expr>| matches!(a.node, Expr::Var(_) | Expr::Dual(_));
         let order = args
             .iter()
@@ -382,8 +406,22 @@ impl Infer<'_, '_> {
             }
             let t = self.infer(a);
             let context = format!(" in argument {} of `{name}`", k + 1);
-            self.expect(&t, &want, a.span, &context);
+            if let Some(mut error) = self.type_mismatch(&t, &want, a.span, &context) {
+                if let (Some(hint), CheckError::TypeMismatch { hint: h, .. }) =
+                    (self.service_hint(a, &want), &mut error)
+                {
+                    *h = Some(hint);
+                }
+                clashes.push(Clash {
+                    position: k,
+                    found: t,
+                    wanted: want,
+                    span: a.span,
+                    error,
+                });
+            }
         }
+        self.report_clashes(&name, clashes);
         for g in &nonlinear {
             if let Some(t) = map.get(g)
                 && self.unifier.is_linear(t)
@@ -400,6 +438,45 @@ impl Infer<'_, '_> {
         self.inst_ty(&ret, &map)
     }
 
+    /// Reports the arguments of a call to `function` that did not fit: as
+    /// one swap when there are exactly two and each has the other's type
+    /// (concretely: no unknowns), else one mismatch each.
+    fn report_clashes(&mut self, function: &str, mut clashes: Vec<Clash>) {
+        if let [a, b] = clashes.as_slice() {
+            let shown = |me: &Self, t: &Ty| {
+                let t = me.unifier.resolve(t);
+                let mut vars = Vec::new();
+                me.unifier.free_vars(&t, &mut vars);
+                vars.is_empty().then(|| me.show(&t))
+            };
+            let (a_found, b_found) = (shown(self, &a.found), shown(self, &b.found));
+            let (a_wanted, b_wanted) = (shown(self, &a.wanted), shown(self, &b.wanted));
+            if a_found.is_some() && a_found == b_wanted && b_found.is_some() && b_found == a_wanted
+            {
+                let (first, second) = if a.position < b.position {
+                    (a, b)
+                } else {
+                    (b, a)
+                };
+                let error = CheckError::SwappedArguments {
+                    function: function.to_string(),
+                    first: first.position + 1,
+                    second: second.position + 1,
+                    first_type: self.show(&first.wanted),
+                    second_type: self.show(&second.wanted),
+                    span: first.span,
+                    other: second.span,
+                };
+                self.error(error);
+                return;
+            }
+        }
+        clashes.sort_by_key(|c| c.position);
+        for clash in clashes {
+            self.error(clash.error);
+        }
+    }
+
     fn builtin(&mut self, op: Builtin, args: &[Spanned<Expr>], span: Span) -> Ty {
         let (param, ret) = match op {
             Builtin::Show => {
@@ -412,6 +489,7 @@ impl Infer<'_, '_> {
                         found,
                         span,
                         context: " in `show`".into(),
+                        hint: None,
                     });
                 }
                 return Ty::string();
@@ -451,6 +529,7 @@ impl Infer<'_, '_> {
                         found,
                         span: lhs.span,
                         context: " in a comparison".into(),
+                        hint: None,
                     });
                 } else if self.unifier.maybe_linear(&lt) {
                     self.drops.push((lt.clone(), lhs.span));
@@ -483,7 +562,11 @@ impl Infer<'_, '_> {
                 Ty::list(elem)
             }
             BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Rem => {
-                self.numeric(&lt, lhs.span, &[Con::Int, Con::Float, Con::Byte]);
+                if !self.numeric(&lt, lhs.span, &[Con::Int, Con::Float, Con::Byte]) {
+                    // Reported once: the value of this operation is not
+                    // known either (so `a + " " + b` is one mistake).
+                    return self.unifier.fresh();
+                }
                 self.expect(
                     &rt,
                     &lt,
@@ -507,10 +590,10 @@ impl Infer<'_, '_> {
 
     /// A number type, one of `allowed` (an unknown one becomes `Int`
     /// only when used so).
-    fn numeric(&mut self, t: &Ty, span: Span, allowed: &[Con]) {
+    fn numeric(&mut self, t: &Ty, span: Span, allowed: &[Con]) -> bool {
         match self.unifier.shallow(t) {
-            Ty::Var(_) => {}
-            Ty::Con(c, _) if allowed.contains(&c) => {}
+            Ty::Var(_) => true,
+            Ty::Con(c, _) if allowed.contains(&c) => true,
             other => {
                 let found = self.show(&other);
                 let expected = if allowed.contains(&Con::Float) {
@@ -518,12 +601,15 @@ impl Infer<'_, '_> {
                 } else {
                     "Int"
                 };
+                let hint = (other == Ty::string()).then_some(MismatchHint::JoinStrings);
                 self.error(CheckError::TypeMismatch {
                     expected: expected.into(),
                     found,
                     span,
                     context: " (arithmetic works on numbers)".into(),
+                    hint,
                 });
+                false
             }
         }
     }
@@ -576,6 +662,7 @@ impl Infer<'_, '_> {
                     found,
                     span: receiver.span,
                     context: format!(" (`.{}()` is a destructor call)", name.node),
+                    hint: None,
                 });
                 return self.unifier.fresh();
             }
@@ -714,6 +801,7 @@ impl Infer<'_, '_> {
                 found,
                 span,
                 context: " (this pattern cannot match the value)".into(),
+                hint: None,
             });
         }
     }
@@ -748,4 +836,14 @@ impl Infer<'_, '_> {
             self.pattern(q, &ft);
         }
     }
+}
+
+/// An argument of a call that does not fit its parameter (see
+/// `report_clashes`).
+struct Clash {
+    position: usize,
+    found: Ty,
+    wanted: Ty,
+    span: Span,
+    error: CheckError,
 }

@@ -18,7 +18,7 @@ mod chan;
 mod expr;
 
 use super::decls::{Decls, Generics, TyScope};
-use super::errors::CheckError;
+use super::errors::{CheckError, MismatchHint};
 use super::globals::{Globals, Layer, Pending};
 use super::types::{Con, Session, Ty, show_session, subst_session, subst_ty};
 use super::unify::Unifier;
@@ -85,6 +85,12 @@ pub struct Infer<'a, 'g> {
     pub(super) globals: &'a Globals<'g>,
     pub(super) sigs: Vec<Sig>,
     errors: Vec<CheckError>,
+    /// Where channels were closed (a later use is "used after it was
+    /// closed", not "given away").
+    closes: std::collections::HashSet<Span>,
+    /// Branches found disagreeing while joining two branches, reported
+    /// together once the join is done (`chan::report_disagreements`).
+    disagreements: Vec<CheckError>,
     silent: u32,
     // The body being checked.
     pub(super) env: Vec<Binding>,
@@ -229,6 +235,8 @@ impl<'a, 'g> Infer<'a, 'g> {
             globals,
             sigs: Vec::new(),
             errors: Vec::new(),
+            closes: Default::default(),
+            disagreements: Vec::new(),
             silent: 0,
             env: Vec::new(),
             scopes: Vec::new(),
@@ -592,10 +600,12 @@ impl<'a, 'g> Infer<'a, 'g> {
                     if self.unifier.unify_sessions(&s, &t).is_err() {
                         let (first, second) = (self.show_s(&s), self.show_s(&t));
                         self.error(CheckError::BranchesDisagree {
-                            name: "a channel parameter".into(),
-                            first,
-                            second,
+                            names: vec!["a channel parameter".into()],
+                            state: second,
                             span,
+                            other_state: first,
+                            other: span,
+                            whole: span,
                             in_function: true,
                         });
                     }
@@ -604,10 +614,12 @@ impl<'a, 'g> Infer<'a, 'g> {
                 (x, y) if x == y => x,
                 (x, _) => {
                     self.error(CheckError::BranchesDisagree {
-                        name: "a channel parameter".into(),
-                        first: "used up".into(),
-                        second: "left open".into(),
+                        names: vec!["a channel parameter".into()],
+                        state: "left open".into(),
                         span,
+                        other_state: "used up".into(),
+                        other: span,
+                        whole: span,
                         in_function: true,
                     });
                     x
@@ -888,19 +900,59 @@ impl<'a, 'g> Infer<'a, 'g> {
         self.convert(t, &mut scope)
     }
 
+    /// Reports a use at `span` of `name`, which was closed or given away
+    /// at `moved`.
+    pub(super) fn used_after_move(&mut self, name: String, span: Span, moved: Span) {
+        let closed = self.closes.contains(&moved);
+        self.error(CheckError::UsedAfterMove {
+            name,
+            span,
+            moved,
+            closed,
+        });
+    }
+
     /// Unifies, reporting a mismatch at `span`.
     pub(super) fn expect(&mut self, found: &Ty, expected: &Ty, span: Span, context: &str) -> bool {
-        if self.unifier.unify(found, expected).is_ok() {
-            return true;
+        match self.type_mismatch(found, expected, span, context) {
+            None => true,
+            Some(error) => {
+                self.error(error);
+                false
+            }
         }
+    }
+
+    /// Unifies; on a clash, the mismatch to report at `span` (with the
+    /// hint that fits the two types, if any) instead of reporting it.
+    pub(super) fn type_mismatch(
+        &mut self,
+        found: &Ty,
+        expected: &Ty,
+        span: Span,
+        context: &str,
+    ) -> Option<CheckError> {
+        if self.unifier.unify(found, expected).is_ok() {
+            return None;
+        }
+        let hint = self.hint(found, expected);
         let (expected, found) = (self.show(expected), self.show(found));
-        self.error(CheckError::TypeMismatch {
+        Some(CheckError::TypeMismatch {
             expected,
             found,
             span,
             context: context.to_string(),
-        });
-        false
+            hint,
+        })
+    }
+
+    /// The common confusion a clash of `found` with `expected` fits: a
+    /// number or `Bool` where a `String` is needed.
+    fn hint(&self, found: &Ty, expected: &Ty) -> Option<MismatchHint> {
+        let found = self.unifier.resolve(found);
+        let expected = self.unifier.resolve(expected);
+        let printable = matches!(&found, Ty::Con(Con::Int | Con::Float | Con::Bool, _));
+        (printable && expected == Ty::string()).then_some(MismatchHint::Show)
     }
 
     /// A fresh copy of a signature's generics for one use.

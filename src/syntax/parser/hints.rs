@@ -42,6 +42,13 @@ fn ctor_without_parens(e: &SyntaxError, tokens: &[(Token, Span)], at: usize) -> 
     if !e.message.starts_with("expected `;`") {
         return None;
     }
+    if let (Token::UpperIdent(ctor), _) = tokens.get(at.checked_sub(1)?)? {
+        // `Just 1`: a literal right after a constructor.
+        let arg = literal_text(&tokens.get(at)?.0)?;
+        return Some(format!(
+            "a constructor's argument goes in parentheses: `{ctor}({arg})`, not `{ctor} {arg}`"
+        ));
+    }
     let (Token::LowerIdent(arg), _) = tokens.get(at.checked_sub(1)?)? else {
         return None;
     };
@@ -51,4 +58,17 @@ fn ctor_without_parens(e: &SyntaxError, tokens: &[(Token, Span)], at: usize) -> 
     Some(format!(
         "`{ctor} {arg}` reads as declaring a channel `{arg}` of protocol `{ctor}`; to apply the constructor, put its argument in parentheses: `{ctor}({arg})`"
     ))
+}
+
+/// A literal token as written (near enough for a hint), or `None`.
+fn literal_text(token: &Token) -> Option<String> {
+    match token {
+        Token::Int(n) => Some(n.to_string()),
+        Token::Float(x) => Some(x.to_string()),
+        Token::Str(s) => Some(format!("{s:?}")),
+        Token::Char(c) => Some(format!("{c:?}")),
+        Token::True => Some("true".into()),
+        Token::False => Some("false".into()),
+        _ => None,
+    }
 }

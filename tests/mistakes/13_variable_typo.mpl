@@ -1,0 +1,2 @@
+// Misspelt a variable.
+Int next(Int count) { conut + 1 }

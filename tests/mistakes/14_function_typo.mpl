@@ -1,0 +1,7 @@
+// Misspelt a prelude function.
+process main(PutSeq<Char> out) {
+  writeLin(out, "hello");
+  out.put(StopPut);
+  out.close();
+}
+main(stdout);

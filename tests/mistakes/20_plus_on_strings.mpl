@@ -1,0 +1,2 @@
+// Joined two strings with `+`.
+String full(String first, String last) { first + " " + last }

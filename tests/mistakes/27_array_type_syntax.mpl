@@ -1,0 +1,2 @@
+// Wrote a list type as in Java.
+Int count(String[] data) { length(data) }

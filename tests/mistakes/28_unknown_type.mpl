@@ -1,0 +1,2 @@
+// Misspelt a type.
+Int size(Strng s) { length(s) }

@@ -1,0 +1,2 @@
+// Compared a number with a string.
+Bool isAnswer(Int n) { n == "42" }
