@@ -281,8 +281,10 @@ fn a_port_in_use_answers_tcp_bind_failed() {
         Permissions::default(),
     );
     server.expect_output("bind failed: 127.0.0.1:");
+    // The program was told and ended; the run fails so scripts notice.
     let (code, report) = server.finish();
-    assert_eq!(code, mpl::exit::OK, "{report}");
+    assert_eq!(code, mpl::exit::FAILED, "{report}");
+    assert!(report.contains("no port was bound"), "{report}");
     drop(taken);
 }
 
@@ -295,7 +297,8 @@ fn denied_network_answers_tcp_bind_failed() {
     let server = Server::start("count_server.mpl", &[free_port().to_string()], permissions);
     server.expect_output("bind failed: network access is denied");
     let (code, report) = server.finish();
-    assert_eq!(code, mpl::exit::OK, "{report}");
+    assert_eq!(code, mpl::exit::FAILED, "{report}");
+    assert!(report.contains("no port was bound"), "{report}");
 }
 
 #[test]
