@@ -94,10 +94,11 @@ pub fn waiting(reports: &[WaitReport], input_exhausted: bool) -> Diagnostic {
             Some(p) => format!("whose other end is held by `{p}`"),
             None => "whose other end no process holds".into(),
         };
-        lines.push(format!(
-            "  `{}` waits on channel #{} {peer}",
-            r.task.name, r.channel.0
-        ));
+        let channel = match r.task.channel_names.iter().find(|(id, _)| *id == r.channel) {
+            Some((_, name)) => format!("`{name}`"),
+            None => format!("channel #{}", r.channel.0),
+        };
+        lines.push(format!("  `{}` waits on {channel}, {peer}", r.task.name));
         if let Some(at) = r.task.waiting_at {
             labels.push((at, format!("`{}` waits here", r.task.name)));
         }

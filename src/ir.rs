@@ -158,6 +158,9 @@ pub struct Function {
     pub params: u32,
     /// Total slots of a frame: captures, parameters and locals.
     pub slots: u32,
+    /// The source name of each slot (`""` for a temporary); reports name
+    /// the channels a process waits on by it.
+    pub slot_names: Vec<Arc<str>>,
     pub body: Expr,
     pub span: Span,
     /// Declared in the prelude (a report points at the program's own code

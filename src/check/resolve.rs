@@ -19,6 +19,7 @@ use crate::services;
 use crate::source::{Span, Spanned};
 use crate::syntax::ast;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 struct Frame {
     scopes: Vec<Vec<(String, Slot)>>,
@@ -28,6 +29,8 @@ struct Frame {
     /// Names captured so far (discovery pass).
     discovered: Vec<String>,
     wiring: bool,
+    /// The source name of each slot (`""` for a temporary).
+    names: Vec<Arc<str>>,
 }
 
 impl Frame {
@@ -38,7 +41,24 @@ impl Frame {
             closure,
             discovered: Vec::new(),
             wiring,
+            names: Vec::new(),
         }
+    }
+
+    /// A new slot for `name`, in the innermost scope.
+    fn bind(&mut self, name: &str) -> Slot {
+        let slot = self.next_slot;
+        self.next_slot += 1;
+        self.names.push(name.into());
+        if let Some(scope) = self.scopes.last_mut() {
+            scope.push((name.to_string(), slot));
+        }
+        slot
+    }
+
+    /// The frame's slot count and slot names, for its `ir::Function`.
+    fn finish(frame: Option<Frame>) -> (u32, Vec<Arc<str>>) {
+        frame.map_or((0, Vec::new()), |f| (f.next_slot, f.names))
     }
 
     fn find(&self, name: &str) -> Option<Slot> {
@@ -194,13 +214,7 @@ impl<'g, 'a> Resolver<'g, 'a> {
     }
 
     fn bind(&mut self, name: &str) -> Slot {
-        let f = self.frame();
-        let slot = f.next_slot;
-        f.next_slot += 1;
-        if let Some(scope) = f.scopes.last_mut() {
-            scope.push((name.to_string(), slot));
-        }
-        slot
+        self.frame().bind(name)
     }
 
     fn fresh(&mut self) -> Slot {
@@ -246,13 +260,14 @@ impl<'g, 'a> Resolver<'g, 'a> {
         self.frames.push(Frame::new(false, false));
         let arity = f.clauses.first().map_or(0, |c| c.node.params.len());
         let body = self.clauses(&f.clauses, arity, f.name.span);
-        let frame = self.frames.pop();
+        let (slots, slot_names) = Frame::finish(self.frames.pop());
         ir::Function {
             name: f.name.node.clone(),
             kind: FnKind::Function,
             captures: 0,
             params: arity as u32,
-            slots: frame.map_or(0, |f| f.next_slot),
+            slots,
+            slot_names,
             body,
             span: f.name.span,
             prelude: self.layer == Layer::Prelude,
@@ -264,13 +279,14 @@ impl<'g, 'a> Resolver<'g, 'a> {
         self.frames.push(Frame::new(false, false));
         let params: Vec<_> = p.params.iter().map(|p| &p.node).collect();
         let body = self.params_then_body(&params, &p.body);
-        let frame = self.frames.pop();
+        let (slots, slot_names) = Frame::finish(self.frames.pop());
         ir::Function {
             name: p.name.node.clone(),
             kind: FnKind::Process,
             captures: 0,
             params: p.params.len() as u32,
-            slots: frame.map_or(0, |f| f.next_slot),
+            slots,
+            slot_names,
             body,
             span: p.name.span,
             prelude: self.layer == Layer::Prelude,
@@ -281,14 +297,15 @@ impl<'g, 'a> Resolver<'g, 'a> {
         self.layer = Layer::Program;
         self.frames.push(Frame::new(false, true));
         let block = self.stmts_block(stmts.iter().copied(), None, span, BlockKind::Body);
-        let frame = self.frames.pop();
+        let (slots, slot_names) = Frame::finish(self.frames.pop());
         let id = self.next_id();
         self.functions.push(Some(ir::Function {
             name: "wiring".into(),
             kind: FnKind::Wiring,
             captures: 0,
             params: 0,
-            slots: frame.map_or(0, |f| f.next_slot),
+            slots,
+            slot_names,
             body: block,
             span,
             prelude: self.layer == Layer::Prelude,
@@ -342,13 +359,14 @@ impl<'g, 'a> Resolver<'g, 'a> {
         if let ExprKind::Block(b) = &mut block.kind {
             b.tail = Some(Box::new(mk(send, span)));
         }
-        let frame = self.frames.pop();
+        let (slots, slot_names) = Frame::finish(self.frames.pop());
         let function = ir::Function {
             name: "the session".into(),
             kind: FnKind::Session,
             captures: 0,
             params: session.len() as u32 + 1,
-            slots: frame.map_or(0, |f| f.next_slot),
+            slots,
+            slot_names,
             body: block,
             span,
             prelude: self.layer == Layer::Prelude,
@@ -612,14 +630,12 @@ impl<'g, 'a> Resolver<'g, 'a> {
         let captures: Vec<Slot> = names.iter().filter_map(|n| self.lookup(n)).collect();
         let mut frame = Frame::new(false, false);
         for n in names {
-            let slot = frame.next_slot;
-            frame.next_slot += 1;
-            frame.scopes[0].push((n.clone(), slot));
+            frame.bind(n);
         }
         self.frames.push(frame);
         params.iter().for_each(|p| self.bind_param(p));
         let (expr, extra) = body(self);
-        let slots = self.frames.pop().map_or(0, |f| f.next_slot);
+        let (slots, slot_names) = Frame::finish(self.frames.pop());
         let id = self.next_id();
         self.functions.push(Some(ir::Function {
             name: name.to_string(),
@@ -627,6 +643,7 @@ impl<'g, 'a> Resolver<'g, 'a> {
             captures: names.len() as u32,
             params: params.len() as u32,
             slots,
+            slot_names,
             body: expr,
             span,
             prelude: self.layer == Layer::Prelude,

@@ -64,6 +64,9 @@ pub struct TaskInfo {
     pub waiting_at: Option<Span>,
     /// The channel ends the task holds.
     pub holds: Vec<(ChannelId, Side)>,
+    /// What the task's own code calls some of the channels it holds (for
+    /// reports; the runtime attaches no meaning to it).
+    pub channel_names: Vec<(ChannelId, String)>,
 }
 
 /// One waiting task in a deadlock report.

@@ -204,6 +204,7 @@ impl Task<Msg, String> for Script {
                 .flatten()
                 .map(|e| (e.id(), e.side()))
                 .collect(),
+            channel_names: Vec::new(),
         }
     }
 }

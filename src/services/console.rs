@@ -342,6 +342,7 @@ impl Task<Value, RunError> for OutputService {
             name: self.name.into(),
             waiting_at: None,
             holds: vec![(self.end.id(), self.end.side())],
+            channel_names: Vec::new(),
         }
     }
 }
@@ -662,6 +663,7 @@ impl Task<Value, RunError> for StdinService {
             name: "stdin".into(),
             waiting_at: None,
             holds: self.input.holds(&self.client),
+            channel_names: Vec::new(),
         }
     }
 }
@@ -800,6 +802,7 @@ impl Task<Value, RunError> for ConsoleService {
             name: "console".into(),
             waiting_at: None,
             holds: self.input.holds(&self.client),
+            channel_names: Vec::new(),
         }
     }
 }
@@ -1064,6 +1067,7 @@ mod tests {
                 name: "script".into(),
                 waiting_at: None,
                 holds: Vec::new(),
+                channel_names: Vec::new(),
             }
         }
     }

@@ -341,6 +341,7 @@ impl<H: Handler> Task<Value, RunError> for Serve<H> {
             name: self.0.name().into(),
             waiting_at: None,
             holds: vec![(end.id(), end.side())],
+            channel_names: Vec::new(),
         }
     }
 }

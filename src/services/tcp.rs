@@ -351,6 +351,7 @@ impl Task<Value, RunError> for ListenService {
             name: NAME.into(),
             waiting_at: None,
             holds: vec![(self.client.id(), self.client.side())],
+            channel_names: Vec::new(),
         }
     }
 }
@@ -439,6 +440,7 @@ impl Task<Value, RunError> for SendTask {
             name: SEND_NAME.into(),
             waiting_at: None,
             holds: vec![(self.end.id(), self.end.side())],
+            channel_names: Vec::new(),
         }
     }
 }

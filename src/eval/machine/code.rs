@@ -163,6 +163,9 @@ pub struct CFunc {
     pub captures: u32,
     pub params: u32,
     pub slots: u32,
+    /// The source name of each slot (`""` for a temporary), to name the
+    /// channels a waiting process holds.
+    pub slot_names: Box<[Arc<str>]>,
     pub ops: Box<[Op]>,
     /// `spans[pc]` is the source span of `ops[pc]`, for errors.
     pub spans: Box<[Span]>,

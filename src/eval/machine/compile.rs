@@ -165,6 +165,7 @@ impl<'a> FuncCompiler<'a> {
             captures: f.captures,
             params: f.params,
             slots: f.slots,
+            slot_names: f.slot_names.clone().into(),
             ops: self.ops.into(),
             spans: self.spans.into(),
             span: f.span,

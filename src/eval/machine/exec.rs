@@ -119,11 +119,53 @@ impl Task<Value, RunError> for Process {
             name: process_name(code, self.proc_fn),
             waiting_at,
             holds,
+            channel_names: self.channel_names(),
         }
     }
 }
 
 impl Process {
+    /// The channel ends held in named slots of the process's frames, with
+    /// those names: the program's own frames first (innermost first), then
+    /// the prelude's, so a channel is named as the program's code names it.
+    fn channel_names(&self) -> Vec<(ChannelId, String)> {
+        let code = &self.shared.code;
+        let frames = std::iter::once((self.func, self.base))
+            .chain(self.frames.iter().rev().map(|fr| (fr.func, fr.base)));
+        let (mut own, mut prelude) = (Vec::new(), Vec::new());
+        // A `get` on a channel's last use takes it out of its slot: name
+        // it by the slot the instruction before loaded it from.
+        if let Some(f) = code.funcs.get(self.func as usize)
+            && let (Some(Op::Get | Op::Split(_)), Some(Op::Load(s) | Op::Move(s))) = (
+                f.ops.get(self.pc as usize),
+                (self.pc as usize)
+                    .checked_sub(1)
+                    .and_then(|at| f.ops.get(at)),
+            )
+            && let (Some(name), Some(Value::Chan(end))) =
+                (f.slot_names.get(*s as usize), self.stack.last())
+            && !name.is_empty()
+        {
+            let out = if f.prelude { &mut prelude } else { &mut own };
+            out.push((end.id(), name.to_string()));
+        }
+        for (func, base) in frames {
+            let Some(f) = code.funcs.get(func as usize) else {
+                continue;
+            };
+            let out = if f.prelude { &mut prelude } else { &mut own };
+            for (slot, name) in f.slot_names.iter().enumerate() {
+                if let (false, Some(Value::Chan(end))) =
+                    (name.is_empty(), self.stack.get(base as usize + slot))
+                {
+                    out.push((end.id(), name.to_string()));
+                }
+            }
+        }
+        own.extend(prelude);
+        own
+    }
+
     /// The innermost call in the program's own code (not the prelude's)
     /// among the process's callers: where a wait inside a prelude
     /// function (`readLine`) is shown.

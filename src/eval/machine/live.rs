@@ -308,6 +308,7 @@ impl Task<Value, RunError> for Reply {
             name: "the session".into(),
             waiting_at: None,
             holds: Vec::new(),
+            channel_names: Vec::new(),
         }
     }
 }

@@ -133,6 +133,7 @@ fn func(name: &str, kind: FnKind, params: u32, slots: u32, body: Expr) -> Functi
         captures: 0,
         params,
         slots,
+        slot_names: Vec::new(),
         body,
         span: Span::default(),
         prelude: false,
@@ -231,6 +232,7 @@ impl Task<Value, RunError> for Probe {
             name: "probe".into(),
             waiting_at: None,
             holds: vec![],
+            channel_names: Vec::new(),
         }
     }
 }
