@@ -14,6 +14,7 @@
 pub mod check;
 pub mod diagnostics;
 pub mod eval;
+pub mod explain;
 pub mod host;
 pub mod ir;
 pub mod repl;

@@ -99,6 +99,10 @@ enum Command {
         #[arg(long)]
         deny_warnings: bool,
     },
+    /// Explain an error or warning code (`mpl explain E0060`): a program
+    /// that makes it, the report, and the program fixed. Without a code,
+    /// list them all.
+    Explain { code: Option<String> },
 }
 
 /// The running program, for the Ctrl-C handler.
@@ -159,8 +163,29 @@ fn main() {
             total,
             deny_warnings,
         }) => check(file, total, deny_warnings),
+        Some(Command::Explain { code }) => explain(code.as_deref()),
     };
     std::process::exit(code);
+}
+
+/// `mpl explain [CODE]`: one entry of the error index, or the list.
+fn explain(code: Option<&str>) -> i32 {
+    let Some(code) = code else {
+        for e in mpl::explain::entries(mpl::explain::INDEX) {
+            println!("{}  {}", e.code, e.title);
+        }
+        return exit::OK;
+    };
+    match mpl::explain::find(code) {
+        Some(entry) => {
+            println!("{}", entry.text);
+            exit::OK
+        }
+        None => {
+            eprintln!("mpl: no error or warning has the code `{code}`; `mpl explain` lists them");
+            exit::USAGE
+        }
+    }
 }
 
 /// Colour only on a terminal that can show it, and unless `NO_COLOR` is set.
@@ -206,6 +231,24 @@ fn report(diags: &[Diagnostic], sources: &SourceMap) {
     }
     if diags.len() > 1 {
         let _ = writeln!(err, "{} errors", diags.len());
+    }
+    // As rustc does: point at the index for the codes shown.
+    let mut codes: Vec<&str> = diags
+        .iter()
+        .filter_map(|d| d.code.as_deref())
+        .filter(|c| mpl::explain::find(c).is_some())
+        .collect();
+    codes.dedup();
+    if let Some(first) = codes.first() {
+        let _ = writeln!(
+            err,
+            "For an example and its fix, run `mpl explain {first}`{}.",
+            if codes.len() > 1 {
+                " (or another code above)"
+            } else {
+                ""
+            }
+        );
     }
 }
 

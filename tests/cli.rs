@@ -196,3 +196,24 @@ listen(args, stdout, tcpListenService);
     assert!(ran.stdout.starts_with("cannot bind: "), "{}", ran.stdout);
     assert!(ran.stderr.contains("no port was bound"), "{}", ran.stderr);
 }
+
+#[test]
+fn explain_prints_the_entry_of_a_code_and_refuses_an_unknown_one() {
+    let ran = mpl(&["explain", "E0060"], "");
+    assert_eq!(ran.code, Some(0));
+    assert!(ran.stdout.starts_with("## E0060: "), "{}", ran.stdout);
+    assert!(ran.stdout.contains("Fixed:"), "{}", ran.stdout);
+    let listed = mpl(&["explain"], "");
+    assert!(
+        listed.stdout.lines().any(|l| l.starts_with("W0002")),
+        "{}",
+        listed.stdout
+    );
+    let unknown = mpl(&["explain", "E9999"], "");
+    assert_eq!(unknown.code, Some(64));
+    assert!(
+        unknown.stderr.contains("`mpl explain` lists them"),
+        "{}",
+        unknown.stderr
+    );
+}
