@@ -7,7 +7,6 @@
 //! `MPL_BLESS=1 cargo test --test error_index` rewrites the reports on the
 //! page from what `mpl` says now (review the diff).
 
-#[allow(dead_code)]
 mod common;
 
 use libtest_mimic::{Arguments, Failed, Trial};
