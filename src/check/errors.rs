@@ -390,7 +390,38 @@ impl MismatchHint {
     }
 }
 
+/// Puts errors in the order a reader should fix them: the causes first
+/// (names that do not resolve, the wiring of processes: a channel whose
+/// two ends go to one process makes channels look unused or open), then
+/// the rest; each group in source order. Duplicates are dropped.
+pub fn order(errors: &mut Vec<CheckError>) {
+    errors.sort_by_key(|e| {
+        let s = e.span();
+        (!e.is_cause(), s.file, s.start)
+    });
+    errors.dedup();
+}
+
 impl CheckError {
+    /// Whether other errors may follow from this one (see [`order`]).
+    pub fn is_cause(&self) -> bool {
+        use CheckError::*;
+        matches!(
+            self,
+            UnknownVariable { .. }
+                | UnknownFunction { .. }
+                | UnknownConstructor { .. }
+                | UnknownType { .. }
+                | ImportFailed { .. }
+                | DuplicateDefinition { .. }
+                | ChannelWithoutDual { .. }
+                | BothEndsOneProcess { .. }
+                | BothEndsKept { .. }
+                | TwoChannelsBetween { .. }
+                | WiringCycle { .. }
+        )
+    }
+
     pub fn span(&self) -> Span {
         self.report().span
     }

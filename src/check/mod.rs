@@ -136,11 +136,7 @@ pub fn check(input: &Input<'_>) -> Result<Program, Vec<CheckError>> {
     if errors.is_empty() {
         Ok(program)
     } else {
-        errors.sort_by_key(|e| {
-            let s = e.span();
-            (s.file, s.start)
-        });
-        errors.dedup();
+        errors::order(&mut errors);
         Err(errors)
     }
 }

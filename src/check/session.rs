@@ -130,11 +130,7 @@ pub fn check_session(input: &SessionInput<'_>) -> Result<CheckedLine, Vec<CheckE
         errors.extend(termination::check(&modules, false));
     }
     if !errors.is_empty() {
-        errors.sort_by_key(|e| {
-            let s = e.span();
-            (s.file, s.start)
-        });
-        errors.dedup();
+        super::errors::order(&mut errors);
         return Err(errors);
     }
     let mut functions = line.functions;
