@@ -66,7 +66,7 @@ impl From<&crate::check::warnings::Warning> for Diagnostic {
             code: Some(t.code.into()),
             message: t.message,
             primary: Some((t.span, t.label)),
-            secondary: Vec::new(),
+            secondary: w.note().into_iter().collect(),
             help: Some(t.help),
         }
     }

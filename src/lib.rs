@@ -171,7 +171,16 @@ fn compile_all(
         .map_err(|errs| errs.iter().map(Diagnostic::from).collect::<Vec<_>>())?;
     let mut all: Vec<&Module> = imports.iter().collect();
     all.push(&main);
-    let warnings = check::warnings::check(&main, &all);
+    let protocols = prelude
+        .iter()
+        .chain(all.iter().copied())
+        .flat_map(|m| &m.items)
+        .filter_map(|i| match &i.node {
+            Item::Protocol(p) => Some(p.name.node.clone()),
+            _ => None,
+        })
+        .collect();
+    let warnings = check::warnings::check(&main, &all, &protocols);
     Ok((program, warnings.iter().map(Diagnostic::from).collect()))
 }
 

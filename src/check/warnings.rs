@@ -1,7 +1,8 @@
 //! Warnings: things that check but are most likely not what the student
 //! meant. A file that declares processes and starts none (it would print
 //! nothing and exit 0), a `let` whose name is never used, a function or
-//! process of the file that nothing calls. They are data, like errors
+//! process of the file that nothing calls, a `let` that reuses a
+//! channel's name for something else. They are data, like errors
 //! (`Warning`, with codes W0001...); `crate::diagnostics` draws them. They
 //! are looked for only in a program that checks, and only in its main
 //! file (imported files are libraries). `mpl check --deny-warnings` makes
@@ -9,7 +10,7 @@
 
 use super::walk;
 use crate::source::{Span, Spanned};
-use crate::syntax::ast::{Block, Expr, Item, Module, Pattern, Stmt};
+use crate::syntax::ast::{Block, Expr, Item, Module, Param, Pattern, Stmt, Type};
 use std::collections::HashSet;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -28,6 +29,14 @@ pub enum Warning {
         name: String,
         process: bool,
         span: Span,
+    },
+    /// `let c = ...` where `c` names a channel (a parameter of a protocol
+    /// type, or a declared channel) and the value is not that channel.
+    ShadowsChannel {
+        name: String,
+        span: Span,
+        /// Where the channel got the name.
+        channel: Span,
     },
 }
 
@@ -74,13 +83,37 @@ impl Warning {
                 help: "remove it, or call it from the wiring or from a declaration that is used"
                     .into(),
             },
+            Warning::ShadowsChannel { name, span, .. } => WarningText {
+                code: "W0004",
+                message: format!("this `let` reuses the name of the channel `{name}`"),
+                span: *span,
+                label: format!("from here on, `{name}` is no longer the channel"),
+                help: format!(
+                    "give the value its own name (`let {name}Value = ...`): a channel's name that means something else is easy to misread"
+                ),
+            },
+        }
+    }
+
+    /// A second place the warning concerns, with its label.
+    pub fn note(&self) -> Option<(Span, String)> {
+        match self {
+            Warning::ShadowsChannel { name, channel, .. } => {
+                Some((*channel, format!("the channel `{name}` is named here")))
+            }
+            _ => None,
         }
     }
 }
 
 /// The warnings of `main` (the program's file), in source order; `all`
-/// holds every module of the program (imports included) for the uses.
-pub fn check<'a>(main: &'a Module, all: &[&'a Module]) -> Vec<Warning> {
+/// holds every module of the program (imports included) for the uses;
+/// `protocols` the names of every protocol the program can name.
+pub fn check<'a>(
+    main: &'a Module,
+    all: &[&'a Module],
+    protocols: &HashSet<String>,
+) -> Vec<Warning> {
     let mut out = Vec::new();
     let starts_something = main.items.iter().any(|i| matches!(i.node, Item::Stmt(_)));
     let first_process = main.items.iter().find_map(|i| match &i.node {
@@ -98,6 +131,18 @@ pub fn check<'a>(main: &'a Module, all: &[&'a Module]) -> Vec<Warning> {
     for item in &main.items {
         for body in bodies(&item.node) {
             out.extend(unused_lets(body));
+        }
+        let params: Vec<&Param> = match &item.node {
+            Item::Process(p) => p.params.iter().map(|q| &q.node).collect(),
+            Item::Function(f) => f
+                .clauses
+                .iter()
+                .flat_map(|c| c.node.params.iter().map(|q| &q.node))
+                .collect(),
+            _ => Vec::new(),
+        };
+        for body in bodies(&item.node) {
+            out.extend(channel_shadows(&params, body, protocols));
         }
     }
     out.sort_by_key(|w| {
@@ -222,5 +267,83 @@ fn pattern_vars(p: &Spanned<Pattern>, out: &mut Vec<(String, Span)>) {
             pattern_vars(t, out);
         }
         _ => {}
+    }
+}
+
+/// `let`s in `body` that bind the name of a channel (a parameter of a
+/// protocol type, or a channel the body declares) to something other than
+/// that channel (`let c = c.put(1);` keeps it, and is fine).
+fn channel_shadows(params: &[&Param], body: &Block, protocols: &HashSet<String>) -> Vec<Warning> {
+    let mut channels: Vec<(String, Span)> = params
+        .iter()
+        .filter(|p| {
+            p.ty.as_ref()
+                .is_some_and(|t| is_protocol(&t.node, protocols))
+        })
+        .filter_map(|p| match &p.pattern.node {
+            Pattern::Var(n) => Some((n.clone(), p.pattern.span)),
+            _ => None,
+        })
+        .collect();
+    let mut lets: Vec<(&String, Span, &Expr)> = Vec::new();
+    note_block(body, &mut lets, &mut channels);
+    walk::each_expr(body, &mut |e| match e {
+        Expr::If { then, .. } => note_block(&then.node, &mut lets, &mut channels),
+        Expr::Switch { cases, .. } => {
+            for c in cases {
+                note_block(&c.node.body.node, &mut lets, &mut channels);
+            }
+        }
+        Expr::Block(b) => note_block(b, &mut lets, &mut channels),
+        _ => {}
+    });
+    lets.into_iter()
+        .filter(|(name, _, value)| root_name(value) != Some(name.as_str()))
+        .filter_map(|(name, span, _)| {
+            let (_, channel) = channels.iter().find(|(c, _)| c == name)?;
+            Some(Warning::ShadowsChannel {
+                name: name.clone(),
+                span,
+                channel: *channel,
+            })
+        })
+        .collect()
+}
+
+/// Notes the channels `b`'s own statements declare and its `let`s of a
+/// plain name (with their values).
+fn note_block<'a>(
+    b: &'a Block,
+    lets: &mut Vec<(&'a String, Span, &'a Expr)>,
+    channels: &mut Vec<(String, Span)>,
+) {
+    for st in &b.stmts {
+        match &st.node {
+            Stmt::Channel { name, .. } => channels.push((name.node.clone(), name.span)),
+            Stmt::Let { pattern, value, .. } => {
+                if let Pattern::Var(n) = &pattern.node {
+                    lets.push((n, pattern.span, &value.node));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Whether a written type is a protocol (a channel's type).
+fn is_protocol(t: &Type, protocols: &HashSet<String>) -> bool {
+    match t {
+        Type::Named { name, .. } => protocols.contains(&name.node),
+        Type::Neg(_) | Type::After { .. } | Type::Proto(_) | Type::ProtoVar(_) => true,
+        _ => false,
+    }
+}
+
+/// The variable a chain of `put`s starts from (`c.put(1).put(2)` is `c`).
+fn root_name(e: &Expr) -> Option<&str> {
+    match e {
+        Expr::Var(n) => Some(n),
+        Expr::Put { channel, .. } => root_name(&channel.node),
+        _ => None,
     }
 }
