@@ -166,6 +166,19 @@ pub struct Function {
     /// Declared in the prelude (a report points at the program's own code
     /// that called it).
     pub prelude: bool,
+    /// The `fold` group the function is in, if any (LANGUAGE.md 7.6).
+    pub fold: Option<Fold>,
+}
+
+/// A function's place in a `fold { ... }` group.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fold {
+    /// Groups are numbered in declaration order.
+    pub group: u32,
+    /// The `fold by` parameter: its position among the parameters, its
+    /// name and where it is written; `None` when the function has no
+    /// single one (reported when resolving).
+    pub by: Option<(u32, String, Span)>,
 }
 
 #[derive(Clone, Debug)]
@@ -175,6 +188,50 @@ pub struct Expr {
 }
 
 impl Expr {
+    /// Calls `f` on this expression and every expression inside it, outer
+    /// first, as [`Expr::for_each_mut`] does, without changing them.
+    pub fn for_each(&self, f: &mut impl FnMut(&Expr)) {
+        f(self);
+        for child in self.children() {
+            child.for_each(f);
+        }
+    }
+
+    /// The expressions directly inside this one, in evaluation order
+    /// (a block's statements' and its tail; not the bodies of record
+    /// methods and fork arms, which are functions of their own).
+    pub fn children(&self) -> Vec<&Expr> {
+        match &self.kind {
+            ExprKind::Lit(_)
+            | ExprKind::Local(_)
+            | ExprKind::Args
+            | ExprKind::Service(_)
+            | ExprKind::Record { .. } => Vec::new(),
+            ExprKind::Call { args, .. }
+            | ExprKind::Spawn { args, .. }
+            | ExprKind::Builtin { args, .. }
+            | ExprKind::Ctor { args, .. }
+            | ExprKind::Tuple(args)
+            | ExprKind::List(args) => args.iter().collect(),
+            ExprKind::Binary { lhs, rhs, .. } => vec![lhs, rhs],
+            ExprKind::Unary { operand: e, .. } | ExprKind::Get(e) | ExprKind::Close(e) => vec![e],
+            ExprKind::Index {
+                list,
+                index,
+                default,
+            } => vec![list, index, default],
+            ExprKind::If { cond, then, else_ } => vec![cond, then, else_],
+            ExprKind::Match { scrutinee, arms } => std::iter::once(&**scrutinee)
+                .chain(arms.iter().map(|a| &a.body))
+                .collect(),
+            ExprKind::Block(block) => block_children(block),
+            ExprKind::Dtor { receiver, args, .. } => {
+                std::iter::once(&**receiver).chain(args).collect()
+            }
+            ExprKind::Put { channel, value } => vec![channel, value],
+        }
+    }
+
     /// Calls `f` on this expression and every expression inside it, outer
     /// first (the bodies of other functions, such as record methods and
     /// fork arms, are not inside: they are functions of their own).
@@ -429,6 +486,23 @@ pub enum ExprKind {
     Get(Box<Expr>),
     /// `c.close()`: evaluates to `()`.
     Close(Box<Expr>),
+}
+
+/// The expressions of a block's statements, then its tail.
+fn block_children(block: &Block) -> Vec<&Expr> {
+    let mut out = Vec::new();
+    for stmt in &block.stmts {
+        match stmt {
+            Stmt::Let { value: e, .. }
+            | Stmt::Expr(e)
+            | Stmt::Fork { channel: e, .. }
+            | Stmt::Split { channel: e, .. } => out.push(e),
+            Stmt::Forward { a, b, .. } => out.extend([a, b]),
+            Stmt::Channel { .. } | Stmt::Halt { .. } => {}
+        }
+    }
+    out.extend(block.tail.as_deref());
+    out
 }
 
 #[derive(Clone, Debug)]

@@ -28,7 +28,8 @@ pub struct Callable {
 
 /// A declaration whose body still has to be resolved.
 pub enum Pending<'a> {
-    Function(&'a ast::FunctionDecl, Layer),
+    /// A function, with the `fold` group it is in (numbered in order).
+    Function(&'a ast::FunctionDecl, Layer, Option<u32>),
     Process(&'a ast::ProcessDecl, Layer),
 }
 
@@ -90,6 +91,8 @@ pub struct Globals<'a> {
     pub codata_info: Vec<CodataInfo>,
     /// Declarations in FuncId order.
     pub pending: Vec<Pending<'a>>,
+    /// How many `fold` groups were declared.
+    fold_groups: u32,
 }
 
 impl<'a> Globals<'a> {
@@ -124,10 +127,13 @@ impl<'a> Globals<'a> {
 
     fn declare(&mut self, item: &'a Item, layer: Layer, errors: &mut Vec<CheckError>) {
         match item {
-            Item::Function(f) => self.declare_function(f, layer, errors),
-            Item::Fold(fs) => fs
-                .iter()
-                .for_each(|f| self.declare_function(&f.node, layer, errors)),
+            Item::Function(f) => self.declare_function(f, layer, None, errors),
+            Item::Fold(fs) => {
+                let group = Some(self.fold_groups);
+                self.fold_groups += 1;
+                fs.iter()
+                    .for_each(|f| self.declare_function(&f.node, layer, group, errors))
+            }
             Item::Process(p) => {
                 let arity = p.params.len();
                 self.add_callable(&p.name, arity, true, layer, errors);
@@ -159,6 +165,7 @@ impl<'a> Globals<'a> {
         &mut self,
         f: &'a ast::FunctionDecl,
         layer: Layer,
+        group: Option<u32>,
         errors: &mut Vec<CheckError>,
     ) {
         // Consecutive declarations with one name are equation-style clauses;
@@ -176,7 +183,7 @@ impl<'a> Globals<'a> {
         }
         let arity = f.clauses.first().map_or(0, |c| c.node.params.len());
         self.add_callable(&f.name, arity, false, layer, errors);
-        self.pending.push(Pending::Function(f, layer));
+        self.pending.push(Pending::Function(f, layer, group));
     }
 
     fn add_callable(

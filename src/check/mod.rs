@@ -6,8 +6,10 @@
 //! and implicit channels; then, whatever it found, `decls` and `infer`
 //! check types, protocols and linearity, `exhaustive` patterns, `wiring`
 //! the shape of the process graph, and `termination` the `fold` groups
-//! (LANGUAGE.md section 7). These passes each walk the syntax tree with
-//! their own scopes; `monitor` turns protocols into the guard's automata.
+//! (LANGUAGE.md section 7). `termination` reads the resolved program
+//! (`ir`); `infer`, `exhaustive` and `wiring` still walk the syntax tree
+//! with their own scopes; `monitor` turns protocols into the guard's
+//! automata.
 //! `tests` holds unit tests of duality, unification and channel states.
 //! Nothing here runs a program or renders a diagnostic.
 
@@ -132,7 +134,7 @@ pub fn check(input: &Input<'_>) -> Result<Program, Vec<CheckError>> {
     program.ctor_fields = ctor_fields_of(&decls, &program.tags);
     errors.extend(exhaustive::check(&modules));
     errors.extend(wiring::check(&modules, &globals));
-    errors.extend(termination::check(&modules, input.total));
+    errors.extend(termination::check(&program.functions, 0, input.total));
     if errors.is_empty() {
         Ok(program)
     } else {

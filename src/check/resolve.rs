@@ -115,7 +115,7 @@ impl<'g, 'a> Resolver<'g, 'a> {
         self.functions = (0..self.g.pending.len()).map(|_| None).collect();
         for (i, p) in self.g.pending.iter().enumerate() {
             let f = match p {
-                Pending::Function(f, layer) => self.function(f, *layer),
+                Pending::Function(f, layer, group) => self.function(f, *layer, *group),
                 Pending::Process(p, layer) => self.process(p, *layer),
             };
             self.functions[i] = Some(f);
@@ -195,7 +195,9 @@ fn prelude_functions(g: &Globals<'_>, base: FuncId) -> HashMap<String, FuncId> {
         .iter()
         .enumerate()
         .filter_map(|(i, p)| match p {
-            Pending::Function(f, Layer::Prelude) => Some((f.name.node.clone(), base + i as FuncId)),
+            Pending::Function(f, Layer::Prelude, _) => {
+                Some((f.name.node.clone(), base + i as FuncId))
+            }
             _ => None,
         })
         .collect()
@@ -255,7 +257,58 @@ impl<'g, 'a> Resolver<'g, 'a> {
     // -----------------------------------------------------------------------
     // Declarations
 
-    fn function(&mut self, f: &ast::FunctionDecl, layer: Layer) -> ir::Function {
+    fn function(
+        &mut self,
+        f: &ast::FunctionDecl,
+        layer: Layer,
+        group: Option<u32>,
+    ) -> ir::Function {
+        let fold = group.map(|group| ir::Fold {
+            group,
+            by: self.fold_by(f),
+        });
+        ir::Function {
+            fold,
+            ..self.function_body(f, layer)
+        }
+    }
+
+    /// The one `fold by` parameter of a function in a `fold` group (over
+    /// all its clauses): position, name and span; else `FoldByMissing`.
+    fn fold_by(&mut self, f: &ast::FunctionDecl) -> Option<(u32, String, Span)> {
+        let mut positions: Vec<usize> = Vec::new();
+        let mut first: Option<(String, Span)> = None;
+        for clause in &f.clauses {
+            for (i, p) in clause.node.params.iter().enumerate() {
+                if !p.node.fold_by {
+                    continue;
+                }
+                if !positions.contains(&i) {
+                    positions.push(i);
+                }
+                if first.is_none() {
+                    let name = match &p.node.pattern.node {
+                        ast::Pattern::Var(n) => n.clone(),
+                        _ => format!("parameter {}", i + 1),
+                    };
+                    first = Some((name, p.node.pattern.span));
+                }
+            }
+        }
+        match (positions.as_slice(), first) {
+            ([position], Some((name, span))) => Some((*position as u32, name, span)),
+            _ => {
+                self.error(CheckError::FoldByMissing {
+                    function: f.name.node.clone(),
+                    span: f.name.span,
+                    found: positions.len(),
+                });
+                None
+            }
+        }
+    }
+
+    fn function_body(&mut self, f: &ast::FunctionDecl, layer: Layer) -> ir::Function {
         self.layer = layer;
         self.frames.push(Frame::new(false, false));
         let arity = f.clauses.first().map_or(0, |c| c.node.params.len());
@@ -271,6 +324,7 @@ impl<'g, 'a> Resolver<'g, 'a> {
             body,
             span: f.name.span,
             prelude: self.layer == Layer::Prelude,
+            fold: None,
         }
     }
 
@@ -290,6 +344,7 @@ impl<'g, 'a> Resolver<'g, 'a> {
             body,
             span: p.name.span,
             prelude: self.layer == Layer::Prelude,
+            fold: None,
         }
     }
 
@@ -309,6 +364,7 @@ impl<'g, 'a> Resolver<'g, 'a> {
             body: block,
             span,
             prelude: self.layer == Layer::Prelude,
+            fold: None,
         }));
         id
     }
@@ -370,6 +426,7 @@ impl<'g, 'a> Resolver<'g, 'a> {
             body: block,
             span,
             prelude: self.layer == Layer::Prelude,
+            fold: None,
         };
         (function, results.into_iter().map(|(n, _)| n).collect())
     }
@@ -647,6 +704,7 @@ impl<'g, 'a> Resolver<'g, 'a> {
             body: expr,
             span,
             prelude: self.layer == Layer::Prelude,
+            fold: None,
         }));
         (id, captures, extra)
     }

@@ -127,7 +127,16 @@ pub fn check_session(input: &SessionInput<'_>) -> Result<CheckedLine, Vec<CheckE
     errors.extend(exhaustive::check_from(&modules, from));
     errors.extend(wiring::check(&[(&line_module, Layer::Program)], &globals));
     if input.known.is_none() {
-        errors.extend(termination::check(&modules, false));
+        // The declarations changed: their `fold` groups are checked on
+        // their resolved form (this input's, or resolved for the purpose).
+        match &generation {
+            Some(g) => errors.extend(termination::check(&g.functions, input.ids.fresh, false)),
+            None => {
+                let (functions, _, more) = resolve::resolve_declarations(&globals, input.ids);
+                errors.extend(more);
+                errors.extend(termination::check(&functions, input.ids.fresh, false));
+            }
+        }
     }
     if !errors.is_empty() {
         super::errors::order(&mut errors);

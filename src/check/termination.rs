@@ -1,10 +1,12 @@
 //! Termination of `fold { ... }` groups (LANGUAGE.md 4.2 and 7.6), and the
 //! `--total` rule that recursion must live in such a group.
 //!
-//! Each function of a group carries exactly one `fold by` parameter. Every
-//! call that lies on a cycle of the group's call graph must pass, in the
-//! callee's `fold by` position, something strictly smaller than the caller's
-//! `fold by` parameter:
+//! Each function of a group carries exactly one `fold by` parameter
+//! (`resolve` reports a function without one, and records the group and
+//! the parameter on `ir::Function::fold`). Every call that lies on a cycle
+//! of the group's call graph must pass, in the callee's `fold by`
+//! position, something strictly smaller than the caller's `fold by`
+//! parameter:
 //!
 //! * structurally: a variable bound inside a constructor, cons, list or
 //!   tuple pattern matched against the parameter (or against a variable that
@@ -14,30 +16,43 @@
 //!   then-branch of `n > c` / `n >= c`, the else-branch of `n <= c` /
 //!   `n < c` (either side may hold the constant), through `!`, `&&` and `||`.
 //!
-//! Only syntax is looked at: names are resolved by the scopes of this module,
-//! not by `resolve`. Aliases made by `let m = n;` are not smaller.
+//! This pass reads the resolved program (`ir::Program`): names are slots,
+//! calls name their function, clauses are one `Match`; it has no scopes of
+//! its own. Calls inside record methods and fork arms (functions of their
+//! own in the IR) count for the function that contains them, their
+//! captured slots keeping what is known of them. Aliases made by
+//! `let m = n;` are the parameter itself, not smaller.
 
 use super::errors::CheckError;
-use super::globals::Layer;
-use super::walk;
-use crate::source::{Span, Spanned};
-use crate::syntax::ast::{self, BinOp, Block, Expr, FunctionDecl, Item, Pattern, Stmt, UnOp};
+use crate::ir::{
+    BinOp, Block, Expr, ExprKind, FnKind, FuncId, Function, Lit, Pattern, Slot, Stmt, UnOp,
+};
+use crate::source::Span;
 use std::collections::HashMap;
 
-/// Checks every fold group of `modules`; with `total`, also reports every
+/// Checks every fold group of the resolved `functions` (in `FuncId` order,
+/// the first being `base`: a program's from 0, a REPL session's from where
+/// its declarations start); with `total`, also reports every
 /// program function that is recursive outside a fold group. Errors are
 /// returned in source order.
-pub fn check(modules: &[(&ast::Module, Layer)], total: bool) -> Vec<CheckError> {
+pub fn check(functions: &[Function], base: FuncId, total: bool) -> Vec<CheckError> {
     let mut errors = Vec::new();
-    for (module, _) in modules {
-        for item in &module.items {
-            if let Item::Fold(functions) = &item.node {
-                check_group(functions, &mut errors);
-            }
+    let mut groups: HashMap<u32, Vec<FuncId>> = HashMap::new();
+    for (id, f) in functions.iter().enumerate() {
+        if let Some(fold) = &f.fold {
+            groups
+                .entry(fold.group)
+                .or_default()
+                .push(base + id as FuncId);
         }
     }
+    let mut groups: Vec<Vec<FuncId>> = groups.into_values().collect();
+    groups.sort();
+    for members in &groups {
+        check_group(functions, base, members, &mut errors);
+    }
     if total {
-        check_total(modules, &mut errors);
+        check_total(functions, base, &mut errors);
     }
     errors.sort_by_key(|e| {
         let s = e.span();
@@ -49,13 +64,6 @@ pub fn check(modules: &[(&ast::Module, Layer)], total: bool) -> Vec<CheckError> 
 // ---------------------------------------------------------------------------
 // Fold groups
 
-/// The `fold by` parameter of one group function.
-struct FoldParam {
-    position: usize,
-    name: String,
-    span: Span,
-}
-
 /// What a recursive call passes in the callee's `fold by` position.
 #[derive(Clone, Copy, PartialEq, Debug)]
 enum Verdict {
@@ -64,7 +72,8 @@ enum Verdict {
     NotBounded,
 }
 
-/// One call from a group function to a group function.
+/// One call from a group function to a group function (indices into the
+/// group's members).
 struct Site {
     caller: usize,
     callee: usize,
@@ -73,103 +82,71 @@ struct Site {
     verdict: Option<(Verdict, Span)>,
 }
 
-fn check_group(functions: &[Spanned<FunctionDecl>], errors: &mut Vec<CheckError>) {
-    let index: HashMap<&str, usize> = functions
-        .iter()
-        .enumerate()
-        .map(|(i, f)| (f.node.name.node.as_str(), i))
-        .rev() // a duplicate name refers to its first definition
-        .collect();
-    let params: Vec<Option<FoldParam>> = functions
-        .iter()
-        .map(|f| fold_param(&f.node, errors))
-        .collect();
+fn check_group(
+    functions: &[Function],
+    base: FuncId,
+    members: &[FuncId],
+    errors: &mut Vec<CheckError>,
+) {
+    let index: HashMap<FuncId, usize> = members.iter().enumerate().map(|(i, f)| (*f, i)).collect();
+    let function = |i: usize| &functions[(members[i] - base) as usize];
     let mut sites = Vec::new();
-    for (i, f) in functions.iter().enumerate() {
+    for (caller, id) in members.iter().enumerate() {
+        let f = &functions[(id - base) as usize];
         let mut walker = FoldWalker {
+            functions,
+            base,
             index: &index,
-            params: &params,
-            caller: i,
-            env: Vec::new(),
+            members,
+            caller,
+            size: vec![Size::Other; f.slots as usize],
+            bounded: Vec::new(),
             sites: &mut sites,
         };
-        for clause in &f.node.clauses {
-            walker.clause(&clause.node);
+        if let Some((position, _, _)) = by(f) {
+            walker.set(f.captures + position, Size::Param);
         }
+        walker.expr(&f.body);
     }
-    let mut edges: Vec<Vec<usize>> = vec![Vec::new(); functions.len()];
+    let mut edges: Vec<Vec<usize>> = vec![Vec::new(); members.len()];
     for s in &sites {
-        if let Some(out) = edges.get_mut(s.caller) {
-            out.push(s.callee);
-        }
+        edges[s.caller].push(s.callee);
     }
     for s in &sites {
         let on_cycle = s.callee == s.caller || reaches(&edges, s.callee, s.caller);
         let (Some((verdict, span)), true) = (s.verdict, on_cycle) else {
             continue;
         };
-        let Some(param) = &params[s.caller] else {
+        let Some((_, param, param_span)) = by(function(s.caller)) else {
             continue;
         };
-        let function = functions[s.callee].node.name.node.clone();
+        let (function, param, param_span) =
+            (function(s.callee).name.clone(), param.clone(), *param_span);
         match verdict {
             Verdict::Smaller => {}
             Verdict::NotSmaller => errors.push(CheckError::FoldNotSmaller {
                 function,
-                param: param.name.clone(),
+                param,
                 span,
-                param_span: param.span,
+                param_span,
             }),
             Verdict::NotBounded => errors.push(CheckError::FoldNotBounded {
                 function,
-                param: param.name.clone(),
+                param,
                 span,
-                param_span: param.span,
+                param_span,
             }),
         }
     }
 }
 
-/// The one `fold by` position of a function (over all its clauses), or
-/// `FoldByMissing`.
-fn fold_param(f: &FunctionDecl, errors: &mut Vec<CheckError>) -> Option<FoldParam> {
-    let mut positions: Vec<usize> = Vec::new();
-    let mut first: Option<(String, Span)> = None;
-    for clause in &f.clauses {
-        for (i, p) in clause.node.params.iter().enumerate() {
-            if !p.node.fold_by {
-                continue;
-            }
-            if !positions.contains(&i) {
-                positions.push(i);
-            }
-            if first.is_none() {
-                let name = match &p.node.pattern.node {
-                    Pattern::Var(n) => n.clone(),
-                    _ => format!("parameter {}", i + 1),
-                };
-                first = Some((name, p.node.pattern.span));
-            }
-        }
-    }
-    match (positions.as_slice(), first) {
-        ([position], Some((name, span))) => Some(FoldParam {
-            position: *position,
-            name,
-            span,
-        }),
-        _ => {
-            errors.push(CheckError::FoldByMissing {
-                function: f.name.node.clone(),
-                span: f.name.span,
-                found: positions.len(),
-            });
-            None
-        }
-    }
+/// The `fold by` parameter of a group function: position, name, span.
+fn by(f: &Function) -> Option<(u32, &String, &Span)> {
+    let (position, name, span) = f.fold.as_ref()?.by.as_ref()?;
+    Some((*position, name, span))
 }
 
-/// How a name relates to the caller's `fold by` parameter.
+/// How a slot's value relates to the caller's `fold by` parameter.
 #[derive(Clone, Copy, PartialEq, Debug)]
 enum Size {
     /// The parameter itself (or a plain alias of it).
@@ -179,93 +156,63 @@ enum Size {
     Other,
 }
 
-struct Entry {
-    name: String,
-    size: Size,
-    /// A test on this path has established `name > c` for a constant `c`.
-    bounded: bool,
-}
-
 struct FoldWalker<'w> {
-    index: &'w HashMap<&'w str, usize>,
-    params: &'w [Option<FoldParam>],
+    functions: &'w [Function],
+    /// The `FuncId` of `functions[0]`.
+    base: FuncId,
+    index: &'w HashMap<FuncId, usize>,
+    members: &'w [FuncId],
     caller: usize,
-    /// Names in scope, innermost last.
-    env: Vec<Entry>,
+    /// What is known of each slot of the frame being walked.
+    size: Vec<Size>,
+    /// Slots a test on this path has shown greater than a constant
+    /// (truncated when the path ends).
+    bounded: Vec<Slot>,
     sites: &'w mut Vec<Site>,
 }
 
 impl FoldWalker<'_> {
-    fn clause(&mut self, clause: &ast::Clause) {
-        self.env.clear();
-        let position = self.params[self.caller].as_ref().map(|p| p.position);
-        for (i, p) in clause.params.iter().enumerate() {
-            let size = if Some(i) == position {
-                Size::Param
-            } else {
-                Size::Other
-            };
-            self.bind_pattern(&p.node.pattern.node, size);
+    fn set(&mut self, slot: Slot, size: Size) {
+        if let Some(s) = self.size.get_mut(slot as usize) {
+            *s = size;
         }
-        self.block(&clause.body.node);
-    }
-
-    fn lookup(&self, name: &str) -> Option<&Entry> {
-        self.env.iter().rev().find(|e| e.name == name)
     }
 
     fn size_of(&self, e: &Expr) -> Size {
-        match e {
-            Expr::Var(n) => self.lookup(n).map_or(Size::Other, |e| e.size),
+        match &e.kind {
+            ExprKind::Local(s) => self.size.get(*s as usize).copied().unwrap_or(Size::Other),
             _ => Size::Other,
         }
     }
 
-    fn bind(&mut self, name: &str, size: Size) {
-        self.env.push(Entry {
-            name: name.to_string(),
-            size,
-            bounded: false,
-        });
-    }
-
-    /// Binds the names of `pattern`, matched against a value of `size`:
-    /// a name inside a constructor, cons, list or tuple pattern is smaller
-    /// than a sized value; a name alone is the value itself.
+    /// Binds the slots of `pattern`, matched against a value of `size`:
+    /// a slot inside a constructor, cons, list or tuple pattern is smaller
+    /// than a sized value; a slot alone is the value itself.
     fn bind_pattern(&mut self, pattern: &Pattern, size: Size) {
         let inner = match size {
             Size::Param | Size::Smaller => Size::Smaller,
             Size::Other => Size::Other,
         };
         match pattern {
-            Pattern::Var(n) => self.bind(n, size),
-            Pattern::Ctor { args, .. } => {
-                args.iter().for_each(|a| self.bind_pattern(&a.node, inner))
-            }
-            Pattern::Tuple(ps) | Pattern::List(ps) => {
-                ps.iter().for_each(|a| self.bind_pattern(&a.node, inner))
+            Pattern::Bind(s) => self.set(*s, size),
+            Pattern::Ctor { args, .. } | Pattern::Tuple(args) | Pattern::List(args) => {
+                args.iter().for_each(|a| self.bind_pattern(a, inner))
             }
             Pattern::Cons(h, t) => {
-                self.bind_pattern(&h.node, inner);
-                self.bind_pattern(&t.node, inner);
+                self.bind_pattern(h, inner);
+                self.bind_pattern(t, inner);
             }
-            Pattern::Wild
-            | Pattern::Int(_)
-            | Pattern::Float(_)
-            | Pattern::Char(_)
-            | Pattern::Str(_)
-            | Pattern::Bool(_)
-            | Pattern::Unit => {}
+            Pattern::Wild | Pattern::Lit(_) | Pattern::Nil => {}
         }
     }
 
     /// Binds `pattern` matched against the value of `value`: a tuple pattern
     /// against a tuple expression is matched component by component.
     fn bind_match(&mut self, pattern: &Pattern, value: &Expr) {
-        match (pattern, value) {
-            (Pattern::Tuple(ps), Expr::Tuple(es)) if ps.len() == es.len() => {
+        match (pattern, &value.kind) {
+            (Pattern::Tuple(ps), ExprKind::Tuple(es)) if ps.len() == es.len() => {
                 for (p, e) in ps.iter().zip(es) {
-                    self.bind_match(&p.node, &e.node);
+                    self.bind_match(p, e);
                 }
             }
             _ => {
@@ -275,64 +222,72 @@ impl FoldWalker<'_> {
         }
     }
 
-    /// Marks `names` as bounded below for what follows (until truncated).
-    fn assume(&mut self, names: &[String]) {
-        for n in names {
-            if let Some(size) = self.lookup(n).map(|e| e.size) {
-                self.env.push(Entry {
-                    name: n.clone(),
-                    size,
-                    bounded: true,
-                });
-            }
-        }
+    /// Walks `e` with the facts of `cond` (when it `holds`, or fails).
+    fn with_facts(&mut self, cond: &Expr, holds: bool, e: &Expr) {
+        let mark = self.bounded.len();
+        self.bounded.extend(bounded_slots(cond, holds));
+        self.expr(e);
+        self.bounded.truncate(mark);
     }
 
     fn block(&mut self, b: &Block) {
-        let mark = self.env.len();
         for s in &b.stmts {
-            self.stmt(&s.node);
+            match s {
+                Stmt::Let { pattern, value, .. } => {
+                    self.expr(value);
+                    self.bind_match(pattern, value);
+                }
+                Stmt::Expr(e) | Stmt::Split { channel: e, .. } => self.expr(e),
+                Stmt::Forward { a, b, .. } => {
+                    self.expr(a);
+                    self.expr(b);
+                }
+                Stmt::Fork { channel, arms, .. } => {
+                    self.expr(channel);
+                    for arm in arms {
+                        self.nested(arm.func, &arm.captures);
+                    }
+                }
+                Stmt::Channel { .. } | Stmt::Halt { .. } => {}
+            }
         }
         if let Some(t) = &b.tail {
             self.expr(t);
         }
-        self.env.truncate(mark);
     }
 
-    fn stmt(&mut self, s: &Stmt) {
-        match s {
-            Stmt::Let { pattern, value, .. } => {
-                self.expr(value);
-                self.bind_match(&pattern.node, &value.node);
+    /// Walks a record method or fork arm (a function of its own): its
+    /// captured slots are what `captures` hold here, the rest unknown.
+    fn nested(&mut self, func: FuncId, captures: &[Slot]) {
+        let Some(f) = func
+            .checked_sub(self.base)
+            .and_then(|i| self.functions.get(i as usize))
+        else {
+            return;
+        };
+        let mut size = vec![Size::Other; f.slots as usize];
+        let mut bounded = Vec::new();
+        for (inner, outer) in captures.iter().enumerate() {
+            if let (Some(s), Some(known)) = (size.get_mut(inner), self.size.get(*outer as usize)) {
+                *s = *known;
             }
-            Stmt::Channel { name, .. } => self.bind(&name.node, Size::Other),
-            Stmt::Expr(e) => self.expr(e),
-            Stmt::Forward(a, b) => {
-                self.expr(a);
-                self.expr(b);
-            }
-            Stmt::Halt => {}
-            Stmt::Fork { channel, arms } => {
-                self.expr(channel);
-                for arm in arms {
-                    let mark = self.env.len();
-                    self.bind(&arm.node.name.node, Size::Other);
-                    self.block(&arm.node.body.node);
-                    self.env.truncate(mark);
-                }
-            }
-            Stmt::Split { channel, names } => {
-                self.expr(channel);
-                names.iter().for_each(|n| self.bind(&n.node, Size::Other));
+            if self.bounded.contains(outer) {
+                bounded.push(inner as Slot);
             }
         }
+        let saved = (
+            std::mem::replace(&mut self.size, size),
+            std::mem::replace(&mut self.bounded, bounded),
+        );
+        self.expr(&f.body);
+        (self.size, self.bounded) = saved;
     }
 
-    fn expr(&mut self, e: &Spanned<Expr>) {
-        match &e.node {
-            Expr::Call { callee, args } => {
+    fn expr(&mut self, e: &Expr) {
+        match &e.kind {
+            ExprKind::Call { func, args } => {
                 args.iter().for_each(|a| self.expr(a));
-                if let Some(&callee) = self.index.get(callee.node.as_str()) {
+                if let Some(&callee) = self.index.get(func) {
                     let verdict = self.verdict(callee, args);
                     self.sites.push(Site {
                         caller: self.caller,
@@ -341,124 +296,97 @@ impl FoldWalker<'_> {
                     });
                 }
             }
-            Expr::Binary { op, lhs, rhs } => {
+            ExprKind::Binary { op, lhs, rhs } => {
                 self.expr(lhs);
                 // `a && b` runs `b` only when `a` holds, `a || b` when it fails.
-                let facts = match op.node {
-                    BinOp::And => bounded_names(&lhs.node, true),
-                    BinOp::Or => bounded_names(&lhs.node, false),
-                    _ => Vec::new(),
-                };
-                let mark = self.env.len();
-                self.assume(&facts);
-                self.expr(rhs);
-                self.env.truncate(mark);
+                match op {
+                    BinOp::And => self.with_facts(lhs, true, rhs),
+                    BinOp::Or => self.with_facts(lhs, false, rhs),
+                    _ => self.expr(rhs),
+                }
             }
-            Expr::If { cond, then, else_ } => {
+            ExprKind::If { cond, then, else_ } => {
                 self.expr(cond);
-                let mark = self.env.len();
-                self.assume(&bounded_names(&cond.node, true));
-                self.block(&then.node);
-                self.env.truncate(mark);
-                if let Some(else_) = else_ {
-                    self.assume(&bounded_names(&cond.node, false));
-                    self.expr(else_);
-                    self.env.truncate(mark);
-                }
+                self.with_facts(cond, true, then);
+                self.with_facts(cond, false, else_);
             }
-            Expr::Switch { scrutinee, cases } => {
+            ExprKind::Match { scrutinee, arms } => {
                 self.expr(scrutinee);
-                for case in cases {
-                    let mark = self.env.len();
-                    self.bind_match(&case.node.pattern.node, &scrutinee.node);
-                    self.block(&case.node.body.node);
-                    self.env.truncate(mark);
+                for arm in arms {
+                    self.bind_match(&arm.pattern, scrutinee);
+                    self.expr(&arm.body);
                 }
             }
-            Expr::Block(b) => self.block(b),
-            Expr::Record { methods, .. } => {
+            ExprKind::Block(b) => self.block(b),
+            ExprKind::Record {
+                methods, captures, ..
+            } => {
                 // A method body runs later, but a call in it still counts.
                 for m in methods {
-                    let mark = self.env.len();
-                    for p in &m.node.params {
-                        self.bind_pattern(&p.node.pattern.node, Size::Other);
-                    }
-                    self.block(&m.node.body.node);
-                    self.env.truncate(mark);
+                    self.nested(*m, captures);
                 }
             }
-            other => walk::children(other).into_iter().for_each(|c| self.expr(c)),
+            _ => e.children().into_iter().for_each(|c| self.expr(c)),
         }
     }
 
-    /// What a call of group function `callee` passes in its `fold by`
+    /// What a call of group member `callee` passes in its `fold by`
     /// position, judged against the caller's parameter.
-    fn verdict(&self, callee: usize, args: &[Spanned<Expr>]) -> Option<(Verdict, Span)> {
-        self.params[self.caller].as_ref()?;
-        let position = self.params.get(callee)?.as_ref()?.position;
-        let arg = args.get(position)?;
-        let verdict = match &arg.node {
-            Expr::Var(v) if self.lookup(v).is_some_and(|e| e.size == Size::Smaller) => {
-                Verdict::Smaller
-            }
-            Expr::Binary { op, lhs, rhs }
-                if op.node == BinOp::Sub && matches!(rhs.node, Expr::Int(k) if k > 0) =>
-            {
-                match &lhs.node {
-                    Expr::Var(n) => match self.lookup(n) {
-                        Some(e) if e.size == Size::Param && e.bounded => Verdict::Smaller,
-                        Some(e) if e.size == Size::Param => Verdict::NotBounded,
-                        _ => Verdict::NotSmaller,
-                    },
-                    _ => Verdict::NotSmaller,
+    fn verdict(&self, callee: usize, args: &[Expr]) -> Option<(Verdict, Span)> {
+        let caller = &self.functions[(self.members[self.caller] - self.base) as usize];
+        by(caller)?;
+        let callee = &self.functions[(self.members[callee] - self.base) as usize];
+        let (position, _, _) = by(callee)?;
+        let arg = args.get(position as usize)?;
+        let verdict = match &arg.kind {
+            ExprKind::Local(_) if self.size_of(arg) == Size::Smaller => Verdict::Smaller,
+            ExprKind::Binary {
+                op: BinOp::Sub,
+                lhs,
+                rhs,
+            } if matches!(rhs.kind, ExprKind::Lit(Lit::Int(k)) if k > 0) => match &lhs.kind {
+                ExprKind::Local(n) if self.size_of(lhs) == Size::Param => {
+                    if self.bounded.contains(n) {
+                        Verdict::Smaller
+                    } else {
+                        Verdict::NotBounded
+                    }
                 }
-            }
+                _ => Verdict::NotSmaller,
+            },
             _ => Verdict::NotSmaller,
         };
         Some((verdict, arg.span))
     }
 }
 
-/// The variables that `cond` (when `holds`, or when it fails) proves
-/// greater than some integer constant.
-fn bounded_names(cond: &Expr, holds: bool) -> Vec<String> {
-    match cond {
-        Expr::Unary { op, operand } if op.node == UnOp::Not => bounded_names(&operand.node, !holds),
-        Expr::Binary { op, lhs, rhs } => match op.node {
+/// The slots that `cond` (when `holds`, or when it fails) proves greater
+/// than some integer constant.
+fn bounded_slots(cond: &Expr, holds: bool) -> Vec<Slot> {
+    match &cond.kind {
+        ExprKind::Unary {
+            op: UnOp::Not,
+            operand,
+        } => bounded_slots(operand, !holds),
+        ExprKind::Binary { op, lhs, rhs } => match op {
             // Both sides hold: either side's facts. Either side holds: the
             // facts both sides share.
-            BinOp::And if holds => union(
-                bounded_names(&lhs.node, true),
-                bounded_names(&rhs.node, true),
-            ),
-            BinOp::And => intersection(
-                bounded_names(&lhs.node, false),
-                bounded_names(&rhs.node, false),
-            ),
-            BinOp::Or if holds => intersection(
-                bounded_names(&lhs.node, true),
-                bounded_names(&rhs.node, true),
-            ),
-            BinOp::Or => union(
-                bounded_names(&lhs.node, false),
-                bounded_names(&rhs.node, false),
-            ),
+            BinOp::And if holds => union(bounded_slots(lhs, true), bounded_slots(rhs, true)),
+            BinOp::And => intersection(bounded_slots(lhs, false), bounded_slots(rhs, false)),
+            BinOp::Or if holds => intersection(bounded_slots(lhs, true), bounded_slots(rhs, true)),
+            BinOp::Or => union(bounded_slots(lhs, false), bounded_slots(rhs, false)),
             BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
-                // Normalise to `var op constant`.
-                let (name, op) = match (&lhs.node, &rhs.node) {
-                    (Expr::Var(n), c) if is_int_constant(c) => (n, op.node),
-                    (c, Expr::Var(n)) if is_int_constant(c) => (n, flip(op.node)),
+                // Normalise to `slot op constant`.
+                let (slot, op) = match (&lhs.kind, &rhs.kind) {
+                    (ExprKind::Local(s), _) if is_int_constant(rhs) => (*s, *op),
+                    (_, ExprKind::Local(s)) if is_int_constant(lhs) => (*s, flip(*op)),
                     _ => return Vec::new(),
                 };
                 let lower = matches!(
                     (op, holds),
                     (BinOp::Gt | BinOp::Ge, true) | (BinOp::Lt | BinOp::Le, false)
                 );
-                if lower {
-                    vec![name.clone()]
-                } else {
-                    Vec::new()
-                }
+                if lower { vec![slot] } else { Vec::new() }
             }
             _ => Vec::new(),
         },
@@ -467,9 +395,12 @@ fn bounded_names(cond: &Expr, holds: bool) -> Vec<String> {
 }
 
 fn is_int_constant(e: &Expr) -> bool {
-    match e {
-        Expr::Int(_) => true,
-        Expr::Unary { op, operand } => op.node == UnOp::Neg && matches!(operand.node, Expr::Int(_)),
+    match &e.kind {
+        ExprKind::Lit(Lit::Int(_)) => true,
+        ExprKind::Unary {
+            op: UnOp::Neg,
+            operand,
+        } => matches!(operand.kind, ExprKind::Lit(Lit::Int(_))),
         _ => false,
     }
 }
@@ -485,7 +416,7 @@ fn flip(op: BinOp) -> BinOp {
     }
 }
 
-fn union(mut a: Vec<String>, b: Vec<String>) -> Vec<String> {
+fn union(mut a: Vec<Slot>, b: Vec<Slot>) -> Vec<Slot> {
     for n in b {
         if !a.contains(&n) {
             a.push(n);
@@ -494,102 +425,33 @@ fn union(mut a: Vec<String>, b: Vec<String>) -> Vec<String> {
     a
 }
 
-fn intersection(a: Vec<String>, b: Vec<String>) -> Vec<String> {
+fn intersection(a: Vec<Slot>, b: Vec<Slot>) -> Vec<Slot> {
     a.into_iter().filter(|n| b.contains(n)).collect()
 }
 
 // ---------------------------------------------------------------------------
 // --total
 
-/// A top-level function, as a node of the program's call graph.
-struct Node<'a> {
-    decl: &'a FunctionDecl,
-    layer: Layer,
-    in_fold: bool,
-}
-
-/// What a name calls in one layer: a function node, or a process (which
-/// starts a task rather than recursing).
-#[derive(Clone, Copy)]
-enum Target {
-    Function(usize),
-    Process,
-}
-
-fn check_total(modules: &[(&ast::Module, Layer)], errors: &mut Vec<CheckError>) {
-    let mut nodes: Vec<Node> = Vec::new();
-    let mut prelude: HashMap<&str, Target> = HashMap::new();
-    let mut program: HashMap<&str, Target> = HashMap::new();
-    for (module, layer) in modules {
-        let table = match layer {
-            Layer::Prelude => &mut prelude,
-            Layer::Program => &mut program,
-        };
-        for item in &module.items {
-            match &item.node {
-                Item::Function(f) => {
-                    table
-                        .entry(f.name.node.as_str())
-                        .or_insert(Target::Function(nodes.len()));
-                    nodes.push(Node {
-                        decl: f,
-                        layer: *layer,
-                        in_fold: false,
-                    });
-                }
-                Item::Fold(fs) => {
-                    for f in fs {
-                        table
-                            .entry(f.node.name.node.as_str())
-                            .or_insert(Target::Function(nodes.len()));
-                        nodes.push(Node {
-                            decl: &f.node,
-                            layer: *layer,
-                            in_fold: true,
-                        });
-                    }
-                }
-                Item::Process(p) => {
-                    table.entry(p.name.node.as_str()).or_insert(Target::Process);
-                }
-                _ => {}
-            }
-        }
-    }
-    let resolve = |name: &str, layer: Layer| -> Option<usize> {
-        let target = match layer {
-            Layer::Program => program.get(name).or_else(|| prelude.get(name)),
-            Layer::Prelude => prelude.get(name),
-        };
-        match target {
-            Some(Target::Function(i)) => Some(*i),
-            _ => None,
-        }
-    };
-    let edges: Vec<Vec<usize>> = nodes
+fn check_total(functions: &[Function], base: FuncId, errors: &mut Vec<CheckError>) {
+    let n = functions.len();
+    let edges: Vec<Vec<usize>> = functions
         .iter()
-        .map(|node| {
-            let mut names = Vec::new();
-            for clause in &node.decl.clauses {
-                callees_block(&clause.node.body.node, &mut names);
-            }
-            let mut out: Vec<usize> = names
-                .into_iter()
-                .filter_map(|n| resolve(n, node.layer))
-                .collect();
+        .map(|f| {
+            let mut out = Vec::new();
+            callees(functions, base, &f.body, &mut out);
             out.sort_unstable();
             out.dedup();
             out
         })
         .collect();
-    for (i, node) in nodes.iter().enumerate() {
-        if node.in_fold || node.layer == Layer::Prelude {
+    for (i, f) in functions.iter().enumerate() {
+        if f.kind != FnKind::Function || f.prelude || f.fold.is_some() {
             continue;
         }
-        if reaches(&edges, i, i) {
+        if i < n && reaches(&edges, i, i) {
             errors.push(CheckError::RecursionOutsideFold {
-                function: node.decl.name.node.clone(),
-                span: node.decl.name.span,
+                function: f.name.clone(),
+                span: f.span,
             });
         }
     }
@@ -613,60 +475,44 @@ fn reaches(edges: &[Vec<usize>], from: usize, to: usize) -> bool {
     false
 }
 
-/// Every name called (`name(...)`) anywhere in a block, record methods and
-/// fork arms included.
-fn callees_block<'a>(b: &'a Block, out: &mut Vec<&'a str>) {
-    for s in &b.stmts {
-        match &s.node {
-            Stmt::Let { value, .. } => callees(value, out),
-            Stmt::Channel { .. } | Stmt::Halt => {}
-            Stmt::Expr(e) => callees(e, out),
-            Stmt::Forward(a, b) => {
-                callees(a, out);
-                callees(b, out);
-            }
-            Stmt::Fork { channel, arms } => {
-                callees(channel, out);
-                arms.iter()
-                    .for_each(|a| callees_block(&a.node.body.node, out));
-            }
-            Stmt::Split { channel, .. } => callees(channel, out),
-        }
-    }
-    if let Some(t) = &b.tail {
-        callees(t, out);
-    }
-}
-
-/// The names `e` calls. Record methods are left out: a method runs only when
-/// its value is asked for, so recursion through one (`tail()` of a stream)
-/// is productive corecursion, not a loop.
-fn callees<'a>(e: &'a Spanned<Expr>, out: &mut Vec<&'a str>) {
-    if let Expr::Call { callee, .. } = &e.node {
-        out.push(callee.node.as_str());
-    }
-    for c in walk::children(&e.node) {
-        callees(c, out);
-    }
-    match &e.node {
-        Expr::If { then, else_, .. } => {
-            callees_block(&then.node, out);
-            if let Some(e) = else_ {
-                callees(e, out);
+/// The functions `e` calls (`Call`, not process spawns), fork arms
+/// included. Record methods are left out: a method runs only when its
+/// value is asked for, so recursion through one (`tail()` of a stream) is
+/// productive corecursion, not a loop.
+fn callees(functions: &[Function], base: FuncId, e: &Expr, out: &mut Vec<usize>) {
+    let mut arms = Vec::new();
+    e.for_each(&mut |x| match &x.kind {
+        ExprKind::Call { func, .. } => {
+            if let Some(i) = func.checked_sub(base) {
+                out.push(i as usize)
             }
         }
-        Expr::Switch { cases, .. } => cases
-            .iter()
-            .for_each(|c| callees_block(&c.node.body.node, out)),
-        Expr::Block(b) => callees_block(b, out),
+        ExprKind::Block(b) => {
+            for s in &b.stmts {
+                if let Stmt::Fork { arms: forked, .. } = s {
+                    arms.extend(forked.iter().map(|a| a.func));
+                }
+            }
+        }
         _ => {}
+    });
+    for arm in arms {
+        if let Some(f) = arm
+            .checked_sub(base)
+            .and_then(|i| functions.get(i as usize))
+        {
+            callees(functions, base, &f.body, out);
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::globals::{Globals, Layer};
+    use crate::check::resolve;
     use crate::source::FileId;
+    use crate::syntax::ast;
 
     fn parse(src: &str) -> ast::Module {
         let (module, errors) = crate::syntax::parse(FileId(0), src);
@@ -674,9 +520,20 @@ mod tests {
         module.expect("a module")
     }
 
+    /// Resolves `src` (no prelude) and checks its fold groups: the
+    /// errors of this pass and `FoldByMissing`, which resolution reports.
     fn run(src: &str, total: bool) -> Vec<CheckError> {
         let module = parse(src);
-        check(&[(&module, Layer::Program)], total)
+        let mut errors = Vec::new();
+        let globals = Globals::collect(&[(&module, Layer::Program)], &mut errors);
+        let (program, more) = resolve::resolve_program(&globals, &[], Span::default());
+        let mut out: Vec<CheckError> = more
+            .into_iter()
+            .filter(|e| matches!(e, CheckError::FoldByMissing { .. }))
+            .collect();
+        out.extend(check(&program.functions, 0, total));
+        out.sort_by_key(|e| e.span().start);
+        out
     }
 
     /// The 1-based line of a span's start.
@@ -994,10 +851,11 @@ process forever(Int n) { forever(n); }
     fn recursion_outside_fold_exempts_the_prelude() {
         let prelude = parse("Int spin(Int n) { spin(n) }");
         let program = parse("Int main(Int n) { spin(n) }");
-        let errors = check(
-            &[(&prelude, Layer::Prelude), (&program, Layer::Program)],
-            true,
-        );
+        let mut errors = Vec::new();
+        let modules = [(&prelude, Layer::Prelude), (&program, Layer::Program)];
+        let globals = Globals::collect(&modules, &mut errors);
+        let (resolved, _) = resolve::resolve_program(&globals, &[], Span::default());
+        let errors = check(&resolved.functions, 0, true);
         assert!(errors.is_empty(), "{errors:?}");
     }
 }

@@ -329,7 +329,7 @@ impl<'a, 'g> Infer<'a, 'g> {
     fn build_sigs(&mut self) {
         for p in &self.globals.pending {
             let sig = match p {
-                Pending::Function(f, layer) => self.function_sig(f, *layer),
+                Pending::Function(f, layer, _) => self.function_sig(f, *layer),
                 Pending::Process(p, layer) => self.process_sig(p, *layer),
             };
             self.sigs.push(sig);
@@ -428,7 +428,7 @@ impl<'a, 'g> Infer<'a, 'g> {
         let n = self.globals.pending.len();
         let mut edges: Vec<Vec<usize>> = vec![Vec::new(); n];
         for (i, p) in self.globals.pending.iter().enumerate() {
-            let Pending::Function(f, layer) = p else {
+            let Pending::Function(f, layer, _) = p else {
                 continue;
             };
             let mut callees = Vec::new();
@@ -499,7 +499,7 @@ impl<'a, 'g> Infer<'a, 'g> {
     }
 
     fn calls_itself(&self, i: usize) -> bool {
-        let Some(Pending::Function(f, layer)) = self.globals.pending.get(i) else {
+        let Some(Pending::Function(f, layer, _)) = self.globals.pending.get(i) else {
             return false;
         };
         let mut found = false;
@@ -519,7 +519,7 @@ impl<'a, 'g> Infer<'a, 'g> {
     }
 
     fn check_function(&mut self, i: usize) {
-        let Some(Pending::Function(f, _)) = self.globals.pending.get(i) else {
+        let Some(Pending::Function(f, _, _)) = self.globals.pending.get(i) else {
             return;
         };
         self.begin_body(i, true);

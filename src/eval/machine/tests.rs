@@ -137,6 +137,7 @@ fn func(name: &str, kind: FnKind, params: u32, slots: u32, body: Expr) -> Functi
         body,
         span: Span::default(),
         prelude: false,
+        fold: None,
     }
 }
 fn function(name: &str, params: u32, slots: u32, body: Expr) -> Function {
