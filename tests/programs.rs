@@ -13,7 +13,8 @@
 //! - `runtime_error::NAME`: `tests/runtime_errors/NAME.mpl` must fail the
 //!   same way under every configuration: `NAME.expect` gives the exit code
 //!   on its first line and a text the report must contain on its second
-//!   (input from `NAME.stdin`).
+//!   (input from `NAME.stdin`); the whole report, under `--seed 1`, is the
+//!   snapshot `tests/snapshots/runtime/NAME.snap`.
 //! - `conformance::NAME`: the programs of `../shared/conformance/programs`
 //!   when that folder is present beside the project.
 
@@ -81,6 +82,31 @@ fn fails_as_expected(expect: &Path) -> Result<(), libtest_mimic::Failed> {
             Some(_) => {}
         }
     }
+    snapshot_report(&program, stdin)
+}
+
+/// The whole report a student sees, under `--seed 1` (so the order of
+/// waiting processes is fixed), as the snapshot `tests/snapshots/runtime/
+/// NAME.snap`; paths are shown relative to the project.
+fn snapshot_report(program: &Path, stdin: Vec<u8>) -> Result<(), libtest_mimic::Failed> {
+    let config = mpl::runtime::Config {
+        seed: Some(1),
+        threads: 1,
+        ..mpl::runtime::Config::default()
+    };
+    let ran =
+        common::run_file(program, stdin, vec![], config, Duration::from_secs(20)).ok_or("hung")?;
+    let root = format!("{}/", env!("CARGO_MANIFEST_DIR"));
+    let report = ran.report.replace(&root, "");
+    let source = std::fs::read_to_string(program).unwrap_or_default();
+    insta::with_settings!({
+        prepend_module_to_snapshot => false,
+        omit_expression => true,
+        description => source,
+        snapshot_path => Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/runtime"),
+    }, {
+        insta::assert_snapshot!(common::stem(program), report);
+    });
     Ok(())
 }
 
