@@ -40,6 +40,11 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ),
     ("doc", "NAME", "a declaration's /// comment and signature"),
     ("browse", "", "the names in scope, by kind"),
+    (
+        "explain",
+        "CODE",
+        "an error or warning code: an example, the report, the fix",
+    ),
     ("help", "", "this list"),
     ("quit", "", "leave the REPL (Ctrl-D on an empty line too)"),
 ];
@@ -64,6 +69,7 @@ impl Session {
             "run" => self.run_wiring(),
             "doc" => self.doc(arg),
             "browse" | "b" => self.browse(),
+            "explain" => self.explain(arg),
             _ => self.unknown_command(name),
         }
         Status::Continue
@@ -224,6 +230,18 @@ impl Session {
 
     // -----------------------------------------------------------------------
     // Names
+
+    fn explain(&self, code: &str) {
+        if code.is_empty() {
+            return self.say("usage: :explain CODE (such as E0060)");
+        }
+        match crate::explain::find(code) {
+            Some(entry) => self.say(entry.text),
+            None => self.say(&format!(
+                "no error or warning has the code `{code}` (`mpl explain` lists them)"
+            )),
+        }
+    }
 
     fn doc(&self, name: &str) {
         if name.is_empty() {
