@@ -220,8 +220,9 @@ pub enum CheckError {
         span: Span,
         other_state: String,
         other: Span,
-        /// The whole `if` or `switch`.
-        whole: Span,
+        /// This branch leaves the channel open where the other finished it
+        /// (most likely a forgotten call, such as a loop's recursion).
+        left_open: bool,
         in_function: bool,
     },
     /// An `if` without `else` whose then-branch gives a value of type `ty`.
@@ -853,10 +854,10 @@ fn protocol_error(e: &CheckError) -> Option<Report> {
                 span,
                 other_state,
                 other,
-                whole: _,
+                left_open,
                 in_function,
             } => {
-                let forgot = state.starts_with("open") && other_state.starts_with("finished");
+                let forgot = *left_open;
                 let (message, help) = match names.as_slice() {
                     [name] => (
                         format!("the branches leave `{name}` in different states: `{state}` after this one, `{other_state}` after another"),

@@ -660,10 +660,14 @@ impl Infer<'_, '_> {
                 second: other.span,
                 whole: span,
             };
-            for (k, b) in other.env.iter().enumerate().take(env.len()) {
-                self.join_binding(&mut env[k], b, at);
-            }
-            self.report_disagreements();
+            let disagreements: Vec<CheckError> = other
+                .env
+                .iter()
+                .enumerate()
+                .take(env.len())
+                .filter_map(|(k, b)| self.join_binding(&mut env[k], b, at))
+                .collect();
+            self.report_disagreements(disagreements);
         }
         self.env = env;
         self.ended = false;
@@ -682,9 +686,11 @@ impl Infer<'_, '_> {
         Ty::unit()
     }
 
-    fn join_binding(&mut self, a: &mut Binding, b: &Binding, at: Places) {
+    /// Joins what two branches left in one binding into `a`; returns the
+    /// disagreement to report, if they left a channel in different states.
+    fn join_binding(&mut self, a: &mut Binding, b: &Binding, at: Places) -> Option<CheckError> {
         if !a.tracked {
-            return;
+            return None;
         }
         let finished = |inf: &Self, x: &Binding| match x.state {
             Liveness::Moved(_) => true,
@@ -698,31 +704,31 @@ impl Infer<'_, '_> {
         };
         let (fa, fb) = (finished(self, a), finished(self, b));
         match (&a.state, &b.state) {
-            (Liveness::Moved(_), Liveness::Moved(_)) => {}
+            (Liveness::Moved(_), Liveness::Moved(_)) => None,
             _ if fa && fb => {
-                if let Liveness::Moved(at) = b.state {
-                    a.state = Liveness::Moved(at);
+                if let Liveness::Moved(gone) = b.state {
+                    a.state = Liveness::Moved(gone);
                 }
+                None
             }
             (Liveness::Live, Liveness::Live) => {
                 let (sa, sb) = (self.unifier.shallow(&a.ty), self.unifier.shallow(&b.ty));
-                if let (Ty::Session(x), Ty::Session(y)) = (&sa, &sb) {
-                    if matches!(**x, Session::Unknown) {
-                        a.ty = b.ty.clone();
-                        return;
-                    }
-                    if matches!(**y, Session::Unknown) {
-                        return;
-                    }
-                    if self.unifier.unify_sessions(x, y).is_err() {
-                        let (first, second) = (self.show_s(x), self.show_s(y));
-                        self.branches_disagree(&a.name, (first, false), (second, false), at);
-                    }
+                let (Ty::Session(x), Ty::Session(y)) = (&sa, &sb) else {
+                    return None;
+                };
+                if matches!(**x, Session::Unknown) {
+                    a.ty = b.ty.clone();
+                    return None;
                 }
+                if matches!(**y, Session::Unknown) || self.unifier.unify_sessions(x, y).is_ok() {
+                    return None;
+                }
+                let (first, second) = (self.show_s(x), self.show_s(y));
+                Some(self.branches_disagree(&a.name, (first, false), (second, false), at))
             }
             _ => {
                 let is_chan = matches!(self.unifier.shallow(&a.ty), Ty::Session(_));
-                if is_chan || self.unifier.is_linear(&a.ty) {
+                let disagreement = if is_chan || self.unifier.is_linear(&a.ty) {
                     let describe = |x: &Binding, f: bool| {
                         if f {
                             "finished or given away".to_string()
@@ -738,56 +744,66 @@ impl Infer<'_, '_> {
                         }
                     };
                     let (first, second) = (describe(a, fa), describe(b, fb));
-                    self.branches_disagree(&a.name, (first, fa), (second, fb), at);
+                    Some(self.branches_disagree(&a.name, (first, fa), (second, fb), at))
                 } else {
                     self.drops.push((a.ty.clone(), at.whole));
+                    None
+                };
+                if let Liveness::Moved(gone) = b.state {
+                    a.state = Liveness::Moved(gone);
                 }
-                if let Liveness::Moved(at) = b.state {
-                    a.state = Liveness::Moved(at);
-                }
+                disagreement
             }
         }
     }
 
-    /// Reports that two branches leave `name` in different states, each
+    /// The report that two branches leave `name` in different states, each
     /// `(shown, finished)`: at the branch that leaves it open when the
     /// other finished it (the one that most likely forgot), else at the
     /// later branch.
     fn branches_disagree(
-        &mut self,
+        &self,
         name: &str,
         first: (String, bool),
         second: (String, bool),
         at: Places,
-    ) {
+    ) -> CheckError {
         let first_open = !first.1 && second.1;
-        let ((state, span), (other_state, other)) = if first_open {
-            ((first.0, at.first), (second.0, at.second))
+        let ((state, finished, span), (other_state, other_finished, other)) = if first_open {
+            (
+                (first.0, first.1, at.first),
+                (second.0, second.1, at.second),
+            )
         } else {
-            ((second.0, at.second), (first.0, at.first))
+            (
+                (second.0, second.1, at.second),
+                (first.0, first.1, at.first),
+            )
         };
-        let in_function = self.in_function;
-        self.disagreements.push(CheckError::BranchesDisagree {
+        CheckError::BranchesDisagree {
             names: vec![name.to_string()],
             state,
             span,
             other_state,
             other,
-            whole: at.whole,
-            in_function,
-        });
+            left_open: !finished && other_finished,
+            in_function: self.in_function,
+        }
     }
 
     /// Reports the disagreements found joining two branches: the channels
     /// one branch leaves open and the other finishes, together (one
     /// forgotten call, one report); the others one by one.
-    fn report_disagreements(&mut self) {
-        let pending = std::mem::take(&mut self.disagreements);
-        let forgot = |e: &CheckError| {
-            matches!(e, CheckError::BranchesDisagree { state, other_state, .. }
-                if state.starts_with("open") && other_state.starts_with("finished"))
-        };
-        let (forgotten, others): (Vec<_>, Vec<_>) = pending.into_iter().partition(forgot);
+    fn report_disagreements(&mut self, found: Vec<CheckError>) {
+        let (forgotten, others): (Vec<_>, Vec<_>) = found.into_iter().partition(|e| {
+            matches!(
+                e,
+                CheckError::BranchesDisagree {
+                    left_open: true,
+                    ..
+                }
+            )
+        });
         let mut merged: Option<CheckError> = None;
         for e in forgotten {
             match (&mut merged, e) {

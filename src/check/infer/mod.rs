@@ -88,9 +88,6 @@ pub struct Infer<'a, 'g> {
     /// Where channels were closed (a later use is "used after it was
     /// closed", not "given away").
     closes: std::collections::HashSet<Span>,
-    /// Branches found disagreeing while joining two branches, reported
-    /// together once the join is done (`chan::report_disagreements`).
-    disagreements: Vec<CheckError>,
     silent: u32,
     // The body being checked.
     pub(super) env: Vec<Binding>,
@@ -236,7 +233,6 @@ impl<'a, 'g> Infer<'a, 'g> {
             sigs: Vec::new(),
             errors: Vec::new(),
             closes: Default::default(),
-            disagreements: Vec::new(),
             silent: 0,
             env: Vec::new(),
             scopes: Vec::new(),
@@ -605,7 +601,7 @@ impl<'a, 'g> Infer<'a, 'g> {
                             span,
                             other_state: first,
                             other: span,
-                            whole: span,
+                            left_open: false,
                             in_function: true,
                         });
                     }
@@ -619,7 +615,7 @@ impl<'a, 'g> Infer<'a, 'g> {
                         span,
                         other_state: "used up".into(),
                         other: span,
-                        whole: span,
+                        left_open: true,
                         in_function: true,
                     });
                     x
