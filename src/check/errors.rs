@@ -794,26 +794,16 @@ fn protocol_error(e: &CheckError) -> Option<Report> {
                 "not every label is handled",
                 Some(format!("the other side may choose any label of the protocol: add `case {}:`", missing.first().map_or("", |s| s.as_str()))),
             ),
-            UsedAfterMove { name, span, moved, closed: true } => Report {
-                notes: vec![(*moved, format!("`{name}` was closed here"))],
-                ..r(
-                    "E0064",
-                    format!("`{name}` is used after it was closed"),
-                    *span,
-                    "used again here",
-                    Some(format!("a closed channel is finished: move this before the end of `{name}`'s protocol, or remove it")),
-                )
-            },
-            UsedAfterMove { name, span, moved, closed: false } => Report {
-                notes: vec![(*moved, format!("`{name}` was given away here"))],
-                ..r(
-                    "E0064",
-                    format!("`{name}` is used after it was given away"),
-                    *span,
-                    "used again here",
-                    Some("a channel (or a value holding one) is used exactly once: once passed to a process, sent or returned, it is gone".into()),
-                )
-            },
+            UsedAfterMove { name, span, moved, closed } => {
+                let (gone, help) = match closed {
+                    true => ("closed", format!("a closed channel is finished: move this before the end of `{name}`'s protocol, or remove it")),
+                    false => ("given away", "a channel (or a value holding one) is used exactly once: once passed to a process, sent or returned, it is gone".to_string()),
+                };
+                Report {
+                    notes: vec![(*moved, format!("`{name}` was {gone} here"))],
+                    ..r("E0064", format!("`{name}` is used after it was {gone}"), *span, "used again here", Some(help))
+                }
+            }
             ChannelLeftOpen { name, state, span, declared, in_function } => Report {
                 notes: vec![(*declared, format!("`{name}` comes from here"))],
                 ..r(

@@ -2,7 +2,7 @@
 //! `close`, `:=`, `fork`, `split`, lending to functions), and the joining of
 //! the states that different branches leave channels in.
 
-use super::{Binding, Exit, Infer, Liveness, end_span};
+use super::{Binding, Exit, Gone, Infer, Liveness, end_span};
 use crate::check::errors::{CheckError, MismatchHint};
 use crate::check::types::{Dir, Session, Ty, dual};
 use crate::source::{Span, Spanned};
@@ -315,8 +315,10 @@ impl Infer<'_, '_> {
         };
         match head {
             Session::Close | Session::Unknown => {
-                self.env[i].state = Liveness::Moved(span);
-                self.closes.insert(span);
+                self.env[i].state = Liveness::Moved(Gone {
+                    at: span,
+                    closed: true,
+                });
             }
             other => {
                 let ending = self.ending_label(&other);
@@ -386,7 +388,7 @@ impl Infer<'_, '_> {
         }
         match exit {
             Exit::Open(s) => self.set_state(i, s),
-            Exit::UsedUp => self.env[i].state = Liveness::Moved(arg.span),
+            Exit::UsedUp => self.env[i].state = Liveness::Moved(Gone::given(arg.span)),
             Exit::Unknown => self.set_state(i, Session::Unknown),
             Exit::Value => {}
         }
@@ -401,8 +403,8 @@ impl Infer<'_, '_> {
             let (left, right) = (self.show_s(&sa), self.show_s(&sb));
             self.error(CheckError::NotDual { left, right, span });
         }
-        self.env[i].state = Liveness::Moved(span);
-        self.env[j].state = Liveness::Moved(span);
+        self.env[i].state = Liveness::Moved(Gone::given(span));
+        self.env[j].state = Liveness::Moved(Gone::given(span));
     }
 
     /// The two halves of a channel at a `fork` step (`split` false: this
@@ -422,7 +424,7 @@ impl Infer<'_, '_> {
         let head = self.head_of(i, span)?;
         match head {
             Session::Fork { split: s, a, b } if s == split => {
-                self.env[i].state = Liveness::Moved(span);
+                self.env[i].state = Liveness::Moved(Gone::given(span));
                 Some([a, b])
             }
             other => {
@@ -472,7 +474,7 @@ impl Infer<'_, '_> {
                 if !self.ended {
                     self.finish(&now, end);
                 }
-                self.env[k].state = Liveness::Moved(end);
+                self.env[k].state = Liveness::Moved(Gone::given(end));
             }
         }
         self.ended = saved;

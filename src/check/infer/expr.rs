@@ -1,7 +1,7 @@
 //! Expressions, statements, blocks and patterns: the sequential part of
 //! the type checker, and the moves that make linear values linear.
 
-use super::{Binding, Exit, Infer, Liveness, end_span};
+use super::{Binding, Exit, Gone, Infer, Liveness, end_span};
 use crate::check::errors::{CheckError, MismatchHint};
 use crate::check::types::{Con, Session, Ty};
 use crate::check::walk;
@@ -136,7 +136,7 @@ impl Infer<'_, '_> {
         }
         for b in &mut self.env {
             if b.tracked {
-                b.state = Liveness::Moved(span);
+                b.state = Liveness::Moved(Gone::given(span));
             }
         }
         self.ended = true;
@@ -247,7 +247,7 @@ impl Infer<'_, '_> {
                     self.drops.push((b.ty.clone(), span));
                 }
             }
-            Liveness::Live => self.env[i].state = Liveness::Moved(span),
+            Liveness::Live => self.env[i].state = Liveness::Moved(Gone::given(span)),
         }
         b.ty
     }

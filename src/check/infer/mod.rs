@@ -64,7 +64,22 @@ pub struct Sig {
 #[derive(Clone, Debug)]
 pub(super) enum Liveness {
     Live,
-    Moved(Span),
+    Moved(Gone),
+}
+
+/// Where and how a binding was used up.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Gone {
+    pub at: Span,
+    /// Closed there (a later use is "used after it was closed"), rather
+    /// than given away.
+    pub closed: bool,
+}
+
+impl Gone {
+    pub(super) fn given(at: Span) -> Gone {
+        Gone { at, closed: false }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -85,9 +100,6 @@ pub struct Infer<'a, 'g> {
     pub(super) globals: &'a Globals<'g>,
     pub(super) sigs: Vec<Sig>,
     errors: Vec<CheckError>,
-    /// Where channels were closed (a later use is "used after it was
-    /// closed", not "given away").
-    closes: std::collections::HashSet<Span>,
     silent: u32,
     // The body being checked.
     pub(super) env: Vec<Binding>,
@@ -232,7 +244,6 @@ impl<'a, 'g> Infer<'a, 'g> {
             globals,
             sigs: Vec::new(),
             errors: Vec::new(),
-            closes: Default::default(),
             silent: 0,
             env: Vec::new(),
             scopes: Vec::new(),
@@ -897,14 +908,13 @@ impl<'a, 'g> Infer<'a, 'g> {
     }
 
     /// Reports a use at `span` of `name`, which was closed or given away
-    /// at `moved`.
-    pub(super) fn used_after_move(&mut self, name: String, span: Span, moved: Span) {
-        let closed = self.closes.contains(&moved);
+    /// as `gone` says.
+    pub(super) fn used_after_move(&mut self, name: String, span: Span, gone: Gone) {
         self.error(CheckError::UsedAfterMove {
             name,
             span,
-            moved,
-            closed,
+            moved: gone.at,
+            closed: gone.closed,
         });
     }
 
