@@ -410,8 +410,13 @@ impl Decls {
                 })
             }
             None => {
-                let builtin = ["Int", "Float", "Char", "Byte", "Bool", "String", "List"];
-                let names = self.types.names(scope.layer).chain(builtin);
+                // The built-in names too (`String` and `List<t>` are the list's).
+                let builtin = Con::BUILTIN.iter().map(|(n, _)| *n);
+                let names = self
+                    .types
+                    .names(scope.layer)
+                    .chain(builtin)
+                    .chain(["String", "List"]);
                 errors.push(CheckError::UnknownType {
                     name: name.node.clone(),
                     span: name.span,

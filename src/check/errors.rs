@@ -404,6 +404,15 @@ pub fn order(errors: &mut Vec<CheckError>) {
 }
 
 impl CheckError {
+    /// A type mismatch with `hint` as the likely confusion behind it (any
+    /// other error unchanged).
+    pub fn with_hint(mut self, hint: Option<MismatchHint>) -> CheckError {
+        if let (CheckError::TypeMismatch { hint: h, .. }, Some(hint)) = (&mut self, hint) {
+            *h = Some(hint);
+        }
+        self
+    }
+
     /// Whether other errors may follow from this one (see [`order`]).
     pub fn is_cause(&self) -> bool {
         use CheckError::*;

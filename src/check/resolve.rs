@@ -545,19 +545,11 @@ impl<'g, 'a> Resolver<'g, 'a> {
         let in_scope = |n: &str| frame.is_some_and(|f| f.find(n).is_some()) || self.is_service(n);
         let (g, layer) = (self.g, self.layer);
         let is_process = |n: &str| g.callable(n, layer).is_some_and(|c| c.is_process);
-        let stmts: Vec<_> = stmts.collect();
-        let mut names = super::walk::implicit_channels(
-            stmts.iter().copied(),
-            tail,
-            &in_scope,
-            &is_process,
-            kind,
-        );
+        let found = super::walk::block_channels(stmts, tail, &in_scope, &is_process, kind);
+        let mut names = found.implicit;
         // A channel whose `~` was forgotten is reported once, as such, and
         // bound anyway, so that its two uses are not unknown names too.
-        let unpaired =
-            super::walk::unpaired_channels(stmts.iter().copied(), tail, &in_scope, &is_process);
-        for (name, uses, dual) in unpaired {
+        for (name, uses, dual) in found.unpaired {
             self.error(CheckError::ChannelWithoutDual {
                 name: name.clone(),
                 first: uses[0],

@@ -49,16 +49,21 @@ pub enum Con {
 }
 
 impl Con {
+    /// The built-in types a plain name stands for.
+    pub const BUILTIN: [(&'static str, Con); 5] = [
+        ("Int", Con::Int),
+        ("Float", Con::Float),
+        ("Char", Con::Char),
+        ("Byte", Con::Byte),
+        ("Bool", Con::Bool),
+    ];
+
     /// The built-in type a plain name stands for (`Int`, `Char`...).
     pub fn builtin(name: &str) -> Option<Con> {
-        Some(match name {
-            "Int" => Con::Int,
-            "Float" => Con::Float,
-            "Char" => Con::Char,
-            "Byte" => Con::Byte,
-            "Bool" => Con::Bool,
-            _ => return None,
-        })
+        Con::BUILTIN
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, c)| c.clone())
     }
 }
 

@@ -188,10 +188,47 @@ fn argument_uses<'s>(
     uses
 }
 
-/// The implicit channels of a block: names not in scope that appear, in
-/// the block's own statements, exactly once plain and once with `~` as
-/// arguments of process calls (in a `BlockKind::Session`, also once with
-/// `~` alone). Each comes with the span of its first use.
+/// The channels a block's process calls make: the implicit channels
+/// (names not in scope that appear, in the block's own statements, exactly
+/// once plain and once with `~` as arguments of process calls; in a
+/// `BlockKind::Session`, also once with `~` alone), each with the span of
+/// its first use; and the names used twice, both plain or both with `~`
+/// (a new channel whose other end's `~` was forgotten, or doubled), each
+/// with its two uses and whether they were `~`.
+pub struct BlockChannels {
+    pub implicit: Vec<(String, Span)>,
+    pub unpaired: Vec<(String, [Span; 2], bool)>,
+}
+
+/// See [`BlockChannels`].
+pub fn block_channels<'s>(
+    stmts: impl Iterator<Item = &'s Spanned<Stmt>>,
+    tail: Option<&Spanned<Expr>>,
+    in_scope: &dyn Fn(&str) -> bool,
+    is_process: &dyn Fn(&str) -> bool,
+    kind: BlockKind,
+) -> BlockChannels {
+    let stmts: Vec<&Spanned<Stmt>> = stmts.collect();
+    let mut out = BlockChannels {
+        implicit: Vec::new(),
+        unpaired: Vec::new(),
+    };
+    for u in argument_uses(&stmts, tail, in_scope, is_process) {
+        let implicit = match kind {
+            BlockKind::Body => u.plain.len() == 1 && u.dual.len() == 1,
+            BlockKind::Session => u.plain.len() <= 1 && u.dual.len() == 1,
+        };
+        match (implicit, u.plain.as_slice(), u.dual.as_slice()) {
+            (true, ..) => out.implicit.push((u.name, u.first)),
+            (false, [a, b], []) => out.unpaired.push((u.name, [*a, *b], false)),
+            (false, [], [a, b]) => out.unpaired.push((u.name, [*a, *b], true)),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The implicit channels of a block (see [`BlockChannels`]).
 pub fn implicit_channels<'s>(
     stmts: impl Iterator<Item = &'s Spanned<Stmt>>,
     tail: Option<&Spanned<Expr>>,
@@ -199,33 +236,5 @@ pub fn implicit_channels<'s>(
     is_process: &dyn Fn(&str) -> bool,
     kind: BlockKind,
 ) -> Vec<(String, Span)> {
-    let stmts: Vec<&Spanned<Stmt>> = stmts.collect();
-    argument_uses(&stmts, tail, in_scope, is_process)
-        .into_iter()
-        .filter(|u| match kind {
-            BlockKind::Body => u.plain.len() == 1 && u.dual.len() == 1,
-            BlockKind::Session => u.plain.len() <= 1 && u.dual.len() == 1,
-        })
-        .map(|u| (u.name, u.first))
-        .collect()
-}
-
-/// Names not in scope used exactly twice as process arguments of the
-/// block, both plain or both with `~`: a new channel whose other end's
-/// `~` was forgotten (or doubled). Each comes with its two uses.
-pub fn unpaired_channels<'s>(
-    stmts: impl Iterator<Item = &'s Spanned<Stmt>>,
-    tail: Option<&Spanned<Expr>>,
-    in_scope: &dyn Fn(&str) -> bool,
-    is_process: &dyn Fn(&str) -> bool,
-) -> Vec<(String, [Span; 2], bool)> {
-    let stmts: Vec<&Spanned<Stmt>> = stmts.collect();
-    argument_uses(&stmts, tail, in_scope, is_process)
-        .into_iter()
-        .filter_map(|u| match (u.plain.as_slice(), u.dual.as_slice()) {
-            ([a, b], []) => Some((u.name, [*a, *b], false)),
-            ([], [a, b]) => Some((u.name, [*a, *b], true)),
-            _ => None,
-        })
-        .collect()
+    block_channels(stmts, tail, in_scope, is_process, kind).implicit
 }

@@ -4,7 +4,7 @@
 
 use super::{Binding, Exit, Gone, Infer, Liveness, end_span};
 use crate::check::errors::{CheckError, MismatchHint};
-use crate::check::types::{Dir, Session, Ty, dual};
+use crate::check::types::{Con, Dir, Session, Ty, dual};
 use crate::source::{Span, Spanned};
 use crate::syntax::ast::{self, Expr};
 use std::rc::Rc;
@@ -213,17 +213,13 @@ impl Infer<'_, '_> {
             } => {
                 let t = sent.unwrap_or_else(|| self.infer(value));
                 let context = format!(" in the message sent on `{channel}`");
-                if let Some(mut error) = self.type_mismatch(&t, ty, value.span, &context) {
+                if let Some(error) = self.type_mismatch(&t, ty, value.span, &context) {
                     let whole_string = self.unifier.resolve(&t) == Ty::string()
-                        && self.unifier.resolve(ty) == Ty::simple(crate::check::types::Con::Char);
-                    if let (CheckError::TypeMismatch { hint, .. }, true) =
-                        (&mut error, whole_string)
-                    {
-                        *hint = Some(MismatchHint::WholeString {
-                            channel: channel.to_string(),
-                        });
-                    }
-                    self.error(error);
+                        && self.unifier.resolve(ty) == Ty::simple(Con::Char);
+                    let hint = whole_string.then(|| MismatchHint::WholeString {
+                        channel: channel.to_string(),
+                    });
+                    self.error(error.with_hint(hint));
                 }
                 self.set_state(i, (**next).clone());
             }

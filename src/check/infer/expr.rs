@@ -406,12 +406,8 @@ impl Infer<'_, '_> {
             }
             let t = self.infer(a);
             let context = format!(" in argument {} of `{name}`", k + 1);
-            if let Some(mut error) = self.type_mismatch(&t, &want, a.span, &context) {
-                if let (Some(hint), CheckError::TypeMismatch { hint: h, .. }) =
-                    (self.service_hint(a, &want), &mut error)
-                {
-                    *h = Some(hint);
-                }
+            if let Some(error) = self.type_mismatch(&t, &want, a.span, &context) {
+                let error = error.with_hint(self.service_hint(a, &want));
                 clashes.push(Clash {
                     position: k,
                     found: t,
