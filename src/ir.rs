@@ -5,9 +5,10 @@
 //! table of upper-case names), destructors are `DtorId`s. Closures (record
 //! methods, fork arms) are closure-converted: their captured values occupy
 //! the first slots of their frame. This representation is independent of the
-//! surface syntax; `check::resolve` produces it from the syntax tree, and
-//! the checker's other passes still read that syntax tree (not this IR), so
-//! a second front end gets every check only by lowering into `syntax::ast`.
+//! surface syntax; `check::resolve` produces it from the syntax tree.
+//! `check::termination` and `check::wiring` read it; type inference and
+//! exhaustiveness still read the syntax tree, so a second front end gets
+//! every check only by lowering into `syntax::ast`.
 //! It holds no types, only what the evaluator needs of them: the static
 //! type of each `show` argument, on the `show` node (the checker writes it
 //! there), and the protocol automata of the debug-build guard (still keyed
@@ -190,7 +191,7 @@ pub struct Expr {
 impl Expr {
     /// Calls `f` on this expression and every expression inside it, outer
     /// first, as [`Expr::for_each_mut`] does, without changing them.
-    pub fn for_each(&self, f: &mut impl FnMut(&Expr)) {
+    pub fn for_each<'a>(&'a self, f: &mut impl FnMut(&'a Expr)) {
         f(self);
         for child in self.children() {
             child.for_each(f);
@@ -224,7 +225,7 @@ impl Expr {
             ExprKind::Match { scrutinee, arms } => std::iter::once(&**scrutinee)
                 .chain(arms.iter().map(|a| &a.body))
                 .collect(),
-            ExprKind::Block(block) => block_children(block),
+            ExprKind::Block(block) => block.children(),
             ExprKind::Dtor { receiver, args, .. } => {
                 std::iter::once(&**receiver).chain(args).collect()
             }
@@ -488,23 +489,6 @@ pub enum ExprKind {
     Close(Box<Expr>),
 }
 
-/// The expressions of a block's statements, then its tail.
-fn block_children(block: &Block) -> Vec<&Expr> {
-    let mut out = Vec::new();
-    for stmt in &block.stmts {
-        match stmt {
-            Stmt::Let { value: e, .. }
-            | Stmt::Expr(e)
-            | Stmt::Fork { channel: e, .. }
-            | Stmt::Split { channel: e, .. } => out.push(e),
-            Stmt::Forward { a, b, .. } => out.extend([a, b]),
-            Stmt::Channel { .. } | Stmt::Halt { .. } => {}
-        }
-    }
-    out.extend(block.tail.as_deref());
-    out
-}
-
 #[derive(Clone, Debug)]
 pub struct Arm {
     pub pattern: Pattern,
@@ -519,6 +503,24 @@ pub struct Block {
 }
 
 impl Block {
+    /// The expressions of the block's statements, then its tail (not the
+    /// bodies of its fork arms, which are functions of their own).
+    pub fn children(&self) -> Vec<&Expr> {
+        let mut out = Vec::new();
+        for stmt in &self.stmts {
+            match stmt {
+                Stmt::Let { value: e, .. }
+                | Stmt::Expr(e)
+                | Stmt::Fork { channel: e, .. }
+                | Stmt::Split { channel: e, .. } => out.push(e),
+                Stmt::Forward { a, b, .. } => out.extend([a, b]),
+                Stmt::Channel { .. } | Stmt::Halt { .. } => {}
+            }
+        }
+        out.extend(self.tail.as_deref());
+        out
+    }
+
     /// [`Expr::for_each_mut`] over every statement and the tail.
     pub fn for_each_mut(&mut self, f: &mut impl FnMut(&mut Expr)) {
         for stmt in &mut self.stmts {
@@ -556,6 +558,9 @@ pub enum Stmt {
         end: Slot,
         dual: Slot,
         span: Span,
+        /// Made by using a name and its `~` as process arguments
+        /// (LANGUAGE.md 6.3), not declared by `channel x;` or `P x;`.
+        implicit: bool,
     },
     /// `a := b`: join two ends and give both up.
     Forward {

@@ -319,6 +319,15 @@ impl<'a> Globals<'a> {
             .chain(self.labels.keys().map(String::as_str))
     }
 
+    /// The source name of declaration `index` of `pending` (a function's
+    /// or a process's).
+    pub fn declaration_name(&self, index: usize) -> Option<&str> {
+        self.pending.get(index).map(|p| match p {
+            Pending::Function(f, _, _) => f.name.node.as_str(),
+            Pending::Process(p, _) => p.name.node.as_str(),
+        })
+    }
+
     pub fn callable(&self, name: &str, layer: Layer) -> Option<Callable> {
         self.callables.get(name, layer)
     }

@@ -6,8 +6,8 @@
 //! and implicit channels; then, whatever it found, `decls` and `infer`
 //! check types, protocols and linearity, `exhaustive` patterns, `wiring`
 //! the shape of the process graph, and `termination` the `fold` groups
-//! (LANGUAGE.md section 7). `termination` reads the resolved program
-//! (`ir`); `infer`, `exhaustive` and `wiring` still walk the syntax tree
+//! (LANGUAGE.md section 7). `termination` and `wiring` read the resolved
+//! program (`ir`); `infer` and `exhaustive` still walk the syntax tree
 //! with their own scopes; `monitor` turns protocols into the guard's
 //! automata.
 //! `tests` holds unit tests of duality, unification and channel states.
@@ -133,7 +133,11 @@ pub fn check(input: &Input<'_>) -> Result<Program, Vec<CheckError>> {
     program.monitor = monitor::build(&decls, &program, &typed.channel_sites);
     program.ctor_fields = ctor_fields_of(&decls, &program.tags);
     errors.extend(exhaustive::check(&modules));
-    errors.extend(wiring::check(&modules, &globals));
+    let process_name = |id: crate::ir::FuncId| {
+        let name = globals.declaration_name(id as usize);
+        name.unwrap_or_default().to_string()
+    };
+    errors.extend(wiring::check(&program.functions, 0, &process_name));
     errors.extend(termination::check(&program.functions, 0, input.total));
     if errors.is_empty() {
         Ok(program)

@@ -563,7 +563,12 @@ impl<'g, 'a> Resolver<'g, 'a> {
             .map(|(name, span)| {
                 let end = self.bind(&name);
                 let dual = self.bind(&format!("~{name}"));
-                ir::Stmt::Channel { end, dual, span }
+                ir::Stmt::Channel {
+                    end,
+                    dual,
+                    span,
+                    implicit: true,
+                }
             })
             .collect()
     }
@@ -591,6 +596,7 @@ impl<'g, 'a> Resolver<'g, 'a> {
                     end,
                     dual,
                     span: name.span,
+                    implicit: false,
                 });
             }
             ast::Stmt::Expr(e) => out.push(ir::Stmt::Expr(self.expr(e))),

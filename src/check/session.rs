@@ -125,18 +125,29 @@ pub fn check_session(input: &SessionInput<'_>) -> Result<CheckedLine, Vec<CheckE
         None => 0,
     };
     errors.extend(exhaustive::check_from(&modules, from));
-    errors.extend(wiring::check(&[(&line_module, Layer::Program)], &globals));
+    let process_name = |id: FuncId| {
+        let name = id
+            .checked_sub(ids.declarations)
+            .and_then(|i| globals.declaration_name(i as usize));
+        name.unwrap_or_default().to_string()
+    };
+    errors.extend(wiring::check(&line.functions, ids.fresh, &process_name));
     if input.known.is_none() {
-        // The declarations changed: their `fold` groups are checked on
-        // their resolved form (this input's, or resolved for the purpose).
-        match &generation {
-            Some(g) => errors.extend(termination::check(&g.functions, input.ids.fresh, false)),
+        // The declarations changed: their wiring and `fold` groups are
+        // checked on their resolved form (this input's, or resolved for
+        // the purpose).
+        let resolved;
+        let functions = match &generation {
+            Some(g) => &g.functions,
             None => {
-                let (functions, _, more) = resolve::resolve_declarations(&globals, input.ids);
+                let more;
+                (resolved, _, more) = resolve::resolve_declarations(&globals, input.ids);
                 errors.extend(more);
-                errors.extend(termination::check(&functions, input.ids.fresh, false));
+                &resolved
             }
-        }
+        };
+        errors.extend(wiring::check(functions, input.ids.fresh, &process_name));
+        errors.extend(termination::check(functions, input.ids.fresh, false));
     }
     if !errors.is_empty() {
         super::errors::order(&mut errors);

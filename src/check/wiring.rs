@@ -1,16 +1,17 @@
 //! The wiring rules (LANGUAGE.md 6.3 and 7.5): in each block, the process
 //! calls and the channels the block makes between them form a forest.
 //!
-//! A block is the top-level statements of a module (the wiring), a process
-//! or function body, or any nested block; each is checked on its own
-//! statements only. Its nodes are its process calls, plus "this process"
-//! (the one running the block; the top-level wiring has none). Its edges are
-//! the channels it makes:
+//! It reads the resolved program (`ir`). A block is any `ir::Block`: the
+//! body of the wiring, of a REPL line, of a function, process, record
+//! method or fork arm, or a block nested in one; each is checked on its own
+//! statements only. Its nodes are its process calls (`Spawn` as a
+//! statement or as the tail), plus "this process" (the one running the
+//! block; the top-level wiring and a REPL line have none). Its edges are
+//! the channels it makes (`Stmt::Channel`):
 //!
-//! * implicit channels: a name not in scope, used once plain and once with
-//!   `~` as process arguments of the block (found as `resolve` finds them);
+//! * implicit channels: both ends are process arguments of the block;
 //! * declared channels (`channel x;`, `P x;`): an end not given to a process
-//!   of the block stays with this process.
+//!   of the block, nor sent over a channel, stays with this process.
 //!
 //! Channels already in scope (parameters, say) join a process to the outside
 //! and are not edges; channels sent over channels are not looked at. Calls
@@ -18,49 +19,45 @@
 //! away the second end, so each error lands on the call that breaks a rule:
 //! both ends to one call (`BothEndsOneProcess`), a second channel between
 //! the same two nodes (`TwoChannelsBetween`), or a cycle (`WiringCycle`).
+//! A declared channel whose two ends this process only ever operates on
+//! itself is `BothEndsKept`. Nothing here reads the syntax tree; names
+//! that did not resolve were reported by `resolve`.
 
 use super::errors::CheckError;
-use super::globals::{Globals, Layer};
-use super::walk;
-use crate::source::{Span, Spanned};
-use crate::syntax::ast::{self, Block, Expr, Item, Pattern, Stmt};
+use crate::ir::{Block, Expr, ExprKind, FnKind, FuncId, Function, Slot, Stmt};
+use crate::source::Span;
 use std::collections::{HashMap, VecDeque};
 
-/// Checks the wiring rules in every block of `modules`, in source order.
-pub fn check(modules: &[(&ast::Module, Layer)], globals: &Globals) -> Vec<CheckError> {
-    let mut errors = Vec::new();
-    for (module, layer) in modules {
-        let mut w = Walker {
-            globals,
-            layer: *layer,
-            scope: Scope::default(),
-            owner: String::new(),
-            wiring: false,
-            errors: &mut errors,
-        };
-        let mut wiring: Vec<(&Stmt, Span)> = Vec::new();
-        for item in &module.items {
-            match &item.node {
-                Item::Function(f) => w.function(f),
-                Item::Fold(fs) => fs.iter().for_each(|f| w.function(&f.node)),
-                Item::Process(p) => {
-                    w.owner = p.name.node.clone();
-                    w.wiring = false;
-                    w.scope.truncate(0);
-                    for param in &p.params {
-                        w.scope.bind(&param.node.pattern.node);
-                    }
-                    w.block(&p.body.node);
-                }
-                Item::Stmt(s) => wiring.push((s, item.span)),
-                Item::Import(_) | Item::Data(_) | Item::Codata(_) | Item::Protocol(_) => {}
+/// One end of a channel of the block: (channel, whether it is the `~` end).
+type End = (usize, bool);
+
+/// Checks the wiring rules in every block of `functions`, whose ids start
+/// at `base`; `process_name` names a process by its id, for reports.
+pub fn check(
+    functions: &[Function],
+    base: FuncId,
+    process_name: &dyn Fn(FuncId) -> String,
+) -> Vec<CheckError> {
+    let mut checker = Checker {
+        functions,
+        base,
+        process_name,
+        owners: owners(functions, base),
+        errors: Vec::new(),
+    };
+    for (i, function) in functions.iter().enumerate() {
+        let no_this = matches!(function.kind, FnKind::Wiring | FnKind::Session);
+        let mut blocks = Vec::new();
+        function.body.for_each(&mut |e| {
+            if let ExprKind::Block(b) = &e.kind {
+                blocks.push((b, !(no_this && std::ptr::eq(e, &function.body))));
             }
+        });
+        for (block, has_this) in blocks {
+            checker.block(i, block, has_this);
         }
-        w.owner = "the wiring".into();
-        w.scope.truncate(0);
-        w.wiring = true;
-        w.stmts(&wiring, None, false);
     }
+    let mut errors = checker.errors;
     errors.sort_by_key(|e| {
         let s = e.span();
         (s.file, s.start)
@@ -68,71 +65,70 @@ pub fn check(modules: &[(&ast::Module, Layer)], globals: &Globals) -> Vec<CheckE
     errors
 }
 
-struct Walker<'w, 'g> {
-    globals: &'w Globals<'g>,
-    layer: Layer,
-    /// Names bound around the current block (innermost last).
-    scope: Scope,
-    /// The declaration whose body is walked: names "this process".
-    owner: String,
-    /// Walking the top-level statements (services are not channels there).
-    wiring: bool,
-    errors: &'w mut Vec<CheckError>,
-}
-
-/// Names in scope around the current block: a stack with counts, so that
-/// lookups stay cheap in long blocks.
-#[derive(Default)]
-struct Scope {
-    stack: Vec<String>,
-    counts: HashMap<String, u32>,
-}
-
-impl Scope {
-    fn push(&mut self, name: String) {
-        *self.counts.entry(name.clone()).or_insert(0) += 1;
-        self.stack.push(name);
-    }
-
-    fn extend(&mut self, names: impl IntoIterator<Item = String>) {
-        names.into_iter().for_each(|n| self.push(n));
-    }
-
-    /// Binds the names of a pattern.
-    fn bind(&mut self, p: &Pattern) {
-        let mut names = Vec::new();
-        pattern_names(p, &mut names);
-        self.extend(names);
-    }
-
-    fn len(&self) -> usize {
-        self.stack.len()
-    }
-
-    fn truncate(&mut self, mark: usize) {
-        while self.stack.len() > mark {
-            if let Some(n) = self.stack.pop()
-                && let Some(c) = self.counts.get_mut(&n)
-            {
-                *c -= 1;
-                if *c == 0 {
-                    self.counts.remove(&n);
-                }
+/// The name of the declaration each function is written in, by index: a
+/// record method's or fork arm's is the one it appears in; the wiring's
+/// and a REPL line's is "the wiring".
+fn owners(functions: &[Function], base: FuncId) -> Vec<String> {
+    let index = |id: FuncId| id.checked_sub(base).map(|i| i as usize);
+    let mut parent: Vec<Option<usize>> = vec![None; functions.len()];
+    for (i, function) in functions.iter().enumerate() {
+        let mut closures = Vec::new();
+        function
+            .body
+            .for_each(&mut |e| closures.extend(closures_in(e)));
+        for (id, _) in closures {
+            if let Some(slot) = index(id).and_then(|c| parent.get_mut(c)) {
+                *slot = Some(i);
             }
         }
     }
+    (0..functions.len())
+        .map(|mut i| {
+            // A closure is written inside its parent: the chain is
+            // acyclic, and at most as long as there are functions.
+            for _ in 0..functions.len() {
+                match parent[i] {
+                    Some(p) => i = p,
+                    None => break,
+                }
+            }
+            match functions[i].kind {
+                FnKind::Wiring | FnKind::Session => "the wiring".to_string(),
+                _ => functions[i].name.clone(),
+            }
+        })
+        .collect()
+}
 
-    fn contains(&self, name: &str) -> bool {
-        self.counts.contains_key(name)
+/// The closures an expression makes itself (not in its sub-expressions):
+/// a record's methods or a block's fork arms, each with the slots of the
+/// enclosing frame copied into its first slots.
+fn closures_in(e: &Expr) -> Vec<(FuncId, &[Slot])> {
+    match &e.kind {
+        ExprKind::Record {
+            methods, captures, ..
+        } => methods.iter().map(|m| (*m, captures.as_slice())).collect(),
+        ExprKind::Block(b) => b
+            .stmts
+            .iter()
+            .flat_map(|s| match s {
+                Stmt::Fork { arms, .. } => arms
+                    .iter()
+                    .map(|a| (a.func, a.captures.as_slice()))
+                    .collect(),
+                _ => Vec::new(),
+            })
+            .collect(),
+        _ => Vec::new(),
     }
 }
 
 /// A channel made by the block being checked.
 struct Chan {
     name: String,
-    declared: bool,
-    /// Where a declared channel is declared.
-    at: Option<Span>,
+    implicit: bool,
+    /// Where it is declared (an implicit one: its first use).
+    at: Span,
     /// Where each end (plain, `~`) is given away: (call, argument index,
     /// argument span).
     ends: [Option<(usize, usize, Span)>; 2],
@@ -146,75 +142,16 @@ struct Call {
     args: Vec<(usize, bool, usize, Span)>,
 }
 
-/// The ends (`x` or `~x`) a block sends over channels (`c.put(~x)`): such
-/// an end leaves this process, so it joins it to no one.
-fn sent_away(
-    stmts: &[(&Stmt, Span)],
-    tail: Option<&Spanned<Expr>>,
-) -> std::collections::HashSet<String> {
-    let mut out = std::collections::HashSet::new();
-    let mut note = |e: &Expr| {
-        if let Expr::Put { value, .. } = e {
-            match &value.node {
-                Expr::Var(n) => {
-                    out.insert(n.clone());
-                }
-                Expr::Dual(n) => {
-                    out.insert(format!("~{}", n.node));
-                }
-                _ => {}
-            }
-        }
-    };
-    for (s, _) in stmts {
-        walk::each_expr_stmt(s, &mut note);
-    }
-    if let Some(t) = tail {
-        walk::each_expr_in(&t.node, &mut note);
-    }
-    out
-}
-
-/// `name` (or `~name` when `dual`) is mentioned in the block, and only as
-/// the channel a `put`, `get` or `close` acts on.
-fn only_operated_on(
-    stmts: &[(&Stmt, Span)],
-    tail: Option<&Spanned<Expr>>,
-    name: &str,
-    dual: bool,
-) -> bool {
-    let is_end = |e: &Expr| match e {
-        Expr::Var(n) => !dual && n == name,
-        Expr::Dual(n) => dual && n.node == name,
-        _ => false,
-    };
-    let (mut mentions, mut operated) = (0, 0);
-    let mut note = |e: &Expr| {
-        if is_end(e) {
-            mentions += 1;
-        }
-        if let Expr::Put { channel, .. } | Expr::Get(channel) | Expr::Close(channel) = e
-            && is_end(&channel.node)
-        {
-            operated += 1;
-        }
-    };
-    for (s, _) in stmts {
-        walk::each_expr_stmt(s, &mut note);
-    }
-    if let Some(t) = tail {
-        walk::each_expr_in(&t.node, &mut note);
-    }
-    mentions > 0 && mentions == operated
-}
-
-/// The name of one end of channel `name`: `~name` for the dual end.
-fn end_name(name: &str, dual: bool) -> String {
-    if dual {
-        format!("~{name}")
-    } else {
-        name.to_string()
-    }
+/// How the block uses one end of its channels, closures included.
+#[derive(Default)]
+struct Uses {
+    /// Every mention of the end.
+    mentions: u32,
+    /// Mentions as the channel a `put`, `get` or `close` acts on.
+    operated: u32,
+    /// Sent over a channel (`c.put(~x)`): it leaves this process, so it
+    /// joins it to no one.
+    sent: bool,
 }
 
 /// The block's graph. Node 0 is this process; node `i + 1` is call `i`.
@@ -274,195 +211,102 @@ impl Graph {
     }
 }
 
-impl Walker<'_, '_> {
-    fn function(&mut self, f: &ast::FunctionDecl) {
-        self.owner = f.name.node.clone();
-        self.wiring = false;
-        for clause in &f.clauses {
-            self.scope.truncate(0);
-            for p in &clause.node.params {
-                self.scope.bind(&p.node.pattern.node);
-            }
-            self.block(&clause.node.body.node);
-        }
-    }
+struct Checker<'c> {
+    functions: &'c [Function],
+    base: FuncId,
+    process_name: &'c dyn Fn(FuncId) -> String,
+    /// `owners[i]`: the declaration function `i` is written in.
+    owners: Vec<String>,
+    errors: Vec<CheckError>,
+}
 
-    fn is_process(&self, callee: &str) -> bool {
-        self.globals
-            .callable(callee, self.layer)
-            .is_some_and(|c| c.is_process)
-    }
-
-    fn block(&mut self, b: &Block) {
-        let stmts: Vec<(&Stmt, Span)> = b.stmts.iter().map(|s| (&s.node, s.span)).collect();
-        self.stmts(&stmts, b.tail.as_deref(), true);
-    }
-
-    /// Checks one block's own statements, then walks into nested blocks.
-    fn stmts(&mut self, stmts: &[(&Stmt, Span)], tail: Option<&Spanned<Expr>>, has_this: bool) {
-        let mark = self.scope.len();
-        let implicit = self.apply_rules(stmts, tail, has_this);
-        self.scope.extend(implicit);
-        for (s, _) in stmts {
-            self.stmt(s);
-        }
-        if let Some(t) = tail {
-            self.expr(t);
-        }
-        self.scope.truncate(mark);
-    }
-
-    /// The process call in a statement or tail, if it is one.
-    fn process_call<'e>(
-        &self,
-        e: &'e Spanned<Expr>,
-    ) -> Option<(&'e ast::Ident, &'e [Spanned<Expr>])> {
-        match &e.node {
-            Expr::Call { callee, args } if self.is_process(&callee.node) => Some((callee, args)),
-            _ => None,
-        }
-    }
-
-    /// Applies the three rules to the block; returns the names of its
-    /// implicit channels.
-    fn apply_rules(
-        &mut self,
-        stmts: &[(&Stmt, Span)],
-        tail: Option<&Spanned<Expr>>,
-        has_this: bool,
-    ) -> Vec<String> {
-        /// What a name bound by an earlier statement of the block is.
-        enum Local {
-            Chan(usize),
-            Other,
-        }
-        /// An argument before the implicit channels are known.
-        enum End {
-            Chan(usize),
-            Maybe(String),
-        }
-        let mut locals: HashMap<String, Local> = HashMap::new();
+impl Checker<'_> {
+    /// Applies the rules to one block of function `index`.
+    fn block(&mut self, index: usize, block: &Block, has_this: bool) {
+        let function = &self.functions[index];
         let mut chans: Vec<Chan> = Vec::new();
-        let sent = sent_away(stmts, tail);
-        // Process calls: (callee, call span, (end, dual, argument span)).
-        type RawCall = (String, Span, Vec<(End, bool, Span)>);
-        let mut raw: Vec<RawCall> = Vec::new();
-        let items = stmts
-            .iter()
-            .map(|(s, _)| Some(*s))
-            .chain(std::iter::once(None));
-        for s in items {
-            let e = match s {
-                Some(Stmt::Expr(e)) => e,
-                Some(Stmt::Let { pattern, .. }) => {
-                    let mut names = Vec::new();
-                    pattern_names(&pattern.node, &mut names);
-                    locals.extend(names.into_iter().map(|n| (n, Local::Other)));
-                    continue;
-                }
-                Some(Stmt::Channel { name, .. }) => {
-                    locals.insert(name.node.clone(), Local::Chan(chans.len()));
+        let mut ends: HashMap<Slot, End> = HashMap::new();
+        let mut calls: Vec<Call> = Vec::new();
+        for stmt in &block.stmts {
+            match stmt {
+                Stmt::Channel {
+                    end,
+                    dual,
+                    span,
+                    implicit,
+                } => {
+                    ends.insert(*end, (chans.len(), false));
+                    ends.insert(*dual, (chans.len(), true));
+                    let name = function.slot_names.get(*end as usize);
                     chans.push(Chan {
-                        name: name.node.clone(),
-                        declared: true,
-                        at: Some(name.span),
+                        name: name.map_or_else(String::new, |n| n.to_string()),
+                        implicit: *implicit,
+                        at: *span,
                         ends: [None, None],
                     });
-                    continue;
                 }
-                Some(Stmt::Split { names, .. }) => {
-                    locals.extend(names.iter().map(|n| (n.node.clone(), Local::Other)));
-                    continue;
-                }
-                Some(_) => continue,
-                None => match tail {
-                    Some(t) => t,
-                    None => continue,
-                },
-            };
-            let Some((callee, args)) = self.process_call(e) else {
+                Stmt::Expr(e) => self.call(e, &ends, &mut chans, &mut calls),
+                _ => {}
+            }
+        }
+        if let Some(tail) = &block.tail {
+            self.call(tail, &ends, &mut chans, &mut calls);
+        }
+        if chans.is_empty() {
+            return;
+        }
+        let mut uses = HashMap::new();
+        self.block_uses(block, &ends, &mut uses);
+        self.apply_rules(index, &chans, &calls, &uses, has_this);
+        if has_this {
+            self.kept_both_ends(index, &chans, &uses);
+        }
+    }
+
+    /// Records a process call, with the ends of the block's channels it is
+    /// given; an end given twice counts once (linearity reports the second).
+    fn call(&self, e: &Expr, ends: &HashMap<Slot, End>, chans: &mut [Chan], calls: &mut Vec<Call>) {
+        let ExprKind::Spawn { proc, args } = &e.kind else {
+            return;
+        };
+        let i = calls.len();
+        let mut given = Vec::new();
+        for (index, arg) in args.iter().enumerate() {
+            let ExprKind::Local(slot) = arg.kind else {
                 continue;
             };
-            let mut ends = Vec::new();
-            for a in args {
-                let (name, dual) = match &a.node {
-                    Expr::Var(n) => (n.as_str(), false),
-                    Expr::Dual(n) => (n.node.as_str(), true),
-                    _ => continue,
-                };
-                match locals.get(name) {
-                    Some(Local::Chan(c)) => ends.push((End::Chan(*c), dual, a.span)),
-                    Some(Local::Other) => {}
-                    None if self.scope.contains(name) => {}
-                    None if self.wiring
-                        && (crate::services::by_name(name).is_some() || name == "args") => {}
-                    None => ends.push((End::Maybe(name.to_string()), dual, a.span)),
-                }
-            }
-            raw.push((callee.node.clone(), e.span, ends));
-        }
-        // Implicit channels: exactly one plain and one `~` use.
-        let mut order: Vec<&str> = Vec::new();
-        let mut counts: HashMap<&str, (u32, u32)> = HashMap::new();
-        for (_, _, ends) in &raw {
-            for (end, dual, _) in ends {
-                let End::Maybe(name) = end else { continue };
-                let count = counts.entry(name.as_str()).or_insert_with(|| {
-                    order.push(name.as_str());
-                    (0, 0)
-                });
-                if *dual {
-                    count.1 += 1;
-                } else {
-                    count.0 += 1;
-                }
+            let Some(&(chan, dual)) = ends.get(&slot) else {
+                continue;
+            };
+            let end = &mut chans[chan].ends[usize::from(dual)];
+            if end.is_none() {
+                *end = Some((i, index, arg.span));
+                given.push((chan, dual, index, arg.span));
             }
         }
-        let mut implicit: HashMap<String, usize> = HashMap::new();
-        let mut implicit_names = Vec::new();
-        for name in order {
-            if counts.get(name) == Some(&(1, 1)) {
-                implicit.insert(name.to_string(), chans.len());
-                implicit_names.push(name.to_string());
-                chans.push(Chan {
-                    name: name.to_string(),
-                    declared: false,
-                    at: None,
-                    ends: [None, None],
-                });
-            }
-        }
-        // The calls, with only the ends of the block's channels; an end
-        // given twice counts once (linearity reports the second).
-        let mut calls: Vec<Call> = Vec::new();
-        for (name, span, ends) in raw {
-            let i = calls.len();
-            let mut args = Vec::new();
-            for (index, (end, dual, arg_span)) in ends.into_iter().enumerate() {
-                let chan = match end {
-                    End::Chan(c) => c,
-                    End::Maybe(n) => match implicit.get(&n) {
-                        Some(c) => *c,
-                        None => continue,
-                    },
-                };
-                let Some(slot) = chans.get_mut(chan).map(|c| &mut c.ends[usize::from(dual)]) else {
-                    continue;
-                };
-                if slot.is_none() {
-                    *slot = Some((i, index, arg_span));
-                    args.push((chan, dual, index, arg_span));
-                }
-            }
-            calls.push(Call { name, span, args });
-        }
-        // The rules, call by call.
+        calls.push(Call {
+            name: (self.process_name)(*proc),
+            span: e.span,
+            args: given,
+        });
+    }
+
+    /// The three rules, call by call.
+    fn apply_rules(
+        &mut self,
+        index: usize,
+        chans: &[Chan],
+        calls: &[Call],
+        uses: &HashMap<End, Uses>,
+        has_this: bool,
+    ) {
+        let sent = |end: End| uses.get(&end).is_some_and(|u| u.sent);
         let mut graph = Graph::new(calls.len() + 1);
         for (i, call) in calls.iter().enumerate() {
-            for &(chan, dual, index, span) in &call.args {
+            for &(chan, dual, arg, span) in &call.args {
                 let c = &chans[chan];
                 match c.ends[usize::from(!dual)] {
-                    Some((j, k, other)) if j == i && k < index => {
+                    Some((j, k, other)) if j == i && k < arg => {
                         self.errors.push(CheckError::BothEndsOneProcess {
                             channel: c.name.clone(),
                             process: call.name.clone(),
@@ -471,69 +315,141 @@ impl Walker<'_, '_> {
                         });
                     }
                     Some((j, _, _)) if j < i => {
-                        self.connect(&mut graph, &calls, &chans, j + 1, i + 1, chan, span)
+                        let edge = (j + 1, i + 1, chan, span);
+                        self.connect(index, &mut graph, calls, chans, edge)
                     }
                     Some(_) => {}
-                    None if has_this && c.declared && !sent.contains(&end_name(&c.name, !dual)) => {
-                        self.connect(&mut graph, &calls, &chans, 0, i + 1, chan, span)
+                    None if has_this && !c.implicit && !sent((chan, !dual)) => {
+                        let edge = (0, i + 1, chan, span);
+                        self.connect(index, &mut graph, calls, chans, edge)
                     }
                     None => {}
                 }
             }
         }
-        if has_this {
-            self.kept_both_ends(&chans, stmts, tail);
-        }
-        implicit_names
     }
 
     /// A channel this process declares and whose two ends it only ever
     /// operates on itself (every mention of `c` and of `~c` is the channel
     /// of a `put`, `get` or `close`): both ends stay here.
-    fn kept_both_ends(
-        &mut self,
-        chans: &[Chan],
-        stmts: &[(&Stmt, Span)],
-        tail: Option<&Spanned<Expr>>,
-    ) {
-        for c in chans {
-            let kept = c.ends.iter().all(Option::is_none)
-                && only_operated_on(stmts, tail, &c.name, false)
-                && only_operated_on(stmts, tail, &c.name, true);
-            if let (true, Some(span)) = (kept, c.at) {
+    fn kept_both_ends(&mut self, index: usize, chans: &[Chan], uses: &HashMap<End, Uses>) {
+        let only_operated = |end: End| {
+            uses.get(&end)
+                .is_some_and(|u| u.mentions > 0 && u.mentions == u.operated)
+        };
+        for (i, c) in chans.iter().enumerate() {
+            if !c.implicit
+                && c.ends.iter().all(Option::is_none)
+                && only_operated((i, false))
+                && only_operated((i, true))
+            {
                 self.errors.push(CheckError::BothEndsKept {
                     channel: c.name.clone(),
-                    process: self.owner.clone(),
-                    span,
+                    process: self.owners[index].clone(),
+                    span: c.at,
                 });
             }
         }
     }
 
-    fn node_name(&self, calls: &[Call], n: usize) -> String {
+    /// How the block's statements and tail use the ends in `tracked`,
+    /// looking into the closures (fork arms, record methods) it makes.
+    fn block_uses(
+        &self,
+        block: &Block,
+        tracked: &HashMap<Slot, End>,
+        uses: &mut HashMap<End, Uses>,
+    ) {
+        for stmt in &block.stmts {
+            if let Stmt::Fork { arms, .. } = stmt {
+                for arm in arms {
+                    self.closure_uses(arm.func, &arm.captures, tracked, uses);
+                }
+            }
+        }
+        for e in block.children() {
+            self.expr_uses(e, tracked, uses);
+        }
+    }
+
+    fn expr_uses(&self, e: &Expr, tracked: &HashMap<Slot, End>, uses: &mut HashMap<End, Uses>) {
+        let end_of = |e: &Expr| match e.kind {
+            ExprKind::Local(slot) => tracked.get(&slot).copied(),
+            _ => None,
+        };
+        let mut closures = Vec::new();
+        e.for_each(&mut |x| {
+            match &x.kind {
+                ExprKind::Local(slot) => {
+                    if let Some(end) = tracked.get(slot) {
+                        uses.entry(*end).or_default().mentions += 1;
+                    }
+                }
+                ExprKind::Put { channel, value } => {
+                    if let Some(end) = end_of(channel) {
+                        uses.entry(end).or_default().operated += 1;
+                    }
+                    if let Some(end) = end_of(value) {
+                        uses.entry(end).or_default().sent = true;
+                    }
+                }
+                ExprKind::Get(channel) | ExprKind::Close(channel) => {
+                    if let Some(end) = end_of(channel) {
+                        uses.entry(end).or_default().operated += 1;
+                    }
+                }
+                _ => {}
+            }
+            closures.extend(closures_in(x));
+        });
+        for (func, captures) in closures {
+            self.closure_uses(func, captures, tracked, uses);
+        }
+    }
+
+    /// The uses inside closure `func`, whose first slots hold copies of
+    /// `captures`.
+    fn closure_uses(
+        &self,
+        func: FuncId,
+        captures: &[Slot],
+        tracked: &HashMap<Slot, End>,
+        uses: &mut HashMap<End, Uses>,
+    ) {
+        let inside: HashMap<Slot, End> = captures
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| tracked.get(s).map(|end| (i as Slot, *end)))
+            .collect();
+        let function = func
+            .checked_sub(self.base)
+            .and_then(|i| self.functions.get(i as usize));
+        if let (false, Some(function)) = (inside.is_empty(), function) {
+            self.expr_uses(&function.body, &inside, uses);
+        }
+    }
+
+    fn node_name(&self, index: usize, calls: &[Call], n: usize) -> String {
         match n.checked_sub(1) {
-            None => self.owner.clone(),
+            None => self.owners[index].clone(),
             Some(i) => calls.get(i).map_or_else(String::new, |c| c.name.clone()),
         }
     }
 
-    /// Adds the edge `a`-`b` (`b` the current call, `a` an earlier node)
-    /// unless it breaks a rule.
-    #[allow(clippy::too_many_arguments)]
+    /// Adds `edge` = (`a`, `b`, channel, argument span), `b` the current
+    /// call and `a` an earlier node, unless it breaks a rule.
     fn connect(
         &mut self,
+        index: usize,
         graph: &mut Graph,
         calls: &[Call],
         chans: &[Chan],
-        a: usize,
-        b: usize,
-        chan: usize,
-        span: Span,
+        (a, b, chan, span): (usize, usize, usize, Span),
     ) {
         if let Some(&(_, first, first_span)) = graph.adjacent[a].iter().find(|(n, _, _)| *n == b) {
             self.errors.push(CheckError::TwoChannelsBetween {
-                first_process: self.node_name(calls, a),
-                second_process: self.node_name(calls, b),
+                first_process: self.node_name(index, calls, a),
+                second_process: self.node_name(index, calls, b),
                 channel: chans[chan].name.clone(),
                 span,
                 other_channel: chans[first].name.clone(),
@@ -544,7 +460,10 @@ impl Walker<'_, '_> {
         let (ra, rb) = (graph.root(a), graph.root(b));
         if ra == rb {
             let path = graph.path(b, a);
-            let cycle = path.iter().map(|n| self.node_name(calls, *n)).collect();
+            let cycle = path
+                .iter()
+                .map(|n| self.node_name(index, calls, *n))
+                .collect();
             let others = path
                 .iter()
                 .filter(|n| **n != b)
@@ -565,98 +484,13 @@ impl Walker<'_, '_> {
         graph.adjacent[a].push((b, chan, span));
         graph.adjacent[b].push((a, chan, span));
     }
-
-    fn stmt(&mut self, s: &Stmt) {
-        match s {
-            Stmt::Let { pattern, value, .. } => {
-                self.expr(value);
-                self.scope.bind(&pattern.node);
-            }
-            Stmt::Channel { name, .. } => self.scope.push(name.node.clone()),
-            Stmt::Expr(e) => self.expr(e),
-            Stmt::Forward(a, b) => {
-                self.expr(a);
-                self.expr(b);
-            }
-            Stmt::Halt => {}
-            Stmt::Fork { channel, arms } => {
-                self.expr(channel);
-                for arm in arms {
-                    let mark = self.scope.len();
-                    self.scope.push(arm.node.name.node.clone());
-                    self.block(&arm.node.body.node);
-                    self.scope.truncate(mark);
-                }
-            }
-            Stmt::Split { channel, names } => {
-                self.expr(channel);
-                self.scope.extend(names.iter().map(|n| n.node.clone()));
-            }
-        }
-    }
-
-    /// Walks into the blocks nested in an expression.
-    fn expr(&mut self, e: &Spanned<Expr>) {
-        for c in walk::children(&e.node) {
-            self.expr(c);
-        }
-        match &e.node {
-            Expr::If { then, else_, .. } => {
-                self.block(&then.node);
-                if let Some(e) = else_ {
-                    self.expr(e);
-                }
-            }
-            Expr::Switch { cases, .. } => {
-                for case in cases {
-                    let mark = self.scope.len();
-                    self.scope.bind(&case.node.pattern.node);
-                    self.block(&case.node.body.node);
-                    self.scope.truncate(mark);
-                }
-            }
-            Expr::Block(b) => self.block(b),
-            Expr::Record { methods, .. } => {
-                for m in methods {
-                    let mark = self.scope.len();
-                    for p in &m.node.params {
-                        self.scope.bind(&p.node.pattern.node);
-                    }
-                    self.block(&m.node.body.node);
-                    self.scope.truncate(mark);
-                }
-            }
-            _ => {}
-        }
-    }
-}
-
-/// Appends the names a pattern binds.
-fn pattern_names(p: &Pattern, out: &mut Vec<String>) {
-    match p {
-        Pattern::Var(n) => out.push(n.clone()),
-        Pattern::Ctor { args, .. } => args.iter().for_each(|a| pattern_names(&a.node, out)),
-        Pattern::Tuple(ps) | Pattern::List(ps) => {
-            ps.iter().for_each(|a| pattern_names(&a.node, out))
-        }
-        Pattern::Cons(h, t) => {
-            pattern_names(&h.node, out);
-            pattern_names(&t.node, out);
-        }
-        Pattern::Wild
-        | Pattern::Int(_)
-        | Pattern::Float(_)
-        | Pattern::Char(_)
-        | Pattern::Str(_)
-        | Pattern::Bool(_)
-        | Pattern::Unit => {}
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::FileId;
+    use crate::check::globals::{Globals, Layer};
+    use crate::source::{FileId, Spanned};
 
     fn run(src: &str) -> Vec<CheckError> {
         let (module, errors) = crate::syntax::parse(FileId(0), src);
@@ -666,7 +500,20 @@ mod tests {
         let mut errors = Vec::new();
         let globals = Globals::collect(&modules, &mut errors);
         assert!(errors.is_empty(), "{errors:?}");
-        check(&modules, &globals)
+        let wiring: Vec<_> = module
+            .items
+            .iter()
+            .filter_map(|i| match &i.node {
+                crate::syntax::ast::Item::Stmt(s) => Some(Spanned::new(s.clone(), i.span)),
+                _ => None,
+            })
+            .collect();
+        let wiring: Vec<_> = wiring.iter().collect();
+        let (program, errors) =
+            crate::check::resolve::resolve_program(&globals, &wiring, Span::default());
+        assert!(errors.is_empty(), "{errors:?}");
+        let name = |id: FuncId| program.function(id).name.clone();
+        check(&program.functions, 0, &name)
     }
 
     fn line(src: &str, span: Span) -> usize {
@@ -859,5 +706,56 @@ Maybe<ProcessTree<#p>> putChild(Maybe<ProcessTree<#p>> mChild) {
 }
 ",
         );
+    }
+
+    #[test]
+    fn both_ends_kept_by_the_declaring_process() {
+        let src = format!(
+            "{PROCS}process main() {{\n  channel c; //!\n  c.put(1);\n  let v = (~c).get;\n}}\n"
+        );
+        let errors = run(&src);
+        let [
+            CheckError::BothEndsKept {
+                channel,
+                process,
+                span,
+            },
+        ] = errors.as_slice()
+        else {
+            panic!("{errors:?}");
+        };
+        assert_eq!((channel.as_str(), process.as_str()), ("c", "main"));
+        assert_eq!(&src[span.range()], "c");
+        assert_eq!(line(&src, *span), marked_line(&src));
+    }
+
+    #[test]
+    fn both_ends_kept_counts_uses_inside_fork_arms() {
+        // `~c` is received from only inside a fork arm, a function of its
+        // own in the resolved program, which sees it as a captured slot.
+        let src = format!(
+            "{PROCS}process main(Ping d) {{\n  channel c;\n  c.put(1);\n  fork d as\n    a {{ let v = (~c).get; }},\n    b {{ b.close(); }};\n}}\n"
+        );
+        assert!(
+            matches!(run(&src).as_slice(), [CheckError::BothEndsKept { .. }]),
+            "{:?}",
+            run(&src)
+        );
+        // Given to a process there, it is not kept.
+        accepted(&format!(
+            "{PROCS}process main(Ping d) {{\n  channel c;\n  c.put(1);\n  fork d as\n    a {{ one(~c); }},\n    b {{ b.close(); }};\n}}\n"
+        ));
+    }
+
+    #[test]
+    fn a_kept_channel_is_named_after_its_declaring_process_in_a_fork_arm() {
+        let src = format!(
+            "{PROCS}process main(Ping d) {{\n  fork d as\n    a {{ channel c; c.put(1); let v = (~c).get; }},\n    b {{ b.close(); }};\n}}\n"
+        );
+        let errors = run(&src);
+        let [CheckError::BothEndsKept { process, .. }] = errors.as_slice() else {
+            panic!("{errors:?}");
+        };
+        assert_eq!(process, "main");
     }
 }

@@ -840,7 +840,9 @@ impl<'a> FuncCompiler<'a> {
                 self.expr(e)?;
                 self.emit(Op::Pop, e.span).map(drop)
             }
-            Stmt::Channel { end, dual, span } => {
+            Stmt::Channel {
+                end, dual, span, ..
+            } => {
                 self.slot(*end, *span)?;
                 self.slot(*dual, *span)?;
                 self.emit(Op::NewChannel(*end, *dual), *span).map(drop)
