@@ -6,8 +6,8 @@
 //! methods, fork arms) are closure-converted: their captured values occupy
 //! the first slots of their frame. This representation is independent of the
 //! surface syntax; `check::resolve` produces it from the syntax tree.
-//! `check::termination` and `check::wiring` read it; type inference and
-//! exhaustiveness still read the syntax tree, so a second front end gets
+//! `check::termination`, `check::wiring` and `check::exhaustive` read it;
+//! type inference still reads the syntax tree, so a second front end gets
 //! every check only by lowering into `syntax::ast`.
 //! It holds no types, only what the evaluator needs of them: the static
 //! type of each `show` argument, on the `show` node (the checker writes it
@@ -162,6 +162,9 @@ pub struct Function {
     /// The source name of each slot (`""` for a temporary); reports name
     /// the channels a process waits on by it.
     pub slot_names: Vec<Arc<str>>,
+    /// A body that is a `Match` itself matches the parameters (equation
+    /// clauses, or patterns written as parameters); any other match sits
+    /// inside the body's block.
     pub body: Expr,
     pub span: Span,
     /// Declared in the prelude (a report points at the program's own code
@@ -550,6 +553,8 @@ pub enum Stmt {
         pattern: Pattern,
         value: Expr,
         span: Span,
+        /// Where the pattern is written (exhaustiveness reports it).
+        pattern_span: Span,
     },
     Expr(Expr),
     /// A new channel: one end in `end`, the other (`~x`) in `dual`.

@@ -12,9 +12,10 @@
 //! values found missing are reported as MPL patterns (`Blue`, `Just(_)`,
 //! `(_, false)`, `[]`, `(_ : _)`), at most three per error.
 //!
-//! There are no types here: the type of a column is read off its patterns.
-//! A data constructor names its data type (looked up with the prelude's
-//! declarations hidden by the program's, as in `globals`); `[]`, `[p, q]`,
+//! It reads the resolved program (`ir`), and the data declarations of the
+//! syntax tree. There are no types here: the type of a column is read off
+//! its patterns. A data constructor names its data type (looked up with the
+//! prelude's declarations hidden by the program's, as in `globals`); `[]`, `[p, q]`,
 //! `p : q` and string literals are the built-in list (a string literal is
 //! its list of characters); `true`/`false` are `Bool`, `()` is `void`,
 //! tuples are products with one constructor; Int, Float and Char literals
@@ -25,9 +26,9 @@
 
 use super::errors::CheckError;
 use super::globals::Layer;
-use super::walk;
-use crate::source::{Span, Spanned};
-use crate::syntax::ast::{self, Block, Expr, Item, Pattern, Stmt};
+use crate::ir::{Arm, Expr, ExprKind, Function, Lit, Pattern, Stmt};
+use crate::source::Span;
+use crate::syntax::ast::{self, Item};
 use std::collections::HashMap;
 
 /// At most this many missing values are shown in one error.
@@ -44,25 +45,26 @@ const BUDGET: usize = 200_000;
 /// are too many to list (see `Con::Lit`).
 const MAX_SPLIT_STRING: usize = 64;
 
-/// Checks every match of every module; errors in source order.
-pub fn check(modules: &[(&ast::Module, Layer)]) -> Vec<CheckError> {
-    check_from(modules, 0)
-}
-
-/// Checks the matches of `modules[from..]`, with the data types of all.
-pub fn check_from(modules: &[(&ast::Module, Layer)], from: usize) -> Vec<CheckError> {
+/// Checks every match of `functions`: `switch`es, `let`s with a pattern,
+/// and the parameters of functions that match them (equation clauses,
+/// patterns as parameters). Patterns name the tags of `tags`; the data
+/// types are those `modules` declare. Errors in source order.
+pub fn check(
+    modules: &[(&ast::Module, Layer)],
+    functions: &[Function],
+    tags: &[String],
+) -> Vec<CheckError> {
     let table = DataTable::collect(modules);
-    let mut errors = Vec::new();
-    for (module, layer) in modules.iter().skip(from) {
-        let mut walker = Walker {
-            table: &table,
-            layer: *layer,
-            errors: &mut errors,
-        };
-        for item in &module.items {
-            walker.item(&item.node);
-        }
+    let mut walker = Walker {
+        table: &table,
+        tags,
+        layer: Layer::Program,
+        errors: Vec::new(),
+    };
+    for function in functions {
+        walker.function(function);
     }
+    let mut errors = walker.errors;
     errors.sort_by_key(|e| {
         let s = e.span();
         (s.file, s.start)
@@ -210,16 +212,19 @@ impl Pat {
     }
 }
 
-/// Lowers a source pattern. Constructor arities are made to match the
-/// declaration (a wrong count is the resolver's error); unknown
-/// constructors match anything (also the resolver's error).
-fn lower(table: &DataTable, layer: Layer, p: &Pattern) -> Pat {
+/// Lowers a resolved pattern. Constructor arities are made to match the
+/// declaration (a wrong count is the resolver's error); a tag that is no
+/// data constructor of `layer` (a label, or a name the resolver rejected)
+/// matches anything.
+fn lower(table: &DataTable, tags: &[String], layer: Layer, p: &Pattern) -> Pat {
+    let lower_all =
+        |ps: &[Pattern]| -> Vec<Pat> { ps.iter().map(|q| lower(table, tags, layer, q)).collect() };
     match p {
-        Pattern::Wild | Pattern::Var(_) => Pat::Wild,
-        Pattern::Int(_) | Pattern::Float(_) | Pattern::Char(_) => Pat::leaf(Con::Lit),
-        Pattern::Bool(b) => Pat::leaf(Con::Bool(*b)),
-        Pattern::Unit => Pat::leaf(Con::Unit),
-        Pattern::Str(s) => {
+        Pattern::Wild | Pattern::Bind(_) => Pat::Wild,
+        Pattern::Lit(Lit::Int(_) | Lit::Float(_) | Lit::Char(_)) => Pat::leaf(Con::Lit),
+        Pattern::Lit(Lit::Bool(b)) => Pat::leaf(Con::Bool(*b)),
+        Pattern::Lit(Lit::Unit) => Pat::leaf(Con::Unit),
+        Pattern::Lit(Lit::Str(s)) => {
             if s.chars().count() > MAX_SPLIT_STRING {
                 return Pat::leaf(Con::Lit);
             }
@@ -227,38 +232,25 @@ fn lower(table: &DataTable, layer: Layer, p: &Pattern) -> Pat {
                 Pat::Con(Con::Cons, vec![Pat::leaf(Con::Lit), tail])
             })
         }
-        Pattern::Ctor { name, args } => {
-            let Some((ty, idx)) = table.ctor(&name.node, layer) else {
-                // The built-in list's `Nil` and `Cons(x, xs)`.
-                return match (name.node.as_str(), args.as_slice()) {
-                    ("Nil", []) => Pat::leaf(Con::Nil),
-                    ("Cons", [h, t]) => Pat::Con(
-                        Con::Cons,
-                        vec![lower(table, layer, &h.node), lower(table, layer, &t.node)],
-                    ),
-                    _ => Pat::Wild,
-                };
+        Pattern::Ctor { tag, args } => {
+            let name = tags.get(*tag as usize).map_or("", String::as_str);
+            let Some((ty, idx)) = table.ctor(name, layer) else {
+                return Pat::Wild;
             };
             let con = Con::Data(ty, idx);
             let arity = table.arity(con);
-            let mut lowered: Vec<Pat> = args
-                .iter()
-                .take(arity)
-                .map(|a| lower(table, layer, &a.node))
-                .collect();
+            let mut lowered = lower_all(&args[..arity.min(args.len())]);
             lowered.resize(arity, Pat::Wild);
             Pat::Con(con, lowered)
         }
-        Pattern::Tuple(ps) => Pat::Con(
-            Con::Tuple(ps.len()),
-            ps.iter().map(|a| lower(table, layer, &a.node)).collect(),
-        ),
+        Pattern::Tuple(ps) => Pat::Con(Con::Tuple(ps.len()), lower_all(ps)),
+        Pattern::Nil => Pat::leaf(Con::Nil),
         Pattern::List(ps) => ps.iter().rev().fold(Pat::leaf(Con::Nil), |tail, head| {
-            Pat::Con(Con::Cons, vec![lower(table, layer, &head.node), tail])
+            Pat::Con(Con::Cons, vec![lower(table, tags, layer, head), tail])
         }),
         Pattern::Cons(h, t) => Pat::Con(
             Con::Cons,
-            vec![lower(table, layer, &h.node), lower(table, layer, &t.node)],
+            vec![lower(table, tags, layer, h), lower(table, tags, layer, t)],
         ),
     }
 }
@@ -510,63 +502,64 @@ fn write_list(table: &DataTable, items: &[Pat], out: &mut String) {
 // ---------------------------------------------------------------------------
 // Walking the program
 
-struct Walker<'t, 'e> {
+struct Walker<'t> {
     table: &'t DataTable,
+    tags: &'t [String],
+    /// The layer of the function walked (which constructors it sees).
     layer: Layer,
-    errors: &'e mut Vec<CheckError>,
+    errors: Vec<CheckError>,
 }
 
-impl Walker<'_, '_> {
-    fn item(&mut self, item: &Item) {
-        match item {
-            Item::Function(f) => self.function(f),
-            Item::Fold(fs) => fs.iter().for_each(|f| self.function(&f.node)),
-            Item::Process(p) => {
-                self.params(&p.name, &p.params);
-                self.block(&p.body.node);
-            }
-            Item::Stmt(s) => self.stmt(s),
-            Item::Import(_) | Item::Data(_) | Item::Codata(_) | Item::Protocol(_) => {}
-        }
-    }
-
-    /// The clauses of a function, one row each, then their bodies.
-    fn function(&mut self, f: &ast::FunctionDecl) {
-        let width = f.clauses.first().map_or(0, |c| c.node.params.len());
-        let rows: Vec<Vec<Pat>> = f
-            .clauses
-            .iter()
-            .map(|c| {
-                let mut row: Vec<Pat> = c
-                    .node
-                    .params
+impl Walker<'_> {
+    /// Checks the matches of one function. A function whose body is a
+    /// `Match` itself matches its parameters (`check::resolve` builds no
+    /// other body so: a written `switch` sits in the body's block).
+    fn function(&mut self, f: &Function) {
+        self.layer = if f.prelude {
+            Layer::Prelude
+        } else {
+            Layer::Program
+        };
+        f.body.for_each(&mut |e| match &e.kind {
+            ExprKind::Match { arms, .. } if std::ptr::eq(e, &f.body) => {
+                let width = f.params as usize;
+                let rows: Vec<Vec<Pat>> = arms
                     .iter()
-                    .take(width)
-                    .map(|p| self.lower(&p.node.pattern.node))
+                    .map(|a| self.param_row(&a.pattern, width))
                     .collect();
-                row.resize(width, Pat::Wild);
-                row
-            })
-            .collect();
-        self.report_calls(&f.name, &rows, width);
-        for c in &f.clauses {
-            self.block(&c.node.body.node);
-        }
+                self.report_calls(&f.name, f.span, &rows, width);
+            }
+            ExprKind::Match { scrutinee, arms } => self.switch(scrutinee, arms),
+            ExprKind::Block(b) => {
+                for stmt in &b.stmts {
+                    if let Stmt::Let {
+                        pattern,
+                        pattern_span,
+                        ..
+                    } = stmt
+                    {
+                        let row = vec![self.lower(pattern)];
+                        self.report_column(*pattern_span, vec![row]);
+                    }
+                }
+            }
+            _ => {}
+        });
     }
 
-    /// Parameters of a process or method: one row.
-    fn params(&mut self, name: &ast::Ident, params: &[Spanned<ast::Param>]) {
-        let row: Vec<Pat> = params
-            .iter()
-            .map(|p| self.lower(&p.node.pattern.node))
-            .collect();
-        let width = row.len();
-        self.report_calls(name, &[row], width);
+    /// One clause's parameter patterns as a row: a function of several
+    /// parameters matches them as one tuple.
+    fn param_row(&self, p: &Pattern, width: usize) -> Vec<Pat> {
+        match p {
+            _ if width == 1 => vec![self.lower(p)],
+            Pattern::Tuple(ps) if ps.len() == width => ps.iter().map(|q| self.lower(q)).collect(),
+            _ => vec![Pat::Wild; width],
+        }
     }
 
     /// Reports the missing argument lists of a function-like declaration
     /// as calls: `depth(Leaf)`.
-    fn report_calls(&mut self, name: &ast::Ident, rows: &[Vec<Pat>], width: usize) {
+    fn report_calls(&mut self, name: &str, span: Span, rows: &[Vec<Pat>], width: usize) {
         if width == 0 {
             return;
         }
@@ -578,13 +571,11 @@ impl Walker<'_, '_> {
             .iter()
             .map(|w| {
                 let args: Vec<String> = w.iter().map(|p| show(self.table, p)).collect();
-                format!("{}({})", name.node, args.join(", "))
+                format!("{name}({})", args.join(", "))
             })
             .collect();
-        self.errors.push(CheckError::NonExhaustive {
-            span: name.span,
-            missing,
-        });
+        self.errors
+            .push(CheckError::NonExhaustive { span, missing });
     }
 
     /// Reports the values one column of patterns misses, at `span`.
@@ -605,87 +596,27 @@ impl Walker<'_, '_> {
     }
 
     fn lower(&self, p: &Pattern) -> Pat {
-        lower(self.table, self.layer, p)
+        lower(self.table, self.tags, self.layer, p)
     }
 
-    fn block(&mut self, b: &Block) {
-        for s in &b.stmts {
-            self.stmt(&s.node);
-        }
-        if let Some(tail) = &b.tail {
-            self.expr(tail);
-        }
-    }
-
-    fn stmt(&mut self, s: &Stmt) {
-        match s {
-            Stmt::Let { pattern, value, .. } => {
-                self.expr(value);
-                let row = vec![self.lower(&pattern.node)];
-                self.report_column(pattern.span, vec![row]);
-            }
-            Stmt::Expr(e) => self.expr(e),
-            Stmt::Forward(a, b) => {
-                self.expr(a);
-                self.expr(b);
-            }
-            Stmt::Fork { channel, arms } => {
-                self.expr(channel);
-                for arm in arms {
-                    self.block(&arm.node.body.node);
-                }
-            }
-            Stmt::Split { channel, .. } => self.expr(channel),
-            Stmt::Channel { .. } | Stmt::Halt => {}
-        }
-    }
-
-    fn expr(&mut self, e: &Spanned<Expr>) {
-        for c in walk::children(&e.node) {
-            self.expr(c);
-        }
-        match &e.node {
-            Expr::If { then, else_, .. } => {
-                self.block(&then.node);
-                if let Some(e) = else_ {
-                    self.expr(e);
-                }
-            }
-            Expr::Switch { scrutinee, cases } => {
-                self.switch(scrutinee, cases);
-                for c in cases {
-                    self.block(&c.node.body.node);
-                }
-            }
-            Expr::Block(b) => self.block(b),
-            Expr::Record { methods, .. } => {
-                for m in methods {
-                    self.params(&m.node.name, &m.node.params);
-                    self.block(&m.node.body.node);
-                }
-            }
-            _ => {}
-        }
-    }
-
-    fn switch(&mut self, scrutinee: &Spanned<Expr>, cases: &[Spanned<ast::Case>]) {
-        if self.is_label_switch(scrutinee, cases) {
+    fn switch(&mut self, scrutinee: &Expr, arms: &[Arm]) {
+        if self.is_label_switch(scrutinee, arms) {
             return;
         }
-        let rows = cases
-            .iter()
-            .map(|c| vec![self.lower(&c.node.pattern.node)])
-            .collect();
+        let rows = arms.iter().map(|a| vec![self.lower(&a.pattern)]).collect();
         self.report_column(scrutinee.span, rows);
     }
 
     /// A switch on a received label (`switch (c.get)`), or one whose cases
     /// name something that is not a data constructor: the protocol
     /// checker's business.
-    fn is_label_switch(&self, scrutinee: &Spanned<Expr>, cases: &[Spanned<ast::Case>]) -> bool {
-        matches!(scrutinee.node, Expr::Get(_))
-            || cases.iter().any(|c| match &c.node.pattern.node {
-                Pattern::Ctor { name, .. } => self.table.ctor(&name.node, self.layer).is_none(),
+    fn is_label_switch(&self, scrutinee: &Expr, arms: &[Arm]) -> bool {
+        matches!(scrutinee.kind, ExprKind::Get(_))
+            || arms.iter().any(|a| match &a.pattern {
+                Pattern::Ctor { tag, .. } => {
+                    let name = self.tags.get(*tag as usize).map_or("", String::as_str);
+                    self.table.ctor(name, self.layer).is_none()
+                }
                 _ => false,
             })
     }
@@ -715,7 +646,16 @@ mod tests {
         let (program, errors) = parse(FileId(0), src);
         assert!(errors.is_empty(), "{errors:?}");
         let (prelude, program) = (prelude.expect("prelude"), program.expect("program"));
-        check(&[(&prelude, Layer::Prelude), (&program, Layer::Program)])
+        let modules = [(&prelude, Layer::Prelude), (&program, Layer::Program)];
+        let (resolved, errors) = crate::check::resolve_for_tests(&modules);
+        // The tests' own mistakes surface here; unknown names are allowed
+        // (some tests use labels no protocol declares).
+        let errors: Vec<_> = errors
+            .into_iter()
+            .filter(|e| !matches!(e, CheckError::UnknownConstructor { .. }))
+            .collect();
+        assert!(errors.is_empty(), "{errors:?}");
+        check(&modules, &resolved.functions, &resolved.tags)
     }
 
     /// The missing examples of each error.
@@ -1011,7 +951,7 @@ Box mk(Color c) {
     Int value() { switch c { case Red: 1 } } //!
   }
 }
-process p(Color c) {
+process p(Color c, Int x) {
   fork x as a { switch c { case Blue: () } }, b { };
 }
 switch Red { case Green: () };

@@ -6,9 +6,9 @@
 //! and implicit channels; then, whatever it found, `decls` and `infer`
 //! check types, protocols and linearity, `exhaustive` patterns, `wiring`
 //! the shape of the process graph, and `termination` the `fold` groups
-//! (LANGUAGE.md section 7). `termination` and `wiring` read the resolved
-//! program (`ir`); `infer` and `exhaustive` still walk the syntax tree
-//! with their own scopes; `monitor` turns protocols into the guard's
+//! (LANGUAGE.md section 7). `termination`, `wiring` and `exhaustive` read
+//! the resolved program (`ir`); `infer` still walks the syntax tree with
+//! its own scopes; `monitor` turns protocols into the guard's
 //! automata.
 //! `tests` holds unit tests of duality, unification and channel states.
 //! Nothing here runs a program or renders a diagnostic.
@@ -101,6 +101,35 @@ fn annotate_function_shows(
     });
 }
 
+/// The top-level statements of a module (the wiring).
+fn wiring_of(module: &Module) -> Vec<crate::source::Spanned<crate::syntax::ast::Stmt>> {
+    module
+        .items
+        .iter()
+        .filter_map(|i| match &i.node {
+            Item::Stmt(s) => Some(crate::source::Spanned::new(s.clone(), i.span)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// `modules` resolved (the last one's top-level statements are the
+/// wiring), with the resolver's errors: for unit tests of the passes
+/// that read the resolved program.
+#[cfg(test)]
+pub(crate) fn resolve_for_tests(modules: &[(&Module, Layer)]) -> (Program, Vec<CheckError>) {
+    let mut errors = Vec::new();
+    let globals = globals::Globals::collect(modules, &mut errors);
+    let wiring = modules
+        .last()
+        .map(|(m, _)| wiring_of(m))
+        .unwrap_or_default();
+    let wiring: Vec<_> = wiring.iter().collect();
+    let (program, more) = resolve::resolve_program(&globals, &wiring, Span::default());
+    errors.extend(more);
+    (program, errors)
+}
+
 /// Checks a program. All independent errors are returned, in source order.
 pub fn check(input: &Input<'_>) -> Result<Program, Vec<CheckError>> {
     let mut errors = Vec::new();
@@ -109,15 +138,7 @@ pub fn check(input: &Input<'_>) -> Result<Program, Vec<CheckError>> {
     modules.extend(input.imports.iter().map(|m| (*m, Layer::Program)));
     modules.push((input.main, Layer::Program));
     let globals = globals::Globals::collect(&modules, &mut errors);
-    let wiring: Vec<_> = input
-        .main
-        .items
-        .iter()
-        .filter_map(|i| match &i.node {
-            Item::Stmt(s) => Some(crate::source::Spanned::new(s.clone(), i.span)),
-            _ => None,
-        })
-        .collect();
+    let wiring = wiring_of(input.main);
     let wiring_refs: Vec<_> = wiring.iter().collect();
     let (mut program, more) = resolve::resolve_program(&globals, &wiring_refs, input.main_span);
     errors.extend(more);
@@ -132,7 +153,11 @@ pub fn check(input: &Input<'_>) -> Result<Program, Vec<CheckError>> {
     annotate_shows(&mut program, &typed.show_types);
     program.monitor = monitor::build(&decls, &program, &typed.channel_sites);
     program.ctor_fields = ctor_fields_of(&decls, &program.tags);
-    errors.extend(exhaustive::check(&modules));
+    errors.extend(exhaustive::check(
+        &modules,
+        &program.functions,
+        &program.tags,
+    ));
     let process_name = |id: crate::ir::FuncId| {
         let name = globals.declaration_name(id as usize);
         name.unwrap_or_default().to_string()

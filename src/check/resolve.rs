@@ -582,11 +582,13 @@ impl<'g, 'a> Resolver<'g, 'a> {
         match &s.node {
             ast::Stmt::Let { pattern, value, .. } => {
                 let value = self.expr(value);
+                let pattern_span = pattern.span;
                 let pattern = self.pattern(pattern);
                 out.push(ir::Stmt::Let {
                     pattern,
                     value,
                     span: s.span,
+                    pattern_span,
                 });
             }
             ast::Stmt::Channel { name, .. } => {

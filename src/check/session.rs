@@ -120,11 +120,7 @@ pub fn check_session(input: &SessionInput<'_>) -> Result<CheckedLine, Vec<CheckE
     errors.extend(more);
     errors.extend(typed.errors);
     // Declarations already checked need no second look: only the line.
-    let from = match input.known {
-        Some(_) => modules.len() - 1,
-        None => 0,
-    };
-    errors.extend(exhaustive::check_from(&modules, from));
+    errors.extend(exhaustive::check(&modules, &line.functions, &globals.tags));
     let process_name = |id: FuncId| {
         let name = id
             .checked_sub(ids.declarations)
@@ -147,6 +143,7 @@ pub fn check_session(input: &SessionInput<'_>) -> Result<CheckedLine, Vec<CheckE
             }
         };
         errors.extend(wiring::check(functions, input.ids.fresh, &process_name));
+        errors.extend(exhaustive::check(&modules, functions, &globals.tags));
         errors.extend(termination::check(functions, input.ids.fresh, false));
     }
     if !errors.is_empty() {

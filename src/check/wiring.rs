@@ -489,28 +489,14 @@ impl Checker<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::globals::{Globals, Layer};
-    use crate::source::{FileId, Spanned};
+    use crate::source::FileId;
 
     fn run(src: &str) -> Vec<CheckError> {
         let (module, errors) = crate::syntax::parse(FileId(0), src);
         assert!(errors.is_empty(), "syntax errors: {errors:?}");
         let module = module.expect("a module");
-        let modules = [(&module, Layer::Program)];
-        let mut errors = Vec::new();
-        let globals = Globals::collect(&modules, &mut errors);
-        assert!(errors.is_empty(), "{errors:?}");
-        let wiring: Vec<_> = module
-            .items
-            .iter()
-            .filter_map(|i| match &i.node {
-                crate::syntax::ast::Item::Stmt(s) => Some(Spanned::new(s.clone(), i.span)),
-                _ => None,
-            })
-            .collect();
-        let wiring: Vec<_> = wiring.iter().collect();
         let (program, errors) =
-            crate::check::resolve::resolve_program(&globals, &wiring, Span::default());
+            crate::check::resolve_for_tests(&[(&module, crate::check::Layer::Program)]);
         assert!(errors.is_empty(), "{errors:?}");
         let name = |id: FuncId| program.function(id).name.clone();
         check(&program.functions, 0, &name)

@@ -832,6 +832,7 @@ impl<'a> FuncCompiler<'a> {
                 pattern,
                 value,
                 span,
+                ..
             } => {
                 self.expr(value)?;
                 self.let_pattern(pattern, *span)

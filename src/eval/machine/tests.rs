@@ -118,6 +118,7 @@ fn let_(pattern: Pattern, value: Expr) -> Stmt {
         pattern,
         value,
         span: sp(99),
+        pattern_span: sp(99),
     }
 }
 fn stmt(e: Expr) -> Stmt {
