@@ -37,6 +37,7 @@ type RecRule<'a, Error, O> =
 pub(super) trait GrammarError<'a>:
     chumsky::error::Error<'a, Tokens<'a>>
     + chumsky::label::LabelError<'a, Tokens<'a>, &'static str>
+    + Clone
     + 'a
 {
     fn custom(span: Span, msg: String) -> Self;
@@ -641,6 +642,11 @@ fn define_block<'a, Error: GrammarError<'a>>(g: &Rules<'a, Error>, body: Rule<'a
                 )
             },
         )))
+        // Memoized: statements and expressions that fail inside a block
+        // are retried by the alternatives around it, and without it a run
+        // of unclosed `{` took time exponential in its length (found by
+        // fuzzing: 16 of them, over a second).
+        .memoized()
         .labelled("block"),
     );
 }

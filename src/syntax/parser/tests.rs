@@ -120,6 +120,31 @@ fn deep_parens_report_nesting_too_deep() {
     assert_eq!(e[0].span.range(), 256..257);
 }
 
+/// Found by fuzzing (`fuzz/`, target `parse`): a run of `{` that are never
+/// closed, in a parameter list, a `let` or at the top, took time
+/// exponential in its length (16 took seconds). Blocks are memoized now;
+/// 60 of them must finish well within the limit.
+#[test]
+fn unclosed_braces_in_a_row_do_not_hang_the_parser() {
+    let braces = "{".repeat(60);
+    let texts = [
+        format!("process main(Pu{braces}tSeq<Char> out) {{ }}"),
+        format!("Int f(Int x) {{ let y = {braces}; 1 }}"),
+        format!("protocol P = {braces};"),
+        braces.clone(),
+    ];
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for text in &texts {
+            let (_, errors) = parse_module(FileId(0), text);
+            assert!(!errors.is_empty(), "{text}");
+        }
+        let _ = tx.send(());
+    });
+    let limit = std::time::Duration::from_secs(30);
+    assert!(rx.recv_timeout(limit).is_ok(), "the parser hung");
+}
+
 #[test]
 fn large_program_parses_quickly() {
     let unit = "Int f(Int x, [Int] ys) {\n  let (a, b) = (x + 1, x * 2);\n  switch ys {\n    case []: a\n    case (y:rest): if (y > b) { f(y, rest) } else { g(\"str\", 'c', [1, 2, 3]) }\n  }\n}\n";
