@@ -107,18 +107,25 @@ pub struct Limits {
     /// Calls a process may have open at once (its stack depth): a deeper
     /// recursion fails with "stack overflow" before it exhausts memory.
     pub max_stack: usize,
+    /// Processes alive at once: a spawn past it fails the run with a
+    /// report at the call, before the processes exhaust memory.
+    pub max_processes: usize,
 }
 
 impl Limits {
     /// A million-deep recursion runs; an open call costs roughly 100
     /// bytes, so the default bounds a process near a quarter gigabyte.
     pub const DEFAULT_MAX_STACK: usize = 2_000_000;
+    /// A parked process costs about 600 bytes: a million is about 0.6
+    /// GB, far beyond any program of a lab, short of a machine's memory.
+    pub const DEFAULT_MAX_PROCESSES: usize = 1_000_000;
 }
 
 impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_stack: Limits::DEFAULT_MAX_STACK,
+            max_processes: Limits::DEFAULT_MAX_PROCESSES,
         }
     }
 }

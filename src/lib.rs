@@ -17,6 +17,7 @@ pub mod eval;
 pub mod explain;
 pub mod host;
 pub mod ir;
+pub mod memory;
 pub mod repl;
 pub mod runtime;
 pub mod services;

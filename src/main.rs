@@ -6,8 +6,10 @@
 
 /// mimalloc: interpreted programs allocate and free many small values
 /// (list cells, strings, messages) from several worker threads.
+/// Wrapped to count the bytes held, for `--max-memory` (`mpl::memory`).
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: mpl::memory::Counting<mimalloc::MiMalloc> =
+    mpl::memory::Counting(mimalloc::MiMalloc);
 
 use clap::{Parser, Subcommand};
 use mpl::diagnostics::{self, Diagnostic};
@@ -61,6 +63,15 @@ struct RunOptions {
     /// overflow" (default: 2,000,000).
     #[arg(long = "max-stack", value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     max_stack: Option<u64>,
+    /// Processes alive at once before starting another fails the run
+    /// (default: 1,000,000).
+    #[arg(long = "max-processes", value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    max_processes: Option<u64>,
+    /// Memory the run may hold before it fails with "out of memory":
+    /// bytes, or with K, M, G or T (512M, 2G). Default: three quarters
+    /// of the machine's memory.
+    #[arg(long = "max-memory", value_name = "SIZE", value_parser = mpl::memory::parse_size)]
+    max_memory: Option<usize>,
 }
 
 #[derive(Subcommand)]
@@ -329,6 +340,10 @@ fn with_options(
     if let Some(n) = options.max_stack {
         limits.max_stack = usize::try_from(n).unwrap_or(usize::MAX);
     }
+    if let Some(n) = options.max_processes {
+        limits.max_processes = usize::try_from(n).unwrap_or(usize::MAX);
+    }
+    mpl::memory::set_limit(options.max_memory.or_else(mpl::memory::default_limit));
     f(permissions, config, limits)
 }
 

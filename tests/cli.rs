@@ -160,6 +160,86 @@ fn a_recursion_past_the_stack_limit_fails_with_a_report() {
     );
 }
 
+const SPAWN_FOREVER: &str = "protocol Park = put Int, close;
+process parked(neg<Park> c) { let _v = c.get; }
+[Park] spawnAll(Int n, [Park] acc) { Park c; parked(~c); spawnAll(n + 1, c : acc) }
+void wakeAll([Park] cs) { switch cs { case []: case (c:rest): c.put(1); wakeAll(rest); } }
+process main() { wakeAll(spawnAll(0, [])); }
+main();
+";
+
+/// Runs `source` with `flags`; insists on exit 1 and returns the report.
+fn fails_with_report(name: &str, source: &str, flags: &[&str]) -> String {
+    let path = temp_file(name, source);
+    let mut args = vec!["run"];
+    args.extend_from_slice(flags);
+    args.push(path.to_str().unwrap());
+    let ran = mpl(&args, "");
+    assert_eq!(ran.code, Some(mpl::exit::FAILED), "{}", ran.stderr);
+    ran.stderr
+}
+
+#[test]
+fn a_program_that_spawns_forever_stops_at_the_process_limit() {
+    let report = fails_with_report("spawn.mpl", SPAWN_FOREVER, &["--max-processes", "5000"]);
+    assert!(
+        report.contains("too many processes: 5000 are alive"),
+        "{report}"
+    );
+    assert!(
+        report.contains("parked(~c)"),
+        "the report shows the call: {report}"
+    );
+    assert!(report.contains("--max-processes N"), "{report}");
+}
+
+#[test]
+fn a_program_that_spawns_forever_stops_at_the_memory_limit() {
+    let report = fails_with_report("spawn.mpl", SPAWN_FOREVER, &["--max-memory", "40M"]);
+    assert!(report.contains("out of memory"), "{report}");
+    assert!(report.contains("(40 MiB)"), "{report}");
+    assert!(report.contains("--max-memory"), "{report}");
+}
+
+#[test]
+fn a_program_that_puts_forever_to_a_deaf_process_stops_at_the_memory_limit() {
+    let flood = "protocol Flood = put Int, loop;
+process flood(Flood c, Int n) { c.put(n); flood(c, n + 1); }
+process deaf(neg<Flood> c) { deaf(c); }
+flood(f, 0);
+deaf(~f);
+";
+    let report = fails_with_report("flood.mpl", flood, &["--max-memory", "40M"]);
+    assert!(report.contains("out of memory"), "{report}");
+    // The process that floods is blamed, not the one that waits.
+    assert!(report.contains("this one, `flood`"), "{report}");
+}
+
+#[test]
+fn a_program_that_builds_an_infinite_list_stops_at_the_memory_limit() {
+    let list = "[Int] upFrom(Int n, [Int] acc) { upFrom(n + 1, n : acc) }
+process main(PutSeq<Char> out) { writeLine(out, show(length(upFrom(0, [])))); out.put(StopPut); }
+main(stdout);
+";
+    let report = fails_with_report("list.mpl", list, &["--max-memory", "40M"]);
+    assert!(report.contains("out of memory"), "{report}");
+    assert!(
+        report.contains("n : acc"),
+        "the report shows the cons: {report}"
+    );
+}
+
+#[test]
+fn a_memory_size_must_have_a_known_unit() {
+    let path = temp_file("hello-mem.mpl", HELLO);
+    let ran = mpl(&["run", "--max-memory", "5X", path.to_str().unwrap()], "");
+    assert_eq!(ran.code, Some(mpl::exit::USAGE), "{}", ran.stderr);
+    assert!(ran.stderr.contains("unknown unit"), "{}", ran.stderr);
+    let ran = mpl(&["run", "--max-memory", "64M", path.to_str().unwrap()], "");
+    assert_eq!(ran.code, Some(0), "{}", ran.stderr);
+    assert_eq!(ran.stdout, "hi\n");
+}
+
 #[test]
 fn a_port_that_cannot_be_bound_fails_the_run() {
     // Hold a port, then ask the program to listen on it.

@@ -51,6 +51,8 @@ pub(crate) struct RunData {
     pub guard: Option<crate::eval::guard::Guard>,
     /// Open calls a process may have (`host::Limits::max_stack`).
     pub max_stack: usize,
+    /// Processes alive at once (`host::Limits::max_processes`).
+    pub max_processes: usize,
 }
 
 /// Runs `program` from its entry wiring to the end and maps the runtime's
@@ -102,6 +104,7 @@ fn prepare(
         code,
         guard: crate::eval::guard::Guard::for_build(&program.monitor),
         max_stack: limits.max_stack,
+        max_processes: limits.max_processes,
         program,
         services,
         args,

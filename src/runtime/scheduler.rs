@@ -531,6 +531,12 @@ impl<M: Send + 'static, E: Send + 'static> Cx<'_, M, E> {
         }
     }
 
+    /// Tasks that keep the run alive (not daemons) and have not ended,
+    /// this one included.
+    pub fn live_tasks(&self) -> usize {
+        self.shared.live.load(Ordering::Relaxed)
+    }
+
     /// Steps the task may take in this turn.
     pub fn budget(&self) -> u32 {
         self.shared.budget

@@ -180,12 +180,35 @@ pub(super) fn spawn(
     g: FuncId,
 ) -> InstrResult<Flow> {
     let callee = func(&shared.code, g)?;
+    let alive = cx.live_tasks();
+    if alive >= shared.max_processes {
+        return Err(too_many_processes(alive, shared, g));
+    }
     let from = instr::below(stack, callee.params as usize, bp)?;
     let mut init = Vec::with_capacity(callee.slots as usize);
     init.extend(stack.drain(from..).map(value::for_new_process));
     cx.spawn(Box::new(Process::new(shared.clone(), g, init)));
     stack.push(Value::Unit);
     Ok(Flow::Next)
+}
+
+/// The report of a spawn past `host::Limits::max_processes`.
+#[cold]
+fn too_many_processes(alive: usize, shared: &RunData, g: FuncId) -> Fault {
+    let name = shared
+        .code
+        .funcs
+        .get(g as usize)
+        .map_or("?", |f| f.display_name());
+    Fault::with_help(
+        format!(
+            "too many processes: {alive} are alive, the most `--max-processes` allows, when this call starts another `{name}`"
+        ),
+        Some(format!(
+            "a process that starts processes without end (each call here adds one), or a program that needs more than {}: raise the limit with `mpl run --max-processes N`",
+            shared.max_processes
+        )),
+    )
 }
 
 /// `TailSpawn(g)`: the process becomes `g` in the same task (and is named

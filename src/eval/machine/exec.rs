@@ -86,13 +86,21 @@ impl Process {
 
 impl Task<Value, RunError> for Process {
     fn run(&mut self, cx: &mut Ctx<'_>) -> Step<Value, RunError> {
+        let allocated_before = crate::memory::thread_net();
         let step = execute(self, cx);
         // Checked when the process yields or waits, never per call: a
         // recursion yields every `budget` calls, so it is caught within
         // that many frames of the limit at no cost to the calls.
-        if matches!(step, Step::Yield | Step::Park(_)) && self.frames.len() > self.shared.max_stack
-        {
-            return Step::Fail(self.stack_overflow());
+        if matches!(step, Step::Yield | Step::Park(_)) {
+            if self.frames.len() > self.shared.max_stack {
+                return Step::Fail(self.stack_overflow());
+            }
+            // The same for `--max-memory` (one relaxed load per turn),
+            // blaming a process whose turn made the total grow: one that
+            // only waits while another floods memory is left alone.
+            if crate::memory::exceeded() && crate::memory::thread_net() > allocated_before {
+                return Step::Fail(self.out_of_memory(cx.live_tasks()));
+            }
         }
         #[cfg(test)]
         if matches!(step, Step::Done) {
@@ -181,7 +189,6 @@ impl Process {
     /// call the process is in.
     #[cold]
     fn stack_overflow(&mut self) -> RunError {
-        let code = &self.shared.code;
         let fault = Fault::with_help(
             format!(
                 "stack overflow: more than {} calls are open at once",
@@ -192,9 +199,44 @@ impl Process {
                 self.shared.max_stack
             )),
         );
+        self.fail_here(fault)
+    }
+
+    /// The report of a run past `--max-memory`, at the instruction this
+    /// process had reached: it was running when the total crossed the
+    /// limit, so it is likely (not certain) to be what allocates.
+    #[cold]
+    fn out_of_memory(&mut self, alive: usize) -> RunError {
+        use crate::memory::{allocated, limit, show_size};
+        let limit = limit().map_or_else(String::new, show_size);
+        let fault = Fault::with_help(
+            format!(
+                "out of memory: the run holds {}, more than `--max-memory` allows ({limit})",
+                show_size(allocated())
+            ),
+            Some(format!(
+                "{alive} {} alive; this one, `{}`, which allocated while the run was over the limit, has {} open. Look for a list that grows without end, a recursion that never ends, or messages put faster than they are taken; or raise the limit with `mpl run --max-memory 4G`",
+                if alive == 1 {
+                    "process is"
+                } else {
+                    "processes are"
+                },
+                process_name(&self.shared.code, self.proc_fn),
+                match self.frames.len() {
+                    1 => "1 call".to_string(),
+                    n => format!("{n} calls"),
+                }
+            )),
+        );
+        self.fail_here(fault)
+    }
+
+    /// The report of `fault` at the instruction this process had reached,
+    /// with its calls; the process lets go of its frames and values.
+    fn fail_here(&mut self, fault: Fault) -> RunError {
+        let code = &self.shared.code;
         let at = (self.pc as usize).saturating_sub(1);
-        let failing = code.funcs.get(self.func as usize);
-        let Some(f) = failing else {
+        let Some(f) = code.funcs.get(self.func as usize) else {
             return RunError::unplaced(process_name(code, self.proc_fn), fault.into_text().message);
         };
         let report = error(fault, f, at, code, self.proc_fn, &self.frames);

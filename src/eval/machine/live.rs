@@ -272,6 +272,7 @@ fn run_data(
         args: args.clone(),
         guard: None,
         max_stack: limits.max_stack,
+        max_processes: limits.max_processes,
     })
 }
 

@@ -207,6 +207,7 @@ fn shared(p: Program) -> Arc<RunData> {
         args,
         guard: None,
         max_stack: crate::host::Limits::DEFAULT_MAX_STACK,
+        max_processes: crate::host::Limits::DEFAULT_MAX_PROCESSES,
     })
 }
 
