@@ -969,3 +969,162 @@ fn fileserver_serves_a_5_mb_file_and_many_clients() {
         }
     });
 }
+
+// ------------------------------------------------------------ abuse
+
+/// Writes a 5 MB file of pseudo-random bytes to the site; returns them.
+fn big_file(sb: &Sandbox) -> Vec<u8> {
+    let mut big = Vec::with_capacity(5 << 20);
+    let mut x: u32 = 777;
+    for _ in 0..(5 << 20) {
+        x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+        big.push((x >> 16) as u8);
+    }
+    sb.write("big.bin", &big);
+    big
+}
+
+/// Other clients are answered.
+fn others_are_served(server: &Server) {
+    for _ in 0..3 {
+        assert_eq!(server.get("/notes.txt").text(), "notes\n");
+    }
+}
+
+#[test]
+fn pluto_serves_others_while_a_thousand_connections_idle() {
+    with_limit(120, || {
+        let sb = Sandbox::standard("idle1000");
+        let server = Server::pluto(&sb);
+        // Half send nothing, half send part of a request line.
+        let idle: Vec<Client> = (0..1000)
+            .map(|i| {
+                let mut c = server.connect();
+                if i % 2 == 0 {
+                    c.send("GET /index.html HTTP/1.1\r\nHo");
+                }
+                c
+            })
+            .collect();
+        others_are_served(&server);
+        drop(idle);
+        others_are_served(&server);
+    });
+}
+
+#[test]
+fn pluto_a_header_sent_a_byte_at_a_time_does_not_stop_the_others() {
+    with_limit(120, || {
+        let sb = Sandbox::standard("trickle");
+        let server = Server::pluto(&sb);
+        let mut slow = server.connect();
+        let request = "GET /notes.txt HTTP/1.1\r\nHost: x\r\nX-Slow: yes\r\n\r\n";
+        for (i, byte) in request.bytes().enumerate() {
+            slow.send_bytes(&[byte]);
+            if i % 10 == 0 {
+                assert_eq!(server.get("/index.html").status, 200);
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert_eq!(slow.response(false).text(), "notes\n");
+    });
+}
+
+#[test]
+fn pluto_refuses_a_one_megabyte_header_line_and_serves_the_others() {
+    with_limit(120, || {
+        let sb = Sandbox::standard("hugeheader");
+        let server = Server::pluto(&sb);
+        let mut c = server.connect();
+        let line = format!("X-Big: {}\r\n", "a".repeat(1 << 20));
+        c.send("GET /notes.txt HTTP/1.1\r\nHost: x\r\n");
+        // The server may answer and close before it has read it all.
+        let _ = c.reader.get_mut().write_all(line.as_bytes());
+        let r = c.response(false);
+        assert_eq!(r.status, 431, "{r:?}");
+        others_are_served(&server);
+    });
+}
+
+#[test]
+fn pluto_answers_pipelined_garbage_with_400_and_serves_the_others() {
+    with_limit(60, || {
+        let sb = Sandbox::standard("garbage");
+        let server = Server::pluto(&sb);
+        let mut c = server.connect();
+        let mut garbage = b"GET /notes.txt HTTP/1.1\r\nHost: x\r\n\r\n".to_vec();
+        garbage.extend((0..4096u32).map(|i| (i * 7 % 251) as u8));
+        garbage.extend_from_slice(b"\r\n\r\nGET /index.html HTTP/1.1\r\n\r\n");
+        c.send_bytes(&garbage);
+        assert_eq!(c.response(false).text(), "notes\n");
+        let r = c.response(false);
+        assert_eq!(r.status, 400, "{r:?}");
+        c.expect_eof();
+        others_are_served(&server);
+    });
+}
+
+#[test]
+fn pluto_survives_a_client_that_resets_mid_response() {
+    with_limit(120, || {
+        let sb = Sandbox::standard("reset");
+        big_file(&sb);
+        let server = Server::pluto(&sb);
+        for _ in 0..5 {
+            let mut c = server.connect();
+            c.send("GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n");
+            let mut first = [0u8; 1024];
+            c.reader
+                .read_exact(&mut first)
+                .expect("the start of the answer");
+            // Close with unread data pending: the kernel sends a reset.
+            drop(c);
+        }
+        others_are_served(&server);
+    });
+}
+
+#[test]
+fn pluto_answers_a_half_closed_client() {
+    with_limit(60, || {
+        let sb = Sandbox::standard("halfclose");
+        let server = Server::pluto(&sb);
+        let mut c = server.connect();
+        c.send("GET /notes.txt HTTP/1.1\r\nHost: x\r\n\r\n");
+        c.reader
+            .get_mut()
+            .shutdown(std::net::Shutdown::Write)
+            .expect("half-close");
+        assert_eq!(c.response(false).text(), "notes\n");
+        others_are_served(&server);
+    });
+}
+
+#[test]
+fn pluto_serves_a_5_mb_file_to_200_clients_at_once() {
+    with_limit(300, || {
+        let sb = Sandbox::standard("download200");
+        let big = std::sync::Arc::new(big_file(&sb));
+        let server = Server::pluto(&sb);
+        let port = server.port;
+        let mut clients: Vec<Client> = (0..200).map(|_| Client::connect(port)).collect();
+        for c in &mut clients {
+            c.send("GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n");
+        }
+        let threads: Vec<_> = clients
+            .into_iter()
+            .map(|mut c| {
+                let big = big.clone();
+                std::thread::spawn(move || {
+                    let r = c.response(false);
+                    assert_eq!(r.status, 200);
+                    assert!(r.body == *big, "a download came back different");
+                })
+            })
+            .collect();
+        others_are_served(&server);
+        for t in threads {
+            t.join().expect("a download failed");
+        }
+    });
+}
