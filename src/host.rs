@@ -22,6 +22,11 @@ use std::sync::Arc;
 /// capture what a program writes.
 pub type Output = Arc<Mutex<Box<dyn Write + Send>>>;
 
+/// An output that discards what is written (a server's log nobody reads).
+pub fn discard() -> Output {
+    Arc::new(Mutex::new(Box::new(std::io::sink())))
+}
+
 /// Called with the run's handle as the run starts (the command line keeps
 /// it to stop the run on Ctrl-C).
 pub type OnStart = Box<dyn FnOnce(runtime::Handle<Value, RunError>) + Send>;

@@ -240,6 +240,44 @@ fn a_memory_size_must_have_a_known_unit() {
     assert_eq!(ran.stdout, "hi\n");
 }
 
+/// Found by fuzzing (`fuzz/`, target `check`): an unknown protocol name
+/// on a channel used by two calls made the checker recurse until its stack
+/// overflowed, and `mpl check` aborted after 12 s.
+#[test]
+fn an_unknown_protocol_used_by_two_calls_is_reported_not_a_crash() {
+    let source = "void withdraw(Account c, Int amount, PutSeq<Char> out) {
+  c.put(Withdraw).put(amount);
+  switch (c.get) {
+    case Ok:
+      writeLine(out, concat(\"ok, left \", show(c.get)));
+    case Insufficient:
+      writeLine(out, concat(\"insufficient for \", show(amount)));
+  }
+}
+
+process main(Account c, PutSeq<Char> out) {
+  withdraw(c, 30, out);
+  withdraw(c, 100, out);
+  withdraw(c, 70, out);
+  c.put(Balance);
+  writeLine(out, concat(\"balance \", show(c.get)));
+  c.put(CloseAccount);
+  out.put(StopPut);
+}
+
+bank(~acct, 100);
+main(acct, stdout);
+";
+    let path = temp_file("unknown-protocol.mpl", source);
+    let ran = mpl(&["check", path.to_str().unwrap()], "");
+    assert_eq!(ran.code, Some(mpl::exit::FAILED), "{}", ran.stderr);
+    assert!(
+        ran.stderr.contains("there is no type called `Account`"),
+        "{}",
+        ran.stderr
+    );
+}
+
 #[test]
 fn a_port_that_cannot_be_bound_fails_the_run() {
     // Hold a port, then ask the program to listen on it.

@@ -134,6 +134,38 @@ fn unify_binds_a_variable_and_resolve_follows_it() {
     assert_eq!(u.resolve(&v), int());
 }
 
+/// Found by fuzzing (`fuzz/`, target `check`): a channel of an unknown
+/// protocol used by two calls bound a variable to a protocol state that
+/// mentioned the variable itself; unifying with it recursed until the
+/// checker's stack overflowed and the process aborted.
+#[test]
+fn unify_refuses_a_protocol_variable_bound_inside_itself() {
+    let decls = decls_of("");
+    let mut u = Unifier::new(&decls);
+    let v = u.fresh();
+    let itself = |neg| Ty::Session(Rc::new(Session::Var { ty: v.clone(), neg }));
+    // "whatever v is" is v already; "the dual of v" and "put Int, then v"
+    // would make a cycle.
+    assert!(u.unify(&v, &itself(false)).is_ok());
+    assert!(u.unify(&v, &itself(true)).is_err());
+    let then_v = Ty::Session(Rc::new(msg(
+        Dir::Put,
+        int(),
+        Session::Var {
+            ty: v.clone(),
+            neg: false,
+        },
+    )));
+    assert!(u.unify(&v, &then_v).is_err());
+    let w = u.fresh();
+    let other = Ty::Session(Rc::new(Session::Var {
+        ty: w.clone(),
+        neg: false,
+    }));
+    assert!(u.unify(&v, &other).is_ok());
+    assert!(u.unify(&w, &itself(true)).is_err());
+}
+
 #[test]
 fn unify_rejects_different_constructors() {
     let decls = decls_of("");

@@ -126,17 +126,42 @@ impl<'d> Unifier<'d> {
         None
     }
 
+    /// `v` appears in `t`, protocol states included: binding it there
+    /// would make a cyclic type, and unifying with one never ends.
     fn occurs(&self, v: u32, t: &Ty) -> bool {
         match self.shallow(t) {
             Ty::Var(w) => v == w,
             Ty::Con(_, args) => args.iter().any(|a| self.occurs(v, a)),
-            _ => false,
+            Ty::Session(s) => self.occurs_in_session(v, &s),
+            Ty::Rigid(..) => false,
+        }
+    }
+
+    fn occurs_in_session(&self, v: u32, s: &Session) -> bool {
+        match s {
+            Session::Ref { args, .. } => args.iter().any(|a| self.occurs(v, a)),
+            Session::Var { ty, .. } => self.occurs(v, ty),
+            Session::Msg { ty, next, .. } => self.occurs(v, ty) || self.occurs_in_session(v, next),
+            Session::Choice { branches, .. } => {
+                branches.iter().any(|(_, b)| self.occurs_in_session(v, b))
+            }
+            Session::Fork { a, b, .. } => {
+                self.occurs_in_session(v, a) || self.occurs_in_session(v, b)
+            }
+            Session::Close | Session::Unknown => false,
         }
     }
 
     fn bind(&mut self, v: u32, t: Ty) -> Result<(), Clash> {
         if let Ty::Var(w) = self.shallow(&t)
             && w == v
+        {
+            return Ok(());
+        }
+        // `v` bound to the protocol "whatever `v` is": already true.
+        if let Ty::Session(s) = self.shallow(&t)
+            && let Session::Var { ty, neg: false } = &*s
+            && matches!(self.shallow(ty), Ty::Var(w) if w == v)
         {
             return Ok(());
         }
