@@ -3,6 +3,8 @@
 #
 #   bench/soak.sh            # 10 minutes each
 #   bench/soak.sh 2          # 2 minutes each (a quick look)
+#   CLOSE=1 bench/soak.sh    # wrk closes the connection after each request
+#   ONLY=chain bench/soak.sh # one of the two runs (pluto or chain)
 #
 # 1. Pluto in MPL (examples/pluto.mpl) under `wrk -t2 -c50` for MINUTES,
 #    serving a 1 KiB file with keep-alive.
@@ -81,7 +83,9 @@ wait_port() {
 }
 
 status=0
+want() { [ -z "${ONLY:-}" ] || [ "$ONLY" = "$1" ]; }
 
+if want pluto; then
 echo "== Pluto under wrk for $MINUTES min"
 mkdir -p "$WORK/www"
 python3 -c "import sys; sys.stdout.write('0123456789abcdef' * 64)" > "$WORK/www/file.html"
@@ -90,7 +94,9 @@ pluto=$!; PIDS+=("$pluto")
 wait_port 18091
 sample pluto "$pluto" &
 sampler=$!
-wrk -t2 -c50 -d"${SECONDS_TOTAL}s" --timeout 5s http://127.0.0.1:18091/file.html > "$WORK/wrk.txt"
+headers=()
+[ -n "${CLOSE:-}" ] && headers=(-H "Connection: close")
+wrk -t2 -c50 -d"${SECONDS_TOTAL}s" --timeout 5s "${headers[@]}" http://127.0.0.1:18091/file.html > "$WORK/wrk.txt"
 wait "$sampler" || true
 cat "$WORK/wrk.txt"
 verdict pluto "$pluto" || status=1
@@ -98,12 +104,15 @@ if grep -qE "Socket errors|Non-2xx" "$WORK/wrk.txt"; then
   echo "pluto: wrk saw errors: FAIL"; status=1
 fi
 kill "$pluto" 2>/dev/null || true; wait "$pluto" 2>/dev/null || true
+fi
 
+if want chain; then
 echo "== 10,000 processes passing messages for $MINUTES min"
 "$MPL" run "$ROOT/bench/workloads/chain.mpl" 10000 1000000000 > /dev/null 2>&1 &
 chain=$!; PIDS+=("$chain")
 sample chain "$chain"
 verdict chain "$chain" || status=1
 kill "$chain" 2>/dev/null || true; wait "$chain" 2>/dev/null || true
+fi
 
 exit "$status"
