@@ -72,8 +72,8 @@ pub fn start(cx: &mut Ctx<'_>, connection: &Connection<'_>) -> Result<End<Value>
     let (read, write) = connection.file_roots();
     let shared = Arc::new(FsState {
         labels: Labels::from_tags(connection.tags),
-        read: Roots::new(read),
-        write: Roots::new(write),
+        read: Roots::new(read, "not allowed to read (no --allow-read folder)"),
+        write: Roots::new(write, "not allowed to write (run with --allow-write=DIR)"),
         pool: Pool::default(),
     });
     cx.spawn_daemon(Box::new(super::Serve(FsService::new(service_end, shared))));
@@ -348,39 +348,29 @@ struct FsState {
 struct Roots {
     paths: Vec<PathBuf>,
     opened: OnceLock<Vec<Root>>,
+    /// The refusal when no folder is allowed for this use.
+    none: &'static str,
 }
 
 impl Roots {
-    fn new(paths: Vec<PathBuf>) -> Roots {
+    fn new(paths: Vec<PathBuf>, none: &'static str) -> Roots {
         Roots {
             paths,
             opened: OnceLock::new(),
+            none,
         }
     }
 
-    fn get(&self) -> &[Root] {
-        self.opened
-            .get_or_init(|| self.paths.iter().map(|p| Root::open(p)).collect())
-    }
-}
-
-impl FsState {
-    fn read<T>(
+    /// `op` on `path` in each folder in turn (see [`in_roots`]).
+    fn first<T>(
         &self,
         path: &str,
         op: impl Fn(&Root, &str) -> Result<T, String>,
     ) -> Result<T, String> {
-        let none = "not allowed to read (no --allow-read folder)";
-        in_roots(self.read.get(), path, op, none)
-    }
-
-    fn write<T>(
-        &self,
-        path: &str,
-        op: impl Fn(&Root, &str) -> Result<T, String>,
-    ) -> Result<T, String> {
-        let none = "not allowed to write (run with --allow-write=DIR)";
-        in_roots(self.write.get(), path, op, none)
+        let roots = self
+            .opened
+            .get_or_init(|| self.paths.iter().map(|p| Root::open(p)).collect());
+        in_roots(roots, path, op, self.none)
     }
 }
 
@@ -404,7 +394,7 @@ fn answer(ok: Tag, failed: Tag, r: Result<Value, String>) -> Vec<Value> {
 }
 
 fn open_file(sh: &Arc<FsState>, h: &RunHandle, path: &str) -> Result<Value, String> {
-    let file = sh.read(path, Root::open_file)?;
+    let file = sh.read.first(path, Root::open_file)?;
     let (program_end, task_end) = runtime::channel();
     h.spawn_daemon(Box::new(super::Serve(FileTask {
         end: task_end,
@@ -416,7 +406,7 @@ fn open_file(sh: &Arc<FsState>, h: &RunHandle, path: &str) -> Result<Value, Stri
 }
 
 fn read_file(sh: &FsState, path: &str) -> Result<Value, String> {
-    let mut file = sh.read(path, Root::open_file)?;
+    let mut file = sh.read.first(path, Root::open_file)?;
     let len = file.metadata().map_err(|e| reason(&e))?.len();
     if len > MAX_FILE {
         return Err("too large to read at once (use OpenFile)".into());
@@ -430,12 +420,12 @@ fn write_file(sh: &FsState, path: &str, data: &Value) -> Result<(), String> {
     let bytes = data
         .as_bytes()
         .ok_or_else(|| "internal error: not a list of bytes".to_string())?;
-    let mut file = sh.write(path, Root::create)?;
+    let mut file = sh.write.first(path, Root::create)?;
     file.write_all(&bytes).map_err(|e| reason(&e))
 }
 
 fn list_dir(sh: &FsState, path: &str) -> Result<Value, String> {
-    let names = sh.read(path, Root::list)?;
+    let names = sh.read.first(path, Root::list)?;
     Ok(Value::list(
         names.iter().map(|n| Value::string(n)).collect(),
     ))
