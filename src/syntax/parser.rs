@@ -166,11 +166,14 @@ fn parse_tops(file: FileId, text: &str) -> (Option<Vec<Top>>, Vec<SyntaxError>) 
 
     let eoi = Span::new(file, text.len(), text.len());
     // Fast pass without error details; a second pass only when it failed.
+    // The grammar lives for the statement; dropping it frees it.
     let (mut out, fast_errs) = top_parser::<chumsky::error::EmptyErr>()
+        .top
         .parse(tokens.as_slice().split_token_span(eoi))
         .into_output_errors();
     if !fast_errs.is_empty() {
         let (slow_out, parse_errs) = top_parser::<Rich<'_, Token, Span>>()
+            .top
             .parse(tokens.as_slice().split_token_span(eoi))
             .into_output_errors();
         out = slow_out;

@@ -6,7 +6,10 @@
 //! The grammar is mutually recursive (a block holds expressions, an
 //! expression holds blocks), so the recursive rules are declared first and
 //! defined by the functions that build them; [`Rules`] carries the rules
-//! every part reads. Recovery is per bracket pair, per statement and per
+//! every part reads. Rules refer to recursive rules only through weak
+//! handles ([`late`]); the [`Grammar`] owns them, so dropping it frees the
+//! whole grammar (chumsky's `Recursive::declare` alone makes cycles of
+//! strong references, which leaked about 25 KB per parse). Recovery is per bracket pair, per statement and per
 //! item. Entry points, token guards and the conversion of chumsky's errors
 //! into `SyntaxError` live in `parser.rs`; nothing here resolves names.
 
@@ -27,9 +30,45 @@ pub(super) type Tokens<'a> = MappedInput<'a, Token, Span, &'a [(Token, Span)]>;
 type Extra<Error> = extra::Err<Error>;
 /// A boxed grammar rule producing `O`.
 type Rule<'a, Error, O> = Boxed<'a, 'a, Tokens<'a>, O, Extra<Error>>;
-/// A rule declared before it is defined (the grammar is recursive).
-type RecRule<'a, Error, O> =
+/// The definition of a recursive rule, filled in after its handle is used.
+type Slot<'a, Error, O> =
     Recursive<chumsky::recursive::Indirect<'a, 'a, Tokens<'a>, O, Extra<Error>>>;
+/// A recursive rule as other rules (and its own definition) use it: a weak
+/// reference, so rules that refer to each other do not keep each other
+/// alive.
+type RecRule<'a, Error, O> =
+    Recursive<chumsky::recursive::Direct<'a, 'a, Tokens<'a>, O, Extra<Error>>>;
+
+/// Anything a grammar keeps alive for as long as it is used.
+trait Kept {}
+impl<T> Kept for T {}
+
+/// The strong references to a grammar's recursive rules.
+type Owners<'a> = Vec<Box<dyn Kept + 'a>>;
+
+/// A recursive rule declared before it is defined: its handle, for use in
+/// any definition, and the slot its definition goes into. `owners` keeps
+/// it alive.
+fn late<'a, Error: GrammarError<'a>, O: 'a>(
+    owners: &mut Owners<'a>,
+) -> (RecRule<'a, Error, O>, Slot<'a, Error, O>) {
+    let slot: Slot<'a, Error, O> = Recursive::declare();
+    let mut handle = None;
+    let owner = recursive(|weak: RecRule<'a, Error, O>| {
+        handle = Some(weak);
+        slot.clone()
+    });
+    owners.push(Box::new(owner));
+    let handle = handle.expect("`recursive` calls its closure before returning");
+    (handle, slot)
+}
+
+/// The whole grammar, ready to parse a file: its top rule and what keeps
+/// the recursive rules it uses alive.
+pub(super) struct Grammar<'a, Error: GrammarError<'a>> {
+    pub(super) top: Rule<'a, Error, Vec<Top>>,
+    _owners: Owners<'a>,
+}
 
 /// The error type the grammar is built for: `Rich` for messages, or the
 /// free `EmptyErr` for the fast first pass (a file without errors is
@@ -78,11 +117,15 @@ struct Rules<'a, Error: GrammarError<'a>> {
 }
 
 /// The whole grammar: a list of top-level entries.
-pub(super) fn top_parser<'a, Error: GrammarError<'a>>() -> Rule<'a, Error, Vec<Top>> {
+pub(super) fn top_parser<'a, Error: GrammarError<'a>>() -> Grammar<'a, Error> {
+    let mut owners = Owners::new();
     let names = name_parsers::<Error>();
-    let (ty, proto) = type_parsers(&names.upper);
-    let (pattern, pat_atom) = pattern_parsers(&names.lower, &names.upper);
+    let (ty, proto) = type_parsers(&names.upper, &mut owners);
+    let (pattern, pat_atom) = pattern_parsers(&names.lower, &names.upper, &mut owners);
     let params = param_parsers(&ty, &pattern, &names.lower);
+    let (expr, expr_slot) = late(&mut owners);
+    let (block, block_slot) = late(&mut owners);
+    let (block_like, block_like_slot) = late(&mut owners);
     let g = Rules {
         lower: names.lower,
         upper: names.upper,
@@ -94,16 +137,19 @@ pub(super) fn top_parser<'a, Error: GrammarError<'a>>() -> Rule<'a, Error, Vec<T
         pattern,
         pat_atom,
         params,
-        expr: Recursive::declare(),
-        block: Recursive::declare(),
-        block_like: Recursive::declare(),
+        expr,
+        block,
+        block_like,
     };
     let (entry, body) = statement_parsers(&g);
-    define_block(&g, body.clone());
-    define_block_like(&g, body);
-    define_expr(&g);
+    define_block(block_slot, body.clone());
+    define_block_like(&g, block_like_slot, body);
+    define_expr(&g, expr_slot);
     let item = item_parser(&g);
-    entries_parser(entry, item)
+    Grammar {
+        top: entries_parser(entry, item),
+        _owners: owners,
+    }
 }
 
 /// Names: lower-case (with keywords usable as names) and upper-case.
@@ -139,14 +185,15 @@ fn name_parsers<'a, Error: GrammarError<'a>>() -> Names<'a, Error> {
 #[allow(clippy::type_complexity)]
 fn type_parsers<'a, Error: GrammarError<'a>>(
     upper: &Rule<'a, Error, Ident>,
+    owners: &mut Owners<'a>,
 ) -> (
     Rule<'a, Error, Spanned<Type>>,
     Rule<'a, Error, Spanned<Proto>>,
 ) {
-    let mut ty: RecRule<'a, Error, Spanned<Type>> = Recursive::declare();
-    let mut targ: RecRule<'a, Error, Spanned<Type>> = Recursive::declare();
-    let step: RecRule<'a, Error, Spanned<Step>> = Recursive::declare();
-    let proto: RecRule<'a, Error, Spanned<Proto>> = Recursive::declare();
+    let (ty, mut ty_slot) = late::<Error, Spanned<Type>>(owners);
+    let (targ, mut targ_slot) = late::<Error, Spanned<Type>>(owners);
+    let (step, step_slot) = late::<Error, Spanned<Step>>(owners);
+    let (proto, proto_slot) = late::<Error, Spanned<Proto>>(owners);
 
     let proto_start = one_of([
         Token::Put,
@@ -219,7 +266,7 @@ fn type_parsers<'a, Error: GrammarError<'a>>(
                 .delimited_by(just(Token::Lt), just(Token::Gt)),
         )
         .boxed();
-    ty.define(
+    ty_slot.define(
         ty_atom
             .foldl_with(after.repeated(), |base, steps, e| {
                 Spanned::new(
@@ -233,7 +280,7 @@ fn type_parsers<'a, Error: GrammarError<'a>>(
             .labelled("type"),
     );
 
-    targ.define(choice((
+    targ_slot.define(choice((
         proto_start
             .clone()
             .rewind()
@@ -247,7 +294,7 @@ fn type_parsers<'a, Error: GrammarError<'a>>(
             }),
         ty.clone(),
     )));
-    define_protocol(upper, &ty, &targs, step, proto.clone());
+    define_protocol(upper, &ty, &targs, &step, step_slot, &proto, proto_slot);
     (ty.boxed(), proto.boxed())
 }
 
@@ -256,14 +303,16 @@ fn define_protocol<'a, Error: GrammarError<'a>>(
     upper: &Rule<'a, Error, Ident>,
     ty: &RecRule<'a, Error, Spanned<Type>>,
     targs: &Rule<'a, Error, Vec<Spanned<Type>>>,
-    mut step: RecRule<'a, Error, Spanned<Step>>,
-    mut proto: RecRule<'a, Error, Spanned<Proto>>,
+    step: &RecRule<'a, Error, Spanned<Step>>,
+    mut step_slot: Slot<'a, Error, Spanned<Step>>,
+    proto: &RecRule<'a, Error, Spanned<Proto>>,
+    mut proto_slot: Slot<'a, Error, Spanned<Proto>>,
 ) {
     let fork_side = step.clone().map(|s| match s.node {
         Step::Group(p) => *p,
         other => Spanned::new(Proto::Seq(vec![Spanned::new(other, s.span)]), s.span),
     });
-    step.define(
+    step_slot.define(
         sp(choice((
             just(Token::Put).ignore_then(ty.clone()).map(Step::Put),
             just(Token::Get).ignore_then(ty.clone()).map(Step::Get),
@@ -319,7 +368,7 @@ fn define_protocol<'a, Error: GrammarError<'a>>(
             ProtoBranch::Labelled(Spanned::new(Branch { dir, label, body }, e.span()))
         });
     let branch = labelled_branch.or(seq1.map(ProtoBranch::Plain));
-    proto.define(
+    proto_slot.define(
         branch
             .separated_by(just(Token::Pipe))
             .at_least(1)
@@ -359,11 +408,12 @@ fn define_protocol<'a, Error: GrammarError<'a>>(
 fn pattern_parsers<'a, Error: GrammarError<'a>>(
     lower: &Rule<'a, Error, Ident>,
     upper: &Rule<'a, Error, Ident>,
+    owners: &mut Owners<'a>,
 ) -> (
     Rule<'a, Error, Spanned<Pattern>>,
     Rule<'a, Error, Spanned<Pattern>>,
 ) {
-    let mut pattern: RecRule<'a, Error, Spanned<Pattern>> = Recursive::declare();
+    let (pattern, mut pattern_slot) = late::<Error, Spanned<Pattern>>(owners);
     let pat_list = pattern
         .clone()
         .separated_by(just(Token::Comma))
@@ -414,7 +464,7 @@ fn pattern_parsers<'a, Error: GrammarError<'a>>(
     )))
     .labelled("pattern")
     .boxed();
-    pattern.define(
+    pattern_slot.define(
         pat_atom
             .clone()
             .separated_by(just(Token::Colon))
@@ -625,8 +675,10 @@ fn statement_parsers<'a, Error: GrammarError<'a>>(
 }
 
 /// `{ body }`, recovering a broken block as an empty one.
-fn define_block<'a, Error: GrammarError<'a>>(g: &Rules<'a, Error>, body: Rule<'a, Error, Block>) {
-    let mut block = g.block.clone();
+fn define_block<'a, Error: GrammarError<'a>>(
+    mut block: Slot<'a, Error, Spanned<Block>>,
+    body: Rule<'a, Error, Block>,
+) {
     block.define(
         sp(body
             .clone()
@@ -654,6 +706,7 @@ fn define_block<'a, Error: GrammarError<'a>>(g: &Rules<'a, Error>, body: Rule<'a
 /// `if`/`else` chains, `switch` with its `case`s, and bare blocks.
 fn define_block_like<'a, Error: GrammarError<'a>>(
     g: &Rules<'a, Error>,
+    mut block_like: Slot<'a, Error, Spanned<Expr>>,
     body: Rule<'a, Error, Block>,
 ) {
     let Rules {
@@ -664,7 +717,6 @@ fn define_block_like<'a, Error: GrammarError<'a>>(
         block,
         ..
     } = g;
-    let mut block_like = g.block_like.clone();
     // if / switch / { }
     let if_expr = recursive(|if_| {
         just(Token::If)
@@ -994,10 +1046,12 @@ fn unary_parser<'a, Error: GrammarError<'a>>(
 }
 
 /// Binary operators by precedence, loosest last: defines `expr`.
-fn define_expr<'a, Error: GrammarError<'a>>(g: &Rules<'a, Error>) {
+fn define_expr<'a, Error: GrammarError<'a>>(
+    g: &Rules<'a, Error>,
+    mut expr: Slot<'a, Error, Spanned<Expr>>,
+) {
     let gt_span = &g.gt_span;
     let unary = unary_parser(g);
-    let mut expr = g.expr.clone();
     let shr = gt_span
         .clone()
         .then(gt_span.clone())
