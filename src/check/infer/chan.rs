@@ -554,20 +554,29 @@ impl Infer<'_, '_> {
             _ => return None,
         };
         let i = self.find(&name)?;
-        let Ty::Session(s) = self.unifier.shallow(&self.env[i].ty) else {
-            return None;
+        let head = match self.unifier.shallow(&self.env[i].ty) {
+            Ty::Session(s) => self.unifier.head(&s),
+            Ty::Var(_) => None,
+            _ => return None,
         };
-        let Some(Session::Choice {
-            dir: Dir::Get,
-            branches,
-        }) = self.unifier.head(&s)
-        else {
-            return None;
+        let branches = match head {
+            Some(Session::Choice {
+                dir: Dir::Get,
+                branches,
+            }) => Some(branches),
+            // A channel whose protocol is not known (its type name was
+            // unknown, already reported): cases that are all labels are
+            // taken as its choice, with nothing to check them against.
+            None if self.protocol_unknown(i) && self.all_labels(cases) => None,
+            _ => return None,
         };
         if let Liveness::Moved(moved) = self.env[i].state {
             self.used_after_move(name, c.span, moved);
             return Some(self.unifier.fresh());
         }
+        let Some(branches) = branches else {
+            return Some(self.unknown_choice(i, cases, span));
+        };
         let start = self.env.clone();
         let mut outcomes = Vec::new();
         let mut seen: Vec<Rc<str>> = Vec::new();
@@ -624,6 +633,39 @@ impl Infer<'_, '_> {
             self.join(outcomes, span)
                 .unwrap_or_else(|| self.unifier.fresh()),
         )
+    }
+
+    /// Whether the channel in slot `i` has an unknown type name (already
+    /// reported) for its type: nothing is known of its protocol.
+    fn protocol_unknown(&self, i: usize) -> bool {
+        matches!(self.unifier.shallow(&self.env[i].ty), Ty::Var(v) if self.from_unknown.contains(&v))
+    }
+
+    /// Whether every case of a `switch` is a bare label (an upper-case
+    /// name that is no constructor).
+    fn all_labels(&self, cases: &[Spanned<ast::Case>]) -> bool {
+        !cases.is_empty()
+            && cases.iter().all(|case| {
+                matches!(&case.node.pattern.node,
+                    ast::Pattern::Ctor { name, args } if args.is_empty() && self.is_label_only(&name.node))
+            })
+    }
+
+    /// `switch (c.get)` on labels when `c`'s protocol is unknown: each
+    /// case is checked with `c` in an unknown state.
+    fn unknown_choice(&mut self, i: usize, cases: &[Spanned<ast::Case>], span: Span) -> Ty {
+        let start = self.env.clone();
+        let mut outcomes = Vec::new();
+        for case in cases {
+            self.env = start.clone();
+            self.ended = false;
+            self.set_state(i, Session::Unknown);
+            let t = self.block(&case.node.body.node, case.node.body.span);
+            let env = std::mem::take(&mut self.env);
+            outcomes.push(Branch::new(env, self.ended, t, case.span));
+        }
+        self.join(outcomes, span)
+            .unwrap_or_else(|| self.unifier.fresh())
     }
 
     /// Joins the branches of an `if` or `switch`: their values have one

@@ -101,6 +101,9 @@ pub struct Infer<'a, 'g> {
     pub(super) sigs: Vec<Sig>,
     errors: Vec<CheckError>,
     silent: u32,
+    /// The variables that stand for unknown type names (already reported):
+    /// a channel of such a type is not checked against a protocol.
+    pub(super) from_unknown: std::collections::HashSet<u32>,
     // The body being checked.
     pub(super) env: Vec<Binding>,
     scopes: Vec<usize>,
@@ -245,6 +248,7 @@ impl<'a, 'g> Infer<'a, 'g> {
             sigs: Vec::new(),
             errors: Vec::new(),
             silent: 0,
+            from_unknown: Default::default(),
             env: Vec::new(),
             scopes: Vec::new(),
             barrier: 0,
@@ -351,16 +355,31 @@ impl<'a, 'g> Infer<'a, 'g> {
     }
 
     /// `ty` with each unknown type name (already reported) replaced by a
-    /// fresh variable, which takes whatever the code does with it.
+    /// fresh variable, which takes whatever the code does with it; so is
+    /// `neg<Unknown>`, whose dual is as unknown (else every use of the
+    /// channel is reported against `neg<?>`).
     fn forget_unknown(&mut self, ty: &Ty) -> Ty {
+        let unknown =
+            |t: &Ty| matches!(t, Ty::Rigid(name, _) if &**name == super::decls::UNKNOWN_TYPE);
         match ty {
-            Ty::Rigid(name, _) if &**name == super::decls::UNKNOWN_TYPE => self.unifier.fresh(),
+            t if unknown(t) => self.fresh_unknown(),
+            Ty::Session(s) if matches!(&**s, Session::Var { ty, .. } if unknown(ty)) => {
+                self.fresh_unknown()
+            }
             Ty::Con(c, args) if !args.is_empty() => {
                 let args: Vec<Ty> = args.iter().map(|a| self.forget_unknown(a)).collect();
                 Ty::con(c.clone(), args)
             }
             other => other.clone(),
         }
+    }
+
+    fn fresh_unknown(&mut self) -> Ty {
+        let v = self.unifier.fresh();
+        if let Ty::Var(n) = v {
+            self.from_unknown.insert(n);
+        }
+        v
     }
 
     fn function_sig(&mut self, f: &ast::FunctionDecl, layer: Layer) -> Sig {
