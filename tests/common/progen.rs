@@ -221,9 +221,10 @@ impl<'a, 'b> Gen<'a, 'b> {
                 sig.push(format!("{} p{j}", ty.text()));
                 scope.vars.push((format!("p{j}"), *ty));
             }
+            // Both bodies are made before `f{i}` and `g{i}` are callable,
+            // so they call only earlier functions.
             let body = self.expr(Ty::Int, &scope, 3)?;
             let _ = writeln!(self.out, "Int f{i}({}) {{ {body} }}", sig.join(", "));
-            self.funcs.push(params);
             if i % 2 == 1 {
                 let scope = Scope {
                     vars: vec![("n".into(), Ty::Int)],
@@ -235,6 +236,7 @@ impl<'a, 'b> Gen<'a, 'b> {
                     "Int g{i}(Int n) {{ if (n <= 0) {{ 1 }} else {{ (g{i}(n - 1) + {step}) % 1000 }} }}"
                 );
             }
+            self.funcs.push(params);
         }
         Ok(())
     }
