@@ -211,8 +211,13 @@ deaf(~f);
 ";
     let report = fails_with_report("flood.mpl", flood, &["--max-memory", "40M"]);
     assert!(report.contains("out of memory"), "{report}");
-    // The process that floods is blamed, not the one that waits.
+    // The process that floods is blamed, not the one that waits, and the
+    // report shows where the messages pile up.
     assert!(report.contains("this one, `flood`"), "{report}");
+    assert!(
+        report.contains("the longest queues: `deaf` ("),
+        "the census names the queue: {report}"
+    );
 }
 
 #[test]

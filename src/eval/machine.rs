@@ -139,9 +139,80 @@ fn run_entry(
 fn outcome(o: Outcome<RunError>) -> RunOutcome {
     match o {
         Outcome::Finished => RunOutcome::Finished,
-        Outcome::Failed(e) => RunOutcome::Failed(e),
+        Outcome::Failed(mut e, census) => {
+            if let Some(note) = census_note(&census) {
+                e.help = Some(match e.help.take() {
+                    Some(help) => format!("{help}\n{note}"),
+                    None => note,
+                });
+            }
+            RunOutcome::Failed(e)
+        }
         Outcome::Deadlock(w) => RunOutcome::Deadlock(w),
         Outcome::InputExhausted(w) => RunOutcome::InputExhausted(w),
         Outcome::Interrupted => RunOutcome::Interrupted,
+    }
+}
+
+/// What the other processes held when the run failed (a census is taken
+/// when the run ran out of memory): the longest queues of messages waiting
+/// to be received, the deepest stacks, and the most numerous processes.
+/// `None` when nothing stands out.
+fn census_note(census: &runtime::Census) -> Option<String> {
+    const SHOWN: usize = 3;
+    let mut parts = Vec::new();
+    let mut by_queue: Vec<&(String, runtime::Load)> =
+        census.iter().filter(|(_, l)| l.queued > 0).collect();
+    by_queue.sort_by_key(|(_, l)| std::cmp::Reverse(l.queued));
+    if !by_queue.is_empty() {
+        let items: Vec<String> = by_queue
+            .iter()
+            .take(SHOWN)
+            .map(|(name, l)| format!("`{name}` ({} waiting)", counted(l.queued, "message")))
+            .collect();
+        parts.push(format!("the longest queues: {}", items.join(", ")));
+    }
+    let mut by_stack: Vec<&(String, runtime::Load)> =
+        census.iter().filter(|(_, l)| l.frames > 1).collect();
+    by_stack.sort_by_key(|(_, l)| std::cmp::Reverse(l.frames));
+    if !by_stack.is_empty() {
+        let items: Vec<String> = by_stack
+            .iter()
+            .take(SHOWN)
+            .map(|(name, l)| format!("`{name}` ({} open)", counted(l.frames, "call")))
+            .collect();
+        parts.push(format!("the deepest stacks: {}", items.join(", ")));
+    }
+    let mut by_name: std::collections::HashMap<&str, usize> = Default::default();
+    for (name, _) in census {
+        *by_name.entry(name).or_default() += 1;
+    }
+    let mut many: Vec<(&str, usize)> = by_name.into_iter().filter(|(_, n)| *n >= 1000).collect();
+    many.sort_by_key(|&(name, n)| (std::cmp::Reverse(n), name));
+    if !many.is_empty() {
+        let items: Vec<String> = many
+            .iter()
+            .take(SHOWN)
+            .map(|(name, n)| format!("`{name}` ({})", counted(*n, "process")))
+            .collect();
+        parts.push(format!("the most numerous: {}", items.join(", ")));
+    }
+    (!parts.is_empty()).then(|| format!("Held by the other processes: {}.", parts.join("; ")))
+}
+
+/// `n` and the noun, plural when `n` is not 1, with thousands separated.
+pub(super) fn counted(n: usize, noun: &str) -> String {
+    let digits = n.to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    match (n, noun) {
+        (1, _) => format!("1 {noun}"),
+        (_, "process") => format!("{grouped} processes"),
+        _ => format!("{grouped} {noun}s"),
     }
 }

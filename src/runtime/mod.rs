@@ -42,7 +42,7 @@ pub mod scheduler;
 
 pub use channel::{ChannelId, End, Side, channel, forward};
 pub use scheduler::{
-    Config, Cx, Handle, Outcome, Runtime, Step, Task, TaskId, TaskInfo, WaitReport,
+    Census, Config, Cx, Handle, Load, Outcome, Runtime, Step, Task, TaskId, TaskInfo, WaitReport,
 };
 
 #[cfg(test)]

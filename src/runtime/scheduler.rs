@@ -41,7 +41,23 @@ pub trait Task<M, E>: Send + 'static {
     fn run(&mut self, cx: &mut Cx<'_, M, E>) -> Step<M, E>;
     /// Describes the task for a deadlock report (never on the hot path).
     fn info(&self) -> TaskInfo;
+    /// What the task holds, for a census of a failed run (see
+    /// [`Cx::request_census`]); nothing, unless the task says.
+    fn load(&self) -> Load {
+        Load::default()
+    }
 }
+
+/// What a task holds: its stack depth and the messages waiting at the
+/// channel ends it holds (in the task's own units; for reports only).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Load {
+    pub frames: usize,
+    pub queued: usize,
+}
+
+/// Every task left when a run failed, by name, with what it held.
+pub type Census = Vec<(String, Load)>;
 
 /// What a task's turn ended with.
 #[derive(Debug)]
@@ -83,7 +99,9 @@ pub struct WaitReport {
 #[derive(Debug)]
 pub enum Outcome<E> {
     Finished,
-    Failed(E),
+    /// A task failed; with the census of the tasks left, if the failing
+    /// task asked for one (else empty).
+    Failed(E, Census),
     Deadlock(Vec<WaitReport>),
     InputExhausted(Vec<WaitReport>),
     Interrupted,
@@ -235,6 +253,9 @@ struct SchedulerState<M, E> {
     /// is reported in `failures` instead of stopping every other.
     hold: AtomicBool,
     failures: Mutex<Vec<E>>,
+    /// Filled with the tasks left when the run ends, once a failing task
+    /// asked for it ([`Cx::request_census`]).
+    census: Mutex<Option<Census>>,
 }
 
 impl<M: Send + 'static, E: Send + 'static> SchedulerState<M, E> {
@@ -537,6 +558,13 @@ impl<M: Send + 'static, E: Send + 'static> Cx<'_, M, E> {
         self.shared.live.load(Ordering::Relaxed)
     }
 
+    /// Asks for a census of the tasks left when the run ends (for a
+    /// failure whose cause may lie in another task: memory, say). It comes
+    /// with [`Outcome::Failed`].
+    pub fn request_census(&self) {
+        self.shared.census.lock().get_or_insert_with(Vec::new);
+    }
+
     /// Steps the task may take in this turn.
     pub fn budget(&self) -> u32 {
         self.shared.budget
@@ -731,6 +759,7 @@ impl<M: Send + 'static, E: Send + 'static> Runtime<M, E> {
             budget: config.budget.max(1),
             hold: AtomicBool::new(config.hold),
             failures: Mutex::new(Vec::new()),
+            census: Mutex::new(None),
         };
         Runtime {
             shared: Arc::new(shared),
@@ -828,13 +857,24 @@ fn work<M: Send + 'static, E: Send + 'static>(
     // would never be dropped (and a service would lose buffered output).
     match &mut local.queue {
         Queue::Steal { deque, next } => {
-            drop(next.take());
+            if let Some(t) = next.take() {
+                count(sh, t);
+            }
             while let Some(t) = deque.pop() {
-                drop(t);
+                count(sh, t);
             }
         }
-        Queue::Seeded { ready, .. } => ready.clear(),
+        Queue::Seeded { ready, .. } => ready.drain(..).for_each(|t| count(sh, t)),
     }
+}
+
+/// Drops a task left at the end of a run, counting it first in the census
+/// if one was asked for.
+fn count<M: Send + 'static, E: Send + 'static>(sh: &SchedulerState<M, E>, t: TaskRef<M, E>) {
+    if let Some(census) = sh.census.lock().as_mut() {
+        census.push((t.task.info().name, t.task.load()));
+    }
+    drop(t);
 }
 
 fn run_one<M: Send + 'static, E: Send + 'static>(
@@ -923,7 +963,17 @@ fn end_of_run<M: Send + 'static, E: Send + 'static>(sh: &SchedulerState<M, E>) -
     let stranded = take_parked(sh);
     let reason = sh.reason.lock().take();
     let outcome = match reason {
-        Some(Reason::Failed(e)) => Outcome::Failed(e),
+        Some(Reason::Failed(e)) => {
+            while let Some(t) = sh.take_injected(None) {
+                count(sh, t);
+            }
+            for s in &stranded {
+                if let Some(census) = sh.census.lock().as_mut() {
+                    census.push((s.task.task.info().name, s.task.task.load()));
+                }
+            }
+            Outcome::Failed(e, sh.census.lock().take().unwrap_or_default())
+        }
         Some(Reason::Interrupted) => Outcome::Interrupted,
         Some(Reason::Quiescent) | None => quiescent(sh, &stranded),
     };

@@ -583,7 +583,7 @@ fn fail_stops_the_run_promptly_while_others_spin() {
         h.spawn(script("bad", vec![], vec![Op::YieldN(10), Op::Fail]).boxed());
         let start = Instant::now();
         match run_bounded(rt, 10) {
-            Outcome::Failed(e) => assert_eq!(e, "bad failed"),
+            Outcome::Failed(e, _) => assert_eq!(e, "bad failed"),
             other => panic!("{other:?}"),
         }
         assert!(start.elapsed() < Duration::from_secs(2));

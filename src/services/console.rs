@@ -1296,7 +1296,7 @@ mod tests {
         let acts = vec![Act::Put(0, Value::Int(7))];
         let (s, _) = script(&w, &[Svc::Stdout], acts);
         match run(s) {
-            runtime::Outcome::Failed(e) => {
+            runtime::Outcome::Failed(e, _) => {
                 assert!(e.message.starts_with("internal error"), "{}", e.message);
                 assert_eq!(e.process, "stdout");
             }
@@ -1306,7 +1306,7 @@ mod tests {
         let acts = vec![Act::Put(0, tag(L.put)), Act::Get(0)];
         let (s, _) = script(&w, &[Svc::Stdin], acts);
         match run(s) {
-            runtime::Outcome::Failed(e) => assert_eq!(e.process, "stdin"),
+            runtime::Outcome::Failed(e, _) => assert_eq!(e.process, "stdin"),
             o => panic!("expected a failure, got {o:?}"),
         }
     }

@@ -17,7 +17,7 @@ use super::instr;
 use super::ops::Fault;
 use crate::host::RunError;
 use crate::ir::FuncId;
-use crate::runtime::{ChannelId, Cx, Side, Step, Task, TaskInfo};
+use crate::runtime::{ChannelId, Cx, Load, Side, Step, Task, TaskInfo};
 use crate::source::Span;
 use crate::value::Value;
 use std::sync::Arc;
@@ -99,6 +99,9 @@ impl Task<Value, RunError> for Process {
             // blaming a process whose turn made the total grow: one that
             // only waits while another floods memory is left alone.
             if crate::memory::exceeded() && crate::memory::thread_net() > allocated_before {
+                // What the others hold goes with the report (see
+                // `machine::census_note`).
+                cx.request_census();
                 return Step::Fail(self.out_of_memory(cx.live_tasks()));
             }
         }
@@ -108,6 +111,17 @@ impl Task<Value, RunError> for Process {
             super::tests::record_peak(name, self.peak);
         }
         step
+    }
+
+    fn load(&self) -> Load {
+        let mut queued = 0;
+        for v in &self.stack {
+            for_each_end(v, &mut |e| queued += e.queued(), 0);
+        }
+        Load {
+            frames: self.frames.len(),
+            queued,
+        }
     }
 
     fn info(&self) -> TaskInfo {
@@ -215,16 +229,15 @@ impl Process {
                 show_size(allocated())
             ),
             Some(format!(
-                "{alive} {} alive; this one, `{}`, which allocated while the run was over the limit, has {} open. Look for a list that grows without end, a recursion that never ends, or messages put faster than they are taken; or raise the limit with `mpl run --max-memory 4G`",
-                if alive == 1 {
-                    "process is"
-                } else {
-                    "processes are"
+                "{} alive; this one, `{}`, allocated while the run was over the limit{}. Look for a list that grows without end, a recursion that never ends, or messages put faster than they are taken; or raise the limit with `mpl run --max-memory 4G`",
+                match alive {
+                    1 => "1 process is".to_string(),
+                    n => format!("{} are", super::counted(n, "process")),
                 },
                 process_name(&self.shared.code, self.proc_fn),
                 match self.frames.len() {
-                    1 => "1 call".to_string(),
-                    n => format!("{n} calls"),
+                    0 => String::new(),
+                    n => format!(", with {} open", super::counted(n, "call")),
                 }
             )),
         );
@@ -255,21 +268,26 @@ fn process_name(code: &Code, f: FuncId) -> String {
 
 /// The channel ends inside `v` (nested a few levels deep), for reports.
 fn channel_ends(v: &Value, out: &mut Vec<(ChannelId, Side)>, depth: u32) {
+    for_each_end(v, &mut |e| out.push((e.id(), e.side())), depth);
+}
+
+/// Calls `f` on each channel end in `v` (looking at most 8 levels deep).
+fn for_each_end(v: &Value, f: &mut impl FnMut(&crate::runtime::End<Value>), depth: u32) {
     if depth > 8 {
         return;
     }
     let items: &[Value] = match v {
-        Value::Chan(e) => return out.push((e.id(), e.side())),
+        Value::Chan(e) => return f(e),
         Value::Tuple(items) | Value::Data(_, items) => items,
         Value::Record(r) => &r.env,
         Value::Cons(c) => {
-            channel_ends(&c.head, out, depth + 1);
-            return channel_ends(&c.tail, out, depth + 1);
+            for_each_end(&c.head, f, depth + 1);
+            return for_each_end(&c.tail, f, depth + 1);
         }
         _ => return,
     };
     for item in items {
-        channel_ends(item, out, depth + 1);
+        for_each_end(item, f, depth + 1);
     }
 }
 

@@ -306,7 +306,7 @@ fn eval_in(
     let names = p.clone();
     match run_probed(p, entry, &[1], 60) {
         (Outcome::Finished, got) => Ok(show(&got[0][0].1, &names)),
-        (Outcome::Failed(e), _) => Err(e),
+        (Outcome::Failed(e, _), _) => Err(e),
         (other, _) => panic!("unexpected outcome {other:?}"),
     }
 }
@@ -1191,4 +1191,48 @@ fn clause_functions_match_their_arguments_without_a_tuple() {
         !ops.iter().any(|op| matches!(op, super::code::Op::Tuple(_))),
         "{ops:?}"
     );
+}
+
+#[test]
+fn census_note_names_the_longest_queues_deepest_stacks_and_most_numerous() {
+    use crate::runtime::Load;
+    let mut census: crate::runtime::Census = vec![
+        (
+            "deaf".into(),
+            Load {
+                frames: 1,
+                queued: 1_050_001,
+            },
+        ),
+        (
+            "deep".into(),
+            Load {
+                frames: 12_000,
+                queued: 0,
+            },
+        ),
+    ];
+    census.extend((0..1500).map(|_| {
+        (
+            "worker".to_string(),
+            Load {
+                frames: 1,
+                queued: 0,
+            },
+        )
+    }));
+    let note = super::census_note(&census).expect("a note");
+    assert_eq!(
+        note,
+        "Held by the other processes: the longest queues: `deaf` (1,050,001 messages waiting); \
+         the deepest stacks: `deep` (12,000 calls open); the most numerous: `worker` (1,500 processes)."
+    );
+    let quiet: crate::runtime::Census = vec![(
+        "main".into(),
+        Load {
+            frames: 1,
+            queued: 0,
+        },
+    )];
+    assert_eq!(super::census_note(&quiet), None, "nothing stands out");
 }
