@@ -228,6 +228,7 @@ impl Expr {
             ExprKind::Match { scrutinee, arms } => std::iter::once(&**scrutinee)
                 .chain(arms.iter().map(|a| &a.body))
                 .collect(),
+            ExprKind::Race(arms) => arms.iter().map(|a| &a.body).collect(),
             ExprKind::Block(block) => block.children(),
             ExprKind::Dtor { receiver, args, .. } => {
                 std::iter::once(&**receiver).chain(args).collect()
@@ -274,6 +275,7 @@ impl Expr {
                 scrutinee.for_each_mut(f);
                 arms.iter_mut().for_each(|a| a.body.for_each_mut(f));
             }
+            ExprKind::Race(arms) => arms.iter_mut().for_each(|a| a.body.for_each_mut(f)),
             ExprKind::Block(block) => block.for_each_mut(f),
             ExprKind::Dtor { receiver, args, .. } => {
                 receiver.for_each_mut(f);
@@ -467,6 +469,10 @@ pub enum ExprKind {
         scrutinee: Box<Expr>,
         arms: Vec<Arm>,
     },
+    /// `race { case c: .. }`: waits until one arm's channel has a message
+    /// (the one that arrived first, when several have), then runs that arm.
+    /// The channels stay where they are (the race only looks at them).
+    Race(Vec<RaceArm>),
     Block(Block),
     /// Build a codata value: `methods[i]` implements `codata.dtors[i]`; the
     /// values in `captures` are copied into slots `0..` of each method frame.
@@ -495,6 +501,14 @@ pub enum ExprKind {
 #[derive(Clone, Debug)]
 pub struct Arm {
     pub pattern: Pattern,
+    pub body: Expr,
+}
+
+/// One arm of a `race`: the slot holding the channel it waits on, and its
+/// body.
+#[derive(Clone, Debug)]
+pub struct RaceArm {
+    pub channel: Slot,
     pub body: Expr,
 }
 

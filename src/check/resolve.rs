@@ -793,6 +793,7 @@ impl<'g, 'a> Resolver<'g, 'a> {
                 let arms = cases.iter().map(|c| self.case(c, labels)).collect();
                 ExprKind::Match { scrutinee, arms }
             }
+            ast::Expr::Race(cases) => ExprKind::Race(self.race(cases)),
             ast::Expr::Block(b) => return self.block(b, span),
             ast::Expr::Record { codata, methods } => self.record(codata, methods, span),
         };
@@ -839,6 +840,22 @@ impl<'g, 'a> Resolver<'g, 'a> {
         let body = self.block(&c.node.body.node, c.node.body.span);
         self.pop_scope();
         ir::Arm { pattern, body }
+    }
+
+    /// A `race`'s arms. A case whose name is not a local (reported by
+    /// `var`, or a service, which the type checker refuses) has no arm.
+    fn race(&mut self, cases: &[Spanned<ast::RaceCase>]) -> Vec<ir::RaceArm> {
+        let mut arms = Vec::new();
+        for c in cases {
+            let channel = self.var(&c.node.channel.node, c.node.channel.span);
+            self.push_scope();
+            let body = self.block(&c.node.body.node, c.node.body.span);
+            self.pop_scope();
+            if let ExprKind::Local(channel) = channel {
+                arms.push(ir::RaceArm { channel, body });
+            }
+        }
+        arms
     }
 
     fn var(&mut self, name: &str, span: Span) -> ExprKind {

@@ -50,6 +50,7 @@ pub fn each_expr_in<'a>(e: &'a Expr, f: &mut dyn FnMut(&'a Expr)) {
             }
         }
         Expr::Switch { cases, .. } => cases.iter().for_each(|c| each_expr(&c.node.body.node, f)),
+        Expr::Race(cases) => cases.iter().for_each(|c| each_expr(&c.node.body.node, f)),
         Expr::Block(b) => each_expr(b, f),
         Expr::Record { methods, .. } => {
             methods.iter().for_each(|m| each_expr(&m.node.body.node, f))

@@ -226,6 +226,12 @@ fn unused_lets(body: &Block) -> Vec<Warning> {
                 block_lets(&c.node.body.node, &mut bound);
             }
         }
+        Expr::Race(cases) => {
+            for c in cases {
+                used.insert(c.node.channel.node.as_str());
+                block_lets(&c.node.body.node, &mut bound);
+            }
+        }
         Expr::Block(b) => block_lets(b, &mut bound),
         Expr::Record { methods, .. } => {
             for m in methods {
@@ -290,6 +296,11 @@ fn channel_shadows(params: &[&Param], body: &Block, protocols: &HashSet<String>)
     walk::each_expr(body, &mut |e| match e {
         Expr::If { then, .. } => note_block(&then.node, &mut lets, &mut channels),
         Expr::Switch { cases, .. } => {
+            for c in cases {
+                note_block(&c.node.body.node, &mut lets, &mut channels);
+            }
+        }
+        Expr::Race(cases) => {
             for c in cases {
                 note_block(&c.node.body.node, &mut lets, &mut channels);
             }

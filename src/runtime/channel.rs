@@ -8,9 +8,16 @@
 //! (type-erased as [`Parked`]) that the scheduler must make runnable; the
 //! public put/forward entry points live on `Cx` and `Handle`.
 //!
+//! A task may also wait on several ends at once (`race`): it is parked in a
+//! shared [`RaceSlot`] that each of those mailboxes points to, and the
+//! first message to arrive at any of them takes it out. A mailbox a race
+//! has looked at stamps each later arrival from one global counter, so a
+//! race can tell which of its channels received first.
+//!
 //! Locking: a put or a get locks one mailbox at a time; a forward locks two,
-//! always in address order; nothing that can run user drops (messages, tasks)
-//! runs while a mailbox lock is held.
+//! always in address order; a race slot is locked after a mailbox, or on
+//! its own, never before one. Nothing that can run user drops (messages,
+//! tasks) runs while a mailbox lock is held.
 
 use std::any::Any;
 use std::collections::VecDeque;
@@ -51,6 +58,15 @@ const SHRINK_ABOVE: usize = 256;
 
 static NEXT_CHANNEL: AtomicU64 = AtomicU64::new(1);
 
+/// Arrival stamps for mailboxes a race watches (0: arrived before).
+static NEXT_STAMP: AtomicU64 = AtomicU64::new(1);
+
+/// Where a task waiting on several ends (a `race`) is parked: the first
+/// delivery to any of them takes it.
+pub(crate) struct RaceSlot {
+    task: Mutex<Option<Parked>>,
+}
+
 /// One end's mailbox and identity.
 pub(crate) struct Half<M> {
     pub(crate) id: ChannelId,
@@ -63,8 +79,26 @@ struct Mailbox<M> {
     queue: VecDeque<M>,
     /// The task waiting here; only set while `queue` is empty.
     parked: Option<Parked>,
+    /// A race waiting here among other ends (its slot may have been
+    /// emptied by a delivery elsewhere: then it is stale, and ignored).
+    racer: Option<Arc<RaceSlot>>,
+    /// Set once a race has looked here: later arrivals are stamped.
+    watched: bool,
+    /// The stamps of the newest `stamps.len()` messages of `queue` (older
+    /// ones arrived before the mailbox was watched).
+    stamps: VecDeque<u64>,
     /// Set by a forward: every later message goes to this mailbox instead.
     redirect: Option<Arc<Half<M>>>,
+}
+
+impl<M> Mailbox<M> {
+    /// Takes the task waiting here, alone or in a race.
+    fn take_waiter(&mut self) -> Option<Parked> {
+        if let Some(p) = self.parked.take() {
+            return Some(p);
+        }
+        self.racer.take().and_then(|slot| slot.task.lock().take())
+    }
 }
 
 impl<M> Half<M> {
@@ -72,6 +106,9 @@ impl<M> Half<M> {
         let mailbox = Mailbox {
             queue: VecDeque::new(),
             parked: None,
+            racer: None,
+            watched: false,
+            stamps: VecDeque::new(),
             redirect: None,
         };
         Arc::new(Half {
@@ -81,16 +118,27 @@ impl<M> Half<M> {
         })
     }
 
-    /// Looks at the parked task, if any, leaving it parked.
+    /// Looks at the parked task (alone or in a race), if any, leaving it
+    /// parked.
     pub(crate) fn with_parked<T>(&self, f: impl FnOnce(&Parked) -> T) -> Option<T> {
-        self.mailbox.lock().parked.as_ref().map(f)
+        let g = self.mailbox.lock();
+        if let Some(p) = &g.parked {
+            return Some(f(p));
+        }
+        let slot = g.racer.as_ref()?.task.lock();
+        slot.as_ref().map(f)
     }
 
-    /// Takes the parked task if `is_it` accepts it (used at the end of a run).
+    /// Takes the parked task (alone or in a race) if `is_it` accepts it
+    /// (used at the end of a run).
     pub(crate) fn take_parked_if(&self, is_it: impl FnOnce(&Parked) -> bool) -> Option<Parked> {
         let mut g = self.mailbox.lock();
-        match &g.parked {
-            Some(p) if is_it(p) => g.parked.take(),
+        if let Some(p) = &g.parked {
+            return if is_it(p) { g.parked.take() } else { None };
+        }
+        let mut slot = g.racer.as_ref()?.task.lock();
+        match &*slot {
+            Some(p) if is_it(p) => slot.take(),
             _ => None,
         }
     }
@@ -155,10 +203,29 @@ impl<M> End<M> {
     pub fn try_get(&self) -> Option<M> {
         let mut g = self.this.mailbox.lock();
         let msg = g.queue.pop_front();
+        if g.stamps.len() > g.queue.len() {
+            g.stamps.pop_front();
+        }
         if g.queue.is_empty() && g.queue.capacity() > SHRINK_ABOVE {
             g.queue = VecDeque::new();
         }
         msg
+    }
+
+    /// When the oldest message queued at this end arrived (a stamp that
+    /// orders arrivals across channels; 0 for one that arrived before the
+    /// first call), or `None` when none is queued. Later arrivals here are
+    /// stamped from now on.
+    pub fn arrival(&self) -> Option<u64> {
+        let mut g = self.this.mailbox.lock();
+        g.watched = true;
+        if g.queue.is_empty() {
+            return None;
+        }
+        Some(match g.stamps.len() < g.queue.len() {
+            true => 0,
+            false => g.stamps.front().copied().unwrap_or(0),
+        })
     }
 
     /// Number of messages queued at this end (for tests and diagnostics).
@@ -229,7 +296,37 @@ impl<M> End<M> {
 
 fn push<M>(g: &mut MutexGuard<'_, Mailbox<M>>, msg: M) -> Option<Parked> {
     g.queue.push_back(msg);
-    g.parked.take()
+    if g.watched {
+        g.stamps
+            .push_back(NEXT_STAMP.fetch_add(1, Ordering::Relaxed));
+    }
+    g.take_waiter()
+}
+
+/// Parks `task` on every end of `ends` at once (a `race`) unless one of
+/// them already has a message, in which case the task is handed back. The
+/// first message to arrive at any of them wakes it; the entries left at
+/// the others are stale and ignored.
+pub(crate) fn park_race<M>(ends: &[End<M>], task: Parked) -> Result<(), Parked> {
+    let slot = Arc::new(RaceSlot {
+        task: Mutex::new(Some(task)),
+    });
+    for e in ends {
+        let mut g = e.this.mailbox.lock();
+        if !g.queue.is_empty() {
+            drop(g);
+            // Take the task back, unless a delivery to an end registered
+            // before this one has already woken it.
+            return match slot.task.lock().take() {
+                Some(t) => Err(t),
+                None => Ok(()),
+            };
+        }
+        let old = g.racer.replace(slot.clone());
+        drop(g);
+        drop(old);
+    }
+    Ok(())
 }
 
 /// Joins `a` and `b` (`a := b`) and returns the tasks to wake (at most two).
@@ -262,10 +359,14 @@ fn join_half<M>(src: &Arc<Half<M>>, first: Arc<Half<M>>) -> Option<Parked> {
         } else {
             gd.queue.append(&mut gs.queue);
         }
+        // The moved messages lose their stamps: all count as arrived
+        // before any stamped one.
+        gs.stamps.clear();
+        gd.stamps.clear();
         gs.redirect = Some(dst.clone());
         let woken = match gd.queue.is_empty() {
             true => None,
-            false => gd.parked.take(),
+            false => gd.take_waiter(),
         };
         return woken;
     }
@@ -315,6 +416,37 @@ mod tests {
         assert!(b.park(Box::new(7u8)).is_ok());
         let woken = a.deliver(2).expect("parked task is handed back");
         assert_eq!(woken.downcast_ref::<u8>(), Some(&7));
+    }
+
+    #[test]
+    fn a_race_is_woken_by_the_first_delivery_and_later_ones_find_it_gone() {
+        let (a, pa) = channel::<u32>();
+        let (b, pb) = channel::<u32>();
+        assert!(park_race(&[a.clone(), b.clone()], Box::new(5u8)).is_ok());
+        let woken = pb.deliver(1).expect("the first delivery wakes the race");
+        assert_eq!(woken.downcast_ref::<u8>(), Some(&5));
+        assert!(pa.deliver(2).is_none(), "the entry left at `a` is stale");
+        assert!(
+            park_race(&[a.clone(), b], Box::new(6u8)).is_err(),
+            "a message waits"
+        );
+        assert_eq!(a.try_get(), Some(2));
+    }
+
+    #[test]
+    fn arrivals_at_watched_ends_are_ordered_across_channels() {
+        let (a, pa) = channel::<u32>();
+        let (b, pb) = channel::<u32>();
+        pa.deliver(1);
+        assert_eq!(a.arrival(), Some(0), "arrived before the end was watched");
+        assert_eq!(b.arrival(), None);
+        pb.deliver(2);
+        pa.deliver(3);
+        a.try_get();
+        let (at_a, at_b) = (a.arrival().unwrap(), b.arrival().unwrap());
+        assert!(at_b < at_a, "b's message arrived first: {at_b} < {at_a}");
+        b.try_get();
+        assert_eq!(b.arrival(), None);
     }
 
     #[test]

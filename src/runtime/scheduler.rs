@@ -66,6 +66,9 @@ pub enum Step<M, E> {
     Yield,
     /// Found no message on this end; wake me when one arrives.
     Park(End<M>),
+    /// Found no message on any of these ends (a `race`); wake me when one
+    /// arrives at any of them.
+    Race(Vec<End<M>>),
     /// Finished.
     Done,
     /// Failed: the whole run stops with [`Outcome::Failed`].
@@ -893,6 +896,7 @@ fn run_one<M: Send + 'static, E: Send + 'static>(
     match step {
         Step::Yield => local.push_back(sh, t),
         Step::Park(end) => park(sh, local, t, end),
+        Step::Race(ends) => park_race(sh, local, t, ends),
         Step::Done => finished(sh, local, t),
         Step::Fail(e) => {
             finished(sh, local, t);
@@ -921,6 +925,29 @@ fn park<M: Send + 'static, E: Send + 'static>(
 ) {
     t.note_park(&end);
     match end.park(t) {
+        Ok(()) => local.debt += 1,
+        Err(p) => {
+            if let Some(t) = unerase(p) {
+                local.push_next(sh, t);
+            }
+        }
+    }
+}
+
+/// Parks a task on several ends at once; a deadlock report shows it
+/// waiting at the first.
+fn park_race<M: Send + 'static, E: Send + 'static>(
+    sh: &SchedulerState<M, E>,
+    local: &mut Local<M, E>,
+    mut t: TaskRef<M, E>,
+    ends: Vec<End<M>>,
+) {
+    let Some(first) = ends.first() else {
+        local.push_back(sh, t);
+        return;
+    };
+    t.note_park(first);
+    match channel::park_race(&ends, t) {
         Ok(()) => local.debt += 1,
         Err(p) => {
             if let Some(t) = unerase(p) {

@@ -63,6 +63,9 @@ enum Op {
     GetRange(usize, Msg),
     /// Receive n values of any kind.
     GetN(usize, Msg),
+    /// Receive one value from whichever of these ends has one (the one
+    /// that arrived first), logging `race{i}got{v}`.
+    Race(Vec<usize>),
     /// Burn budget forever (yielding).
     SpinForever,
     /// Yield n times.
@@ -165,6 +168,22 @@ impl Script {
                     return None;
                 }
                 self.counter = 0;
+            }
+            Op::Race(ref ends) => {
+                let mut best: Option<(u64, usize)> = None;
+                for &i in ends {
+                    if let Some(at) = self.end(i).ok()?.arrival()
+                        && best.is_none_or(|(b, _)| at < b)
+                    {
+                        best = Some((at, i));
+                    }
+                }
+                let Some((_, i)) = best else {
+                    let waiting = ends.iter().filter_map(|&i| self.end(i).ok().cloned());
+                    return Some(Step::Race(waiting.collect()));
+                };
+                let v = self.end(i).ok()?.try_get()?;
+                self.log(format!("race{i}got{v}"));
             }
             Op::SpinForever => return Some(Step::Yield),
             Op::YieldN(n) => {
@@ -460,6 +479,46 @@ fn forward_wakes_a_peer_already_parked() {
     h.spawn(script("p", vec![p], vec![Op::Put(0, 9)]).boxed());
     let o = run_bounded(rt, 10);
     assert!(finished(&o), "{o:?}");
+}
+
+#[test]
+fn a_race_wakes_on_whichever_end_receives() {
+    for config in [cfg(1), cfg(2), seeded(1), seeded(2)] {
+        for sender in 0..2 {
+            let rt = TestRuntime::new(config.clone());
+            let h = rt.handle();
+            let trace = Trace::default();
+            let (a, pa) = channel();
+            let (b, pb) = channel();
+            let racer = script("racer", vec![a, b], vec![Op::Race(vec![0, 1])]).traced(&trace);
+            h.spawn(racer.boxed());
+            let (to, idle) = if sender == 0 { (pa, pb) } else { (pb, pa) };
+            h.spawn(script("idle", vec![idle], vec![Op::YieldN(5)]).boxed());
+            h.spawn(script("sender", vec![to], vec![Op::YieldN(3), Op::Put(0, 7)]).boxed());
+            let o = run_bounded(rt, 10);
+            assert!(finished(&o), "{o:?}");
+            assert_eq!(
+                trace.lock().clone(),
+                vec![format!("racer:race{sender}got7")]
+            );
+        }
+    }
+}
+
+#[test]
+fn a_task_waiting_in_a_race_is_in_the_deadlock_report() {
+    for config in [cfg(1), cfg(2), seeded(3)] {
+        let rt = TestRuntime::new(config);
+        let h = rt.handle();
+        let (a, pa) = channel();
+        let (b, pb) = channel();
+        h.spawn(script("racer", vec![a, b], vec![Op::Race(vec![0, 1])]).boxed());
+        h.spawn(script("holder", vec![pa, pb], vec![Op::Get(0, None)]).boxed());
+        let r = deadlock_reports(run_bounded(rt, 10));
+        let names: Vec<&str> = r.iter().map(|w| w.task.name.as_str()).collect();
+        assert_eq!(names, ["racer", "holder"], "{r:?}");
+        assert_eq!(r[0].peer_holder.as_deref(), Some("holder"));
+    }
 }
 
 fn deadlock_reports(o: Outcome<String>) -> Vec<WaitReport> {

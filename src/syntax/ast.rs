@@ -316,6 +316,9 @@ pub enum Expr {
         scrutinee: Box<Spanned<Expr>>,
         cases: Vec<Spanned<Case>>,
     },
+    /// `race { case c: .. case d: .. }`: waits until one of the channels
+    /// has a message, then runs its case.
+    Race(Vec<Spanned<RaceCase>>),
     Block(Block),
     /// `record Codata<args> { methods }`
     Record {
@@ -327,6 +330,15 @@ pub enum Expr {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Case {
     pub pattern: Spanned<Pattern>,
+    /// The statements up to the next `case` or the closing brace.
+    pub body: Spanned<Block>,
+}
+
+/// One case of a `race`: the channel waited on and what runs when it
+/// has a message.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RaceCase {
+    pub channel: Ident,
     /// The statements up to the next `case` or the closing brace.
     pub body: Spanned<Block>,
 }

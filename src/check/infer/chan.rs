@@ -635,6 +635,49 @@ impl Infer<'_, '_> {
         )
     }
 
+    /// `race { case c: .. }`: each case's channel must receive next (a
+    /// value or a choice); each body is checked from the states before the
+    /// race, as the cases of a `switch` are, and the bodies must leave the
+    /// channels they share alike.
+    pub(super) fn race(&mut self, cases: &[Spanned<ast::RaceCase>], span: Span) -> Ty {
+        let start = self.env.clone();
+        let mut outcomes = Vec::new();
+        for case in cases {
+            self.env = start.clone();
+            self.ended = false;
+            self.race_channel(&case.node.channel);
+            self.push_scope();
+            let t = self.block(&case.node.body.node, case.node.body.span);
+            self.pop_scope(end_span(case.node.body.span));
+            let env = std::mem::take(&mut self.env);
+            outcomes.push(Branch::new(env, self.ended, t, case.span));
+        }
+        if outcomes.is_empty() {
+            self.env = start;
+            return Ty::unit();
+        }
+        self.join(outcomes, span)
+            .unwrap_or_else(|| self.unifier.fresh())
+    }
+
+    /// Checks that `name` is a channel whose protocol receives next.
+    fn race_channel(&mut self, name: &ast::Ident) {
+        let var = Spanned::new(Expr::Var(name.node.clone()), name.span);
+        let Some(i) = self.channel_of(&var, "race on") else {
+            return;
+        };
+        let Some(head) = self.head_of(i, name.span) else {
+            return;
+        };
+        match head {
+            Session::Msg { dir: Dir::Get, .. }
+            | Session::Choice { dir: Dir::Get, .. }
+            | Session::Var { .. }
+            | Session::Unknown => {}
+            _ => self.mismatch(i, &head, "waits in a `race` to receive", name.span),
+        }
+    }
+
     /// Whether the channel in slot `i` has an unknown type name (already
     /// reported) for its type: nothing is known of its protocol.
     fn protocol_unknown(&self, i: usize) -> bool {
@@ -764,6 +807,9 @@ impl Infer<'_, '_> {
                     return None;
                 }
                 let (first, second) = (self.show_s(x), self.show_s(y));
+                // Reported once: after the branches its state is unknown,
+                // so it is not also reported open at the end.
+                a.ty = Ty::session(Session::Unknown);
                 Some(self.branches_disagree(&a.name, (first, false), (second, false), at))
             }
             _ => {

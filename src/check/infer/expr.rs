@@ -206,6 +206,7 @@ impl Infer<'_, '_> {
             }
             Expr::If { cond, then, else_ } => self.if_expr(cond, then, else_.as_deref(), e.span),
             Expr::Switch { scrutinee, cases } => self.switch(scrutinee, cases, e.span),
+            Expr::Race(cases) => self.race(cases, e.span),
             Expr::Block(b) => self.block(b, e.span),
             Expr::Record { codata, methods } => self.record(codata, methods),
         }

@@ -120,6 +120,10 @@ pub enum Op {
     Fork(u32),
     /// Receive the halves for `splits[k]` from the channel on top.
     Split(u32),
+    /// `race`: push the index of the first of the channels in slots
+    /// `races[k]` to have a message (the one that arrived first when
+    /// several have), or wait until one has (the instruction runs again).
+    Race(u32),
 
     // --- patterns: `Test*` peek at the top, `Pop*`/`Un*` consume it ---
     TestTag(Tag, Pc),
@@ -208,6 +212,8 @@ pub struct Code {
     pub records: Vec<RecordSite>,
     pub forks: Vec<Box<[ForkArmSite]>>,
     pub splits: Vec<Box<[Slot]>>,
+    /// The channel slots of each `race`.
+    pub races: Vec<Box<[Slot]>>,
     /// Static types of `show` arguments (see `Op::ShowTyped`).
     pub show_types: Vec<ShowTy>,
     /// `codata_dtors[c]`: the destructors of codata `c`, in method order.

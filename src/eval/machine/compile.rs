@@ -23,7 +23,7 @@ use super::native::Native;
 use crate::host::RunError;
 use crate::ir::{
     Arm, BinOp, Block, Expr, ExprKind, FnKind, ForkArm, FuncId, Function, Lit, Pattern, Program,
-    Slot, Stmt, UnOp,
+    RaceArm, Slot, Stmt, UnOp,
 };
 use crate::source::Span;
 use crate::value::Value;
@@ -272,7 +272,7 @@ impl<'a> FuncCompiler<'a> {
             TestTag(..) | TestConst(..) | TestNil(_) => 0,
             PopTag(..) | PopConst(..) | PopNil(_) => -1,
             UnData(_, n, _) | UnTuple(n, _) | UnList(n, _) => n as i64 - 1,
-            Uncons(_) => 1,
+            Uncons(_) | Race(_) => 1,
         }
     }
 
@@ -341,6 +341,7 @@ impl<'a> FuncCompiler<'a> {
                 self.tail(else_, mode)?;
             }
             ExprKind::Match { scrutinee, arms } => self.switch(scrutinee, arms, sp, Some(mode))?,
+            ExprKind::Race(arms) => self.race(arms, sp, Some(mode))?,
             ExprKind::Block(b) => self.block_tail(b, mode, sp)?,
             _ => {
                 self.expr(e)?;
@@ -435,6 +436,7 @@ impl<'a> FuncCompiler<'a> {
             }
             ExprKind::If { cond, then, else_ } => self.if_(cond, then, else_, sp),
             ExprKind::Match { scrutinee, arms } => self.switch(scrutinee, arms, sp, None),
+            ExprKind::Race(arms) => self.race(arms, sp, None),
             ExprKind::Block(b) => {
                 self.stmts(&b.stmts)?;
                 match &b.tail {
@@ -654,6 +656,33 @@ impl<'a> FuncCompiler<'a> {
             return self.switch_slots(&slots, arms, sp, mode);
         }
         self.expr(scrutinee)?;
+        self.switch_arms(arms, sp, mode)
+    }
+
+    /// `race`: the winner's index, then a `switch` on it (the last arm
+    /// takes what is left, so it needs no test).
+    fn race(&mut self, arms: &[RaceArm], sp: Span, mode: Option<Mode>) -> CompileResult {
+        self.tables
+            .races
+            .push(arms.iter().map(|a| a.channel).collect());
+        let k = (self.tables.races.len() - 1) as u32;
+        self.emit(Op::Race(k), sp)?;
+        let arms: Vec<Arm> = arms
+            .iter()
+            .enumerate()
+            .map(|(i, a)| Arm {
+                pattern: match i + 1 == arms.len() {
+                    true => Pattern::Wild,
+                    false => Pattern::Lit(Lit::Int(i as i64)),
+                },
+                body: a.body.clone(),
+            })
+            .collect();
+        self.switch_arms(&arms, sp, mode)
+    }
+
+    /// The arms of a `switch` whose scrutinee is on the stack.
+    fn switch_arms(&mut self, arms: &[Arm], sp: Span, mode: Option<Mode>) -> CompileResult {
         let d = self.depth;
         let mut ends = Vec::new();
         let mut ended = false;

@@ -91,7 +91,7 @@ impl Task<Value, RunError> for Process {
         // Checked when the process yields or waits, never per call: a
         // recursion yields every `budget` calls, so it is caught within
         // that many frames of the limit at no cost to the calls.
-        if matches!(step, Step::Yield | Step::Park(_)) {
+        if matches!(step, Step::Yield | Step::Park(_) | Step::Race(_)) {
             if self.frames.len() > self.shared.max_stack {
                 return Step::Fail(self.stack_overflow());
             }
@@ -129,8 +129,8 @@ impl Task<Value, RunError> for Process {
         let f = code.funcs.get(self.func as usize);
         let pc = self.pc as usize;
         let waiting_at = f.and_then(|f| match f.ops.get(pc) {
-            Some(Op::Get | Op::Split(_)) if f.prelude => self.own_call(),
-            Some(Op::Get | Op::Split(_)) => f.spans.get(pc).copied(),
+            Some(Op::Get | Op::Split(_) | Op::Race(_)) if f.prelude => self.own_call(),
+            Some(Op::Get | Op::Split(_) | Op::Race(_)) => f.spans.get(pc).copied(),
             _ => None,
         });
         let mut holds = Vec::new();
@@ -576,6 +576,13 @@ fn execute(p: &mut Process, cx: &mut Ctx<'_>) -> Step<Value, RunError> {
             Op::Put => attempt!(hot::put(stack, shared, cx)),
             Op::Get => get!(hot::get(stack, bp, shared, None)),
             Op::Split(k) => get!(hot::get(stack, bp, shared, Some(k))),
+            Op::Race(k) => {
+                if let Err(ends) = attempt!(instr::race(stack, bp, code, k)) {
+                    r.ip -= 1;
+                    save!();
+                    return Step::Race(ends);
+                }
+            }
             Op::Close => *attempt!(hot::top(stack)) = Value::Unit,
             Op::NewChannel(..) | Op::Forward => {
                 cold!(channel_op(stack, bp, shared, cx, op_span(r.f, r.ip - 1)))

@@ -192,6 +192,43 @@ pub(super) fn open_record(
     Ok(g)
 }
 
+/// `Race(k)`: pushes the index of the channel among the slots of
+/// `races[k]` whose oldest message arrived first (the first listed, among
+/// messages that arrived before the race first looked), or hands back
+/// every end to wait on when none has a message.
+#[inline(never)]
+pub(super) fn race(
+    stack: &mut Vec<Value>,
+    bp: usize,
+    code: &Code,
+    k: u32,
+) -> InstrResult<Result<(), Vec<End<Value>>>> {
+    let slots = code
+        .races
+        .get(k as usize)
+        .ok_or_else(|| Fault::internal("unknown race site"))?;
+    let mut best: Option<(u64, usize)> = None;
+    let mut ends = Vec::with_capacity(slots.len());
+    for (i, &s) in slots.iter().enumerate() {
+        let Some(Value::Chan(end)) = stack.get(bp + s as usize) else {
+            return Err(Fault::internal("`race` on a value that is not a channel"));
+        };
+        if let Some(at) = end.arrival()
+            && best.is_none_or(|(b, _)| at < b)
+        {
+            best = Some((at, i));
+        }
+        ends.push(end.clone());
+    }
+    Ok(match best {
+        Some((_, i)) => {
+            stack.push(Value::Int(i as i64));
+            Ok(())
+        }
+        None => Err(ends),
+    })
+}
+
 #[inline(never)]
 /// `Fork(k)`: one new process per arm of `forks[k]`, each with a fresh channel; the far
 /// halves go to the peer as one tuple.

@@ -108,6 +108,12 @@ fn effect(op: Op, code: &Code) -> Effect {
             }),
             vec![],
         ),
+        Op::Race(k) => (
+            code.races
+                .get(k as usize)
+                .map_or_else(Vec::new, |s| s.to_vec()),
+            vec![],
+        ),
         Op::Split(k) => (
             vec![],
             code.splits

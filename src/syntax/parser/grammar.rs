@@ -820,9 +820,40 @@ fn define_block_like<'a, Error: GrammarError<'a>>(
             )
         });
 
+    let race_case = just(Token::Case)
+        .ignore_then(lower.clone().then(colon_span.clone()))
+        .then(body.clone().map_with(|b, e| (b, e.span())))
+        .map_with(|((channel, colon), (b, bspan)), e| {
+            let bspan = if b.stmts.is_empty() && b.tail.is_none() {
+                empty_block_span(colon)
+            } else {
+                bspan
+            };
+            Spanned::new(
+                RaceCase {
+                    channel,
+                    body: Spanned::new(b, bspan),
+                },
+                e.span(),
+            )
+        })
+        .labelled("`case`");
+    let race_expr = just(Token::Race)
+        .ignore_then(
+            race_case
+                .repeated()
+                .collect::<Vec<_>>()
+                .delimited_by(just(Token::LBrace), just(Token::RBrace))
+                .recover_with(via_parser(
+                    group(Token::LBrace, Token::RBrace).map(|_| Vec::new()),
+                )),
+        )
+        .map_with(|cases, e| Spanned::new(Expr::Race(cases), e.span()));
+
     block_like.define(choice((
         if_expr,
         switch_expr.boxed(),
+        race_expr.boxed(),
         block
             .clone()
             .map(|b| Spanned::new(Expr::Block(b.node), b.span))

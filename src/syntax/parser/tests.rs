@@ -42,6 +42,10 @@ fn sx(e: &Expr) -> String {
         Expr::Close(c) => format!("{}.close()", sx(&c.node)),
         Expr::If { .. } => "if".into(),
         Expr::Switch { .. } => "switch".into(),
+        Expr::Race(cases) => {
+            let names: Vec<&str> = cases.iter().map(|c| c.node.channel.node.as_str()).collect();
+            format!("race({})", names.join(", "))
+        }
         Expr::Block(_) => "block".into(),
         Expr::Record { .. } => "record".into(),
     }
@@ -643,4 +647,13 @@ fn long_operator_chain_is_refused_not_overflowed() {
     let text = format!("Int f() {{ {}1{} }}", "[".repeat(300), "]".repeat(300));
     let (_, e) = parse_module(FileId(0), &text);
     assert_eq!(e[0].message, "nesting too deep");
+}
+
+#[test]
+fn race_is_a_statement_with_a_case_per_channel() {
+    let s = stmts_of("race { case a: let x = a.get; f(x); case b: b.close(); } done();");
+    assert!(
+        matches!(&s[0], Stmt::Expr(e) if sx(&e.node) == "race(a, b)"),
+        "{s:?}"
+    );
 }

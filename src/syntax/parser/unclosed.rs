@@ -105,6 +105,7 @@ fn line_keyword(tokens: &[(Token, Span)], text: &str, at: usize) -> Option<Strin
     let (tok, _) = tokens.iter().find(|(_, s)| s.start as usize >= start)?;
     match tok {
         Token::Switch
+        | Token::Race
         | Token::If
         | Token::Else
         | Token::Case
