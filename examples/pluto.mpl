@@ -17,12 +17,12 @@
 // system and the time service (`ShareFSWith`, `ShareTSWith`) and its own
 // log stream. One `logger` process owns stdout.
 //
-// Logging without a shared stdout: stdout is one channel, and MPL has no
-// way to wait on several channels at once, so the logger reads the log
-// streams one after the other, in the order the connections arrived. A
-// line is printed at once while earlier connections are closed; a kept-alive
-// connection holds back the lines of later ones until it closes (no line
-// is lost).
+// Logging without a shared stdout: stdout is one channel, held by the
+// logger. Each connection has a log stream of its own; the logger merges
+// them with `race` as they come (`mergeLogs`, one process per pair of
+// streams, which forwards and ends when one of its two has ended), so a
+// line is printed as soon as its request is served, whatever the other
+// connections do; a kept-alive idle connection holds nothing back.
 
 // ---------------------------------------------------------------------------
 // Protocols
@@ -139,15 +139,61 @@ process acceptClients(BoundTcpListener listener, FileSystem fs, TimeService ts, 
   acceptClients(listener, fs, ts, logs, root);
 }
 
-/// Owns stdout: prints each connection's log lines, connection after connection.
+/// Owns stdout while no connection is open: waits for the first log stream.
 process logger(neg<PutSeq<neg<LogLines>>> logs, PutSeq<Char> out) {
   switch (logs.get) {
     case Put:
-      let lines = logs.get;
-      printLog(lines, out);
-      logger(logs, out);
+      loggerOf(logs, logs.get, out);
     case StopPut:
       out.put(StopPut);
+  }
+}
+
+/// Owns stdout: prints the lines of `lines` (the merged logs of the open
+/// connections) as they come, and merges each new connection's log in.
+process loggerOf(neg<PutSeq<neg<LogLines>>> logs, neg<LogLines> lines, PutSeq<Char> out) {
+  race {
+    case logs:
+      switch (logs.get) {
+        case Put:
+          let newer = logs.get;
+          mergeLogs(newer, lines, merged);
+          loggerOf(logs, ~merged, out);
+        case StopPut:
+          printLog(lines, out);
+          out.put(StopPut);
+      }
+    case lines:
+      switch (lines.get) {
+        case Line:
+          writeLine(out, lines.get);
+          loggerOf(logs, lines, out);
+        case EndLog:
+          logger(logs, out);
+      }
+  }
+}
+
+/// Two log streams as one, line by line as they come; when one ends, the
+/// other is forwarded as the rest and this process ends.
+process mergeLogs(neg<LogLines> a, neg<LogLines> b, LogLines both) {
+  race {
+    case a:
+      switch (a.get) {
+        case Line:
+          both.put(Line).put(a.get);
+          mergeLogs(a, b, both);
+        case EndLog:
+          both := b;
+      }
+    case b:
+      switch (b.get) {
+        case Line:
+          both.put(Line).put(b.get);
+          mergeLogs(a, b, both);
+        case EndLog:
+          both := a;
+      }
   }
 }
 

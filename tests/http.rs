@@ -834,6 +834,28 @@ fn pluto_logs_one_line_per_request() {
 }
 
 #[test]
+fn pluto_logs_a_request_while_another_connection_idles_kept_alive() {
+    with_limit(60, || {
+        let sb = Sandbox::standard("log-race");
+        let server = Server::pluto(&sb);
+        // The first connection is served and kept open, idle.
+        let mut idle = server.connect();
+        idle.send("GET /notes.txt HTTP/1.1\r\nHost: x\r\n\r\n");
+        assert_eq!(idle.response(false).status, 200);
+        // A later connection's line is printed while it is still open
+        // (before `race`, the logger read the first one's log to its end).
+        server.get("/");
+        let log = server.log_lines(3);
+        let lines: Vec<&str> = log.lines().skip(1).collect();
+        assert_eq!(lines, ["GET /notes.txt 200", "GET / 200"], "{log}");
+        idle.send("GET /nope HTTP/1.1\r\nHost: x\r\n\r\n");
+        assert_eq!(idle.response(false).status, 404);
+        let log = server.log_lines(4);
+        assert!(log.ends_with("GET /nope 404\n"), "{log}");
+    });
+}
+
+#[test]
 fn pluto_reports_a_folder_it_cannot_read() {
     with_limit(60, || {
         let sb = Sandbox::new("badfolder");
