@@ -338,6 +338,8 @@ pub struct Case {
 /// has a message.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RaceCase {
+    /// The end waited on: a name, or `~name` for the other end of a
+    /// channel the process declared.
     pub channel: Ident,
     /// The statements up to the next `case` or the closing brace.
     pub body: Spanned<Block>,

@@ -820,8 +820,18 @@ fn define_block_like<'a, Error: GrammarError<'a>>(
             )
         });
 
+    // A case names a channel end: `a`, or `~a` (the REPL holds both ends
+    // of a channel it declares).
+    let race_channel = just(Token::Tilde)
+        .map_with(|_, e| e.span())
+        .or_not()
+        .then(lower.clone())
+        .map(|(tilde, name): (Option<Span>, Ident)| match tilde {
+            Some(t) => Spanned::new(format!("~{}", name.node), t.to(name.span)),
+            None => name,
+        });
     let race_case = just(Token::Case)
-        .ignore_then(lower.clone().then(colon_span.clone()))
+        .ignore_then(race_channel.then(colon_span.clone()))
         .then(body.clone().map_with(|b, e| (b, e.span())))
         .map_with(|((channel, colon), (b, bspan)), e| {
             let bspan = if b.stmts.is_empty() && b.tail.is_none() {

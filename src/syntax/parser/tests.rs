@@ -651,9 +651,9 @@ fn long_operator_chain_is_refused_not_overflowed() {
 
 #[test]
 fn race_is_a_statement_with_a_case_per_channel() {
-    let s = stmts_of("race { case a: let x = a.get; f(x); case b: b.close(); } done();");
+    let s = stmts_of("race { case a: let x = a.get; f(x); case ~b: ~b.close(); } done();");
     assert!(
-        matches!(&s[0], Stmt::Expr(e) if sx(&e.node) == "race(a, b)"),
+        matches!(&s[0], Stmt::Expr(e) if sx(&e.node) == "race(a, ~b)"),
         "{s:?}"
     );
 }
