@@ -95,6 +95,8 @@ fn the_generator_covers_every_construct() {
         "c.close()",
         "mkObj(",
         "Node(",
+        "race {\ncase c:",
+        "Int af",
     ] {
         assert!(
             all.contains(construct),

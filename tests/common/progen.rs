@@ -15,8 +15,9 @@
 //! overflows, loops count a fuel parameter down, and protocol references
 //! only point forward, so every program ends.
 //!
-//! What it does not generate: `race`, generic protocols, functions that
-//! take channels, forwarding (`:=`), services other than stdout.
+//! What it does not generate: `race` with several cases (whose winner
+//! depends on the schedule; one-case races are generated), generic
+//! protocols, forwarding (`:=`), services other than stdout.
 
 #![allow(dead_code)]
 
@@ -399,8 +400,16 @@ impl<'a, 'b> Gen<'a, 'b> {
                 Step::Channel { put, proto } => (put, Err(proto)),
             })
             .collect();
+        // Some receives wait in a one-case `race`, whose case holds the
+        // rest of the branch (a race with one case has one outcome, so the
+        // output stays the same under every schedule).
+        let mut races = 0;
         for (put, what) in steps {
             let sends = put == (role.side == Side::A);
+            if !sends && self.u.ratio(1, 4)? {
+                body.push_str("race {\ncase c:\n");
+                races += 1;
+            }
             match what {
                 Ok(ty) if sends => {
                     let e = self.expr(ty, &scope, 3)?;
@@ -416,7 +425,9 @@ impl<'a, 'b> Gen<'a, 'b> {
                 Err(j) => self.receive_channel(body, j, role, &mut scope)?,
             }
         }
-        self.tail(body, k, b, role, &scope)
+        self.tail(body, k, b, role, &scope)?;
+        body.push_str(&"}\n".repeat(races));
+        Ok(())
     }
 
     /// Receives a channel of protocol `j` and plays side A of it: in a
