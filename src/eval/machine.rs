@@ -159,29 +159,24 @@ fn outcome(o: Outcome<RunError>) -> RunOutcome {
 /// to be received, the deepest stacks, and the most numerous processes.
 /// `None` when nothing stands out.
 fn census_note(census: &runtime::Census) -> Option<String> {
-    const SHOWN: usize = 3;
     let mut parts = Vec::new();
-    let mut by_queue: Vec<&(String, runtime::Load)> =
-        census.iter().filter(|(_, l)| l.queued > 0).collect();
-    by_queue.sort_by_key(|(_, l)| std::cmp::Reverse(l.queued));
-    if !by_queue.is_empty() {
-        let items: Vec<String> = by_queue
-            .iter()
-            .take(SHOWN)
-            .map(|(name, l)| format!("`{name}` ({} waiting)", counted(l.queued, "message")))
-            .collect();
-        parts.push(format!("the longest queues: {}", items.join(", ")));
+    let queues = largest(
+        census,
+        |l| l.queued,
+        1,
+        |l| counted(l.queued, "message") + " waiting",
+    );
+    if let Some(q) = queues {
+        parts.push(format!("the longest queues: {q}"));
     }
-    let mut by_stack: Vec<&(String, runtime::Load)> =
-        census.iter().filter(|(_, l)| l.frames > 1).collect();
-    by_stack.sort_by_key(|(_, l)| std::cmp::Reverse(l.frames));
-    if !by_stack.is_empty() {
-        let items: Vec<String> = by_stack
-            .iter()
-            .take(SHOWN)
-            .map(|(name, l)| format!("`{name}` ({} open)", counted(l.frames, "call")))
-            .collect();
-        parts.push(format!("the deepest stacks: {}", items.join(", ")));
+    let stacks = largest(
+        census,
+        |l| l.frames,
+        2,
+        |l| counted(l.frames, "call") + " open",
+    );
+    if let Some(s) = stacks {
+        parts.push(format!("the deepest stacks: {s}"));
     }
     let mut by_name: std::collections::HashMap<&str, usize> = Default::default();
     for (name, _) in census {
@@ -192,12 +187,34 @@ fn census_note(census: &runtime::Census) -> Option<String> {
     if !many.is_empty() {
         let items: Vec<String> = many
             .iter()
-            .take(SHOWN)
+            .take(CENSUS_SHOWN)
             .map(|(name, n)| format!("`{name}` ({})", counted(*n, "process")))
             .collect();
         parts.push(format!("the most numerous: {}", items.join(", ")));
     }
     (!parts.is_empty()).then(|| format!("Held by the other processes: {}.", parts.join("; ")))
+}
+
+/// How many processes each part of a census note names.
+const CENSUS_SHOWN: usize = 3;
+
+/// The processes of `census` with the largest `key` (at least `least`),
+/// largest first, each as "`name` (what)".
+fn largest(
+    census: &runtime::Census,
+    key: impl Fn(&runtime::Load) -> usize,
+    least: usize,
+    what: impl Fn(&runtime::Load) -> String,
+) -> Option<String> {
+    let mut top: Vec<&(String, runtime::Load)> =
+        census.iter().filter(|(_, l)| key(l) >= least).collect();
+    top.sort_by_key(|(_, l)| std::cmp::Reverse(key(l)));
+    let items: Vec<String> = top
+        .iter()
+        .take(CENSUS_SHOWN)
+        .map(|(name, l)| format!("`{name}` ({})", what(l)))
+        .collect();
+    (!items.is_empty()).then(|| items.join(", "))
 }
 
 /// `n` and the noun, plural when `n` is not 1, with thousands separated.

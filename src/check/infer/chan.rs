@@ -519,17 +519,36 @@ impl Infer<'_, '_> {
             return t;
         }
         let st = self.infer(scrutinee);
+        self.check_cases(
+            cases,
+            span,
+            |c| (&c.node.body, c.span),
+            |inf, c| inf.pattern(&c.node.pattern, &st),
+        )
+    }
+
+    /// Checks each case's body from the states before the cases, after
+    /// `enter` (which binds the case's pattern, say), in a scope of its
+    /// own, and joins them as the branches of one expression.
+    fn check_cases<C>(
+        &mut self,
+        cases: &[C],
+        span: Span,
+        parts: impl Fn(&C) -> (&Spanned<ast::Block>, Span),
+        mut enter: impl FnMut(&mut Self, &C),
+    ) -> Ty {
         let start = self.env.clone();
         let mut outcomes = Vec::new();
         for case in cases {
             self.env = start.clone();
             self.ended = false;
             self.push_scope();
-            self.pattern(&case.node.pattern, &st);
-            let t = self.block(&case.node.body.node, case.node.body.span);
-            self.pop_scope(end_span(case.node.body.span));
+            enter(self, case);
+            let (body, case_span) = parts(case);
+            let t = self.block(&body.node, body.span);
+            self.pop_scope(end_span(body.span));
             let env = std::mem::take(&mut self.env);
-            outcomes.push(Branch::new(env, self.ended, t, case.span));
+            outcomes.push(Branch::new(env, self.ended, t, case_span));
         }
         if outcomes.is_empty() {
             self.env = start;
@@ -640,24 +659,12 @@ impl Infer<'_, '_> {
     /// race, as the cases of a `switch` are, and the bodies must leave the
     /// channels they share alike.
     pub(super) fn race(&mut self, cases: &[Spanned<ast::RaceCase>], span: Span) -> Ty {
-        let start = self.env.clone();
-        let mut outcomes = Vec::new();
-        for case in cases {
-            self.env = start.clone();
-            self.ended = false;
-            self.race_channel(&case.node.channel);
-            self.push_scope();
-            let t = self.block(&case.node.body.node, case.node.body.span);
-            self.pop_scope(end_span(case.node.body.span));
-            let env = std::mem::take(&mut self.env);
-            outcomes.push(Branch::new(env, self.ended, t, case.span));
-        }
-        if outcomes.is_empty() {
-            self.env = start;
-            return Ty::unit();
-        }
-        self.join(outcomes, span)
-            .unwrap_or_else(|| self.unifier.fresh())
+        self.check_cases(
+            cases,
+            span,
+            |c| (&c.node.body, c.span),
+            |inf, c| inf.race_channel(&c.node.channel),
+        )
     }
 
     /// Checks that `name` is a channel whose protocol receives next.
@@ -697,18 +704,12 @@ impl Infer<'_, '_> {
     /// `switch (c.get)` on labels when `c`'s protocol is unknown: each
     /// case is checked with `c` in an unknown state.
     fn unknown_choice(&mut self, i: usize, cases: &[Spanned<ast::Case>], span: Span) -> Ty {
-        let start = self.env.clone();
-        let mut outcomes = Vec::new();
-        for case in cases {
-            self.env = start.clone();
-            self.ended = false;
-            self.set_state(i, Session::Unknown);
-            let t = self.block(&case.node.body.node, case.node.body.span);
-            let env = std::mem::take(&mut self.env);
-            outcomes.push(Branch::new(env, self.ended, t, case.span));
-        }
-        self.join(outcomes, span)
-            .unwrap_or_else(|| self.unifier.fresh())
+        self.check_cases(
+            cases,
+            span,
+            |c| (&c.node.body, c.span),
+            |inf, _| inf.set_state(i, Session::Unknown),
+        )
     }
 
     /// Joins the branches of an `if` or `switch`: their values have one

@@ -486,14 +486,14 @@ fn execute(p: &mut Process, cx: &mut Ctx<'_>) -> Step<Value, RunError> {
             attempt!(instr::$f($($arg,)* &r.f.ops[r.ip - 1]))
         };
     }
-    // A `get` or `split`: parks when no message is there, re-running the
-    // instruction when the process resumes.
-    macro_rules! get {
-        ($result:expr) => {
-            if let Err(end) = attempt!($result) {
+    // A `get`, `split` or `race`: waits (`$wait` with what to wait on)
+    // when no message is there, re-running the instruction on resuming.
+    macro_rules! wait {
+        ($result:expr, $wait:path) => {
+            if let Err(on) = attempt!($result) {
                 r.ip -= 1;
                 save!();
-                return Step::Park(end);
+                return $wait(on);
             }
         };
     }
@@ -574,15 +574,9 @@ fn execute(p: &mut Process, cx: &mut Ctx<'_>) -> Step<Value, RunError> {
             Op::ShowTyped(_) | Op::Native(_) | Op::Builtin(_) => cold!(apply(stack, bp, shared)),
 
             Op::Put => attempt!(hot::put(stack, shared, cx)),
-            Op::Get => get!(hot::get(stack, bp, shared, None)),
-            Op::Split(k) => get!(hot::get(stack, bp, shared, Some(k))),
-            Op::Race(k) => {
-                if let Err(ends) = attempt!(instr::race(stack, bp, code, k)) {
-                    r.ip -= 1;
-                    save!();
-                    return Step::Race(ends);
-                }
-            }
+            Op::Get => wait!(hot::get(stack, bp, shared, None), Step::Park),
+            Op::Split(k) => wait!(hot::get(stack, bp, shared, Some(k)), Step::Park),
+            Op::Race(k) => wait!(instr::race(stack, bp, code, k), Step::Race),
             Op::Close => *attempt!(hot::top(stack)) = Value::Unit,
             Op::NewChannel(..) | Op::Forward => {
                 cold!(channel_op(stack, bp, shared, cx, op_span(r.f, r.ip - 1)))
