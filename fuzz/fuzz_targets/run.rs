@@ -11,7 +11,6 @@
 mod progen;
 
 use libfuzzer_sys::fuzz_target;
-use mpl::runtime::Config;
 
 fuzz_target!(|data: &[u8]| {
     let mut u = arbitrary::Unstructured::new(data);
@@ -23,29 +22,6 @@ fuzz_target!(|data: &[u8]| {
         .fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(*b)));
     mpl::with_big_stack(move || {
         let compiled = progen::compile(&source);
-        let seeded = progen::run(
-            &compiled,
-            Config {
-                threads: 1,
-                seed: Some(seed),
-                ..Config::default()
-            },
-        );
-        assert_eq!(
-            (seeded.code, seeded.report.as_str()),
-            (0, ""),
-            "the program failed under --seed {seed}:\n{source}"
-        );
-        let threaded = progen::run(
-            &compiled,
-            Config {
-                threads: 2,
-                ..Config::default()
-            },
-        );
-        assert_eq!(
-            seeded, threaded,
-            "--seed {seed} and --threads 2 differ:\n{source}"
-        );
+        progen::agree_on_schedules(&compiled, &source, seed, progen::run);
     });
 });

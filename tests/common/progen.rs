@@ -949,6 +949,43 @@ pub fn run(compiled: &Compiled, config: mpl::runtime::Config) -> Outcome {
     }
 }
 
+/// Runs a compiled program under `--seed seed` and on two worker threads;
+/// panics unless the first ends with exit 0 and the second prints the same.
+/// `run` runs one (with a time limit, in a test). Gives the seeded run.
+pub fn agree_on_schedules(
+    compiled: &Compiled,
+    source: &str,
+    seed: u64,
+    run: impl Fn(&Compiled, mpl::runtime::Config) -> Outcome,
+) -> Outcome {
+    use mpl::runtime::Config;
+    let seeded = run(
+        compiled,
+        Config {
+            threads: 1,
+            seed: Some(seed),
+            ..Config::default()
+        },
+    );
+    assert_eq!(
+        (seeded.code, seeded.report.as_str()),
+        (0, ""),
+        "the program failed under --seed {seed}:\n{source}"
+    );
+    let threaded = run(
+        compiled,
+        Config {
+            threads: 2,
+            ..Config::default()
+        },
+    );
+    assert_eq!(
+        seeded, threaded,
+        "--seed {seed} and --threads 2 differ:\n{source}"
+    );
+    seeded
+}
+
 /// A `Write` into a buffer shared with the caller.
 #[derive(Clone, Default)]
 struct Capture(std::sync::Arc<parking_lot::Mutex<Vec<u8>>>);

@@ -786,15 +786,10 @@ fn define_block_like<'a, Error: GrammarError<'a>>(
         .ignore_then(case_head)
         .then(body.clone().map_with(|b, e| (b, e.span())))
         .map_with(|((pattern, colon), (b, bspan)), e| {
-            let bspan = if b.stmts.is_empty() && b.tail.is_none() {
-                empty_block_span(colon)
-            } else {
-                bspan
-            };
             Spanned::new(
                 Case {
                     pattern,
-                    body: Spanned::new(b, bspan),
+                    body: case_body(b, bspan, colon),
                 },
                 e.span(),
             )
@@ -834,15 +829,10 @@ fn define_block_like<'a, Error: GrammarError<'a>>(
         .ignore_then(race_channel.then(colon_span.clone()))
         .then(body.clone().map_with(|b, e| (b, e.span())))
         .map_with(|((channel, colon), (b, bspan)), e| {
-            let bspan = if b.stmts.is_empty() && b.tail.is_none() {
-                empty_block_span(colon)
-            } else {
-                bspan
-            };
             Spanned::new(
                 RaceCase {
                     channel,
-                    body: Spanned::new(b, bspan),
+                    body: case_body(b, bspan, colon),
                 },
                 e.span(),
             )
@@ -869,6 +859,17 @@ fn define_block_like<'a, Error: GrammarError<'a>>(
             .map(|b| Spanned::new(Expr::Block(b.node), b.span))
             .boxed(),
     )));
+}
+
+/// A `case`'s body (of a `switch` or a `race`), spanned; an empty one is
+/// spanned just after its colon.
+fn case_body(b: Block, span: Span, colon: Span) -> Spanned<Block> {
+    let span = if b.stmts.is_empty() && b.tail.is_none() {
+        empty_block_span(colon)
+    } else {
+        span
+    };
+    Spanned::new(b, span)
 }
 
 /// Atoms: literals, tuples, lists, names and calls, constructors, `~c`,
