@@ -87,6 +87,9 @@ pub struct Options {
     /// `mpl check --total`: functions may recurse only inside `fold`
     /// groups.
     pub total: bool,
+    /// The surface syntax of the program file (`--syntax`); `None`:
+    /// detected from its text.
+    pub syntax: Option<syntax::Syntax>,
 }
 
 /// Loads the prelude and a program with its imports, parses and checks
@@ -156,8 +159,17 @@ fn compile_all(
         SourceInput::Text { name, text } => (name, text, PathBuf::from(".")),
     };
     let main_file = sources.add(name, text.as_str());
-    let main = parse_into(sources, main_file, &mut diags);
-    let imports = load_imports(sources, &main, &dir, &mut diags);
+    let syntax = options
+        .syntax
+        .unwrap_or_else(|| syntax::campl::detect(&text));
+    let (main, imports) = match syntax {
+        syntax::Syntax::Campl => load_campl(sources, main_file, &dir, &mut diags),
+        syntax::Syntax::Mpl => {
+            let main = parse_into(sources, main_file, Some(syntax), &mut diags);
+            let imports = load_imports(sources, &main, &dir, &mut diags);
+            (main, imports)
+        }
+    };
     if !diags.is_empty() {
         return Err(diags);
     }
@@ -218,14 +230,19 @@ pub(crate) fn parse_prelude(sources: &mut SourceMap, diags: &mut Vec<Diagnostic>
         .iter()
         .map(|(name, text)| {
             let file = sources.add(*name, *text);
-            parse_into(sources, file, diags)
+            parse_into(sources, file, Some(syntax::Syntax::Mpl), diags)
         })
         .collect()
 }
 
-fn parse_into(sources: &SourceMap, file: FileId, diags: &mut Vec<Diagnostic>) -> Module {
+fn parse_into(
+    sources: &SourceMap,
+    file: FileId,
+    syntax: Option<syntax::Syntax>,
+    diags: &mut Vec<Diagnostic>,
+) -> Module {
     let text = sources.get(file).text.clone();
-    let (module, errors) = syntax::parse(file, &text);
+    let (module, errors) = syntax::parse_as(file, &text, syntax);
     diags.extend(errors.iter().map(Diagnostic::from));
     module.unwrap_or(Module { items: Vec::new() })
 }
@@ -249,7 +266,7 @@ pub(crate) fn load_imports(
         match read_source(&path) {
             Ok(text) => {
                 let file = sources.add(path.display().to_string(), text);
-                let module = parse_into(sources, file, diags);
+                let module = parse_into(sources, file, None, diags);
                 let next_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
                 queue.extend(imports_of(&module, &next_dir));
                 out.push(module);
@@ -262,6 +279,60 @@ pub(crate) fn load_imports(
         }
     }
     out
+}
+
+/// A CaMPL program: the main file and the files it includes, read
+/// transitively (each once), parsed, then lowered together so that each
+/// sees the others' declarations. Returns the main module and the others.
+pub(crate) fn load_campl(
+    sources: &mut SourceMap,
+    main_file: FileId,
+    dir: &Path,
+    diags: &mut Vec<Diagnostic>,
+) -> (Module, Vec<Module>) {
+    use syntax::campl;
+    let parse = |sources: &SourceMap, file: FileId, diags: &mut Vec<Diagnostic>| {
+        let (defns, errors) = campl::parse_tree(file, &sources.get(file).text.clone());
+        diags.extend(errors.iter().map(Diagnostic::from));
+        defns
+    };
+    let main = parse(sources, main_file, diags);
+    let mut seen = HashSet::new();
+    let mut included = Vec::new();
+    let mut queue: Vec<_> = campl::includes(&main)
+        .into_iter()
+        .map(|(p, at)| (p, at, dir.to_path_buf()))
+        .collect();
+    while let Some((name, at, base)) = queue.pop() {
+        let path = base.join(&name);
+        if !seen.insert(path.canonicalize().unwrap_or(path.clone())) {
+            continue;
+        }
+        match read_source(&path) {
+            Ok(text) => {
+                let file = sources.add(path.display().to_string(), text);
+                let defns = parse(sources, file, diags);
+                let next = path.parent().map(Path::to_path_buf).unwrap_or_default();
+                queue.extend(
+                    campl::includes(&defns)
+                        .into_iter()
+                        .map(|(p, at)| (p, at, next.clone())),
+                );
+                included.push(defns);
+            }
+            Err(reason) => diags.push(Diagnostic::from(&check::CheckError::ImportFailed {
+                path: name,
+                reason,
+                span: at,
+            })),
+        }
+    }
+    let mut files: Vec<&[syntax::campl::tree::Defn]> = included.iter().map(Vec::as_slice).collect();
+    files.push(&main);
+    let (mut modules, errors) = campl::lower::lower(&files, Span::new(main_file, 0, 0));
+    diags.extend(errors.iter().map(Diagnostic::from));
+    let main = modules.pop().unwrap_or(Module { items: Vec::new() });
+    (main, modules)
 }
 
 fn imports_of(module: &Module, dir: &Path) -> Vec<(Spanned<String>, PathBuf)> {

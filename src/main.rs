@@ -72,6 +72,32 @@ struct RunOptions {
     /// of the machine's memory.
     #[arg(long = "max-memory", value_name = "SIZE", value_parser = mpl::memory::parse_size)]
     max_memory: Option<usize>,
+    #[command(flatten)]
+    syntax: SyntaxOption,
+}
+
+/// `--syntax`: which surface syntax the program file is written in.
+#[derive(clap::Args, Default, Clone, Copy)]
+struct SyntaxOption {
+    /// The program file's syntax: `mpl`, or `campl` (the syntax of the
+    /// lab's CaMPL). Default: detected from the file (see docs/campl.md).
+    #[arg(long, value_enum, value_name = "SYNTAX")]
+    syntax: Option<SyntaxArg>,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy)]
+enum SyntaxArg {
+    Mpl,
+    Campl,
+}
+
+impl SyntaxOption {
+    fn get(self) -> Option<mpl::syntax::Syntax> {
+        self.syntax.map(|s| match s {
+            SyntaxArg::Mpl => mpl::syntax::Syntax::Mpl,
+            SyntaxArg::Campl => mpl::syntax::Syntax::Campl,
+        })
+    }
 }
 
 #[derive(Subcommand)]
@@ -109,6 +135,8 @@ enum Command {
         /// Treat warnings as errors (exit 1 if there are any).
         #[arg(long)]
         deny_warnings: bool,
+        #[command(flatten)]
+        syntax: SyntaxOption,
     },
     /// Explain an error or warning code (`mpl explain E0060`): a program
     /// that makes it, the report, and the program fixed. Without a code,
@@ -161,7 +189,10 @@ fn main() {
             let mut command = command.into_iter();
             let file = PathBuf::from(command.next().unwrap_or_default());
             let args = command.collect();
-            with_options(options, |p, config, l| run(file, args, config, p, l))
+            let syntax = options.syntax.get();
+            with_options(options, |p, config, l| {
+                run(file, args, syntax, config, p, l)
+            })
         }
         Some(Command::Repl { file, options }) => {
             with_options(options, |p, config, l| repl(file, config, p, l))
@@ -173,7 +204,8 @@ fn main() {
             file,
             total,
             deny_warnings,
-        }) => check(file, total, deny_warnings),
+            syntax,
+        }) => check(file, total, deny_warnings, syntax.get()),
         Some(Command::Explain { code }) => explain(code.as_deref()),
     };
     std::process::exit(code);
@@ -281,8 +313,13 @@ fn compile(
     (sources, result, warnings.len())
 }
 
-fn check(file: PathBuf, total: bool, deny_warnings: bool) -> i32 {
-    let (sources, result, warnings) = compile(file, Options { total });
+fn check(
+    file: PathBuf,
+    total: bool,
+    deny_warnings: bool,
+    syntax: Option<mpl::syntax::Syntax>,
+) -> i32 {
+    let (sources, result, warnings) = compile(file, Options { total, syntax });
     match result {
         Ok(_) if deny_warnings && warnings > 0 => {
             eprintln!("mpl: {warnings} warning(s), and --deny-warnings makes them errors");
@@ -400,6 +437,7 @@ fn repl(
 fn run(
     file: PathBuf,
     args: Vec<String>,
+    syntax: Option<mpl::syntax::Syntax>,
     config: runtime::Config,
     permissions: Permissions,
     limits: Limits,
@@ -411,7 +449,11 @@ fn run(
             return exit::USAGE;
         }
     };
-    let (sources, result, _) = compile(file, Options::default());
+    let options = Options {
+        syntax,
+        ..Options::default()
+    };
+    let (sources, result, _) = compile(file, options);
     let program = match result {
         Ok(p) => p,
         Err(diags) => {

@@ -47,8 +47,14 @@ fn report(program: &str) -> (Vec<Diagnostic>, String) {
             name: "example.mpl".into(),
             text,
         };
-        let (result, warnings) =
-            mpl::compile_with_warnings(&mut sources, input, mpl::Options { total });
+        let (result, warnings) = mpl::compile_with_warnings(
+            &mut sources,
+            input,
+            mpl::Options {
+                total,
+                ..Default::default()
+            },
+        );
         (sources, result, warnings)
     });
     let (diags, warning) = match result {

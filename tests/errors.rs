@@ -146,7 +146,14 @@ fn snapshot_in(path: &Path, dir: &str) -> Result<(Vec<Diagnostic>, String), Fail
     let (sources, result) = mpl::with_big_stack(move || {
         let mut sources = SourceMap::new();
         let input = SourceInput::Text { name, text: source };
-        let result = mpl::compile_with(&mut sources, input, mpl::Options { total });
+        let result = mpl::compile_with(
+            &mut sources,
+            input,
+            mpl::Options {
+                total,
+                ..Default::default()
+            },
+        );
         (sources, result)
     });
     let Err(diags) = result else {

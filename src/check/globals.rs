@@ -48,8 +48,17 @@ impl<T> Default for Layered<T> {
     }
 }
 
+/// A name that starts with this reaches the prelude's declaration of the
+/// rest, even where the program declares the same name (`prelude.Console`).
+/// No surface syntax can write it; front ends build it, as the CaMPL front
+/// end does for the processes that serve CaMPL's terminals.
+pub const PRELUDE_QUALIFIER: &str = "prelude.";
+
 impl<T: Copy> Layered<T> {
     pub fn get(&self, name: &str, layer: Layer) -> Option<T> {
+        if let Some(rest) = name.strip_prefix(PRELUDE_QUALIFIER) {
+            return self.prelude.get(rest).copied();
+        }
         match layer {
             Layer::Program => self.program.get(name).or_else(|| self.prelude.get(name)),
             Layer::Prelude => self.prelude.get(name),

@@ -5,6 +5,7 @@
 //! `crate::diagnostics`, never here. Nothing in this module resolves names.
 
 pub mod ast;
+pub mod campl;
 pub mod lexer;
 pub mod parser;
 pub mod token;
@@ -27,6 +28,21 @@ pub struct SyntaxError {
     /// True when the text ended too soon (an unclosed bracket, a missing
     /// `;` at the end of input): the REPL then asks for another line.
     pub incomplete: bool,
+}
+
+pub use campl::Syntax;
+
+/// Parses one file written in `syntax` (`None`: detected from the text,
+/// by the rule of `campl::detect`).
+pub fn parse_as(
+    file: FileId,
+    text: &str,
+    syntax: Option<Syntax>,
+) -> (Option<ast::Module>, Vec<SyntaxError>) {
+    match syntax.unwrap_or_else(|| campl::detect(text)) {
+        Syntax::Mpl => parse(file, text),
+        Syntax::Campl => campl::parse(file, text),
+    }
 }
 
 /// Lex and parse one file. Returns the tree (with error-recovery nodes

@@ -309,8 +309,15 @@ impl Infer<'_, '_> {
         let Some(head) = self.head_of(i, span) else {
             return;
         };
+        let learnt = self.learn(&head, Session::Close);
         match head {
             Session::Close | Session::Unknown => {
+                self.env[i].state = Liveness::Moved(Gone {
+                    at: span,
+                    closed: true,
+                });
+            }
+            Session::Var { .. } if learnt => {
                 self.env[i].state = Liveness::Moved(Gone {
                     at: span,
                     closed: true,
@@ -417,7 +424,25 @@ impl Infer<'_, '_> {
             ("fork", "forks")
         };
         let i = self.channel_of(channel, op)?;
-        let head = self.head_of(i, span)?;
+        let mut head = self.head_of(i, span)?;
+        if let Session::Var { .. } = head {
+            // First use of a channel whose protocol is not known yet: it
+            // is a fork step, with halves still to be learnt.
+            let half = |me: &mut Self| {
+                Rc::new(Session::Var {
+                    ty: me.unifier.fresh(),
+                    neg: false,
+                })
+            };
+            let step = Session::Fork {
+                split,
+                a: half(self),
+                b: half(self),
+            };
+            if self.learn(&head, step.clone()) {
+                head = step;
+            }
+        }
         match head {
             Session::Fork { split: s, a, b } if s == split => {
                 self.env[i].state = Liveness::Moved(Gone::given(span));

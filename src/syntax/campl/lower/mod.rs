@@ -1,0 +1,352 @@
+//! CaMPL's tree to the shared syntax tree (`crate::syntax::ast`), which
+//! the checker reads: after this, a CaMPL program is checked and run as
+//! any other.
+//!
+//! `types` lowers sequential types and applies polarity to concurrent
+//! ones; `exprs` the sequential part (with local functions lifted to the
+//! top); `commands` processes and their commands; `services` turns the
+//! channels of `run` into the services they stand for. This file holds
+//! the table of what each upper-case name declares, which every part
+//! reads. The meaning of each construct is written in `docs/campl.md`.
+
+mod build;
+mod commands;
+mod exprs;
+mod services;
+mod types;
+
+use super::tree::{self, Defn, Name};
+use crate::source::{Span, Spanned};
+use crate::syntax::{SyntaxError, ast};
+use std::collections::HashMap;
+
+/// What a CaMPL protocol or coprotocol declares.
+#[derive(Clone, Debug)]
+pub(super) struct ProtocolInfo {
+    pub co: bool,
+    pub seq_params: Vec<String>,
+    pub conc_params: Vec<String>,
+    pub handles: Vec<String>,
+}
+
+/// The declarations of the file, by name.
+#[derive(Default)]
+pub(super) struct Table {
+    pub data: HashMap<String, Vec<String>>,
+    pub codata: HashMap<String, Vec<String>>,
+    pub protocols: HashMap<String, ProtocolInfo>,
+    /// Destructor name to its codata type, its arity (the record included)
+    /// and where the record is among its arguments.
+    pub dtors: HashMap<String, (String, usize, usize)>,
+    pub ctors: HashMap<String, String>,
+    pub procs: HashMap<String, tree::Proc>,
+}
+
+/// The lowering of one file.
+pub(super) struct Lower<'t> {
+    pub table: &'t Table,
+    pub items: Vec<Spanned<ast::Item>>,
+    pub errors: Vec<SyntaxError>,
+    /// Sequential variables in scope in the body being lowered.
+    pub locals: Vec<String>,
+    /// Local functions in scope: name, lifted name, captured variables.
+    pub local_funs: Vec<(String, String, Vec<String>)>,
+    /// For names made up here (lifted functions, plug processes).
+    pub counter: u32,
+    /// The process or function being lowered (to name what is lifted).
+    pub owner: String,
+}
+
+/// Lowers a CaMPL program: its included files, then the main file (the
+/// last), whose `run` becomes the entry. All share one table of names, so
+/// a file may use what another declares. `at` is where reports about the
+/// program as a whole point.
+pub fn lower(files: &[&[Defn]], at: Span) -> (Vec<ast::Module>, Vec<SyntaxError>) {
+    let mut table = Table::default();
+    files
+        .iter()
+        .flat_map(|f| f.iter())
+        .for_each(|d| table.add(d));
+    let mut errors = Vec::new();
+    let mut modules = Vec::new();
+    for (k, defns) in files.iter().enumerate() {
+        let mut lw = Lower {
+            table: &table,
+            items: Vec::new(),
+            errors: Vec::new(),
+            locals: Vec::new(),
+            local_funs: Vec::new(),
+            counter: 0,
+            owner: String::new(),
+        };
+        for d in defns.iter() {
+            lw.defn(d);
+        }
+        if k + 1 == files.len() {
+            lw.entry(at);
+        }
+        errors.append(&mut lw.errors);
+        modules.push(ast::Module { items: lw.items });
+    }
+    (modules, errors)
+}
+
+impl Table {
+    fn add(&mut self, d: &Defn) {
+        match d {
+            Defn::Data { codata, clauses } => {
+                for c in clauses {
+                    let params = c.seq_params.iter().map(|p| p.node.clone()).collect();
+                    if *codata {
+                        self.codata.insert(c.name.node.clone(), params);
+                    } else {
+                        self.data.insert(c.name.node.clone(), params);
+                    }
+                    for phrase in &c.phrases {
+                        let record_at = phrase
+                            .args
+                            .iter()
+                            .position(|a| is_state(a, &c.state.node))
+                            .unwrap_or(phrase.args.len().saturating_sub(1));
+                        for n in &phrase.names {
+                            if *codata {
+                                let entry = (c.name.node.clone(), phrase.args.len(), record_at);
+                                self.dtors.insert(n.node.clone(), entry);
+                            } else {
+                                self.ctors.insert(n.node.clone(), c.name.node.clone());
+                            }
+                        }
+                    }
+                }
+            }
+            Defn::Protocol { co, clauses } => {
+                for c in clauses {
+                    let info = ProtocolInfo {
+                        co: *co,
+                        seq_params: c.seq_params.iter().map(|p| p.node.clone()).collect(),
+                        conc_params: c.conc_params.iter().map(|p| p.node.clone()).collect(),
+                        handles: c
+                            .phrases
+                            .iter()
+                            .flat_map(|p| p.names.iter().map(|n| n.node.clone()))
+                            .collect(),
+                    };
+                    self.protocols.insert(c.name.node.clone(), info);
+                }
+            }
+            Defn::Proc(p) => {
+                self.procs.insert(p.name.node.clone(), p.clone());
+            }
+            Defn::Fun(_) | Defn::Include { .. } => {}
+        }
+    }
+
+    /// The protocol that declares handle `h`.
+    pub fn protocol_of_handle(&self, h: &str) -> Option<(&String, &ProtocolInfo)> {
+        self.protocols
+            .iter()
+            .find(|(_, p)| p.handles.iter().any(|x| x == h))
+    }
+}
+
+/// The type is the bare state variable `state`.
+fn is_state(t: &Spanned<tree::Type>, state: &str) -> bool {
+    matches!(&t.node, tree::Type::Named { name, seq, conc }
+        if name.node == state && seq.is_empty() && conc.is_empty())
+}
+
+/// A CaMPL type variable (`A`) as ours (`a`); concurrent ones get `#`.
+pub(super) fn type_var(name: &str) -> String {
+    let mut chars = name.chars();
+    let first = chars.next().map(|c| c.to_lowercase().to_string());
+    first.unwrap_or_default() + chars.as_str()
+}
+
+impl Lower<'_> {
+    pub fn error(&mut self, span: Span, message: String, help: Option<&str>) {
+        self.errors.push(SyntaxError {
+            span,
+            message,
+            label: "here".into(),
+            help: help.map(str::to_string),
+            notes: Vec::new(),
+            incomplete: false,
+        });
+    }
+
+    pub fn fresh_name(&mut self, what: &str) -> String {
+        self.counter += 1;
+        format!("{}${what}{}", self.owner, self.counter)
+    }
+
+    fn defn(&mut self, d: &Defn) {
+        match d {
+            Defn::Data { codata, clauses } => {
+                for c in clauses {
+                    let item = if *codata {
+                        ast::Item::Codata(self.codata_decl(c))
+                    } else {
+                        ast::Item::Data(self.data_decl(c))
+                    };
+                    self.items.push(Spanned::new(item, c.span));
+                }
+            }
+            Defn::Protocol { clauses, .. } => {
+                for c in clauses {
+                    let item = ast::Item::Protocol(self.protocol_decl(c));
+                    self.items.push(Spanned::new(item, c.span));
+                }
+            }
+            Defn::Fun(f) => {
+                self.owner = f.name.node.clone();
+                let decl = self.fun_decl(f, &f.name.node, &[]);
+                let span = f.name.span;
+                self.items
+                    .push(Spanned::new(ast::Item::Function(decl), span));
+            }
+            Defn::Proc(p) => {
+                self.owner = p.name.node.clone();
+                let decl = self.proc_decl(p);
+                self.items
+                    .push(Spanned::new(ast::Item::Process(decl), p.name.span));
+            }
+            // Read by the loader, which lowers the included file with
+            // this one (`crate::load_campl`).
+            Defn::Include { .. } => {}
+        }
+    }
+
+    fn data_decl(&mut self, c: &tree::TypeClause) -> ast::DataDecl {
+        let mut ctors = Vec::new();
+        for phrase in &c.phrases {
+            for n in &phrase.names {
+                let fields = phrase.args.iter().map(|a| self.seq_type_in(a, c)).collect();
+                let decl = ast::CtorDecl {
+                    name: n.clone(),
+                    fields,
+                };
+                ctors.push(Spanned::new(decl, n.span));
+            }
+        }
+        ast::DataDecl {
+            doc: None,
+            name: c.name.clone(),
+            params: type_params(&c.seq_params, &[]),
+            ctors,
+        }
+    }
+
+    fn codata_decl(&mut self, c: &tree::TypeClause) -> ast::CodataDecl {
+        let mut dtors = Vec::new();
+        for phrase in &c.phrases {
+            for n in &phrase.names {
+                let params = phrase
+                    .args
+                    .iter()
+                    .filter(|a| !is_state(a, &c.state.node))
+                    .enumerate()
+                    .map(|(i, a)| {
+                        let ty = self.seq_type_in(a, c);
+                        let pattern = Spanned::new(ast::Pattern::Var(format!("x{i}")), a.span);
+                        Spanned::new(
+                            ast::Param {
+                                ty: Some(ty),
+                                pattern,
+                                fold_by: false,
+                            },
+                            a.span,
+                        )
+                    })
+                    .collect();
+                let ret = match &phrase.result {
+                    Some(r) => self.seq_type_in(r, c),
+                    None => Spanned::new(ast::Type::Void, n.span),
+                };
+                let name = Spanned::new(dtor_name(&n.node), n.span);
+                dtors.push(Spanned::new(ast::DtorDecl { ret, name, params }, n.span));
+            }
+        }
+        ast::CodataDecl {
+            doc: None,
+            name: c.name.clone(),
+            params: type_params(&c.seq_params, &[]),
+            dtors,
+        }
+    }
+
+    /// A field or destructor type, with the state variable standing for
+    /// the declared type.
+    fn seq_type_in(&mut self, t: &Spanned<tree::Type>, c: &tree::TypeClause) -> Spanned<ast::Type> {
+        if is_state(t, &c.state.node) {
+            return self_type(c, t.span);
+        }
+        self.seq_type(t)
+    }
+
+    fn protocol_decl(&mut self, c: &tree::TypeClause) -> ast::ProtocolDecl {
+        let info = &self.table.protocols[&c.name.node];
+        let (co, state) = (info.co, c.state.node.clone());
+        let dir = if co { ast::Dir::Get } else { ast::Dir::Put };
+        let mut branches = Vec::new();
+        for phrase in &c.phrases {
+            // `H :: T => S` (protocol) or `H :: S => T` (coprotocol).
+            let body_ty = if co { &phrase.args[1] } else { &phrase.args[0] };
+            let scope = types::ProtoScope {
+                state: &state,
+                decl: c,
+            };
+            let steps = self.conc_steps(body_ty, true, Some(&scope));
+            for n in &phrase.names {
+                let body = Spanned::new(ast::Proto::Seq(steps.clone()), body_ty.span);
+                branches.push(Spanned::new(
+                    ast::Branch {
+                        dir,
+                        label: n.clone(),
+                        body,
+                    },
+                    n.span,
+                ));
+            }
+        }
+        ast::ProtocolDecl {
+            doc: None,
+            name: c.name.clone(),
+            params: type_params(&c.seq_params, &c.conc_params),
+            body: Spanned::new(ast::Proto::Choice(branches), c.span),
+        }
+    }
+}
+
+fn type_params(seq: &[Name], conc: &[Name]) -> Vec<ast::TypeParam> {
+    let seq = seq.iter().map(|p| ast::TypeParam {
+        name: Spanned::new(type_var(&p.node), p.span),
+        is_proto: false,
+    });
+    let conc = conc.iter().map(|p| ast::TypeParam {
+        name: Spanned::new(type_var(&p.node), p.span),
+        is_proto: true,
+    });
+    seq.chain(conc).collect()
+}
+
+/// The declared type applied to its own parameters (what its state
+/// variable stands for).
+fn self_type(c: &tree::TypeClause, span: Span) -> Spanned<ast::Type> {
+    let args = c
+        .seq_params
+        .iter()
+        .map(|p| Spanned::new(ast::Type::Var(type_var(&p.node)), p.span))
+        .collect();
+    Spanned::new(
+        ast::Type::Named {
+            name: c.name.clone(),
+            args,
+        },
+        span,
+    )
+}
+
+/// A CaMPL destructor (`Head`) as ours (`head`).
+pub(super) fn dtor_name(name: &str) -> String {
+    type_var(name)
+}

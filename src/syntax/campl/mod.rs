@@ -1,0 +1,135 @@
+//! CaMPL's surface syntax: the language of the lab's current
+//! implementation, read so that its programs run here unmodified.
+//!
+//! `lexer` makes tokens, `layout` applies the indentation rule, `parser`
+//! builds CaMPL's own tree (`tree`), and `lower` turns it into the shared
+//! syntax tree (`crate::syntax::ast`) that the checker reads, so every
+//! check applies to CaMPL programs too. `detect` decides which syntax a
+//! file is written in. Decisions on CaMPL's meaning are in `docs/campl.md`.
+
+pub mod layout;
+pub mod lexer;
+pub mod lower;
+pub mod parser;
+pub mod tree;
+
+use crate::source::FileId;
+use crate::syntax::{SyntaxError, ast};
+
+/// Lex, lay out and parse one CaMPL file into CaMPL's tree.
+pub fn parse_tree(file: FileId, text: &str) -> (Vec<tree::Defn>, Vec<SyntaxError>) {
+    let (tokens, mut errors) = lexer::lex(file, text);
+    let tokens = layout::resolve(tokens);
+    let (defns, parse_errors) = parser::parse_file(file, tokens, text.len());
+    errors.extend(parse_errors);
+    (defns, errors)
+}
+
+/// The files a CaMPL file includes: `include M` is `M.mpl` beside it,
+/// `include "dir" : M` is `dir/M.mpl`; with where each is named.
+pub fn includes(defns: &[tree::Defn]) -> Vec<(String, crate::source::Span)> {
+    defns
+        .iter()
+        .filter_map(|d| match d {
+            tree::Defn::Include { dir, module } => {
+                let file = format!("{}.mpl", module.node);
+                let path = match dir {
+                    Some(dir) => format!("{dir}/{file}"),
+                    None => file,
+                };
+                Some((path, module.span))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// One CaMPL file on its own (no includes): parsed and lowered, its `run`
+/// the entry.
+pub fn parse(file: FileId, text: &str) -> (Option<ast::Module>, Vec<SyntaxError>) {
+    let (defns, mut errors) = parse_tree(file, text);
+    let at = crate::source::Span::new(file, 0, 0);
+    let (modules, lower_errors) = lower::lower(&[&defns], at);
+    errors.extend(lower_errors);
+    errors.sort_by_key(|e| e.span);
+    (modules.into_iter().next(), errors)
+}
+
+/// Which surface syntax a file is written in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Syntax {
+    #[default]
+    Mpl,
+    Campl,
+}
+
+/// The rule (`docs/campl.md`): a file is CaMPL when the first word that
+/// starts a line, outside comments of either syntax, is one only CaMPL
+/// begins a definition with (`proc`, `fun`, `defn`, `coprotocol`,
+/// `include`), or is `data`/`codata`/`protocol` whose line has CaMPL's
+/// `->` or `=>` before its `=`. Anything else is MPL.
+pub fn detect(text: &str) -> Syntax {
+    let mut in_block = false;
+    for line in text.lines() {
+        let mut line = line.trim_end();
+        if in_block {
+            match line.find("-}").or_else(|| line.find("*/")) {
+                Some(i) => {
+                    in_block = false;
+                    line = &line[i + 2..];
+                }
+                None => continue,
+            }
+        }
+        let trimmed = line.trim_start();
+        if trimmed.is_empty() || trimmed.starts_with("--") || trimmed.starts_with("//") {
+            continue;
+        }
+        if trimmed.starts_with("{-") || trimmed.starts_with("/*") {
+            let close = if trimmed.starts_with("{-") {
+                "-}"
+            } else {
+                "*/"
+            };
+            if !trimmed[2..].contains(close) {
+                in_block = true;
+            }
+            continue;
+        }
+        let word: String = trimmed
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        return match word.as_str() {
+            "proc" | "fun" | "defn" | "coprotocol" | "include" => Syntax::Campl,
+            "data" | "codata" | "protocol" => {
+                let head = trimmed.split('=').next().unwrap_or("");
+                let campl_arrow = head.contains("->") || trimmed.contains("=>");
+                if campl_arrow && !trimmed.contains(';') {
+                    Syntax::Campl
+                } else {
+                    Syntax::Mpl
+                }
+            }
+            _ => Syntax::Mpl,
+        };
+    }
+    Syntax::Mpl
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detect_reads_the_first_definition() {
+        assert_eq!(detect("-- hi\nproc run =\n  | => -> halt c"), Syntax::Campl);
+        assert_eq!(detect("{- a\n b -}\nfun f = a -> a"), Syntax::Campl);
+        assert_eq!(detect("// hi\nprocess P() {}"), Syntax::Mpl);
+        assert_eq!(detect("data List(A) -> S =\n"), Syntax::Campl);
+        assert_eq!(detect("data T = A | B;"), Syntax::Mpl);
+        assert_eq!(detect("coprotocol S => Console ="), Syntax::Campl);
+        assert_eq!(detect("protocol P = put Int;"), Syntax::Mpl);
+        assert_eq!(detect(""), Syntax::Mpl);
+    }
+}
