@@ -147,7 +147,7 @@ fn compile_all(
     options: Options,
 ) -> Result<(ir::Program, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut diags = Vec::new();
-    let prelude = parse_prelude(sources, &mut diags);
+    let mut prelude = parse_prelude(sources, &mut diags);
     let (name, text, dir) = match input {
         SourceInput::File(path) => match read_source(&path) {
             Ok(text) => {
@@ -163,7 +163,17 @@ fn compile_all(
         .syntax
         .unwrap_or_else(|| syntax::campl::detect(&text));
     let (main, imports) = match syntax {
-        syntax::Syntax::Campl => load_campl(sources, main_file, &dir, &mut diags),
+        syntax::Syntax::Campl => {
+            let (name, text) = syntax::campl::SUPPORT;
+            let file = sources.add(name, text);
+            prelude.push(parse_into(
+                sources,
+                file,
+                Some(syntax::Syntax::Mpl),
+                &mut diags,
+            ));
+            load_campl(sources, main_file, &dir, &mut diags)
+        }
         syntax::Syntax::Mpl => {
             let main = parse_into(sources, main_file, Some(syntax), &mut diags);
             let imports = load_imports(sources, &main, &dir, &mut diags);

@@ -16,6 +16,13 @@ pub mod tree;
 use crate::source::FileId;
 use crate::syntax::{SyntaxError, ast};
 
+/// The helpers CaMPL programs get with the prelude (written in MPL): what
+/// the services behind `run`'s channels do, in CaMPL's words.
+pub const SUPPORT: (&str, &str) = (
+    "prelude/campl/support.mpl",
+    include_str!("../../../prelude/campl/support.mpl"),
+);
+
 /// Lex, lay out and parse one CaMPL file into CaMPL's tree.
 pub fn parse_tree(file: FileId, text: &str) -> (Vec<tree::Defn>, Vec<SyntaxError>) {
     let (tokens, mut errors) = lexer::lex(file, text);

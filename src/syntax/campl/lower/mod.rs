@@ -27,6 +27,8 @@ pub(super) struct ProtocolInfo {
     pub seq_params: Vec<String>,
     pub conc_params: Vec<String>,
     pub handles: Vec<String>,
+    /// Where each handle is declared.
+    pub handle_spans: Vec<Span>,
 }
 
 /// The declarations of the file, by name.
@@ -40,6 +42,8 @@ pub(super) struct Table {
     pub dtors: HashMap<String, (String, usize, usize)>,
     pub ctors: HashMap<String, String>,
     pub procs: HashMap<String, tree::Proc>,
+    /// The main file declares processes (without any, it is a module).
+    pub has_procs: bool,
 }
 
 /// The lowering of one file.
@@ -129,6 +133,11 @@ impl Table {
                             .phrases
                             .iter()
                             .flat_map(|p| p.names.iter().map(|n| n.node.clone()))
+                            .collect(),
+                        handle_spans: c
+                            .phrases
+                            .iter()
+                            .flat_map(|p| p.names.iter().map(|n| n.span))
                             .collect(),
                     };
                     self.protocols.insert(c.name.node.clone(), info);

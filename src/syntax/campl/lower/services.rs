@@ -25,6 +25,10 @@ impl Lower<'_> {
     /// The wiring: start `run`, with a service for each of its channels.
     pub(super) fn entry(&mut self, at: Span) {
         let Some(run) = self.table.procs.get("run").cloned() else {
+            if !self.table.has_procs {
+                // A module of types and functions: nothing to start.
+                return;
+            }
             self.error(
                 at,
                 "a CaMPL program needs a process named `run`".into(),
@@ -52,13 +56,10 @@ impl Lower<'_> {
                 continue;
             };
             if input && self.is_console(&protocol) {
-                let adapter = self.console_adapter(&protocol, c.span);
-                let service = var("console", c.span);
-                wiring.push(stmt(call(
-                    &adapter,
-                    vec![var(&link, c.span), service],
-                    c.span,
-                )));
+                let (adapter, services) = self.console_adapter(&protocol, c.span);
+                let mut args = vec![var(&link, c.span)];
+                args.extend(services.iter().map(|s| var(s, c.span)));
+                wiring.push(stmt(call(&adapter, args, c.span)));
             } else {
                 self.error(
                     c.span,
@@ -78,12 +79,10 @@ impl Lower<'_> {
         }
     }
 
+    /// The protocol is a coprotocol of service handles only.
     fn is_console(&self, protocol: &str) -> bool {
         self.table.protocols.get(protocol).is_some_and(|p| {
-            p.co && !p.handles.is_empty()
-                && p.handles
-                    .iter()
-                    .all(|h| CONSOLE_HANDLES.contains(&h.as_str()))
+            p.co && !p.handles.is_empty() && p.handles.iter().all(|h| Handle::of(h).is_some())
         })
     }
 
@@ -139,63 +138,42 @@ impl Lower<'_> {
         self.protocol_of(p, own, depth + 1)
     }
 
-    /// The process that plays the service side of terminal protocol
-    /// `protocol` with our `console` service; returns its name.
-    fn console_adapter(&mut self, protocol: &str, span: Span) -> String {
-        let name = format!("campl$console${protocol}");
+    /// The process that plays the service side of `protocol`, a
+    /// coprotocol of service handles, with our services; returns its name
+    /// and the services it takes (named in the wiring).
+    fn console_adapter(&mut self, protocol: &str, span: Span) -> (String, Vec<&'static str>) {
+        let name = format!("campl$serve${protocol}");
+        let handles: Vec<Handle> = self.table.protocols[protocol]
+            .handles
+            .iter()
+            .filter_map(|h| Handle::of(h))
+            .collect();
+        let services = Services::needed(&handles);
+        let wiring_names = services.wiring_names();
         if self
             .items
             .iter()
             .any(|i| matches!(&i.node, ast::Item::Process(p) if p.name.node == name))
         {
-            return name;
+            return (name, wiring_names);
         }
-        let handles = self.table.protocols[protocol].handles.clone();
-        let again = |span| stmt(call(&name, vec![var("c", span), var("svc", span)], span));
-        let label = |l: &str| sp(Expr::Ctor(l.to_string()), span);
-        let mut cases = Vec::new();
-        for h in &handles {
-            let body = match h.as_str() {
-                "ConsolePut" => {
-                    let line = sp(
-                        Expr::Binary {
-                            op: sp(ast::BinOp::Append, span),
-                            lhs: Box::new(get(var("c", span), span)),
-                            rhs: Box::new(sp(Expr::Str("\n".into()), span)),
-                        },
-                        span,
-                    );
-                    let write = put(put(var("svc", span), label("Write"), span), line, span);
-                    vec![stmt(write), again(span)]
-                }
-                "ConsoleGet" => {
-                    let ask = stmt(put(var("svc", span), label("ReadLine"), span));
-                    let answer = |value: Spanned<Expr>| {
-                        block(
-                            vec![stmt(put(var("c", span), value, span)), again(span)],
-                            span,
-                        )
-                    };
-                    let got = answer(get(var("svc", span), span));
-                    let none = answer(sp(Expr::Str(String::new()), span));
-                    let reply = switch(
-                        get(var("svc", span), span),
-                        vec![
-                            (label_pattern(&sp("Line".into(), span)), got),
-                            (label_pattern(&sp("EndOfInput".into(), span)), none),
-                        ],
-                        span,
-                    );
-                    vec![ask, stmt(reply)]
-                }
-                _ => vec![
-                    stmt(put(var("svc", span), label("StopConsole"), span)),
-                    stmt(sp(Expr::Close(Box::new(var("c", span))), span)),
-                ],
-            };
-            cases.push((label_pattern(&sp(h.clone(), span)), block(body, span)));
-        }
-        let body = switch(get(var("c", span), span), cases, span);
+        let ad = Adapter {
+            name: name.clone(),
+            services,
+            span,
+        };
+        let info = &self.table.protocols[protocol];
+        let cases = info
+            .handles
+            .iter()
+            .zip(&info.handle_spans)
+            .filter_map(|(h, at)| Some((h, *at, Handle::of(h)?)))
+            .map(|(h, at, kind)| {
+                let body = block(ad.case(kind, at), span);
+                (label_pattern(&sp(h.clone(), span)), body)
+            })
+            .collect();
+        let body = switch(get(ad.v("c"), span), cases, span);
         let ty = sp(
             ast::Type::Named {
                 name: sp(protocol.to_string(), span),
@@ -203,27 +181,248 @@ impl Lower<'_> {
             },
             span,
         );
+        let mut params = vec![typed_param("c", Some(ty), span)];
+        params.extend(ad.services.params(span));
         let decl = ast::ProcessDecl {
             doc: None,
             name: sp(name.clone(), span),
-            params: vec![
-                typed_param("c", Some(ty), span),
-                typed_param("svc", Some(prelude_type("Console", span)), span),
-            ],
+            params,
             body: block(vec![stmt(body)], span),
         };
         self.items.push(sp(ast::Item::Process(decl), span));
-        name
+        (name, wiring_names)
+    }
+}
+
+/// What the service side does for one of CaMPL's service handles (as
+/// CaMPL's machine does, `docs/campl.md`).
+#[derive(Clone, Copy, PartialEq)]
+enum Handle {
+    PutLine,
+    GetLine,
+    PutInt,
+    GetInt,
+    PutChar,
+    GetChar,
+    Close,
+    Timer,
+}
+
+impl Handle {
+    fn of(name: &str) -> Option<Handle> {
+        Some(match name {
+            "ConsolePut" => Handle::PutLine,
+            "ConsoleGet" => Handle::GetLine,
+            "IntConsolePut" => Handle::PutInt,
+            "IntConsoleGet" => Handle::GetInt,
+            "CharConsolePut" => Handle::PutChar,
+            "CharConsoleGet" => Handle::GetChar,
+            "ConsoleClose" | "IntConsoleClose" | "CharConsoleClose" | "TimerClose" => Handle::Close,
+            "Timer" => Handle::Timer,
+            _ => return None,
+        })
+    }
+}
+
+/// Which of our services an adapter holds.
+struct Services {
+    input: bool,
+    output: bool,
+    clock: bool,
+}
+
+impl Services {
+    fn needed(handles: &[Handle]) -> Services {
+        use Handle::*;
+        let any = |hs: &[Handle]| handles.iter().any(|h| hs.contains(h));
+        Services {
+            input: any(&[GetLine, GetInt, GetChar]),
+            output: any(&[PutLine, PutInt, PutChar, GetInt, GetChar]),
+            clock: any(&[Timer]),
+        }
+    }
+
+    /// (parameter, prelude type, service named in the wiring)
+    fn list(&self) -> Vec<(&'static str, &'static str, &'static str)> {
+        let all = [
+            (self.input, ("input", "GetSeq", "stdin")),
+            (self.output, ("output", "PutSeq", "stdout")),
+            (self.clock, ("clock", "TimeService", "timeService")),
+        ];
+        all.into_iter()
+            .filter(|(on, _)| *on)
+            .map(|(_, x)| x)
+            .collect()
+    }
+
+    fn wiring_names(&self) -> Vec<&'static str> {
+        self.list().into_iter().map(|(_, _, w)| w).collect()
+    }
+
+    fn params(&self, span: Span) -> Vec<Spanned<ast::Param>> {
+        self.list()
+            .into_iter()
+            .map(|(p, ty, _)| {
+                let args = match ty {
+                    "TimeService" => Vec::new(),
+                    _ => vec![sp(
+                        ast::Type::Named {
+                            name: sp("Char".into(), span),
+                            args: Vec::new(),
+                        },
+                        span,
+                    )],
+                };
+                typed_param(p, Some(prelude_type(ty, args, span)), span)
+            })
+            .collect()
+    }
+}
+
+/// Writes the body of an adapter process.
+struct Adapter {
+    name: String,
+    services: Services,
+    span: Span,
+}
+
+impl Adapter {
+    fn v(&self, n: &str) -> Spanned<Expr> {
+        var(n, self.span)
+    }
+
+    /// A prelude function, even where the program declares the name.
+    fn prelude_call(&self, f: &str, args: Vec<Spanned<Expr>>) -> Spanned<Expr> {
+        let qualified = format!("{}{f}", crate::check::globals::PRELUDE_QUALIFIER);
+        call(&qualified, args, self.span)
+    }
+
+    fn label(&self, l: &str) -> Spanned<Expr> {
+        sp(Expr::Ctor(l.to_string()), self.span)
+    }
+
+    /// The adapter again, on `c` (the tail call that loops).
+    fn again(&self, c: &str) -> Spanned<ast::Stmt> {
+        let mut args = vec![self.v(c)];
+        args.extend(self.services.list().iter().map(|(p, ..)| self.v(p)));
+        stmt(call(&self.name, args, self.span))
+    }
+
+    fn put(&self, c: &str, value: Spanned<Expr>) -> Spanned<ast::Stmt> {
+        stmt(put(self.v(c), value, self.span))
+    }
+
+    /// The case of one handle; `at` is where the handle is declared (the
+    /// channels a case makes are named by it).
+    fn case(&self, kind: Handle, at: Span) -> Vec<Spanned<ast::Stmt>> {
+        let (io, out) = (self.v("input"), self.v("output"));
+        let received = get(self.v("c"), self.span);
+        match kind {
+            Handle::PutLine => vec![
+                stmt(self.prelude_call("writeLine", vec![out, received])),
+                self.again("c"),
+            ],
+            Handle::GetLine => vec![
+                self.put("c", self.prelude_call("readLine", vec![io])),
+                self.again("c"),
+            ],
+            Handle::PutInt | Handle::PutChar => {
+                let f = if kind == Handle::PutInt {
+                    "camplPutInt"
+                } else {
+                    "camplPutChar"
+                };
+                vec![
+                    stmt(self.prelude_call(f, vec![out, received])),
+                    self.again("c"),
+                ]
+            }
+            Handle::GetInt | Handle::GetChar => {
+                let f = if kind == Handle::GetInt {
+                    "camplGetInt"
+                } else {
+                    "camplGetChar"
+                };
+                vec![
+                    self.put("c", self.prelude_call(f, vec![io, out])),
+                    self.again("c"),
+                ]
+            }
+            Handle::Close => self.close(),
+            Handle::Timer => self.timer(at),
+        }
+    }
+
+    /// The service is closed: our services are stopped, then the channel.
+    fn close(&self) -> Vec<Spanned<ast::Stmt>> {
+        let mut out = Vec::new();
+        for (p, ty, _) in self.services.list() {
+            let stop = match ty {
+                "GetSeq" => "StopGet",
+                "PutSeq" => "StopPut",
+                _ => "StopTimeService",
+            };
+            out.push(self.put(p, self.label(stop)));
+        }
+        out.push(stmt(sp(Expr::Close(Box::new(self.v("c"))), self.span)));
+        out
+    }
+
+    /// `Timer`: receive the microseconds, then the channel forks into the
+    /// timer again and a one-shot channel that gets `()` when they are up,
+    /// timed by a clock of its own (shared from ours).
+    fn timer(&self, at: Span) -> Vec<Spanned<ast::Stmt>> {
+        let span = self.span;
+        let micros = sp(ast::Pattern::Var("micros".into()), span);
+        let wait = sp(
+            ast::Stmt::Let {
+                pattern: micros,
+                ty: None,
+                value: get(self.v("c"), span),
+            },
+            span,
+        );
+        let alarm = sp(
+            ast::Stmt::Channel {
+                ty: Some(prelude_type("TimeService", Vec::new(), span)),
+                name: sp("alarm".into(), at),
+            },
+            span,
+        );
+        let dual = sp(Expr::Dual(sp("alarm".into(), span)), span);
+        let share = put(
+            put(self.v("clock"), self.label("ShareTSWith"), span),
+            dual,
+            span,
+        );
+        let ring = vec![
+            stmt(self.prelude_call("camplSleep", vec![self.v("alarm"), self.v("micros")])),
+            self.put("once", sp(Expr::Unit, span)),
+        ];
+        let arm = |name: &str, stmts| {
+            sp(
+                ast::ForkArm {
+                    name: sp(name.to_string(), span),
+                    body: block(stmts, span),
+                },
+                span,
+            )
+        };
+        let fork = ast::Stmt::Fork {
+            channel: self.v("c"),
+            arms: vec![arm("next", vec![self.again("next")]), arm("once", ring)],
+        };
+        vec![wait, alarm, stmt(share), sp(fork, span)]
     }
 }
 
 /// The prelude's type `name`, even where the program declares its own.
-fn prelude_type(name: &str, span: Span) -> Spanned<ast::Type> {
+fn prelude_type(name: &str, args: Vec<Spanned<ast::Type>>, span: Span) -> Spanned<ast::Type> {
     let qualified = format!("{}{name}", crate::check::globals::PRELUDE_QUALIFIER);
     sp(
         ast::Type::Named {
             name: sp(qualified, span),
-            args: Vec::new(),
+            args,
         },
         span,
     )
