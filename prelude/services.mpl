@@ -3,7 +3,8 @@
 // runtime and named in a program's wiring: `stdin : GetSeq<Char>`,
 // `stdout`, `stderr : PutSeq<Char>`, `console : Console`,
 // `timeService : TimeService`, `fileSystem : FileSystem`,
-// `tcpListenService : TcpListenService`, and `args : [String]`.
+// `tcpListenService : TcpListenService`, `terminals : Terminals`, and
+// `args : [String]`.
 
 /// The terminal, line by line, with end of input made explicit.
 protocol Console = put ReadLine: ( get Line: get String, loop
@@ -46,3 +47,12 @@ protocol BoundTcpListener = GetSeq<TcpConnection>;
 
 /// One connection: a channel that sends chunks to the peer, then one that receives the peer's chunks.
 protocol TcpConnection = get PutSeq<[Byte]>, get neg<PutSeq<[Byte]>>, close;
+
+/// Terminals beside the program's own (CaMPL's terminal windows): each `OpenTerminal` gives one, reached over TCP on this machine at the port announced on stderr.
+protocol Terminals = put OpenTerminal: get Terminal, loop
+                   | put StopTerminals: close;
+
+/// One terminal: lines written to, and read from, whoever connects to it.
+protocol Terminal = put TerminalPut: put String, loop
+                  | put TerminalGet: get String, loop
+                  | put TerminalClose: close;

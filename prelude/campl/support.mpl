@@ -51,3 +51,35 @@ void camplSleep(TimeService clock, Int micros) {
   clock.get;
   clock.put(StopTimeService);
 }
+
+/// `IntTerminalPut`: CaMPL's terminal shows a header line, then the number.
+void camplTermPutInt(Terminal t, Int n) {
+  t.put(TerminalPut).put("Receiving an int: ");
+  t.put(TerminalPut).put(show(n));
+}
+
+/// `CharTerminalPut`: a header line, then the character.
+void camplTermPutChar(Terminal t, Char c) {
+  t.put(TerminalPut).put("Receiving a character: ");
+  t.put(TerminalPut).put([c]);
+}
+
+/// `IntTerminalGet`: asks until the answer is an Int.
+Int camplTermGetInt(Terminal t) {
+  t.put(TerminalPut).put("Please enter an int: ");
+  t.put(TerminalGet);
+  switch strToInt(trim(t.get)) {
+    case Just(n): n
+    case Nothing: camplTermGetInt(t)
+  }
+}
+
+/// `CharTerminalGet`: asks until the answer is one character.
+Char camplTermGetChar(Terminal t) {
+  t.put(TerminalPut).put("Please enter a character: ");
+  t.put(TerminalGet);
+  switch t.get {
+    case [c]: c
+    case _: camplTermGetChar(t)
+  }
+}

@@ -18,6 +18,7 @@
 pub mod console;
 pub mod fs;
 pub mod tcp;
+pub mod terminal;
 pub mod time;
 
 use crate::host::{HostIo, Output, Permissions, RunError, Services};
@@ -125,6 +126,13 @@ pub static REGISTRY: &[Entry] = &[
         permission: Permission::Network,
         labels: tcp::Labels::NAMES,
         start: tcp::start,
+    },
+    Entry {
+        name: "terminals",
+        protocol: protocol("Terminals", &[]),
+        permission: Permission::Terminal,
+        labels: terminal::Labels::NAMES,
+        start: terminal::start,
     },
 ];
 

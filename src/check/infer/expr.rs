@@ -693,7 +693,10 @@ impl Infer<'_, '_> {
     }
 
     fn record(&mut self, codata: &Spanned<ast::Type>, methods: &[Spanned<ast::Method>]) -> Ty {
-        let t = self.body_type(codata);
+        let t = match self.record_without_arguments(codata) {
+            Some(t) => t,
+            None => self.body_type(codata),
+        };
         let Ty::Con(Con::Codata(id), targs) = self.unifier.shallow(&t) else {
             return t;
         };
@@ -737,6 +740,25 @@ impl Infer<'_, '_> {
         }
         (self.barrier, self.ended) = saved;
         t
+    }
+
+    /// `record Stream { .. }` for a generic codata type: its type
+    /// arguments are inferred (`docs/decisions.md`).
+    fn record_without_arguments(&mut self, codata: &Spanned<ast::Type>) -> Option<Ty> {
+        let ast::Type::Named { name, args } = &codata.node else {
+            return None;
+        };
+        let Some(crate::check::decls::TypeName::Codata(id)) =
+            self.decls.types.get(&name.node, self.layer)
+        else {
+            return None;
+        };
+        let n = self.decls.codata[id as usize].params.len();
+        if !args.is_empty() || n == 0 {
+            return None;
+        }
+        let targs = (0..n).map(|_| self.unifier.fresh()).collect();
+        Some(Ty::con(Con::Codata(id), targs))
     }
 
     // -----------------------------------------------------------------------

@@ -43,6 +43,7 @@ pub fn resolve(tokens: Vec<Lexeme>) -> Vec<Lexeme> {
     let mut stack: Vec<Block> = Vec::new();
     let mut pending_open: Option<bool> = None;
     let mut prev_line = 0;
+    let mut line_indent = 0;
     for t in tokens {
         if let Some(by_let) = pending_open.take() {
             if t.tok == Tok::Sym("{") {
@@ -51,24 +52,28 @@ pub fn resolve(tokens: Vec<Lexeme>) -> Vec<Lexeme> {
                 out.push(t);
                 continue;
             }
-            let enclosing = stack.iter().rev().find_map(|b| match b {
-                Block::Implicit { col, .. } => Some(*col),
-                Block::Explicit => None,
-            });
-            if enclosing.is_some_and(|c| t.col <= c) && t.line != prev_line {
-                // A block with nothing in it: the next line is not indented.
+            // A block whose first token starts a line no further right
+            // than the line the layout word is on is empty: that token
+            // belongs to an enclosing block. (CaMPL compares with the
+            // line's indentation, not with the innermost block, so a block
+            // may start left of the block it is nested in.)
+            if t.line != prev_line && t.col <= line_indent {
                 out.push(virtual_token(Tok::VOpen, &t));
                 out.push(virtual_token(Tok::VClose, &t));
             } else {
                 out.push(virtual_token(Tok::VOpen, &t));
                 stack.push(Block::Implicit { col: t.col, by_let });
+                if t.line != prev_line {
+                    line_indent = t.col;
+                }
                 prev_line = t.line;
-                push_token(&mut out, &mut stack, &mut pending_open, t);
+                push_token(&mut out, &mut pending_open, t);
                 continue;
             }
         }
         if t.line != prev_line {
             new_line(&mut out, &mut stack, &t);
+            line_indent = t.col;
         }
         prev_line = t.line;
         if t.tok == Tok::Kw("in") {
@@ -81,7 +86,7 @@ pub fn resolve(tokens: Vec<Lexeme>) -> Vec<Lexeme> {
             }
             stack.pop();
         }
-        push_token(&mut out, &mut stack, &mut pending_open, t);
+        push_token(&mut out, &mut pending_open, t);
     }
     let end = out.last().cloned();
     if let Some(end) = end {
@@ -98,13 +103,7 @@ pub fn resolve(tokens: Vec<Lexeme>) -> Vec<Lexeme> {
     out
 }
 
-fn push_token(
-    out: &mut Vec<Lexeme>,
-    stack: &mut [Block],
-    pending_open: &mut Option<bool>,
-    t: Lexeme,
-) {
-    let _ = stack;
+fn push_token(out: &mut Vec<Lexeme>, pending_open: &mut Option<bool>, t: Lexeme) {
     if is_layout_word(&t.tok) {
         *pending_open = Some(t.tok == Tok::Kw("let"));
     }
@@ -186,6 +185,15 @@ mod tests {
         assert_eq!(
             shape(text),
             "fun f = { a -> let { fun g = { b -> a } } in g ( a ) }"
+        );
+    }
+
+    #[test]
+    fn a_block_may_start_left_of_the_block_it_is_in() {
+        let text = "proc p =\n  | => -> do\n    hcase w of P -> fork w as\n      a -> x\n      b -> y\n    z";
+        assert_eq!(
+            shape(text),
+            "proc p = { | => -> do { hcase w of { P -> fork w as { a -> x ; b -> y } } ; z } }"
         );
     }
 

@@ -17,7 +17,6 @@ type PResult<T> = Result<T, SyntaxError>;
 pub struct Parser {
     toks: Vec<Lexeme>,
     pos: usize,
-    file: FileId,
     end: Span,
 }
 
@@ -25,12 +24,7 @@ pub struct Parser {
 /// does not parse.
 pub fn parse_file(file: FileId, toks: Vec<Lexeme>, len: usize) -> (Vec<Defn>, Vec<SyntaxError>) {
     let end = Span::new(file, len, len);
-    let mut p = Parser {
-        toks,
-        pos: 0,
-        file,
-        end,
-    };
+    let mut p = Parser { toks, pos: 0, end };
     let mut defns = Vec::new();
     let mut errors = Vec::new();
     while p.pos < p.toks.len() {
@@ -67,10 +61,6 @@ impl Parser {
 
     fn peek_at(&self, k: usize) -> Option<&Tok> {
         self.toks.get(self.pos + k).map(|l| &l.tok)
-    }
-
-    fn at(&self, t: &Tok) -> bool {
-        self.peek() == Some(t)
     }
 
     fn at_sym(&self, s: &str) -> bool {

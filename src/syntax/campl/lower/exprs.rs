@@ -376,7 +376,9 @@ impl Lower<'_> {
         span: Span,
     ) -> Spanned<Expr> {
         let (l, r) = (self.expr(lhs), self.expr(rhs));
-        match builtin_op(&op.node) {
+        // A program may declare its own `||` or `+`: then it is called.
+        let builtin = builtin_op(&op.node).filter(|_| !self.table.funs.contains(&op.node));
+        match builtin {
             Some(b) => sp(
                 Expr::Binary {
                     op: sp(b, op.span),

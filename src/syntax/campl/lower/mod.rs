@@ -9,6 +9,7 @@
 //! the table of what each upper-case name declares, which every part
 //! reads. The meaning of each construct is written in `docs/campl.md`.
 
+mod adapters;
 mod build;
 mod commands;
 mod exprs;
@@ -24,11 +25,11 @@ use std::collections::HashMap;
 #[derive(Clone, Debug)]
 pub(super) struct ProtocolInfo {
     pub co: bool,
-    pub seq_params: Vec<String>,
-    pub conc_params: Vec<String>,
     pub handles: Vec<String>,
     /// Where each handle is declared.
     pub handle_spans: Vec<Span>,
+    /// Each handle's type (the side that is not the state variable).
+    pub bodies: Vec<Spanned<tree::Type>>,
 }
 
 /// The declarations of the file, by name.
@@ -42,6 +43,8 @@ pub(super) struct Table {
     pub dtors: HashMap<String, (String, usize, usize)>,
     pub ctors: HashMap<String, String>,
     pub procs: HashMap<String, tree::Proc>,
+    /// The functions declared at the top (operators too, by symbol).
+    pub funs: std::collections::HashSet<String>,
     /// The main file declares processes (without any, it is a module).
     pub has_procs: bool,
 }
@@ -59,6 +62,9 @@ pub(super) struct Lower<'t> {
     pub counter: u32,
     /// The process or function being lowered (to name what is lifted).
     pub owner: String,
+    /// In a data or codata declaration: its state variable and the type
+    /// it stands for.
+    pub state: Option<(String, Spanned<ast::Type>)>,
 }
 
 /// Lowers a CaMPL program: its included files, then the main file (the
@@ -82,6 +88,7 @@ pub fn lower(files: &[&[Defn]], at: Span) -> (Vec<ast::Module>, Vec<SyntaxError>
             local_funs: Vec::new(),
             counter: 0,
             owner: String::new(),
+            state: None,
         };
         for d in defns.iter() {
             lw.defn(d);
@@ -127,8 +134,6 @@ impl Table {
                 for c in clauses {
                     let info = ProtocolInfo {
                         co: *co,
-                        seq_params: c.seq_params.iter().map(|p| p.node.clone()).collect(),
-                        conc_params: c.conc_params.iter().map(|p| p.node.clone()).collect(),
                         handles: c
                             .phrases
                             .iter()
@@ -139,6 +144,14 @@ impl Table {
                             .iter()
                             .flat_map(|p| p.names.iter().map(|n| n.span))
                             .collect(),
+                        bodies: c
+                            .phrases
+                            .iter()
+                            .flat_map(|p| {
+                                let body = if *co { &p.args[1] } else { &p.args[0] };
+                                p.names.iter().map(move |_| body.clone())
+                            })
+                            .collect(),
                     };
                     self.protocols.insert(c.name.node.clone(), info);
                 }
@@ -146,7 +159,10 @@ impl Table {
             Defn::Proc(p) => {
                 self.procs.insert(p.name.node.clone(), p.clone());
             }
-            Defn::Fun(_) | Defn::Include { .. } => {}
+            Defn::Fun(f) => {
+                self.funs.insert(f.name.node.clone());
+            }
+            Defn::Include { .. } => {}
         }
     }
 
@@ -286,10 +302,10 @@ impl Lower<'_> {
     /// A field or destructor type, with the state variable standing for
     /// the declared type.
     fn seq_type_in(&mut self, t: &Spanned<tree::Type>, c: &tree::TypeClause) -> Spanned<ast::Type> {
-        if is_state(t, &c.state.node) {
-            return self_type(c, t.span);
-        }
-        self.seq_type(t)
+        self.state = Some((c.state.node.clone(), self_type(c, t.span)));
+        let out = self.seq_type(t);
+        self.state = None;
+        out
     }
 
     fn protocol_decl(&mut self, c: &tree::TypeClause) -> ast::ProtocolDecl {

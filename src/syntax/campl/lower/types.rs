@@ -63,6 +63,13 @@ impl Lower<'_> {
         conc: &[Spanned<Type>],
         span: Span,
     ) -> Spanned<ast::Type> {
+        if let Some((state, ty)) = &self.state
+            && *state == name.node
+            && seq.is_empty()
+            && conc.is_empty()
+        {
+            return sp(ty.node.clone(), span);
+        }
         let builtin = match name.node.as_str() {
             "Double" => Some("Float"),
             "Int" | "Char" | "Bool" | "String" => Some(name.node.as_str()),
