@@ -53,6 +53,8 @@ protocol Terminals = put OpenTerminal: get Terminal, loop
                    | put StopTerminals: close;
 
 /// One terminal: lines written to, and read from, whoever connects to it.
+/// `TerminalDup` gives a second channel to the same terminal.
 protocol Terminal = put TerminalPut: put String, loop
                   | put TerminalGet: get String, loop
+                  | put TerminalDup: get Terminal, loop
                   | put TerminalClose: close;

@@ -28,6 +28,7 @@ service_labels! {
         stop = "StopTerminals",
         put = "TerminalPut",
         get = "TerminalGet",
+        dup = "TerminalDup",
         close = "TerminalClose",
     }
 }
@@ -84,10 +85,11 @@ impl Handler for Factory {
     }
 }
 
-/// What the task asks of its terminal's thread.
+/// What a task asks of its terminal's thread: write a line, or read one
+/// and send it to the given end.
 enum Request {
     Write(String),
-    ReadLine,
+    ReadLine(End<Value>),
 }
 
 /// Plays `Terminal` for one terminal.
@@ -97,8 +99,9 @@ struct TerminalTask {
     /// `TerminalPut` received: the text comes next.
     want_text: bool,
     requests: mpsc::Sender<Request>,
-    /// Where the thread's lines arrive.
+    /// Where the thread's lines arrive, and the end it sends them on.
     replies: End<Value>,
+    to_task: End<Value>,
     handle: Handle<Value, RunError>,
     /// A read was asked of the thread and not answered yet.
     reading: bool,
@@ -114,6 +117,7 @@ impl TerminalTask {
         number: u32,
         stderr: &Output,
     ) -> Result<TerminalTask, RunError> {
+        let handle = cx.handle();
         let failed = |e: std::io::Error| {
             RunError::internal(NAME, format!("cannot open terminal {number}: {e}"))
         };
@@ -127,23 +131,33 @@ impl TerminalTask {
             );
             let _ = err.flush();
         }
-        let (replies, to_task) = runtime::channel();
         let (requests, receiver) = mpsc::channel();
-        let handle = cx.handle();
         let thread_handle = handle.clone();
         std::thread::Builder::new()
             .name(format!("mpl-terminal-{number}"))
-            .spawn(move || terminal_thread(listener, receiver, to_task, thread_handle))
+            .spawn(move || terminal_thread(listener, receiver, thread_handle))
             .map_err(failed)?;
-        Ok(TerminalTask {
+        Ok(TerminalTask::on(end, labels, requests, handle))
+    }
+
+    /// A task for the terminal whose thread `requests` reaches.
+    fn on(
+        end: End<Value>,
+        labels: Labels,
+        requests: mpsc::Sender<Request>,
+        handle: Handle<Value, RunError>,
+    ) -> TerminalTask {
+        let (replies, to_task) = runtime::channel();
+        TerminalTask {
             end,
             labels,
             want_text: false,
             requests,
             replies,
+            to_task,
             handle,
             reading: false,
-        })
+        }
     }
 
     fn take_text(&mut self, msg: &Value) -> Option<ServiceStep> {
@@ -156,13 +170,22 @@ impl TerminalTask {
         None
     }
 
-    fn label(&mut self, msg: Value) -> Option<ServiceStep> {
+    fn label(&mut self, cx: &mut Ctx<'_>, msg: Value) -> Option<ServiceStep> {
         let l = self.labels;
         match msg {
             Value::Tag(t) if t == l.put => self.want_text = true,
+            Value::Tag(t) if t == l.dup => {
+                // A second channel to the same terminal.
+                let (program_end, service_end) = runtime::channel();
+                let requests = self.requests.clone();
+                let task = TerminalTask::on(service_end, l, requests, self.handle.clone());
+                cx.spawn_daemon(Box::new(task));
+                cx.put(&self.end, Value::Chan(program_end));
+            }
             Value::Tag(t) if t == l.get => {
                 self.handle.io_begin();
-                if self.requests.send(Request::ReadLine).is_err() {
+                let reply_to = self.to_task.clone();
+                if self.requests.send(Request::ReadLine(reply_to)).is_err() {
                     self.handle.io_end();
                     let e = RunError::internal(NAME, "a terminal's thread ended".to_string());
                     return Some(Step::Fail(e));
@@ -172,7 +195,7 @@ impl TerminalTask {
             }
             Value::Tag(t) if t == l.close => return Some(Step::Done),
             other => {
-                let e = unexpected(NAME, &other, "TerminalPut, TerminalGet or TerminalClose");
+                let e = unexpected(NAME, &other, "a Terminal label");
                 return Some(Step::Fail(e));
             }
         }
@@ -202,7 +225,7 @@ impl Task<Value, RunError> for TerminalTask {
             let step = if self.want_text {
                 self.take_text(&msg)
             } else {
-                self.label(msg)
+                self.label(cx, msg)
             };
             if let Some(step) = step {
                 return step;
@@ -236,13 +259,13 @@ fn accept(listener: &TcpListener) -> Option<Client> {
     Some(Client { stream, reader })
 }
 
-/// The terminal's thread: does what the task asks, in order; a read's line
-/// goes back on `to_task`, followed by `io_end`. It ends when the task
-/// drops its side of `requests` (and the listener with it).
+/// The terminal's thread: does what its tasks ask, in order; a read's
+/// line goes to the end the request names, followed by `io_end`. It ends
+/// when every task has dropped its side of `requests` (and the listener
+/// with it).
 fn terminal_thread(
     listener: TcpListener,
     requests: mpsc::Receiver<Request>,
-    to_task: End<Value>,
     handle: Handle<Value, RunError>,
 ) {
     let mut client: Option<Client> = None;
@@ -262,9 +285,9 @@ fn terminal_thread(
                 }
                 client = None;
             },
-            Request::ReadLine => {
+            Request::ReadLine(reply_to) => {
                 let line = read_line(&listener, &mut client);
-                handle.put(&to_task, Value::string(&line.unwrap_or_default()));
+                handle.put(&reply_to, Value::string(&line.unwrap_or_default()));
                 handle.io_end();
             }
         }

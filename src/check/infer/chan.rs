@@ -166,6 +166,12 @@ impl Infer<'_, '_> {
         let Some(head) = self.head_of(i, span) else {
             return;
         };
+        if let Some(l) = &label
+            && matches!(head, Session::Var { .. })
+            && self.learn_from_label(i, l, Dir::Put)
+        {
+            return self.put_on(i, value, span);
+        }
         if let Session::Var { ty, .. } = &head
             && label.is_some()
             && matches!(self.unifier.shallow(ty), Ty::Var(_))
@@ -598,6 +604,12 @@ impl Infer<'_, '_> {
             _ => return None,
         };
         let i = self.find(&name)?;
+        if let Some(first) = cases.first()
+            && self.all_labels(cases)
+            && let ast::Pattern::Ctor { name: label, .. } = &first.node.pattern.node
+        {
+            self.learn_from_label(i, &label.node, Dir::Get);
+        }
         let head = match self.unifier.shallow(&self.env[i].ty) {
             Ty::Session(s) => self.unifier.head(&s),
             Ty::Var(_) => None,
@@ -708,6 +720,50 @@ impl Infer<'_, '_> {
             | Session::Unknown => {}
             _ => self.mismatch(i, &head, "waits in a `race` to receive", name.span),
         }
+    }
+
+    /// A channel whose protocol is not known yet, used with a label: when
+    /// exactly one protocol's choice at its start has that label, the
+    /// channel is that protocol, seen from the end that chooses in
+    /// direction `dir` (a put) or receives the choice (a get). Untyped
+    /// parameters (as in CaMPL's processes) are learnt so.
+    fn learn_from_label(&mut self, i: usize, label: &str, dir: Dir) -> bool {
+        if self.protocol_unknown(i) {
+            return false;
+        }
+        if let Ty::Var(_) = self.unifier.shallow(&self.env[i].ty) {
+            let proto = Ty::session(Session::Var {
+                ty: self.unifier.fresh(),
+                neg: false,
+            });
+            let var = self.env[i].ty.clone();
+            let _ = self.unifier.unify(&var, &proto);
+        }
+        let state = self.state(i);
+        let Some(head @ Session::Var { .. }) = self.unifier.head(&state) else {
+            return false;
+        };
+        let mut found = None;
+        for (id, p) in self.decls.protos.iter().enumerate() {
+            if let Session::Choice { dir: d, branches } = &p.body
+                && branches.iter().any(|(l, _)| **l == *label)
+            {
+                if found.is_some() {
+                    return false;
+                }
+                found = Some((id as u32, *d, p.params.len()));
+            }
+        }
+        let Some((proto, d, n)) = found else {
+            return false;
+        };
+        let args: Vec<Ty> = (0..n).map(|_| self.unifier.fresh()).collect();
+        let start = Session::Ref {
+            proto,
+            args: args.into(),
+            neg: d != dir,
+        };
+        self.learn(&head, start)
     }
 
     /// Whether the channel in slot `i` has an unknown type name (already

@@ -25,6 +25,8 @@ pub(super) enum Handle {
     Close,
     Timer,
     OpenTerminal,
+    /// A terminal's `Dup`: the channel forks into two on one terminal.
+    Dup,
 }
 
 impl Handle {
@@ -56,6 +58,7 @@ impl Handle {
             "CharTerminalPut" => Handle::PutChar,
             "CharTerminalGet" => Handle::GetChar,
             "StringTerminalClose" | "IntTerminalClose" | "CharTerminalClose" => Handle::Close,
+            "StringTerminalDup" | "IntTerminalDup" | "CharTerminalDup" => Handle::Dup,
             _ => return None,
         })
     }
@@ -248,10 +251,13 @@ impl Lower<'_> {
         match kind {
             Handle::Close => ad.close(),
             Handle::Timer => ad.timer(at),
+            Handle::Dup => ad.dup(),
             Handle::OpenTerminal => {
-                let terminal = self.opened_terminal(protocol, at);
-                let served = terminal.map(|t| self.terminal_adapter(&t, ad.span));
-                ad.open_terminal(served.as_deref(), at)
+                let Some((terminal, par)) = self.opened_terminal(protocol, at) else {
+                    return ad.open_terminal(None, false, at);
+                };
+                let served = self.terminal_adapter(&terminal, ad.span);
+                ad.open_terminal(Some(&served), par, at)
             }
             io if ad.terminal => ad.terminal_io(io),
             io => ad.console_io(io),
@@ -259,8 +265,9 @@ impl Lower<'_> {
     }
 
     /// The terminal protocol `ConsoleStringTerminal` of `protocol` opens
-    /// (the `Neg(T)` in `S (*) Neg(T)`).
-    fn opened_terminal(&mut self, protocol: &str, at: Span) -> Option<String> {
+    /// (the `Neg(T)` in `S (*) Neg(T)`), and whether the two are joined
+    /// by `(+)` instead.
+    fn opened_terminal(&mut self, protocol: &str, at: Span) -> Option<(String, bool)> {
         let info = &self.table.protocols[protocol];
         let k = info
             .handles
@@ -270,7 +277,7 @@ impl Lower<'_> {
         if found.is_none() {
             self.error(
                 at,
-                "`ConsoleStringTerminal` should have the type `S => S (*) Neg(T)` for a terminal protocol `T`".into(),
+                "`ConsoleStringTerminal` should have the type `S => S (*) Neg(T)` (or `(+)`) for a terminal protocol `T`".into(),
                 None,
             );
         }
@@ -278,17 +285,19 @@ impl Lower<'_> {
     }
 }
 
-/// `T` in `S (*) Neg(T)`.
-fn neg_name(t: &tree::Type) -> Option<String> {
-    let tree::Type::Tensor(_, b) = t else {
-        return None;
+/// `T` in `S (*) Neg(T)` (or `S (+) Neg(T)`: then `true`).
+fn neg_name(t: &tree::Type) -> Option<(String, bool)> {
+    let (b, par) = match t {
+        tree::Type::Tensor(_, b) => (b, false),
+        tree::Type::Par(_, b) => (b, true),
+        _ => return None,
     };
     let tree::Type::Named { name, seq, .. } = &b.node else {
         return None;
     };
     match (name.node.as_str(), seq.as_slice()) {
         ("Neg", [inner]) => match &inner.node {
-            tree::Type::Named { name, .. } => Some(name.node.clone()),
+            tree::Type::Named { name, .. } => Some((name.node.clone(), par)),
             _ => None,
         },
         _ => None,
@@ -446,19 +455,51 @@ impl Adapter {
         ]
     }
 
+    /// A terminal's `Dup` (`S (+) S`): this end forks, each half served
+    /// on its own channel to the one terminal.
+    fn dup(&self) -> Vec<Spanned<ast::Stmt>> {
+        let ask = self.put("t", self.label("TerminalDup"));
+        let copy = self.let_("copy", get(self.v("t"), self.span));
+        let second = stmt(call(
+            &self.name,
+            vec![self.v("half"), self.v("copy")],
+            self.span,
+        ));
+        vec![
+            ask,
+            copy,
+            self.fork(vec![self.again("next")], ("half", vec![second])),
+        ]
+    }
+
     /// `ConsoleStringTerminal`: a new terminal, served by `served` (the
-    /// terminal protocol's adapter) on the half the channel forks into.
-    fn open_terminal(&self, served: Option<&str>, at: Span) -> Vec<Spanned<ast::Stmt>> {
+    /// terminal protocol's adapter) on the second half of the channel:
+    /// with `(*)` this end forks into the console and the terminal, with
+    /// `(+)` (`par`) it splits, starts the terminal's server and goes on.
+    fn open_terminal(&self, served: Option<&str>, par: bool, at: Span) -> Vec<Spanned<ast::Stmt>> {
         let open = self.put("terms", self.label("OpenTerminal"));
         let got = self.let_("opened", get(self.v("terms"), at));
-        let serve = match served {
-            Some(adapter) => vec![stmt(call(
+        let serve = served.map(|adapter| {
+            stmt(call(
                 adapter,
                 vec![self.v("half"), self.v("opened")],
                 self.span,
-            ))],
-            None => Vec::new(),
-        };
+            ))
+        });
+        if par {
+            let split = sp(
+                ast::Stmt::Split {
+                    channel: self.v("c"),
+                    names: vec![sp("next".into(), self.span), sp("half".into(), self.span)],
+                },
+                self.span,
+            );
+            let mut out = vec![open, got, split];
+            out.extend(serve);
+            out.push(self.again("next"));
+            return out;
+        }
+        let serve = serve.into_iter().collect();
         vec![
             open,
             got,

@@ -218,7 +218,7 @@ impl Lower<'_> {
             }
             Defn::Protocol { clauses, .. } => {
                 for c in clauses {
-                    let item = ast::Item::Protocol(self.protocol_decl(c));
+                    let item = ast::Item::Protocol(self.protocol_decl(c, clauses));
                     self.items.push(Spanned::new(item, c.span));
                 }
             }
@@ -308,18 +308,20 @@ impl Lower<'_> {
         out
     }
 
-    fn protocol_decl(&mut self, c: &tree::TypeClause) -> ast::ProtocolDecl {
-        let info = &self.table.protocols[&c.name.node];
-        let (co, state) = (info.co, c.state.node.clone());
+    /// One protocol of a `protocol ... and ...` group; each clause's state
+    /// variable stands for its own protocol, in every clause.
+    fn protocol_decl(
+        &mut self,
+        c: &tree::TypeClause,
+        group: &[tree::TypeClause],
+    ) -> ast::ProtocolDecl {
+        let co = self.table.protocols[&c.name.node].co;
         let dir = if co { ast::Dir::Get } else { ast::Dir::Put };
         let mut branches = Vec::new();
         for phrase in &c.phrases {
             // `H :: T => S` (protocol) or `H :: S => T` (coprotocol).
             let body_ty = if co { &phrase.args[1] } else { &phrase.args[0] };
-            let scope = types::ProtoScope {
-                state: &state,
-                decl: c,
-            };
+            let scope = types::ProtoScope { group };
             let steps = self.conc_steps(body_ty, true, Some(&scope));
             for n in &phrase.names {
                 let body = Spanned::new(ast::Proto::Seq(steps.clone()), body_ty.span);

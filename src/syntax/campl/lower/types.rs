@@ -10,10 +10,10 @@ use super::{Lower, type_var};
 use crate::source::{Span, Spanned};
 use crate::syntax::ast;
 
-/// Inside a protocol declaration: its state variable stands for itself.
+/// Inside a protocol declaration: the state variable of each clause of
+/// its group stands for that clause's protocol.
 pub(super) struct ProtoScope<'a> {
-    pub state: &'a str,
-    pub decl: &'a tree::TypeClause,
+    pub group: &'a [tree::TypeClause],
 }
 
 fn sp<T>(node: T, span: Span) -> Spanned<T> {
@@ -229,22 +229,19 @@ impl Lower<'_> {
             }
             _ => {}
         }
-        if let Some(s) = scope
-            && name.node == s.state
-        {
-            let args = s
-                .decl
+        if let Some(decl) = scope.and_then(|s| s.group.iter().find(|d| d.state.node == name.node)) {
+            let args = decl
                 .seq_params
                 .iter()
                 .map(|p| sp(ast::Type::Var(type_var(&p.node)), p.span))
-                .chain(s.decl.conc_params.iter().map(|p| {
+                .chain(decl.conc_params.iter().map(|p| {
                     let var = sp(ast::Step::Var(type_var(&p.node)), p.span);
                     let proto = sp(ast::Proto::Seq(vec![var]), p.span);
                     sp(ast::Type::Proto(Box::new(proto)), p.span)
                 }))
                 .collect();
             let step = ast::Step::Ref {
-                name: s.decl.name.clone(),
+                name: decl.name.clone(),
                 args,
             };
             return flip(vec![sp(step, span)], out);
