@@ -339,7 +339,7 @@ pub(crate) fn load_campl(
     }
     let mut files: Vec<&[syntax::campl::tree::Defn]> = included.iter().map(Vec::as_slice).collect();
     files.push(&main);
-    let (mut modules, errors) = campl::lower::lower(&files, Span::new(main_file, 0, 0));
+    let (mut modules, errors) = campl::lower::lower(&files);
     diags.extend(errors.iter().map(Diagnostic::from));
     let main = modules.pop().unwrap_or(Module { items: Vec::new() });
     (main, modules)

@@ -55,8 +55,7 @@ pub fn includes(defns: &[tree::Defn]) -> Vec<(String, crate::source::Span)> {
 /// the entry.
 pub fn parse(file: FileId, text: &str) -> (Option<ast::Module>, Vec<SyntaxError>) {
     let (defns, mut errors) = parse_tree(file, text);
-    let at = crate::source::Span::new(file, 0, 0);
-    let (modules, lower_errors) = lower::lower(&[&defns], at);
+    let (modules, lower_errors) = lower::lower(&[&defns]);
     errors.extend(lower_errors);
     errors.sort_by_key(|e| e.span);
     (modules.into_iter().next(), errors)

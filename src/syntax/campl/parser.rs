@@ -219,7 +219,8 @@ impl Parser {
         }
         loop {
             out.push(item(self)?);
-            if !self.eat_sym(",") {
+            // A trailing comma before the end of the list is allowed.
+            if !self.eat_sym(",") || stop(self) {
                 return Ok(out);
             }
         }

@@ -255,6 +255,12 @@ impl Lower<'_> {
     pub(super) fn expr(&mut self, e: &Spanned<tree::Expr>) -> Spanned<Expr> {
         let span = e.span;
         let node = match &e.node {
+            // A function of no arguments named without `()` is called.
+            tree::Expr::Var(n)
+                if !self.locals.contains(n) && self.table.funs.get(n) == Some(&0) =>
+            {
+                return call(n, Vec::new(), span);
+            }
             tree::Expr::Var(n) => Expr::Var(n.clone()),
             tree::Expr::Int(n) => Expr::Int(*n),
             tree::Expr::Double(x) => Expr::Float(*x),
@@ -377,7 +383,7 @@ impl Lower<'_> {
     ) -> Spanned<Expr> {
         let (l, r) = (self.expr(lhs), self.expr(rhs));
         // A program may declare its own `||` or `+`: then it is called.
-        let builtin = builtin_op(&op.node).filter(|_| !self.table.funs.contains(&op.node));
+        let builtin = builtin_op(&op.node).filter(|_| !self.table.funs.contains_key(&op.node));
         match builtin {
             Some(b) => sp(
                 Expr::Binary {

@@ -43,10 +43,12 @@ pub(super) struct Table {
     pub dtors: HashMap<String, (String, usize, usize)>,
     pub ctors: HashMap<String, String>,
     pub procs: HashMap<String, tree::Proc>,
-    /// The functions declared at the top (operators too, by symbol).
-    pub funs: std::collections::HashSet<String>,
-    /// The main file declares processes (without any, it is a module).
-    pub has_procs: bool,
+    /// The functions declared at the top (operators too, by symbol), with
+    /// their number of arguments.
+    pub funs: HashMap<String, usize>,
+    /// Definitions of a name that a later one of the same name replaces
+    /// (CaMPL allows it): the name each is lowered under instead.
+    pub renamed: HashMap<Span, String>,
 }
 
 /// The lowering of one file.
@@ -69,14 +71,14 @@ pub(super) struct Lower<'t> {
 
 /// Lowers a CaMPL program: its included files, then the main file (the
 /// last), whose `run` becomes the entry. All share one table of names, so
-/// a file may use what another declares. `at` is where reports about the
-/// program as a whole point.
-pub fn lower(files: &[&[Defn]], at: Span) -> (Vec<ast::Module>, Vec<SyntaxError>) {
+/// a file may use what another declares.
+pub fn lower(files: &[&[Defn]]) -> (Vec<ast::Module>, Vec<SyntaxError>) {
     let mut table = Table::default();
     files
         .iter()
         .flat_map(|f| f.iter())
         .for_each(|d| table.add(d));
+    table.rename_replaced(files);
     let mut errors = Vec::new();
     let mut modules = Vec::new();
     for (k, defns) in files.iter().enumerate() {
@@ -94,7 +96,7 @@ pub fn lower(files: &[&[Defn]], at: Span) -> (Vec<ast::Module>, Vec<SyntaxError>
             lw.defn(d);
         }
         if k + 1 == files.len() {
-            lw.entry(at);
+            lw.entry();
         }
         errors.append(&mut lw.errors);
         modules.push(ast::Module { items: lw.items });
@@ -160,9 +162,34 @@ impl Table {
                 self.procs.insert(p.name.node.clone(), p.clone());
             }
             Defn::Fun(f) => {
-                self.funs.insert(f.name.node.clone());
+                let arity = match (&f.ty, f.phrases.first()) {
+                    (Some((args, _)), _) => args.len(),
+                    (None, Some(p)) => p.node.patterns.len(),
+                    (None, None) => 0,
+                };
+                self.funs.insert(f.name.node.clone(), arity);
             }
             Defn::Include { .. } => {}
+        }
+    }
+
+    /// A function or process defined again later keeps its earlier body
+    /// under another name (`name$1`, ...), still checked; the name means
+    /// the last definition.
+    fn rename_replaced(&mut self, files: &[&[Defn]]) {
+        let mut seen: HashMap<String, Vec<Span>> = HashMap::new();
+        for d in files.iter().flat_map(|f| f.iter()) {
+            let name = match d {
+                Defn::Fun(f) => &f.name,
+                Defn::Proc(p) => &p.name,
+                _ => continue,
+            };
+            seen.entry(name.node.clone()).or_default().push(name.span);
+        }
+        for (name, spans) in seen {
+            for (k, span) in spans.iter().rev().skip(1).enumerate() {
+                self.renamed.insert(*span, format!("{name}${}", k + 1));
+            }
         }
     }
 
@@ -224,14 +251,18 @@ impl Lower<'_> {
             }
             Defn::Fun(f) => {
                 self.owner = f.name.node.clone();
-                let decl = self.fun_decl(f, &f.name.node, &[]);
+                let name = self.table.renamed.get(&f.name.span).unwrap_or(&f.name.node);
+                let decl = self.fun_decl(f, &name.clone(), &[]);
                 let span = f.name.span;
                 self.items
                     .push(Spanned::new(ast::Item::Function(decl), span));
             }
             Defn::Proc(p) => {
                 self.owner = p.name.node.clone();
-                let decl = self.proc_decl(p);
+                let mut decl = self.proc_decl(p);
+                if let Some(name) = self.table.renamed.get(&p.name.span) {
+                    decl.name.node = name.clone();
+                }
                 self.items
                     .push(Spanned::new(ast::Item::Process(decl), p.name.span));
             }

@@ -32,17 +32,10 @@ enum Served {
 
 impl Lower<'_> {
     /// The wiring: start `run`, with a service for each of its channels.
-    pub(super) fn entry(&mut self, at: Span) {
+    pub(super) fn entry(&mut self) {
+        // Without `run` the file is a module (or a program that starts
+        // nothing, which the checker's warning W0001 reports).
         let Some(run) = self.table.procs.get("run").cloned() else {
-            if !self.table.has_procs {
-                // A module of types and functions: nothing to start.
-                return;
-            }
-            self.error(
-                at,
-                "a CaMPL program needs a process named `run`".into(),
-                Some("`run` is where the program starts: `proc run = | console => -> ...`"),
-            );
             return;
         };
         let Some(phrase) = run.phrases.first() else {
