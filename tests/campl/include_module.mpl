@@ -1,5 +1,5 @@
 -- include reads another file's definitions (here from a folder).
-include "lib" : Greeting
+include "lib/Greeting.mpl" : Greeting
 
 proc run = | console => -> on console do
     hput ConsolePut

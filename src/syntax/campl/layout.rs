@@ -53,11 +53,16 @@ pub fn resolve(tokens: Vec<Lexeme>) -> Vec<Lexeme> {
                 continue;
             }
             // A block whose first token starts a line no further right
-            // than the line the layout word is on is empty: that token
-            // belongs to an enclosing block. (CaMPL compares with the
-            // line's indentation, not with the innermost block, so a block
-            // may start left of the block it is nested in.)
-            if t.line != prev_line && t.col <= line_indent {
+            // than the line the layout word is on, nor than the block it
+            // would be inside, is empty: that token belongs to an
+            // enclosing block. (CaMPL compares with the line's indentation
+            // too, so a block may start left of the block it is nested in.)
+            let inner = stack.iter().rev().find_map(|b| match b {
+                Block::Implicit { col, .. } => Some(*col),
+                Block::Explicit => None,
+            });
+            let left_of_inner = inner.is_some_and(|c| t.col <= c);
+            if t.line != prev_line && t.col <= line_indent && left_of_inner {
                 out.push(virtual_token(Tok::VOpen, &t));
                 out.push(virtual_token(Tok::VClose, &t));
             } else {

@@ -481,7 +481,8 @@ impl Lexer<'_> {
                     let c = self.escape(start);
                     s.push(c);
                 }
-                Some('\n') | None => {
+                // A string may span lines, as in CaMPL.
+                None => {
                     self.error(start, "unterminated string literal", "opened here", true);
                     return Some(Tok::Str(s));
                 }

@@ -33,16 +33,16 @@ pub fn parse_tree(file: FileId, text: &str) -> (Vec<tree::Defn>, Vec<SyntaxError
 }
 
 /// The files a CaMPL file includes: `include M` is `M.mpl` beside it,
-/// `include "dir" : M` is `dir/M.mpl`; with where each is named.
+/// `include "path/file.mpl" : M` is that file (named `M` in qualified
+/// names); with where each is named.
 pub fn includes(defns: &[tree::Defn]) -> Vec<(String, crate::source::Span)> {
     defns
         .iter()
         .filter_map(|d| match d {
             tree::Defn::Include { dir, module } => {
-                let file = format!("{}.mpl", module.node);
                 let path = match dir {
-                    Some(dir) => format!("{dir}/{file}"),
-                    None => file,
+                    Some(path) => path.clone(),
+                    None => format!("{}.mpl", module.node),
                 };
                 Some((path, module.span))
             }

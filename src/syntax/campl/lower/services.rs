@@ -206,6 +206,21 @@ impl Lower<'_> {
                 Command::Plug(phrases) => phrases
                     .iter()
                     .find_map(|ph| self.protocol_in(&ph.body, c, depth)),
+                Command::Fork(_, phrases) => phrases
+                    .iter()
+                    .find_map(|ph| self.protocol_in(&ph.body, c, depth)),
+                Command::HCase(_, arms) | Command::Race(arms) => arms
+                    .iter()
+                    .find_map(|(_, body)| self.protocol_in(body, c, depth)),
+                Command::Case(_, arms) => arms
+                    .iter()
+                    .find_map(|(_, body)| self.protocol_in(body, c, depth)),
+                Command::If(_, a, b) => self
+                    .protocol_in(a, c, depth)
+                    .or_else(|| self.protocol_in(b, c, depth)),
+                Command::Switch(arms) => arms
+                    .iter()
+                    .find_map(|(_, body)| self.protocol_in(body, c, depth)),
                 _ => None,
             };
             if found.is_some() {
