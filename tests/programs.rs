@@ -15,6 +15,8 @@
 //!   on its first line and a text the report must contain on its second
 //!   (input from `NAME.stdin`); the whole report, under `--seed 1`, is the
 //!   snapshot `tests/snapshots/runtime/NAME.snap`.
+//! - `campl::NAME`: `tests/campl/NAME.mpl`, programs written in CaMPL's
+//!   syntax (detected from the file), the same way: one per construct.
 //! - `conformance::NAME`: the programs of `../shared/conformance/programs`
 //!   when that folder is present beside the project.
 
@@ -31,6 +33,10 @@ fn main() {
     let programs = root.join("tests/programs");
     for path in common::golden_programs(&programs) {
         trials.push(golden("golden", Golden::load(&path, &programs)));
+    }
+    let campl = root.join("tests/campl");
+    for path in common::golden_programs(&campl) {
+        trials.push(golden("campl", Golden::load(&path, &campl)));
     }
     let expected = root.join("tests/examples");
     for path in common::files_with_extension(&root.join("examples"), "mpl") {

@@ -290,8 +290,9 @@ impl Lexer<'_> {
         run.len() > 2 && run[2..].chars().any(|c| c != '-')
     }
 
+    /// `{- ... -}`, nested. One left open runs to the end of the file, as
+    /// CaMPL reads it.
     fn block_comment(&mut self) {
-        let start = self.pos;
         let mut depth = 0;
         while !self.rest().is_empty() {
             if self.rest().starts_with("{-") {
@@ -309,7 +310,6 @@ impl Lexer<'_> {
                 self.bump();
             }
         }
-        self.error(start, "unterminated block comment", "opened here", true);
     }
 
     fn token(&mut self, c: char) -> Option<Tok> {

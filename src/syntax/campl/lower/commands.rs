@@ -469,7 +469,7 @@ impl Lower<'_> {
     fn plug(&mut self, phrases: &[tree::PlugPhrase], out: &mut Stmts) {
         let mut uses: Vec<(String, usize, Option<bool>)> = Vec::new();
         let phrase_channels: Vec<Vec<(String, Option<bool>)>> =
-            phrases.iter().map(|p| plug_channels(p)).collect();
+            phrases.iter().map(plug_channels).collect();
         for (i, chans) in phrase_channels.iter().enumerate() {
             for (n, polarity) in chans {
                 uses.push((n.clone(), i, *polarity));
