@@ -34,6 +34,51 @@ impl Diagnostic {
     }
 }
 
+/// A checker error in the words of the syntax its file is written in:
+/// for a file in CaMPL's syntax (`campl` says which files are), the
+/// errors that name syntax name CaMPL's (`hcase`, `hput`, handles).
+pub fn check_error(e: &CheckError, campl: &dyn Fn(FileId) -> bool) -> Diagnostic {
+    let mut d = Diagnostic::from(e);
+    if d.span().is_some_and(|s| campl(s.file)) {
+        in_campl_words(e, &mut d);
+    }
+    d
+}
+
+fn in_campl_words(e: &CheckError, d: &mut Diagnostic) {
+    let quoted = |items: &[String]| {
+        let q: Vec<String> = items.iter().map(|s| format!("`{s}`")).collect();
+        q.join(", ")
+    };
+    match e {
+        CheckError::MissingLabels {
+            channel, missing, ..
+        } => {
+            d.message = format!(
+                "this `hcase` on `{channel}` does not handle {}",
+                quoted(missing)
+            );
+            let first = missing.first().map_or("", String::as_str);
+            d.help = Some(format!(
+                "the other side may put any handle of the protocol: add a phrase `{first} -> ...`"
+            ));
+            if let Some((_, label)) = &mut d.primary {
+                *label = "not every handle is handled".into();
+            }
+        }
+        CheckError::UnknownLabel { channel, label, .. } => {
+            d.message = format!("`{label}` is not a handle `{channel}` can use here");
+        }
+        CheckError::LabelAsValue { label, .. } => {
+            d.message = format!("`{label}` is a handle, not a value");
+            d.help = Some(format!(
+                "handles are sent with `hput {label} on c` and received with `hcase c of {label} -> ...`"
+            ));
+        }
+        _ => {}
+    }
+}
+
 impl From<&SyntaxError> for Diagnostic {
     fn from(e: &SyntaxError) -> Self {
         Diagnostic {

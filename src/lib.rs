@@ -159,6 +159,7 @@ fn compile_all(
         SourceInput::Text { name, text } => (name, text, PathBuf::from(".")),
     };
     let main_file = sources.add(name, text.as_str());
+    let mut campl_files: HashSet<FileId> = HashSet::new();
     let syntax = options
         .syntax
         .unwrap_or_else(|| syntax::campl::detect(&text));
@@ -172,7 +173,11 @@ fn compile_all(
                 Some(syntax::Syntax::Mpl),
                 &mut diags,
             ));
-            load_campl(sources, main_file, &dir, &mut diags)
+            let first_new = sources.files().count();
+            let loaded = load_campl(sources, main_file, &dir, &mut diags);
+            campl_files.insert(main_file);
+            campl_files.extend(sources.files().skip(first_new).map(|(id, _)| id));
+            loaded
         }
         syntax::Syntax::Mpl => {
             let main = parse_into(sources, main_file, Some(syntax), &mut diags);
@@ -190,8 +195,12 @@ fn compile_all(
         main_span: Span::new(main_file, 0, 0),
         total: options.total,
     };
-    let program = check::check(&input)
-        .map_err(|errs| errs.iter().map(Diagnostic::from).collect::<Vec<_>>())?;
+    let campl = |file: FileId| syntax == syntax::Syntax::Campl && campl_files.contains(&file);
+    let program = check::check(&input).map_err(|errs| {
+        errs.iter()
+            .map(|e| diagnostics::check_error(e, &campl))
+            .collect::<Vec<_>>()
+    })?;
     let mut all: Vec<&Module> = imports.iter().collect();
     all.push(&main);
     let protocols = prelude
