@@ -8,7 +8,7 @@
 //! definition. Nothing here knows what a name means.
 
 use super::lexer::{Lexeme, Tok};
-use super::tree::*;
+use super::tree::{self, *};
 use crate::source::{FileId, Span, Spanned};
 use crate::syntax::SyntaxError;
 
@@ -752,7 +752,20 @@ impl Parser {
                 })?;
                 Expr::Switch(arms)
             }
-            Some(Tok::Kw(k @ ("fold" | "unfold" | "store"))) => {
+            Some(Tok::Kw("store")) => {
+                self.pos += 1;
+                self.expect_sym("(")?;
+                let stored = if matches!(self.peek(), Some(Tok::Lower(_)))
+                    && self.peek_at(1) == Some(&Tok::Sym(")"))
+                {
+                    tree::Stored::Named(self.lower("a process")?)
+                } else {
+                    tree::Stored::Phrase(self.proc_phrase()?)
+                };
+                self.expect_sym(")")?;
+                Expr::Store(Box::new(stored))
+            }
+            Some(Tok::Kw(k @ ("fold" | "unfold"))) => {
                 return Err(self.unsupported(k));
             }
             _ => return Err(self.error("an expression")),
@@ -917,7 +930,24 @@ impl Parser {
                     Ok((c, p.commands_block()?))
                 })?)
             }
-            Some(Tok::Kw("use")) => return Err(self.unsupported("use")),
+            Some(Tok::Kw("use")) => {
+                self.pos += 1;
+                self.expect_sym("(")?;
+                let stored = self.expr()?;
+                self.expect_sym(")")?;
+                let Command::Run {
+                    args, ins, outs, ..
+                } = self.run(Spanned::new(String::new(), stored.span))?
+                else {
+                    return Err(self.error("`(`"));
+                };
+                Command::Use {
+                    stored,
+                    args,
+                    ins,
+                    outs,
+                }
+            }
             Some(Tok::Lower(_)) if self.peek_at(1) == Some(&Tok::Sym("|=|")) => {
                 let a = self.lower("a channel")?;
                 self.pos += 1;

@@ -172,8 +172,16 @@ pub enum Expr {
     Record(Vec<(Name, Spanned<FunPhrase>)>),
     Fold,
     Unfold,
-    /// `store(proc)`
-    Store,
+    /// `store(p)` or `store(patterns | ins => outs -> commands)`: a
+    /// process as a value.
+    Store(Box<Stored>),
+}
+
+/// What `store` makes a value of.
+#[derive(Clone, Debug)]
+pub enum Stored {
+    Named(Name),
+    Phrase(Spanned<ProcPhrase>),
 }
 
 #[derive(Clone, Debug)]
@@ -185,8 +193,13 @@ pub enum Command {
         ins: Vec<Name>,
         outs: Vec<Name>,
     },
-    /// `use(e)(args | ins => outs)`
-    Use,
+    /// `use(e)(args | ins => outs)`: starts the process `e` holds.
+    Use {
+        stored: Spanned<Expr>,
+        args: Vec<Spanned<Expr>>,
+        ins: Vec<Name>,
+        outs: Vec<Name>,
+    },
     Close(Name),
     Halt(Name),
     Get(Spanned<Pattern>, Name),

@@ -56,7 +56,7 @@ fn channels_named(cmds: &[Spanned<Command>], out: &mut Vec<String>) {
                 channels_named(b, out);
             }
             Command::Switch(arms) => arms.iter().for_each(|(_, b)| channels_named(b, out)),
-            Command::Use => {}
+            Command::Use { ins, outs, .. } => ins.iter().chain(outs).for_each(|n| add_name(out, n)),
         }
     }
 }
@@ -104,12 +104,16 @@ fn channels_bound(cmds: &[Spanned<Command>], out: &mut Vec<String>) {
 
 /// The lower-case names the expressions of `cmds` mention (for the
 /// values an anonymous plug process captures).
-fn values_mentioned(cmds: &[Spanned<Command>], out: &mut Vec<String>) {
+pub(super) fn values_mentioned(cmds: &[Spanned<Command>], out: &mut Vec<String>) {
     let mut exprs: Vec<&Spanned<tree::Expr>> = Vec::new();
     fn walk<'a>(cmds: &'a [Spanned<Command>], exprs: &mut Vec<&'a Spanned<tree::Expr>>) {
         for c in cmds {
             match &c.node {
                 Command::Run { args, .. } => exprs.extend(args),
+                Command::Use { stored, args, .. } => {
+                    exprs.push(stored);
+                    exprs.extend(args);
+                }
                 Command::Put(e, _) => exprs.push(e),
                 Command::HCase(_, arms) | Command::Race(arms) => {
                     arms.iter().for_each(|(_, b)| walk(b, exprs))
@@ -408,11 +412,23 @@ impl Lower<'_> {
                 let e = self.switch_commands(arms, span);
                 out.push(stmt(e));
             }
-            Command::Use => self.error(
-                span,
-                "`use` is not supported in CaMPL files yet".into(),
-                None,
-            ),
+            Command::Use {
+                stored,
+                args,
+                ins,
+                outs,
+            } => {
+                let receiver = self.expr(stored);
+                let mut all = self.exprs(args);
+                all.extend(ins.iter().chain(outs).map(chan));
+                let name = sp("use".to_string(), stored.span);
+                let e = Expr::Dtor {
+                    receiver: Box::new(receiver),
+                    name,
+                    args: all,
+                };
+                out.push(stmt(sp(e, span)));
+            }
         }
     }
 

@@ -73,7 +73,7 @@ pub(super) fn mentioned_names(e: &tree::Expr, out: &mut Vec<String>) {
         Record(fields) => fields
             .iter()
             .for_each(|(_, p)| mentioned_names(&p.node.body.node, out)),
-        Int(_) | Double(_) | Char(_) | Str(_) | Unit | Fold | Unfold | Store => {}
+        Int(_) | Double(_) | Char(_) | Str(_) | Unit | Fold | Unfold | Store(_) => {}
     }
 }
 
@@ -285,7 +285,8 @@ impl Lower<'_> {
             }
             tree::Expr::Switch(arms) => return self.switch_expr(arms, span),
             tree::Expr::Record(fields) => return self.record(fields, span),
-            tree::Expr::Fold | tree::Expr::Unfold | tree::Expr::Store => {
+            tree::Expr::Store(stored) => return self.store(stored, span),
+            tree::Expr::Fold | tree::Expr::Unfold => {
                 self.error(span, "not supported in CaMPL files yet".into(), None);
                 Expr::Unit
             }

@@ -14,6 +14,7 @@ mod build;
 mod commands;
 mod exprs;
 mod services;
+mod stored;
 mod types;
 
 use super::tree::{self, Defn, Name};
@@ -67,6 +68,8 @@ pub(super) struct Lower<'t> {
     /// In a data or codata declaration: its state variable and the type
     /// it stands for.
     pub state: Option<(String, Spanned<ast::Type>)>,
+    /// The shapes of `Store` types used: (values, channels).
+    pub stores: std::collections::BTreeSet<(usize, usize)>,
 }
 
 /// Lowers a CaMPL program: its included files, then the main file (the
@@ -81,6 +84,7 @@ pub fn lower(files: &[&[Defn]]) -> (Vec<ast::Module>, Vec<SyntaxError>) {
     table.rename_replaced(files);
     let mut errors = Vec::new();
     let mut modules = Vec::new();
+    let mut stores = std::collections::BTreeSet::new();
     for (k, defns) in files.iter().enumerate() {
         let mut lw = Lower {
             table: &table,
@@ -91,6 +95,7 @@ pub fn lower(files: &[&[Defn]]) -> (Vec<ast::Module>, Vec<SyntaxError>) {
             counter: 0,
             owner: String::new(),
             state: None,
+            stores: Default::default(),
         };
         for d in defns.iter() {
             lw.defn(d);
@@ -99,7 +104,12 @@ pub fn lower(files: &[&[Defn]]) -> (Vec<ast::Module>, Vec<SyntaxError>) {
             lw.entry();
         }
         errors.append(&mut lw.errors);
+        stores.append(&mut lw.stores);
         modules.push(ast::Module { items: lw.items });
+    }
+    if let Some(main) = modules.last_mut() {
+        main.items
+            .extend(stores.into_iter().map(stored::store_codata));
     }
     (modules, errors)
 }

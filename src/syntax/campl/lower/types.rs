@@ -44,14 +44,7 @@ impl Lower<'_> {
                 );
                 ast::Type::Void
             }
-            Type::Store(_) => {
-                self.error(
-                    span,
-                    "`Store` is not supported in CaMPL files yet".into(),
-                    None,
-                );
-                ast::Type::Void
-            }
+            Type::Store(t) => return self.store_type(t, span),
         };
         sp(node, span)
     }
