@@ -156,7 +156,7 @@ impl Lower<'_> {
                 pat.span,
             ));
         }
-        let body = value_block(self.expr(&p.node.body));
+        let body = self.phrase_body(&p.node.body);
         self.locals.truncate(saved);
         sp(ast::Clause { params, body }, p.span)
     }
@@ -190,7 +190,7 @@ impl Lower<'_> {
                 self.locals.push(name.clone());
                 params.push(super::build::typed_param(&name, Some(ty), pat.span));
             }
-            let body = value_block(self.expr(&phrase.node.body));
+            let body = self.phrase_body(&phrase.node.body);
             self.locals.truncate(saved);
             return sp(ast::Clause { params, body }, phrase.span);
         }
@@ -243,7 +243,7 @@ impl Lower<'_> {
             Ok([one]) => one,
             Err(pats) => sp(ast::Pattern::Tuple(pats), p.span),
         };
-        let body = value_block(self.expr(&p.node.body));
+        let body = self.phrase_body(&p.node.body);
         self.locals.truncate(saved);
         (pattern, body)
     }
@@ -490,24 +490,7 @@ impl Lower<'_> {
         };
         let mut methods = Vec::new();
         for (name, phrase) in fields {
-            let saved = self.locals.len();
-            let mut params = Vec::new();
-            for pat in &phrase.node.patterns {
-                let mut names = Vec::new();
-                pattern_binders(&pat.node, &mut names);
-                self.locals.extend(names);
-                let pattern = self.pattern(pat);
-                params.push(sp(
-                    ast::Param {
-                        ty: None,
-                        pattern,
-                        fold_by: false,
-                    },
-                    pat.span,
-                ));
-            }
-            let body = value_block(self.expr(&phrase.node.body));
-            self.locals.truncate(saved);
+            let (params, body) = self.method_phrase(phrase);
             methods.push(sp(
                 ast::Method {
                     ret: None,
@@ -526,6 +509,113 @@ impl Lower<'_> {
             span,
         );
         sp(Expr::Record { codata, methods }, span)
+    }
+
+    /// A record field's phrase as a method: its patterns as parameters
+    /// when they are names, else parameters `x0, ...` whose values the
+    /// body matches against the patterns.
+    fn method_phrase(
+        &mut self,
+        phrase: &Spanned<FunPhrase>,
+    ) -> (Vec<Spanned<ast::Param>>, Spanned<ast::Block>) {
+        let pats = &phrase.node.patterns;
+        if pats
+            .iter()
+            .all(|p| matches!(p.node, Pattern::Var(_) | Pattern::Wild))
+        {
+            let saved = self.locals.len();
+            let mut params = Vec::new();
+            for pat in pats {
+                let mut names = Vec::new();
+                pattern_binders(&pat.node, &mut names);
+                self.locals.extend(names);
+                let pattern = self.pattern(pat);
+                let param = ast::Param {
+                    ty: None,
+                    pattern,
+                    fold_by: false,
+                };
+                params.push(sp(param, pat.span));
+            }
+            let body = self.phrase_body(&phrase.node.body);
+            self.locals.truncate(saved);
+            return (params, body);
+        }
+        let span = phrase.span;
+        let names: Vec<String> = (0..pats.len()).map(|i| format!("x{i}")).collect();
+        let params = names.iter().map(|n| super::build::param(n, span)).collect();
+        let scrutinee = match names.as_slice() {
+            [one] => var(one, span),
+            _ => sp(
+                Expr::Tuple(names.iter().map(|n| var(n, span)).collect()),
+                span,
+            ),
+        };
+        let case = self.case_of_phrase(phrase, pats.len());
+        let body = value_block(super::build::switch(scrutinee, vec![case], span));
+        (params, body)
+    }
+
+    /// The body of a phrase whose patterns were just lowered: the
+    /// destructor calls of its record patterns first, then its value.
+    fn phrase_body(&mut self, e: &Spanned<tree::Expr>) -> Spanned<ast::Block> {
+        let lets = std::mem::take(&mut self.record_lets);
+        let tail = self.expr(e);
+        let span = tail.span;
+        sp(
+            ast::Block {
+                stmts: lets,
+                tail: Some(Box::new(tail)),
+            },
+            span,
+        )
+    }
+
+    /// `(P0 := a, P1 := b)`: binds the value to a fresh name, and each
+    /// field's pattern to that destructor applied to it (a `let` the
+    /// phrase's body starts with). Only destructors without arguments can
+    /// be matched so.
+    fn record_pattern(
+        &mut self,
+        fields: &[(tree::Name, Spanned<Pattern>)],
+        span: Span,
+    ) -> Spanned<ast::Pattern> {
+        self.counter += 1;
+        let whole = format!("campl$record{}", self.counter);
+        for (dtor, sub) in fields {
+            if self
+                .table
+                .dtors
+                .get(&dtor.node)
+                .is_some_and(|(_, n, _)| *n != 1)
+            {
+                self.error(
+                    dtor.span,
+                    format!(
+                        "`{}` takes arguments, so a record pattern cannot match it",
+                        dtor.node
+                    ),
+                    Some("apply it in the body instead"),
+                );
+                continue;
+            }
+            let value = sp(
+                Expr::Dtor {
+                    receiver: Box::new(var(&whole, span)),
+                    name: sp(super::dtor_name(&dtor.node), dtor.span),
+                    args: Vec::new(),
+                },
+                sub.span,
+            );
+            let pattern = self.pattern(sub);
+            let stmt = ast::Stmt::Let {
+                pattern,
+                ty: None,
+                value,
+            };
+            self.record_lets.push(sp(stmt, sub.span));
+        }
+        sp(ast::Pattern::Var(whole), span)
     }
 
     pub(super) fn pattern(&mut self, p: &Spanned<Pattern>) -> Spanned<ast::Pattern> {
@@ -557,14 +647,7 @@ impl Lower<'_> {
             Pattern::Cons(h, t) => {
                 ast::Pattern::Cons(Box::new(self.pattern(h)), Box::new(self.pattern(t)))
             }
-            Pattern::Record(_) => {
-                self.error(
-                    span,
-                    "record patterns are not supported in CaMPL files yet".into(),
-                    None,
-                );
-                ast::Pattern::Wild
-            }
+            Pattern::Record(fields) => return self.record_pattern(fields, span),
         };
         sp(node, span)
     }

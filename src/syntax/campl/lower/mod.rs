@@ -68,6 +68,9 @@ pub(super) struct Lower<'t> {
     /// In a data or codata declaration: its state variable and the type
     /// it stands for.
     pub state: Option<(String, Spanned<ast::Type>)>,
+    /// The destructor calls that the record patterns just lowered stand
+    /// for, to start the body of their phrase (`exprs::phrase_body`).
+    pub record_lets: Vec<Spanned<ast::Stmt>>,
     /// The shapes of `Store` types used: (values, channels).
     pub stores: std::collections::BTreeSet<(usize, usize)>,
 }
@@ -96,6 +99,7 @@ pub fn lower(files: &[&[Defn]]) -> (Vec<ast::Module>, Vec<SyntaxError>) {
             owner: String::new(),
             state: None,
             stores: Default::default(),
+            record_lets: Vec::new(),
         };
         for d in defns.iter() {
             lw.defn(d);
