@@ -165,19 +165,12 @@ fn compile_all(
         .unwrap_or_else(|| syntax::campl::detect(&text));
     let (main, imports) = match syntax {
         syntax::Syntax::Campl => {
-            let (name, text) = syntax::campl::SUPPORT;
-            let file = sources.add(name, text);
-            prelude.push(parse_into(
-                sources,
-                file,
-                Some(syntax::Syntax::Mpl),
-                &mut diags,
-            ));
+            prelude.push(parse_campl_support(sources, &mut diags));
             let first_new = sources.files().count();
-            let loaded = load_campl(sources, main_file, &dir, &mut diags);
+            let (main, imports, _) = load_campl(sources, main_file, &dir, &mut diags);
             campl_files.insert(main_file);
             campl_files.extend(sources.files().skip(first_new).map(|(id, _)| id));
-            loaded
+            (main, imports)
         }
         syntax::Syntax::Mpl => {
             let main = parse_into(sources, main_file, Some(syntax), &mut diags);
@@ -244,6 +237,13 @@ pub(crate) fn file_error(message: String) -> Diagnostic {
     }
 }
 
+/// The helpers CaMPL programs get with the prelude, parsed.
+pub(crate) fn parse_campl_support(sources: &mut SourceMap, diags: &mut Vec<Diagnostic>) -> Module {
+    let (name, text) = syntax::campl::SUPPORT;
+    let file = sources.add(name, text);
+    parse_into(sources, file, Some(syntax::Syntax::Mpl), diags)
+}
+
 pub(crate) fn parse_prelude(sources: &mut SourceMap, diags: &mut Vec<Diagnostic>) -> Vec<Module> {
     PRELUDE
         .iter()
@@ -302,13 +302,15 @@ pub(crate) fn load_imports(
 
 /// A CaMPL program: the main file and the files it includes, read
 /// transitively (each once), parsed, then lowered together so that each
-/// sees the others' declarations. Returns the main module and the others.
+/// sees the others' declarations. Returns the main module, the others,
+/// and CaMPL's trees of all of them (the REPL lowers later inputs with
+/// them in scope).
 pub(crate) fn load_campl(
     sources: &mut SourceMap,
     main_file: FileId,
     dir: &Path,
     diags: &mut Vec<Diagnostic>,
-) -> (Module, Vec<Module>) {
+) -> (Module, Vec<Module>, Vec<syntax::campl::tree::Defn>) {
     use syntax::campl;
     let parse = |sources: &SourceMap, file: FileId, diags: &mut Vec<Diagnostic>| {
         let (defns, errors) = campl::parse_tree(file, &sources.get(file).text.clone());
@@ -350,8 +352,10 @@ pub(crate) fn load_campl(
     files.push(&main);
     let (mut modules, errors) = campl::lower::lower(&files);
     diags.extend(errors.iter().map(Diagnostic::from));
-    let main = modules.pop().unwrap_or(Module { items: Vec::new() });
-    (main, modules)
+    let main_module = modules.pop().unwrap_or(Module { items: Vec::new() });
+    let mut defns: Vec<syntax::campl::tree::Defn> = included.into_iter().flatten().collect();
+    defns.extend(main);
+    (main_module, modules, defns)
 }
 
 fn imports_of(module: &Module, dir: &Path) -> Vec<(Spanned<String>, PathBuf)> {

@@ -195,10 +195,11 @@ fn main() {
             })
         }
         Some(Command::Repl { file, options }) => {
-            with_options(options, |p, config, l| repl(file, config, p, l))
+            let syntax = options.syntax.get().unwrap_or_default();
+            with_options(options, |p, config, l| repl(file, syntax, config, p, l))
         }
         None => with_options(RunOptions::default(), |p, config, l| {
-            repl(None, config, p, l)
+            repl(None, Default::default(), config, p, l)
         }),
         Some(Command::Check {
             file,
@@ -389,6 +390,7 @@ fn with_options(
 /// REPL reads it.
 fn repl(
     file: Option<PathBuf>,
+    syntax: mpl::syntax::Syntax,
     config: runtime::Config,
     permissions: Permissions,
     limits: Limits,
@@ -408,6 +410,7 @@ fn repl(
                 runtime: config,
                 color,
                 settle: std::time::Duration::from_millis(250),
+                syntax,
             };
             let answers: Output = Arc::new(Mutex::new(Box::new(std::io::stdout())));
             let mut session = match mpl::session::Session::new(config, answers) {

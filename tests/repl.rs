@@ -4,7 +4,8 @@
 //! `tests/repl/NAME.txt` is a session as a user sees it: a line starting
 //! with `mpl> ` is typed (`...> ` continues the input), every other line is
 //! what the session answers to it, processes' output included. Lines
-//! starting with `#` before the first prompt are comments. The inputs go
+//! starting with `#` before the first prompt are comments; the comment
+//! `# syntax: campl` makes the session read CaMPL's syntax. The inputs go
 //! through `mpl::session::Session` with injected output, one session per
 //! file, and each answer must match exactly. `MPL_BLESS=1` rewrites the
 //! answers with what the session says (then read the diff).
@@ -68,11 +69,15 @@ fn check(path: PathBuf) -> Result<(), Failed> {
     let text = std::fs::read_to_string(&path).map_err(|e| format!("{e}"))?;
     let (header, steps) = parse(&text);
     let inputs: Vec<Vec<String>> = steps.iter().map(|s| s.input.clone()).collect();
+    let syntax = match header.iter().any(|h| h.trim() == "# syntax: campl") {
+        true => mpl::syntax::Syntax::Campl,
+        false => mpl::syntax::Syntax::Mpl,
+    };
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::Builder::new()
         .stack_size(256 << 20)
         .spawn(move || {
-            let _ = tx.send(run(inputs));
+            let _ = tx.send(run(inputs, syntax));
         })
         .map_err(|e| format!("{e}"))?;
     let answers = rx
@@ -95,7 +100,7 @@ fn check(path: PathBuf) -> Result<(), Failed> {
 }
 
 /// Feeds every input to a fresh session; returns each answer.
-fn run(inputs: Vec<Vec<String>>) -> Result<Vec<String>, String> {
+fn run(inputs: Vec<Vec<String>>, syntax: mpl::syntax::Syntax) -> Result<Vec<String>, String> {
     let out = SharedBuf::default();
     let host = Host::writing_to(out.output(), out.output());
     let config = SessionConfig {
@@ -106,6 +111,7 @@ fn run(inputs: Vec<Vec<String>>) -> Result<Vec<String>, String> {
         },
         color: false,
         settle: Duration::from_secs(10),
+        syntax,
     };
     let mut session = Session::new(config, out.output())?;
     let mut answers = Vec::new();

@@ -76,3 +76,31 @@ fn the_repl_edits_completes_interrupts_and_quits_on_a_terminal() {
     p.send("\x04").unwrap();
     p.expect(Eof).expect("the REPL ends on Ctrl-D");
 }
+
+#[test]
+fn the_repl_reads_campl_with_a_continuation_prompt_until_an_empty_line() {
+    let state = std::env::temp_dir().join(format!("mpl-repl-campl-{}", std::process::id()));
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_mpl"));
+    cmd.args(["repl", "--syntax", "campl"])
+        .env("XDG_STATE_HOME", &state)
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm");
+    let p = Session::spawn(cmd).expect("spawn mpl repl --syntax campl");
+    let mut p = expectrl::session::log(p, std::io::stderr()).expect("log the session");
+    p.set_expect_timeout(Some(Duration::from_secs(30)));
+    p.expect("mpl> ").expect("first prompt");
+    p.send_line("fun fact =").unwrap();
+    p.expect("...> ").expect("a definition goes on after `=`");
+    p.send_line("    0 -> 1").unwrap();
+    p.expect("...> ").expect("an indented line goes on");
+    p.send_line("    n -> n * fact(n - 1)").unwrap();
+    p.expect("...> ").unwrap();
+    p.send_line("").unwrap();
+    p.expect("mpl> ")
+        .expect("an empty line ends the definition");
+    p.send_line("fact(5)").unwrap();
+    p.expect("120 : Int").expect("the function was defined");
+    p.expect("mpl> ").unwrap();
+    p.send("\x04").unwrap();
+    p.expect(Eof).expect("the REPL ends on Ctrl-D");
+}

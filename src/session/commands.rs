@@ -176,11 +176,25 @@ impl Session {
             Err(message) => return self.report(&[crate::file_error(message)]),
         };
         let file = self.sources.add(path.display().to_string(), text.clone());
-        let (module, errors) = crate::syntax::parse(file, &text);
-        let mut diags: Vec<Diagnostic> = errors.iter().map(Diagnostic::from).collect();
-        let module = module.unwrap_or(Module { items: Vec::new() });
         let dir = path.parent().map(PathBuf::from).unwrap_or_default();
-        let imports = crate::load_imports(&mut self.sources, &module, &dir, &mut diags);
+        let mut diags: Vec<Diagnostic> = Vec::new();
+        let (module, imports) = match self.syntax {
+            crate::syntax::Syntax::Campl => {
+                let (main, imports, defns) =
+                    crate::load_campl(&mut self.sources, file, &dir, &mut diags);
+                if diags.is_empty() {
+                    self.campl = defns;
+                }
+                (main, imports)
+            }
+            crate::syntax::Syntax::Mpl => {
+                let (module, errors) = crate::syntax::parse(file, &text);
+                diags.extend(errors.iter().map(Diagnostic::from));
+                let module = module.unwrap_or(Module { items: Vec::new() });
+                let imports = crate::load_imports(&mut self.sources, &module, &dir, &mut diags);
+                (module, imports)
+            }
+        };
         if !diags.is_empty() {
             return self.report(&diags);
         }

@@ -45,6 +45,8 @@ pub struct SessionConfig {
     /// come to rest (finish or wait), so that what they print or how they
     /// fail is shown with the answer rather than later.
     pub settle: Duration,
+    /// The syntax inputs are written in (`mpl repl --syntax campl`).
+    pub syntax: crate::syntax::Syntax,
 }
 
 /// What the front end should do after an input.
@@ -95,6 +97,10 @@ pub struct Session {
     color: bool,
     settle: Duration,
     interrupt: Arc<AtomicBool>,
+    syntax: crate::syntax::Syntax,
+    /// In CaMPL's syntax: the definitions so far, as CaMPL's trees (each
+    /// input is lowered with them in scope).
+    campl: Vec<crate::syntax::campl::tree::Defn>,
 }
 
 impl Session {
@@ -103,7 +109,10 @@ impl Session {
     pub fn new(config: SessionConfig, out: Output) -> Result<Session, String> {
         let mut sources = SourceMap::new();
         let mut diags = Vec::new();
-        let prelude = crate::parse_prelude(&mut sources, &mut diags);
+        let mut prelude = crate::parse_prelude(&mut sources, &mut diags);
+        if config.syntax == crate::syntax::Syntax::Campl {
+            prelude.push(crate::parse_campl_support(&mut sources, &mut diags));
+        }
         if !diags.is_empty() {
             return Err("the prelude does not parse".into());
         }
@@ -125,6 +134,8 @@ impl Session {
             color: config.color,
             settle: config.settle,
             interrupt: Arc::new(AtomicBool::new(false)),
+            syntax: config.syntax,
+            campl: Vec::new(),
         })
     }
 
@@ -138,6 +149,9 @@ impl Session {
     pub fn is_incomplete(&self, text: &str) -> bool {
         if text.trim_start().starts_with(':') || text.trim().is_empty() {
             return false;
+        }
+        if self.syntax == crate::syntax::Syntax::Campl {
+            return crate::syntax::campl::repl_incomplete(text);
         }
         let (_, errors) = parse_repl(FileId(u32::MAX), text);
         errors.iter().any(|e| e.incomplete)
@@ -196,6 +210,9 @@ impl Session {
         self.inputs += 1;
         let name = format!("<repl:{}>", self.inputs);
         let file = self.sources.add(name, text.to_string());
+        if self.syntax == crate::syntax::Syntax::Campl {
+            return self.parse_campl_input(file, text);
+        }
         let (parsed, errors) = parse_repl(file, text);
         if !errors.is_empty() {
             let diags: Vec<Diagnostic> = errors.iter().map(Diagnostic::from).collect();
@@ -203,6 +220,32 @@ impl Session {
             return None;
         }
         parsed.map(|p| (file, p))
+    }
+
+    /// An input in CaMPL's syntax, lowered into the shared tree with the
+    /// earlier definitions in scope.
+    fn parse_campl_input(&mut self, file: FileId, text: &str) -> Option<(FileId, ReplInput)> {
+        use crate::syntax::campl;
+        let (tree, errors) = campl::parse_repl_tree(file, text);
+        let report = |me: &Self, errors: &[crate::syntax::SyntaxError]| {
+            let diags: Vec<Diagnostic> = errors.iter().map(Diagnostic::from).collect();
+            me.report(&diags);
+        };
+        if !errors.is_empty() {
+            report(self, &errors);
+            return None;
+        }
+        let tree = tree?;
+        let held: Vec<String> = self.held.iter().map(|h| h.binding.name.clone()).collect();
+        let (items, expr, errors) = campl::lower::lower_repl(&self.campl, &tree, &held);
+        if !errors.is_empty() {
+            report(self, &errors);
+            return None;
+        }
+        if let campl::tree::ReplTree::Defns(defns) = tree {
+            self.campl.extend(defns);
+        }
+        Some((file, ReplInput { items, expr }))
     }
 
     // -----------------------------------------------------------------------

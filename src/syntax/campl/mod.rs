@@ -61,6 +61,55 @@ pub fn parse(file: FileId, text: &str) -> (Option<ast::Module>, Vec<SyntaxError>
     (modules.into_iter().next(), errors)
 }
 
+/// One REPL input in CaMPL's syntax, parsed; `None` with its errors if it
+/// does not parse.
+pub fn parse_repl_tree(file: FileId, text: &str) -> (Option<tree::ReplTree>, Vec<SyntaxError>) {
+    let (tokens, mut errors) = lexer::lex(file, text);
+    let tokens = layout::resolve(tokens);
+    let (tree, more) = parser::parse_repl(file, tokens, text.len());
+    errors.extend(more);
+    (tree, errors)
+}
+
+/// Whether a REPL input in CaMPL's syntax goes on: a bracket is open, the
+/// last line ends with a layout word or an arrow (its block comes next),
+/// or the input has several lines and the last one is indented (a
+/// definition's phrases go on until an empty line).
+pub fn repl_incomplete(text: &str) -> bool {
+    let (tokens, errors) = lexer::lex(FileId(u32::MAX), text);
+    if errors.iter().any(|e| e.incomplete) {
+        return true;
+    }
+    let mut depth = 0i32;
+    for t in &tokens {
+        match t.tok {
+            lexer::Tok::Sym("(" | "[" | "{") => depth += 1,
+            lexer::Tok::Sym(")" | "]" | "}") => depth -= 1,
+            _ => {}
+        }
+    }
+    if depth > 0 {
+        return true;
+    }
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    let Some(last) = lines.last() else {
+        return false;
+    };
+    if text.ends_with("\n\n") {
+        // An empty line ends the input.
+        return false;
+    }
+    let opens_block = tokens.last().is_some_and(|t| {
+        matches!(
+            t.tok,
+            lexer::Tok::Kw(
+                "defn" | "where" | "let" | "of" | "switch" | "do" | "as" | "race" | "plug"
+            ) | lexer::Tok::Sym("=" | "->" | "=>" | "," | "|")
+        )
+    });
+    opens_block || (lines.len() > 1 && last.starts_with([' ', '\t']))
+}
+
 /// Which surface syntax a file is written in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Syntax {

@@ -39,6 +39,93 @@ pub fn parse_file(file: FileId, toks: Vec<Lexeme>, len: usize) -> (Vec<Defn>, Ve
     (defns, errors)
 }
 
+/// Parses one REPL input: definitions, process commands (one per line),
+/// or an expression, told apart by how the input starts.
+pub fn parse_repl(
+    file: FileId,
+    toks: Vec<Lexeme>,
+    len: usize,
+) -> (Option<ReplTree>, Vec<SyntaxError>) {
+    let end = Span::new(file, len, len);
+    let mut p = Parser { toks, pos: 0, end };
+    let definition = matches!(
+        p.peek(),
+        Some(Tok::Kw(
+            "data" | "codata" | "protocol" | "coprotocol" | "fun" | "proc" | "defn" | "include"
+        ))
+    );
+    if definition {
+        let (defns, errors) = parse_file(file, p.toks, len);
+        return (Some(ReplTree::Defns(defns)), errors);
+    }
+    let parsed = if p.starts_command() {
+        p.repl_commands().map(ReplTree::Commands)
+    } else {
+        p.expr().map(ReplTree::Expr)
+    };
+    match parsed {
+        Ok(_) if p.pos < p.toks.len() => (None, vec![p.error("the end of the input")]),
+        Ok(tree) => (Some(tree), Vec::new()),
+        Err(e) => (None, vec![e]),
+    }
+}
+
+impl Parser {
+    /// The input starts with a process command: a command keyword, a
+    /// process call `p(... | ...)`, or `a |=| b`.
+    fn starts_command(&self) -> bool {
+        match self.peek() {
+            Some(Tok::Kw(k)) => matches!(
+                *k,
+                "plug"
+                    | "hput"
+                    | "hcase"
+                    | "get"
+                    | "put"
+                    | "close"
+                    | "halt"
+                    | "on"
+                    | "fork"
+                    | "split"
+                    | "race"
+                    | "use"
+            ),
+            Some(Tok::Lower(_)) => {
+                if self.peek_at(1) == Some(&Tok::Sym("|=|")) {
+                    return true;
+                }
+                // `p(args | ...)`: a `|` at the call's own bracket depth.
+                let mut depth = 0;
+                for l in self.toks.iter().skip(self.pos + 1) {
+                    match &l.tok {
+                        Tok::Sym("(") => depth += 1,
+                        Tok::Sym(")") if depth <= 1 => return false,
+                        Tok::Sym(")") => depth -= 1,
+                        Tok::Sym("|") if depth == 1 => return true,
+                        _ if depth == 0 => return false,
+                        _ => {}
+                    }
+                }
+                false
+            }
+            _ => false,
+        }
+    }
+
+    /// Commands to the end of the input (each line one, or `;`).
+    fn repl_commands(&mut self) -> PResult<Vec<Spanned<Command>>> {
+        let mut out = Vec::new();
+        while self.pos < self.toks.len() {
+            if self.peek().is_some_and(is_separator) {
+                self.pos += 1;
+                continue;
+            }
+            out.extend(self.command()?);
+        }
+        Ok(out)
+    }
+}
+
 fn is_block_open(t: &Tok) -> bool {
     matches!(t, Tok::VOpen | Tok::Sym("{"))
 }

@@ -241,3 +241,11 @@ pub struct PlugPhrase {
     pub body: Vec<Spanned<Command>>,
     pub span: Span,
 }
+
+/// One input of the REPL in CaMPL's syntax.
+#[derive(Clone, Debug)]
+pub enum ReplTree {
+    Defns(Vec<Defn>),
+    Commands(Vec<Spanned<Command>>),
+    Expr(Spanned<Expr>),
+}

@@ -294,7 +294,13 @@ impl Lower<'_> {
                 outs,
             } => {
                 let mut all = self.exprs(args);
-                all.extend(ins.iter().chain(outs).map(chan));
+                all.extend(ins.iter().chain(outs).map(|n| {
+                    if self.dual_names.contains(&n.node) {
+                        sp(Expr::Dual(n.clone()), n.span)
+                    } else {
+                        chan(n)
+                    }
+                }));
                 out.push(stmt(call_at(&name.node, all, name.span, span)));
             }
             Command::Close(n) => out.push(stmt(sp(Expr::Close(Box::new(chan(n))), span))),

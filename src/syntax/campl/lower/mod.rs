@@ -73,6 +73,9 @@ pub(super) struct Lower<'t> {
     pub record_lets: Vec<Spanned<ast::Stmt>>,
     /// The shapes of `Store` types used: (values, channels).
     pub stores: std::collections::BTreeSet<(usize, usize)>,
+    /// Channels a process started at the REPL gets the other end of
+    /// (`~x`; the session keeps `x`).
+    pub dual_names: Vec<String>,
 }
 
 /// Lowers a CaMPL program: its included files, then the main file (the
@@ -100,6 +103,7 @@ pub fn lower(files: &[&[Defn]]) -> (Vec<ast::Module>, Vec<SyntaxError>) {
             state: None,
             stores: Default::default(),
             record_lets: Vec::new(),
+            dual_names: Vec::new(),
         };
         for d in defns.iter() {
             lw.defn(d);
@@ -116,6 +120,88 @@ pub fn lower(files: &[&[Defn]]) -> (Vec<ast::Module>, Vec<SyntaxError>) {
             .extend(stores.into_iter().map(stored::store_codata));
     }
     (modules, errors)
+}
+
+/// Lowers one REPL input, with the definitions of earlier inputs
+/// (`previous`) in scope: declarations to add, statements to run, or an
+/// expression to show. `run` is not started (`:run` starts a loaded
+/// file's wiring). A process started with a channel the session does not
+/// hold (`held`) gets a new channel, whose other end the session keeps:
+/// `giver(5 | c => )` leaves `c` with the session, to drive by hand.
+pub fn lower_repl(
+    previous: &[Defn],
+    input: &tree::ReplTree,
+    held: &[String],
+) -> (
+    Vec<Spanned<ast::Item>>,
+    Option<Spanned<ast::Expr>>,
+    Vec<SyntaxError>,
+) {
+    let mut table = Table::default();
+    previous.iter().for_each(|d| table.add(d));
+    if let tree::ReplTree::Defns(defns) = input {
+        defns.iter().for_each(|d| table.add(d));
+    }
+    let mut lw = Lower {
+        table: &table,
+        items: Vec::new(),
+        errors: Vec::new(),
+        locals: Vec::new(),
+        local_funs: Vec::new(),
+        counter: 0,
+        owner: "repl".into(),
+        state: None,
+        stores: Default::default(),
+        record_lets: Vec::new(),
+        dual_names: Vec::new(),
+    };
+    let mut expr = None;
+    match input {
+        tree::ReplTree::Defns(defns) => defns.iter().for_each(|d| lw.defn(d)),
+        tree::ReplTree::Commands(cmds) => {
+            let mut stmts = Vec::new();
+            let mut known: Vec<String> = held.to_vec();
+            for c in cmds {
+                let made = new_ends(c, &mut known);
+                lw.dual_names
+                    .extend(made.iter().filter_map(|s| match &s.node {
+                        ast::Stmt::Channel { name, .. } => Some(name.node.clone()),
+                        _ => None,
+                    }));
+                stmts.extend(made);
+            }
+            stmts.extend(lw.commands(cmds));
+            lw.items
+                .extend(stmts.into_iter().map(|s| s.map(ast::Item::Stmt)));
+        }
+        tree::ReplTree::Expr(e) => expr = Some(lw.expr(e)),
+    }
+    let stores = std::mem::take(&mut lw.stores);
+    lw.items
+        .extend(stores.into_iter().map(stored::store_codata));
+    (lw.items, expr, lw.errors)
+}
+
+/// For a process started at the REPL: a channel declaration for each of
+/// its channels that is not `known` yet (the process gets one end, the
+/// session keeps the other, under the name).
+fn new_ends(c: &Spanned<tree::Command>, known: &mut Vec<String>) -> Vec<Spanned<ast::Stmt>> {
+    let tree::Command::Run { ins, outs, .. } = &c.node else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for n in ins.iter().chain(outs) {
+        if known.contains(&n.node) {
+            continue;
+        }
+        known.push(n.node.clone());
+        let decl = ast::Stmt::Channel {
+            ty: None,
+            name: n.clone(),
+        };
+        out.push(Spanned::new(decl, n.span));
+    }
+    out
 }
 
 impl Table {
