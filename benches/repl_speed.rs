@@ -41,6 +41,7 @@ fn session() -> Session {
         runtime: Config::default(),
         color: false,
         settle: Duration::from_secs(1),
+        syntax: Default::default(),
     };
     let answers: Output = Arc::new(Mutex::new(Box::new(OUT.with(Said::clone))));
     Session::new(config, answers).expect("the session starts")
