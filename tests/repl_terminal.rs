@@ -8,19 +8,27 @@ use expectrl::{Eof, Session};
 use std::process::Command;
 use std::time::Duration;
 
+/// `mpl` with `args` under a pseudo-terminal, its history in a folder of
+/// its own (`tag`); everything the terminal shows is logged to stderr,
+/// which the test harness prints when the test fails.
+macro_rules! spawn {
+    ($args:expr, $tag:expr) => {{
+        let state = std::env::temp_dir().join(format!("mpl-{}-{}", $tag, std::process::id()));
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_mpl"));
+        cmd.args($args)
+            .env("XDG_STATE_HOME", &state)
+            .env("NO_COLOR", "1")
+            .env("TERM", "xterm");
+        let p = Session::spawn(cmd).expect("spawn mpl");
+        let mut p = expectrl::session::log(p, std::io::stderr()).expect("log the session");
+        p.set_expect_timeout(Some(Duration::from_secs(30)));
+        p
+    }};
+}
+
 #[test]
 fn the_repl_edits_completes_interrupts_and_quits_on_a_terminal() {
-    let state = std::env::temp_dir().join(format!("mpl-repl-test-{}", std::process::id()));
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_mpl"));
-    cmd.arg("repl")
-        .env("XDG_STATE_HOME", &state)
-        .env("NO_COLOR", "1")
-        .env("TERM", "xterm");
-    let p = Session::spawn(cmd).expect("spawn mpl repl");
-    // Everything the terminal shows is logged to stderr, which the test
-    // harness prints when the test fails.
-    let mut p = expectrl::session::log(p, std::io::stderr()).expect("log the session");
-    p.set_expect_timeout(Some(Duration::from_secs(30)));
+    let mut p = spawn!(["repl"], "repl-test");
     p.expect("mpl> ").expect("first prompt");
 
     // A declaration over three lines: the continuation prompt, then the
@@ -79,15 +87,7 @@ fn the_repl_edits_completes_interrupts_and_quits_on_a_terminal() {
 
 #[test]
 fn the_repl_reads_campl_with_a_continuation_prompt_until_an_empty_line() {
-    let state = std::env::temp_dir().join(format!("mpl-repl-campl-{}", std::process::id()));
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_mpl"));
-    cmd.args(["repl", "--syntax", "campl"])
-        .env("XDG_STATE_HOME", &state)
-        .env("NO_COLOR", "1")
-        .env("TERM", "xterm");
-    let p = Session::spawn(cmd).expect("spawn mpl repl --syntax campl");
-    let mut p = expectrl::session::log(p, std::io::stderr()).expect("log the session");
-    p.set_expect_timeout(Some(Duration::from_secs(30)));
+    let mut p = spawn!(["repl", "--syntax", "campl"], "repl-campl");
     p.expect("mpl> ").expect("first prompt");
     p.send_line("fun fact =").unwrap();
     p.expect("...> ").expect("a definition goes on after `=`");

@@ -35,16 +35,7 @@ impl Infer<'_, '_> {
             }
         };
         let i = self.find(&name)?;
-        if let Ty::Var(_) = self.unifier.shallow(&self.env[i].ty) {
-            // Of a type not known yet (or unknown after an error): a channel
-            // whose protocol its uses will tell, as for `channel x;`.
-            let proto = Ty::session(Session::Var {
-                ty: self.unifier.fresh(),
-                neg: false,
-            });
-            let var = self.env[i].ty.clone();
-            let _ = self.unifier.unify(&var, &proto);
-        }
+        self.channel_of_unknown_protocol(i);
         if !matches!(self.unifier.shallow(&self.env[i].ty), Ty::Session(_)) {
             let found = self.show(&self.env[i].ty.clone());
             self.error(CheckError::NotAChannel {
@@ -65,6 +56,20 @@ impl Infer<'_, '_> {
             return None;
         }
         Some(i)
+    }
+
+    /// A binding of a type not known yet (or unknown after an error) used
+    /// as a channel: a channel whose protocol its uses will tell, as for
+    /// `channel x;`.
+    fn channel_of_unknown_protocol(&mut self, i: usize) {
+        if let Ty::Var(_) = self.unifier.shallow(&self.env[i].ty) {
+            let proto = Ty::session(Session::Var {
+                ty: self.unifier.fresh(),
+                neg: false,
+            });
+            let var = self.env[i].ty.clone();
+            let _ = self.unifier.unify(&var, &proto);
+        }
     }
 
     fn state(&self, i: usize) -> Session {
@@ -731,14 +736,7 @@ impl Infer<'_, '_> {
         if self.protocol_unknown(i) {
             return false;
         }
-        if let Ty::Var(_) = self.unifier.shallow(&self.env[i].ty) {
-            let proto = Ty::session(Session::Var {
-                ty: self.unifier.fresh(),
-                neg: false,
-            });
-            let var = self.env[i].ty.clone();
-            let _ = self.unifier.unify(&var, &proto);
-        }
+        self.channel_of_unknown_protocol(i);
         let state = self.state(i);
         let Some(head @ Session::Var { .. }) = self.unifier.head(&state) else {
             return false;

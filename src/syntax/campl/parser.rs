@@ -687,29 +687,50 @@ impl Parser {
         Ok(Spanned::new(node, self.since(start)))
     }
 
+    /// `Name :=` comes next: a record (or record pattern) after its `(`.
+    fn at_record(&self) -> bool {
+        matches!(self.peek(), Some(Tok::Upper(_))) && self.peek_at(1) == Some(&Tok::Sym(":="))
+    }
+
+    /// `Name := x, ...)`, each `x` read by `item`, after the `(`.
+    fn record_fields<T>(&mut self, item: fn(&mut Self) -> PResult<T>) -> PResult<Vec<(Name, T)>> {
+        let fields = self.comma_list(
+            |_| false,
+            |p| {
+                let name = p.upper("a destructor")?;
+                p.expect_sym(":=")?;
+                Ok((name, item(p)?))
+            },
+        )?;
+        self.expect_sym(")")?;
+        Ok(fields)
+    }
+
+    /// `x)` or `x, y, ...)` after a `(`: the one item, or a tuple of them.
+    fn one_or_tuple<T>(
+        &mut self,
+        start: Span,
+        item: fn(&mut Self) -> PResult<Spanned<T>>,
+        tuple: fn(Vec<Spanned<T>>) -> T,
+    ) -> PResult<Spanned<T>> {
+        let items = self.comma_list(|_| false, item)?;
+        self.expect_sym(")")?;
+        match <[_; 1]>::try_from(items) {
+            Ok([one]) => Ok(one),
+            Err(items) => Ok(Spanned::new(tuple(items), self.since(start))),
+        }
+    }
+
     /// After `(`: `()`, `(p)`, `(p, q)` or a record `(Head := p, ...)`.
     fn paren_pattern(&mut self, start: Span) -> PResult<Spanned<Pattern>> {
         if self.eat_sym(")") {
             return Ok(Spanned::new(Pattern::Unit, self.since(start)));
         }
-        if matches!(self.peek(), Some(Tok::Upper(_))) && self.peek_at(1) == Some(&Tok::Sym(":=")) {
-            let fields = self.comma_list(
-                |_| false,
-                |p| {
-                    let name = p.upper("a destructor")?;
-                    p.expect_sym(":=")?;
-                    Ok((name, p.pattern()?))
-                },
-            )?;
-            self.expect_sym(")")?;
+        if self.at_record() {
+            let fields = self.record_fields(Self::pattern)?;
             return Ok(Spanned::new(Pattern::Record(fields), self.since(start)));
         }
-        let items = self.comma_list(|_| false, Self::pattern)?;
-        self.expect_sym(")")?;
-        match <[_; 1]>::try_from(items) {
-            Ok([one]) => Ok(one),
-            Err(items) => Ok(Spanned::new(Pattern::Tuple(items), self.since(start))),
-        }
+        self.one_or_tuple(start, Self::pattern, Pattern::Tuple)
     }
 
     // -----------------------------------------------------------------
@@ -931,24 +952,11 @@ impl Parser {
             let e = self.section(op)?;
             return Ok(Spanned::new(e, self.since(start)));
         }
-        if matches!(self.peek(), Some(Tok::Upper(_))) && self.peek_at(1) == Some(&Tok::Sym(":=")) {
-            let fields = self.comma_list(
-                |_| false,
-                |p| {
-                    let name = p.upper("a destructor")?;
-                    p.expect_sym(":=")?;
-                    Ok((name, p.fun_phrase()?))
-                },
-            )?;
-            self.expect_sym(")")?;
+        if self.at_record() {
+            let fields = self.record_fields(Self::fun_phrase)?;
             return Ok(Spanned::new(Expr::Record(fields), self.since(start)));
         }
-        let items = self.comma_list(|_| false, Self::expr)?;
-        self.expect_sym(")")?;
-        match <[_; 1]>::try_from(items) {
-            Ok([one]) => Ok(one),
-            Err(items) => Ok(Spanned::new(Expr::Tuple(items), self.since(start))),
-        }
+        self.one_or_tuple(start, Self::expr, Expr::Tuple)
     }
 
     fn case_expr(&mut self) -> PResult<Expr> {

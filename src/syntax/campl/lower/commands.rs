@@ -104,7 +104,7 @@ fn channels_bound(cmds: &[Spanned<Command>], out: &mut Vec<String>) {
 
 /// The lower-case names the expressions of `cmds` mention (for the
 /// values an anonymous plug process captures).
-pub(super) fn values_mentioned(cmds: &[Spanned<Command>], out: &mut Vec<String>) {
+fn values_mentioned(cmds: &[Spanned<Command>], out: &mut Vec<String>) {
     let mut exprs: Vec<&Spanned<tree::Expr>> = Vec::new();
     fn walk<'a>(cmds: &'a [Spanned<Command>], exprs: &mut Vec<&'a Spanned<tree::Expr>>) {
         for c in cmds {
@@ -465,23 +465,7 @@ impl Lower<'_> {
         arms: &[(Spanned<tree::Expr>, Vec<Spanned<Command>>)],
         span: Span,
     ) -> Spanned<Expr> {
-        let Some(((_, last), rest)) = arms.split_last() else {
-            return sp(Expr::Unit, span);
-        };
-        let mut out = sp(Expr::Block(block(self.commands(last), span).node), span);
-        for (cond, body) in rest.iter().rev() {
-            let cond = self.expr(cond);
-            let then = block(self.commands(body), span);
-            out = sp(
-                Expr::If {
-                    cond: Box::new(cond),
-                    then,
-                    else_: Some(Box::new(out)),
-                },
-                span,
-            );
-        }
-        out
+        self.guards(arms, span, |me, cmds| block(me.commands(cmds), span))
     }
 
     /// `plug`: each name two of its processes use is a new channel, given
@@ -551,15 +535,7 @@ impl Lower<'_> {
         channels: &[Name],
         end: &dyn Fn(&Name) -> Spanned<Expr>,
     ) -> Spanned<Expr> {
-        let mut mentioned = Vec::new();
-        values_mentioned(&phrase.body, &mut mentioned);
-        let mut captures: Vec<String> = self
-            .locals
-            .iter()
-            .filter(|l| mentioned.contains(l))
-            .cloned()
-            .collect();
-        captures.dedup();
+        let captures = self.captured(&phrase.body);
         let name = self.fresh_name("plug");
         let span = phrase.span;
         let mut params: Vec<_> = captures
@@ -585,6 +561,23 @@ impl Lower<'_> {
         let mut args: Vec<_> = captures.iter().map(|c| var(c, span)).collect();
         args.extend(channels.iter().map(end));
         call(&name, args, span)
+    }
+}
+
+impl Lower<'_> {
+    /// The values in scope that `cmds` use: what a process lifted out of
+    /// them takes first.
+    pub(super) fn captured(&self, cmds: &[Spanned<Command>]) -> Vec<String> {
+        let mut mentioned = Vec::new();
+        values_mentioned(cmds, &mut mentioned);
+        let mut captures: Vec<String> = self
+            .locals
+            .iter()
+            .filter(|l| mentioned.contains(l))
+            .cloned()
+            .collect();
+        captures.dedup();
+        captures
     }
 }
 

@@ -455,13 +455,25 @@ impl Lower<'_> {
         arms: &[(Spanned<tree::Expr>, Spanned<tree::Expr>)],
         span: Span,
     ) -> Spanned<Expr> {
+        self.guards(arms, span, |me, e| value_block(me.expr(e)))
+    }
+
+    /// Guards as `if` chains: each arm's condition, then its body (made by
+    /// `body`); the last arm is the final `else`.
+    pub(super) fn guards<B>(
+        &mut self,
+        arms: &[(Spanned<tree::Expr>, B)],
+        span: Span,
+        mut body: impl FnMut(&mut Self, &B) -> Spanned<ast::Block>,
+    ) -> Spanned<Expr> {
         let Some(((_, last), rest)) = arms.split_last() else {
             return sp(Expr::Unit, span);
         };
-        let mut out = self.block_expr(last);
-        for (cond, body) in rest.iter().rev() {
+        let last = body(self, last);
+        let mut out = sp(Expr::Block(last.node), last.span);
+        for (cond, arm) in rest.iter().rev() {
             let cond = self.expr(cond);
-            let then = value_block(self.expr(body));
+            let then = body(self, arm);
             out = sp(
                 Expr::If {
                     cond: Box::new(cond),

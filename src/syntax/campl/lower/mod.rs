@@ -92,19 +92,7 @@ pub fn lower(files: &[&[Defn]]) -> (Vec<ast::Module>, Vec<SyntaxError>) {
     let mut modules = Vec::new();
     let mut stores = std::collections::BTreeSet::new();
     for (k, defns) in files.iter().enumerate() {
-        let mut lw = Lower {
-            table: &table,
-            items: Vec::new(),
-            errors: Vec::new(),
-            locals: Vec::new(),
-            local_funs: Vec::new(),
-            counter: 0,
-            owner: String::new(),
-            state: None,
-            stores: Default::default(),
-            record_lets: Vec::new(),
-            dual_names: Vec::new(),
-        };
+        let mut lw = Lower::new(&table, "");
         for d in defns.iter() {
             lw.defn(d);
         }
@@ -142,19 +130,7 @@ pub fn lower_repl(
     if let tree::ReplTree::Defns(defns) = input {
         defns.iter().for_each(|d| table.add(d));
     }
-    let mut lw = Lower {
-        table: &table,
-        items: Vec::new(),
-        errors: Vec::new(),
-        locals: Vec::new(),
-        local_funs: Vec::new(),
-        counter: 0,
-        owner: "repl".into(),
-        state: None,
-        stores: Default::default(),
-        record_lets: Vec::new(),
-        dual_names: Vec::new(),
-    };
+    let mut lw = Lower::new(&table, "repl");
     let mut expr = None;
     match input {
         tree::ReplTree::Defns(defns) => defns.iter().for_each(|d| lw.defn(d)),
@@ -314,7 +290,23 @@ pub(super) fn type_var(name: &str) -> String {
     first.unwrap_or_default() + chars.as_str()
 }
 
-impl Lower<'_> {
+impl<'t> Lower<'t> {
+    fn new(table: &'t Table, owner: &str) -> Lower<'t> {
+        Lower {
+            table,
+            items: Vec::new(),
+            errors: Vec::new(),
+            locals: Vec::new(),
+            local_funs: Vec::new(),
+            counter: 0,
+            owner: owner.to_string(),
+            state: None,
+            stores: Default::default(),
+            record_lets: Vec::new(),
+            dual_names: Vec::new(),
+        }
+    }
+
     pub fn error(&mut self, span: Span, message: String, help: Option<&str>) {
         self.errors.push(SyntaxError {
             span,

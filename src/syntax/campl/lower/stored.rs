@@ -122,16 +122,7 @@ impl Lower<'_> {
         &mut self,
         phrase: &Spanned<tree::ProcPhrase>,
     ) -> (String, Vec<String>, (usize, usize)) {
-        let mut mentioned = Vec::new();
-        let body = &phrase.node.body;
-        super::commands::values_mentioned(body, &mut mentioned);
-        let mut captures: Vec<String> = self
-            .locals
-            .iter()
-            .filter(|l| mentioned.contains(l))
-            .cloned()
-            .collect();
-        captures.dedup();
+        let captures = self.captured(&phrase.node.body);
         let name = self.fresh_name("store");
         let mut lifted = phrase.clone();
         let capture_patterns = captures
