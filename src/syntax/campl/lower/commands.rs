@@ -294,13 +294,7 @@ impl Lower<'_> {
                 outs,
             } => {
                 let mut all = self.exprs(args);
-                all.extend(ins.iter().chain(outs).map(|n| {
-                    if self.dual_names.contains(&n.node) {
-                        sp(Expr::Dual(n.clone()), n.span)
-                    } else {
-                        chan(n)
-                    }
-                }));
+                all.extend(ins.iter().chain(outs).map(|n| self.run_end(n)));
                 out.push(stmt(call_at(&name.node, all, name.span, span)));
             }
             Command::Close(n) => out.push(stmt(sp(Expr::Close(Box::new(chan(n))), span))),
@@ -314,14 +308,12 @@ impl Lower<'_> {
                 let pattern = self.pattern(pat);
                 self.locals.extend(names);
                 let value = get(chan(n), span);
-                out.push(sp(
-                    Stmt::Let {
-                        pattern,
-                        ty: None,
-                        value,
-                    },
-                    span,
-                ));
+                let bind = Stmt::Let {
+                    pattern,
+                    ty: None,
+                    value,
+                };
+                out.push(sp(bind, span));
             }
             Command::Put(e, n) => {
                 let value = self.expr(e);
@@ -331,93 +323,21 @@ impl Lower<'_> {
                 let label = sp(Expr::Ctor(h.node.clone()), h.span);
                 out.push(stmt(put(chan(n), label, span)));
             }
-            Command::HCase(n, arms) => {
-                let cases = arms
-                    .iter()
-                    .map(|(h, body)| {
-                        let stmts = self.commands(body);
-                        let at = body.first().map_or(h.span, |b| b.span);
-                        let whole = body.iter().fold(at, |a, b| a.to(b.span));
-                        (label_pattern(h), block(stmts, whole))
-                    })
-                    .collect();
-                out.push(stmt(switch(get(chan(n), n.span), cases, span)));
-            }
-            Command::Split(n, names) => out.push(sp(
-                Stmt::Split {
+            Command::HCase(n, arms) => out.push(stmt(self.hcase(n, arms, span))),
+            Command::Split(n, names) => {
+                let split = Stmt::Split {
                     channel: chan(n),
                     names: names.clone(),
-                },
-                span,
-            )),
-            Command::Fork(n, phrases) => {
-                let arms = phrases
-                    .iter()
-                    .map(|p| {
-                        let stmts = self.commands(&p.body);
-                        let whole = p.body.iter().fold(p.half.span, |a, b| a.to(b.span));
-                        sp(
-                            ast::ForkArm {
-                                name: p.half.clone(),
-                                body: block(stmts, whole),
-                            },
-                            whole,
-                        )
-                    })
-                    .collect();
-                out.push(sp(
-                    Stmt::Fork {
-                        channel: chan(n),
-                        arms,
-                    },
-                    span,
-                ));
+                };
+                out.push(sp(split, span));
             }
+            Command::Fork(n, phrases) => out.push(self.fork(n, phrases, span)),
             Command::Forward { a, b, .. } => out.push(sp(Stmt::Forward(chan(a), chan(b)), span)),
-            Command::Race(arms) => {
-                let cases = arms
-                    .iter()
-                    .map(|(n, body)| {
-                        let stmts = self.commands(body);
-                        let whole = body.iter().fold(n.span, |a, b| a.to(b.span));
-                        sp(
-                            ast::RaceCase {
-                                channel: n.clone(),
-                                body: block(stmts, whole),
-                            },
-                            whole,
-                        )
-                    })
-                    .collect();
-                out.push(stmt(sp(Expr::Race(cases), span)));
-            }
+            Command::Race(arms) => out.push(stmt(self.race(arms, span))),
             Command::Plug(phrases) => self.plug(phrases, out),
-            Command::Case(e, arms) => {
-                let scrutinee = self.expr(e);
-                let cases = arms
-                    .iter()
-                    .map(|(pat, body)| {
-                        let saved = self.locals.len();
-                        let mut names = Vec::new();
-                        super::exprs::pattern_binders(&pat.node, &mut names);
-                        self.locals.extend(names);
-                        let pattern = self.pattern(pat);
-                        let stmts = self.commands(body);
-                        self.locals.truncate(saved);
-                        let whole = body.iter().fold(pat.span, |a, b| a.to(b.span));
-                        (pattern, block(stmts, whole))
-                    })
-                    .collect();
-                out.push(stmt(switch(scrutinee, cases, span)));
-            }
-            Command::If(cond, a, b) => {
-                let e = self.if_commands(cond, a, b, span);
-                out.push(stmt(e));
-            }
-            Command::Switch(arms) => {
-                let e = self.switch_commands(arms, span);
-                out.push(stmt(e));
-            }
+            Command::Case(e, arms) => out.push(stmt(self.case_command(e, arms, span))),
+            Command::If(cond, a, b) => out.push(stmt(self.if_commands(cond, a, b, span))),
+            Command::Switch(arms) => out.push(stmt(self.switch_commands(arms, span))),
             Command::Use {
                 stored,
                 args,
@@ -436,6 +356,95 @@ impl Lower<'_> {
                 out.push(stmt(sp(e, span)));
             }
         }
+    }
+
+    /// A channel given to a process: `~x` when the REPL made `x` for it.
+    fn run_end(&self, n: &Name) -> Spanned<Expr> {
+        if self.dual_names.contains(&n.node) {
+            sp(Expr::Dual(n.clone()), n.span)
+        } else {
+            var(&n.node, n.span)
+        }
+    }
+
+    /// `hcase c of H -> ...`: a `switch` on the handle received.
+    fn hcase(
+        &mut self,
+        n: &Name,
+        arms: &[(Name, Vec<Spanned<Command>>)],
+        span: Span,
+    ) -> Spanned<Expr> {
+        let cases = arms
+            .iter()
+            .map(|(h, body)| {
+                let stmts = self.commands(body);
+                let at = body.first().map_or(h.span, |b| b.span);
+                let whole = body.iter().fold(at, |a, b| a.to(b.span));
+                (label_pattern(h), block(stmts, whole))
+            })
+            .collect();
+        switch(get(var(&n.node, n.span), n.span), cases, span)
+    }
+
+    fn fork(&mut self, n: &Name, phrases: &[tree::ForkPhrase], span: Span) -> Spanned<Stmt> {
+        let arms = phrases
+            .iter()
+            .map(|p| {
+                let stmts = self.commands(&p.body);
+                let whole = p.body.iter().fold(p.half.span, |a, b| a.to(b.span));
+                let arm = ast::ForkArm {
+                    name: p.half.clone(),
+                    body: block(stmts, whole),
+                };
+                sp(arm, whole)
+            })
+            .collect();
+        let fork = Stmt::Fork {
+            channel: var(&n.node, n.span),
+            arms,
+        };
+        sp(fork, span)
+    }
+
+    fn race(&mut self, arms: &[(Name, Vec<Spanned<Command>>)], span: Span) -> Spanned<Expr> {
+        let cases = arms
+            .iter()
+            .map(|(n, body)| {
+                let stmts = self.commands(body);
+                let whole = body.iter().fold(n.span, |a, b| a.to(b.span));
+                let case = ast::RaceCase {
+                    channel: n.clone(),
+                    body: block(stmts, whole),
+                };
+                sp(case, whole)
+            })
+            .collect();
+        sp(Expr::Race(cases), span)
+    }
+
+    /// `case e of p -> commands; ...`
+    fn case_command(
+        &mut self,
+        e: &Spanned<tree::Expr>,
+        arms: &[(Spanned<Pattern>, Vec<Spanned<Command>>)],
+        span: Span,
+    ) -> Spanned<Expr> {
+        let scrutinee = self.expr(e);
+        let cases = arms
+            .iter()
+            .map(|(pat, body)| {
+                let saved = self.locals.len();
+                let mut names = Vec::new();
+                super::exprs::pattern_binders(&pat.node, &mut names);
+                self.locals.extend(names);
+                let pattern = self.pattern(pat);
+                let stmts = self.commands(body);
+                self.locals.truncate(saved);
+                let whole = body.iter().fold(pat.span, |a, b| a.to(b.span));
+                (pattern, block(stmts, whole))
+            })
+            .collect();
+        switch(scrutinee, cases, span)
     }
 
     fn if_commands(
