@@ -177,7 +177,9 @@ impl Lower<'_> {
         protocol: &str,
         kind: fn(&str) -> Option<Handle>,
     ) -> Vec<(String, Span, Handle)> {
-        let info = &self.table.protocols[protocol];
+        let Some(info) = self.table.protocols.get(protocol) else {
+            return Vec::new();
+        };
         info.handles
             .iter()
             .zip(&info.handle_spans)
@@ -268,12 +270,16 @@ impl Lower<'_> {
     /// (the `Neg(T)` in `S (*) Neg(T)`), and whether the two are joined
     /// by `(+)` instead.
     fn opened_terminal(&mut self, protocol: &str, at: Span) -> Option<(String, bool)> {
-        let info = &self.table.protocols[protocol];
+        let info = self.table.protocols.get(protocol)?;
         let k = info
             .handles
             .iter()
             .position(|h| h == "ConsoleStringTerminal")?;
-        let found = info.bodies.get(k).and_then(|t| neg_name(&t.node));
+        let found = info
+            .bodies
+            .get(k)
+            .and_then(|t| neg_name(&t.node))
+            .filter(|(t, _)| self.table.protocols.contains_key(t));
         if found.is_none() {
             self.error(
                 at,
