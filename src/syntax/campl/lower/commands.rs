@@ -20,7 +20,7 @@ fn add_name(out: &mut Vec<String>, n: &Name) {
 }
 
 /// The channels a list of commands names (used or bound), in order.
-fn channels_named(cmds: &[Spanned<Command>], out: &mut Vec<String>) {
+pub(super) fn channels_named(cmds: &[Spanned<Command>], out: &mut Vec<String>) {
     for c in cmds {
         match &c.node {
             Command::Run { ins, outs, .. } => ins.iter().chain(outs).for_each(|n| add_name(out, n)),

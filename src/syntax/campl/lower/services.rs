@@ -19,6 +19,21 @@ use crate::source::{Span, Spanned};
 use crate::syntax::ast::{self, Expr};
 use crate::syntax::campl::tree::{self, Command, Name};
 
+/// `run` does nothing with channel `c` but close it (`halt c`).
+fn only_closed(run: &tree::Proc, c: &Name) -> bool {
+    let Some(phrase) = run.phrases.first() else {
+        return false;
+    };
+    let body = &phrase.node.body;
+    let closes = |cmd: &Spanned<Command>| matches!(&cmd.node, Command::Close(n) | Command::Halt(n) if n.node == c.node);
+    let uses = |cmd: &Spanned<Command>| {
+        let mut named = Vec::new();
+        super::commands::channels_named(std::slice::from_ref(cmd), &mut named);
+        named.contains(&c.node)
+    };
+    body.iter().any(closes) && body.iter().filter(|cmd| uses(cmd)).all(closes)
+}
+
 /// How far `run`'s channels are followed into the processes it calls.
 const MAX_DEPTH: usize = 8;
 
@@ -64,6 +79,9 @@ impl Lower<'_> {
     /// that is no service.
     fn served(&mut self, run: &tree::Proc, c: &Name, input: bool) -> Option<Served> {
         let Some(protocol) = self.protocol_of(run, c, 0) else {
+            if only_closed(run, c) {
+                return Some(Served::Console(self.closer(c.span), Vec::new()));
+            }
             self.error(
                 c.span,
                 format!("cannot tell which service the channel `{}` of `run` is", c.node),
@@ -95,6 +113,27 @@ impl Lower<'_> {
             Some("`run`'s input channels may be consoles and timers (a coprotocol with handles such as `ConsolePut`, `ConsoleGet`, `ConsoleClose`, `Timer`), its output channels terminals (a protocol with `StringTerminalPut`, `StringTerminalGet`, `StringTerminalClose`)"),
         );
         None
+    }
+
+    /// The process that serves a channel `run` only closes: it closes its
+    /// end too.
+    fn closer(&mut self, span: Span) -> String {
+        let name = "campl$closed".to_string();
+        let exists = self
+            .items
+            .iter()
+            .any(|i| matches!(&i.node, ast::Item::Process(p) if p.name.node == name));
+        if !exists {
+            let close = stmt(sp(Expr::Close(Box::new(var("c", span))), span));
+            let decl = ast::ProcessDecl {
+                doc: None,
+                name: sp(name.clone(), span),
+                params: vec![super::build::param("c", span)],
+                body: super::build::block(vec![close], span),
+            };
+            self.items.push(sp(ast::Item::Process(decl), span));
+        }
+        name
     }
 
     /// The statements that start each channel's adapter. Terminals are
