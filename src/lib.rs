@@ -318,15 +318,18 @@ pub(crate) fn load_campl(
         defns
     };
     let main = parse(sources, main_file, diags);
-    let mut seen = HashSet::new();
-    let mut included = Vec::new();
+    let mut seen: Vec<PathBuf> = Vec::new();
+    // Each included file once, with the module names it is included as.
+    let mut included: Vec<(Vec<syntax::campl::tree::Defn>, Vec<String>)> = Vec::new();
     let mut queue: Vec<_> = campl::includes(&main)
         .into_iter()
-        .map(|(p, at)| (p, at, dir.to_path_buf()))
+        .map(|(p, at, alias)| (p, at, alias, dir.to_path_buf()))
         .collect();
-    while let Some((name, at, base)) = queue.pop() {
+    while let Some((name, at, alias, base)) = queue.pop() {
         let path = base.join(&name);
-        if !seen.insert(path.canonicalize().unwrap_or(path.clone())) {
+        let key = path.canonicalize().unwrap_or(path.clone());
+        if let Some(k) = seen.iter().position(|p| *p == key) {
+            included[k].1.push(alias);
             continue;
         }
         match read_source(&path) {
@@ -337,9 +340,10 @@ pub(crate) fn load_campl(
                 queue.extend(
                     campl::includes(&defns)
                         .into_iter()
-                        .map(|(p, at)| (p, at, next.clone())),
+                        .map(|(p, at, alias)| (p, at, alias, next.clone())),
                 );
-                included.push(defns);
+                seen.push(key);
+                included.push((defns, vec![alias]));
             }
             Err(reason) => diags.push(Diagnostic::from(&check::CheckError::ImportFailed {
                 path: name,
@@ -348,12 +352,16 @@ pub(crate) fn load_campl(
             })),
         }
     }
-    let mut files: Vec<&[syntax::campl::tree::Defn]> = included.iter().map(Vec::as_slice).collect();
-    files.push(&main);
+    let mut files: Vec<(&[syntax::campl::tree::Defn], Vec<String>)> = included
+        .iter()
+        .map(|(d, aliases)| (d.as_slice(), aliases.clone()))
+        .collect();
+    files.push((&main, Vec::new()));
     let (mut modules, errors) = campl::lower::lower(&files);
     diags.extend(errors.iter().map(Diagnostic::from));
     let main_module = modules.pop().unwrap_or(Module { items: Vec::new() });
-    let mut defns: Vec<syntax::campl::tree::Defn> = included.into_iter().flatten().collect();
+    let mut defns: Vec<syntax::campl::tree::Defn> =
+        included.into_iter().flat_map(|(d, _)| d).collect();
     defns.extend(main);
     (main_module, modules, defns)
 }

@@ -33,9 +33,9 @@ pub fn parse_tree(file: FileId, text: &str) -> (Vec<tree::Defn>, Vec<SyntaxError
 }
 
 /// The files a CaMPL file includes: `include M` is `M.mpl` beside it,
-/// `include "path/file.mpl" : M` is that file (named `M` in qualified
-/// names); with where each is named.
-pub fn includes(defns: &[tree::Defn]) -> Vec<(String, crate::source::Span)> {
+/// `include "path/file.mpl" : M` is that file; with where each is named
+/// and the module name (`M`) that qualified names (`M.f`) use for it.
+pub fn includes(defns: &[tree::Defn]) -> Vec<(String, crate::source::Span, String)> {
     defns
         .iter()
         .filter_map(|d| match d {
@@ -44,7 +44,7 @@ pub fn includes(defns: &[tree::Defn]) -> Vec<(String, crate::source::Span)> {
                     Some(path) => path.clone(),
                     None => format!("{}.mpl", module.node),
                 };
-                Some((path, module.span))
+                Some((path, module.span, module.node.clone()))
             }
             _ => None,
         })
@@ -55,7 +55,7 @@ pub fn includes(defns: &[tree::Defn]) -> Vec<(String, crate::source::Span)> {
 /// the entry.
 pub fn parse(file: FileId, text: &str) -> (Option<ast::Module>, Vec<SyntaxError>) {
     let (defns, mut errors) = parse_tree(file, text);
-    let (modules, lower_errors) = lower::lower(&[&defns]);
+    let (modules, lower_errors) = lower::lower(&[(&defns, Vec::new())]);
     errors.extend(lower_errors);
     errors.sort_by_key(|e| e.span);
     (modules.into_iter().next(), errors)

@@ -1055,9 +1055,12 @@ impl Parser {
                 self.run(name)?
             }
             Some(Tok::Upper(_)) if self.peek_at(1) == Some(&Tok::Sym(".")) => {
-                self.pos += 2;
+                let module = self.upper("a module")?;
+                self.pos += 1;
                 let name = self.lower("a process")?;
-                self.run(name)?
+                // Kept qualified (`M.p`); the lowering resolves it.
+                let qualified = format!("{}.{}", module.node, name.node);
+                self.run(Spanned::new(qualified, module.span.to(name.span)))?
             }
             _ => return Err(self.error("a process command")),
         };

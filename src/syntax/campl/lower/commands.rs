@@ -295,7 +295,8 @@ impl Lower<'_> {
             } => {
                 let mut all = self.exprs(args);
                 all.extend(ins.iter().chain(outs).map(|n| self.run_end(n)));
-                out.push(stmt(call_at(&name.node, all, name.span, span)));
+                let callee = self.callee(&name.node);
+                out.push(stmt(call_at(&callee, all, name.span, span)));
             }
             Command::Close(n) => out.push(stmt(sp(Expr::Close(Box::new(chan(n))), span))),
             Command::Halt(n) => {
@@ -355,6 +356,14 @@ impl Lower<'_> {
                 };
                 out.push(stmt(sp(e, span)));
             }
+        }
+    }
+
+    /// The process a (possibly qualified, `M.p`) name starts.
+    pub(super) fn callee(&self, name: &str) -> String {
+        match name.split_once('.') {
+            Some((module, p)) => self.table.qualified(Some(module), p),
+            None => self.own_name(name),
         }
     }
 
@@ -524,7 +533,8 @@ impl Lower<'_> {
             {
                 let mut all = self.exprs(args);
                 all.extend(ins.iter().chain(outs).map(end));
-                out.push(stmt(call_at(&name.node, all, name.span, single.span)));
+                let callee = self.callee(&name.node);
+                out.push(stmt(call_at(&callee, all, name.span, single.span)));
                 continue;
             }
             let channels: Vec<Name> = phrase_channels[i]

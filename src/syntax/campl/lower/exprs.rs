@@ -259,7 +259,7 @@ impl Lower<'_> {
             tree::Expr::Var(n)
                 if !self.locals.contains(n) && self.table.funs.get(n) == Some(&0) =>
             {
-                return call(n, Vec::new(), span);
+                return call(&self.own_name(n), Vec::new(), span);
             }
             tree::Expr::Var(n) => Expr::Var(n.clone()),
             tree::Expr::Int(n) => Expr::Int(*n),
@@ -270,6 +270,19 @@ impl Lower<'_> {
             tree::Expr::List(xs) => Expr::List(self.exprs(xs)),
             tree::Expr::Tuple(xs) => Expr::Tuple(self.exprs(xs)),
             tree::Expr::Upper { name, args } => return self.upper(name, args.as_deref(), span),
+            tree::Expr::Call {
+                module: Some(m),
+                name,
+                args,
+            } => {
+                let callee = self.table.qualified(Some(&m.node), &name.node);
+                let args = self.exprs(args);
+                let mut e = call(&callee, args, span);
+                if let Expr::Call { callee, .. } = &mut e.node {
+                    callee.span = name.span;
+                }
+                return e;
+            }
             tree::Expr::Call { name, args, .. } => return self.call(name, args, span),
             tree::Expr::Infix { op, lhs, rhs } => return self.infix(op, lhs, rhs, span),
             tree::Expr::If(c, t, f) => Expr::If {
@@ -356,7 +369,7 @@ impl Lower<'_> {
         span: Span,
     ) -> Spanned<Expr> {
         let mut lowered = Vec::new();
-        let mut callee = name.node.clone();
+        let mut callee = self.own_name(&name.node);
         if let Some((_, lifted, captures)) = self
             .local_funs
             .iter()
@@ -395,7 +408,10 @@ impl Lower<'_> {
                 span,
             ),
             // A user-defined operator is a function named by its symbol.
-            None => self.call_lowered(op, vec![l, r], span),
+            None => {
+                let callee = Spanned::new(self.own_name(&op.node), op.span);
+                self.call_lowered(&callee, vec![l, r], span)
+            }
         }
     }
 

@@ -47,6 +47,9 @@ pub(super) struct Table {
     /// The functions declared at the top (operators too, by symbol), with
     /// their number of arguments.
     pub funs: HashMap<String, usize>,
+    /// For each module name an included file goes by: where each of its
+    /// functions and processes is defined (for qualified names, `M.f`).
+    pub modules: HashMap<String, HashMap<String, Span>>,
     /// Definitions of a name that a later one of the same name replaces
     /// (CaMPL allows it): the name each is lowered under instead.
     pub renamed: HashMap<Span, String>,
@@ -76,23 +79,37 @@ pub(super) struct Lower<'t> {
     /// Channels a process started at the REPL gets the other end of
     /// (`~x`; the session keeps `x`).
     pub dual_names: Vec<String>,
+    /// The functions and processes the file being lowered defines, by
+    /// name: an unqualified name means the file's own first.
+    pub own: HashMap<String, Span>,
 }
 
 /// Lowers a CaMPL program: its included files, then the main file (the
 /// last), whose `run` becomes the entry. All share one table of names, so
 /// a file may use what another declares.
-pub fn lower(files: &[&[Defn]]) -> (Vec<ast::Module>, Vec<SyntaxError>) {
+pub fn lower(files: &[(&[Defn], Vec<String>)]) -> (Vec<ast::Module>, Vec<SyntaxError>) {
     let mut table = Table::default();
     files
         .iter()
-        .flat_map(|f| f.iter())
+        .flat_map(|(f, _)| f.iter())
         .for_each(|d| table.add(d));
-    table.rename_replaced(files);
+    for (defns, aliases) in files {
+        table.add_module(defns, aliases);
+    }
+    let plain: Vec<&[Defn]> = files.iter().map(|(f, _)| *f).collect();
+    table.rename_replaced(&plain);
     let mut errors = Vec::new();
     let mut modules = Vec::new();
     let mut stores = std::collections::BTreeSet::new();
-    for (k, defns) in files.iter().enumerate() {
+    for (k, (defns, _)) in files.iter().enumerate() {
         let mut lw = Lower::new(&table, "");
+        for d in defns.iter() {
+            match d {
+                Defn::Fun(f) => lw.own.insert(f.name.node.clone(), f.name.span),
+                Defn::Proc(p) => lw.own.insert(p.name.node.clone(), p.name.span),
+                _ => None,
+            };
+        }
         for d in defns.iter() {
             lw.defn(d);
         }
@@ -249,6 +266,32 @@ impl Table {
         }
     }
 
+    /// Records where the functions and processes of a file known by the
+    /// module names `aliases` are defined.
+    fn add_module(&mut self, defns: &[Defn], aliases: &[String]) {
+        for alias in aliases {
+            let names = self.modules.entry(alias.clone()).or_default();
+            for d in defns {
+                match d {
+                    Defn::Fun(f) => names.insert(f.name.node.clone(), f.name.span),
+                    Defn::Proc(p) => names.insert(p.name.node.clone(), p.name.span),
+                    _ => None,
+                };
+            }
+        }
+    }
+
+    /// The name `module.name` is lowered under: its definition in that
+    /// module (renamed if a later definition replaced it); without a
+    /// module, or one that does not define it, the name itself.
+    pub fn qualified(&self, module: Option<&str>, name: &str) -> String {
+        let span = module.and_then(|m| self.modules.get(m)?.get(name));
+        match span.and_then(|s| self.renamed.get(s)) {
+            Some(renamed) => renamed.clone(),
+            None => name.to_string(),
+        }
+    }
+
     /// A function or process defined again later keeps its earlier body
     /// under another name (`name$1`, ...), still checked; the name means
     /// the last definition.
@@ -304,6 +347,18 @@ impl<'t> Lower<'t> {
             stores: Default::default(),
             record_lets: Vec::new(),
             dual_names: Vec::new(),
+            own: HashMap::new(),
+        }
+    }
+
+    /// The name an unqualified function or process name is lowered under:
+    /// this file's own definition (renamed if a later one in the program
+    /// replaced it), else the name itself.
+    pub fn own_name(&self, name: &str) -> String {
+        let span = self.own.get(name);
+        match span.and_then(|s| self.table.renamed.get(s)) {
+            Some(renamed) => renamed.clone(),
+            None => name.to_string(),
         }
     }
 

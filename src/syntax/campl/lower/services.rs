@@ -274,7 +274,8 @@ impl Lower<'_> {
     }
 
     fn callee_protocol(&self, callee: &str, k: usize, depth: usize) -> Option<String> {
-        let p = self.table.procs.get(callee)?;
+        let bare = callee.rsplit('.').next().unwrap_or(callee);
+        let p = self.table.procs.get(bare)?;
         let phrase = p.phrases.first()?;
         let own = phrase.node.ins.iter().chain(&phrase.node.outs).nth(k)?;
         self.protocol_of(p, own, depth + 1)
