@@ -39,7 +39,7 @@ pub fn includes(defns: &[tree::Defn]) -> Vec<(String, crate::source::Span, Strin
     defns
         .iter()
         .filter_map(|d| match d {
-            tree::Defn::Include { dir, module } => {
+            tree::Defn::Include { dir, module, .. } => {
                 let path = match dir {
                     Some(path) => path.clone(),
                     None => format!("{}.mpl", module.node),

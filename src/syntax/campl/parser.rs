@@ -560,13 +560,18 @@ impl Parser {
             _ => None,
         };
         let module = self.upper("a module name")?;
+        let mut unqualified = Vec::new();
         if self.eat_sym("(") {
-            self.names(|p| p.at_sym("|"))?;
+            unqualified.extend(self.names(|p| p.at_sym("|"))?);
             self.expect_sym("|")?;
-            self.names(|p| p.at_sym(")"))?;
+            unqualified.extend(self.names(|p| p.at_sym(")"))?);
             self.expect_sym(")")?;
         }
-        Ok(Defn::Include { dir, module })
+        Ok(Defn::Include {
+            dir,
+            module,
+            unqualified,
+        })
     }
 
     // -----------------------------------------------------------------

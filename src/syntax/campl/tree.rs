@@ -28,6 +28,9 @@ pub enum Defn {
     Include {
         dir: Option<String>,
         module: Name,
+        /// The functions and processes listed (`(f, g | p)`): usable
+        /// without the module's name.
+        unqualified: Vec<Name>,
     },
 }
 

@@ -103,13 +103,7 @@ pub fn lower(files: &[(&[Defn], Vec<String>)]) -> (Vec<ast::Module>, Vec<SyntaxE
     let mut stores = std::collections::BTreeSet::new();
     for (k, (defns, _)) in files.iter().enumerate() {
         let mut lw = Lower::new(&table, "");
-        for d in defns.iter() {
-            match d {
-                Defn::Fun(f) => lw.own.insert(f.name.node.clone(), f.name.span),
-                Defn::Proc(p) => lw.own.insert(p.name.node.clone(), p.name.span),
-                _ => None,
-            };
-        }
+        lw.own = table.own_names(defns);
         for d in defns.iter() {
             lw.defn(d);
         }
@@ -279,6 +273,36 @@ impl Table {
                 };
             }
         }
+    }
+
+    /// The functions and processes a file's plain names mean: those it
+    /// includes unqualified (`include M (f | p)`), and its own, which come
+    /// first; each by where it is defined.
+    fn own_names(&self, defns: &[Defn]) -> HashMap<String, Span> {
+        let mut own = HashMap::new();
+        for d in defns {
+            if let Defn::Include {
+                module,
+                unqualified,
+                ..
+            } = d
+                && let Some(names) = self.modules.get(&module.node)
+            {
+                for n in unqualified {
+                    if let Some(span) = names.get(&n.node) {
+                        own.insert(n.node.clone(), *span);
+                    }
+                }
+            }
+        }
+        for d in defns {
+            match d {
+                Defn::Fun(f) => own.insert(f.name.node.clone(), f.name.span),
+                Defn::Proc(p) => own.insert(p.name.node.clone(), p.name.span),
+                _ => None,
+            };
+        }
+        own
     }
 
     /// The name `module.name` is lowered under: its definition in that
