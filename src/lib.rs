@@ -173,7 +173,7 @@ fn compile_all(
             (main, imports)
         }
         syntax::Syntax::Mpl => {
-            let main = parse_into(sources, main_file, Some(syntax), &mut diags);
+            let main = parse_into(sources, main_file, &mut diags);
             let imports = load_imports(sources, &main, &dir, &mut diags);
             (main, imports)
         }
@@ -188,7 +188,7 @@ fn compile_all(
         main_span: Span::new(main_file, 0, 0),
         total: options.total,
     };
-    let campl = |file: FileId| syntax == syntax::Syntax::Campl && campl_files.contains(&file);
+    let campl = |file: FileId| campl_files.contains(&file);
     let program = check::check(&input).map_err(|errs| {
         errs.iter()
             .map(|e| diagnostics::check_error(e, &campl))
@@ -241,7 +241,7 @@ pub(crate) fn file_error(message: String) -> Diagnostic {
 pub(crate) fn parse_campl_support(sources: &mut SourceMap, diags: &mut Vec<Diagnostic>) -> Module {
     let (name, text) = syntax::campl::SUPPORT;
     let file = sources.add(name, text);
-    parse_into(sources, file, Some(syntax::Syntax::Mpl), diags)
+    parse_into(sources, file, diags)
 }
 
 pub(crate) fn parse_prelude(sources: &mut SourceMap, diags: &mut Vec<Diagnostic>) -> Vec<Module> {
@@ -249,19 +249,15 @@ pub(crate) fn parse_prelude(sources: &mut SourceMap, diags: &mut Vec<Diagnostic>
         .iter()
         .map(|(name, text)| {
             let file = sources.add(*name, *text);
-            parse_into(sources, file, Some(syntax::Syntax::Mpl), diags)
+            parse_into(sources, file, diags)
         })
         .collect()
 }
 
-fn parse_into(
-    sources: &SourceMap,
-    file: FileId,
-    syntax: Option<syntax::Syntax>,
-    diags: &mut Vec<Diagnostic>,
-) -> Module {
+/// Parses a file in our syntax (an MPL program's imports are MPL too).
+fn parse_into(sources: &SourceMap, file: FileId, diags: &mut Vec<Diagnostic>) -> Module {
     let text = sources.get(file).text.clone();
-    let (module, errors) = syntax::parse_as(file, &text, syntax);
+    let (module, errors) = syntax::parse(file, &text);
     diags.extend(errors.iter().map(Diagnostic::from));
     module.unwrap_or(Module { items: Vec::new() })
 }
@@ -285,7 +281,7 @@ pub(crate) fn load_imports(
         match read_source(&path) {
             Ok(text) => {
                 let file = sources.add(path.display().to_string(), text);
-                let module = parse_into(sources, file, None, diags);
+                let module = parse_into(sources, file, diags);
                 let next_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
                 queue.extend(imports_of(&module, &next_dir));
                 out.push(module);

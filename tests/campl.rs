@@ -98,10 +98,7 @@ fn reference(path: &Path, must_fail: bool) -> Result<(), Failed> {
         };
         match mpl::compile_with(&mut sources, SourceInput::File(path), options) {
             Ok(_) => Ok(()),
-            Err(diags) => Err(diags
-                .iter()
-                .map(|d| mpl::diagnostics::render(d, &sources, false))
-                .collect::<String>()),
+            Err(diags) => Err(rendered(&diags, &sources)),
         }
     });
     match (checked, must_fail) {
@@ -112,6 +109,14 @@ fn reference(path: &Path, must_fail: bool) -> Result<(), Failed> {
         .into()),
         (Err(report), false) => Err(format!("{shown} does not check:\n{report}").into()),
     }
+}
+
+/// Every diagnostic drawn, without colour.
+fn rendered(diags: &[mpl::diagnostics::Diagnostic], sources: &SourceMap) -> String {
+    diags
+        .iter()
+        .map(|d| mpl::diagnostics::render(d, sources, false))
+        .collect()
 }
 
 const TERMINAL_PROGRAM: &str = r#"
@@ -175,13 +180,8 @@ fn start(text: &str) -> Result<Running, Failed> {
         syntax: Some(Syntax::Campl),
         ..Options::default()
     };
-    let program = mpl::compile_with(&mut sources, input, options).map_err(|d| {
-        let report: String = d
-            .iter()
-            .map(|d| mpl::diagnostics::render(d, &sources, false))
-            .collect();
-        Failed::from(report)
-    })?;
+    let program = mpl::compile_with(&mut sources, input, options)
+        .map_err(|d| Failed::from(rendered(&d, &sources)))?;
     let (out, err) = (SharedBuf::default(), SharedBuf::default());
     let host = Host {
         stdin: Box::new(std::io::empty()),

@@ -30,19 +30,12 @@ pub struct SyntaxError {
     pub incomplete: bool,
 }
 
-pub use campl::Syntax;
-
-/// Parses one file written in `syntax` (`None`: detected from the text,
-/// by the rule of `campl::detect`).
-pub fn parse_as(
-    file: FileId,
-    text: &str,
-    syntax: Option<Syntax>,
-) -> (Option<ast::Module>, Vec<SyntaxError>) {
-    match syntax.unwrap_or_else(|| campl::detect(text)) {
-        Syntax::Mpl => parse(file, text),
-        Syntax::Campl => campl::parse(file, text),
-    }
+/// Which surface syntax a file is written in (`campl::detect` tells).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Syntax {
+    #[default]
+    Mpl,
+    Campl,
 }
 
 /// Lex and parse one file. Returns the tree (with error-recovery nodes

@@ -320,24 +320,17 @@ impl Infer<'_, '_> {
         let Some(head) = self.head_of(i, span) else {
             return;
         };
-        let learnt = self.learn(&head, Session::Close);
-        match head {
-            Session::Close | Session::Unknown => {
-                self.env[i].state = Liveness::Moved(Gone {
-                    at: span,
-                    closed: true,
-                });
-            }
-            Session::Var { .. } if learnt => {
-                self.env[i].state = Liveness::Moved(Gone {
-                    at: span,
-                    closed: true,
-                });
-            }
-            other => {
-                let ending = self.ending_label(&other);
-                self.mismatch_ending(i, &other, "is closed", span, ending)
-            }
+        // A protocol not known yet learns that it ends here.
+        let closes =
+            matches!(head, Session::Close | Session::Unknown) || self.learn(&head, Session::Close);
+        if closes {
+            self.env[i].state = Liveness::Moved(Gone {
+                at: span,
+                closed: true,
+            });
+        } else {
+            let ending = self.ending_label(&head);
+            self.mismatch_ending(i, &head, "is closed", span, ending)
         }
     }
 

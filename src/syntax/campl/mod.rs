@@ -14,7 +14,7 @@ pub mod parser;
 pub mod tree;
 
 use crate::source::FileId;
-use crate::syntax::{SyntaxError, ast};
+use crate::syntax::{Syntax, SyntaxError};
 
 /// The helpers CaMPL programs get with the prelude (written in MPL): what
 /// the services behind `run`'s channels do, in CaMPL's words.
@@ -23,10 +23,16 @@ pub const SUPPORT: (&str, &str) = (
     include_str!("../../../prelude/campl/support.mpl"),
 );
 
+/// The tokens of `text` with the layout rule applied, and the lexer's
+/// errors.
+fn laid_out(file: FileId, text: &str) -> (Vec<lexer::Lexeme>, Vec<SyntaxError>) {
+    let (tokens, errors) = lexer::lex(file, text);
+    (layout::resolve(tokens), errors)
+}
+
 /// Lex, lay out and parse one CaMPL file into CaMPL's tree.
 pub fn parse_tree(file: FileId, text: &str) -> (Vec<tree::Defn>, Vec<SyntaxError>) {
-    let (tokens, mut errors) = lexer::lex(file, text);
-    let tokens = layout::resolve(tokens);
+    let (tokens, mut errors) = laid_out(file, text);
     let (defns, parse_errors) = parser::parse_file(file, tokens, text.len());
     errors.extend(parse_errors);
     (defns, errors)
@@ -51,21 +57,10 @@ pub fn includes(defns: &[tree::Defn]) -> Vec<(String, crate::source::Span, Strin
         .collect()
 }
 
-/// One CaMPL file on its own (no includes): parsed and lowered, its `run`
-/// the entry.
-pub fn parse(file: FileId, text: &str) -> (Option<ast::Module>, Vec<SyntaxError>) {
-    let (defns, mut errors) = parse_tree(file, text);
-    let (modules, lower_errors) = lower::lower(&[(&defns, Vec::new())]);
-    errors.extend(lower_errors);
-    errors.sort_by_key(|e| e.span);
-    (modules.into_iter().next(), errors)
-}
-
 /// One REPL input in CaMPL's syntax, parsed; `None` with its errors if it
 /// does not parse.
 pub fn parse_repl_tree(file: FileId, text: &str) -> (Option<tree::ReplTree>, Vec<SyntaxError>) {
-    let (tokens, mut errors) = lexer::lex(file, text);
-    let tokens = layout::resolve(tokens);
+    let (tokens, mut errors) = laid_out(file, text);
     let (tree, more) = parser::parse_repl(file, tokens, text.len());
     errors.extend(more);
     (tree, errors)
@@ -108,14 +103,6 @@ pub fn repl_incomplete(text: &str) -> bool {
         )
     });
     opens_block || (lines.len() > 1 && last.starts_with([' ', '\t']))
-}
-
-/// Which surface syntax a file is written in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum Syntax {
-    #[default]
-    Mpl,
-    Campl,
 }
 
 /// The rule (`docs/campl.md`): a file is CaMPL when the first word that

@@ -577,26 +577,32 @@ impl Parser {
     // -----------------------------------------------------------------
     // Types
 
+    /// `a (+) b`; `(*)` binds tighter.
     fn ty(&mut self) -> PResult<Spanned<Type>> {
-        let start = self.span();
-        let a = self.ty_tensor()?;
-        if self.eat_sym("(+)") {
-            let b = self.ty_tensor()?;
-            let span = self.since(start);
-            return Ok(Spanned::new(Type::Par(Box::new(a), Box::new(b)), span));
-        }
-        Ok(a)
+        self.ty_binary("(+)", Self::ty_tensor, Type::Par)
     }
 
     fn ty_tensor(&mut self) -> PResult<Spanned<Type>> {
+        self.ty_binary("(*)", Self::ty_atom, Type::Tensor)
+    }
+
+    /// `a SYM b` with both sides read by `side`, or `a` alone.
+    fn ty_binary(
+        &mut self,
+        sym: &str,
+        side: fn(&mut Self) -> PResult<Spanned<Type>>,
+        node: fn(Box<Spanned<Type>>, Box<Spanned<Type>>) -> Type,
+    ) -> PResult<Spanned<Type>> {
         let start = self.span();
-        let a = self.ty_atom()?;
-        if self.eat_sym("(*)") {
-            let b = self.ty_atom()?;
-            let span = self.since(start);
-            return Ok(Spanned::new(Type::Tensor(Box::new(a), Box::new(b)), span));
+        let a = side(self)?;
+        if !self.eat_sym(sym) {
+            return Ok(a);
         }
-        Ok(a)
+        let b = side(self)?;
+        Ok(Spanned::new(
+            node(Box::new(a), Box::new(b)),
+            self.since(start),
+        ))
     }
 
     fn ty_atom(&mut self) -> PResult<Spanned<Type>> {

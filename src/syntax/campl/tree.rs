@@ -173,8 +173,6 @@ pub enum Expr {
     Switch(Vec<(Spanned<Expr>, Spanned<Expr>)>),
     /// `(Head := phrase, ...)`
     Record(Vec<(Name, Spanned<FunPhrase>)>),
-    Fold,
-    Unfold,
     /// `store(p)` or `store(patterns | ins => outs -> commands)`: a
     /// process as a value.
     Store(Box<Stored>),

@@ -73,7 +73,7 @@ pub(super) fn mentioned_names(e: &tree::Expr, out: &mut Vec<String>) {
         Record(fields) => fields
             .iter()
             .for_each(|(_, p)| mentioned_names(&p.node.body.node, out)),
-        Int(_) | Double(_) | Char(_) | Str(_) | Unit | Fold | Unfold | Store(_) => {}
+        Int(_) | Double(_) | Char(_) | Str(_) | Unit | Store(_) => {}
     }
 }
 
@@ -299,10 +299,6 @@ impl Lower<'_> {
             tree::Expr::Switch(arms) => return self.switch_expr(arms, span),
             tree::Expr::Record(fields) => return self.record(fields, span),
             tree::Expr::Store(stored) => return self.store(stored, span),
-            tree::Expr::Fold | tree::Expr::Unfold => {
-                self.error(span, "not supported in CaMPL files yet".into(), None);
-                Expr::Unit
-            }
         };
         sp(node, span)
     }
@@ -410,24 +406,10 @@ impl Lower<'_> {
             // A user-defined operator is a function named by its symbol.
             None => {
                 let callee = Spanned::new(self.own_name(&op.node), op.span);
-                self.call_lowered(&callee, vec![l, r], span)
+                let args = vec![l, r];
+                sp(Expr::Call { callee, args }, span)
             }
         }
-    }
-
-    fn call_lowered(
-        &mut self,
-        name: &tree::Name,
-        args: Vec<Spanned<Expr>>,
-        span: Span,
-    ) -> Spanned<Expr> {
-        sp(
-            Expr::Call {
-                callee: name.clone(),
-                args,
-            },
-            span,
-        )
     }
 
     /// `let` with local functions: each is lifted to the top, taking the
