@@ -5,16 +5,21 @@
 //! table of upper-case names), destructors are `DtorId`s. Closures (record
 //! methods, fork arms) are closure-converted: their captured values occupy
 //! the first slots of their frame. This representation is independent of the
-//! surface syntax; `check::resolve` produces it from the syntax tree.
-//! `check::termination`, `check::wiring` and `check::exhaustive` read it;
-//! type inference still reads the syntax tree, so a second front end gets
-//! every check only by lowering into `syntax::ast`.
-//! It holds no types, only what the evaluator needs of them: the static
-//! type of each `show` argument, on the `show` node (the checker writes it
-//! there), and the protocol automata of the debug-build guard (still keyed
-//! by the span of each channel's declaration).
+//! surface syntax; `check::resolve` produces it from the syntax tree, and
+//! every later pass of the checker reads it.
+//!
+//! What the checker needs beyond the evaluator is here too: a span on
+//! every expression, pattern and binder; the types written in bodies, as
+//! written (`syntax::ast::Type`, the abstract syntax both surface syntaxes
+//! lower into; the checker converts them); a name that did not resolve,
+//! as an `Unknown` node (already reported), so that the type checker can
+//! go on past it. A program with an `Unknown` node never runs.
+//! What the checker learns is written onto the nodes: the static type of
+//! each `show` argument, and the protocol automaton states of each
+//! channel a `Stmt::Channel` makes (for the debug-build guard).
 
-use crate::source::Span;
+use crate::source::{Span, Spanned};
+use crate::syntax::ast;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -162,10 +167,17 @@ pub struct Function {
     /// The source name of each slot (`""` for a temporary); reports name
     /// the channels a process waits on by it.
     pub slot_names: Vec<Arc<str>>,
-    /// A body that is a `Match` itself matches the parameters (equation
-    /// clauses, or patterns written as parameters); any other match sits
-    /// inside the body's block.
+    /// When `clauses` is set, the body is a `Match` of the parameters
+    /// (equation clauses, or patterns written as parameters), one arm per
+    /// clause; else the parameters are bound to their slots directly.
     pub body: Expr,
+    pub clauses: bool,
+    /// Where each parameter is written.
+    pub param_spans: Vec<Span>,
+    /// The type written on each parameter of a record method (other
+    /// functions' signatures are declarations, which the checker reads
+    /// from the declaration itself).
+    pub param_types: Vec<Option<Spanned<ast::Type>>>,
     pub span: Span,
     /// Declared in the prelude (a report points at the program's own code
     /// that called it).
@@ -211,7 +223,8 @@ impl Expr {
             | ExprKind::Args
             | ExprKind::Service(_)
             | ExprKind::Record { .. } => Vec::new(),
-            ExprKind::Call { args, .. }
+            ExprKind::Unknown { args, .. }
+            | ExprKind::Call { args, .. }
             | ExprKind::Spawn { args, .. }
             | ExprKind::Builtin { args, .. }
             | ExprKind::Ctor { args, .. }
@@ -224,11 +237,14 @@ impl Expr {
                 index,
                 default,
             } => vec![list, index, default],
-            ExprKind::If { cond, then, else_ } => vec![cond, then, else_],
+            ExprKind::If { cond, then, else_ } => std::iter::once(&**cond)
+                .chain([&**then])
+                .chain(else_.as_deref())
+                .collect(),
             ExprKind::Match { scrutinee, arms } => std::iter::once(&**scrutinee)
                 .chain(arms.iter().map(|a| &a.body))
                 .collect(),
-            ExprKind::Race(arms) => arms.iter().map(|a| &a.body).collect(),
+            ExprKind::Race(arms) => arms.iter().flat_map(|a| [&a.channel, &a.body]).collect(),
             ExprKind::Block(block) => block.children(),
             ExprKind::Dtor { receiver, args, .. } => {
                 std::iter::once(&**receiver).chain(args).collect()
@@ -248,7 +264,8 @@ impl Expr {
             | ExprKind::Args
             | ExprKind::Service(_)
             | ExprKind::Record { .. } => {}
-            ExprKind::Call { args, .. }
+            ExprKind::Unknown { args, .. }
+            | ExprKind::Call { args, .. }
             | ExprKind::Spawn { args, .. }
             | ExprKind::Builtin { args, .. }
             | ExprKind::Ctor { args, .. }
@@ -268,14 +285,21 @@ impl Expr {
             } => [list, index, default]
                 .into_iter()
                 .for_each(|e| e.for_each_mut(f)),
-            ExprKind::If { cond, then, else_ } => [cond, then, else_]
-                .into_iter()
-                .for_each(|e| e.for_each_mut(f)),
+            ExprKind::If { cond, then, else_ } => {
+                cond.for_each_mut(f);
+                then.for_each_mut(f);
+                if let Some(e) = else_ {
+                    e.for_each_mut(f);
+                }
+            }
             ExprKind::Match { scrutinee, arms } => {
                 scrutinee.for_each_mut(f);
                 arms.iter_mut().for_each(|a| a.body.for_each_mut(f));
             }
-            ExprKind::Race(arms) => arms.iter_mut().for_each(|a| a.body.for_each_mut(f)),
+            ExprKind::Race(arms) => arms.iter_mut().for_each(|a| {
+                a.channel.for_each_mut(f);
+                a.body.for_each_mut(f);
+            }),
             ExprKind::Block(block) => block.for_each_mut(f),
             ExprKind::Dtor { receiver, args, .. } => {
                 receiver.for_each_mut(f);
@@ -412,6 +436,14 @@ pub struct ServiceId(pub u16);
 #[derive(Clone, Debug)]
 pub enum ExprKind {
     Lit(Lit),
+    /// A name that did not resolve (already reported), as written, with
+    /// what was written after it: a call's arguments, a destructor's
+    /// receiver and arguments. Never compiled: a program with one does
+    /// not check.
+    Unknown {
+        name: String,
+        args: Vec<Expr>,
+    },
     /// The value in a frame slot (a copy; channels are handles).
     Local(Slot),
     /// The program's command-line arguments, `[String]`.
@@ -459,10 +491,11 @@ pub enum ExprKind {
         index: Box<Expr>,
         default: Box<Expr>,
     },
+    /// Without `else_`, the value is `()` when `cond` is false.
     If {
         cond: Box<Expr>,
         then: Box<Expr>,
-        else_: Box<Expr>,
+        else_: Option<Box<Expr>>,
     },
     /// Tries the arms top to bottom; no match is a runtime error.
     Match {
@@ -476,16 +509,19 @@ pub enum ExprKind {
     Block(Block),
     /// Build a codata value: `methods[i]` implements `codata.dtors[i]`; the
     /// values in `captures` are copied into slots `0..` of each method frame.
+    /// `ty` is the codata type as written (`Stream<Int>`).
     Record {
         codata: CodataId,
         methods: Vec<FuncId>,
         captures: Vec<Slot>,
+        ty: Box<Spanned<ast::Type>>,
     },
-    /// `receiver.dtor(args)`
+    /// `receiver.dtor(args)`; `name` is where the destructor is named.
     Dtor {
         receiver: Box<Expr>,
         dtor: DtorId,
         args: Vec<Expr>,
+        name: Span,
     },
     /// `c.put(v)`: sends and evaluates to the channel.
     Put {
@@ -502,14 +538,28 @@ pub enum ExprKind {
 pub struct Arm {
     pub pattern: Pattern,
     pub body: Expr,
+    /// The whole case (or clause).
+    pub span: Span,
 }
 
-/// One arm of a `race`: the slot holding the channel it waits on, and its
-/// body.
+/// One arm of a `race`: the channel it waits on (a `Local`, or `Unknown`
+/// in a program that does not check), and its body.
 #[derive(Clone, Debug)]
 pub struct RaceArm {
-    pub channel: Slot,
+    pub channel: Expr,
     pub body: Expr,
+    /// The whole case.
+    pub span: Span,
+}
+
+impl RaceArm {
+    /// The slot of the channel it waits on.
+    pub fn slot(&self) -> Option<Slot> {
+        match self.channel.kind {
+            ExprKind::Local(s) => Some(s),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -527,7 +577,7 @@ impl Block {
         for stmt in &self.stmts {
             match stmt {
                 Stmt::Let { value: e, .. }
-                | Stmt::Expr(e)
+                | Stmt::Expr { expr: e, .. }
                 | Stmt::Fork { channel: e, .. }
                 | Stmt::Split { channel: e, .. } => out.push(e),
                 Stmt::Forward { a, b, .. } => out.extend([a, b]),
@@ -543,7 +593,7 @@ impl Block {
         for stmt in &mut self.stmts {
             match stmt {
                 Stmt::Let { value: e, .. }
-                | Stmt::Expr(e)
+                | Stmt::Expr { expr: e, .. }
                 | Stmt::Fork { channel: e, .. }
                 | Stmt::Split { channel: e, .. } => e.for_each_mut(f),
                 Stmt::Forward { a, b, .. } => {
@@ -567,30 +617,30 @@ pub enum Stmt {
         pattern: Pattern,
         value: Expr,
         span: Span,
-        /// Where the pattern is written (exhaustiveness reports it).
-        pattern_span: Span,
+        /// The type written on it (`let x: T = ..`).
+        ty: Option<Spanned<ast::Type>>,
     },
-    Expr(Expr),
+    Expr {
+        expr: Expr,
+        /// The whole statement.
+        span: Span,
+    },
     /// A new channel: one end in `end`, the other (`~x`) in `dual`.
     /// `span` names it (the declaration, or an implicit channel's first use).
     Channel {
         end: Slot,
         dual: Slot,
         span: Span,
+        /// Its protocol as written (`P x;`).
+        ty: Option<Spanned<ast::Type>>,
         /// Made by using a name and its `~` as process arguments
         /// (LANGUAGE.md 6.3), not declared by `channel x;` or `P x;`.
         implicit: bool,
     },
     /// `a := b`: join two ends and give both up.
-    Forward {
-        a: Expr,
-        b: Expr,
-        span: Span,
-    },
+    Forward { a: Expr, b: Expr, span: Span },
     /// End this process now.
-    Halt {
-        span: Span,
-    },
+    Halt { span: Span },
     /// The process ends and becomes one process per arm. Each arm gets a
     /// fresh channel half in slot `half` of its own frame; the channel's
     /// peer receives the other halves as one tuple (see `Split`).
@@ -604,6 +654,8 @@ pub enum Stmt {
         channel: Expr,
         slots: Vec<Slot>,
         span: Span,
+        /// Where each half is named.
+        names: Vec<Span>,
     },
 }
 
@@ -615,16 +667,55 @@ pub struct ForkArm {
     pub captures: Vec<Slot>,
     /// The slot (in the arm's frame) that receives the arm's half.
     pub half: Slot,
+    /// Where the half is named.
+    pub name: Span,
+}
+
+impl Stmt {
+    /// The whole statement (a channel: where it is named).
+    pub fn span(&self) -> Span {
+        match self {
+            Stmt::Let { span, .. }
+            | Stmt::Expr { span, .. }
+            | Stmt::Channel { span, .. }
+            | Stmt::Forward { span, .. }
+            | Stmt::Halt { span }
+            | Stmt::Fork { span, .. }
+            | Stmt::Split { span, .. } => *span,
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
-pub enum Pattern {
+pub struct Pattern {
+    pub kind: PatternKind,
+    pub span: Span,
+}
+
+impl From<PatternKind> for Pattern {
+    /// A pattern written nowhere (made by the evaluator, or in tests).
+    fn from(kind: PatternKind) -> Pattern {
+        Pattern {
+            kind,
+            span: Span::default(),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub enum PatternKind {
     Wild,
     Bind(Slot),
     Lit(Lit),
     /// A constructor or a label with argument patterns.
     Ctor {
         tag: Tag,
+        args: Vec<Pattern>,
+    },
+    /// A constructor or label that did not resolve (already reported),
+    /// with the patterns written inside it. Never compiled.
+    Unknown {
+        name: String,
         args: Vec<Pattern>,
     },
     Tuple(Vec<Pattern>),

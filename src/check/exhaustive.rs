@@ -26,7 +26,7 @@
 
 use super::errors::CheckError;
 use super::globals::Layer;
-use crate::ir::{Arm, Expr, ExprKind, Function, Lit, Pattern, Stmt};
+use crate::ir::{Arm, Expr, ExprKind, Function, Lit, Pattern, PatternKind, Stmt};
 use crate::source::Span;
 use crate::syntax::ast::{self, Item};
 use std::collections::HashMap;
@@ -219,12 +219,12 @@ impl Pat {
 fn lower(table: &DataTable, tags: &[String], layer: Layer, p: &Pattern) -> Pat {
     let lower_all =
         |ps: &[Pattern]| -> Vec<Pat> { ps.iter().map(|q| lower(table, tags, layer, q)).collect() };
-    match p {
-        Pattern::Wild | Pattern::Bind(_) => Pat::Wild,
-        Pattern::Lit(Lit::Int(_) | Lit::Float(_) | Lit::Char(_)) => Pat::leaf(Con::Lit),
-        Pattern::Lit(Lit::Bool(b)) => Pat::leaf(Con::Bool(*b)),
-        Pattern::Lit(Lit::Unit) => Pat::leaf(Con::Unit),
-        Pattern::Lit(Lit::Str(s)) => {
+    match &p.kind {
+        PatternKind::Wild | PatternKind::Bind(_) | PatternKind::Unknown { .. } => Pat::Wild,
+        PatternKind::Lit(Lit::Int(_) | Lit::Float(_) | Lit::Char(_)) => Pat::leaf(Con::Lit),
+        PatternKind::Lit(Lit::Bool(b)) => Pat::leaf(Con::Bool(*b)),
+        PatternKind::Lit(Lit::Unit) => Pat::leaf(Con::Unit),
+        PatternKind::Lit(Lit::Str(s)) => {
             if s.chars().count() > MAX_SPLIT_STRING {
                 return Pat::leaf(Con::Lit);
             }
@@ -232,7 +232,7 @@ fn lower(table: &DataTable, tags: &[String], layer: Layer, p: &Pattern) -> Pat {
                 Pat::Con(Con::Cons, vec![Pat::leaf(Con::Lit), tail])
             })
         }
-        Pattern::Ctor { tag, args } => {
+        PatternKind::Ctor { tag, args } => {
             let name = tags.get(*tag as usize).map_or("", String::as_str);
             let Some((ty, idx)) = table.ctor(name, layer) else {
                 return Pat::Wild;
@@ -243,12 +243,12 @@ fn lower(table: &DataTable, tags: &[String], layer: Layer, p: &Pattern) -> Pat {
             lowered.resize(arity, Pat::Wild);
             Pat::Con(con, lowered)
         }
-        Pattern::Tuple(ps) => Pat::Con(Con::Tuple(ps.len()), lower_all(ps)),
-        Pattern::Nil => Pat::leaf(Con::Nil),
-        Pattern::List(ps) => ps.iter().rev().fold(Pat::leaf(Con::Nil), |tail, head| {
+        PatternKind::Tuple(ps) => Pat::Con(Con::Tuple(ps.len()), lower_all(ps)),
+        PatternKind::Nil => Pat::leaf(Con::Nil),
+        PatternKind::List(ps) => ps.iter().rev().fold(Pat::leaf(Con::Nil), |tail, head| {
             Pat::Con(Con::Cons, vec![lower(table, tags, layer, head), tail])
         }),
-        Pattern::Cons(h, t) => Pat::Con(
+        PatternKind::Cons(h, t) => Pat::Con(
             Con::Cons,
             vec![lower(table, tags, layer, h), lower(table, tags, layer, t)],
         ),
@@ -521,7 +521,7 @@ impl Walker<'_> {
             Layer::Program
         };
         f.body.for_each(&mut |e| match &e.kind {
-            ExprKind::Match { arms, .. } if std::ptr::eq(e, &f.body) => {
+            ExprKind::Match { arms, .. } if f.clauses && std::ptr::eq(e, &f.body) => {
                 let width = f.params as usize;
                 let rows: Vec<Vec<Pat>> = arms
                     .iter()
@@ -532,14 +532,9 @@ impl Walker<'_> {
             ExprKind::Match { scrutinee, arms } => self.switch(scrutinee, arms),
             ExprKind::Block(b) => {
                 for stmt in &b.stmts {
-                    if let Stmt::Let {
-                        pattern,
-                        pattern_span,
-                        ..
-                    } = stmt
-                    {
+                    if let Stmt::Let { pattern, .. } = stmt {
                         let row = vec![self.lower(pattern)];
-                        self.report_column(*pattern_span, vec![row]);
+                        self.report_column(pattern.span, vec![row]);
                     }
                 }
             }
@@ -550,9 +545,11 @@ impl Walker<'_> {
     /// One clause's parameter patterns as a row: a function of several
     /// parameters matches them as one tuple.
     fn param_row(&self, p: &Pattern, width: usize) -> Vec<Pat> {
-        match p {
+        match &p.kind {
             _ if width == 1 => vec![self.lower(p)],
-            Pattern::Tuple(ps) if ps.len() == width => ps.iter().map(|q| self.lower(q)).collect(),
+            PatternKind::Tuple(ps) if ps.len() == width => {
+                ps.iter().map(|q| self.lower(q)).collect()
+            }
             _ => vec![Pat::Wild; width],
         }
     }
@@ -612,11 +609,12 @@ impl Walker<'_> {
     /// checker's business.
     fn is_label_switch(&self, scrutinee: &Expr, arms: &[Arm]) -> bool {
         matches!(scrutinee.kind, ExprKind::Get(_))
-            || arms.iter().any(|a| match &a.pattern {
-                Pattern::Ctor { tag, .. } => {
+            || arms.iter().any(|a| match &a.pattern.kind {
+                PatternKind::Ctor { tag, .. } => {
                     let name = self.tags.get(*tag as usize).map_or("", String::as_str);
                     self.table.ctor(name, self.layer).is_none()
                 }
+                PatternKind::Unknown { .. } => true,
                 _ => false,
             })
     }

@@ -312,8 +312,11 @@ impl<'g, 'a> Resolver<'g, 'a> {
         self.layer = layer;
         self.frames.push(Frame::new(false, false));
         let arity = f.clauses.first().map_or(0, |c| c.node.params.len());
-        let body = self.clauses(&f.clauses, arity, f.name.span);
+        let (body, clauses) = self.clauses(&f.clauses, arity, f.name.span);
         let (slots, slot_names) = Frame::finish(self.frames.pop());
+        let first: Vec<&ast::Param> = f.clauses.first().map_or(Vec::new(), |c| {
+            c.node.params.iter().map(|p| &p.node).collect()
+        });
         ir::Function {
             name: f.name.node.clone(),
             kind: FnKind::Function,
@@ -322,6 +325,9 @@ impl<'g, 'a> Resolver<'g, 'a> {
             slots,
             slot_names,
             body,
+            clauses,
+            param_spans: param_spans(&first),
+            param_types: param_types(&first),
             span: f.name.span,
             prelude: self.layer == Layer::Prelude,
             fold: None,
@@ -332,7 +338,8 @@ impl<'g, 'a> Resolver<'g, 'a> {
         self.layer = layer;
         self.frames.push(Frame::new(false, false));
         let params: Vec<_> = p.params.iter().map(|p| &p.node).collect();
-        let body = self.params_then_body(&params, &p.body);
+        let slots = self.bind_params(&params);
+        let (body, clauses) = self.match_params(&params, &slots, &p.body);
         let (slots, slot_names) = Frame::finish(self.frames.pop());
         ir::Function {
             name: p.name.node.clone(),
@@ -342,6 +349,9 @@ impl<'g, 'a> Resolver<'g, 'a> {
             slots,
             slot_names,
             body,
+            clauses,
+            param_spans: param_spans(&params),
+            param_types: param_types(&params),
             span: p.name.span,
             prelude: self.layer == Layer::Prelude,
             fold: None,
@@ -351,7 +361,13 @@ impl<'g, 'a> Resolver<'g, 'a> {
     fn wiring(&mut self, stmts: &[&Spanned<ast::Stmt>], span: Span) -> FuncId {
         self.layer = Layer::Program;
         self.frames.push(Frame::new(false, true));
-        let block = self.stmts_block(stmts.iter().copied(), None, span, BlockKind::Body);
+        // The block spans the statements (its end is where a channel the
+        // wiring leaves open is reported); the function spans the file.
+        let block_span = match (stmts.first(), stmts.last()) {
+            (Some(first), Some(last)) => first.span.to(last.span),
+            _ => span,
+        };
+        let block = self.stmts_block(stmts.iter().copied(), None, block_span, BlockKind::Body);
         let (slots, slot_names) = Frame::finish(self.frames.pop());
         let id = self.next_id();
         self.functions.push(Some(ir::Function {
@@ -362,6 +378,9 @@ impl<'g, 'a> Resolver<'g, 'a> {
             slots,
             slot_names,
             body: block,
+            clauses: false,
+            param_spans: Vec::new(),
+            param_types: Vec::new(),
             span,
             prelude: self.layer == Layer::Prelude,
             fold: None,
@@ -424,6 +443,9 @@ impl<'g, 'a> Resolver<'g, 'a> {
             slots,
             slot_names,
             body: block,
+            clauses: false,
+            param_spans: Vec::new(),
+            param_types: Vec::new(),
             span,
             prelude: self.layer == Layer::Prelude,
             fold: None,
@@ -431,45 +453,65 @@ impl<'g, 'a> Resolver<'g, 'a> {
         (function, results.into_iter().map(|(n, _)| n).collect())
     }
 
-    /// Parameters bound straight to slots when each is a plain name;
-    /// otherwise the parameters are matched as one pattern.
-    fn params_then_body(&mut self, params: &[&ast::Param], body: &Spanned<ast::Block>) -> Expr {
+    /// Binds the parameters: each to its own name's slot when every one
+    /// is a plain name (or `_`), else each to a fresh slot, matched by
+    /// [`Self::match_params`]. Returns the slots.
+    fn bind_params(&mut self, params: &[&ast::Param]) -> Vec<Slot> {
+        let all_vars = params
+            .iter()
+            .all(|p| matches!(p.pattern.node, ast::Pattern::Var(_) | ast::Pattern::Wild));
+        params
+            .iter()
+            .map(|p| match &p.pattern.node {
+                ast::Pattern::Var(n) if all_vars => self.bind(n),
+                _ => self.fresh(),
+            })
+            .collect()
+    }
+
+    /// The body of a function whose parameters [`Self::bind_params`] put
+    /// in `slots`: the block itself when they are plain names, else a
+    /// `Match` of them with one arm (the second result says which).
+    fn match_params(
+        &mut self,
+        params: &[&ast::Param],
+        slots: &[Slot],
+        body: &Spanned<ast::Block>,
+    ) -> (Expr, bool) {
         let all_vars = params
             .iter()
             .all(|p| matches!(p.pattern.node, ast::Pattern::Var(_) | ast::Pattern::Wild));
         if all_vars {
-            for p in params {
-                match &p.pattern.node {
-                    ast::Pattern::Var(n) => self.bind(n),
-                    _ => self.fresh(),
-                };
-            }
-            return self.block(&body.node, body.span);
+            return (self.block(&body.node, body.span), false);
         }
-        let slots: Vec<Slot> = params.iter().map(|_| self.fresh()).collect();
         let arm_pats: Vec<&Spanned<ast::Pattern>> = params.iter().map(|p| &p.pattern).collect();
-        let scrutinee = slots_expr(&slots, body.span);
+        let scrutinee = slots_expr(slots, body.span);
         self.push_scope();
-        let pattern = self.params_pattern(&arm_pats);
+        let pattern = self.params_pattern(&arm_pats, body.span);
         let arm_body = self.block(&body.node, body.span);
         self.pop_scope();
         let arms = vec![ir::Arm {
             pattern,
             body: arm_body,
+            span: body.span,
         }];
-        mk(
-            ExprKind::Match {
-                scrutinee: Box::new(scrutinee),
-                arms,
-            },
-            body.span,
-        )
+        let kind = ExprKind::Match {
+            scrutinee: Box::new(scrutinee),
+            arms,
+        };
+        (mk(kind, body.span), true)
     }
 
-    fn clauses(&mut self, clauses: &[Spanned<ast::Clause>], arity: usize, span: Span) -> Expr {
+    fn clauses(
+        &mut self,
+        clauses: &[Spanned<ast::Clause>],
+        arity: usize,
+        span: Span,
+    ) -> (Expr, bool) {
         if let [only] = clauses {
             let params: Vec<_> = only.node.params.iter().map(|p| &p.node).collect();
-            return self.params_then_body(&params, &only.node.body);
+            let slots = self.bind_params(&params);
+            return self.match_params(&params, &slots, &only.node.body);
         }
         let slots: Vec<Slot> = (0..arity).map(|_| self.fresh()).collect();
         let mut arms = Vec::new();
@@ -485,26 +527,31 @@ impl<'g, 'a> Resolver<'g, 'a> {
             }
             self.push_scope();
             let pats: Vec<_> = clause.node.params.iter().map(|p| &p.node.pattern).collect();
-            let pattern = self.params_pattern(&pats);
+            let pattern = self.params_pattern(&pats, clause.span);
             let body = self.block(&clause.node.body.node, clause.node.body.span);
             self.pop_scope();
-            arms.push(ir::Arm { pattern, body });
+            arms.push(ir::Arm {
+                pattern,
+                body,
+                span: clause.span,
+            });
         }
         let scrutinee = slots_expr(&slots, span);
-        mk(
-            ExprKind::Match {
-                scrutinee: Box::new(scrutinee),
-                arms,
-            },
-            span,
-        )
+        let kind = ExprKind::Match {
+            scrutinee: Box::new(scrutinee),
+            arms,
+        };
+        (mk(kind, span), true)
     }
 
-    fn params_pattern(&mut self, pats: &[&Spanned<ast::Pattern>]) -> ir::Pattern {
+    /// The parameters' patterns as one: a tuple of them (spanning
+    /// `span`), or the one pattern of a function of one parameter.
+    fn params_pattern(&mut self, pats: &[&Spanned<ast::Pattern>], span: Span) -> ir::Pattern {
         if let [one] = pats {
             return self.pattern(one);
         }
-        ir::Pattern::Tuple(pats.iter().map(|p| self.pattern(p)).collect())
+        let kind = ir::PatternKind::Tuple(pats.iter().map(|p| self.pattern(p)).collect());
+        ir::Pattern { kind, span }
     }
 
     // -----------------------------------------------------------------------
@@ -567,6 +614,7 @@ impl<'g, 'a> Resolver<'g, 'a> {
                     end,
                     dual,
                     span,
+                    ty: None,
                     implicit: true,
                 }
             })
@@ -580,28 +628,31 @@ impl<'g, 'a> Resolver<'g, 'a> {
 
     fn stmt(&mut self, s: &Spanned<ast::Stmt>, out: &mut Vec<ir::Stmt>) {
         match &s.node {
-            ast::Stmt::Let { pattern, value, .. } => {
+            ast::Stmt::Let { pattern, ty, value } => {
                 let value = self.expr(value);
-                let pattern_span = pattern.span;
                 let pattern = self.pattern(pattern);
                 out.push(ir::Stmt::Let {
                     pattern,
                     value,
                     span: s.span,
-                    pattern_span,
+                    ty: ty.clone(),
                 });
             }
-            ast::Stmt::Channel { name, .. } => {
+            ast::Stmt::Channel { ty, name } => {
                 let end = self.bind(&name.node);
                 let dual = self.bind(&format!("~{}", name.node));
                 out.push(ir::Stmt::Channel {
                     end,
                     dual,
                     span: name.span,
+                    ty: ty.clone(),
                     implicit: false,
                 });
             }
-            ast::Stmt::Expr(e) => out.push(ir::Stmt::Expr(self.expr(e))),
+            ast::Stmt::Expr(e) => out.push(ir::Stmt::Expr {
+                expr: self.expr(e),
+                span: s.span,
+            }),
             ast::Stmt::Forward(a, b) => {
                 let (a, b) = (self.expr(a), self.expr(b));
                 out.push(ir::Stmt::Forward { a, b, span: s.span });
@@ -623,35 +674,43 @@ impl<'g, 'a> Resolver<'g, 'a> {
                     channel,
                     slots,
                     span: s.span,
+                    names: names.iter().map(|n| n.span).collect(),
                 });
             }
         }
     }
 
     fn fork_arm(&mut self, arm: &Spanned<ast::ForkArm>) -> ir::ForkArm {
-        let (func, captures, slots) =
-            self.closure(&arm.node.name.node, FnKind::ForkArm, arm.span, &[], |r| {
+        let (func, captures, slots) = self.closure(
+            &arm.node.name.node,
+            FnKind::ForkArm,
+            arm.span,
+            &[],
+            |r, _| {
                 let half = r.bind(&arm.node.name.node);
                 let body = r.block(&arm.node.body.node, arm.node.body.span);
-                (body, half)
-            });
+                (body, false, half)
+            },
+        );
         ir::ForkArm {
             func,
             captures,
             half: slots,
+            name: arm.node.name.span,
         }
     }
 
     /// Resolves a closure body twice (see the module header) and adds it as
-    /// a function. Returns its id, the captured slots of the current frame,
-    /// and what `body` returned besides the expression.
+    /// a function. `body` gives the body, whether it matches the parameters
+    /// (`ir::Function::clauses`), and something else, which is returned
+    /// with the closure's id and the captured slots of the current frame.
     fn closure<T>(
         &mut self,
         name: &str,
         kind: FnKind,
         span: Span,
         params: &[&ast::Param],
-        mut body: impl FnMut(&mut Self) -> (Expr, T),
+        mut body: impl FnMut(&mut Self, &[Slot]) -> (Expr, bool, T),
     ) -> (FuncId, Vec<Slot>, T) {
         let names = self.discover(params, &mut body);
         self.build_closure(name, kind, span, &names, params, body)
@@ -661,13 +720,13 @@ impl<'g, 'a> Resolver<'g, 'a> {
     fn discover<T>(
         &mut self,
         params: &[&ast::Param],
-        body: &mut impl FnMut(&mut Self) -> (Expr, T),
+        body: &mut impl FnMut(&mut Self, &[Slot]) -> (Expr, bool, T),
     ) -> Vec<String> {
         self.silent += 1;
         let saved_len = self.functions.len();
         self.frames.push(Frame::new(true, false));
-        params.iter().for_each(|p| self.bind_param(p));
-        let _ = body(self);
+        let slots = self.bind_params(params);
+        let _ = body(self, &slots);
         let names = self.frames.pop().map(|f| f.discovered).unwrap_or_default();
         self.functions.truncate(saved_len);
         self.silent -= 1;
@@ -682,7 +741,7 @@ impl<'g, 'a> Resolver<'g, 'a> {
         span: Span,
         names: &[String],
         params: &[&ast::Param],
-        mut body: impl FnMut(&mut Self) -> (Expr, T),
+        mut body: impl FnMut(&mut Self, &[Slot]) -> (Expr, bool, T),
     ) -> (FuncId, Vec<Slot>, T) {
         let captures: Vec<Slot> = names.iter().filter_map(|n| self.lookup(n)).collect();
         let mut frame = Frame::new(false, false);
@@ -690,8 +749,8 @@ impl<'g, 'a> Resolver<'g, 'a> {
             frame.bind(n);
         }
         self.frames.push(frame);
-        params.iter().for_each(|p| self.bind_param(p));
-        let (expr, extra) = body(self);
+        let param_slots = self.bind_params(params);
+        let (expr, clauses, extra) = body(self, &param_slots);
         let (slots, slot_names) = Frame::finish(self.frames.pop());
         let id = self.next_id();
         self.functions.push(Some(ir::Function {
@@ -702,18 +761,14 @@ impl<'g, 'a> Resolver<'g, 'a> {
             slots,
             slot_names,
             body: expr,
+            clauses,
+            param_spans: param_spans(params),
+            param_types: param_types(params),
             span,
             prelude: self.layer == Layer::Prelude,
             fold: None,
         }));
         (id, captures, extra)
-    }
-
-    fn bind_param(&mut self, p: &ast::Param) {
-        match &p.pattern.node {
-            ast::Pattern::Var(n) => self.bind(n),
-            _ => self.fresh(),
-        };
     }
 
     // -----------------------------------------------------------------------
@@ -741,7 +796,7 @@ impl<'g, 'a> Resolver<'g, 'a> {
                         name: name.node.clone(),
                         span,
                     });
-                    ExprKind::Lit(ir::Lit::Unit)
+                    unknown(format!("~{}", name.node), Vec::new())
                 }
             },
             ast::Expr::Call { callee, args } => self.call(callee, args, span),
@@ -782,10 +837,7 @@ impl<'g, 'a> Resolver<'g, 'a> {
             ast::Expr::If { cond, then, else_ } => ExprKind::If {
                 cond: Box::new(self.expr(cond)),
                 then: Box::new(self.block(&then.node, then.span)),
-                else_: Box::new(match else_ {
-                    Some(e) => self.expr(e),
-                    None => mk(ExprKind::Lit(ir::Lit::Unit), span),
-                }),
+                else_: else_.as_ref().map(|e| Box::new(self.expr(e))),
             },
             ast::Expr::Switch { scrutinee, cases } => {
                 let labels = matches!(scrutinee.node, ast::Expr::Get(_));
@@ -814,7 +866,7 @@ impl<'g, 'a> Resolver<'g, 'a> {
                     value.span,
                 ),
                 None if self.g.tag(name, self.layer).is_none() => {
-                    mk(ExprKind::Lit(ir::Lit::Unit), value.span)
+                    mk(unknown(name.clone(), Vec::new()), value.span)
                 }
                 None => self.expr(value),
             };
@@ -826,34 +878,53 @@ impl<'g, 'a> Resolver<'g, 'a> {
         self.push_scope();
         let pattern = match &c.node.pattern.node {
             ast::Pattern::Ctor { name, args } if labels && args.is_empty() => {
-                match self.g.label(&name.node) {
-                    Some(tag) => ir::Pattern::Ctor {
+                let kind = match self.g.label(&name.node) {
+                    Some(tag) => ir::PatternKind::Ctor {
                         tag,
                         args: Vec::new(),
                     },
-                    None if self.g.tag(&name.node, self.layer).is_none() => ir::Pattern::Wild,
-                    None => self.pattern(&c.node.pattern),
+                    // Left to the type checker, which knows the labels
+                    // the channel may receive.
+                    None if self.g.tag(&name.node, self.layer).is_none() => {
+                        ir::PatternKind::Unknown {
+                            name: name.node.clone(),
+                            args: Vec::new(),
+                        }
+                    }
+                    None => self.pattern(&c.node.pattern).kind,
+                };
+                ir::Pattern {
+                    kind,
+                    span: c.node.pattern.span,
                 }
             }
             _ => self.pattern(&c.node.pattern),
         };
         let body = self.block(&c.node.body.node, c.node.body.span);
         self.pop_scope();
-        ir::Arm { pattern, body }
+        ir::Arm {
+            pattern,
+            body,
+            span: c.span,
+        }
     }
 
     /// A `race`'s arms. A case whose name is not a local (reported by
-    /// `var`, or a service, which the type checker refuses) has no arm.
+    /// `var`, or a service, which the type checker refuses) waits on
+    /// something else than a `Local`; such a program does not check.
     fn race(&mut self, cases: &[Spanned<ast::RaceCase>]) -> Vec<ir::RaceArm> {
         let mut arms = Vec::new();
         for c in cases {
-            let channel = self.var(&c.node.channel.node, c.node.channel.span);
+            let name = &c.node.channel;
+            let channel = mk(self.var(&name.node, name.span), name.span);
             self.push_scope();
             let body = self.block(&c.node.body.node, c.node.body.span);
             self.pop_scope();
-            if let ExprKind::Local(channel) = channel {
-                arms.push(ir::RaceArm { channel, body });
-            }
+            arms.push(ir::RaceArm {
+                channel,
+                body,
+                span: c.span,
+            });
         }
         arms
     }
@@ -869,7 +940,7 @@ impl<'g, 'a> Resolver<'g, 'a> {
                     name: name.into(),
                     span,
                 });
-                return ExprKind::Lit(ir::Lit::Unit);
+                return unknown(name.into(), Vec::new());
             }
             self.note_service(service, name, span);
             return ExprKind::Service(service);
@@ -882,7 +953,7 @@ impl<'g, 'a> Resolver<'g, 'a> {
                 name: name.into(),
                 span,
             });
-            return ExprKind::Lit(ir::Lit::Unit);
+            return unknown(name.into(), Vec::new());
         }
         let suggestion = self.similar_variable(name);
         self.error(CheckError::UnknownVariable {
@@ -890,7 +961,7 @@ impl<'g, 'a> Resolver<'g, 'a> {
             span,
             suggestion,
         });
-        ExprKind::Lit(ir::Lit::Unit)
+        unknown(name.into(), Vec::new())
     }
 
     /// A name in scope (or a service, in the wiring) close to `name`.
@@ -953,7 +1024,7 @@ impl<'g, 'a> Resolver<'g, 'a> {
                 span,
                 suggestion,
             });
-            return ExprKind::Lit(ir::Lit::Unit);
+            return unknown(name.into(), self.exprs(args));
         };
         let expected = arity.unwrap_or(0);
         if expected != args.len() {
@@ -996,7 +1067,7 @@ impl<'g, 'a> Resolver<'g, 'a> {
                     expected,
                     found: args.len(),
                 });
-                Some(ExprKind::Lit(ir::Lit::Unit))
+                Some(unknown(name.into(), self.exprs(args)))
             }
             _ => None,
         }
@@ -1052,8 +1123,7 @@ impl<'g, 'a> Resolver<'g, 'a> {
             span: callee.span,
             suggestion,
         });
-        self.exprs(args);
-        ExprKind::Lit(ir::Lit::Unit)
+        unknown(name.into(), self.exprs(args))
     }
 
     fn dtor_call(
@@ -1062,20 +1132,22 @@ impl<'g, 'a> Resolver<'g, 'a> {
         name: &ast::Ident,
         args: &[Spanned<ast::Expr>],
     ) -> ExprKind {
-        let receiver = Box::new(self.expr(receiver));
+        let receiver = self.expr(receiver);
         let args = self.exprs(args);
         match self.g.dtor(&name.node) {
             Some(dtor) => ExprKind::Dtor {
-                receiver,
+                receiver: Box::new(receiver),
                 dtor,
                 args,
+                name: name.span,
             },
             None => {
                 self.error(CheckError::UnknownDestructor {
                     name: name.node.clone(),
                     span: name.span,
                 });
-                ExprKind::Lit(ir::Lit::Unit)
+                let written = std::iter::once(receiver).chain(args).collect();
+                unknown(name.node.clone(), written)
             }
         }
     }
@@ -1092,10 +1164,10 @@ impl<'g, 'a> Resolver<'g, 'a> {
         };
         let Some(id) = self.g.codata(&name, self.layer) else {
             self.error(CheckError::UnknownCodata {
-                name,
+                name: name.clone(),
                 span: codata.span,
             });
-            return ExprKind::Lit(ir::Lit::Unit);
+            return unknown(name, Vec::new());
         };
         let info = &self.g.codata_info[id as usize];
         for m in methods {
@@ -1127,8 +1199,9 @@ impl<'g, 'a> Resolver<'g, 'a> {
         let mut names: Vec<String> = Vec::new();
         for (_, m) in &chosen {
             let params: Vec<&ast::Param> = m.node.params.iter().map(|p| &p.node).collect();
-            for n in self.discover(&params, &mut |r: &mut Self| {
-                (r.block(&m.node.body.node, m.node.body.span), ())
+            for n in self.discover(&params, &mut |r: &mut Self, slots: &[Slot]| {
+                let (body, clauses) = r.match_params(&params, slots, &m.node.body);
+                (body, clauses, ())
             }) {
                 if !names.contains(&n) {
                     names.push(n);
@@ -1139,10 +1212,17 @@ impl<'g, 'a> Resolver<'g, 'a> {
         let mut captures = Vec::new();
         for (dname, m) in &chosen {
             let params: Vec<&ast::Param> = m.node.params.iter().map(|p| &p.node).collect();
-            let (func, caps, ()) =
-                self.build_closure(dname, FnKind::Method, m.span, &names, &params, |r| {
-                    (r.block(&m.node.body.node, m.node.body.span), ())
-                });
+            let (func, caps, ()) = self.build_closure(
+                dname,
+                FnKind::Method,
+                m.span,
+                &names,
+                &params,
+                |r, slots| {
+                    let (body, clauses) = r.match_params(&params, slots, &m.node.body);
+                    (body, clauses, ())
+                },
+            );
             funcs.push(func);
             captures = caps;
         }
@@ -1150,6 +1230,7 @@ impl<'g, 'a> Resolver<'g, 'a> {
             codata: self.ids.codata + id,
             methods: funcs,
             captures,
+            ty: Box::new(codata.clone()),
         }
     }
 
@@ -1157,75 +1238,93 @@ impl<'g, 'a> Resolver<'g, 'a> {
     // Patterns
 
     fn pattern(&mut self, p: &Spanned<ast::Pattern>) -> ir::Pattern {
-        match &p.node {
-            ast::Pattern::Wild => ir::Pattern::Wild,
-            ast::Pattern::Var(n) => ir::Pattern::Bind(self.bind(n)),
-            ast::Pattern::Int(n) => ir::Pattern::Lit(ir::Lit::Int(*n)),
-            ast::Pattern::Float(f) => ir::Pattern::Lit(ir::Lit::Float(*f)),
-            ast::Pattern::Char(c) => ir::Pattern::Lit(ir::Lit::Char(*c)),
-            ast::Pattern::Str(s) => ir::Pattern::Lit(ir::Lit::Str(s.as_str().into())),
-            ast::Pattern::Bool(b) => ir::Pattern::Lit(ir::Lit::Bool(*b)),
-            ast::Pattern::Unit => ir::Pattern::Lit(ir::Lit::Unit),
-            ast::Pattern::Ctor { name, args } if self.g.tag(&name.node, self.layer).is_none() => {
-                match (name.node.as_str(), args.as_slice()) {
-                    ("Nil", []) => ir::Pattern::Nil,
-                    ("Cons", [h, t]) => {
-                        ir::Pattern::Cons(Box::new(self.pattern(h)), Box::new(self.pattern(t)))
-                    }
-                    _ => {
-                        let suggestion = self.similar_tag(&name.node);
-                        self.error(CheckError::UnknownConstructor {
-                            name: name.node.clone(),
-                            span: name.span,
-                            suggestion,
-                        });
-                        // Bind the names inside, so that their uses are not
-                        // reported as unknown too.
-                        for a in args {
-                            self.pattern(a);
-                        }
-                        ir::Pattern::Wild
-                    }
-                }
-            }
-            ast::Pattern::Ctor { name, args } => {
-                let Some((tag, arity)) = self.g.tag(&name.node, self.layer) else {
-                    let suggestion = self.similar_tag(&name.node);
-                    self.error(CheckError::UnknownConstructor {
-                        name: name.node.clone(),
-                        span: name.span,
-                        suggestion,
-                    });
-                    return ir::Pattern::Wild;
-                };
-                let expected = arity.unwrap_or(0);
-                if expected != args.len() {
-                    self.error(CheckError::WrongArity {
-                        name: name.node.clone(),
-                        span: name.span,
-                        expected,
-                        found: args.len(),
-                    });
-                }
-                let args = args.iter().map(|a| self.pattern(a)).collect();
-                ir::Pattern::Ctor { tag, args }
-            }
-            ast::Pattern::Tuple(ps) => {
-                ir::Pattern::Tuple(ps.iter().map(|a| self.pattern(a)).collect())
-            }
-            ast::Pattern::List(ps) if ps.is_empty() => ir::Pattern::Nil,
-            ast::Pattern::List(ps) => {
-                ir::Pattern::List(ps.iter().map(|a| self.pattern(a)).collect())
-            }
+        use ir::PatternKind as K;
+        let kind = match &p.node {
+            ast::Pattern::Wild => K::Wild,
+            ast::Pattern::Var(n) => K::Bind(self.bind(n)),
+            ast::Pattern::Int(n) => K::Lit(ir::Lit::Int(*n)),
+            ast::Pattern::Float(f) => K::Lit(ir::Lit::Float(*f)),
+            ast::Pattern::Char(c) => K::Lit(ir::Lit::Char(*c)),
+            ast::Pattern::Str(s) => K::Lit(ir::Lit::Str(s.as_str().into())),
+            ast::Pattern::Bool(b) => K::Lit(ir::Lit::Bool(*b)),
+            ast::Pattern::Unit => K::Lit(ir::Lit::Unit),
+            ast::Pattern::Ctor { name, args } => self.ctor_pattern(name, args),
+            ast::Pattern::Tuple(ps) => K::Tuple(self.patterns(ps)),
+            ast::Pattern::List(ps) if ps.is_empty() => K::Nil,
+            ast::Pattern::List(ps) => K::List(self.patterns(ps)),
             ast::Pattern::Cons(h, t) => {
-                ir::Pattern::Cons(Box::new(self.pattern(h)), Box::new(self.pattern(t)))
+                K::Cons(Box::new(self.pattern(h)), Box::new(self.pattern(t)))
             }
+        };
+        ir::Pattern { kind, span: p.span }
+    }
+
+    fn patterns(&mut self, ps: &[Spanned<ast::Pattern>]) -> Vec<ir::Pattern> {
+        ps.iter().map(|p| self.pattern(p)).collect()
+    }
+
+    /// A constructor pattern: a declared one, the built-in list's `Nil`
+    /// and `Cons` when no constructor has those names, or an unknown one
+    /// (reported), whose inner names are bound all the same, so that
+    /// their uses are not reported as unknown too.
+    fn ctor_pattern(
+        &mut self,
+        name: &ast::Ident,
+        args: &[Spanned<ast::Pattern>],
+    ) -> ir::PatternKind {
+        use ir::PatternKind as K;
+        let Some((tag, arity)) = self.g.tag(&name.node, self.layer) else {
+            match (name.node.as_str(), args) {
+                ("Nil", []) => return K::Nil,
+                ("Cons", [h, t]) => {
+                    return K::Cons(Box::new(self.pattern(h)), Box::new(self.pattern(t)));
+                }
+                _ => {}
+            }
+            let suggestion = self.similar_tag(&name.node);
+            self.error(CheckError::UnknownConstructor {
+                name: name.node.clone(),
+                span: name.span,
+                suggestion,
+            });
+            return K::Unknown {
+                name: name.node.clone(),
+                args: self.patterns(args),
+            };
+        };
+        let expected = arity.unwrap_or(0);
+        if expected != args.len() {
+            self.error(CheckError::WrongArity {
+                name: name.node.clone(),
+                span: name.span,
+                expected,
+                found: args.len(),
+            });
+        }
+        K::Ctor {
+            tag,
+            args: self.patterns(args),
         }
     }
 }
 
 fn mk(kind: ExprKind, span: Span) -> Expr {
     Expr { kind, span }
+}
+
+/// A name that did not resolve, with what was written after it.
+fn unknown(name: String, args: Vec<Expr>) -> ExprKind {
+    ExprKind::Unknown { name, args }
+}
+
+/// Where each parameter is written.
+fn param_spans(params: &[&ast::Param]) -> Vec<Span> {
+    params.iter().map(|p| p.pattern.span).collect()
+}
+
+/// The type written on each parameter.
+fn param_types(params: &[&ast::Param]) -> Vec<Option<Spanned<ast::Type>>> {
+    params.iter().map(|p| p.ty.clone()).collect()
 }
 
 fn slots_expr(slots: &[Slot], span: Span) -> Expr {

@@ -25,7 +25,8 @@
 
 use super::errors::CheckError;
 use crate::ir::{
-    BinOp, Block, Expr, ExprKind, FnKind, FuncId, Function, Lit, Pattern, Slot, Stmt, UnOp,
+    BinOp, Block, Expr, ExprKind, FnKind, FuncId, Function, Lit, Pattern, PatternKind, Slot, Stmt,
+    UnOp,
 };
 use crate::source::Span;
 use std::collections::HashMap;
@@ -193,24 +194,25 @@ impl FoldWalker<'_> {
             Size::Param | Size::Smaller => Size::Smaller,
             Size::Other => Size::Other,
         };
-        match pattern {
-            Pattern::Bind(s) => self.set(*s, size),
-            Pattern::Ctor { args, .. } | Pattern::Tuple(args) | Pattern::List(args) => {
-                args.iter().for_each(|a| self.bind_pattern(a, inner))
-            }
-            Pattern::Cons(h, t) => {
+        match &pattern.kind {
+            PatternKind::Bind(s) => self.set(*s, size),
+            PatternKind::Ctor { args, .. }
+            | PatternKind::Unknown { args, .. }
+            | PatternKind::Tuple(args)
+            | PatternKind::List(args) => args.iter().for_each(|a| self.bind_pattern(a, inner)),
+            PatternKind::Cons(h, t) => {
                 self.bind_pattern(h, inner);
                 self.bind_pattern(t, inner);
             }
-            Pattern::Wild | Pattern::Lit(_) | Pattern::Nil => {}
+            PatternKind::Wild | PatternKind::Lit(_) | PatternKind::Nil => {}
         }
     }
 
     /// Binds `pattern` matched against the value of `value`: a tuple pattern
     /// against a tuple expression is matched component by component.
     fn bind_match(&mut self, pattern: &Pattern, value: &Expr) {
-        match (pattern, &value.kind) {
-            (Pattern::Tuple(ps), ExprKind::Tuple(es)) if ps.len() == es.len() => {
+        match (&pattern.kind, &value.kind) {
+            (PatternKind::Tuple(ps), ExprKind::Tuple(es)) if ps.len() == es.len() => {
                 for (p, e) in ps.iter().zip(es) {
                     self.bind_match(p, e);
                 }
@@ -237,7 +239,7 @@ impl FoldWalker<'_> {
                     self.expr(value);
                     self.bind_match(pattern, value);
                 }
-                Stmt::Expr(e) | Stmt::Split { channel: e, .. } => self.expr(e),
+                Stmt::Expr { expr: e, .. } | Stmt::Split { channel: e, .. } => self.expr(e),
                 Stmt::Forward { a, b, .. } => {
                     self.expr(a);
                     self.expr(b);
@@ -308,7 +310,9 @@ impl FoldWalker<'_> {
             ExprKind::If { cond, then, else_ } => {
                 self.expr(cond);
                 self.with_facts(cond, true, then);
-                self.with_facts(cond, false, else_);
+                if let Some(else_) = else_ {
+                    self.with_facts(cond, false, else_);
+                }
             }
             ExprKind::Match { scrutinee, arms } => {
                 self.expr(scrutinee);

@@ -234,6 +234,7 @@ impl Checker<'_> {
                     dual,
                     span,
                     implicit,
+                    ..
                 } => {
                     ends.insert(*end, (chans.len(), false));
                     ends.insert(*dual, (chans.len(), true));
@@ -245,7 +246,7 @@ impl Checker<'_> {
                         ends: [None, None],
                     });
                 }
-                Stmt::Expr(e) => self.call(e, &ends, &mut chans, &mut calls),
+                Stmt::Expr { expr: e, .. } => self.call(e, &ends, &mut chans, &mut calls),
                 _ => {}
             }
         }

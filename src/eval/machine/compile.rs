@@ -22,8 +22,8 @@ use super::liveness;
 use super::native::Native;
 use crate::host::RunError;
 use crate::ir::{
-    Arm, BinOp, Block, Expr, ExprKind, FnKind, ForkArm, FuncId, Function, Lit, Pattern, Program,
-    RaceArm, Slot, Stmt, UnOp,
+    Arm, BinOp, Block, Expr, ExprKind, FnKind, ForkArm, FuncId, Function, Lit, Pattern,
+    PatternKind, Program, RaceArm, Slot, Stmt, UnOp,
 };
 use crate::source::Span;
 use crate::value::Value;
@@ -326,6 +326,7 @@ impl<'a> FuncCompiler<'a> {
                 receiver,
                 dtor,
                 args,
+                ..
             } if mode == Mode::Value => {
                 self.expr(receiver)?;
                 self.exprs(args)?;
@@ -338,7 +339,7 @@ impl<'a> FuncCompiler<'a> {
                 let here = self.label();
                 self.patch_all(&js, here);
                 self.depth = d;
-                self.tail(else_, mode)?;
+                self.tail(else_or_unit(else_, sp).as_ref(), mode)?;
             }
             ExprKind::Match { scrutinee, arms } => self.switch(scrutinee, arms, sp, Some(mode))?,
             ExprKind::Race(arms) => self.race(arms, sp, Some(mode))?,
@@ -366,7 +367,7 @@ impl<'a> FuncCompiler<'a> {
             self.stmts(&b.stmts)?;
             return self.tail(t, mode);
         }
-        if let Some((Stmt::Expr(last), init)) = b.stmts.split_last() {
+        if let Some((Stmt::Expr { expr: last, .. }, init)) = b.stmts.split_last() {
             self.stmts(init)?;
             return self.tail(last, Mode::Unit);
         }
@@ -386,6 +387,7 @@ impl<'a> FuncCompiler<'a> {
     fn expr(&mut self, e: &Expr) -> CompileResult {
         let sp = e.span;
         match &e.kind {
+            ExprKind::Unknown { .. } => Err(self.bug("a name that did not resolve", sp)),
             ExprKind::Lit(l) => self.lit(l, sp),
             ExprKind::Local(s) => {
                 self.slot(*s, sp)?;
@@ -434,7 +436,9 @@ impl<'a> FuncCompiler<'a> {
                 self.expr(default)?;
                 self.emit(Op::Index, sp).map(drop)
             }
-            ExprKind::If { cond, then, else_ } => self.if_(cond, then, else_, sp),
+            ExprKind::If { cond, then, else_ } => {
+                self.if_(cond, then, else_or_unit(else_, sp).as_ref(), sp)
+            }
             ExprKind::Match { scrutinee, arms } => self.switch(scrutinee, arms, sp, None),
             ExprKind::Race(arms) => self.race(arms, sp, None),
             ExprKind::Block(b) => {
@@ -448,11 +452,13 @@ impl<'a> FuncCompiler<'a> {
                 codata,
                 methods,
                 captures,
+                ..
             } => self.record(*codata, methods, captures, sp),
             ExprKind::Dtor {
                 receiver,
                 dtor,
                 args,
+                ..
             } => {
                 self.expr(receiver)?;
                 self.exprs(args)?;
@@ -664,7 +670,10 @@ impl<'a> FuncCompiler<'a> {
     fn race(&mut self, arms: &[RaceArm], sp: Span, mode: Option<Mode>) -> CompileResult {
         self.tables
             .races
-            .push(arms.iter().map(|a| a.channel).collect());
+            .push(arms.iter().filter_map(RaceArm::slot).collect());
+        if self.tables.races.last().map(|r| r.len()) != Some(arms.len()) {
+            return Err(self.bug("a race waits on something else than a local", sp));
+        }
         let k = (self.tables.races.len() - 1) as u32;
         self.emit(Op::Race(k), sp)?;
         let arms: Vec<Arm> = arms
@@ -672,10 +681,11 @@ impl<'a> FuncCompiler<'a> {
             .enumerate()
             .map(|(i, a)| Arm {
                 pattern: match i + 1 == arms.len() {
-                    true => Pattern::Wild,
-                    false => Pattern::Lit(Lit::Int(i as i64)),
+                    true => PatternKind::Wild.into(),
+                    false => PatternKind::Lit(Lit::Int(i as i64)).into(),
                 },
                 body: a.body.clone(),
+                span: a.span,
             })
             .collect();
         self.switch_arms(&arms, sp, mode)
@@ -736,7 +746,7 @@ impl<'a> FuncCompiler<'a> {
         let mut ends = Vec::new();
         for arm in arms {
             let mut fails = Vec::new();
-            if let Pattern::Tuple(ps) = &arm.pattern {
+            if let PatternKind::Tuple(ps) = &arm.pattern.kind {
                 for (&s, p) in slots.iter().zip(ps) {
                     self.emit(Op::Load(s), sp)?;
                     self.pattern(p, &mut fails, sp)?;
@@ -795,10 +805,10 @@ impl<'a> FuncCompiler<'a> {
 
     /// A test that only looks at the top value, for simple patterns.
     fn peek_test(&mut self, p: &Pattern) -> Option<Op> {
-        match p {
-            Pattern::Lit(l) => Some(Op::TestConst(self.constant(lit_value(l)), 0)),
-            Pattern::Ctor { tag, args } if args.is_empty() => Some(Op::TestTag(*tag, 0)),
-            Pattern::Nil => Some(Op::TestNil(0)),
+        match &p.kind {
+            PatternKind::Lit(l) => Some(Op::TestConst(self.constant(lit_value(l)), 0)),
+            PatternKind::Ctor { tag, args } if args.is_empty() => Some(Op::TestTag(*tag, 0)),
+            PatternKind::Nil => Some(Op::TestNil(0)),
             _ => None,
         }
     }
@@ -806,38 +816,41 @@ impl<'a> FuncCompiler<'a> {
     /// Consumes the top value, binding slots; failing tests are added to
     /// `fails` for the caller to patch.
     fn pattern(&mut self, p: &Pattern, fails: &mut Vec<usize>, sp: Span) -> CompileResult {
-        match p {
-            Pattern::Wild => {
+        match &p.kind {
+            PatternKind::Unknown { .. } => {
+                return Err(self.bug("a pattern that did not resolve", sp));
+            }
+            PatternKind::Wild => {
                 self.emit(Op::Pop, sp)?;
             }
-            Pattern::Bind(s) => {
+            PatternKind::Bind(s) => {
                 self.slot(*s, sp)?;
                 self.emit(Op::Store(*s), sp)?;
             }
-            Pattern::Lit(l) => {
+            PatternKind::Lit(l) => {
                 let k = self.constant(lit_value(l));
                 fails.push(self.emit(Op::PopConst(k, 0), sp)?);
             }
-            Pattern::Ctor { tag, args } if args.is_empty() => {
+            PatternKind::Ctor { tag, args } if args.is_empty() => {
                 fails.push(self.emit(Op::PopTag(*tag, 0), sp)?);
             }
-            Pattern::Ctor { tag, args } => {
+            PatternKind::Ctor { tag, args } => {
                 fails.push(self.emit(Op::UnData(*tag, args.len() as u32, 0), sp)?);
                 self.patterns(args, fails, sp)?;
             }
-            Pattern::Tuple(ps) => {
+            PatternKind::Tuple(ps) => {
                 fails.push(self.emit(Op::UnTuple(ps.len() as u32, 0), sp)?);
                 self.patterns(ps, fails, sp)?;
             }
-            Pattern::Nil => {
+            PatternKind::Nil => {
                 fails.push(self.emit(Op::PopNil(0), sp)?);
             }
-            Pattern::Cons(h, t) => {
+            PatternKind::Cons(h, t) => {
                 fails.push(self.emit(Op::Uncons(0), sp)?);
                 self.pattern(h, fails, sp)?;
                 self.pattern(t, fails, sp)?;
             }
-            Pattern::List(ps) => {
+            PatternKind::List(ps) => {
                 fails.push(self.emit(Op::UnList(ps.len() as u32, 0), sp)?);
                 self.patterns(ps, fails, sp)?;
             }
@@ -866,7 +879,7 @@ impl<'a> FuncCompiler<'a> {
                 self.expr(value)?;
                 self.let_pattern(pattern, *span)
             }
-            Stmt::Expr(e) => {
+            Stmt::Expr { expr: e, .. } => {
                 self.expr(e)?;
                 self.emit(Op::Pop, e.span).map(drop)
             }
@@ -892,6 +905,7 @@ impl<'a> FuncCompiler<'a> {
                 channel,
                 slots,
                 span,
+                ..
             } => {
                 for &s in slots {
                     self.slot(s, *span)?;
@@ -945,6 +959,17 @@ impl<'a> FuncCompiler<'a> {
             captures: arm.captures.clone().into(),
             half: arm.half,
         })
+    }
+}
+
+/// The `else` of an `if`: `()` when none is written.
+fn else_or_unit(else_: &Option<Box<Expr>>, sp: Span) -> std::borrow::Cow<'_, Expr> {
+    match else_ {
+        Some(e) => std::borrow::Cow::Borrowed(e),
+        None => std::borrow::Cow::Owned(Expr {
+            kind: ExprKind::Lit(Lit::Unit),
+            span: sp,
+        }),
     }
 }
 
@@ -1002,9 +1027,9 @@ fn slot_tuple(scrutinee: &Expr, arms: &[Arm]) -> Option<Vec<Slot>> {
             _ => None,
         })
         .collect::<Option<_>>()?;
-    let fits = |a: &Arm| match &a.pattern {
-        Pattern::Tuple(ps) => ps.len() == slots.len(),
-        Pattern::Wild => true,
+    let fits = |a: &Arm| match &a.pattern.kind {
+        PatternKind::Tuple(ps) => ps.len() == slots.len(),
+        PatternKind::Wild => true,
         _ => false,
     };
     let mut bound = Vec::new();
@@ -1015,24 +1040,25 @@ fn slot_tuple(scrutinee: &Expr, arms: &[Arm]) -> Option<Vec<Slot>> {
 
 /// The slots a pattern binds.
 fn binds(p: &Pattern, out: &mut Vec<Slot>) {
-    match p {
-        Pattern::Bind(s) => out.push(*s),
-        Pattern::Ctor { args: ps, .. } | Pattern::Tuple(ps) | Pattern::List(ps) => {
-            ps.iter().for_each(|p| binds(p, out))
-        }
-        Pattern::Cons(h, t) => {
+    match &p.kind {
+        PatternKind::Bind(s) => out.push(*s),
+        PatternKind::Ctor { args: ps, .. }
+        | PatternKind::Unknown { args: ps, .. }
+        | PatternKind::Tuple(ps)
+        | PatternKind::List(ps) => ps.iter().for_each(|p| binds(p, out)),
+        PatternKind::Cons(h, t) => {
             binds(h, out);
             binds(t, out);
         }
-        Pattern::Wild | Pattern::Lit(_) | Pattern::Nil => {}
+        PatternKind::Wild | PatternKind::Lit(_) | PatternKind::Nil => {}
     }
 }
 
 /// A pattern that matches every value of its type.
 fn irrefutable(p: &Pattern) -> bool {
-    match p {
-        Pattern::Wild | Pattern::Bind(_) => true,
-        Pattern::Tuple(ps) => ps.iter().all(irrefutable),
+    match &p.kind {
+        PatternKind::Wild | PatternKind::Bind(_) => true,
+        PatternKind::Tuple(ps) => ps.iter().all(irrefutable),
         _ => false,
     }
 }
@@ -1062,7 +1088,9 @@ fn unit_valued(e: &Expr, unit: &[bool]) -> bool {
     match &e.kind {
         ExprKind::Lit(Lit::Unit) | ExprKind::Spawn { .. } | ExprKind::Close(_) => true,
         ExprKind::Call { func, .. } => unit.get(*func as usize).copied().unwrap_or(false),
-        ExprKind::If { then, else_, .. } => unit_valued(then, unit) && unit_valued(else_, unit),
+        ExprKind::If { then, else_, .. } => {
+            unit_valued(then, unit) && else_.as_ref().is_none_or(|e| unit_valued(e, unit))
+        }
         ExprKind::Match { arms, .. } => arms.iter().all(|a| unit_valued(&a.body, unit)),
         ExprKind::Block(b) => b.tail.as_ref().is_none_or(|t| unit_valued(t, unit)),
         _ => false,

@@ -82,7 +82,7 @@ fn if_(cond: Expr, then: Expr, else_: Expr) -> Expr {
     ex(ExprKind::If {
         cond: Box::new(cond),
         then: Box::new(then),
-        else_: Box::new(else_),
+        else_: Some(Box::new(else_)),
     })
 }
 fn block(stmts: Vec<Stmt>, tail: Option<Expr>) -> Expr {
@@ -94,7 +94,11 @@ fn block(stmts: Vec<Stmt>, tail: Option<Expr>) -> Expr {
 fn switch(scrutinee: Expr, arms: Vec<(Pattern, Expr)>) -> Expr {
     let arms = arms
         .into_iter()
-        .map(|(pattern, body)| Arm { pattern, body })
+        .map(|(pattern, body)| Arm {
+            pattern,
+            body,
+            span: Span::default(),
+        })
         .collect();
     ex(ExprKind::Match {
         scrutinee: Box::new(scrutinee),
@@ -118,14 +122,36 @@ fn let_(pattern: Pattern, value: Expr) -> Stmt {
         pattern,
         value,
         span: sp(99),
-        pattern_span: sp(99),
+        ty: None,
     }
 }
 fn stmt(e: Expr) -> Stmt {
-    Stmt::Expr(e)
+    let span = e.span;
+    Stmt::Expr { expr: e, span }
 }
 fn pcons(h: Pattern, t: Pattern) -> Pattern {
-    Pattern::Cons(Box::new(h), Box::new(t))
+    pat(PatternKind::Cons(Box::new(h), Box::new(t)))
+}
+fn pat(kind: PatternKind) -> Pattern {
+    kind.into()
+}
+fn pbind(s: Slot) -> Pattern {
+    pat(PatternKind::Bind(s))
+}
+fn pwild() -> Pattern {
+    pat(PatternKind::Wild)
+}
+fn pnil() -> Pattern {
+    pat(PatternKind::Nil)
+}
+fn plit(l: Lit) -> Pattern {
+    pat(PatternKind::Lit(l))
+}
+fn ptuple(ps: Vec<Pattern>) -> Pattern {
+    pat(PatternKind::Tuple(ps))
+}
+fn plist(ps: Vec<Pattern>) -> Pattern {
+    pat(PatternKind::List(ps))
 }
 fn func(name: &str, kind: FnKind, params: u32, slots: u32, body: Expr) -> Function {
     Function {
@@ -136,6 +162,9 @@ fn func(name: &str, kind: FnKind, params: u32, slots: u32, body: Expr) -> Functi
         slots,
         slot_names: Vec::new(),
         body,
+        clauses: false,
+        param_spans: Vec::new(),
+        param_types: Vec::new(),
         span: Span::default(),
         prelude: false,
         fold: None,
@@ -497,9 +526,9 @@ fn list_functions() -> Vec<Function> {
     let len = switch(
         var(0),
         vec![
-            (Pattern::Nil, int(0)),
+            (pnil(), int(0)),
             (
-                pcons(Pattern::Wild, Pattern::Bind(1)),
+                pcons(pwild(), pbind(1)),
                 bin(BinOp::Add, int(1), call(1, vec![var(1)])),
             ),
         ],
@@ -580,27 +609,24 @@ fn patterns_match_constructors_tuples_and_literals() {
         var(0),
         vec![
             (
-                Pattern::Ctor {
+                pat(PatternKind::Ctor {
                     tag: 0,
                     args: vec![],
-                },
+                }),
                 int(0),
             ),
             (
-                Pattern::Ctor {
+                pat(PatternKind::Ctor {
                     tag: 1,
-                    args: vec![Pattern::Tuple(vec![
-                        Pattern::Lit(Lit::Int(1)),
-                        Pattern::Bind(1),
-                    ])],
-                },
+                    args: vec![ptuple(vec![plit(Lit::Int(1)), pbind(1)])],
+                }),
                 var(1),
             ),
             (
-                Pattern::Ctor {
+                pat(PatternKind::Ctor {
                     tag: 1,
-                    args: vec![Pattern::Tuple(vec![Pattern::Wild, Pattern::Bind(1)])],
-                },
+                    args: vec![ptuple(vec![pwild(), pbind(1)])],
+                }),
                 bin(BinOp::Mul, var(1), int(100)),
             ),
         ],
@@ -621,10 +647,7 @@ fn patterns_match_constructors_tuples_and_literals() {
 
 #[test]
 fn match_with_no_matching_case_is_a_runtime_error() {
-    let e = at(
-        11,
-        switch(int(3), vec![(Pattern::Lit(Lit::Int(1)), int(0))]),
-    );
+    let e = at(11, switch(int(3), vec![(plit(Lit::Int(1)), int(0))]));
     let err = eval(e).unwrap_err();
     assert_eq!(err.span, Some(sp(11)));
     assert!(err.message.contains("no case"), "{}", err.message);
@@ -633,14 +656,14 @@ fn match_with_no_matching_case_is_a_runtime_error() {
 #[test]
 fn refutable_let_that_fails_is_a_runtime_error() {
     let e = block(
-        vec![let_(Pattern::Nil, ex(ExprKind::List(vec![int(1)])))],
+        vec![let_(pnil(), ex(ExprKind::List(vec![int(1)])))],
         Some(int(0)),
     );
     let err = eval(e).unwrap_err();
     assert_eq!(err.span, Some(sp(99)));
     let ok_let = block(
         vec![let_(
-            Pattern::Tuple(vec![Pattern::Bind(1), Pattern::Bind(2)]),
+            ptuple(vec![pbind(1), pbind(2)]),
             ex(ExprKind::Tuple(vec![int(4), int(5)])),
         )],
         Some(bin(BinOp::Sub, var(1), var(2))),
@@ -654,13 +677,13 @@ fn cons_and_list_patterns_work_on_packed_strings() {
     let body = switch(
         var(0),
         vec![
-            (Pattern::Nil, int(0)),
+            (pnil(), int(0)),
             (
-                pcons(Pattern::Lit(Lit::Char('x')), Pattern::Bind(1)),
+                pcons(plit(Lit::Char('x')), pbind(1)),
                 bin(BinOp::Add, int(100), call(0, vec![var(1)])),
             ),
             (
-                pcons(Pattern::Wild, Pattern::Bind(1)),
+                pcons(pwild(), pbind(1)),
                 bin(BinOp::Add, int(1), call(0, vec![var(1)])),
             ),
         ],
@@ -674,9 +697,9 @@ fn cons_and_list_patterns_work_on_packed_strings() {
     let two = switch(
         string("hi"),
         vec![
-            (Pattern::List(vec![Pattern::Bind(1)]), int(1)),
+            (plist(vec![pbind(1)]), int(1)),
             (
-                Pattern::List(vec![Pattern::Bind(1), Pattern::Bind(2)]),
+                plist(vec![pbind(1), pbind(2)]),
                 ex(ExprKind::Tuple(vec![var(2), var(1)])),
             ),
         ],
@@ -685,8 +708,8 @@ fn cons_and_list_patterns_work_on_packed_strings() {
     let lit = switch(
         bin(BinOp::Cons, ex(ExprKind::Lit(Lit::Char('o'))), string("k")),
         vec![
-            (Pattern::Lit(Lit::Str("no".into())), int(0)),
-            (Pattern::Lit(Lit::Str("ok".into())), int(1)),
+            (plit(Lit::Str("no".into())), int(0)),
+            (plit(Lit::Str("ok".into())), int(1)),
         ],
     );
     assert_eq!(ok(eval(lit)), "1");
@@ -700,6 +723,10 @@ fn records_capture_values_and_dispatch_destructors() {
         codata: 0,
         methods: vec![1, 2],
         captures: vec![0],
+        ty: Box::new(crate::source::Spanned::new(
+            crate::syntax::ast::Type::Void,
+            Span::default(),
+        )),
     });
     let mut get_m = function("Counter.get", 0, 1, var(0));
     get_m.kind = FnKind::Method;
@@ -718,6 +745,7 @@ fn records_capture_values_and_dispatch_destructors() {
             receiver: Box::new(r),
             dtor: d,
             args,
+            name: Span::default(),
         })
     };
     let e = dtor(
@@ -750,7 +778,7 @@ fn server() -> Function {
     //                                       Stop: () } }
     let lookup = block(
         vec![
-            let_(Pattern::Bind(1), get(var(0))),
+            let_(pbind(1), get(var(0))),
             stmt(put(var(0), bin(BinOp::Mul, var(1), int(10)))),
             stmt(spawn(0, vec![var(0)])),
         ],
@@ -761,17 +789,17 @@ fn server() -> Function {
             get(var(0)),
             vec![
                 (
-                    Pattern::Ctor {
+                    pat(PatternKind::Ctor {
                         tag: 0,
                         args: vec![],
-                    },
+                    }),
                     lookup,
                 ),
                 (
-                    Pattern::Ctor {
+                    pat(PatternKind::Ctor {
                         tag: 1,
                         args: vec![],
-                    },
+                    }),
                     unit(),
                 ),
             ],
@@ -792,13 +820,14 @@ fn processes_exchange_messages_over_a_declared_channel() {
                 end: 1,
                 dual: 2,
                 span: Span::default(),
+                ty: None,
                 implicit: false,
             },
             stmt(spawn(0, vec![var(2)])),
             stmt(lookup(4)),
-            let_(Pattern::Bind(3), get(var(1))),
+            let_(pbind(3), get(var(1))),
             stmt(lookup(5)),
-            let_(Pattern::Bind(4), get(var(1))),
+            let_(pbind(4), get(var(1))),
             stmt(put(var(1), ctor(1, vec![]))),
         ],
         Some(put(var(0), bin(BinOp::Add, var(3), var(4)))),
@@ -870,11 +899,13 @@ fn fork_sends_the_halves_and_split_receives_them() {
             func: 1,
             captures: vec![1],
             half: 1,
+            name: Span::default(),
         },
         ForkArm {
             func: 2,
             captures: vec![1],
             half: 1,
+            name: Span::default(),
         },
     ];
     let forker = process(
@@ -902,6 +933,7 @@ fn fork_sends_the_halves_and_split_receives_them() {
                     end: 2,
                     dual: 3,
                     span: Span::default(),
+                    ty: None,
                     implicit: false,
                 },
                 stmt(spawn(0, vec![var(3), int(21)])),
@@ -909,6 +941,7 @@ fn fork_sends_the_halves_and_split_receives_them() {
                     channel: var(2),
                     slots: vec![4, 5],
                     span: sp(2),
+                    names: Vec::new(),
                 },
                 stmt(put(var(0), get(var(4)))),
             ],
@@ -951,12 +984,14 @@ fn forward_joins_two_channels() {
                     end: 1,
                     dual: 2,
                     span: Span::default(),
+                    ty: None,
                     implicit: false,
                 },
                 Stmt::Channel {
                     end: 3,
                     dual: 4,
                     span: Span::default(),
+                    ty: None,
                     implicit: false,
                 },
                 stmt(spawn(0, vec![var(2)])),
@@ -1013,6 +1048,7 @@ fn deadlock_is_reported_with_the_waiting_processes() {
                     end: 0,
                     dual: 1,
                     span: Span::default(),
+                    ty: None,
                     implicit: false,
                 },
                 stmt(spawn(0, vec![var(1)])),
@@ -1095,7 +1131,7 @@ fn message_passing_timing() {
     );
     let ping = block(
         vec![
-            let_(Pattern::Bind(3), get(var(0))),
+            let_(pbind(3), get(var(0))),
             stmt(spawn(
                 1,
                 vec![var(0), bin(BinOp::Add, var(1), var(3)), var(2)],
@@ -1111,17 +1147,17 @@ fn message_passing_timing() {
             get(var(0)),
             vec![
                 (
-                    Pattern::Ctor {
+                    pat(PatternKind::Ctor {
                         tag: 0,
                         args: vec![],
-                    },
+                    }),
                     ping,
                 ),
                 (
-                    Pattern::Ctor {
+                    pat(PatternKind::Ctor {
                         tag: 1,
                         args: vec![],
-                    },
+                    }),
                     put(var(2), var(1)),
                 ),
             ],
@@ -1138,6 +1174,7 @@ fn message_passing_timing() {
                     end: 1,
                     dual: 2,
                     span: Span::default(),
+                    ty: None,
                     implicit: false,
                 },
                 stmt(spawn(0, vec![var(1), int(n)])),
@@ -1162,20 +1199,14 @@ fn message_passing_timing() {
 #[test]
 fn clause_functions_match_their_arguments_without_a_tuple() {
     // pick([], _) = -1;  pick(x : _, 0) = x;  pick(_ : r, n) = pick(r, n - 1)
-    let arm = |ps: Vec<Pattern>, body| (Pattern::Tuple(ps), body);
+    let arm = |ps: Vec<Pattern>, body| (ptuple(ps), body);
     let body = switch(
         ex(ExprKind::Tuple(vec![var(0), var(1)])),
         vec![
-            arm(vec![Pattern::Nil, Pattern::Wild], int(-1)),
+            arm(vec![pnil(), pwild()], int(-1)),
+            arm(vec![pcons(pbind(2), pwild()), plit(Lit::Int(0))], var(2)),
             arm(
-                vec![
-                    pcons(Pattern::Bind(2), Pattern::Wild),
-                    Pattern::Lit(Lit::Int(0)),
-                ],
-                var(2),
-            ),
-            arm(
-                vec![pcons(Pattern::Wild, Pattern::Bind(3)), Pattern::Bind(4)],
+                vec![pcons(pwild(), pbind(3)), pbind(4)],
                 call(0, vec![var(3), bin(BinOp::Sub, var(4), int(1))]),
             ),
         ],
