@@ -6,10 +6,9 @@
 //! and implicit channels; then, whatever it found, `decls` and `infer`
 //! check types, protocols and linearity, `exhaustive` patterns, `wiring`
 //! the shape of the process graph, and `termination` the `fold` groups
-//! (LANGUAGE.md section 7). `termination`, `wiring` and `exhaustive` read
-//! the resolved program (`ir`); `infer` still walks the syntax tree with
-//! its own scopes; `monitor` turns protocols into the guard's
-//! automata.
+//! (LANGUAGE.md section 7). All of them read the resolved program (`ir`),
+//! not the syntax tree; only signatures and declared types are read from
+//! the declarations. `monitor` turns protocols into the guard's automata.
 //! `tests` holds unit tests of duality, unification and channel states.
 //! Nothing here runs a program or renders a diagnostic.
 
@@ -148,7 +147,9 @@ pub fn check(input: &Input<'_>) -> Result<Program, Vec<CheckError>> {
     // itself, so a file's name errors and its unrelated type errors come
     // in one run. Duplicates of resolution errors are removed below.
     let decls = decls::Decls::collect(&modules, &mut errors);
-    let typed = infer::check(&modules, input.main, &globals, &decls);
+    let functions = std::rc::Rc::new(std::mem::take(&mut program.functions));
+    let typed = infer::check(&globals, &decls, functions.clone(), program.entry);
+    program.functions = std::rc::Rc::try_unwrap(functions).unwrap_or_else(|rc| (*rc).clone());
     errors.extend(typed.errors);
     annotate_shows(&mut program, &typed.show_types);
     program.monitor = monitor::build(&decls, &program, &typed.channel_sites);

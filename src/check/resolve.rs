@@ -593,9 +593,10 @@ impl<'g, 'a> Resolver<'g, 'a> {
         let (g, layer) = (self.g, self.layer);
         let is_process = |n: &str| g.callable(n, layer).is_some_and(|c| c.is_process);
         let found = super::walk::block_channels(stmts, tail, &in_scope, &is_process, kind);
-        let mut names = found.implicit;
         // A channel whose `~` was forgotten is reported once, as such, and
-        // bound anyway, so that its two uses are not unknown names too.
+        // its name bound anyway (to nothing the checker knows: no channel
+        // is made), so that its two uses are not unknown names, nor one
+        // use after a move, too.
         for (name, uses, dual) in found.unpaired {
             self.error(CheckError::ChannelWithoutDual {
                 name: name.clone(),
@@ -603,9 +604,11 @@ impl<'g, 'a> Resolver<'g, 'a> {
                 second: uses[1],
                 dual,
             });
-            names.push((name, uses[0]));
+            self.bind(&name);
+            self.bind(&format!("~{name}"));
         }
-        names
+        found
+            .implicit
             .into_iter()
             .map(|(name, span)| {
                 let end = self.bind(&name);

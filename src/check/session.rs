@@ -11,13 +11,14 @@
 use super::decls::Decls;
 use super::errors::CheckError;
 use super::globals::{Globals, Layer};
-use super::infer::{self, SessionBinding, Signatures};
+use super::infer::{self, SessionBinding, SessionCheck, Signatures};
 use super::resolve::{self, Ids};
 use super::{exhaustive, termination, wiring};
 use crate::ir::{CodataInfo, FuncId, Function, ShowTy, Tag};
 use crate::source::{Span, Spanned};
 use crate::syntax::ast::{Item, Module, Stmt};
 use std::collections::HashMap;
+use std::rc::Rc;
 
 /// What the session asks the checker about.
 pub struct SessionInput<'a> {
@@ -89,77 +90,93 @@ pub fn check_session(input: &SessionInput<'_>) -> Result<CheckedLine, Vec<CheckE
     let declarations_only = modules.clone();
     modules.push((&line_module, Layer::Program));
     let globals = Globals::collect_onto(&declarations_only, input.tags, input.dtors, &mut errors);
-    let mut ids = input.ids;
-    let generation = input.new_generation.then(|| {
-        let (functions, prelude, more) = resolve::resolve_declarations(&globals, ids);
-        errors.extend(more);
-        ids.fresh += functions.len() as FuncId;
-        Generation {
-            functions,
-            prelude,
-            codata: globals.codata_info.clone(),
-            ctor_fields: HashMap::new(),
-        }
-    });
     let decls = Decls::collect(&declarations_only, &mut errors);
-    let mut lines = input.history.clone();
-    lines.push(input.line);
-    let (typed, scope, signatures) = infer::check_session(&globals, &decls, &lines, input.known);
-    // Names earlier lines bound and gave away are known to the line's
-    // resolution (as empty slots), so a use is reported once, by the
-    // checker, as a use after a move.
-    let gone: Vec<String> = scope
-        .names
-        .iter()
-        .filter(|n| !input.held.contains(n))
-        .cloned()
-        .collect();
+    let mut ids = input.ids;
+    // The declarations' resolved bodies, when they are to be checked: the
+    // new generation's, or resolved for the purpose.
+    let fresh = Ids {
+        fresh: ids.declarations,
+        ..ids
+    };
+    let mut generation = None;
+    let declarations = match (input.new_generation, input.known) {
+        (true, _) => {
+            let (functions, prelude, more) = resolve::resolve_declarations(&globals, fresh);
+            errors.extend(more);
+            ids.fresh = ids.declarations + functions.len() as FuncId;
+            generation = Some((prelude, globals.codata_info.clone()));
+            Some(Rc::new(functions))
+        }
+        (false, None) => {
+            let (functions, _, more) = resolve::resolve_declarations(&globals, fresh);
+            errors.extend(more);
+            Some(Rc::new(functions))
+        }
+        (false, Some(_)) => None,
+    };
+    let mut session = SessionCheck::new(
+        &globals,
+        &decls,
+        ids.declarations,
+        declarations.clone(),
+        input.known,
+    );
+    // Each earlier line is resolved as it was run (a function of the names
+    // the session then held) and checked; then the new line.
+    for stmts in &input.history {
+        let (held, gone) = session.names();
+        let stmts: Vec<&Spanned<Stmt>> = stmts.iter().collect();
+        let span = lines_span(&stmts);
+        let (line, more) = resolve::resolve_line(&globals, ids, &held, &gone, &stmts, span);
+        errors.extend(more);
+        session.line(ids.fresh, Rc::new(line.functions), &held, &gone);
+    }
+    let (_, gone) = session.names();
     let stmts: Vec<&Spanned<Stmt>> = input.line.iter().collect();
     let (line, more) =
         resolve::resolve_line(&globals, ids, input.held, &gone, &stmts, input.line_span);
     errors.extend(more);
+    let line_functions = Rc::new(line.functions);
+    session.line(ids.fresh, line_functions.clone(), input.held, &gone);
+    let (typed, scope, signatures) = session.finish();
     errors.extend(typed.errors);
+    let line_functions = Rc::try_unwrap(line_functions).unwrap_or_else(|rc| (*rc).clone());
+    let declarations = declarations.map(|rc| Rc::try_unwrap(rc).unwrap_or_else(|rc| (*rc).clone()));
     // Declarations already checked need no second look: only the line.
-    errors.extend(exhaustive::check(&modules, &line.functions, &globals.tags));
+    errors.extend(exhaustive::check(&modules, &line_functions, &globals.tags));
     let process_name = |id: FuncId| {
         let name = id
             .checked_sub(ids.declarations)
             .and_then(|i| globals.declaration_name(i as usize));
         name.unwrap_or_default().to_string()
     };
-    errors.extend(wiring::check(&line.functions, ids.fresh, &process_name));
-    if input.known.is_none() {
+    errors.extend(wiring::check(&line_functions, ids.fresh, &process_name));
+    if let Some(functions) = &declarations {
         // The declarations changed: their wiring and `fold` groups are
-        // checked on their resolved form (this input's, or resolved for
-        // the purpose).
-        let resolved;
-        let functions = match &generation {
-            Some(g) => &g.functions,
-            None => {
-                let more;
-                (resolved, _, more) = resolve::resolve_declarations(&globals, input.ids);
-                errors.extend(more);
-                &resolved
-            }
-        };
-        errors.extend(wiring::check(functions, input.ids.fresh, &process_name));
+        // checked on their resolved form.
+        errors.extend(wiring::check(functions, ids.declarations, &process_name));
         errors.extend(exhaustive::check(&modules, functions, &globals.tags));
-        errors.extend(termination::check(functions, input.ids.fresh, false));
+        errors.extend(termination::check(functions, ids.declarations, false));
     }
     if !errors.is_empty() {
         super::errors::order(&mut errors);
         return Err(errors);
     }
-    let mut functions = line.functions;
+    let mut functions = line_functions;
     for f in &mut functions {
         super::annotate_function_shows(f, &typed.show_types);
     }
-    let generation = generation.map(|mut g| {
-        for f in &mut g.functions {
+    let generation = generation.map(|(prelude, codata)| {
+        let mut functions = declarations.unwrap_or_default();
+        for f in &mut functions {
             super::annotate_function_shows(f, &typed.show_types);
         }
-        g.ctor_fields = super::ctor_fields_of(&decls, &globals.tags);
-        g
+        Generation {
+            functions,
+            prelude,
+            codata,
+            ctor_fields: super::ctor_fields_of(&decls, &globals.tags),
+        }
     });
     Ok(CheckedLine {
         generation,
@@ -170,6 +187,14 @@ pub fn check_session(input: &SessionInput<'_>) -> Result<CheckedLine, Vec<CheckE
         dtors: globals.dtors.clone(),
         signatures,
     })
+}
+
+/// Where a line's statements are.
+fn lines_span(stmts: &[&Spanned<Stmt>]) -> Span {
+    match (stmts.first(), stmts.last()) {
+        (Some(first), Some(last)) => first.span.to(last.span),
+        _ => Span::default(),
+    }
 }
 
 /// What `:type`, `:doc` and `:browse` show of a declaration.
@@ -186,7 +211,13 @@ pub fn signatures(input: &SessionInput<'_>) -> Vec<Signature> {
     let modules = declaration_modules(input);
     let globals = Globals::collect_onto(&modules, input.tags, input.dtors, &mut errors);
     let decls = Decls::collect(&modules, &mut errors);
-    infer::signatures(&globals, &decls)
+    let first = input.ids.declarations;
+    let ids = Ids {
+        fresh: first,
+        ..input.ids
+    };
+    let (functions, _, _) = resolve::resolve_declarations(&globals, ids);
+    infer::signatures(&globals, &decls, first, Rc::new(functions))
         .into_iter()
         .map(|(name, text, process, layer)| Signature {
             name,

@@ -228,14 +228,3 @@ pub fn block_channels<'s>(
     }
     out
 }
-
-/// The implicit channels of a block (see [`BlockChannels`]).
-pub fn implicit_channels<'s>(
-    stmts: impl Iterator<Item = &'s Spanned<Stmt>>,
-    tail: Option<&Spanned<Expr>>,
-    in_scope: &dyn Fn(&str) -> bool,
-    is_process: &dyn Fn(&str) -> bool,
-    kind: BlockKind,
-) -> Vec<(String, Span)> {
-    block_channels(stmts, tail, in_scope, is_process, kind).implicit
-}

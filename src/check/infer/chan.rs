@@ -2,21 +2,25 @@
 //! `close`, `:=`, `fork`, `split`, lending to functions), and the joining of
 //! the states that different branches leave channels in.
 
+use super::expr::is_upper;
 use super::{Binding, Exit, Gone, Infer, Liveness, end_span};
 use crate::check::errors::{CheckError, MismatchHint};
 use crate::check::types::{Con, Dir, Session, Ty, dual};
-use crate::source::{Span, Spanned};
-use crate::syntax::ast::{self, Expr};
+use crate::ir::{self, Expr, ExprKind, PatternKind, Slot};
+use crate::source::Span;
 use std::rc::Rc;
 
 impl Infer<'_, '_> {
     /// The binding a channel operation acts on: a variable, possibly at the
     /// end of a chain of `put`s (which are checked first, in order).
-    fn channel_of(&mut self, e: &Spanned<Expr>, op: &str) -> Option<usize> {
-        let name = match &e.node {
-            Expr::Var(n) => n.clone(),
-            Expr::Dual(n) => format!("~{}", n.node),
-            Expr::Put { channel, value } => {
+    fn channel_of(&mut self, e: &Expr, op: &str) -> Option<usize> {
+        let slot = match &e.kind {
+            ExprKind::Local(slot) => *slot,
+            // Not a channel of this process's own (already reported, or
+            // a service, which only the wiring names).
+            ExprKind::Unknown { args, .. } if args.is_empty() => return None,
+            ExprKind::Service(_) | ExprKind::Args => return None,
+            ExprKind::Put { channel, value } => {
                 let i = self.channel_of(channel, "put")?;
                 self.put_on(i, value, e.span);
                 return Some(i);
@@ -34,7 +38,7 @@ impl Infer<'_, '_> {
                 return None;
             }
         };
-        let i = self.find(&name)?;
+        let i = self.find(slot)?;
         self.channel_of_unknown_protocol(i);
         if !matches!(self.unifier.shallow(&self.env[i].ty), Ty::Session(_)) {
             let found = self.show(&self.env[i].ty.clone());
@@ -150,22 +154,20 @@ impl Infer<'_, '_> {
         }
     }
 
-    pub(super) fn put(&mut self, channel: &Spanned<Expr>, value: &Spanned<Expr>, span: Span) {
+    pub(super) fn put(&mut self, channel: &Expr, value: &Expr, span: Span) {
         if let Some(i) = self.channel_of(channel, "put") {
             self.put_on(i, value, span);
         }
     }
 
-    fn put_on(&mut self, i: usize, value: &Spanned<Expr>, span: Span) {
+    fn put_on(&mut self, i: usize, value: &Expr, span: Span) {
         // The value is evaluated before it is sent (it may use the channel:
         // `c.put(f(c.get))`); a label is not a value.
-        let label = match &value.node {
-            Expr::Ctor(l) if self.is_label_only(l) => Some(l.clone()),
-            _ => None,
-        };
-        let sent = match (&label, &value.node) {
-            (None, Expr::Ctor(_)) => None,
-            (None, _) => Some(self.infer(value)),
+        let bare = self.bare_name(value).map(str::to_string);
+        let label = bare.clone().filter(|l| self.is_label_only(l));
+        let sent = match (&label, &bare) {
+            (None, Some(_)) => None,
+            (None, None) => Some(self.infer(value)),
             _ => None,
         };
         let Some(head) = self.head_of(i, span) else {
@@ -192,18 +194,15 @@ impl Infer<'_, '_> {
                 dir: Dir::Put,
                 branches,
             } => {
-                let chosen = match &value.node {
-                    Expr::Ctor(l) => branches.iter().find(|(b, _)| **b == **l),
-                    _ => None,
+                let chosen = match &bare {
+                    Some(l) => branches.iter().find(|(b, _)| **b == **l),
+                    None => None,
                 };
                 match chosen {
                     Some((_, next)) => self.set_state(i, (**next).clone()),
                     None => {
                         let expected = branches.iter().map(|(l, _)| l.to_string()).collect();
-                        let label = match &value.node {
-                            Expr::Ctor(l) => l.clone(),
-                            _ => "this value".into(),
-                        };
+                        let label = bare.clone().unwrap_or_else(|| "this value".into());
                         self.set_state(i, Session::Unknown);
                         self.error(CheckError::UnknownLabel {
                             channel,
@@ -253,7 +252,7 @@ impl Infer<'_, '_> {
                 }
             }
             _ => {
-                let did = if matches!(value.node, Expr::Ctor(_)) {
+                let did = if bare.is_some() {
                     "chooses a label"
                 } else {
                     "sends a value"
@@ -263,11 +262,23 @@ impl Infer<'_, '_> {
         }
     }
 
-    fn is_label_only(&self, name: &str) -> bool {
-        self.decls.ctors.get(name, self.layer).is_none() && !self.builtin_list_ctor(name)
+    /// The name of a constructor or label written alone (`Quit`), known
+    /// or not.
+    fn bare_name<'e>(&'e self, e: &'e Expr) -> Option<&'e str> {
+        match &e.kind {
+            ExprKind::Ctor { tag, args } if args.is_empty() => Some(self.tag_name(*tag)),
+            ExprKind::Unknown { name, args } if args.is_empty() && is_upper(name) => Some(name),
+            _ => None,
+        }
     }
 
-    pub(super) fn get(&mut self, channel: &Spanned<Expr>, span: Span) -> Ty {
+    fn is_label_only(&self, name: &str) -> bool {
+        // (`Nil` and `Cons` of the built-in list are no `Ctor`: resolution
+        // makes them list expressions.)
+        self.decls.ctors.get(name, self.layer).is_none()
+    }
+
+    pub(super) fn get(&mut self, channel: &Expr, span: Span) -> Ty {
         let Some(i) = self.channel_of(channel, "get") else {
             return self.unifier.fresh();
         };
@@ -313,7 +324,7 @@ impl Infer<'_, '_> {
         }
     }
 
-    pub(super) fn close(&mut self, channel: &Spanned<Expr>, span: Span) {
+    pub(super) fn close(&mut self, channel: &Expr, span: Span) {
         let Some(i) = self.channel_of(channel, "close") else {
             return;
         };
@@ -351,14 +362,13 @@ impl Infer<'_, '_> {
 
     /// Passing a channel to a function: the function borrows it and leaves
     /// it in the state its signature says (`exit`).
-    pub(super) fn lend(&mut self, arg: &Spanned<Expr>, param: &Ty, exit: Exit, function: &str) {
-        let var = match &arg.node {
-            Expr::Var(n) => Some(n.clone()),
-            Expr::Dual(n) => Some(format!("~{}", n.node)),
+    pub(super) fn lend(&mut self, arg: &Expr, param: &Ty, exit: Exit, function: &str) {
+        let var = match &arg.kind {
+            ExprKind::Local(slot) => Some(*slot),
             _ => None,
         };
         let found = var
-            .and_then(|n| self.find(&n))
+            .and_then(|slot| self.find(slot))
             .filter(|i| matches!(self.unifier.shallow(&self.env[*i].ty), Ty::Session(_)));
         let Some(i) = found else {
             let t = self.infer(arg);
@@ -401,7 +411,7 @@ impl Infer<'_, '_> {
         }
     }
 
-    pub(super) fn forward(&mut self, a: &Spanned<Expr>, b: &Spanned<Expr>, span: Span) {
+    pub(super) fn forward(&mut self, a: &Expr, b: &Expr, span: Span) {
         let (Some(i), Some(j)) = (self.channel_of(a, ":="), self.channel_of(b, ":=")) else {
             return;
         };
@@ -416,12 +426,7 @@ impl Infer<'_, '_> {
 
     /// The two halves of a channel at a `fork` step (`split` false: this
     /// end forks; true: it splits); the channel itself is used up.
-    fn halves(
-        &mut self,
-        channel: &Spanned<Expr>,
-        span: Span,
-        split: bool,
-    ) -> Option<[Rc<Session>; 2]> {
+    fn halves(&mut self, channel: &Expr, span: Span, split: bool) -> Option<[Rc<Session>; 2]> {
         let (op, did) = if split {
             ("split", "is split")
         } else {
@@ -459,21 +464,16 @@ impl Infer<'_, '_> {
         }
     }
 
-    pub(super) fn split(&mut self, channel: &Spanned<Expr>, names: &[ast::Ident], span: Span) {
+    pub(super) fn split(&mut self, channel: &Expr, slots: &[Slot], names: &[Span], span: Span) {
         let Some(halves) = self.halves(channel, span, true) else {
             return;
         };
-        for (n, s) in names.iter().zip(halves) {
-            self.bind(&n.node, Ty::Session(Rc::new((*s).clone())), n.span);
+        for ((slot, at), s) in slots.iter().zip(names).zip(halves) {
+            self.bind(*slot, Ty::Session(Rc::new((*s).clone())), *at);
         }
     }
 
-    pub(super) fn fork(
-        &mut self,
-        channel: &Spanned<Expr>,
-        arms: &[Spanned<ast::ForkArm>],
-        span: Span,
-    ) {
+    pub(super) fn fork(&mut self, channel: &Expr, arms: &[ir::ForkArm], span: Span) {
         let Some(halves) = self.halves(channel, span, false) else {
             return;
         };
@@ -485,14 +485,20 @@ impl Infer<'_, '_> {
 
     /// One arm of a fork runs as its own process: it finishes its half and
     /// every outer channel it touches.
-    fn fork_arm(&mut self, arm: &Spanned<ast::ForkArm>, half: Session) {
+    fn fork_arm(&mut self, arm: &ir::ForkArm, half: Session) {
+        let Some((run, k)) = self.bodies.find(arm.func) else {
+            return;
+        };
+        let f = &run[k];
         let before: Vec<Binding> = self.env.clone();
         let saved = self.ended;
+        let outer = self.enter_closure(f, &arm.captures);
         self.push_scope();
-        self.bind(&arm.node.name.node, Ty::session(half), arm.node.name.span);
-        self.block(&arm.node.body.node, arm.node.body.span);
-        self.pop_scope(end_span(arm.node.body.span));
-        let end = end_span(arm.node.body.span);
+        self.bind(arm.half, Ty::session(half), arm.name);
+        self.infer(&f.body);
+        let end = end_span(f.body.span);
+        self.pop_scope(end);
+        self.frame = outer;
         for (k, old) in before.iter().enumerate() {
             let now = self.env[k].clone();
             if now.ty != old.ty || !matches!(now.state, Liveness::Live) {
@@ -510,15 +516,15 @@ impl Infer<'_, '_> {
 
     pub(super) fn if_expr(
         &mut self,
-        cond: &Spanned<Expr>,
-        then: &Spanned<ast::Block>,
-        else_: Option<&Spanned<Expr>>,
+        cond: &Expr,
+        then: &Expr,
+        else_: Option<&Expr>,
         span: Span,
     ) -> Ty {
         let ct = self.infer(cond);
         self.expect(&ct, &Ty::bool(), cond.span, " in the condition");
         let start = self.env.clone();
-        let t1 = self.block(&then.node, then.span);
+        let t1 = self.infer(then);
         let first = (
             std::mem::replace(&mut self.env, start),
             std::mem::replace(&mut self.ended, false),
@@ -536,23 +542,18 @@ impl Infer<'_, '_> {
         self.join(branches, span).unwrap_or_else(Ty::unit)
     }
 
-    pub(super) fn switch(
-        &mut self,
-        scrutinee: &Spanned<Expr>,
-        cases: &[Spanned<ast::Case>],
-        span: Span,
-    ) -> Ty {
-        if let Expr::Get(c) = &scrutinee.node
-            && let Some(t) = self.label_switch(c, scrutinee.span, cases, span)
+    pub(super) fn switch(&mut self, scrutinee: &Expr, arms: &[ir::Arm], span: Span) -> Ty {
+        if let ExprKind::Get(c) = &scrutinee.kind
+            && let Some(t) = self.label_switch(c, scrutinee.span, arms, span)
         {
             return t;
         }
         let st = self.infer(scrutinee);
         self.check_cases(
-            cases,
+            arms,
             span,
-            |c| (&c.node.body, c.span),
-            |inf, c| inf.pattern(&c.node.pattern, &st),
+            |a| (&a.body, a.span),
+            |inf, a| inf.pattern(&a.pattern, &st),
         )
     }
 
@@ -563,7 +564,7 @@ impl Infer<'_, '_> {
         &mut self,
         cases: &[C],
         span: Span,
-        parts: impl Fn(&C) -> (&Spanned<ast::Block>, Span),
+        parts: impl Fn(&C) -> (&Expr, Span),
         mut enter: impl FnMut(&mut Self, &C),
     ) -> Ty {
         let start = self.env.clone();
@@ -574,7 +575,7 @@ impl Infer<'_, '_> {
             self.push_scope();
             enter(self, case);
             let (body, case_span) = parts(case);
-            let t = self.block(&body.node, body.span);
+            let t = self.infer(body);
             self.pop_scope(end_span(body.span));
             let env = std::mem::take(&mut self.env);
             outcomes.push(Branch::new(env, self.ended, t, case_span));
@@ -590,23 +591,18 @@ impl Infer<'_, '_> {
     /// `switch (c.get) { case Label: ... }` when `c` is at a received
     /// choice. `None` when it is not: then it is an ordinary switch on a
     /// received value.
-    fn label_switch(
-        &mut self,
-        c: &Spanned<Expr>,
-        at: Span,
-        cases: &[Spanned<ast::Case>],
-        span: Span,
-    ) -> Option<Ty> {
-        let name = match &c.node {
-            Expr::Var(n) => n.clone(),
-            _ => return None,
+    fn label_switch(&mut self, c: &Expr, at: Span, cases: &[ir::Arm], span: Span) -> Option<Ty> {
+        let ExprKind::Local(slot) = c.kind else {
+            return None;
         };
-        let i = self.find(&name)?;
+        let i = self.find(slot)?;
+        let name = self.env[i].name.clone();
         if let Some(first) = cases.first()
             && self.all_labels(cases)
-            && let ast::Pattern::Ctor { name: label, .. } = &first.node.pattern.node
+            && let Some(label) = self.label_pattern(&first.pattern)
         {
-            self.learn_from_label(i, &label.node, Dir::Get);
+            let label = label.to_string();
+            self.learn_from_label(i, &label, Dir::Get);
         }
         let head = match self.unifier.shallow(&self.env[i].ty) {
             Ty::Session(s) => self.unifier.head(&s),
@@ -635,23 +631,22 @@ impl Infer<'_, '_> {
         let mut outcomes = Vec::new();
         let mut seen: Vec<Rc<str>> = Vec::new();
         for case in cases {
-            let label = match &case.node.pattern.node {
-                ast::Pattern::Ctor { name, args } if args.is_empty() => Some(name),
-                _ => None,
-            };
-            let found = label.and_then(|l| branches.iter().find(|(b, _)| **b == *l.node));
+            let label = self.label_pattern(&case.pattern).map(str::to_string);
+            let found = label
+                .as_ref()
+                .and_then(|l| branches.iter().find(|(b, _)| **b == **l));
             let Some((l, next)) = found.or_else(|| {
                 // A misspelt label: reported, then checked as the label it
                 // is closest to, so that label is not reported missing too.
                 let expected: Vec<String> = branches.iter().map(|(l, _)| l.to_string()).collect();
-                let written = label.map_or_else(|| "this pattern".to_string(), |l| l.node.clone());
+                let written = label.clone().unwrap_or_else(|| "this pattern".to_string());
                 let unseen = branches.iter().filter(|(b, _)| !seen.contains(b));
                 let meant = crate::check::suggest::closest(&written, unseen.map(|(b, _)| &**b));
                 self.error(CheckError::UnknownLabel {
                     channel: name.clone(),
                     label: written,
                     expected,
-                    span: case.node.pattern.span,
+                    span: case.pattern.span,
                 });
                 branches
                     .iter()
@@ -663,7 +658,7 @@ impl Infer<'_, '_> {
             self.env = start.clone();
             self.ended = false;
             self.set_state(i, (**next).clone());
-            let t = self.block(&case.node.body.node, case.node.body.span);
+            let t = self.infer(&case.body);
             let env = std::mem::take(&mut self.env);
             outcomes.push(Branch::new(env, self.ended, t, case.span));
         }
@@ -693,22 +688,21 @@ impl Infer<'_, '_> {
     /// value or a choice); each body is checked from the states before the
     /// race, as the cases of a `switch` are, and the bodies must leave the
     /// channels they share alike.
-    pub(super) fn race(&mut self, cases: &[Spanned<ast::RaceCase>], span: Span) -> Ty {
+    pub(super) fn race(&mut self, cases: &[ir::RaceArm], span: Span) -> Ty {
         self.check_cases(
             cases,
             span,
-            |c| (&c.node.body, c.span),
-            |inf, c| inf.race_channel(&c.node.channel),
+            |c| (&c.body, c.span),
+            |inf, c| inf.race_channel(&c.channel),
         )
     }
 
-    /// Checks that `name` is a channel whose protocol receives next.
-    fn race_channel(&mut self, name: &ast::Ident) {
-        let var = Spanned::new(Expr::Var(name.node.clone()), name.span);
-        let Some(i) = self.channel_of(&var, "race on") else {
+    /// Checks that `channel` is a channel whose protocol receives next.
+    fn race_channel(&mut self, channel: &Expr) {
+        let Some(i) = self.channel_of(channel, "race on") else {
             return;
         };
-        let Some(head) = self.head_of(i, name.span) else {
+        let Some(head) = self.head_of(i, channel.span) else {
             return;
         };
         match head {
@@ -716,7 +710,7 @@ impl Infer<'_, '_> {
             | Session::Choice { dir: Dir::Get, .. }
             | Session::Var { .. }
             | Session::Unknown => {}
-            _ => self.mismatch(i, &head, "waits in a `race` to receive", name.span),
+            _ => self.mismatch(i, &head, "waits in a `race` to receive", channel.span),
         }
     }
 
@@ -765,21 +759,31 @@ impl Infer<'_, '_> {
 
     /// Whether every case of a `switch` is a bare label (an upper-case
     /// name that is no constructor).
-    fn all_labels(&self, cases: &[Spanned<ast::Case>]) -> bool {
+    fn all_labels(&self, cases: &[ir::Arm]) -> bool {
         !cases.is_empty()
             && cases.iter().all(|case| {
-                matches!(&case.node.pattern.node,
-                    ast::Pattern::Ctor { name, args } if args.is_empty() && self.is_label_only(&name.node))
+                self.label_pattern(&case.pattern)
+                    .is_some_and(|l| self.is_label_only(l))
             })
+    }
+
+    /// The name a case's pattern is when it is a constructor or label
+    /// alone (`case Quit:`), known or not.
+    fn label_pattern<'p>(&'p self, p: &'p ir::Pattern) -> Option<&'p str> {
+        match &p.kind {
+            PatternKind::Ctor { tag, args } if args.is_empty() => Some(self.tag_name(*tag)),
+            PatternKind::Unknown { name, args } if args.is_empty() => Some(name),
+            _ => None,
+        }
     }
 
     /// `switch (c.get)` on labels when `c`'s protocol is unknown: each
     /// case is checked with `c` in an unknown state.
-    fn unknown_choice(&mut self, i: usize, cases: &[Spanned<ast::Case>], span: Span) -> Ty {
+    fn unknown_choice(&mut self, i: usize, cases: &[ir::Arm], span: Span) -> Ty {
         self.check_cases(
             cases,
             span,
-            |c| (&c.node.body, c.span),
+            |c| (&c.body, c.span),
             |inf, _| inf.set_state(i, Session::Unknown),
         )
     }

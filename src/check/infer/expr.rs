@@ -1,27 +1,31 @@
 //! Expressions, statements, blocks and patterns: the sequential part of
 //! the type checker, and the moves that make linear values linear.
 
-use super::{Binding, Exit, Gone, Infer, Liveness, end_span};
+use super::{Binding, Exit, Frame, Gone, Infer, Liveness, ParamPattern, clauses, end_span};
 use crate::check::errors::{CheckError, MismatchHint};
 use crate::check::types::{Con, Session, Ty};
-use crate::check::walk;
-use crate::ir::Builtin;
+use crate::ir::{
+    self, BinOp, Builtin, Expr, ExprKind, FuncId, Lit, Pattern, PatternKind, ServiceId, Slot, Stmt,
+    UnOp,
+};
 use crate::services;
 use crate::source::{Span, Spanned};
-use crate::syntax::ast::{self, BinOp, Expr, Pattern, Stmt, UnOp};
+use crate::syntax::ast;
 use std::rc::Rc;
 
 impl Infer<'_, '_> {
     // -----------------------------------------------------------------------
     // Blocks and statements
 
-    pub(in crate::check) fn block(&mut self, b: &ast::Block, span: Span) -> Ty {
+    pub(in crate::check) fn block(&mut self, b: &ir::Block, span: Span) -> Ty {
         self.push_scope();
-        self.bind_implicit_channels(b.stmts.iter(), b.tail.as_deref(), walk::BlockKind::Body);
         for s in &b.stmts {
             if self.ended {
                 let what = "the end of this process".to_string();
-                self.error(CheckError::AfterEnd { span: s.span, what });
+                self.error(CheckError::AfterEnd {
+                    span: s.span(),
+                    what,
+                });
                 break;
             }
             self.stmt(s);
@@ -34,43 +38,11 @@ impl Infer<'_, '_> {
         t
     }
 
-    pub(super) fn bind_implicit_channels<'s>(
-        &mut self,
-        stmts: impl Iterator<Item = &'s Spanned<Stmt>>,
-        tail: Option<&Spanned<Expr>>,
-        kind: walk::BlockKind,
-    ) {
-        let env = &self.env;
-        let wiring = self.wiring;
-        let in_scope = |n: &str| {
-            env.iter().any(|x| x.name == n)
-                || (wiring && (services::by_name(n).is_some() || n == "args"))
-        };
-        let (globals, layer) = (self.globals, self.layer);
-        let is_process = |n: &str| globals.callable(n, layer).is_some_and(|c| c.is_process);
-        let names = walk::implicit_channels(stmts, tail, &in_scope, &is_process, kind);
-        for (name, span) in names {
-            let var = self.unifier.fresh();
-            self.channel_sites.push((
-                span,
-                Session::Var {
-                    ty: var.clone(),
-                    neg: false,
-                },
-            ));
-            let end = Ty::session(Session::Var {
-                ty: var.clone(),
-                neg: false,
-            });
-            let dual = Ty::session(Session::Var { ty: var, neg: true });
-            self.bind(&name, end, span);
-            self.bind(&format!("~{name}"), dual, span);
-        }
-    }
-
-    pub(super) fn stmt(&mut self, s: &Spanned<Stmt>) {
-        match &s.node {
-            Stmt::Let { pattern, ty, value } => {
+    pub(super) fn stmt(&mut self, s: &Stmt) {
+        match s {
+            Stmt::Let {
+                pattern, ty, value, ..
+            } => {
                 let t = self.infer(value);
                 if let Some(ann) = ty {
                     let want = self.body_type(ann);
@@ -78,42 +50,58 @@ impl Infer<'_, '_> {
                 }
                 self.pattern(pattern, &t);
             }
-            Stmt::Channel { ty, name } => {
-                let s0 = match ty {
-                    Some(t) => match self.body_type(t) {
-                        Ty::Session(s) => (*s).clone(),
-                        other => {
-                            let found = self.show(&other);
-                            self.error(CheckError::NotAProtocol {
-                                span: t.span,
-                                found,
-                            });
-                            Session::Unknown
-                        }
-                    },
-                    None => Session::Var {
-                        ty: self.unifier.fresh(),
-                        neg: false,
-                    },
-                };
-                self.channel_sites.push((name.span, s0.clone()));
-                let dual = crate::check::types::dual(&s0);
-                self.bind(&name.node, Ty::session(s0), name.span);
-                self.bind(&format!("~{}", name.node), Ty::session(dual), name.span);
-            }
-            Stmt::Expr(e) => self.expr_stmt(e),
-            Stmt::Forward(a, b) => self.forward(a, b, s.span),
-            Stmt::Halt => {
-                self.end_process(s.span);
-            }
-            Stmt::Fork { channel, arms } => self.fork(channel, arms, s.span),
-            Stmt::Split { channel, names } => self.split(channel, names, s.span),
+            Stmt::Channel {
+                end,
+                dual,
+                span,
+                ty,
+                ..
+            } => self.channel(*end, *dual, *span, ty.as_ref()),
+            Stmt::Expr { expr, .. } => self.expr_stmt(expr),
+            Stmt::Forward { a, b, span } => self.forward(a, b, *span),
+            Stmt::Halt { span } => self.end_process(*span),
+            Stmt::Fork {
+                channel,
+                arms,
+                span,
+            } => self.fork(channel, arms, *span),
+            Stmt::Split {
+                channel,
+                slots,
+                span,
+                names,
+            } => self.split(channel, slots, names, *span),
         }
     }
 
-    fn expr_stmt(&mut self, e: &Spanned<Expr>) {
+    /// A new channel (declared, or implicit): its ends in `end` and `dual`.
+    fn channel(&mut self, end: Slot, dual: Slot, span: Span, ty: Option<&Spanned<ast::Type>>) {
+        let s0 = match ty {
+            Some(t) => match self.body_type(t) {
+                Ty::Session(s) => (*s).clone(),
+                other => {
+                    let found = self.show(&other);
+                    self.error(CheckError::NotAProtocol {
+                        span: t.span,
+                        found,
+                    });
+                    Session::Unknown
+                }
+            },
+            None => Session::Var {
+                ty: self.unifier.fresh(),
+                neg: false,
+            },
+        };
+        self.channel_sites.push((span, s0.clone()));
+        let other = crate::check::types::dual(&s0);
+        self.bind(end, Ty::session(s0), span);
+        self.bind(dual, Ty::session(other), span);
+    }
+
+    fn expr_stmt(&mut self, e: &Expr) {
         let t = self.infer(e);
-        if matches!(e.node, Expr::Put { .. } | Expr::Close(_)) {
+        if matches!(e.kind, ExprKind::Put { .. } | ExprKind::Close(_)) {
             return;
         }
         let t = self.unifier.shallow(&t);
@@ -145,23 +133,29 @@ impl Infer<'_, '_> {
     // -----------------------------------------------------------------------
     // Expressions
 
-    pub(in crate::check) fn infer(&mut self, e: &Spanned<Expr>) -> Ty {
-        match &e.node {
-            Expr::Int(_) => Ty::int(),
-            Expr::Float(_) => Ty::simple(Con::Float),
-            Expr::Char(_) => Ty::simple(Con::Char),
-            Expr::Str(_) => Ty::string(),
-            Expr::Bool(_) => Ty::bool(),
-            Expr::Unit => Ty::unit(),
-            Expr::Var(name) => self.var(name, e.span),
-            Expr::Dual(name) => self.var(&format!("~{}", name.node), e.span),
-            Expr::Ctor(name) => self.ctor_value(name, &[], e.span),
-            Expr::Call { callee, args } => self.call(callee, args, e.span),
-            Expr::Tuple(items) => {
+    pub(in crate::check) fn infer(&mut self, e: &Expr) -> Ty {
+        match &e.kind {
+            ExprKind::Lit(l) => lit_type(l),
+            ExprKind::Local(slot) => match self.find(*slot) {
+                Some(i) => self.use_binding(i, e.span),
+                None => self.unifier.fresh(),
+            },
+            ExprKind::Args => Ty::list(Ty::string()),
+            ExprKind::Service(id) => self.service_type(*id),
+            ExprKind::Unknown { args, .. } => self.unknown(args),
+            ExprKind::Call { func, args } | ExprKind::Spawn { proc: func, args } => {
+                self.call(*func, args, e.span)
+            }
+            ExprKind::Builtin { op, args, .. } => self.builtin(*op, args, e.span),
+            ExprKind::Ctor { tag, args } => {
+                let name = self.tag_name(*tag).to_string();
+                self.ctor_value(&name, args, e.span)
+            }
+            ExprKind::Tuple(items) => {
                 let ts = items.iter().map(|x| self.infer(x)).collect();
                 Ty::con(Con::Tuple, ts)
             }
-            Expr::List(items) => {
+            ExprKind::List(items) => {
                 let elem = self.unifier.fresh();
                 for x in items {
                     let t = self.infer(x);
@@ -169,9 +163,9 @@ impl Infer<'_, '_> {
                 }
                 Ty::list(elem)
             }
-            Expr::Binary { op, lhs, rhs } => self.binary(op.node, lhs, rhs),
-            Expr::Unary { op, operand } => self.unary(op.node, operand),
-            Expr::Index {
+            ExprKind::Binary { op, lhs, rhs } => self.binary(*op, lhs, rhs),
+            ExprKind::Unary { op, operand } => self.unary(*op, operand),
+            ExprKind::Index {
                 list,
                 index,
                 default,
@@ -190,38 +184,63 @@ impl Infer<'_, '_> {
                 self.expect(&dt, &elem, default.span, " in the default value");
                 elem
             }
-            Expr::Dtor {
+            ExprKind::Dtor {
                 receiver,
-                name,
+                dtor,
                 args,
-            } => self.dtor(receiver, name, args),
-            Expr::Put { channel, value } => {
+                name,
+            } => {
+                let written = self.globals.dtors.get(*dtor as usize).cloned();
+                self.dtor(
+                    receiver,
+                    &Spanned::new(written.unwrap_or_default(), *name),
+                    args,
+                )
+            }
+            ExprKind::Put { channel, value } => {
                 self.put(channel, value, e.span);
                 Ty::unit()
             }
-            Expr::Get(c) => self.get(c, e.span),
-            Expr::Close(c) => {
+            ExprKind::Get(c) => self.get(c, e.span),
+            ExprKind::Close(c) => {
                 self.close(c, e.span);
                 Ty::unit()
             }
-            Expr::If { cond, then, else_ } => self.if_expr(cond, then, else_.as_deref(), e.span),
-            Expr::Switch { scrutinee, cases } => self.switch(scrutinee, cases, e.span),
-            Expr::Race(cases) => self.race(cases, e.span),
-            Expr::Block(b) => self.block(b, e.span),
-            Expr::Record { codata, methods } => self.record(codata, methods),
+            ExprKind::If { cond, then, else_ } => {
+                self.if_expr(cond, then, else_.as_deref(), e.span)
+            }
+            ExprKind::Match { scrutinee, arms } => self.switch(scrutinee, arms, e.span),
+            ExprKind::Race(arms) => self.race(arms, e.span),
+            ExprKind::Block(b) => self.block(b, e.span),
+            ExprKind::Record {
+                methods,
+                captures,
+                ty,
+                ..
+            } => self.record(ty, methods, captures),
         }
     }
 
-    fn var(&mut self, name: &str, span: Span) -> Ty {
-        let Some(i) = self.find(name) else {
-            if self.wiring
-                && let Some(t) = self.service_type(name)
-            {
-                return t;
-            }
-            return self.unifier.fresh();
-        };
-        self.use_binding(i, span)
+    /// The source name of tag `tag`.
+    pub(super) fn tag_name(&self, tag: ir::Tag) -> &str {
+        self.globals
+            .tags
+            .get(tag as usize)
+            .map_or("", String::as_str)
+    }
+
+    /// A name that did not resolve (already reported): what is written
+    /// after it is looked at, but what it does with it is unknown, so
+    /// nothing is moved.
+    fn unknown(&mut self, args: &[Expr]) -> Ty {
+        let states: Vec<Liveness> = self.env.iter().map(|b| b.state.clone()).collect();
+        args.iter().for_each(|a| {
+            self.infer(a);
+        });
+        for (b, state) in self.env.iter_mut().zip(states) {
+            b.state = state;
+        }
+        self.unifier.fresh()
     }
 
     /// A use of a variable as a value: moves it when it is tracked.
@@ -256,44 +275,45 @@ impl Infer<'_, '_> {
     /// When `arg` names a built-in service (in the wiring) that does not
     /// fit `wanted`: the hint that says what the service is, and which
     /// services have the wanted type.
-    fn service_hint(&self, arg: &Spanned<Expr>, wanted: &Ty) -> Option<MismatchHint> {
-        let Expr::Var(name) = &arg.node else {
-            return None;
+    fn service_hint(&self, arg: &Expr, wanted: &Ty) -> Option<MismatchHint> {
+        let name = match &arg.kind {
+            ExprKind::Service(id) => services::entry(*id).name.to_string(),
+            ExprKind::Args => "args".to_string(),
+            _ => return None,
         };
-        if !self.wiring || self.find(name).is_some() {
-            return None;
-        }
-        let protocol = self.show(&self.service_type(name)?);
+        let protocol = self.show(&self.service_type_named(&name)?);
         let wanted = self.show(wanted);
         let fitting = services::REGISTRY
             .iter()
             .filter(|e| {
-                self.service_type(e.name)
+                self.service_type_named(e.name)
                     .is_some_and(|t| self.show(&t) == wanted)
             })
             .map(|e| e.name.to_string())
             .collect();
         Some(MismatchHint::Service {
-            name: name.clone(),
+            name,
             protocol,
             fitting,
         })
     }
 
-    fn service_type(&self, name: &str) -> Option<Ty> {
+    /// The type of the client's end of a connection to service `id`.
+    fn service_type(&self, id: ServiceId) -> Ty {
+        let entry = services::entry(id);
+        let session = self.decls.service_session(&entry.protocol);
+        session.map_or_else(Ty::unit, Ty::session)
+    }
+
+    fn service_type_named(&self, name: &str) -> Option<Ty> {
         if name == "args" {
             return Some(Ty::list(Ty::string()));
         }
-        let entry = services::entry(services::by_name(name)?);
-        let session = self.decls.service_session(&entry.protocol);
-        Some(session.map_or_else(Ty::unit, Ty::session))
+        Some(self.service_type(services::by_name(name)?))
     }
 
     /// A constructor applied to arguments (or alone): its data type.
-    fn ctor_value(&mut self, name: &str, args: &[Spanned<Expr>], span: Span) -> Ty {
-        if let Some(t) = self.list_ctor(name, args, span) {
-            return t;
-        }
+    fn ctor_value(&mut self, name: &str, args: &[Expr], span: Span) -> Ty {
         let Some((data, index)) = self.decls.ctors.get(name, self.layer) else {
             if self.globals.tag(name, self.layer).is_some() {
                 self.error(CheckError::LabelAsValue {
@@ -319,58 +339,17 @@ impl Infer<'_, '_> {
         Ty::con(Con::Data(data), targs)
     }
 
-    /// `Nil` and `Cons(x, xs)` are the built-in list's constructors unless
-    /// the program declares its own.
-    fn list_ctor(&mut self, name: &str, args: &[Spanned<Expr>], span: Span) -> Option<Ty> {
-        if !self.builtin_list_ctor(name) {
-            return None;
+    /// A call of declaration `func` (a function or a process).
+    fn call(&mut self, func: FuncId, args: &[Expr], span: Span) -> Ty {
+        match self.declaration(func) {
+            Some(i) => self.call_sig(i, args, span),
+            None => self.unknown(args),
         }
-        let elem = self.unifier.fresh();
-        let list = Ty::list(elem.clone());
-        if name == "Cons"
-            && let [h, t] = args
-        {
-            let ht = self.infer(h);
-            self.expect(&ht, &elem, h.span, " in the head of `Cons`");
-            let tt = self.infer(t);
-            self.expect(&tt, &list, t.span, " in the tail of `Cons`");
-        }
-        let _ = span;
-        Some(list)
-    }
-
-    /// `Nil` and `Cons` are the built-in list's unless a constructor of
-    /// that name is declared (as `resolve` and `exhaustive` decide too).
-    pub(super) fn builtin_list_ctor(&self, name: &str) -> bool {
-        (name == "Nil" || name == "Cons") && self.decls.ctors.get(name, self.layer).is_none()
-    }
-
-    fn call(&mut self, callee: &ast::Ident, args: &[Spanned<Expr>], span: Span) -> Ty {
-        let name = callee.node.as_str();
-        if let Some(c) = self.globals.callable(name, self.layer) {
-            return self.call_sig(c.id as usize, args, span);
-        }
-        if let Some((op, _)) = Builtin::by_name(name) {
-            return self.builtin(op, args, span);
-        }
-        if name.starts_with(|c: char| c.is_uppercase()) {
-            return self.ctor_value(name, args, span);
-        }
-        // An unknown function (already reported): its arguments are looked
-        // at, but what it does to them is unknown, so nothing is moved.
-        let states: Vec<Liveness> = self.env.iter().map(|b| b.state.clone()).collect();
-        args.iter().for_each(|a| {
-            self.infer(a);
-        });
-        for (b, state) in self.env.iter_mut().zip(states) {
-            b.state = state;
-        }
-        self.unifier.fresh()
     }
 
     /// A call of a function (channels are lent) or a process (channels are
     /// given away).
-    fn call_sig(&mut self, id: usize, args: &[Spanned<Expr>], span: Span) -> Ty {
+    fn call_sig(&mut self, id: usize, args: &[Expr], span: Span) -> Ty {
         let Some(sig) = self.sigs.get(id) else {
             return self.unifier.fresh();
         };
@@ -388,7 +367,11 @@ impl Infer<'_, '_> {
         // after the others are evaluated: `P(c, c.get)` passes `c` in the
         // state after the `get`.
         let mut clashes = Vec::new();
-        let is_var = |a: &Spanned<Expr>| matches!(a.node, Expr::Var(_) | Expr::Dual(_));
+        let is_var = |a: &Expr| match &a.kind {
+            ExprKind::Local(_) | ExprKind::Service(_) | ExprKind::Args => true,
+            ExprKind::Unknown { name, args } => args.is_empty() && !is_upper(name),
+            _ => false,
+        };
         let order = args
             .iter()
             .enumerate()
@@ -474,7 +457,7 @@ impl Infer<'_, '_> {
         }
     }
 
-    fn builtin(&mut self, op: Builtin, args: &[Spanned<Expr>], span: Span) -> Ty {
+    fn builtin(&mut self, op: Builtin, args: &[Expr], span: Span) -> Ty {
         let (param, ret) = match op {
             Builtin::Show => {
                 let t = args.first().map(|a| self.infer(a)).unwrap_or_else(Ty::unit);
@@ -508,7 +491,7 @@ impl Infer<'_, '_> {
         ret
     }
 
-    fn binary(&mut self, op: BinOp, lhs: &Spanned<Expr>, rhs: &Spanned<Expr>) -> Ty {
+    fn binary(&mut self, op: BinOp, lhs: &Expr, rhs: &Expr) -> Ty {
         let lt = self.infer(lhs);
         let rt = self.infer(rhs);
         match op {
@@ -611,7 +594,7 @@ impl Infer<'_, '_> {
         }
     }
 
-    fn unary(&mut self, op: UnOp, operand: &Spanned<Expr>) -> Ty {
+    fn unary(&mut self, op: UnOp, operand: &Expr) -> Ty {
         let t = self.infer(operand);
         match op {
             UnOp::Neg => {
@@ -625,7 +608,7 @@ impl Infer<'_, '_> {
         }
     }
 
-    fn dtor(&mut self, receiver: &Spanned<Expr>, name: &ast::Ident, args: &[Spanned<Expr>]) -> Ty {
+    fn dtor(&mut self, receiver: &Expr, name: &Spanned<String>, args: &[Expr]) -> Ty {
         let rt = self.infer(receiver);
         let (codata, targs) = match self.unifier.shallow(&rt) {
             Ty::Con(Con::Codata(id), targs) => (id, targs.to_vec()),
@@ -692,7 +675,11 @@ impl Infer<'_, '_> {
         self.inst_ty(&ret, &map)
     }
 
-    fn record(&mut self, codata: &Spanned<ast::Type>, methods: &[Spanned<ast::Method>]) -> Ty {
+    /// A record: each method (a function of its own, in `methods`) is
+    /// checked where it is written, its captured slots (`captures` of
+    /// this frame) standing for the bindings around the record, which it
+    /// may not use up (`barrier`).
+    fn record(&mut self, codata: &Spanned<ast::Type>, methods: &[FuncId], captures: &[Slot]) -> Ty {
         let t = match self.record_without_arguments(codata) {
             Some(t) => t,
             None => self.body_type(codata),
@@ -715,31 +702,54 @@ impl Infer<'_, '_> {
         let saved = (self.barrier, self.ended);
         self.barrier = self.env.len();
         for m in methods {
-            let Some((_, params, ret)) = dtors.iter().find(|(n, ..)| *n == m.node.name.node) else {
+            let Some((run, k)) = self.bodies.find(*m) else {
                 continue;
             };
-            self.push_scope();
-            for (p, pt) in m.node.params.iter().zip(params) {
-                let want = self.inst_ty(pt, &map);
-                if let Some(ann) = &p.node.ty {
-                    let given = self.body_type(ann);
-                    self.expect(&given, &want, ann.span, " in this destructor's parameter");
-                }
-                self.pattern(&p.node.pattern, &want);
+            let f = &run[k];
+            let Some((_, params, ret)) = dtors.iter().find(|(n, ..)| **n == *f.name) else {
+                continue;
+            };
+            let outer = self.enter_closure(f, captures);
+            for (patterns, body) in clauses(f) {
+                self.push_scope();
+                let wanted: Vec<Ty> = params.iter().map(|p| self.inst_ty(p, &map)).collect();
+                self.method_params(f, &patterns, &wanted);
+                let body_t = self.infer(body);
+                let want = self.inst_ty(ret, &map);
+                let context = format!(" in the body of `{}`", f.name);
+                self.expect(&body_t, &want, body.span, &context);
+                self.pop_scope(end_span(body.span));
+                self.ended = false;
             }
-            let body_t = self.block(&m.node.body.node, m.node.body.span);
-            let want = self.inst_ty(ret, &map);
-            self.expect(
-                &body_t,
-                &want,
-                m.node.body.span,
-                &format!(" in the body of `{}`", m.node.name.node),
-            );
-            self.pop_scope(end_span(m.node.body.span));
-            self.ended = false;
+            self.frame = outer;
         }
         (self.barrier, self.ended) = saved;
         t
+    }
+
+    /// Starts checking closure `f` (a record method or fork arm) inside
+    /// the current function, whose slots `captures` it captures. Returns
+    /// the current function's frame, to restore after.
+    pub(super) fn enter_closure(&mut self, f: &ir::Function, captures: &[Slot]) -> Frame {
+        let mut frame = Frame::of(f);
+        for (k, outer) in captures.iter().enumerate() {
+            if let Some(s) = frame.slots.get_mut(k) {
+                *s = self.find(*outer);
+            }
+        }
+        std::mem::replace(&mut self.frame, frame)
+    }
+
+    /// A method's parameters, of types `wanted` (the destructor's): each
+    /// type written on one must be that type.
+    fn method_params(&mut self, f: &ir::Function, patterns: &[ParamPattern<'_>], wanted: &[Ty]) {
+        for (k, want) in wanted.iter().enumerate() {
+            if let Some(Some(ann)) = f.param_types.get(k) {
+                let given = self.body_type(ann);
+                self.expect(&given, want, ann.span, " in this destructor's parameter");
+            }
+        }
+        self.bind_params(f, patterns, wanted, false);
     }
 
     /// `record Stream { .. }` for a generic codata type: its type
@@ -766,49 +776,54 @@ impl Infer<'_, '_> {
 
     /// Checks a pattern against the type of the value it matches, binding
     /// its names.
-    pub(in crate::check) fn pattern(&mut self, p: &Spanned<Pattern>, ty: &Ty) {
-        match &p.node {
-            Pattern::Wild => {
-                if self.unifier.is_linear(ty) {
-                    self.error(CheckError::LinearValueDropped {
-                        name: "_".into(),
-                        span: p.span,
-                        declared: p.span,
-                    });
-                } else if self.unifier.maybe_linear(ty)
-                    && !matches!(self.unifier.shallow(ty), Ty::Var(_))
-                {
-                    self.drops.push((ty.clone(), p.span));
-                }
-            }
-            Pattern::Var(name) => self.bind(name, ty.clone(), p.span),
-            Pattern::Int(_) => self.lit_pattern(ty, Ty::int(), p.span),
-            Pattern::Float(_) => self.lit_pattern(ty, Ty::simple(Con::Float), p.span),
-            Pattern::Char(_) => self.lit_pattern(ty, Ty::simple(Con::Char), p.span),
-            Pattern::Str(_) => self.lit_pattern(ty, Ty::string(), p.span),
-            Pattern::Bool(_) => self.lit_pattern(ty, Ty::bool(), p.span),
-            Pattern::Unit => self.lit_pattern(ty, Ty::unit(), p.span),
-            Pattern::Tuple(ps) => {
+    pub(in crate::check) fn pattern(&mut self, p: &Pattern, ty: &Ty) {
+        match &p.kind {
+            PatternKind::Wild => self.wild(ty, p.span),
+            PatternKind::Bind(slot) => self.bind(*slot, ty.clone(), p.span),
+            PatternKind::Lit(l) => self.lit_pattern(ty, lit_type(l), p.span),
+            PatternKind::Tuple(ps) => {
                 let ts: Vec<Ty> = ps.iter().map(|_| self.unifier.fresh()).collect();
                 self.lit_pattern(ty, Ty::con(Con::Tuple, ts.clone()), p.span);
                 for (q, t) in ps.iter().zip(&ts) {
                     self.pattern(q, t);
                 }
             }
-            Pattern::List(ps) => {
+            PatternKind::Nil => {
+                let elem = self.unifier.fresh();
+                self.lit_pattern(ty, Ty::list(elem), p.span);
+            }
+            PatternKind::List(ps) => {
                 let elem = self.unifier.fresh();
                 self.lit_pattern(ty, Ty::list(elem.clone()), p.span);
                 for q in ps {
                     self.pattern(q, &elem);
                 }
             }
-            Pattern::Cons(h, t) => {
+            PatternKind::Cons(h, t) => {
                 let elem = self.unifier.fresh();
                 self.lit_pattern(ty, Ty::list(elem.clone()), p.span);
                 self.pattern(h, &elem);
                 self.pattern(t, &Ty::list(elem));
             }
-            Pattern::Ctor { name, args } => self.ctor_pattern(name, args, ty, p.span),
+            PatternKind::Ctor { tag, args } => {
+                let name = self.tag_name(*tag).to_string();
+                self.ctor_pattern(&name, args, ty, p.span)
+            }
+            // Already reported; the names inside stay unbound.
+            PatternKind::Unknown { .. } => {}
+        }
+    }
+
+    /// `_` (or a parameter not named): a value of type `ty` dropped.
+    pub(super) fn wild(&mut self, ty: &Ty, span: Span) {
+        if self.unifier.is_linear(ty) {
+            self.error(CheckError::LinearValueDropped {
+                name: "_".into(),
+                span,
+                declared: span,
+            });
+        } else if self.unifier.maybe_linear(ty) && !matches!(self.unifier.shallow(ty), Ty::Var(_)) {
+            self.drops.push((ty.clone(), span));
         }
     }
 
@@ -825,21 +840,12 @@ impl Infer<'_, '_> {
         }
     }
 
-    fn ctor_pattern(&mut self, name: &ast::Ident, args: &[Spanned<Pattern>], ty: &Ty, span: Span) {
-        if self.builtin_list_ctor(&name.node) {
-            let elem = self.unifier.fresh();
-            self.lit_pattern(ty, Ty::list(elem.clone()), span);
-            if let [h, t] = args {
-                self.pattern(h, &elem);
-                self.pattern(t, &Ty::list(elem));
-            }
-            return;
-        }
-        let Some((data, index)) = self.decls.ctors.get(&name.node, self.layer) else {
-            if self.globals.tag(&name.node, self.layer).is_some() {
+    fn ctor_pattern(&mut self, name: &str, args: &[Pattern], ty: &Ty, span: Span) {
+        let Some((data, index)) = self.decls.ctors.get(name, self.layer) else {
+            if self.globals.tag(name, self.layer).is_some() {
                 self.error(CheckError::LabelAsValue {
-                    label: name.node.clone(),
-                    span: name.span,
+                    label: name.to_string(),
+                    span,
                 });
             }
             return;
@@ -855,6 +861,24 @@ impl Infer<'_, '_> {
             self.pattern(q, &ft);
         }
     }
+}
+
+/// The type of a literal.
+fn lit_type(l: &Lit) -> Ty {
+    match l {
+        Lit::Int(_) => Ty::int(),
+        Lit::Float(_) => Ty::simple(Con::Float),
+        Lit::Char(_) => Ty::simple(Con::Char),
+        Lit::Str(_) => Ty::string(),
+        Lit::Bool(_) => Ty::bool(),
+        Lit::Unit => Ty::unit(),
+    }
+}
+
+/// Whether a name starts with an upper-case letter (a constructor or a
+/// label).
+pub(super) fn is_upper(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_uppercase())
 }
 
 /// An argument of a call that does not fit its parameter (see

@@ -1,5 +1,11 @@
 //! Type, protocol and linearity checking of bodies (LANGUAGE.md 7.1-7.4).
 //!
+//! Bodies are read from the resolved program (`crate::ir`): variables are
+//! frame slots, each mapped to the `Binding` it stands for; record methods
+//! and fork arms, functions of their own there, are checked where they
+//! are written, their captured slots mapped to the enclosing bindings.
+//! Signatures come from the declarations.
+//!
 //! Every function and process gets a signature (`Sig`); functions without
 //! full annotations are inferred, strongly connected groups of functions
 //! together, callees first, then generalised (Hindley–Milner). Inside a
@@ -22,12 +28,12 @@ use super::errors::{CheckError, MismatchHint};
 use super::globals::{Globals, Layer, Pending};
 use super::types::{Con, Session, Ty, show_session, subst_session, subst_ty};
 use super::unify::Unifier;
-use super::walk;
-use crate::ir::ShowTy;
+use crate::ir::{self, FuncId, ShowTy, Slot};
 use crate::source::{Span, Spanned};
-use crate::syntax::ast::{self, Item, Module};
+use crate::syntax::ast;
 use std::collections::HashMap;
 use std::rc::Rc;
+use std::sync::Arc;
 
 /// What a function leaves a parameter as, seen by its caller.
 #[derive(Clone, Debug, PartialEq)]
@@ -94,11 +100,54 @@ pub(super) struct Binding {
     pub param: Option<usize>,
 }
 
+/// The resolved functions the checker reads, by id: runs of consecutive
+/// ids (the program's; or the REPL's declarations and the line's).
+#[derive(Clone, Default)]
+pub struct Bodies {
+    runs: Vec<(FuncId, Rc<Vec<ir::Function>>)>,
+}
+
+impl Bodies {
+    /// The functions `first..` (in order).
+    pub fn add(&mut self, first: FuncId, functions: Rc<Vec<ir::Function>>) {
+        self.runs.push((first, functions));
+    }
+
+    /// The run holding function `id`, and its index there.
+    fn find(&self, id: FuncId) -> Option<(Rc<Vec<ir::Function>>, usize)> {
+        self.runs.iter().find_map(|(first, run)| {
+            let i = id.checked_sub(*first)? as usize;
+            (i < run.len()).then(|| (run.clone(), i))
+        })
+    }
+}
+
+/// The function whose body is being checked: the source name of each
+/// slot, and the binding (index into `Infer::env`) each slot stands for.
+#[derive(Clone, Default)]
+pub(super) struct Frame {
+    names: Vec<Arc<str>>,
+    slots: Vec<Option<usize>>,
+}
+
+impl Frame {
+    fn of(f: &ir::Function) -> Frame {
+        Frame {
+            names: f.slot_names.clone(),
+            slots: vec![None; f.slots as usize],
+        }
+    }
+}
+
 pub struct Infer<'a, 'g> {
     pub(super) unifier: Unifier<'a>,
     pub(super) decls: &'a Decls,
     pub(super) globals: &'a Globals<'g>,
     pub(super) sigs: Vec<Sig>,
+    pub(super) bodies: Bodies,
+    /// The id of the first declaration (`sigs[0]`).
+    pub(super) first_declaration: FuncId,
+    pub(super) frame: Frame,
     errors: Vec<CheckError>,
     silent: u32,
     /// The variables that stand for unknown type names (already reported):
@@ -132,17 +181,19 @@ pub struct Outcome {
     pub channel_sites: Vec<(Span, Session)>,
 }
 
-/// Checks every body of the program.
+/// Checks every body of the resolved program (its declarations are
+/// `globals.pending`, from id 0; its wiring is `entry`).
 pub fn check(
-    modules: &[(&Module, Layer)],
-    main: &Module,
     globals: &Globals<'_>,
     decls: &Decls,
+    functions: Rc<Vec<ir::Function>>,
+    entry: FuncId,
 ) -> Outcome {
-    let _ = modules;
-    let mut inf = Infer::new(globals, decls);
+    let mut bodies = Bodies::default();
+    bodies.add(0, functions);
+    let mut inf = Infer::new(globals, decls, bodies, 0);
     inf.check_declarations();
-    inf.check_wiring(main);
+    inf.check_wiring(entry);
     inf.outcome()
 }
 
@@ -189,31 +240,115 @@ pub struct Signatures {
 
 /// Checks the REPL session's lines, one after another in one scope (the
 /// session is one process): each line may use what earlier lines bound,
-/// in the state they left it. Channels may stay open at the end. With
-/// `known`, the signatures of an earlier check of the same declarations,
-/// the bodies are not checked again; without, they are, and their
-/// signatures come back for next time. Also returns the bindings the
-/// session holds after the last line, each name once.
-pub fn check_session(
-    globals: &Globals<'_>,
-    decls: &Decls,
-    lines: &[&[Spanned<ast::Stmt>]],
-    known: Option<&Signatures>,
-) -> (Outcome, SessionScope, Signatures) {
-    let mut inf = Infer::new(globals, decls);
-    let signatures = match known {
-        Some(k) => {
-            inf.sigs = k.sigs.clone();
-            inf.unifier.reserve(k.vars);
-            k.clone()
+/// in the state they left it. Channels may stay open at the end. Each
+/// line is resolved (by the caller, `check::session`) as a function of
+/// the names the session holds before it, which [`SessionCheck::names`]
+/// gives.
+pub struct SessionCheck<'a, 'g> {
+    inf: Infer<'a, 'g>,
+    signatures: Signatures,
+    lines: usize,
+    /// The bodies of the declarations (a line's replace the last line's).
+    declaration_runs: usize,
+    before_last: Vec<String>,
+}
+
+impl<'a, 'g> SessionCheck<'a, 'g> {
+    /// With `known`, the signatures of an earlier check of the same
+    /// declarations, their bodies are not checked again; without, they
+    /// are (their resolved functions are `declarations`, from
+    /// `first_declaration` on), and their signatures come back for next
+    /// time.
+    pub fn new(
+        globals: &'a Globals<'g>,
+        decls: &'a Decls,
+        first_declaration: FuncId,
+        declarations: Option<Rc<Vec<ir::Function>>>,
+        known: Option<&Signatures>,
+    ) -> Self {
+        let mut bodies = Bodies::default();
+        if let Some(functions) = declarations {
+            bodies.add(first_declaration, functions);
         }
-        None => {
-            inf.check_declarations();
-            inf.signatures()
+        let mut inf = Infer::new(globals, decls, bodies, first_declaration);
+        let signatures = match known {
+            Some(k) => {
+                inf.sigs = k.sigs.clone();
+                inf.unifier.reserve(k.vars);
+                k.clone()
+            }
+            None => {
+                inf.check_declarations();
+                inf.signatures()
+            }
+        };
+        inf.begin_wiring();
+        SessionCheck {
+            declaration_runs: inf.bodies.runs.len(),
+            inf,
+            signatures,
+            lines: 0,
+            before_last: Vec::new(),
         }
-    };
-    let (held, names) = inf.check_session_lines(lines);
-    (inf.outcome(), SessionScope { held, names }, signatures)
+    }
+
+    /// The names the session holds before the next line, in the order
+    /// its function takes them, and the names it bound and no longer
+    /// holds (a use of one is a use after a move).
+    pub fn names(&mut self) -> (Vec<String>, Vec<String>) {
+        if self.lines > 0 {
+            self.inf.let_go_of_finished();
+        }
+        let env = &self.inf.env;
+        let mut held: Vec<String> = Vec::new();
+        let mut gone: Vec<String> = Vec::new();
+        for (i, b) in env.iter().enumerate() {
+            let hidden = env[i + 1..].iter().any(|later| later.name == b.name);
+            if hidden || held.contains(&b.name) || gone.contains(&b.name) {
+                continue;
+            }
+            match b.state {
+                Liveness::Live => held.push(b.name.clone()),
+                Liveness::Moved(_) => gone.push(b.name.clone()),
+            }
+        }
+        (held, gone)
+    }
+
+    /// Checks one line, resolved as `functions` (its function first, then
+    /// its closures, from id `first` on) with `held` and `gone` the names
+    /// its function was given (see [`Self::names`]).
+    pub fn line(
+        &mut self,
+        first: FuncId,
+        functions: Rc<Vec<ir::Function>>,
+        held: &[String],
+        gone: &[String],
+    ) {
+        self.before_last = self.inf.env.iter().map(|b| b.name.clone()).collect();
+        self.lines += 1;
+        self.inf.bodies.runs.truncate(self.declaration_runs);
+        self.inf.bodies.add(first, functions.clone());
+        let Some(f) = functions.first() else { return };
+        self.inf.session_line(f, held, gone);
+    }
+
+    /// What the lines' checks found, and what the session holds after the
+    /// last, each name once.
+    pub fn finish(self) -> (Outcome, SessionScope, Signatures) {
+        let SessionCheck {
+            mut inf,
+            signatures,
+            before_last,
+            ..
+        } = self;
+        let held = inf.session_held();
+        let scope = SessionScope {
+            held,
+            names: before_last,
+        };
+        (inf.outcome(), scope, signatures)
+    }
 }
 
 /// The part of a type `show` needs (see `ir::ShowTy`). A generic named in
@@ -240,12 +375,20 @@ pub fn show_ty(t: &Ty, params: &[(Rc<str>, bool)]) -> ShowTy {
 }
 
 impl<'a, 'g> Infer<'a, 'g> {
-    fn new(globals: &'a Globals<'g>, decls: &'a Decls) -> Self {
+    fn new(
+        globals: &'a Globals<'g>,
+        decls: &'a Decls,
+        bodies: Bodies,
+        first_declaration: FuncId,
+    ) -> Self {
         Infer {
             unifier: Unifier::new(decls),
             decls,
             globals,
             sigs: Vec::new(),
+            bodies,
+            first_declaration,
+            frame: Frame::default(),
             errors: Vec::new(),
             silent: 0,
             from_unknown: Default::default(),
@@ -270,8 +413,8 @@ impl<'a, 'g> Infer<'a, 'g> {
             self.check_group(&group);
         }
         for (i, p) in self.globals.pending.iter().enumerate() {
-            if let Pending::Process(p, layer) = p {
-                self.check_process(i, p, *layer);
+            if let Pending::Process(..) = p {
+                self.check_process(i);
             }
         }
     }
@@ -452,24 +595,7 @@ impl<'a, 'g> Infer<'a, 'g> {
     /// Strongly connected groups of functions, callees before callers.
     fn function_groups(&self) -> Vec<Vec<usize>> {
         let n = self.globals.pending.len();
-        let mut edges: Vec<Vec<usize>> = vec![Vec::new(); n];
-        for (i, p) in self.globals.pending.iter().enumerate() {
-            let Pending::Function(f, layer, _) = p else {
-                continue;
-            };
-            let mut callees = Vec::new();
-            for c in &f.clauses {
-                walk::each_expr(&c.node.body.node, &mut |e| {
-                    if let ast::Expr::Call { callee, .. } = e
-                        && let Some(c) = self.globals.callable(&callee.node, *layer)
-                        && !c.is_process
-                    {
-                        callees.push(c.id as usize);
-                    }
-                });
-            }
-            edges[i] = callees;
-        }
+        let edges: Vec<Vec<usize>> = (0..n).map(|i| self.callees(i)).collect();
         let is_fn: Vec<bool> = self
             .globals
             .pending
@@ -480,6 +606,48 @@ impl<'a, 'g> Infer<'a, 'g> {
             .into_iter()
             .filter(|g| g.iter().all(|i| is_fn[*i]))
             .collect()
+    }
+
+    /// The declarations (by index into `sigs`) the function of declaration
+    /// `i` calls, in its record methods and fork arms too.
+    fn callees(&self, i: usize) -> Vec<usize> {
+        let mut out = Vec::new();
+        if matches!(self.globals.pending.get(i), Some(Pending::Function(..))) {
+            self.callees_of(self.first_declaration + i as FuncId, &mut out);
+        }
+        out
+    }
+
+    fn callees_of(&self, id: FuncId, out: &mut Vec<usize>) {
+        let Some((run, k)) = self.bodies.find(id) else {
+            return;
+        };
+        let mut inner = Vec::new();
+        run[k].body.for_each(&mut |e| match &e.kind {
+            ir::ExprKind::Call { func, .. } => {
+                if let Some(d) = self.declaration(*func) {
+                    out.push(d);
+                }
+            }
+            ir::ExprKind::Record { methods, .. } => inner.extend(methods.iter().copied()),
+            ir::ExprKind::Block(b) => {
+                for stmt in &b.stmts {
+                    if let ir::Stmt::Fork { arms, .. } = stmt {
+                        inner.extend(arms.iter().map(|a| a.func));
+                    }
+                }
+            }
+            _ => {}
+        });
+        for f in inner {
+            self.callees_of(f, out);
+        }
+    }
+
+    /// The declaration (index into `sigs`) function `id` is, if it is one.
+    pub(super) fn declaration(&self, id: FuncId) -> Option<usize> {
+        let i = id.checked_sub(self.first_declaration)? as usize;
+        (i < self.globals.pending.len()).then_some(i)
     }
 
     // -----------------------------------------------------------------------
@@ -525,54 +693,34 @@ impl<'a, 'g> Infer<'a, 'g> {
     }
 
     fn calls_itself(&self, i: usize) -> bool {
-        let Some(Pending::Function(f, layer, _)) = self.globals.pending.get(i) else {
-            return false;
-        };
-        let mut found = false;
-        for c in &f.clauses {
-            walk::each_expr(&c.node.body.node, &mut |e| {
-                if let ast::Expr::Call { callee, .. } = e
-                    && self
-                        .globals
-                        .callable(&callee.node, *layer)
-                        .is_some_and(|c| c.id as usize == i)
-                {
-                    found = true;
-                }
-            });
-        }
-        found
+        self.callees(i).contains(&i)
     }
 
     fn check_function(&mut self, i: usize) {
-        let Some(Pending::Function(f, _, _)) = self.globals.pending.get(i) else {
+        let Some((run, k)) = self.bodies.find(self.first_declaration + i as FuncId) else {
             return;
         };
+        let f = &run[k];
         self.begin_body(i, true);
+        self.frame = Frame::of(f);
         let params = self.sigs[i].params.clone();
         let ret = self.sigs[i].ret.clone();
         let mut exits: Option<Vec<Exit>> = None;
-        for clause in &f.clauses {
-            if clause.node.params.len() != params.len() {
-                continue;
-            }
+        for (patterns, body) in clauses(f) {
             self.push_scope();
-            for (k, (p, ty)) in clause.node.params.iter().zip(&params).enumerate() {
-                self.bind_param(&p.node.pattern, ty, Some(k));
-            }
-            let body = &clause.node.body;
-            let t = self.block(&body.node, body.span);
+            self.bind_params(f, &patterns, &params, true);
+            let t = self.infer(body);
             self.expect(
                 &t,
                 &ret,
-                tail_span(&body.node, body.span),
+                tail_span(body),
                 " in the value this function returns",
             );
             let these = self.param_exits(params.len(), body.span);
             self.pop_scope(end_span(body.span));
             exits = Some(match exits {
                 None => these,
-                Some(prev) => self.merge_exits(prev, these, f.name.span),
+                Some(prev) => self.merge_exits(prev, these, f.span),
             });
         }
         if let Some(e) = exits {
@@ -580,17 +728,42 @@ impl<'a, 'g> Infer<'a, 'g> {
         }
     }
 
-    fn bind_param(&mut self, pattern: &Spanned<ast::Pattern>, ty: &Ty, index: Option<usize>) {
-        match &pattern.node {
-            ast::Pattern::Var(name) => {
-                let b = self.binding(name, ty.clone(), pattern.span);
-                let is_chan = matches!(self.unifier.shallow(ty), Ty::Session(_));
-                self.env.push(Binding {
-                    param: if is_chan { index } else { None },
-                    ..b
-                });
+    /// Binds the parameters of `f` (of types `types`) as `patterns` (one
+    /// clause's, see [`clauses`]) says: a parameter bound straight to a
+    /// slot is a parameter binding (`param` says whether its exit is
+    /// tracked), any other is matched.
+    fn bind_params(
+        &mut self,
+        f: &ir::Function,
+        patterns: &[ParamPattern<'_>],
+        types: &[Ty],
+        param: bool,
+    ) {
+        for (k, (p, ty)) in patterns.iter().zip(types).enumerate() {
+            match p {
+                ParamPattern::Slot(slot) => {
+                    let span = f.param_spans.get(k).copied().unwrap_or(f.span);
+                    if self.slot_name(*slot).is_empty() {
+                        self.wild(ty, span);
+                        continue;
+                    }
+                    let is_chan = matches!(self.unifier.shallow(ty), Ty::Session(_));
+                    self.bind(*slot, ty.clone(), span);
+                    if let (true, Some(b)) = (param && is_chan, self.env.last_mut()) {
+                        b.param = Some(k);
+                    }
+                }
+                ParamPattern::Matched(p) => match &p.kind {
+                    ir::PatternKind::Bind(slot) => {
+                        let is_chan = matches!(self.unifier.shallow(ty), Ty::Session(_));
+                        self.bind(*slot, ty.clone(), p.span);
+                        if let (true, Some(b)) = (param && is_chan, self.env.last_mut()) {
+                            b.param = Some(k);
+                        }
+                    }
+                    _ => self.pattern(p, ty),
+                },
             }
-            _ => self.pattern(pattern, ty),
         }
     }
 
@@ -654,16 +827,20 @@ impl<'a, 'g> Infer<'a, 'g> {
             .collect()
     }
 
-    fn check_process(&mut self, i: usize, p: &ast::ProcessDecl, layer: Layer) {
+    fn check_process(&mut self, i: usize) {
+        let Some((run, k)) = self.bodies.find(self.first_declaration + i as FuncId) else {
+            return;
+        };
+        let f = &run[k];
         self.begin_body(i, false);
-        self.layer = layer;
+        self.frame = Frame::of(f);
         let params = self.sigs[i].params.clone();
-        self.push_scope();
-        for (q, ty) in p.params.iter().zip(&params) {
-            self.bind_param(&q.node.pattern, ty, None);
+        for (patterns, body) in clauses(f) {
+            self.push_scope();
+            self.bind_params(f, &patterns, &params, false);
+            self.infer(body);
+            self.pop_scope(end_span(body.span));
         }
-        self.block(&p.body.node, p.body.span);
-        self.pop_scope(end_span(p.body.span));
         let drops = std::mem::take(&mut self.drops);
         self.note_nonlinear(i, &drops);
     }
@@ -680,33 +857,44 @@ impl<'a, 'g> Infer<'a, 'g> {
         self.scope_vars.clear();
     }
 
-    /// The session's lines: what the session holds after them, and the
-    /// names in scope before the last.
-    fn check_session_lines(
-        &mut self,
-        lines: &[&[Spanned<ast::Stmt>]],
-    ) -> (Vec<SessionBinding>, Vec<String>) {
-        self.begin_wiring();
-        let mut before_last = Vec::new();
-        for (k, line) in lines.iter().enumerate() {
-            if k > 0 {
-                self.let_go_of_finished();
-            }
-            if k + 1 == lines.len() {
-                before_last = self.env.iter().map(|b| b.name.clone()).collect();
-            }
-            self.bind_implicit_channels(line.iter(), None, walk::BlockKind::Session);
-            for s in line.iter() {
-                if self.ended {
-                    let what = "the end of the session's process".to_string();
-                    self.error(CheckError::AfterEnd { span: s.span, what });
-                    break;
-                }
-                self.stmt(s);
+    /// One line of the REPL's session process, resolved as function `f`
+    /// of the names `held` (then a reply channel, then `gone`): its
+    /// statements run in the session's scope, where what they bind stays.
+    fn session_line(&mut self, f: &ir::Function, held: &[String], gone: &[String]) {
+        self.frame = Frame::of(f);
+        let given = held
+            .iter()
+            .map(Some)
+            .chain([None])
+            .chain(gone.iter().map(Some));
+        for (slot, name) in given.enumerate() {
+            let found = name.and_then(|n| self.env.iter().rposition(|b| b.name == *n));
+            if let Some(s) = self.frame.slots.get_mut(slot) {
+                *s = found;
             }
         }
-        // A binding hidden by a later one of the same name can never be
-        // used again: it must be finished, like a binding going out of scope.
+        let ir::ExprKind::Block(block) = &f.body.kind else {
+            return;
+        };
+        // The block's tail sends the session's names back to it: the
+        // session's own doing, not the line's.
+        for s in &block.stmts {
+            if self.ended {
+                let what = "the end of the session's process".to_string();
+                self.error(CheckError::AfterEnd {
+                    span: s.span(),
+                    what,
+                });
+                break;
+            }
+            self.stmt(s);
+        }
+    }
+
+    /// What the session holds after its lines, each name once. A binding
+    /// hidden by a later one of the same name can never be used again: it
+    /// must be finished, like a binding going out of scope.
+    fn session_held(&mut self) -> Vec<SessionBinding> {
         let env = std::mem::take(&mut self.env);
         let mut held = Vec::new();
         for (i, b) in env.iter().enumerate() {
@@ -718,7 +906,7 @@ impl<'a, 'g> Infer<'a, 'g> {
             }
         }
         self.env = env;
-        (held, before_last)
+        held
     }
 
     /// The session lets go of a channel whose protocol has reached
@@ -767,22 +955,15 @@ impl<'a, 'g> Infer<'a, 'g> {
         }
     }
 
-    fn check_wiring(&mut self, main: &Module) {
+    /// The top-level wiring, function `entry`.
+    fn check_wiring(&mut self, entry: FuncId) {
         self.begin_wiring();
-        let stmts: Vec<Spanned<ast::Stmt>> = main
-            .items
-            .iter()
-            .filter_map(|i| match &i.node {
-                Item::Stmt(s) => Some(Spanned::new(s.clone(), i.span)),
-                _ => None,
-            })
-            .collect();
-        let Some(last) = stmts.last().map(|s| s.span) else {
+        let Some((run, k)) = self.bodies.find(entry) else {
             return;
         };
-        let span = stmts[0].span.to(last);
-        let block = ast::Block { stmts, tail: None };
-        self.block(&block, span);
+        let f = &run[k];
+        self.frame = Frame::of(f);
+        self.infer(&f.body);
     }
 
     /// Turns the unification variables left in an inferred signature into
@@ -910,13 +1091,27 @@ impl<'a, 'g> Infer<'a, 'g> {
         }
     }
 
-    pub(super) fn bind(&mut self, name: &str, ty: Ty, span: Span) {
-        let b = self.binding(name, ty, span);
+    /// Binds `slot` of the function being checked to a new binding.
+    pub(super) fn bind(&mut self, slot: Slot, ty: Ty, span: Span) {
+        let name = self.slot_name(slot).to_string();
+        let b = self.binding(&name, ty, span);
         self.env.push(b);
+        if let Some(s) = self.frame.slots.get_mut(slot as usize) {
+            *s = Some(self.env.len() - 1);
+        }
     }
 
-    pub(super) fn find(&self, name: &str) -> Option<usize> {
-        self.env.iter().rposition(|b| b.name == name)
+    /// The source name of `slot` (`""` for a temporary).
+    pub(super) fn slot_name(&self, slot: Slot) -> &str {
+        self.frame.names.get(slot as usize).map_or("", |n| n)
+    }
+
+    /// The binding `slot` stands for, if it was bound (a slot of a name
+    /// bound where the type checker binds nothing, inside an unknown
+    /// constructor's pattern, say, is not).
+    pub(super) fn find(&self, slot: Slot) -> Option<usize> {
+        let i = (*self.frame.slots.get(slot as usize)?)?;
+        (i < self.env.len()).then_some(i)
     }
 
     /// Converts a type written in a body (a `let` or channel annotation).
@@ -1009,9 +1204,51 @@ pub(super) fn end_span(block: Span) -> Span {
     }
 }
 
-/// Span of a block's value: its tail expression, or its end.
-fn tail_span(b: &ast::Block, span: Span) -> Span {
-    b.tail.as_ref().map_or_else(|| end_span(span), |t| t.span)
+/// Span of a body's value: its block's tail expression, or its end.
+fn tail_span(body: &ir::Expr) -> Span {
+    match &body.kind {
+        ir::ExprKind::Block(b) => b
+            .tail
+            .as_ref()
+            .map_or_else(|| end_span(body.span), |t| t.span),
+        _ => body.span,
+    }
+}
+
+/// One parameter in one clause: bound to its slot directly, or matched
+/// by a pattern.
+pub(super) enum ParamPattern<'f> {
+    Slot(Slot),
+    Matched(&'f ir::Pattern),
+}
+
+/// The clauses of a function: each one's parameters and body. A function
+/// that does not match its parameters has one clause, its parameters in
+/// the slots after its captures.
+pub(super) fn clauses(f: &ir::Function) -> Vec<(Vec<ParamPattern<'_>>, &ir::Expr)> {
+    let arity = f.params as usize;
+    match &f.body.kind {
+        ir::ExprKind::Match { arms, .. } if f.clauses => arms
+            .iter()
+            .map(|arm| {
+                let patterns = match &arm.pattern.kind {
+                    _ if arity == 1 => vec![ParamPattern::Matched(&arm.pattern)],
+                    ir::PatternKind::Tuple(ps) if ps.len() == arity => {
+                        ps.iter().map(ParamPattern::Matched).collect()
+                    }
+                    _ => Vec::new(),
+                };
+                (patterns, &arm.body)
+            })
+            .collect(),
+        _ => {
+            let first = f.captures;
+            let patterns = (0..f.params)
+                .map(|k| ParamPattern::Slot(first + k))
+                .collect();
+            vec![(patterns, &f.body)]
+        }
+    }
 }
 
 fn generic_name(k: usize) -> String {
@@ -1100,8 +1337,16 @@ fn tarjan(edges: &[Vec<usize>]) -> Vec<Vec<usize>> {
 /// The signature of every function and process, in declaration order:
 /// `(name, text, is_process, layer)`, the text as the REPL shows it
 /// (`([t]) -> Int`, `process (neg<StringLookup>, [String])`).
-pub fn signatures(globals: &Globals<'_>, decls: &Decls) -> Vec<(String, String, bool, Layer)> {
-    let mut inf = Infer::new(globals, decls);
+/// `declarations` are the resolved declarations, from id `first` on.
+pub fn signatures(
+    globals: &Globals<'_>,
+    decls: &Decls,
+    first: FuncId,
+    declarations: Rc<Vec<ir::Function>>,
+) -> Vec<(String, String, bool, Layer)> {
+    let mut bodies = Bodies::default();
+    bodies.add(first, declarations);
+    let mut inf = Infer::new(globals, decls, bodies, first);
     inf.check_declarations();
     inf.sigs
         .iter()
