@@ -44,7 +44,8 @@ pub struct Program {
     /// The field types of each constructor, for showing data values;
     /// `ShowTy::Param(i)` stands for the data type's `i`-th parameter.
     pub ctor_fields: HashMap<Tag, Vec<ShowTy>>,
-    /// Protocol automata for the debug-build soundness guard.
+    /// Protocol automata for the debug-build soundness guard (each
+    /// `Stmt::Channel` says where its ends start).
     pub monitor: Monitor,
     /// The functions the prelude defines, by name: the evaluator runs
     /// native equivalents of some of them (`eval::machine::native`).
@@ -57,9 +58,6 @@ pub struct Program {
 #[derive(Clone, Debug, Default)]
 pub struct Monitor {
     pub nodes: Vec<MonNode>,
-    /// The states of the two ends (`end`, `dual`) of each channel a
-    /// `Stmt::Channel` makes, by its span.
-    pub channels: HashMap<Span, (u32, u32)>,
     /// The state of the program's end of each service.
     pub services: HashMap<ServiceId, u32>,
 }
@@ -468,6 +466,9 @@ pub enum ExprKind {
         /// fills in (`show` follows the static type: `show("")` is `""`);
         /// `None` shows the value by its shape alone.
         show: Option<ShowTy>,
+        /// The call's place among its function's calls of built-ins (the
+        /// checker's findings are written back by it).
+        site: u32,
     },
     /// A constructor (arity 0 included) or a protocol label.
     Ctor {
@@ -633,6 +634,9 @@ pub enum Stmt {
         span: Span,
         /// Its protocol as written (`P x;`).
         ty: Option<Spanned<ast::Type>>,
+        /// The guard's automaton states of `end` and `dual` (`Monitor`),
+        /// which the checker fills in from the protocol it found.
+        monitor: Option<(u32, u32)>,
         /// Made by using a name and its `~` as process arguments
         /// (LANGUAGE.md 6.3), not declared by `channel x;` or `P x;`.
         implicit: bool,

@@ -74,30 +74,27 @@ fn ctor_fields_of(
 }
 
 /// Writes the static type of each `show` argument that inference found
-/// onto the `show` node itself, where the evaluator reads it.
+/// (by function id and site) onto the `show` node itself, where the
+/// evaluator reads it. `functions` have ids from `first` on.
 fn annotate_shows(
-    program: &mut Program,
-    types: &std::collections::HashMap<Span, crate::ir::ShowTy>,
+    functions: &mut [crate::ir::Function],
+    first: crate::ir::FuncId,
+    types: &std::collections::HashMap<(crate::ir::FuncId, u32), crate::ir::ShowTy>,
 ) {
-    for function in &mut program.functions {
-        annotate_function_shows(function, types);
+    for (k, function) in functions.iter_mut().enumerate() {
+        let id = first + k as crate::ir::FuncId;
+        function.body.for_each_mut(&mut |e| {
+            if let crate::ir::ExprKind::Builtin {
+                op: crate::ir::Builtin::Show,
+                show,
+                site,
+                ..
+            } = &mut e.kind
+            {
+                *show = types.get(&(id, *site)).cloned();
+            }
+        });
     }
-}
-
-fn annotate_function_shows(
-    function: &mut crate::ir::Function,
-    types: &std::collections::HashMap<Span, crate::ir::ShowTy>,
-) {
-    function.body.for_each_mut(&mut |e| {
-        if let crate::ir::ExprKind::Builtin {
-            op: crate::ir::Builtin::Show,
-            show,
-            ..
-        } = &mut e.kind
-        {
-            *show = types.get(&e.span).cloned();
-        }
-    });
 }
 
 /// The top-level statements of a module (the wiring).
@@ -151,8 +148,8 @@ pub fn check(input: &Input<'_>) -> Result<Program, Vec<CheckError>> {
     let typed = infer::check(&globals, &decls, functions.clone(), program.entry);
     program.functions = std::rc::Rc::try_unwrap(functions).unwrap_or_else(|rc| (*rc).clone());
     errors.extend(typed.errors);
-    annotate_shows(&mut program, &typed.show_types);
-    program.monitor = monitor::build(&decls, &program, &typed.channel_sites);
+    annotate_shows(&mut program.functions, 0, &typed.show_types);
+    monitor::build(&decls, &mut program, &typed.channel_sites);
     program.ctor_fields = ctor_fields_of(&decls, &program.tags);
     errors.extend(exhaustive::check(
         &modules,

@@ -8,8 +8,7 @@
 
 use super::decls::Decls;
 use super::types::{Con, Dir, Session, Ty, dual};
-use crate::ir::{MonNode, Monitor, MsgKind, Program, ServiceId};
-use crate::source::Span;
+use crate::ir::{FuncId, MonNode, Monitor, MsgKind, Program, ServiceId, Slot, Stmt};
 use std::collections::HashMap;
 
 /// At most this many states per program; beyond, states are `Any`.
@@ -23,8 +22,11 @@ struct Builder<'a> {
     memo: HashMap<String, u32>,
 }
 
-/// Builds the monitor for a checked program.
-pub fn build(decls: &Decls, program: &Program, sites: &[(Span, Session)]) -> Monitor {
+/// Builds the monitor for a checked program, and writes onto each of its
+/// `Stmt::Channel`s the states its ends start in. `sites` are the
+/// protocols the checker found for the first end of each, by the channel
+/// statement's function and `end` slot.
+pub fn build(decls: &Decls, program: &mut Program, sites: &[((FuncId, Slot), Session)]) {
     let mut b = Builder {
         decls,
         program,
@@ -32,10 +34,10 @@ pub fn build(decls: &Decls, program: &Program, sites: &[(Span, Session)]) -> Mon
         memo: HashMap::new(),
     };
     let mut channels = HashMap::new();
-    for (span, s) in sites {
+    for (site, s) in sites {
         let end = b.node(s, 0);
         let other = b.node(&dual(s), 0);
-        channels.insert(*span, (end, other));
+        channels.insert(*site, (end, other));
     }
     let mut services = HashMap::new();
     for (i, entry) in crate::services::REGISTRY.iter().enumerate() {
@@ -43,11 +45,19 @@ pub fn build(decls: &Decls, program: &Program, sites: &[(Span, Session)]) -> Mon
             services.insert(ServiceId(i as u16), b.node(&s, 0));
         }
     }
-    Monitor {
-        nodes: b.nodes,
-        channels,
-        services,
+    let nodes = b.nodes;
+    for (id, f) in program.functions.iter_mut().enumerate() {
+        f.body.for_each_mut(&mut |e| {
+            if let crate::ir::ExprKind::Block(block) = &mut e.kind {
+                for stmt in &mut block.stmts {
+                    if let Stmt::Channel { end, monitor, .. } = stmt {
+                        *monitor = channels.get(&(id as FuncId, *end)).copied();
+                    }
+                }
+            }
+        });
     }
+    program.monitor = Monitor { nodes, services };
 }
 
 impl Builder<'_> {

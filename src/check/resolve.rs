@@ -31,6 +31,8 @@ struct Frame {
     wiring: bool,
     /// The source name of each slot (`""` for a temporary).
     names: Vec<Arc<str>>,
+    /// Calls of built-ins so far (`ir::ExprKind::Builtin::site`).
+    builtins: u32,
 }
 
 impl Frame {
@@ -42,6 +44,7 @@ impl Frame {
             discovered: Vec::new(),
             wiring,
             names: Vec::new(),
+            builtins: 0,
         }
     }
 
@@ -618,6 +621,7 @@ impl<'g, 'a> Resolver<'g, 'a> {
                     dual,
                     span,
                     ty: None,
+                    monitor: None,
                     implicit: true,
                 }
             })
@@ -649,6 +653,7 @@ impl<'g, 'a> Resolver<'g, 'a> {
                     dual,
                     span: name.span,
                     ty: ty.clone(),
+                    monitor: None,
                     implicit: false,
                 });
             }
@@ -1109,10 +1114,13 @@ impl<'g, 'a> Resolver<'g, 'a> {
                     found: args.len(),
                 });
             }
+            let site = self.frame().builtins;
+            self.frame().builtins += 1;
             return ExprKind::Builtin {
                 op,
                 args: self.exprs(args),
                 show: None,
+                site,
             };
         }
         if name.starts_with(|c: char| c.is_uppercase()) {

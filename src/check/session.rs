@@ -163,14 +163,10 @@ pub fn check_session(input: &SessionInput<'_>) -> Result<CheckedLine, Vec<CheckE
         return Err(errors);
     }
     let mut functions = line_functions;
-    for f in &mut functions {
-        super::annotate_function_shows(f, &typed.show_types);
-    }
+    super::annotate_shows(&mut functions, ids.fresh, &typed.show_types);
     let generation = generation.map(|(prelude, codata)| {
         let mut functions = declarations.unwrap_or_default();
-        for f in &mut functions {
-            super::annotate_function_shows(f, &typed.show_types);
-        }
+        super::annotate_shows(&mut functions, ids.declarations, &typed.show_types);
         Generation {
             functions,
             prelude,

@@ -247,3 +247,86 @@ fn a_channel_must_reach_close_before_its_process_ends() {
     let open = format!("{PROTOCOL}process src(Two c) {{ c.put(1); }}\nsrc(~k); sink(k);\n");
     assert_eq!(codes(&open), vec!["E0065".to_string()]);
 }
+
+/// The resolved program of `text`, which must check.
+fn checked(text: &str) -> crate::ir::Program {
+    let text = text.to_string();
+    crate::with_big_stack(move || {
+        let mut sources = SourceMap::new();
+        let input = crate::SourceInput::Text {
+            name: "t.mpl".into(),
+            text,
+        };
+        crate::compile(&mut sources, input).unwrap_or_else(|_| panic!("the program checks"))
+    })
+}
+
+/// Every statement of every function of `p`, in blocks nested anywhere.
+fn statements(p: &crate::ir::Program) -> Vec<crate::ir::Stmt> {
+    let mut out = Vec::new();
+    for f in &p.functions {
+        f.body.for_each(&mut |e| {
+            if let crate::ir::ExprKind::Block(b) = &e.kind {
+                out.extend(b.stmts.iter().cloned());
+            }
+        });
+    }
+    out
+}
+
+#[test]
+fn the_checker_writes_where_each_channels_ends_start_onto_its_statement() {
+    use crate::ir::{MonNode, MsgKind, Stmt};
+    let text = format!(
+        "{PROTOCOL}process src(Two c) {{ c.put(1); c.put(2); c.close(); }}\n\
+         Two t;\nsrc(t); sink(~t);\n"
+    );
+    let p = checked(&text);
+    let channels: Vec<Option<(u32, u32)>> = statements(&p)
+        .into_iter()
+        .filter_map(|s| match s {
+            Stmt::Channel { monitor, .. } => Some(monitor),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(channels.len(), 1, "one channel statement: {channels:?}");
+    let (end, dual) = channels[0].expect("the checker wrote the channel's states");
+    let node = |n: u32| p.monitor.nodes[n as usize].clone();
+    assert!(matches!(
+        node(end),
+        MonNode::Msg {
+            put: true,
+            kind: MsgKind::Int,
+            ..
+        }
+    ));
+    assert!(matches!(
+        node(dual),
+        MonNode::Msg {
+            put: false,
+            kind: MsgKind::Int,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn the_checker_writes_the_static_type_of_each_show_argument_onto_the_call() {
+    use crate::ir::{Builtin, ExprKind, ShowTy};
+    let p = checked("let a = show(\"\");\nlet b = show([1]);\n");
+    let mut shown = Vec::new();
+    for f in p.functions.iter().filter(|f| !f.prelude) {
+        f.body.for_each(&mut |e| {
+            if let ExprKind::Builtin {
+                op: Builtin::Show,
+                show,
+                ..
+            } = &e.kind
+            {
+                shown.push(show.clone());
+            }
+        });
+    }
+    let int_list = ShowTy::List(Box::new(ShowTy::Any));
+    assert_eq!(shown, vec![Some(ShowTy::Str), Some(int_list)]);
+}

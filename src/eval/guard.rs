@@ -10,7 +10,6 @@
 
 use crate::ir::{MonNode, Monitor, MsgKind, ServiceId};
 use crate::runtime::{ChannelId, End, Side};
-use crate::source::Span;
 use crate::value::Value;
 use parking_lot::Mutex;
 use std::collections::HashMap;
@@ -42,12 +41,10 @@ impl Guard {
         self.states.lock().insert((end.id(), end.side()), n);
     }
 
-    /// A channel made by the `Stmt::Channel` at `span`.
-    pub fn created(&self, a: &End<Value>, b: &End<Value>, span: Span) {
-        if let Some(&(x, y)) = self.monitor.channels.get(&span) {
-            self.set(a, x);
-            self.set(b, y);
-        }
+    /// A new channel whose ends start in the states `(x, y)`.
+    pub fn created(&self, a: &End<Value>, b: &End<Value>, (x, y): (u32, u32)) {
+        self.set(a, x);
+        self.set(b, y);
     }
 
     /// The program's end of a new service connection.
@@ -197,11 +194,8 @@ mod tests {
                 next: 2,
             },
         ];
-        let mut channels = HashMap::new();
-        channels.insert(Span::default(), (1, 3));
         Monitor {
             nodes,
-            channels,
             services: HashMap::new(),
         }
     }
@@ -210,7 +204,7 @@ mod tests {
     fn guard_accepts_what_the_protocol_allows() {
         let g = Guard::new(&monitor());
         let (a, b) = channel::<Value>();
-        g.created(&a, &b, Span::default());
+        g.created(&a, &b, (1, 3));
         assert!(g.put(&a, &Value::Int(1)).is_ok());
         g.got(&b, &Value::Int(1));
     }
@@ -219,7 +213,7 @@ mod tests {
     fn guard_rejects_a_message_of_the_wrong_kind() {
         let g = Guard::new(&monitor());
         let (a, b) = channel::<Value>();
-        g.created(&a, &b, Span::default());
+        g.created(&a, &b, (1, 3));
         assert!(g.put(&a, &Value::Bool(true)).is_err());
     }
 
@@ -227,7 +221,7 @@ mod tests {
     fn guard_rejects_a_send_after_close() {
         let g = Guard::new(&monitor());
         let (a, b) = channel::<Value>();
-        g.created(&a, &b, Span::default());
+        g.created(&a, &b, (1, 3));
         assert!(g.put(&a, &Value::Int(1)).is_ok());
         assert!(g.put(&a, &Value::Int(2)).is_err());
     }
@@ -236,7 +230,7 @@ mod tests {
     fn guard_rejects_a_send_where_the_end_receives() {
         let g = Guard::new(&monitor());
         let (a, b) = channel::<Value>();
-        g.created(&a, &b, Span::default());
+        g.created(&a, &b, (1, 3));
         assert!(g.put(&b, &Value::Int(1)).is_err());
     }
 }

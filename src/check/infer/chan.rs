@@ -492,7 +492,7 @@ impl Infer<'_, '_> {
         let f = &run[k];
         let before: Vec<Binding> = self.env.clone();
         let saved = self.ended;
-        let outer = self.enter_closure(f, &arm.captures);
+        let outer = self.enter_closure(arm.func, f, &arm.captures);
         self.push_scope();
         self.bind(arm.half, Ty::session(half), arm.name);
         self.infer(&f.body);

@@ -93,7 +93,7 @@ impl Infer<'_, '_> {
                 neg: false,
             },
         };
-        self.channel_sites.push((span, s0.clone()));
+        self.channel_sites.push(((self.frame.id, end), s0.clone()));
         let other = crate::check::types::dual(&s0);
         self.bind(end, Ty::session(s0), span);
         self.bind(dual, Ty::session(other), span);
@@ -146,7 +146,7 @@ impl Infer<'_, '_> {
             ExprKind::Call { func, args } | ExprKind::Spawn { proc: func, args } => {
                 self.call(*func, args, e.span)
             }
-            ExprKind::Builtin { op, args, .. } => self.builtin(*op, args, e.span),
+            ExprKind::Builtin { op, args, site, .. } => self.builtin(*op, args, *site, e.span),
             ExprKind::Ctor { tag, args } => {
                 let name = self.tag_name(*tag).to_string();
                 self.ctor_value(&name, args, e.span)
@@ -457,11 +457,11 @@ impl Infer<'_, '_> {
         }
     }
 
-    fn builtin(&mut self, op: Builtin, args: &[Expr], span: Span) -> Ty {
+    fn builtin(&mut self, op: Builtin, args: &[Expr], site: u32, span: Span) -> Ty {
         let (param, ret) = match op {
             Builtin::Show => {
                 let t = args.first().map(|a| self.infer(a)).unwrap_or_else(Ty::unit);
-                self.shows.push((span, t.clone()));
+                self.shows.push(((self.frame.id, site), t.clone()));
                 if self.unifier.is_linear(&t) {
                     let found = self.show(&t);
                     self.error(CheckError::TypeMismatch {
@@ -709,7 +709,7 @@ impl Infer<'_, '_> {
             let Some((_, params, ret)) = dtors.iter().find(|(n, ..)| **n == *f.name) else {
                 continue;
             };
-            let outer = self.enter_closure(f, captures);
+            let outer = self.enter_closure(*m, f, captures);
             for (patterns, body) in clauses(f) {
                 self.push_scope();
                 let wanted: Vec<Ty> = params.iter().map(|p| self.inst_ty(p, &map)).collect();
@@ -730,8 +730,13 @@ impl Infer<'_, '_> {
     /// Starts checking closure `f` (a record method or fork arm) inside
     /// the current function, whose slots `captures` it captures. Returns
     /// the current function's frame, to restore after.
-    pub(super) fn enter_closure(&mut self, f: &ir::Function, captures: &[Slot]) -> Frame {
-        let mut frame = Frame::of(f);
+    pub(super) fn enter_closure(
+        &mut self,
+        id: FuncId,
+        f: &ir::Function,
+        captures: &[Slot],
+    ) -> Frame {
+        let mut frame = Frame::of(id, f);
         for (k, outer) in captures.iter().enumerate() {
             if let Some(s) = frame.slots.get_mut(k) {
                 *s = self.find(*outer);

@@ -126,13 +126,16 @@ impl Bodies {
 /// slot, and the binding (index into `Infer::env`) each slot stands for.
 #[derive(Clone, Default)]
 pub(super) struct Frame {
+    /// The function's id.
+    id: FuncId,
     names: Vec<Arc<str>>,
     slots: Vec<Option<usize>>,
 }
 
 impl Frame {
-    fn of(f: &ir::Function) -> Frame {
+    fn of(id: FuncId, f: &ir::Function) -> Frame {
         Frame {
+            id,
             names: f.slot_names.clone(),
             slots: vec![None; f.slots as usize],
         }
@@ -165,20 +168,23 @@ pub struct Infer<'a, 'g> {
     /// Values of generic or unknown type dropped or copied, with where.
     pub(super) drops: Vec<(Ty, Span)>,
     pub(super) scope_vars: HashMap<String, Ty>,
-    /// The argument type of every `show` call, by the call's span.
-    pub(super) shows: Vec<(Span, Ty)>,
+    /// The argument type of every `show` call, by the call's function
+    /// and site.
+    pub(super) shows: Vec<((FuncId, u32), Ty)>,
     /// The protocol of the first end of every channel a body makes.
-    pub(super) channel_sites: Vec<(Span, Session)>,
+    pub(super) channel_sites: Vec<((FuncId, Slot), Session)>,
 }
 
 /// What the body checks give back: the errors, and the static type of
 /// every `show` argument (for the evaluator).
 pub struct Outcome {
     pub errors: Vec<CheckError>,
-    pub show_types: HashMap<Span, ShowTy>,
+    /// (By the `show` call's function and site.)
+    pub show_types: HashMap<(FuncId, u32), ShowTy>,
     /// The protocol of the first end of each channel made in a body, by
     /// the channel's span (for the run-time guard).
-    pub channel_sites: Vec<(Span, Session)>,
+    /// (By the channel statement's function and `end` slot.)
+    pub channel_sites: Vec<((FuncId, Slot), Session)>,
 }
 
 /// Checks every body of the resolved program (its declarations are
@@ -330,7 +336,7 @@ impl<'a, 'g> SessionCheck<'a, 'g> {
         self.inf.bodies.runs.truncate(self.declaration_runs);
         self.inf.bodies.add(first, functions.clone());
         let Some(f) = functions.first() else { return };
-        self.inf.session_line(f, held, gone);
+        self.inf.session_line(first, f, held, gone);
     }
 
     /// What the lines' checks found, and what the session holds after the
@@ -697,12 +703,13 @@ impl<'a, 'g> Infer<'a, 'g> {
     }
 
     fn check_function(&mut self, i: usize) {
-        let Some((run, k)) = self.bodies.find(self.first_declaration + i as FuncId) else {
+        let id = self.first_declaration + i as FuncId;
+        let Some((run, k)) = self.bodies.find(id) else {
             return;
         };
         let f = &run[k];
         self.begin_body(i, true);
-        self.frame = Frame::of(f);
+        self.frame = Frame::of(id, f);
         let params = self.sigs[i].params.clone();
         let ret = self.sigs[i].ret.clone();
         let mut exits: Option<Vec<Exit>> = None;
@@ -828,12 +835,13 @@ impl<'a, 'g> Infer<'a, 'g> {
     }
 
     fn check_process(&mut self, i: usize) {
-        let Some((run, k)) = self.bodies.find(self.first_declaration + i as FuncId) else {
+        let id = self.first_declaration + i as FuncId;
+        let Some((run, k)) = self.bodies.find(id) else {
             return;
         };
         let f = &run[k];
         self.begin_body(i, false);
-        self.frame = Frame::of(f);
+        self.frame = Frame::of(id, f);
         let params = self.sigs[i].params.clone();
         for (patterns, body) in clauses(f) {
             self.push_scope();
@@ -860,8 +868,8 @@ impl<'a, 'g> Infer<'a, 'g> {
     /// One line of the REPL's session process, resolved as function `f`
     /// of the names `held` (then a reply channel, then `gone`): its
     /// statements run in the session's scope, where what they bind stays.
-    fn session_line(&mut self, f: &ir::Function, held: &[String], gone: &[String]) {
-        self.frame = Frame::of(f);
+    fn session_line(&mut self, id: FuncId, f: &ir::Function, held: &[String], gone: &[String]) {
+        self.frame = Frame::of(id, f);
         let given = held
             .iter()
             .map(Some)
@@ -962,7 +970,7 @@ impl<'a, 'g> Infer<'a, 'g> {
             return;
         };
         let f = &run[k];
-        self.frame = Frame::of(f);
+        self.frame = Frame::of(entry, f);
         self.infer(&f.body);
     }
 

@@ -114,7 +114,9 @@ pub enum Op {
     /// Replace the channel on top by the next message; parks if none.
     Get,
     Close,
-    NewChannel(Slot, Slot),
+    /// A new channel, its ends in the two slots; the third is its index
+    /// in `Code::channel_states` (`NO_STATES`: none known).
+    NewChannel(Slot, Slot, u32),
     Forward,
     /// Fork the channel on top by `forks[k]`; the process ends.
     Fork(u32),
@@ -204,6 +206,9 @@ pub struct ForkArmSite {
     pub half: Slot,
 }
 
+/// `Op::NewChannel` of a channel whose guard states are not known.
+pub const NO_STATES: u32 = u32::MAX;
+
 /// The whole compiled program.
 #[derive(Clone, Debug, Default)]
 pub struct Code {
@@ -216,6 +221,9 @@ pub struct Code {
     pub races: Vec<Box<[Slot]>>,
     /// Static types of `show` arguments (see `Op::ShowTyped`).
     pub show_types: Vec<ShowTy>,
+    /// The guard's starting states of the ends of channels that
+    /// `Op::NewChannel` makes (`ir::Stmt::Channel::monitor`).
+    pub channel_states: Vec<(u32, u32)>,
     /// `codata_dtors[c]`: the destructors of codata `c`, in method order.
     pub codata_dtors: Vec<Box<[DtorId]>>,
 }

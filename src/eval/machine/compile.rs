@@ -397,7 +397,7 @@ impl<'a> FuncCompiler<'a> {
             ExprKind::Service(s) => self.emit(Op::Service(*s), sp).map(drop),
             ExprKind::Call { func, args } => self.call(Op::Call(*func), *func, args, sp),
             ExprKind::Spawn { proc, args } => self.call(Op::Spawn(*proc), *proc, args, sp),
-            ExprKind::Builtin { op, args, show } => {
+            ExprKind::Builtin { op, args, show, .. } => {
                 if args.len() != 1 {
                     return Err(self.bug("a builtin takes one argument", sp));
                 }
@@ -884,11 +884,23 @@ impl<'a> FuncCompiler<'a> {
                 self.emit(Op::Pop, e.span).map(drop)
             }
             Stmt::Channel {
-                end, dual, span, ..
+                end,
+                dual,
+                span,
+                monitor,
+                ..
             } => {
                 self.slot(*end, *span)?;
                 self.slot(*dual, *span)?;
-                self.emit(Op::NewChannel(*end, *dual), *span).map(drop)
+                let states = match monitor {
+                    Some(states) => {
+                        self.tables.channel_states.push(*states);
+                        (self.tables.channel_states.len() - 1) as u32
+                    }
+                    None => super::code::NO_STATES,
+                };
+                self.emit(Op::NewChannel(*end, *dual, states), *span)
+                    .map(drop)
             }
             Stmt::Forward { a, b, span } => {
                 self.expr(a)?;

@@ -579,7 +579,7 @@ fn execute(p: &mut Process, cx: &mut Ctx<'_>) -> Step<Value, RunError> {
             Op::Race(k) => wait!(instr::race(stack, bp, code, k), Step::Race),
             Op::Close => *attempt!(hot::top(stack)) = Value::Unit,
             Op::NewChannel(..) | Op::Forward => {
-                cold!(channel_op(stack, bp, shared, cx, op_span(r.f, r.ip - 1)))
+                cold!(channel_op(stack, bp, shared, cx))
             }
             Op::Fork(k) => {
                 let chan = attempt!(hot::pop(stack));

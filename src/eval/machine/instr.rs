@@ -125,15 +125,16 @@ pub(super) fn channel_op(
     bp: usize,
     shared: &RunData,
     cx: &mut Ctx<'_>,
-    span: Span,
     op: &Op,
 ) -> InstrResult {
     match *op {
         Op::Close => *top(stack)? = Value::Unit,
-        Op::NewChannel(a, b) => {
+        Op::NewChannel(a, b, k) => {
             let (x, y) = runtime::channel();
-            if let Some(g) = &shared.guard {
-                g.created(&x, &y, span);
+            if let Some(g) = &shared.guard
+                && let Some(&states) = shared.code.channel_states.get(k as usize)
+            {
+                g.created(&x, &y, states);
             }
             stack[bp + a as usize] = Value::Chan(x);
             stack[bp + b as usize] = Value::Chan(y);

@@ -93,7 +93,7 @@ fn effect(op: Op, code: &Code) -> Effect {
         | Op::JumpIfNotSlotInt(_, s, _, _)
         | Op::JumpIfNotSlotChar(_, s, _, _) => (vec![s], vec![]),
         Op::Store(s) => (vec![], vec![s]),
-        Op::NewChannel(a, b) => (vec![], vec![a, b]),
+        Op::NewChannel(a, b, _) => (vec![], vec![a, b]),
         Op::Record(k) => (
             code.records
                 .get(k as usize)

@@ -454,6 +454,7 @@ fn builtins_and_args_are_available() {
             vec![ex(ExprKind::Tuple(vec![int(1), boolean(true)]))],
         )],
         show: None,
+        site: 0,
     });
     assert_eq!(
         ok(eval_in(vec![], &["Just"], 1, show_just)),
@@ -466,6 +467,7 @@ fn builtins_and_args_are_available() {
             op: Builtin::IntToByte,
             args: vec![int(300)],
             show: None,
+            site: 0,
         }),
     );
     assert_eq!(eval(bad).unwrap_err().span, Some(sp(5)));
@@ -821,6 +823,7 @@ fn processes_exchange_messages_over_a_declared_channel() {
                 dual: 2,
                 span: Span::default(),
                 ty: None,
+                monitor: None,
                 implicit: false,
             },
             stmt(spawn(0, vec![var(2)])),
@@ -889,6 +892,7 @@ fn fork_sends_the_halves_and_split_receives_them() {
         op: Builtin::Show,
         args: vec![var(0)],
         show: None,
+        site: 0,
     });
     let arm2 = Function {
         captures: 1,
@@ -934,6 +938,7 @@ fn fork_sends_the_halves_and_split_receives_them() {
                     dual: 3,
                     span: Span::default(),
                     ty: None,
+                    monitor: None,
                     implicit: false,
                 },
                 stmt(spawn(0, vec![var(3), int(21)])),
@@ -985,6 +990,7 @@ fn forward_joins_two_channels() {
                     dual: 2,
                     span: Span::default(),
                     ty: None,
+                    monitor: None,
                     implicit: false,
                 },
                 Stmt::Channel {
@@ -992,6 +998,7 @@ fn forward_joins_two_channels() {
                     dual: 4,
                     span: Span::default(),
                     ty: None,
+                    monitor: None,
                     implicit: false,
                 },
                 stmt(spawn(0, vec![var(2)])),
@@ -1049,6 +1056,7 @@ fn deadlock_is_reported_with_the_waiting_processes() {
                     dual: 1,
                     span: Span::default(),
                     ty: None,
+                    monitor: None,
                     implicit: false,
                 },
                 stmt(spawn(0, vec![var(1)])),
@@ -1175,6 +1183,7 @@ fn message_passing_timing() {
                     dual: 2,
                     span: Span::default(),
                     ty: None,
+                    monitor: None,
                     implicit: false,
                 },
                 stmt(spawn(0, vec![var(1), int(n)])),
