@@ -138,7 +138,7 @@ pub fn check_session(input: &SessionInput<'_>) -> Result<CheckedLine, Vec<CheckE
     errors.extend(more);
     let line_functions = Rc::new(line.functions);
     session.line(ids.fresh, line_functions.clone(), input.held, &gone);
-    let (typed, scope, signatures) = session.finish();
+    let (typed, held, signatures) = session.finish();
     errors.extend(typed.errors);
     let line_functions = Rc::try_unwrap(line_functions).unwrap_or_else(|rc| (*rc).clone());
     let declarations = declarations.map(|rc| Rc::try_unwrap(rc).unwrap_or_else(|rc| (*rc).clone()));
@@ -178,7 +178,7 @@ pub fn check_session(input: &SessionInput<'_>) -> Result<CheckedLine, Vec<CheckE
         generation,
         functions,
         results: line.results,
-        held: scope.held,
+        held,
         tags: globals.tags.clone(),
         dtors: globals.dtors.clone(),
         signatures,

@@ -1,6 +1,7 @@
-//! Read-only walks over the syntax tree shared by the checker's passes:
-//! every expression of a block (for call graphs), and the implicit
-//! channels of a block (LANGUAGE.md 6.3).
+//! Read-only walks over the syntax tree, for the two parts of the checker
+//! that read it: `resolve` (the implicit channels of a block, LANGUAGE.md
+//! 6.3) and `warnings` (every expression of a block). The passes after
+//! resolution read the resolved program instead.
 
 use crate::source::{Span, Spanned};
 use crate::syntax::ast::{Block, Expr, Pattern, Stmt};

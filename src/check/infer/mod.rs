@@ -225,15 +225,6 @@ pub struct SessionBinding {
     pub finished: bool,
 }
 
-/// The session process's scope after its lines.
-pub struct SessionScope {
-    /// What it holds: live bindings, each name once.
-    pub held: Vec<SessionBinding>,
-    /// Every name in scope before the last line, given away or not (a
-    /// use of a name given away is reported as such).
-    pub names: Vec<String>,
-}
-
 /// The signatures of a program's functions and processes after their
 /// bodies were checked, for checking more code against the same
 /// declarations without checking the bodies again (the REPL's lines).
@@ -256,7 +247,6 @@ pub struct SessionCheck<'a, 'g> {
     lines: usize,
     /// The bodies of the declarations (a line's replace the last line's).
     declaration_runs: usize,
-    before_last: Vec<String>,
 }
 
 impl<'a, 'g> SessionCheck<'a, 'g> {
@@ -294,7 +284,6 @@ impl<'a, 'g> SessionCheck<'a, 'g> {
             inf,
             signatures,
             lines: 0,
-            before_last: Vec::new(),
         }
     }
 
@@ -331,7 +320,6 @@ impl<'a, 'g> SessionCheck<'a, 'g> {
         held: &[String],
         gone: &[String],
     ) {
-        self.before_last = self.inf.env.iter().map(|b| b.name.clone()).collect();
         self.lines += 1;
         self.inf.bodies.runs.truncate(self.declaration_runs);
         self.inf.bodies.add(first, functions.clone());
@@ -341,19 +329,14 @@ impl<'a, 'g> SessionCheck<'a, 'g> {
 
     /// What the lines' checks found, and what the session holds after the
     /// last, each name once.
-    pub fn finish(self) -> (Outcome, SessionScope, Signatures) {
+    pub fn finish(self) -> (Outcome, Vec<SessionBinding>, Signatures) {
         let SessionCheck {
             mut inf,
             signatures,
-            before_last,
             ..
         } = self;
         let held = inf.session_held();
-        let scope = SessionScope {
-            held,
-            names: before_last,
-        };
-        (inf.outcome(), scope, signatures)
+        (inf.outcome(), held, signatures)
     }
 }
 
