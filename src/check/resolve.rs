@@ -420,8 +420,9 @@ impl<'g, 'a> Resolver<'g, 'a> {
         }
         let mut block = self.stmts_block(stmts.iter().copied(), None, span, BlockKind::Session);
         let mut results: Vec<(String, Slot)> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         for (name, slot) in self.frame().scopes[0].iter().rev() {
-            if !name.is_empty() && !results.iter().any(|(n, _)| n == name) {
+            if !name.is_empty() && seen.insert(name.as_str()) {
                 results.push((name.clone(), *slot));
             }
         }

@@ -122,16 +122,18 @@ pub fn check_session(input: &SessionInput<'_>) -> Result<CheckedLine, Vec<CheckE
         input.known,
     );
     // Each earlier line is resolved as it was run (a function of the names
-    // the session then held) and checked; then the new line.
+    // the session then held, of those it mentions: no other can matter to
+    // it) and checked; then the new line.
     for stmts in &input.history {
-        let (held, gone) = session.names();
         let stmts: Vec<&Spanned<Stmt>> = stmts.iter().collect();
+        let mentioned = super::walk::mentioned_names(&stmts);
+        let (held, gone) = session.names(Some(&mentioned));
         let span = lines_span(&stmts);
         let (line, more) = resolve::resolve_line(&globals, ids, &held, &gone, &stmts, span);
         errors.extend(more);
         session.line(ids.fresh, Rc::new(line.functions), &held, &gone);
     }
-    let (_, gone) = session.names();
+    let (_, gone) = session.names(None);
     let stmts: Vec<&Spanned<Stmt>> = input.line.iter().collect();
     let (line, more) =
         resolve::resolve_line(&globals, ids, input.held, &gone, &stmts, input.line_span);

@@ -229,3 +229,26 @@ pub fn block_channels<'s>(
     }
     out
 }
+
+/// Every variable name statements `stmts` mention (`x`, and `~x` for a
+/// `~x`), in blocks nested anywhere: the names resolving them can look
+/// up outside them.
+pub fn mentioned_names(stmts: &[&Spanned<Stmt>]) -> std::collections::HashSet<String> {
+    let mut out = std::collections::HashSet::new();
+    for s in stmts {
+        each_expr_stmt(&s.node, &mut |e| match e {
+            Expr::Var(n) => {
+                out.insert(n.clone());
+            }
+            Expr::Dual(n) => {
+                out.insert(n.node.clone());
+                out.insert(format!("~{}", n.node));
+            }
+            Expr::Race(cases) => {
+                out.extend(cases.iter().map(|c| c.node.channel.node.clone()));
+            }
+            _ => {}
+        });
+    }
+    out
+}

@@ -289,19 +289,26 @@ impl<'a, 'g> SessionCheck<'a, 'g> {
 
     /// The names the session holds before the next line, in the order
     /// its function takes them, and the names it bound and no longer
-    /// holds (a use of one is a use after a move).
-    pub fn names(&mut self) -> (Vec<String>, Vec<String>) {
+    /// holds (a use of one is a use after a move); of the names in
+    /// `only`, if given.
+    pub fn names(
+        &mut self,
+        only: Option<&std::collections::HashSet<String>>,
+    ) -> (Vec<String>, Vec<String>) {
         if self.lines > 0 {
             self.inf.let_go_of_finished();
         }
         let env = &self.inf.env;
-        let mut held: Vec<String> = Vec::new();
-        let mut gone: Vec<String> = Vec::new();
+        let mut latest: HashMap<&str, usize> = HashMap::new();
         for (i, b) in env.iter().enumerate() {
-            let hidden = env[i + 1..].iter().any(|later| later.name == b.name);
-            if hidden || held.contains(&b.name) || gone.contains(&b.name) {
-                continue;
+            if only.is_none_or(|names| names.contains(&b.name)) {
+                latest.insert(b.name.as_str(), i);
             }
+        }
+        let mut found: Vec<(usize, &Binding)> = latest.values().map(|&i| (i, &env[i])).collect();
+        found.sort_by_key(|(i, _)| *i);
+        let (mut held, mut gone) = (Vec::new(), Vec::new());
+        for (_, b) in found {
             match b.state {
                 Liveness::Live => held.push(b.name.clone()),
                 Liveness::Moved(_) => gone.push(b.name.clone()),
@@ -852,18 +859,19 @@ impl<'a, 'g> Infer<'a, 'g> {
     /// of the names `held` (then a reply channel, then `gone`): its
     /// statements run in the session's scope, where what they bind stays.
     fn session_line(&mut self, id: FuncId, f: &ir::Function, held: &[String], gone: &[String]) {
-        self.frame = Frame::of(id, f);
+        let mut frame = Frame::of(id, f);
         let given = held
             .iter()
             .map(Some)
             .chain([None])
             .chain(gone.iter().map(Some));
         for (slot, name) in given.enumerate() {
-            let found = name.and_then(|n| self.env.iter().rposition(|b| b.name == *n));
-            if let Some(s) = self.frame.slots.get_mut(slot) {
-                *s = found;
+            if let Some(s) = frame.slots.get_mut(slot) {
+                // The latest binding of the name.
+                *s = name.and_then(|n| self.env.iter().rposition(|b| b.name == *n));
             }
         }
+        self.frame = frame;
         let ir::ExprKind::Block(block) = &f.body.kind else {
             return;
         };
