@@ -167,7 +167,7 @@ fn compile_all(
         syntax::Syntax::Campl => {
             prelude.push(parse_campl_support(sources, &mut diags));
             let first_new = sources.files().count();
-            let (main, imports, _) = load_campl(sources, main_file, &dir, &mut diags);
+            let (main, imports, _) = load_campl(sources, main_file, &dir, &prelude, &mut diags);
             campl_files.insert(main_file);
             campl_files.extend(sources.files().skip(first_new).map(|(id, _)| id));
             (main, imports)
@@ -305,6 +305,7 @@ pub(crate) fn load_campl(
     sources: &mut SourceMap,
     main_file: FileId,
     dir: &Path,
+    prelude: &[Module],
     diags: &mut Vec<Diagnostic>,
 ) -> (Module, Vec<Module>, Vec<syntax::campl::tree::Defn>) {
     use syntax::campl;
@@ -353,13 +354,46 @@ pub(crate) fn load_campl(
         .map(|(d, aliases)| (d.as_slice(), aliases.clone()))
         .collect();
     files.push((&main, Vec::new()));
-    let (mut modules, errors) = campl::lower::lower(&files);
-    diags.extend(errors.iter().map(Diagnostic::from));
+    let mut lowered = campl::lower::lower(&files, &[]);
+    if lowered.unserved && diags.is_empty() {
+        // A channel of `run` whose service its syntax does not tell: the
+        // program's types may (see `campl::lower::Lowered::unserved`).
+        let found = run_protocols(&lowered.modules, prelude, main_file);
+        if found.iter().any(Option::is_some) {
+            lowered = campl::lower::lower(&files, &found);
+        }
+    }
+    diags.extend(lowered.errors.iter().map(Diagnostic::from));
+    let mut modules = lowered.modules;
     let main_module = modules.pop().unwrap_or(Module { items: Vec::new() });
     let mut defns: Vec<syntax::campl::tree::Defn> =
         included.into_iter().flat_map(|(d, _)| d).collect();
     defns.extend(main);
     (main_module, modules, defns)
+}
+
+/// The protocols the channels of a lowered CaMPL program's `run` are
+/// found to have, checking its declarations without its wiring.
+fn run_protocols(modules: &[Module], prelude: &[Module], main_file: FileId) -> Vec<Option<String>> {
+    let Some((main, imports)) = modules.split_last() else {
+        return Vec::new();
+    };
+    let declarations = Module {
+        items: main
+            .items
+            .iter()
+            .filter(|i| !matches!(i.node, Item::Stmt(_)))
+            .cloned()
+            .collect(),
+    };
+    let input = check::Input {
+        prelude: prelude.iter().collect(),
+        imports: imports.iter().collect(),
+        main: &declarations,
+        main_span: Span::new(main_file, 0, 0),
+        total: false,
+    };
+    check::process_protocols(&input, "run")
 }
 
 fn imports_of(module: &Module, dir: &Path) -> Vec<(Spanned<String>, PathBuf)> {

@@ -126,6 +126,23 @@ pub(crate) fn resolve_for_tests(modules: &[(&Module, Layer)]) -> (Program, Vec<C
     (program, errors)
 }
 
+/// The protocol (its declared name) each channel of process `name` is
+/// found to have by checking the program's declarations, without its
+/// wiring (`None` where none is found): for a front end that wires a
+/// process by the protocols of its channels (CaMPL's `run`, whose
+/// channels are services).
+pub fn process_protocols(input: &Input<'_>, name: &str) -> Vec<Option<String>> {
+    let mut errors = Vec::new();
+    let mut modules: Vec<(&Module, Layer)> =
+        input.prelude.iter().map(|m| (*m, Layer::Prelude)).collect();
+    modules.extend(input.imports.iter().map(|m| (*m, Layer::Program)));
+    modules.push((input.main, Layer::Program));
+    let globals = globals::Globals::collect(&modules, &mut errors);
+    let (program, _) = resolve::resolve_program(&globals, &[], input.main_span);
+    let decls = decls::Decls::collect(&modules, &mut errors);
+    infer::process_protocols(&globals, &decls, std::rc::Rc::new(program.functions), name)
+}
+
 /// Checks a program. All independent errors are returned, in source order.
 pub fn check(input: &Input<'_>) -> Result<Program, Vec<CheckError>> {
     let mut errors = Vec::new();

@@ -180,8 +180,9 @@ impl Session {
         let mut diags: Vec<Diagnostic> = Vec::new();
         let (module, imports) = match self.syntax {
             crate::syntax::Syntax::Campl => {
+                let prelude = self.prelude.clone();
                 let (main, imports, defns) =
-                    crate::load_campl(&mut self.sources, file, &dir, &mut diags);
+                    crate::load_campl(&mut self.sources, file, &dir, &prelude, &mut diags);
                 if diags.is_empty() {
                     self.campl = defns;
                 }

@@ -1333,6 +1333,62 @@ fn tarjan(edges: &[Vec<usize>]) -> Vec<Vec<usize>> {
     t.out
 }
 
+/// The protocol (its declared name) each parameter of process `name` (of
+/// the program, not the prelude) is found to have once the declarations
+/// `functions` (from id 0) are checked; `None` where it is no protocol or
+/// not known.
+pub fn process_protocols(
+    globals: &Globals<'_>,
+    decls: &Decls,
+    functions: Rc<Vec<ir::Function>>,
+    name: &str,
+) -> Vec<Option<String>> {
+    let mut bodies = Bodies::default();
+    bodies.add(0, functions);
+    let mut inf = Infer::new(globals, decls, bodies, 0);
+    inf.check_declarations();
+    let found = inf
+        .sigs
+        .iter()
+        .rev()
+        .find(|s| s.is_process && s.name == name && s.layer == Layer::Program);
+    let Some(sig) = found else {
+        return Vec::new();
+    };
+    sig.params.iter().map(|t| inf.protocol_name(t)).collect()
+}
+
+impl Infer<'_, '_> {
+    /// The protocol a channel of type `t` follows: a named one, or the
+    /// one whose choice has exactly the labels of its first step.
+    fn protocol_name(&self, t: &Ty) -> Option<String> {
+        let Ty::Session(s) = self.unifier.resolve(t) else {
+            return None;
+        };
+        if let Session::Ref { proto, .. } = &*s {
+            return self
+                .decls
+                .protos
+                .get(*proto as usize)
+                .map(|p| p.name.to_string());
+        }
+        let Some(Session::Choice { branches, .. }) = self.unifier.head(&s) else {
+            return None;
+        };
+        let labels = |b: &[(Rc<str>, Rc<Session>)]| {
+            let mut l: Vec<Rc<str>> = b.iter().map(|(l, _)| l.clone()).collect();
+            l.sort();
+            l
+        };
+        let wanted = labels(&branches);
+        self.decls
+            .protos
+            .iter()
+            .find(|p| matches!(&p.body, Session::Choice { branches: b, .. } if labels(b) == wanted))
+            .map(|p| p.name.to_string())
+    }
+}
+
 /// The signature of every function and process, in declaration order:
 /// `(name, text, is_process, layer)`, the text as the REPL shows it
 /// (`([t]) -> Int`, `process (neg<StringLookup>, [String])`).

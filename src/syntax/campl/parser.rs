@@ -323,9 +323,23 @@ impl Parser {
     fn top_level(&mut self) -> PResult<Vec<Defn>> {
         if self.eat_kw("defn") {
             let mut defns: Vec<Defn> = self.block(Self::defn)?;
+            let at = self.span();
             if self.eat_kw("where") {
+                let id = at;
                 let more: Vec<Vec<Defn>> = self.block(Self::top_level)?;
-                defns.extend(more.into_iter().flatten());
+                let mut local: Vec<Defn> = more.into_iter().flatten().collect();
+                for d in &mut local {
+                    if let Some(scope) = d.scope_mut() {
+                        scope.sees.insert(0, id);
+                        scope.local_to.get_or_insert(id);
+                    }
+                }
+                for d in &mut defns {
+                    if let Some(scope) = d.scope_mut() {
+                        scope.sees.insert(0, id);
+                    }
+                }
+                defns.extend(local);
             }
             return Ok(defns);
         }
@@ -492,7 +506,12 @@ impl Parser {
         };
         self.expect_sym("=")?;
         let phrases = self.block(Self::fun_phrase)?;
-        Ok(Fun { name, ty, phrases })
+        Ok(Fun {
+            name,
+            ty,
+            phrases,
+            scope: Scope::default(),
+        })
     }
 
     fn fun_phrase(&mut self) -> PResult<Spanned<FunPhrase>> {
@@ -516,7 +535,12 @@ impl Parser {
         };
         self.expect_sym("=")?;
         let phrases = self.block(Self::proc_phrase)?;
-        Ok(Proc { name, ty, phrases })
+        Ok(Proc {
+            name,
+            ty,
+            phrases,
+            scope: Scope::default(),
+        })
     }
 
     fn proc_type(&mut self) -> PResult<ProcType> {

@@ -93,6 +93,21 @@ pub struct Fun {
     pub name: Name,
     pub ty: Option<(Vec<Spanned<Type>>, Spanned<Type>)>,
     pub phrases: Vec<Spanned<FunPhrase>>,
+    pub scope: Scope,
+}
+
+/// Where a function or process may be named from. `defn A where B` makes
+/// the definitions `B` local to the statement: `A` and `B` see them, the
+/// rest of the program does not (CaMPL's renamer scopes them so). Such a
+/// statement is known by where its `where` is.
+#[derive(Clone, Debug, Default)]
+pub struct Scope {
+    /// The statement in whose `where` part it is defined (`None`: the
+    /// program's top level).
+    pub local_to: Option<Span>,
+    /// The statements whose `where` definitions its body sees, innermost
+    /// last.
+    pub sees: Vec<Span>,
 }
 
 /// `p1, p2 -> e`
@@ -108,6 +123,27 @@ pub struct Proc {
     pub name: Name,
     pub ty: Option<ProcType>,
     pub phrases: Vec<Spanned<ProcPhrase>>,
+    pub scope: Scope,
+}
+
+impl Defn {
+    /// The scope of a function or process.
+    pub fn scope_mut(&mut self) -> Option<&mut Scope> {
+        match self {
+            Defn::Fun(f) => Some(&mut f.scope),
+            Defn::Proc(p) => Some(&mut p.scope),
+            _ => None,
+        }
+    }
+
+    /// Whether it is a function or process local to a `defn ... where`.
+    pub fn is_local(&self) -> bool {
+        match self {
+            Defn::Fun(f) => f.scope.local_to.is_some(),
+            Defn::Proc(p) => p.scope.local_to.is_some(),
+            _ => false,
+        }
+    }
 }
 
 /// `patterns | ins => outs -> commands`

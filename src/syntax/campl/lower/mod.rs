@@ -51,8 +51,13 @@ pub(super) struct Table {
     /// functions and processes is defined (for qualified names, `M.f`).
     pub modules: HashMap<String, HashMap<String, Span>>,
     /// Definitions of a name that a later one of the same name replaces
-    /// (CaMPL allows it): the name each is lowered under instead.
+    /// (CaMPL allows it), and definitions local to a `defn ... where`:
+    /// the name each is lowered under instead.
     pub renamed: HashMap<Span, String>,
+    /// The functions and processes local to each `defn ... where`
+    /// (`tree::Scope`), by the statement and their name: where each is
+    /// defined.
+    pub locals: HashMap<(Span, String), Span>,
 }
 
 /// The lowering of one file.
@@ -82,12 +87,34 @@ pub(super) struct Lower<'t> {
     /// The functions and processes the file being lowered defines, by
     /// name: an unqualified name means the file's own first.
     pub own: HashMap<String, Span>,
+    /// The `defn ... where` statements whose local definitions the
+    /// definition being lowered sees, innermost last.
+    pub sees: Vec<Span>,
+    /// The protocols `run`'s channels were found to have by checking
+    /// types (`Lowered::unserved`), in channel order (ins, then outs).
+    pub run_protocols: Vec<Option<String>>,
+    /// `run` has a channel whose service could not be told.
+    pub unserved: bool,
+}
+
+/// A lowered program.
+pub struct Lowered {
+    /// The included files' modules, then the main file's.
+    pub modules: Vec<ast::Module>,
+    pub errors: Vec<SyntaxError>,
+    /// A channel of `run` could not be told a service from its syntax
+    /// (it is only forwarded, say): checking the program's types without
+    /// its wiring would tell its protocol, for lowering again with
+    /// `run_protocols`.
+    pub unserved: bool,
 }
 
 /// Lowers a CaMPL program: its included files, then the main file (the
 /// last), whose `run` becomes the entry. All share one table of names, so
-/// a file may use what another declares.
-pub fn lower(files: &[(&[Defn], Vec<String>)]) -> (Vec<ast::Module>, Vec<SyntaxError>) {
+/// a file may use what another declares. `run_protocols` are the
+/// protocols of `run`'s channels where checking found them (see
+/// `Lowered::unserved`), else empty.
+pub fn lower(files: &[(&[Defn], Vec<String>)], run_protocols: &[Option<String>]) -> Lowered {
     let mut table = Table::default();
     files
         .iter()
@@ -98,9 +125,11 @@ pub fn lower(files: &[(&[Defn], Vec<String>)]) -> (Vec<ast::Module>, Vec<SyntaxE
     }
     let plain: Vec<&[Defn]> = files.iter().map(|(f, _)| *f).collect();
     table.rename_replaced(&plain);
+    table.name_locals(&plain);
     let mut errors = Vec::new();
     let mut modules = Vec::new();
     let mut stores = std::collections::BTreeSet::new();
+    let mut unserved = false;
     for (k, (defns, _)) in files.iter().enumerate() {
         let mut lw = Lower::new(&table, "");
         lw.own = table.own_names(defns);
@@ -108,7 +137,9 @@ pub fn lower(files: &[(&[Defn], Vec<String>)]) -> (Vec<ast::Module>, Vec<SyntaxE
             lw.defn(d);
         }
         if k + 1 == files.len() {
+            lw.run_protocols = run_protocols.to_vec();
             lw.entry();
+            unserved = lw.unserved;
         }
         errors.append(&mut lw.errors);
         stores.append(&mut lw.stores);
@@ -118,7 +149,11 @@ pub fn lower(files: &[(&[Defn], Vec<String>)]) -> (Vec<ast::Module>, Vec<SyntaxE
         main.items
             .extend(stores.into_iter().map(stored::store_codata));
     }
-    (modules, errors)
+    Lowered {
+        modules,
+        errors,
+        unserved,
+    }
 }
 
 /// Lowers one REPL input, with the definitions of earlier inputs
@@ -265,7 +300,7 @@ impl Table {
     fn add_module(&mut self, defns: &[Defn], aliases: &[String]) {
         for alias in aliases {
             let names = self.modules.entry(alias.clone()).or_default();
-            for d in defns {
+            for d in defns.iter().filter(|d| !d.is_local()) {
                 match d {
                     Defn::Fun(f) => names.insert(f.name.node.clone(), f.name.span),
                     Defn::Proc(p) => names.insert(p.name.node.clone(), p.name.span),
@@ -295,7 +330,7 @@ impl Table {
                 }
             }
         }
-        for d in defns {
+        for d in defns.iter().filter(|d| !d.is_local()) {
             match d {
                 Defn::Fun(f) => own.insert(f.name.node.clone(), f.name.span),
                 Defn::Proc(p) => own.insert(p.name.node.clone(), p.name.span),
@@ -321,7 +356,11 @@ impl Table {
     /// the last definition.
     fn rename_replaced(&mut self, files: &[&[Defn]]) {
         let mut seen: HashMap<String, Vec<Span>> = HashMap::new();
-        for d in files.iter().flat_map(|f| f.iter()) {
+        for d in files
+            .iter()
+            .flat_map(|f| f.iter())
+            .filter(|d| !d.is_local())
+        {
             let name = match d {
                 Defn::Fun(f) => &f.name,
                 Defn::Proc(p) => &p.name,
@@ -332,6 +371,24 @@ impl Table {
         for (name, spans) in seen {
             for (k, span) in spans.iter().rev().skip(1).enumerate() {
                 self.renamed.insert(*span, format!("{name}${}", k + 1));
+            }
+        }
+    }
+
+    /// Gives each function and process local to a `defn ... where` a name
+    /// of its own (`go$local1`), which the names in the statement mean.
+    fn name_locals(&mut self, files: &[&[Defn]]) {
+        for d in files.iter().flat_map(|f| f.iter()) {
+            let (name, scope) = match d {
+                Defn::Fun(f) => (&f.name, &f.scope),
+                Defn::Proc(p) => (&p.name, &p.scope),
+                _ => continue,
+            };
+            if let Some(statement) = scope.local_to {
+                let local = format!("{}$local{}", name.node, self.locals.len() + 1);
+                self.locals
+                    .insert((statement, name.node.clone()), name.span);
+                self.renamed.insert(name.span, local);
             }
         }
     }
@@ -372,6 +429,9 @@ impl<'t> Lower<'t> {
             record_lets: Vec::new(),
             dual_names: Vec::new(),
             own: HashMap::new(),
+            sees: Vec::new(),
+            run_protocols: Vec::new(),
+            unserved: false,
         }
     }
 
@@ -379,7 +439,12 @@ impl<'t> Lower<'t> {
     /// this file's own definition (renamed if a later one in the program
     /// replaced it), else the name itself.
     pub fn own_name(&self, name: &str) -> String {
-        let span = self.own.get(name);
+        let local = self
+            .sees
+            .iter()
+            .rev()
+            .find_map(|s| self.table.locals.get(&(*s, name.to_string())));
+        let span = local.or_else(|| self.own.get(name));
         match span.and_then(|s| self.table.renamed.get(s)) {
             Some(renamed) => renamed.clone(),
             None => name.to_string(),
@@ -422,6 +487,7 @@ impl<'t> Lower<'t> {
             }
             Defn::Fun(f) => {
                 self.owner = f.name.node.clone();
+                self.sees = f.scope.sees.clone();
                 let name = self.table.renamed.get(&f.name.span).unwrap_or(&f.name.node);
                 let decl = self.fun_decl(f, &name.clone(), &[]);
                 let span = f.name.span;
@@ -430,6 +496,7 @@ impl<'t> Lower<'t> {
             }
             Defn::Proc(p) => {
                 self.owner = p.name.node.clone();
+                self.sees = p.scope.sees.clone();
                 let mut decl = self.proc_decl(p);
                 if let Some(name) = self.table.renamed.get(&p.name.span) {
                     decl.name.node = name.clone();

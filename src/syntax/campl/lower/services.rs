@@ -7,7 +7,9 @@
 //! handles (`StringTerminalPut`, ...) is a terminal. The protocol is read
 //! from `run`'s type if it has one, else from the first process `run`
 //! hands the channel to (its type, or its own first use), else from the
-//! first handle put or cased on it. The program's wiring starts `run`,
+//! first handle put or cased on it, else from `Lower::run_protocols`,
+//! what checking the program's types found (`Lowered::unserved` asks the
+//! loader for it). The program's wiring starts `run`,
 //! and for each channel an adapter (`adapters`) that plays the other end
 //! with our services: the console over `stdin` and `stdout`, timers over
 //! `timeService`, terminals over `terminals`.
@@ -63,7 +65,7 @@ impl Lower<'_> {
             let link = format!("campl$link{k}");
             links.push(sp(Expr::Dual(sp(link.clone(), c.span)), c.span));
             let input = k < phrase.node.ins.len();
-            if let Some(s) = self.served(&run, c, input) {
+            if let Some(s) = self.served(&run, k, c, input) {
                 served.push((link, c.span, s));
             }
         }
@@ -77,11 +79,13 @@ impl Lower<'_> {
 
     /// What channel `c` of `run` is, with its adapter; reports a channel
     /// that is no service.
-    fn served(&mut self, run: &tree::Proc, c: &Name, input: bool) -> Option<Served> {
-        let Some(protocol) = self.protocol_of(run, c, 0) else {
+    fn served(&mut self, run: &tree::Proc, k: usize, c: &Name, input: bool) -> Option<Served> {
+        let checked = || self.run_protocols.get(k).cloned().flatten();
+        let Some(protocol) = self.protocol_of(run, c, 0).or_else(checked) else {
             if only_closed(run, c) {
                 return Some(Served::Console(self.closer(c.span), Vec::new()));
             }
+            self.unserved = true;
             self.error(
                 c.span,
                 format!("cannot tell which service the channel `{}` of `run` is", c.node),

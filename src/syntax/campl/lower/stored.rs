@@ -139,6 +139,8 @@ impl Lower<'_> {
             name: Spanned::new(name.clone(), phrase.span),
             ty: None,
             phrases: vec![lifted],
+            // Lowered here, in the scope of the definition it is in.
+            scope: tree::Scope::default(),
         };
         let saved = std::mem::take(&mut self.locals);
         let decl = self.proc_decl(&proc);
