@@ -173,9 +173,12 @@ pub fn lower_repl(
 ) {
     let mut table = Table::default();
     previous.iter().for_each(|d| table.add(d));
+    let mut files = vec![previous];
     if let tree::ReplTree::Defns(defns) = input {
         defns.iter().for_each(|d| table.add(d));
+        files.push(defns);
     }
+    table.name_locals(&files);
     let mut lw = Lower::new(&table, "repl");
     let mut expr = None;
     match input {

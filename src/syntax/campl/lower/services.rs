@@ -93,6 +93,11 @@ impl Lower<'_> {
             );
             return None;
         };
+        // `TopBot` only closes (and a channel `run` only closes needs no
+        // more whatever its protocol): its other end closes too.
+        if protocol == "TopBot" || only_closed(run, c) {
+            return Some(Served::Console(self.closer(c.span), Vec::new()));
+        }
         let info = self.table.protocols.get(&protocol);
         let all = |kind: fn(&str) -> Option<Handle>| {
             info.is_some_and(|p| {
