@@ -31,6 +31,10 @@ fn main() {
             "terminal_dup_shares_one_connection",
             terminal_dup_shares_one_connection,
         ),
+        Trial::test(
+            "consoles_share_standard_output_line_by_line",
+            consoles_share_standard_output_line_by_line,
+        ),
     ];
     let shared = root.join("../shared/campl");
     if shared.is_dir() {
@@ -163,6 +167,33 @@ proc run = | => term -> do
     halt b
 "#;
 
+const THREE_CONSOLES: &str = r#"
+coprotocol S => Console =
+    ConsolePut :: S => Get([Char] | S)
+    ConsoleClose :: S => TopBot
+
+proc say :: [Char] | Console => =
+    msg | console => -> do
+        hput ConsolePut on console
+        put msg on console
+        hput ConsolePut on console
+        put msg ++ " again" on console
+        hput ConsoleClose on console
+        halt console
+
+proc run = | c1, c2, c3 => -> plug
+    c1, z1 => -> do
+        close z1
+        say("one" | c1 => )
+    c2, z2 => z1 -> do
+        close z1
+        close z2
+        say("two" | c2 => )
+    c3 => z2 -> do
+        close z2
+        say("three" | c3 => )
+"#;
+
 /// What a program run in the background left: its exit code and output.
 struct Running {
     stderr: SharedBuf,
@@ -266,4 +297,18 @@ fn assert_eq_or_fail(got: &str, want: &str) -> Result<(), Failed> {
     } else {
         Err(format!("expected {want:?}, got {got:?}").into())
     }
+}
+
+/// Three channels of `run` that are consoles share standard output: each
+/// line whole, every line there (their order is the schedule's).
+fn consoles_share_standard_output_line_by_line() -> Result<(), Failed> {
+    let running = start(THREE_CONSOLES)?;
+    let (code, stdout) = running
+        .done
+        .recv_timeout(Duration::from_secs(10))
+        .map_err(|_| "the program did not end")?;
+    let mut lines: Vec<&str> = stdout.lines().collect();
+    lines.sort();
+    let want = "one|one again|three|three again|two|two again";
+    assert_eq_or_fail(&format!("{code} {}", lines.join("|")), &format!("0 {want}"))
 }

@@ -83,3 +83,83 @@ Char camplTermGetChar(Terminal t) {
     case _: camplTermGetChar(t)
   }
 }
+
+/// Two ends handed out one after the other.
+protocol CamplTwo<t> = get t, get t, close;
+
+/// Hands out two ends that write onto one stream `up` (merged by
+/// `camplMergeOut`): the consoles of a CaMPL program share standard
+/// output so. Handed out over a channel, the ends join no process in a
+/// cycle.
+process camplShareOut(neg<CamplTwo<PutSeq<Char>>> h, PutSeq<Char> up) {
+  PutSeq<Char> a;
+  PutSeq<Char> b;
+  h.put(a);
+  h.put(b);
+  h.close();
+  camplMergeOut(~a, ~b, up);
+}
+
+/// Hands out two ends that read from one stream `up` (`camplMergeIn`).
+process camplShareIn(neg<CamplTwo<GetSeq<Char>>> h, GetSeq<Char> up) {
+  GetSeq<Char> a;
+  GetSeq<Char> b;
+  h.put(a);
+  h.put(b);
+  h.close();
+  camplMergeIn(~a, ~b, up);
+}
+
+/// Two writers onto one stream, as CaMPL's consoles share one terminal:
+/// whichever writes first goes on to the end of its line (lines are not
+/// mixed); when one stops, the other is joined to the stream.
+process camplMergeOut(neg<PutSeq<Char>> a, neg<PutSeq<Char>> b, PutSeq<Char> up) {
+  race {
+    case a: camplLineOut(a, b, up);
+    case b: camplLineOut(b, a, up);
+  }
+}
+
+/// `first` has something to write: the rest of its line goes first.
+process camplLineOut(neg<PutSeq<Char>> first, neg<PutSeq<Char>> other, PutSeq<Char> up) {
+  switch (first.get) {
+    case Put:
+      let c = first.get;
+      up.put(Put).put(c);
+      if (c == '\n') {
+        camplMergeOut(first, other, up);
+      } else {
+        camplLineOut(first, other, up);
+      }
+    case StopPut:
+      first.close();
+      other := up;
+  }
+}
+
+/// Two readers of one stream: whichever asks first reads a whole line;
+/// when one stops, the other is joined to the stream.
+process camplMergeIn(neg<GetSeq<Char>> a, neg<GetSeq<Char>> b, GetSeq<Char> up) {
+  race {
+    case a: camplLineIn(a, b, up);
+    case b: camplLineIn(b, a, up);
+  }
+}
+
+/// `first` asks: it reads on to the end of a line.
+process camplLineIn(neg<GetSeq<Char>> first, neg<GetSeq<Char>> other, GetSeq<Char> up) {
+  switch (first.get) {
+    case Get:
+      up.put(Get);
+      let c = up.get;
+      first.put(c);
+      if (c == '\n') {
+        camplMergeIn(first, other, up);
+      } else {
+        camplLineIn(first, other, up);
+      }
+    case StopGet:
+      first.close();
+      other := up;
+  }
+}

@@ -73,12 +73,12 @@ pub(super) struct Held {
     pub service: &'static str,
 }
 
-const INPUT: Held = Held {
+pub(super) const INPUT: Held = Held {
     param: "input",
     ty: "GetSeq",
     service: "stdin",
 };
-const OUTPUT: Held = Held {
+pub(super) const OUTPUT: Held = Held {
     param: "output",
     ty: "PutSeq",
     service: "stdout",

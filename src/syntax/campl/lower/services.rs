@@ -15,8 +15,9 @@
 //! `timeService`, terminals over `terminals`.
 
 use super::Lower;
-use super::adapters::{Handle, Held, TERMS};
+use super::adapters::{Handle, Held, INPUT, OUTPUT, TERMS};
 use super::build::{call, get, put, sp, stmt, var};
+use crate::check::globals::PRELUDE_QUALIFIER;
 use crate::source::{Span, Spanned};
 use crate::syntax::ast::{self, Expr};
 use crate::syntax::campl::tree::{self, Command, Name};
@@ -201,12 +202,38 @@ impl Lower<'_> {
             }
         }
         let mut terms_taken = false;
-        for (link, at, s) in &served {
+        // Standard input and output, which several consoles may share
+        // (CaMPL's consoles all use the one terminal): each console gets
+        // its own, merged into the service (`camplMergeOut`, `...In`).
+        let holding = |h: &Held| {
+            let held = |s: &&(String, Span, Served)| matches!(&s.2, Served::Console(_, hs) if hs.contains(h));
+            served.iter().filter(held).count()
+        };
+        let shared: Vec<(Held, &str)> = [(OUTPUT, "camplShareOut"), (INPUT, "camplShareIn")]
+            .into_iter()
+            .filter(|(h, _)| holding(h) > 1)
+            .collect();
+        let own = |h: &Held, k: usize| format!("campl${}{k}", h.param);
+        for (held, share) in &shared {
+            let names: Vec<String> = served
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| matches!(&s.2, Served::Console(_, hs) if hs.contains(held)))
+                .map(|(k, _)| own(held, k))
+                .collect();
+            let share = format!("{PRELUDE_QUALIFIER}{share}");
+            out.extend(shared_ends(&names, held.service, &share, held.ty, span));
+        }
+        for (k, (link, at, s)) in served.iter().enumerate() {
             if let Served::Console(adapter, held) = s {
                 let mut args = vec![var(link, *at)];
                 args.extend(held.iter().map(|h| {
-                    let service = if *h == TERMS { bound } else { h.service };
-                    var(service, *at)
+                    let service = match shared.iter().any(|(s, _)| s == h) {
+                        true => own(h, k),
+                        false if *h == TERMS => bound.to_string(),
+                        false => h.service.to_string(),
+                    };
+                    var(&service, *at)
                 }));
                 terms_taken |= held.contains(&TERMS);
                 out.push(stmt(call(adapter, args, *at)));
@@ -289,4 +316,48 @@ impl Lower<'_> {
         let own = phrase.node.ins.iter().chain(&phrase.node.outs).nth(k)?;
         self.protocol_of(p, own, depth + 1)
     }
+}
+
+/// The statements that give each of `names` (two or more consoles) an
+/// end onto `service`: a chain of `share` processes, each handing out two
+/// ends over a channel of `CamplTwo<ty>` (the first for a console, the
+/// second onto which the next share is made).
+fn shared_ends(
+    names: &[String],
+    service: &str,
+    share: &str,
+    ty: &str,
+    span: Span,
+) -> Vec<Spanned<ast::Stmt>> {
+    let mut out = Vec::new();
+    let mut up = service.to_string();
+    for (k, name) in names.iter().enumerate().take(names.len().saturating_sub(1)) {
+        let h = format!("{name}$share");
+        let rest = match k + 2 == names.len() {
+            true => names[k + 1].clone(),
+            false => format!("{name}$rest"),
+        };
+        let item = |node: ast::Stmt| sp(node, span);
+        let ty = super::adapters::prelude_type(ty, span);
+        let two = ast::Type::Named {
+            name: sp(format!("{PRELUDE_QUALIFIER}CamplTwo"), span),
+            args: vec![ty],
+        };
+        out.push(item(ast::Stmt::Channel {
+            ty: Some(sp(two, span)),
+            name: sp(h.clone(), span),
+        }));
+        let dual = sp(Expr::Dual(sp(h.clone(), span)), span);
+        out.push(stmt(call(share, vec![dual, var(&up, span)], span)));
+        for got in [name, &rest] {
+            out.push(item(ast::Stmt::Let {
+                pattern: sp(ast::Pattern::Var(got.clone()), span),
+                ty: None,
+                value: get(var(&h, span), span),
+            }));
+        }
+        out.push(stmt(sp(Expr::Close(Box::new(var(&h, span))), span)));
+        up = rest;
+    }
+    out
 }
