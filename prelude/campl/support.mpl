@@ -4,6 +4,13 @@
 // they use these helpers, which do what CaMPL's machine does, with its
 // words (docs/campl.md).
 
+/// CaMPL's `/` on integers: the quotient rounded down, as its machine
+/// divides (Haskell's `div`), where our `/` rounds toward zero.
+Int camplDiv(Int a, Int b) {
+  let q = a / b;
+  if (a % b != 0 && (a < 0) != (b < 0)) { q - 1 } else { q }
+}
+
 /// `IntConsolePut`: CaMPL writes a header line, then the number.
 void camplPutInt(PutSeq<Char> out, Int n) {
   writeLine(out, "Putting int: ");

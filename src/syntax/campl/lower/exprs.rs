@@ -4,6 +4,7 @@
 
 use super::Lower;
 use super::build::{call, sp, value_block, var};
+use crate::check::globals::PRELUDE_QUALIFIER;
 use crate::source::{Span, Spanned};
 use crate::syntax::ast::{self, BinOp, Expr};
 use crate::syntax::campl::tree::{self, FunPhrase, Pattern};
@@ -395,6 +396,18 @@ impl Lower<'_> {
         // A program may declare its own `||` or `+`: then it is called.
         let builtin = builtin_op(&op.node).filter(|_| !self.table.funs.contains_key(&op.node));
         match builtin {
+            // CaMPL's `/` rounds down (its machine's Haskell `div`); ours
+            // rounds toward zero.
+            Some(BinOp::Div) => {
+                let callee = Spanned::new(format!("{PRELUDE_QUALIFIER}camplDiv"), op.span);
+                sp(
+                    Expr::Call {
+                        callee,
+                        args: vec![l, r],
+                    },
+                    span,
+                )
+            }
             Some(b) => sp(
                 Expr::Binary {
                     op: sp(b, op.span),
