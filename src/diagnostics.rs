@@ -69,6 +69,41 @@ fn in_campl_words(e: &CheckError, d: &mut Diagnostic) {
         CheckError::UnknownLabel { channel, label, .. } => {
             d.message = format!("`{label}` is not a handle `{channel}` can use here");
         }
+        CheckError::ProtocolMismatch {
+            channel,
+            expected,
+            did,
+            ending,
+            offered,
+            ..
+        } => {
+            d.message = format!(
+                "`{channel}` {}, but its protocol expects `{expected}`",
+                campl_did(did)
+            );
+            d.help = Some(match (ending, offered.as_slice()) {
+                (Some(label), _) => format!(
+                    "to end the protocol here, put the handle that ends it: `hput {label} on {channel}`"
+                ),
+                (None, []) if expected.starts_with("get") => {
+                    format!("at this point this end receives: use `get x on {channel}`")
+                }
+                (None, []) if expected.starts_with("put") => {
+                    format!("at this point this end sends: use `put e on {channel}`")
+                }
+                (None, []) => "follow the protocol's steps in order".into(),
+                (None, handles) => format!(
+                    "the other side puts a handle here: receive it with `hcase {channel} of` and a phrase for each of {}",
+                    quoted(handles)
+                ),
+            });
+        }
+        CheckError::ChannelFinished { channel, did, .. } => {
+            d.message = format!(
+                "`{channel}` has reached its end (`close` or `halt`): its protocol is finished, and it {}",
+                campl_did(did)
+            );
+        }
         CheckError::LabelAsValue { label, .. } => {
             d.message = format!("`{label}` is a handle, not a value");
             d.help = Some(format!(
@@ -76,6 +111,22 @@ fn in_campl_words(e: &CheckError, d: &mut Diagnostic) {
             ));
         }
         _ => {}
+    }
+}
+
+/// What a channel operation did, in CaMPL's words.
+fn campl_did(did: &str) -> String {
+    match did {
+        "receives a value" => "gets a value (`get`)".into(),
+        "sends a value" => "puts a value (`put`)".into(),
+        "chooses a label" => "puts a handle (`hput`)".into(),
+        "receives a value outside a `switch`" => {
+            "gets a value where a handle arrives (that takes `hcase`)".into()
+        }
+        "is closed" => "is closed (`close` or `halt`)".into(),
+        "forks" => "forks (`fork`)".into(),
+        "is split" => "is split (`split`)".into(),
+        other => other.to_string(),
     }
 }
 
