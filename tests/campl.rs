@@ -35,6 +35,10 @@ fn main() {
             "consoles_share_standard_output_line_by_line",
             consoles_share_standard_output_line_by_line,
         ),
+        Trial::test(
+            "a_channel_of_two_consoles_serves_each_half",
+            a_channel_of_two_consoles_serves_each_half,
+        ),
     ];
     let shared = root.join("../shared/campl");
     if shared.is_dir() {
@@ -194,6 +198,30 @@ proc run = | c1, c2, c3 => -> plug
         say("three" | c3 => )
 "#;
 
+const TWO_ON_ONE_CHANNEL: &str = r#"
+coprotocol S => Console =
+    ConsolePut :: S => Get([Char] | S)
+    ConsoleClose :: S => TopBot
+
+proc say :: [Char] | Console => =
+    msg | console => -> do
+        hput ConsolePut on console
+        put msg on console
+        hput ConsoleClose on console
+        halt console
+
+proc run :: | Console (*) Console => =
+    | consoles => -> do
+        split consoles into a, b
+        plug
+            a => z -> do
+                close z
+                say("left" | a => )
+            b, z => -> do
+                close z
+                say("right" | b => )
+"#;
+
 /// What a program run in the background left: its exit code and output.
 struct Running {
     stderr: SharedBuf,
@@ -302,13 +330,25 @@ fn assert_eq_or_fail(got: &str, want: &str) -> Result<(), Failed> {
 /// Three channels of `run` that are consoles share standard output: each
 /// line whole, every line there (their order is the schedule's).
 fn consoles_share_standard_output_line_by_line() -> Result<(), Failed> {
-    let running = start(THREE_CONSOLES)?;
+    let want = "one|one again|three|three again|two|two again";
+    assert_sorted_lines(THREE_CONSOLES, want)
+}
+
+/// A channel of `run` of type `Console (*) Console`: `run` splits it and
+/// each half is a console.
+fn a_channel_of_two_consoles_serves_each_half() -> Result<(), Failed> {
+    assert_sorted_lines(TWO_ON_ONE_CHANNEL, "left|right")
+}
+
+/// Runs `program` (with no input) and compares its exit code and its
+/// output's lines, sorted, with `want` (lines joined with `|`).
+fn assert_sorted_lines(program: &str, want: &str) -> Result<(), Failed> {
+    let running = start(program)?;
     let (code, stdout) = running
         .done
         .recv_timeout(Duration::from_secs(10))
         .map_err(|_| "the program did not end")?;
     let mut lines: Vec<&str> = stdout.lines().collect();
     lines.sort();
-    let want = "one|one again|three|three again|two|two again";
     assert_eq_or_fail(&format!("{code} {}", lines.join("|")), &format!("0 {want}"))
 }

@@ -117,6 +117,39 @@ process camplShareIn(neg<CamplTwo<GetSeq<Char>>> h, GetSeq<Char> up) {
   camplMergeIn(~a, ~b, up);
 }
 
+/// Hands out two ends onto one `terminals` connection `up`
+/// (`camplMergeTerms`): for two consoles that may open terminals.
+process camplShareTerms(neg<CamplTwo<Terminals>> h, Terminals up) {
+  Terminals a;
+  Terminals b;
+  h.put(a);
+  h.put(b);
+  h.close();
+  camplMergeTerms(~a, ~b, up);
+}
+
+/// Two clients of one `terminals` connection: each request is passed on
+/// as it comes; when one stops, the other is joined to the connection.
+process camplMergeTerms(neg<Terminals> a, neg<Terminals> b, Terminals up) {
+  race {
+    case a: camplTermsRequest(a, b, up);
+    case b: camplTermsRequest(b, a, up);
+  }
+}
+
+/// `first` asks for something: passed on to `up`.
+process camplTermsRequest(neg<Terminals> first, neg<Terminals> other, Terminals up) {
+  switch (first.get) {
+    case OpenTerminal:
+      up.put(OpenTerminal);
+      first.put(up.get);
+      camplMergeTerms(first, other, up);
+    case StopTerminals:
+      first.close();
+      other := up;
+  }
+}
+
 /// Two writers onto one stream, as CaMPL's consoles share one terminal:
 /// whichever writes first goes on to the end of its line (lines are not
 /// mixed); when one stops, the other is joined to the stream.

@@ -46,6 +46,24 @@ enum Served {
     Console(String, Vec<Held>),
     /// A terminal protocol: its adapter.
     Terminal(String),
+    /// Two consoles on one channel (`Console (*) Console`): its two
+    /// halves' adapters and what they hold, and whether this end forks
+    /// (`run` splits) or splits.
+    Halves(bool, [(String, Vec<Held>); 2]),
+}
+
+impl Served {
+    /// The consoles it stands for: adapter and what it holds.
+    fn consoles(&self) -> Vec<(&str, &[Held])> {
+        match self {
+            Served::Console(adapter, held) => vec![(adapter.as_str(), held.as_slice())],
+            Served::Terminal(_) => Vec::new(),
+            Served::Halves(_, halves) => halves
+                .iter()
+                .map(|(a, h)| (a.as_str(), h.as_slice()))
+                .collect(),
+        }
+    }
 }
 
 impl Lower<'_> {
@@ -81,6 +99,9 @@ impl Lower<'_> {
     /// What channel `c` of `run` is, with its adapter; reports a channel
     /// that is no service.
     fn served(&mut self, run: &tree::Proc, k: usize, c: &Name, input: bool) -> Option<Served> {
+        if let Some(halves) = self.console_halves(run, k, c, input) {
+            return Some(halves);
+        }
         let checked = || self.run_protocols.get(k).cloned().flatten();
         let Some(protocol) = self.protocol_of(run, c, 0).or_else(checked) else {
             if only_closed(run, c) {
@@ -125,6 +146,39 @@ impl Lower<'_> {
         None
     }
 
+    /// A channel of `run` whose written type joins two consoles with
+    /// `(*)` (`run` splits it, this end forks) or `(+)` (the other way).
+    fn console_halves(
+        &mut self,
+        run: &tree::Proc,
+        k: usize,
+        c: &Name,
+        input: bool,
+    ) -> Option<Served> {
+        let t = run.ty.as_ref()?;
+        let ty = t.ins.iter().chain(&t.outs).nth(k)?;
+        let (fork, a, b) = match &ty.node {
+            tree::Type::Tensor(a, b) => (true, a, b),
+            tree::Type::Par(a, b) => (false, a, b),
+            _ => return None,
+        };
+        let console = |t: &Spanned<tree::Type>| match &t.node {
+            tree::Type::Named { name, .. } => {
+                let info = self.table.protocols.get(&name.node)?;
+                let all = !info.handles.is_empty()
+                    && info.handles.iter().all(|h| Handle::console(h).is_some());
+                (input && info.co && all).then(|| name.node.clone())
+            }
+            _ => None,
+        };
+        let (a, b) = (console(a)?, console(b)?);
+        let halves = [
+            self.console_adapter(&a, c.span),
+            self.console_adapter(&b, c.span),
+        ];
+        Some(Served::Halves(fork, halves))
+    }
+
     /// The process that serves a channel `run` only closes: it closes its
     /// end too.
     fn closer(&mut self, span: Span) -> String {
@@ -158,9 +212,9 @@ impl Lower<'_> {
         let bound = "campl$terminals";
         let terms = || var(bound, span);
         let mut out = Vec::new();
-        let needed = served.iter().any(|(_, _, s)| match s {
-            Served::Terminal(_) => true,
-            Served::Console(_, held) => held.contains(&TERMS),
+        let needed = served.iter().any(|(_, _, s)| {
+            matches!(s, Served::Terminal(_))
+                || s.consoles().iter().any(|(_, held)| held.contains(&TERMS))
         });
         if needed {
             let pattern = sp(ast::Pattern::Var(bound.into()), span);
@@ -201,42 +255,68 @@ impl Lower<'_> {
                 )));
             }
         }
-        let mut terms_taken = false;
         // Standard input and output, which several consoles may share
         // (CaMPL's consoles all use the one terminal): each console gets
-        // its own, merged into the service (`camplMergeOut`, `...In`).
-        let holding = |h: &Held| {
-            let held = |s: &&(String, Span, Served)| matches!(&s.2, Served::Console(_, hs) if hs.contains(h));
-            served.iter().filter(held).count()
-        };
-        let shared: Vec<(Held, &str)> = [(OUTPUT, "camplShareOut"), (INPUT, "camplShareIn")]
-            .into_iter()
-            .filter(|(h, _)| holding(h) > 1)
+        // ends of its own, merged into the service (`camplShareOut`, ...).
+        let consoles: Vec<(usize, &str, &[Held])> = served
+            .iter()
+            .enumerate()
+            .flat_map(|(k, (_, _, s))| s.consoles().into_iter().map(move |(a, h)| (k, a, h)))
             .collect();
-        let own = |h: &Held, k: usize| format!("campl${}{k}", h.param);
+        let holding = |h: &Held| consoles.iter().filter(|(_, _, hs)| hs.contains(h)).count();
+        let shares = [
+            (OUTPUT, "camplShareOut"),
+            (INPUT, "camplShareIn"),
+            (TERMS, "camplShareTerms"),
+        ];
+        let shared: Vec<(Held, &str)> =
+            shares.into_iter().filter(|(h, _)| holding(h) > 1).collect();
+        let own = |h: &Held, i: usize| format!("campl${}{i}", h.param);
         for (held, share) in &shared {
-            let names: Vec<String> = served
+            let names: Vec<String> = consoles
                 .iter()
                 .enumerate()
-                .filter(|(_, s)| matches!(&s.2, Served::Console(_, hs) if hs.contains(held)))
-                .map(|(k, _)| own(held, k))
+                .filter(|(_, (_, _, hs))| hs.contains(held))
+                .map(|(i, _)| own(held, i))
                 .collect();
             let share = format!("{PRELUDE_QUALIFIER}{share}");
-            out.extend(shared_ends(&names, held.service, &share, held.ty, span));
+            let service = if *held == TERMS { bound } else { held.service };
+            out.extend(shared_ends(&names, service, &share, held.ty, span));
         }
-        for (k, (link, at, s)) in served.iter().enumerate() {
-            if let Served::Console(adapter, held) = s {
-                let mut args = vec![var(link, *at)];
-                args.extend(held.iter().map(|h| {
-                    let service = match shared.iter().any(|(s, _)| s == h) {
-                        true => own(h, k),
+        // What each console is given besides its channel.
+        let args: Vec<Vec<String>> = consoles
+            .iter()
+            .enumerate()
+            .map(|(i, (_, _, held))| {
+                held.iter()
+                    .map(|h| match shared.iter().any(|(s, _)| s == h) {
+                        true => own(h, i),
                         false if *h == TERMS => bound.to_string(),
                         false => h.service.to_string(),
-                    };
-                    var(&service, *at)
-                }));
-                terms_taken |= held.contains(&TERMS);
-                out.push(stmt(call(adapter, args, *at)));
+                    })
+                    .collect()
+            })
+            .collect();
+        let terms_taken = consoles.iter().any(|(_, _, h)| h.contains(&TERMS));
+        let mut first = 0;
+        for (k, (link, at, s)) in served.iter().enumerate() {
+            let n = s.consoles().len();
+            let mine = &args[first..first + n];
+            first += n;
+            let given = |names: &[String]| names.iter().map(|a| var(a, *at)).collect::<Vec<_>>();
+            match s {
+                Served::Console(adapter, _) => {
+                    let mut all = vec![var(link, *at)];
+                    all.extend(given(&mine[0]));
+                    out.push(stmt(call(adapter, all, *at)));
+                }
+                Served::Halves(fork, halves) => {
+                    let name = self.halves_process(k, *fork, halves, mine, *at);
+                    let mut all = vec![var(link, *at)];
+                    all.extend(mine.iter().flat_map(|m| given(m)));
+                    out.push(stmt(call(&name, all, *at)));
+                }
+                Served::Terminal(_) => {}
             }
         }
         if opened && !terms_taken {
@@ -247,6 +327,68 @@ impl Lower<'_> {
             )));
         }
         out
+    }
+
+    /// The process that serves a channel of two consoles (`Served::Halves`)
+    /// of `run`'s channel `k`: it forks (or splits) the channel and serves
+    /// each half with its adapter, given `args` (what each half holds).
+    fn halves_process(
+        &mut self,
+        k: usize,
+        fork: bool,
+        halves: &[(String, Vec<Held>); 2],
+        args: &[Vec<String>],
+        span: Span,
+    ) -> String {
+        let name = format!("campl$halves{k}");
+        let mut params = vec![super::build::param("c", span)];
+        let mut calls = Vec::new();
+        for (h, ((adapter, _), given)) in halves.iter().zip(args).enumerate() {
+            let half = format!("half{h}");
+            let mut call_args = vec![var(&half, span)];
+            for j in 0..given.len() {
+                let p = format!("h{h}s{j}");
+                params.push(super::build::param(&p, span));
+                call_args.push(var(&p, span));
+            }
+            calls.push((half, stmt(call(adapter, call_args, span))));
+        }
+        let c = var("c", span);
+        let body = match fork {
+            true => vec![sp(
+                ast::Stmt::Fork {
+                    channel: c,
+                    arms: calls
+                        .into_iter()
+                        .map(|(half, call)| {
+                            let body = super::build::block(vec![call], span);
+                            sp(
+                                ast::ForkArm {
+                                    name: sp(half, span),
+                                    body,
+                                },
+                                span,
+                            )
+                        })
+                        .collect(),
+                },
+                span,
+            )],
+            false => {
+                let names = calls.iter().map(|(h, _)| sp(h.clone(), span)).collect();
+                let mut body = vec![sp(ast::Stmt::Split { channel: c, names }, span)];
+                body.extend(calls.into_iter().map(|(_, call)| call));
+                body
+            }
+        };
+        let decl = ast::ProcessDecl {
+            doc: None,
+            name: sp(name.clone(), span),
+            params,
+            body: super::build::block(body, span),
+        };
+        self.items.push(sp(ast::Item::Process(decl), span));
+        name
     }
 
     /// The protocol of channel `c` of process `p`, as far as it can be
