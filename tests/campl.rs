@@ -171,7 +171,8 @@ proc run = | => term -> do
     halt b
 "#;
 
-const THREE_CONSOLES: &str = r#"
+/// A console and a process that says `msg` on one, twice.
+const SAY: &str = r#"
 coprotocol S => Console =
     ConsolePut :: S => Get([Char] | S)
     ConsoleClose :: S => TopBot
@@ -184,7 +185,9 @@ proc say :: [Char] | Console => =
         put msg ++ " again" on console
         hput ConsoleClose on console
         halt console
+"#;
 
+const THREE_CONSOLES: &str = r#"
 proc run = | c1, c2, c3 => -> plug
     c1, z1 => -> do
         close z1
@@ -199,17 +202,6 @@ proc run = | c1, c2, c3 => -> plug
 "#;
 
 const TWO_ON_ONE_CHANNEL: &str = r#"
-coprotocol S => Console =
-    ConsolePut :: S => Get([Char] | S)
-    ConsoleClose :: S => TopBot
-
-proc say :: [Char] | Console => =
-    msg | console => -> do
-        hput ConsolePut on console
-        put msg on console
-        hput ConsoleClose on console
-        halt console
-
 proc run :: | Console (*) Console => =
     | consoles => -> do
         split consoles into a, b
@@ -337,13 +329,13 @@ fn consoles_share_standard_output_line_by_line() -> Result<(), Failed> {
 /// A channel of `run` of type `Console (*) Console`: `run` splits it and
 /// each half is a console.
 fn a_channel_of_two_consoles_serves_each_half() -> Result<(), Failed> {
-    assert_sorted_lines(TWO_ON_ONE_CHANNEL, "left|right")
+    assert_sorted_lines(TWO_ON_ONE_CHANNEL, "left|left again|right|right again")
 }
 
-/// Runs `program` (with no input) and compares its exit code and its
-/// output's lines, sorted, with `want` (lines joined with `|`).
-fn assert_sorted_lines(program: &str, want: &str) -> Result<(), Failed> {
-    let running = start(program)?;
+/// Runs `run` (with `SAY`, and no input) and compares its exit code and
+/// its output's lines, sorted, with `want` (lines joined with `|`).
+fn assert_sorted_lines(run: &str, want: &str) -> Result<(), Failed> {
+    let running = start(&format!("{SAY}{run}"))?;
     let (code, stdout) = running
         .done
         .recv_timeout(Duration::from_secs(10))

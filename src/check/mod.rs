@@ -126,6 +126,16 @@ pub(crate) fn resolve_for_tests(modules: &[(&Module, Layer)]) -> (Program, Vec<C
     (program, errors)
 }
 
+/// The modules of `input` in the order the checker reads them, each with
+/// its layer.
+fn modules_of<'a>(input: &Input<'a>) -> Vec<(&'a Module, Layer)> {
+    let mut modules: Vec<(&Module, Layer)> =
+        input.prelude.iter().map(|m| (*m, Layer::Prelude)).collect();
+    modules.extend(input.imports.iter().map(|m| (*m, Layer::Program)));
+    modules.push((input.main, Layer::Program));
+    modules
+}
+
 /// The protocol (its declared name) each channel of process `name` is
 /// found to have by checking the program's declarations, without its
 /// wiring (`None` where none is found): for a front end that wires a
@@ -133,10 +143,7 @@ pub(crate) fn resolve_for_tests(modules: &[(&Module, Layer)]) -> (Program, Vec<C
 /// channels are services).
 pub fn process_protocols(input: &Input<'_>, name: &str) -> Vec<Option<String>> {
     let mut errors = Vec::new();
-    let mut modules: Vec<(&Module, Layer)> =
-        input.prelude.iter().map(|m| (*m, Layer::Prelude)).collect();
-    modules.extend(input.imports.iter().map(|m| (*m, Layer::Program)));
-    modules.push((input.main, Layer::Program));
+    let modules = modules_of(input);
     let globals = globals::Globals::collect(&modules, &mut errors);
     let (program, _) = resolve::resolve_program(&globals, &[], input.main_span);
     let decls = decls::Decls::collect(&modules, &mut errors);
@@ -146,10 +153,7 @@ pub fn process_protocols(input: &Input<'_>, name: &str) -> Vec<Option<String>> {
 /// Checks a program. All independent errors are returned, in source order.
 pub fn check(input: &Input<'_>) -> Result<Program, Vec<CheckError>> {
     let mut errors = Vec::new();
-    let mut modules: Vec<(&Module, Layer)> =
-        input.prelude.iter().map(|m| (*m, Layer::Prelude)).collect();
-    modules.extend(input.imports.iter().map(|m| (*m, Layer::Program)));
-    modules.push((input.main, Layer::Program));
+    let modules = modules_of(input);
     let globals = globals::Globals::collect(&modules, &mut errors);
     let wiring = wiring_of(input.main);
     let wiring_refs: Vec<_> = wiring.iter().collect();

@@ -203,8 +203,8 @@ fn unify_sessions_unfolds_a_named_protocol_against_its_body() {
     assert!(u.unify_sessions(&named, &dual(&body)).is_err());
 }
 
-/// The error codes the checker reports for `text` (with the prelude).
-fn codes(text: &str) -> Vec<String> {
+/// `text` compiled with the prelude: the program, or the error codes.
+fn compiled(text: &str) -> Result<crate::ir::Program, Vec<String>> {
     let text = text.to_string();
     crate::with_big_stack(move || {
         let mut sources = SourceMap::new();
@@ -212,11 +212,14 @@ fn codes(text: &str) -> Vec<String> {
             name: "t.mpl".into(),
             text,
         };
-        match crate::compile(&mut sources, input) {
-            Ok(_) => Vec::new(),
-            Err(diags) => diags.iter().filter_map(|d| d.code.clone()).collect(),
-        }
+        crate::compile(&mut sources, input)
+            .map_err(|diags| diags.iter().filter_map(|d| d.code.clone()).collect())
     })
+}
+
+/// The error codes the checker reports for `text` (with the prelude).
+fn codes(text: &str) -> Vec<String> {
+    compiled(text).err().unwrap_or_default()
 }
 
 const PROTOCOL: &str = "protocol Two = put Int, put Int, close;\n\
@@ -250,15 +253,7 @@ fn a_channel_must_reach_close_before_its_process_ends() {
 
 /// The resolved program of `text`, which must check.
 fn checked(text: &str) -> crate::ir::Program {
-    let text = text.to_string();
-    crate::with_big_stack(move || {
-        let mut sources = SourceMap::new();
-        let input = crate::SourceInput::Text {
-            name: "t.mpl".into(),
-            text,
-        };
-        crate::compile(&mut sources, input).unwrap_or_else(|_| panic!("the program checks"))
-    })
+    compiled(text).unwrap_or_else(|codes| panic!("the program checks, but: {codes:?}"))
 }
 
 /// Every statement of every function of `p`, in blocks nested anywhere.

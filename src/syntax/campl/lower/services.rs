@@ -255,6 +255,30 @@ impl Lower<'_> {
                 )));
             }
         }
+        let terms_taken = served
+            .iter()
+            .any(|(_, _, s)| s.consoles().iter().any(|(_, h)| h.contains(&TERMS)));
+        out.extend(self.console_wiring(&served, bound, span));
+        if opened && !terms_taken {
+            out.push(stmt(put(
+                terms(),
+                sp(Expr::Ctor("StopTerminals".into()), span),
+                span,
+            )));
+        }
+        out
+    }
+
+    /// The statements that start the consoles among `served`: their
+    /// shared ends of standard input and output and of the `terminals`
+    /// connection (`bound`), and their adapters.
+    fn console_wiring(
+        &mut self,
+        served: &[(String, Span, Served)],
+        bound: &str,
+        span: Span,
+    ) -> Vec<Spanned<ast::Stmt>> {
+        let mut out = Vec::new();
         // Standard input and output, which several consoles may share
         // (CaMPL's consoles all use the one terminal): each console gets
         // ends of its own, merged into the service (`camplShareOut`, ...).
@@ -297,7 +321,6 @@ impl Lower<'_> {
                     .collect()
             })
             .collect();
-        let terms_taken = consoles.iter().any(|(_, _, h)| h.contains(&TERMS));
         let mut first = 0;
         for (k, (link, at, s)) in served.iter().enumerate() {
             let n = s.consoles().len();
@@ -318,13 +341,6 @@ impl Lower<'_> {
                 }
                 Served::Terminal(_) => {}
             }
-        }
-        if opened && !terms_taken {
-            out.push(stmt(put(
-                terms(),
-                sp(Expr::Ctor("StopTerminals".into()), span),
-                span,
-            )));
         }
         out
     }
