@@ -175,15 +175,17 @@ pub struct Infer<'a, 'g> {
     pub(super) channel_sites: Vec<((FuncId, Slot), Session)>,
 }
 
-/// What the body checks give back: the errors, and the static type of
-/// every `show` argument (for the evaluator).
+/// What the body checks give back: the errors, and what the checker
+/// writes onto the resolved program's nodes (`check::annotate_shows`,
+/// `monitor::build`).
 pub struct Outcome {
     pub errors: Vec<CheckError>,
-    /// (By the `show` call's function and site.)
+    /// The static type of every `show` argument, by the call's function
+    /// and site.
     pub show_types: HashMap<(FuncId, u32), ShowTy>,
     /// The protocol of the first end of each channel made in a body, by
-    /// the channel's span (for the run-time guard).
-    /// (By the channel statement's function and `end` slot.)
+    /// the channel statement's function and `end` slot (for the run-time
+    /// guard).
     pub channel_sites: Vec<((FuncId, Slot), Session)>,
 }
 
