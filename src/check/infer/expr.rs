@@ -19,23 +19,28 @@ impl Infer<'_, '_> {
 
     pub(in crate::check) fn block(&mut self, b: &ir::Block, span: Span) -> Ty {
         self.push_scope();
-        for s in &b.stmts {
-            if self.ended {
-                let what = "the end of this process".to_string();
-                self.error(CheckError::AfterEnd {
-                    span: s.span(),
-                    what,
-                });
-                break;
-            }
-            self.stmt(s);
-        }
+        self.stmts(&b.stmts, "the end of this process");
         let t = match &b.tail {
             Some(e) if !self.ended => self.infer(e),
             _ => Ty::unit(),
         };
         self.pop_scope(end_span(span));
         t
+    }
+
+    /// Statements in order, until the process ends (at `end`, as a
+    /// report calls it): the first after that is reported.
+    pub(super) fn stmts(&mut self, stmts: &[Stmt], end: &str) {
+        for s in stmts {
+            if self.ended {
+                self.error(CheckError::AfterEnd {
+                    span: s.span(),
+                    what: end.to_string(),
+                });
+                break;
+            }
+            self.stmt(s);
+        }
     }
 
     pub(super) fn stmt(&mut self, s: &Stmt) {

@@ -879,17 +879,7 @@ impl<'a, 'g> Infer<'a, 'g> {
         };
         // The block's tail sends the session's names back to it: the
         // session's own doing, not the line's.
-        for s in &block.stmts {
-            if self.ended {
-                let what = "the end of the session's process".to_string();
-                self.error(CheckError::AfterEnd {
-                    span: s.span(),
-                    what,
-                });
-                break;
-            }
-            self.stmt(s);
-        }
+        self.stmts(&block.stmts, "the end of the session's process");
     }
 
     /// What the session holds after its lines, each name once. A binding
