@@ -39,6 +39,10 @@ fn main() {
             "a_channel_of_two_consoles_serves_each_half",
             a_channel_of_two_consoles_serves_each_half,
         ),
+        Trial::test(
+            "a_channel_of_two_consoles_that_run_forks_serves_each_half",
+            a_channel_of_two_consoles_that_run_forks_serves_each_half,
+        ),
     ];
     let shared = root.join("../shared/campl");
     if shared.is_dir() {
@@ -214,6 +218,13 @@ proc run :: | Console (*) Console => =
                 say("right" | b => )
 "#;
 
+const TWO_ON_ONE_CHANNEL_FORKED: &str = r#"
+proc run :: | Console (+) Console => =
+    | consoles => -> fork consoles as
+        a -> say("left" | a => )
+        b -> say("right" | b => )
+"#;
+
 /// What a program run in the background left: its exit code and output.
 struct Running {
     stderr: SharedBuf,
@@ -330,6 +341,12 @@ fn consoles_share_standard_output_line_by_line() -> Result<(), Failed> {
 /// each half is a console.
 fn a_channel_of_two_consoles_serves_each_half() -> Result<(), Failed> {
     assert_sorted_lines(TWO_ON_ONE_CHANNEL, "left|left again|right|right again")
+}
+
+/// A channel of `run` of type `Console (+) Console`: `run` forks it.
+fn a_channel_of_two_consoles_that_run_forks_serves_each_half() -> Result<(), Failed> {
+    let want = "left|left again|right|right again";
+    assert_sorted_lines(TWO_ON_ONE_CHANNEL_FORKED, want)
 }
 
 /// Runs `run` (with `SAY`, and no input) and compares its exit code and
