@@ -373,23 +373,16 @@ pub(crate) fn load_campl(
 }
 
 /// The protocols the channels of a lowered CaMPL program's `run` are
-/// found to have, checking its declarations without its wiring.
+/// found to have, checking its declarations (`check::process_protocols`
+/// leaves the wiring out).
 fn run_protocols(modules: &[Module], prelude: &[Module], main_file: FileId) -> Vec<Option<String>> {
     let Some((main, imports)) = modules.split_last() else {
         return Vec::new();
     };
-    let declarations = Module {
-        items: main
-            .items
-            .iter()
-            .filter(|i| !matches!(i.node, Item::Stmt(_)))
-            .cloned()
-            .collect(),
-    };
     let input = check::Input {
         prelude: prelude.iter().collect(),
         imports: imports.iter().collect(),
-        main: &declarations,
+        main,
         main_span: Span::new(main_file, 0, 0),
         total: false,
     };

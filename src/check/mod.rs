@@ -167,7 +167,7 @@ pub fn check(input: &Input<'_>) -> Result<Program, Vec<CheckError>> {
     let decls = decls::Decls::collect(&modules, &mut errors);
     let functions = std::rc::Rc::new(std::mem::take(&mut program.functions));
     let typed = infer::check(&globals, &decls, functions.clone(), program.entry);
-    program.functions = std::rc::Rc::try_unwrap(functions).unwrap_or_else(|rc| (*rc).clone());
+    program.functions = std::rc::Rc::unwrap_or_clone(functions);
     errors.extend(typed.errors);
     annotate_shows(&mut program.functions, 0, &typed.show_types);
     monitor::build(&decls, &mut program, &typed.channel_sites);

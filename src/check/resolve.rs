@@ -315,11 +315,13 @@ impl<'g, 'a> Resolver<'g, 'a> {
         self.layer = layer;
         self.frames.push(Frame::new(false, false));
         let arity = f.clauses.first().map_or(0, |c| c.node.params.len());
-        let (body, clauses) = self.clauses(&f.clauses, arity, f.name.span);
+        let body = self.clauses(&f.clauses, arity, f.name.span);
         let (slots, slot_names) = Frame::finish(self.frames.pop());
         let first: Vec<&ast::Param> = f.clauses.first().map_or(Vec::new(), |c| {
             c.node.params.iter().map(|p| &p.node).collect()
         });
+        // One clause of plain names binds them; anything else is a `Match`.
+        let clauses = f.clauses.len() != 1 || !plain_params(&first);
         ir::Function {
             name: f.name.node.clone(),
             kind: FnKind::Function,
@@ -342,7 +344,7 @@ impl<'g, 'a> Resolver<'g, 'a> {
         self.frames.push(Frame::new(false, false));
         let params: Vec<_> = p.params.iter().map(|p| &p.node).collect();
         let slots = self.bind_params(&params);
-        let (body, clauses) = self.match_params(&params, &slots, &p.body);
+        let body = self.match_params(&params, &slots, &p.body);
         let (slots, slot_names) = Frame::finish(self.frames.pop());
         ir::Function {
             name: p.name.node.clone(),
@@ -352,7 +354,7 @@ impl<'g, 'a> Resolver<'g, 'a> {
             slots,
             slot_names,
             body,
-            clauses,
+            clauses: !plain_params(&params),
             param_spans: param_spans(&params),
             param_types: param_types(&params),
             span: p.name.span,
@@ -461,9 +463,7 @@ impl<'g, 'a> Resolver<'g, 'a> {
     /// is a plain name (or `_`), else each to a fresh slot, matched by
     /// [`Self::match_params`]. Returns the slots.
     fn bind_params(&mut self, params: &[&ast::Param]) -> Vec<Slot> {
-        let all_vars = params
-            .iter()
-            .all(|p| matches!(p.pattern.node, ast::Pattern::Var(_) | ast::Pattern::Wild));
+        let all_vars = plain_params(params);
         params
             .iter()
             .map(|p| match &p.pattern.node {
@@ -475,18 +475,15 @@ impl<'g, 'a> Resolver<'g, 'a> {
 
     /// The body of a function whose parameters [`Self::bind_params`] put
     /// in `slots`: the block itself when they are plain names, else a
-    /// `Match` of them with one arm (the second result says which).
+    /// `Match` of them with one arm.
     fn match_params(
         &mut self,
         params: &[&ast::Param],
         slots: &[Slot],
         body: &Spanned<ast::Block>,
-    ) -> (Expr, bool) {
-        let all_vars = params
-            .iter()
-            .all(|p| matches!(p.pattern.node, ast::Pattern::Var(_) | ast::Pattern::Wild));
-        if all_vars {
-            return (self.block(&body.node, body.span), false);
+    ) -> Expr {
+        if plain_params(params) {
+            return self.block(&body.node, body.span);
         }
         let arm_pats: Vec<&Spanned<ast::Pattern>> = params.iter().map(|p| &p.pattern).collect();
         let scrutinee = slots_expr(slots, body.span);
@@ -503,15 +500,10 @@ impl<'g, 'a> Resolver<'g, 'a> {
             scrutinee: Box::new(scrutinee),
             arms,
         };
-        (mk(kind, body.span), true)
+        mk(kind, body.span)
     }
 
-    fn clauses(
-        &mut self,
-        clauses: &[Spanned<ast::Clause>],
-        arity: usize,
-        span: Span,
-    ) -> (Expr, bool) {
+    fn clauses(&mut self, clauses: &[Spanned<ast::Clause>], arity: usize, span: Span) -> Expr {
         if let [only] = clauses {
             let params: Vec<_> = only.node.params.iter().map(|p| &p.node).collect();
             let slots = self.bind_params(&params);
@@ -545,7 +537,7 @@ impl<'g, 'a> Resolver<'g, 'a> {
             scrutinee: Box::new(scrutinee),
             arms,
         };
-        (mk(kind, span), true)
+        mk(kind, span)
     }
 
     /// The parameters' patterns as one: a tuple of them (spanning
@@ -698,7 +690,7 @@ impl<'g, 'a> Resolver<'g, 'a> {
             |r, _| {
                 let half = r.bind(&arm.node.name.node);
                 let body = r.block(&arm.node.body.node, arm.node.body.span);
-                (body, false, half)
+                (body, half)
             },
         );
         ir::ForkArm {
@@ -710,16 +702,16 @@ impl<'g, 'a> Resolver<'g, 'a> {
     }
 
     /// Resolves a closure body twice (see the module header) and adds it as
-    /// a function. `body` gives the body, whether it matches the parameters
-    /// (`ir::Function::clauses`), and something else, which is returned
-    /// with the closure's id and the captured slots of the current frame.
+    /// a function. `body`, given the parameters' slots, gives the body and
+    /// something else, which is returned with the closure's id and the
+    /// captured slots of the current frame.
     fn closure<T>(
         &mut self,
         name: &str,
         kind: FnKind,
         span: Span,
         params: &[&ast::Param],
-        mut body: impl FnMut(&mut Self, &[Slot]) -> (Expr, bool, T),
+        mut body: impl FnMut(&mut Self, &[Slot]) -> (Expr, T),
     ) -> (FuncId, Vec<Slot>, T) {
         let names = self.discover(params, &mut body);
         self.build_closure(name, kind, span, &names, params, body)
@@ -729,7 +721,7 @@ impl<'g, 'a> Resolver<'g, 'a> {
     fn discover<T>(
         &mut self,
         params: &[&ast::Param],
-        body: &mut impl FnMut(&mut Self, &[Slot]) -> (Expr, bool, T),
+        body: &mut impl FnMut(&mut Self, &[Slot]) -> (Expr, T),
     ) -> Vec<String> {
         self.silent += 1;
         let saved_len = self.functions.len();
@@ -750,7 +742,7 @@ impl<'g, 'a> Resolver<'g, 'a> {
         span: Span,
         names: &[String],
         params: &[&ast::Param],
-        mut body: impl FnMut(&mut Self, &[Slot]) -> (Expr, bool, T),
+        mut body: impl FnMut(&mut Self, &[Slot]) -> (Expr, T),
     ) -> (FuncId, Vec<Slot>, T) {
         let captures: Vec<Slot> = names.iter().filter_map(|n| self.lookup(n)).collect();
         let mut frame = Frame::new(false, false);
@@ -759,7 +751,7 @@ impl<'g, 'a> Resolver<'g, 'a> {
         }
         self.frames.push(frame);
         let param_slots = self.bind_params(params);
-        let (expr, clauses, extra) = body(self, &param_slots);
+        let (expr, extra) = body(self, &param_slots);
         let (slots, slot_names) = Frame::finish(self.frames.pop());
         let id = self.next_id();
         self.functions.push(Some(ir::Function {
@@ -770,7 +762,7 @@ impl<'g, 'a> Resolver<'g, 'a> {
             slots,
             slot_names,
             body: expr,
-            clauses,
+            clauses: !plain_params(params),
             param_spans: param_spans(params),
             param_types: param_types(params),
             span,
@@ -1212,8 +1204,7 @@ impl<'g, 'a> Resolver<'g, 'a> {
         for (_, m) in &chosen {
             let params: Vec<&ast::Param> = m.node.params.iter().map(|p| &p.node).collect();
             for n in self.discover(&params, &mut |r: &mut Self, slots: &[Slot]| {
-                let (body, clauses) = r.match_params(&params, slots, &m.node.body);
-                (body, clauses, ())
+                (r.match_params(&params, slots, &m.node.body), ())
             }) {
                 if !names.contains(&n) {
                     names.push(n);
@@ -1230,10 +1221,7 @@ impl<'g, 'a> Resolver<'g, 'a> {
                 m.span,
                 &names,
                 &params,
-                |r, slots| {
-                    let (body, clauses) = r.match_params(&params, slots, &m.node.body);
-                    (body, clauses, ())
-                },
+                |r, slots| (r.match_params(&params, slots, &m.node.body), ()),
             );
             funcs.push(func);
             captures = caps;
@@ -1327,6 +1315,14 @@ fn mk(kind: ExprKind, span: Span) -> Expr {
 /// A name that did not resolve, with what was written after it.
 fn unknown(name: String, args: Vec<Expr>) -> ExprKind {
     ExprKind::Unknown { name, args }
+}
+
+/// Whether every parameter is a plain name (or `_`): then each is bound
+/// to a slot, not matched (`ir::Function::clauses`).
+fn plain_params(params: &[&ast::Param]) -> bool {
+    params
+        .iter()
+        .all(|p| matches!(p.pattern.node, ast::Pattern::Var(_) | ast::Pattern::Wild))
 }
 
 /// Where each parameter is written.

@@ -99,21 +99,15 @@ pub fn check_session(input: &SessionInput<'_>) -> Result<CheckedLine, Vec<CheckE
         ..ids
     };
     let mut generation = None;
-    let declarations = match (input.new_generation, input.known) {
-        (true, _) => {
-            let (functions, prelude, more) = resolve::resolve_declarations(&globals, fresh);
-            errors.extend(more);
+    let declarations = (input.new_generation || input.known.is_none()).then(|| {
+        let (functions, prelude, more) = resolve::resolve_declarations(&globals, fresh);
+        errors.extend(more);
+        if input.new_generation {
             ids.fresh = ids.declarations + functions.len() as FuncId;
             generation = Some((prelude, globals.codata_info.clone()));
-            Some(Rc::new(functions))
         }
-        (false, None) => {
-            let (functions, _, more) = resolve::resolve_declarations(&globals, fresh);
-            errors.extend(more);
-            Some(Rc::new(functions))
-        }
-        (false, Some(_)) => None,
-    };
+        Rc::new(functions)
+    });
     let mut session = SessionCheck::new(
         &globals,
         &decls,
@@ -142,8 +136,8 @@ pub fn check_session(input: &SessionInput<'_>) -> Result<CheckedLine, Vec<CheckE
     session.line(ids.fresh, line_functions.clone(), input.held, &gone);
     let (typed, held, signatures) = session.finish();
     errors.extend(typed.errors);
-    let line_functions = Rc::try_unwrap(line_functions).unwrap_or_else(|rc| (*rc).clone());
-    let declarations = declarations.map(|rc| Rc::try_unwrap(rc).unwrap_or_else(|rc| (*rc).clone()));
+    let line_functions = Rc::unwrap_or_clone(line_functions);
+    let declarations = declarations.map(Rc::unwrap_or_clone);
     // Declarations already checked need no second look: only the line.
     errors.extend(exhaustive::check(&modules, &line_functions, &globals.tags));
     let process_name = |id: FuncId| {

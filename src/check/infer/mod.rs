@@ -164,7 +164,6 @@ pub struct Infer<'a, 'g> {
     pub(super) ended: bool,
     pub(super) layer: Layer,
     pub(super) in_function: bool,
-    pub(super) wiring: bool,
     /// Values of generic or unknown type dropped or copied, with where.
     pub(super) drops: Vec<(Ty, Span)>,
     pub(super) scope_vars: HashMap<String, Ty>,
@@ -396,7 +395,6 @@ impl<'a, 'g> Infer<'a, 'g> {
             ended: false,
             layer: Layer::Program,
             in_function: false,
-            wiring: false,
             drops: Vec::new(),
             scope_vars: HashMap::new(),
             shows: Vec::new(),
@@ -659,7 +657,6 @@ impl<'a, 'g> Infer<'a, 'g> {
         self.drops.clear();
         self.layer = self.sigs[sig].layer;
         self.in_function = in_function;
-        self.wiring = false;
         self.scope_vars = self.sigs[sig].scope.clone();
     }
 
@@ -715,7 +712,7 @@ impl<'a, 'g> Infer<'a, 'g> {
                 tail_span(body),
                 " in the value this function returns",
             );
-            let these = self.param_exits(params.len(), body.span);
+            let these = self.param_exits(params.len());
             self.pop_scope(end_span(body.span));
             exits = Some(match exits {
                 None => these,
@@ -767,7 +764,7 @@ impl<'a, 'g> Infer<'a, 'g> {
     }
 
     /// The exit of each channel parameter at the end of a clause.
-    fn param_exits(&mut self, count: usize, body: Span) -> Vec<Exit> {
+    fn param_exits(&mut self, count: usize) -> Vec<Exit> {
         let mut exits = vec![Exit::Value; count];
         for b in &self.env {
             let Some(k) = b.param else { continue };
@@ -784,7 +781,6 @@ impl<'a, 'g> Infer<'a, 'g> {
                 },
             };
         }
-        let _ = body;
         exits
     }
 
@@ -853,7 +849,6 @@ impl<'a, 'g> Infer<'a, 'g> {
         self.ended = false;
         self.layer = Layer::Program;
         self.in_function = false;
-        self.wiring = true;
         self.scope_vars.clear();
     }
 

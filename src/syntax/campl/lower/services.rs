@@ -102,11 +102,13 @@ impl Lower<'_> {
         if let Some(halves) = self.console_halves(run, k, c, input) {
             return Some(halves);
         }
+        // A channel `run` only closes needs no more, whatever its protocol:
+        // its other end closes too.
+        if only_closed(run, c) {
+            return Some(Served::Console(self.closer(c.span), Vec::new()));
+        }
         let checked = || self.run_protocols.get(k).cloned().flatten();
         let Some(protocol) = self.protocol_of(run, c, 0).or_else(checked) else {
-            if only_closed(run, c) {
-                return Some(Served::Console(self.closer(c.span), Vec::new()));
-            }
             self.unserved = true;
             self.error(
                 c.span,
@@ -115,23 +117,15 @@ impl Lower<'_> {
             );
             return None;
         };
-        // `TopBot` only closes (and a channel `run` only closes needs no
-        // more whatever its protocol): its other end closes too.
-        if protocol == "TopBot" || only_closed(run, c) {
+        // `TopBot` only closes: so does its other end.
+        if protocol == "TopBot" {
             return Some(Served::Console(self.closer(c.span), Vec::new()));
         }
-        let info = self.table.protocols.get(&protocol);
-        let all = |kind: fn(&str) -> Option<Handle>| {
-            info.is_some_and(|p| {
-                !p.handles.is_empty() && p.handles.iter().all(|h| kind(h).is_some())
-            })
-        };
-        let co = info.is_some_and(|p| p.co);
-        if input && co && all(Handle::console) {
+        if input && self.is_service(&protocol, true, Handle::console) {
             let (adapter, held) = self.console_adapter(&protocol, c.span);
             return Some(Served::Console(adapter, held));
         }
-        if !input && !co && all(Handle::terminal) {
+        if !input && self.is_service(&protocol, false, Handle::terminal) {
             return Some(Served::Terminal(self.terminal_adapter(&protocol, c.span)));
         }
         let polarity = if input { "input" } else { "output" };
@@ -144,6 +138,14 @@ impl Lower<'_> {
             Some("`run`'s input channels may be consoles and timers (a coprotocol with handles such as `ConsolePut`, `ConsoleGet`, `ConsoleClose`, `Timer`), its output channels terminals (a protocol with `StringTerminalPut`, `StringTerminalGet`, `StringTerminalClose`)"),
         );
         None
+    }
+
+    /// Whether `protocol` is a coprotocol (`co`) or a protocol all of
+    /// whose handles `kind` knows: a service of that kind.
+    fn is_service(&self, protocol: &str, co: bool, kind: fn(&str) -> Option<Handle>) -> bool {
+        self.table.protocols.get(protocol).is_some_and(|p| {
+            p.co == co && !p.handles.is_empty() && p.handles.iter().all(|h| kind(h).is_some())
+        })
     }
 
     /// A channel of `run` whose written type joins two consoles with
@@ -163,12 +165,9 @@ impl Lower<'_> {
             _ => return None,
         };
         let console = |t: &Spanned<tree::Type>| match &t.node {
-            tree::Type::Named { name, .. } => {
-                let info = self.table.protocols.get(&name.node)?;
-                let all = !info.handles.is_empty()
-                    && info.handles.iter().all(|h| Handle::console(h).is_some());
-                (input && info.co && all).then(|| name.node.clone())
-            }
+            tree::Type::Named { name, .. } => (input
+                && self.is_service(&name.node, true, Handle::console))
+            .then(|| name.node.clone()),
             _ => None,
         };
         let (a, b) = (console(a)?, console(b)?);
