@@ -635,6 +635,43 @@ fn no_panic_on_hostile_input() {
     }
 }
 
+/// Found by fuzzing (target `check`): the recovering parser's time grows
+/// with the cube of the number of brackets still open at the end (160
+/// unclosed `{` took over ten seconds), so more than `MAX_UNCLOSED` are
+/// refused with one error before it runs; up to the limit, it parses.
+#[test]
+fn text_ending_with_too_many_open_brackets_is_refused_at_the_first_over_the_limit() {
+    let opener = "if (x) {\n let y = 1;\n";
+    let over = format!("process main() {{\n{}", opener.repeat(MAX_UNCLOSED));
+    let (m, e) = parse_module(FileId(0), &over);
+    assert!(m.is_none());
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert_eq!(
+        e[0].message,
+        format!(
+            "the text ends with {} brackets never closed",
+            MAX_UNCLOSED + 1
+        )
+    );
+    assert!(e[0].incomplete, "the REPL keeps reading lines");
+    let last_brace = over.rfind('{').unwrap_or(0);
+    assert_eq!(e[0].span.range(), last_brace..last_brace + 1);
+
+    let closed_by_parens = format!("{over}{}", ")".repeat(40));
+    let (_, e) = parse_module(FileId(0), &closed_by_parens);
+    assert!(
+        e[0].message.contains("never closed"),
+        "a `)` closes no `{{`"
+    );
+
+    let at_limit = format!("process main() {{\n{}", opener.repeat(MAX_UNCLOSED - 1));
+    let (_, e) = parse_module(FileId(0), &at_limit);
+    assert!(
+        e.iter().all(|e| !e.message.contains("never closed")),
+        "{e:#?}"
+    );
+}
+
 #[test]
 fn long_operator_chain_is_refused_not_overflowed() {
     let text = format!("Int f() {{ {} 1 }}", "1 + ".repeat(100_000));
