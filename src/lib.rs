@@ -187,9 +187,11 @@ fn compile_all(
         main: &main,
         main_span: Span::new(main_file, 0, 0),
         total: options.total,
+        // CaMPL's matches may be partial (docs/campl.md).
+        partial_matches: campl_files.iter().copied().collect(),
     };
     let campl = |file: FileId| campl_files.contains(&file);
-    let program = check::check(&input).map_err(|errs| {
+    let checked = check::check(&input).map_err(|errs| {
         errs.iter()
             .map(|e| diagnostics::check_error(e, &campl))
             .collect::<Vec<_>>()
@@ -205,8 +207,14 @@ fn compile_all(
             _ => None,
         })
         .collect();
-    let warnings = check::warnings::check(&main, &all, &protocols);
-    Ok((program, warnings.iter().map(Diagnostic::from).collect()))
+    let mut warnings = checked.warnings;
+    warnings.extend(check::warnings::check(&main, &all, &protocols));
+    warnings.sort_by_key(|w| {
+        let at = w.text().span;
+        (at.file, at.start)
+    });
+    let warnings = warnings.iter().map(Diagnostic::from).collect();
+    Ok((checked.program, warnings))
 }
 
 pub(crate) fn read_source(path: &Path) -> Result<String, String> {
@@ -385,6 +393,7 @@ fn run_protocols(modules: &[Module], prelude: &[Module], main_file: FileId) -> V
         main,
         main_span: Span::new(main_file, 0, 0),
         total: false,
+        partial_matches: Vec::new(),
     };
     check::process_protocols(&input, "run")
 }

@@ -1054,7 +1054,7 @@ fn program_error(e: &CheckError) -> Option<Report> {
 }
 
 /// "`A`", "`A` and `B`", "`A`, `B` and 2 more".
-fn list_words(items: &[String]) -> String {
+pub(super) fn list_words(items: &[String]) -> String {
     let quoted: Vec<String> = items.iter().take(3).map(|s| format!("`{s}`")).collect();
     match (quoted.len(), items.len()) {
         (0, _) => "every case".into(),

@@ -34,7 +34,7 @@ pub use errors::CheckError;
 pub use globals::Layer;
 
 use crate::ir::Program;
-use crate::source::Span;
+use crate::source::{FileId, Span};
 use crate::syntax::ast::{Item, Module};
 
 /// The modules of one program: the prelude's, then the program file's and
@@ -47,6 +47,37 @@ pub struct Input<'a> {
     pub main_span: Span,
     /// `--total`: recursion outside `fold` groups is an error.
     pub total: bool,
+    /// Files whose matches may leave values unhandled (CaMPL's, whose
+    /// language allows it): there a match that is not exhaustive is a
+    /// warning, and a value no pattern matches stops the program.
+    pub partial_matches: Vec<FileId>,
+}
+
+/// The checker's verdict on a program that checks: the program, and its
+/// warnings (those the checking passes find; `warnings::check` looks for
+/// the rest on the syntax tree).
+pub struct Checked {
+    pub program: Program,
+    pub warnings: Vec<warnings::Warning>,
+}
+
+/// Splits the exhaustiveness errors in files whose matches may be partial
+/// off `errors`, as warnings.
+fn partial_matches(
+    errors: Vec<CheckError>,
+    partial: &dyn Fn(FileId) -> bool,
+) -> (Vec<CheckError>, Vec<warnings::Warning>) {
+    let mut kept = Vec::new();
+    let mut warned = Vec::new();
+    for error in errors {
+        match error {
+            CheckError::NonExhaustive { span, missing } if partial(span.file) => {
+                warned.push(warnings::Warning::PartialMatch { span, missing });
+            }
+            other => kept.push(other),
+        }
+    }
+    (kept, warned)
 }
 
 /// The field types of every constructor, for `show` (see `ir::ShowTy`);
@@ -151,7 +182,7 @@ pub fn process_protocols(input: &Input<'_>, name: &str) -> Vec<Option<String>> {
 }
 
 /// Checks a program. All independent errors are returned, in source order.
-pub fn check(input: &Input<'_>) -> Result<Program, Vec<CheckError>> {
+pub fn check(input: &Input<'_>) -> Result<Checked, Vec<CheckError>> {
     let mut errors = Vec::new();
     let modules = modules_of(input);
     let globals = globals::Globals::collect(&modules, &mut errors);
@@ -172,11 +203,11 @@ pub fn check(input: &Input<'_>) -> Result<Program, Vec<CheckError>> {
     annotate_shows(&mut program.functions, 0, &typed.show_types);
     monitor::build(&decls, &mut program, &typed.channel_sites);
     program.ctor_fields = ctor_fields_of(&decls, &program.tags);
-    errors.extend(exhaustive::check(
-        &modules,
-        &program.functions,
-        &program.tags,
-    ));
+    let (partial, warnings) = partial_matches(
+        exhaustive::check(&modules, &program.functions, &program.tags),
+        &|file| input.partial_matches.contains(&file),
+    );
+    errors.extend(partial);
     let process_name = |id: crate::ir::FuncId| {
         let name = globals.declaration_name(id as usize);
         name.unwrap_or_default().to_string()
@@ -184,7 +215,7 @@ pub fn check(input: &Input<'_>) -> Result<Program, Vec<CheckError>> {
     errors.extend(wiring::check(&program.functions, 0, &process_name));
     errors.extend(termination::check(&program.functions, 0, input.total));
     if errors.is_empty() {
-        Ok(program)
+        Ok(Checked { program, warnings })
     } else {
         errors::order(&mut errors);
         Err(errors)

@@ -344,7 +344,7 @@ impl<'g, 'a> Resolver<'g, 'a> {
         self.frames.push(Frame::new(false, false));
         let params: Vec<_> = p.params.iter().map(|p| &p.node).collect();
         let slots = self.bind_params(&params);
-        let body = self.match_params(&params, &slots, &p.body);
+        let body = self.match_params(&params, &slots, &p.body, p.name.span);
         let (slots, slot_names) = Frame::finish(self.frames.pop());
         ir::Function {
             name: p.name.node.clone(),
@@ -475,12 +475,14 @@ impl<'g, 'a> Resolver<'g, 'a> {
 
     /// The body of a function whose parameters [`Self::bind_params`] put
     /// in `slots`: the block itself when they are plain names, else a
-    /// `Match` of them with one arm.
+    /// `Match` of them with one arm, spanning `at` (the function's name:
+    /// where a value its patterns miss is reported, as `exhaustive` does).
     fn match_params(
         &mut self,
         params: &[&ast::Param],
         slots: &[Slot],
         body: &Spanned<ast::Block>,
+        at: Span,
     ) -> Expr {
         if plain_params(params) {
             return self.block(&body.node, body.span);
@@ -500,14 +502,14 @@ impl<'g, 'a> Resolver<'g, 'a> {
             scrutinee: Box::new(scrutinee),
             arms,
         };
-        mk(kind, body.span)
+        mk(kind, at)
     }
 
     fn clauses(&mut self, clauses: &[Spanned<ast::Clause>], arity: usize, span: Span) -> Expr {
         if let [only] = clauses {
             let params: Vec<_> = only.node.params.iter().map(|p| &p.node).collect();
             let slots = self.bind_params(&params);
-            return self.match_params(&params, &slots, &only.node.body);
+            return self.match_params(&params, &slots, &only.node.body, span);
         }
         let slots: Vec<Slot> = (0..arity).map(|_| self.fresh()).collect();
         let mut arms = Vec::new();
@@ -1204,7 +1206,7 @@ impl<'g, 'a> Resolver<'g, 'a> {
         for (_, m) in &chosen {
             let params: Vec<&ast::Param> = m.node.params.iter().map(|p| &p.node).collect();
             for n in self.discover(&params, &mut |r: &mut Self, slots: &[Slot]| {
-                (r.match_params(&params, slots, &m.node.body), ())
+                (r.match_params(&params, slots, &m.node.body, m.span), ())
             }) {
                 if !names.contains(&n) {
                     names.push(n);
@@ -1221,7 +1223,7 @@ impl<'g, 'a> Resolver<'g, 'a> {
                 m.span,
                 &names,
                 &params,
-                |r, slots| (r.match_params(&params, slots, &m.node.body), ()),
+                |r, slots| (r.match_params(&params, slots, &m.node.body, m.span), ()),
             );
             funcs.push(func);
             captures = caps;

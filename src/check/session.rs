@@ -46,6 +46,9 @@ pub struct SessionInput<'a> {
     /// The signatures an earlier check of the same declarations gave back
     /// (`CheckedLine::signatures`): their bodies are not checked again.
     pub known: Option<&'a Signatures>,
+    /// The session's inputs are in a syntax whose matches may be partial
+    /// (CaMPL's; see `check::Input::partial_matches`).
+    pub partial_matches: bool,
 }
 
 /// The declarations resolved for a new generation of the program.
@@ -72,6 +75,9 @@ pub struct CheckedLine {
     pub dtors: Vec<String>,
     /// For `SessionInput::known` next time.
     pub signatures: Signatures,
+    /// Matches of the line or of changed declarations that may be partial
+    /// (`SessionInput::partial_matches`) and are.
+    pub warnings: Vec<super::warnings::Warning>,
 }
 
 /// Checks the session's declarations, history and new line together.
@@ -139,7 +145,12 @@ pub fn check_session(input: &SessionInput<'_>) -> Result<CheckedLine, Vec<CheckE
     let line_functions = Rc::unwrap_or_clone(line_functions);
     let declarations = declarations.map(Rc::unwrap_or_clone);
     // Declarations already checked need no second look: only the line.
-    errors.extend(exhaustive::check(&modules, &line_functions, &globals.tags));
+    let partial = |_| input.partial_matches;
+    let (more, mut warnings) = super::partial_matches(
+        exhaustive::check(&modules, &line_functions, &globals.tags),
+        &partial,
+    );
+    errors.extend(more);
     let process_name = |id: FuncId| {
         let name = id
             .checked_sub(ids.declarations)
@@ -151,7 +162,12 @@ pub fn check_session(input: &SessionInput<'_>) -> Result<CheckedLine, Vec<CheckE
         // The declarations changed: their wiring and `fold` groups are
         // checked on their resolved form.
         errors.extend(wiring::check(functions, ids.declarations, &process_name));
-        errors.extend(exhaustive::check(&modules, functions, &globals.tags));
+        let (more, warned) = super::partial_matches(
+            exhaustive::check(&modules, functions, &globals.tags),
+            &partial,
+        );
+        errors.extend(more);
+        warnings.extend(warned);
         errors.extend(termination::check(functions, ids.declarations, false));
     }
     if !errors.is_empty() {
@@ -178,6 +194,7 @@ pub fn check_session(input: &SessionInput<'_>) -> Result<CheckedLine, Vec<CheckE
         tags: globals.tags.clone(),
         dtors: globals.dtors.clone(),
         signatures,
+        warnings,
     })
 }
 

@@ -38,6 +38,13 @@ pub enum Warning {
         /// Where the channel got the name.
         channel: Span,
     },
+    /// A match that does not handle every value, in a file whose matches
+    /// may be partial (`check::Input::partial_matches`: CaMPL's).
+    PartialMatch {
+        span: Span,
+        /// Values no pattern matches, as patterns.
+        missing: Vec<String>,
+    },
 }
 
 /// A warning's text, as `CheckError::report` gives an error's.
@@ -90,6 +97,19 @@ impl Warning {
                 label: format!("from here on, `{name}` is no longer the channel"),
                 help: format!(
                     "give the value its own name (`let {name}Value = ...`): a channel's name that means something else is easy to misread"
+                ),
+            },
+            Warning::PartialMatch { span, missing } => WarningText {
+                code: "W0005",
+                message: format!(
+                    "the patterns here do not cover {}",
+                    super::errors::list_words(missing)
+                ),
+                span: *span,
+                label: "a value no pattern matches stops the program here".into(),
+                help: format!(
+                    "add a case (or a clause) for `{}`, or a catch-all `_`",
+                    missing.first().map_or("_", |s| s.as_str())
                 ),
             },
         }

@@ -358,8 +358,13 @@ impl Session {
             ids,
             new_generation,
             known: self.signatures.as_ref().filter(|_| !new_generation),
+            partial_matches: self.syntax == crate::syntax::Syntax::Campl,
         };
-        check_session(&input).map_err(|errs| errs.iter().map(Diagnostic::from).collect())
+        let checked = check_session(&input)
+            .map_err(|errs| errs.iter().map(Diagnostic::from).collect::<Vec<_>>())?;
+        let warnings: Vec<Diagnostic> = checked.warnings.iter().map(Diagnostic::from).collect();
+        self.report_warnings(&warnings);
+        Ok(checked)
     }
 
     /// Calls `f` with the session's declarations as the checker takes
@@ -378,6 +383,7 @@ impl Session {
             ids: self.ids,
             new_generation: false,
             known: None,
+            partial_matches: self.syntax == crate::syntax::Syntax::Campl,
         };
         f(&input)
     }
@@ -519,6 +525,17 @@ impl Session {
         }
     }
 
+    fn report_warnings(&self, warnings: &[Diagnostic]) {
+        let mut out = self.out.lock();
+        for w in warnings.iter().take(crate::MAX_DIAGNOSTICS) {
+            let _ = write!(
+                out,
+                "{}",
+                diagnostics::render_warning(w, &self.sources, self.color)
+            );
+        }
+    }
+
     /// Failures of processes started from the session, since the last input.
     fn report_failures(&mut self) {
         let failures = self.live.take_failures();
@@ -546,6 +563,7 @@ fn first_generation(
         ids: Ids::default(),
         new_generation: true,
         known: None,
+        partial_matches: false,
     };
     let checked = check_session(&input).map_err(|_| "the prelude does not check".to_string())?;
     let generation = checked

@@ -157,7 +157,10 @@ pub(super) fn channel_op(
 #[cold]
 pub(super) fn no_match(in_switch: bool) -> Fault {
     if in_switch {
-        Fault::new("no case of this `switch` matches the value")
+        // Only a partial match can fail (CaMPL's, or one too large for the
+        // exhaustiveness check): a `case`, a `switch` or a function's
+        // clauses, so the words fit all of them.
+        Fault::new("no pattern here matches the value")
     } else {
         Fault::new("the value does not match the pattern of this `let`")
     }

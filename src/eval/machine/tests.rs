@@ -652,7 +652,7 @@ fn match_with_no_matching_case_is_a_runtime_error() {
     let e = at(11, switch(int(3), vec![(plit(Lit::Int(1)), int(0))]));
     let err = eval(e).unwrap_err();
     assert_eq!(err.span, Some(sp(11)));
-    assert!(err.message.contains("no case"), "{}", err.message);
+    assert!(err.message.contains("no pattern"), "{}", err.message);
 }
 
 #[test]
