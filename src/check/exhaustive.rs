@@ -555,7 +555,9 @@ impl Walker<'_> {
     }
 
     /// Reports the missing argument lists of a function-like declaration
-    /// as calls: `depth(Leaf)`.
+    /// as calls: `depth(Leaf)`. A function a front end made up (its name
+    /// has a `$`, which no program can write: CaMPL's `fold`, say) has no
+    /// name the reader knows, so its arguments are shown alone.
     fn report_calls(&mut self, name: &str, span: Span, rows: &[Vec<Pat>], width: usize) {
         if width == 0 {
             return;
@@ -568,7 +570,11 @@ impl Walker<'_> {
             .iter()
             .map(|w| {
                 let args: Vec<String> = w.iter().map(|p| show(self.table, p)).collect();
-                format!("{name}({})", args.join(", "))
+                match args.as_slice() {
+                    [one] if name.contains('$') => one.clone(),
+                    _ if name.contains('$') => format!("({})", args.join(", ")),
+                    _ => format!("{name}({})", args.join(", ")),
+                }
             })
             .collect();
         self.errors

@@ -1,5 +1,7 @@
--- codata with `S -> Name` heads, records `(D := phrase, ...)`, and
--- destructors applied as `D(args, record)`.
+-- codata with `S -> Name` heads, records `(D := phrase, ...)`,
+-- destructors applied as `D(args, record)`, and record patterns: a
+-- destructor without arguments matches its value, one with arguments is
+-- named and applied (`(Add := add)`, then `add(k)`).
 codata S -> Stream(A) =
     Head :: S -> A
     Tail :: S -> S
@@ -18,6 +20,12 @@ fun takeS =
 fun counter :: Int -> Counter =
     n -> (Add := k -> counter(n + k), Total := -> n)
 
+fun addTwice :: Counter, Int -> Int =
+    (Add := add, Total := _), k -> Total(add(k))
+
+fun firstTwo :: Stream(Int) -> (Int, Int) =
+    (Head := h, Tail := (Head := next, Tail := _)) -> (h, next)
+
 fun showAll :: [Int] -> [Char] =
     [] -> ""
     x : xs -> show(x) ++ " " ++ showAll(xs)
@@ -31,5 +39,9 @@ proc run = | console => -> do
     put showAll(takeS(4, from(10))) on console
     hput ConsolePut on console
     put show(Total(Add(5, Add(2, counter(1))))) on console
+    hput ConsolePut on console
+    put show(addTwice(counter(30), 12)) on console
+    hput ConsolePut on console
+    put show(firstTwo(from(7))) on console
     hput ConsoleClose on console
     halt console

@@ -908,9 +908,8 @@ impl Parser {
                 self.expect_sym(")")?;
                 Expr::Store(Box::new(stored))
             }
-            Some(Tok::Kw(k @ ("fold" | "unfold"))) => {
-                return Err(self.unsupported(k));
-            }
+            Some(Tok::Kw("fold")) => self.fold_expr()?,
+            Some(Tok::Kw("unfold")) => self.unfold_expr()?,
             _ => return Err(self.error("an expression")),
         };
         Ok(Spanned::new(node, self.since(start)))
@@ -919,17 +918,6 @@ impl Parser {
     fn literal(&mut self, e: Expr) -> Expr {
         self.pos += 1;
         e
-    }
-
-    fn unsupported(&self, what: &str) -> SyntaxError {
-        SyntaxError {
-            span: self.span(),
-            message: format!("`{what}` is not supported in CaMPL files yet"),
-            label: "not supported yet".into(),
-            help: Some("see docs/campl.md for what the CaMPL front end covers".into()),
-            notes: Vec::new(),
-            incomplete: false,
-        }
     }
 
     fn upper_expr(&mut self) -> PResult<Expr> {
@@ -992,6 +980,43 @@ impl Parser {
             return Ok(Spanned::new(Expr::Record(fields), self.since(start)));
         }
         self.one_or_tuple(start, Self::expr, Expr::Tuple)
+    }
+
+    /// `fold e of { Ctor : patterns -> e; ... }`
+    fn fold_expr(&mut self) -> PResult<Expr> {
+        self.expect_kw("fold")?;
+        let scrutinee = self.expr()?;
+        self.expect_kw("of")?;
+        let phrases = self.block(Self::fold_phrase)?;
+        Ok(Expr::Fold(Box::new(scrutinee), phrases))
+    }
+
+    /// `unfold e of { pattern of { Dtor : patterns -> e; ... }; ... }`
+    fn unfold_expr(&mut self) -> PResult<Expr> {
+        self.expect_kw("unfold")?;
+        let seed = self.expr()?;
+        self.expect_kw("of")?;
+        let phrases = self.block(|p| {
+            let seed = p.pattern()?;
+            p.expect_kw("of")?;
+            let dtors = p.block(Self::fold_phrase)?;
+            Ok(UnfoldPhrase { seed, dtors })
+        })?;
+        Ok(Expr::Unfold(Box::new(seed), phrases))
+    }
+
+    /// `Name : p1, p2 -> e` (the `:` separates; it is not a cons here).
+    fn fold_phrase(&mut self) -> PResult<FoldPhrase> {
+        let name = self.upper("a constructor or destructor")?;
+        self.expect_sym(":")?;
+        let patterns = self.comma_list(|p| p.at_sym("->"), Self::pattern)?;
+        self.expect_sym("->")?;
+        let body = self.expr()?;
+        Ok(FoldPhrase {
+            name,
+            patterns,
+            body,
+        })
     }
 
     fn case_expr(&mut self) -> PResult<Expr> {

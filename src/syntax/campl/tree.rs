@@ -212,6 +212,28 @@ pub enum Expr {
     /// `store(p)` or `store(patterns | ins => outs -> commands)`: a
     /// process as a value.
     Store(Box<Stored>),
+    /// `fold e of Ctor : patterns -> e; ...`
+    Fold(Box<Spanned<Expr>>, Vec<FoldPhrase>),
+    /// `unfold e of pattern of Dtor : patterns -> e; ...; ...`
+    Unfold(Box<Spanned<Expr>>, Vec<UnfoldPhrase>),
+}
+
+/// `Name : p1, p2 -> e`: a `fold`'s phrase for a constructor (its
+/// patterns match the fields, folded), or an `unfold`'s for a destructor
+/// (its patterns name the destructor's arguments).
+#[derive(Clone, Debug)]
+pub struct FoldPhrase {
+    pub name: Name,
+    pub patterns: Vec<Spanned<Pattern>>,
+    pub body: Spanned<Expr>,
+}
+
+/// `seed of Dtor : ... -> e; ...`: how `unfold` makes a record of one
+/// codata type from a seed that matches `seed`.
+#[derive(Clone, Debug)]
+pub struct UnfoldPhrase {
+    pub seed: Spanned<Pattern>,
+    pub dtors: Vec<FoldPhrase>,
 }
 
 /// What `store` makes a value of.

@@ -74,6 +74,19 @@ pub(super) fn mentioned_names(e: &tree::Expr, out: &mut Vec<String>) {
         Record(fields) => fields
             .iter()
             .for_each(|(_, p)| mentioned_names(&p.node.body.node, out)),
+        Fold(e, phrases) => {
+            mentioned_names(&e.node, out);
+            phrases
+                .iter()
+                .for_each(|p| mentioned_names(&p.body.node, out));
+        }
+        Unfold(e, phrases) => {
+            mentioned_names(&e.node, out);
+            phrases
+                .iter()
+                .flat_map(|p| &p.dtors)
+                .for_each(|p| mentioned_names(&p.body.node, out));
+        }
         Int(_) | Double(_) | Char(_) | Str(_) | Unit | Store(_) => {}
     }
 }
@@ -300,6 +313,8 @@ impl Lower<'_> {
             tree::Expr::Switch(arms) => return self.switch_expr(arms, span),
             tree::Expr::Record(fields) => return self.record(fields, span),
             tree::Expr::Store(stored) => return self.store(stored, span),
+            tree::Expr::Fold(e, phrases) => return self.fold(e, phrases, span),
+            tree::Expr::Unfold(e, phrases) => return self.unfold(e, phrases, span),
         };
         sp(node, span)
     }
@@ -365,6 +380,19 @@ impl Lower<'_> {
         args: &[Spanned<tree::Expr>],
         span: Span,
     ) -> Spanned<Expr> {
+        if let Some(alias) = self.dtor_aliases.iter().rev().find(|a| a.name == name.node) {
+            let dtor = Spanned::new(super::dtor_name(&alias.dtor.node), name.span);
+            let receiver = Box::new(var(&alias.record.clone(), name.span));
+            let args = self.exprs(args);
+            return sp(
+                Expr::Dtor {
+                    receiver,
+                    name: dtor,
+                    args,
+                },
+                span,
+            );
+        }
         let mut lowered = Vec::new();
         let mut callee = self.own_name(&name.node);
         if let Some((_, lifted, captures)) = self
@@ -425,6 +453,28 @@ impl Lower<'_> {
         }
     }
 
+    /// What a function lifted to the top with these bodies takes first:
+    /// the variables in scope they mention, and those the local functions
+    /// they call take.
+    pub(super) fn captures_of<'e>(
+        &self,
+        bodies: impl Iterator<Item = &'e tree::Expr>,
+    ) -> Vec<String> {
+        let mut used = Vec::new();
+        bodies.for_each(|b| mentioned_names(b, &mut used));
+        let mut captures: Vec<String> = Vec::new();
+        for u in &used {
+            if let Some((_, _, inner)) = self.local_funs.iter().find(|(n, ..)| n == u) {
+                captures.extend(inner.iter().cloned());
+            } else if self.locals.contains(u) {
+                captures.push(u.clone());
+            }
+        }
+        captures.sort();
+        captures.dedup();
+        captures
+    }
+
     /// `let` with local functions: each is lifted to the top, taking the
     /// variables in scope that it uses as extra first arguments.
     fn let_expr(&mut self, defns: &[tree::Defn], body: &Spanned<tree::Expr>) -> Spanned<Expr> {
@@ -434,20 +484,7 @@ impl Lower<'_> {
                 self.defn(d);
                 continue;
             };
-            let mut used = Vec::new();
-            f.phrases
-                .iter()
-                .for_each(|p| mentioned_names(&p.node.body.node, &mut used));
-            let mut captures: Vec<String> = Vec::new();
-            for u in &used {
-                if let Some((_, _, inner)) = self.local_funs.iter().find(|(n, ..)| n == u) {
-                    captures.extend(inner.iter().cloned());
-                } else if self.locals.contains(u) {
-                    captures.push(u.clone());
-                }
-            }
-            captures.sort();
-            captures.dedup();
+            let captures = self.captures_of(f.phrases.iter().map(|p| &p.node.body.node));
             let lifted = self.fresh_name(&f.name.node);
             self.local_funs
                 .push((f.name.node.clone(), lifted.clone(), captures.clone()));
@@ -583,7 +620,11 @@ impl Lower<'_> {
     /// destructor calls of its record patterns first, then its value.
     fn phrase_body(&mut self, e: &Spanned<tree::Expr>) -> Spanned<ast::Block> {
         let lets = std::mem::take(&mut self.record_lets);
+        let saved = self.dtor_aliases.len();
+        let aliases = std::mem::take(&mut self.record_aliases);
+        self.dtor_aliases.extend(aliases);
         let tail = self.expr(e);
+        self.dtor_aliases.truncate(saved);
         let span = tail.span;
         sp(
             ast::Block {
@@ -596,8 +637,8 @@ impl Lower<'_> {
 
     /// `(P0 := a, P1 := b)`: binds the value to a fresh name, and each
     /// field's pattern to that destructor applied to it (a `let` the
-    /// phrase's body starts with). Only destructors without arguments can
-    /// be matched so.
+    /// phrase's body starts with). A destructor with arguments can only be
+    /// named (`App := f`): `f(x)` in the body applies it to the record.
     fn record_pattern(
         &mut self,
         fields: &[(tree::Name, Spanned<Pattern>)],
@@ -612,14 +653,7 @@ impl Lower<'_> {
                 .get(&dtor.node)
                 .is_some_and(|(_, n, _)| *n != 1)
             {
-                self.error(
-                    dtor.span,
-                    format!(
-                        "`{}` takes arguments, so a record pattern cannot match it",
-                        dtor.node
-                    ),
-                    Some("apply it in the body instead"),
-                );
+                self.name_dtor(dtor, sub, &whole);
                 continue;
             }
             let value = sp(
@@ -630,15 +664,39 @@ impl Lower<'_> {
                 },
                 sub.span,
             );
+            // A record pattern inside `sub` adds its own `let`s, which read
+            // the value this one binds: this one goes before them.
+            let at = self.record_lets.len();
             let pattern = self.pattern(sub);
             let stmt = ast::Stmt::Let {
                 pattern,
                 ty: None,
                 value,
             };
-            self.record_lets.push(sp(stmt, sub.span));
+            self.record_lets.insert(at, sp(stmt, sub.span));
         }
         sp(ast::Pattern::Var(whole), span)
+    }
+
+    /// `Dtor := f` for a destructor with arguments: `f` names it, applied
+    /// to the record in `whole` (`_` ignores it).
+    fn name_dtor(&mut self, dtor: &tree::Name, sub: &Spanned<Pattern>, whole: &str) {
+        match &sub.node {
+            Pattern::Var(name) => self.record_aliases.push(super::DtorAlias {
+                name: name.clone(),
+                record: whole.to_string(),
+                dtor: dtor.clone(),
+            }),
+            Pattern::Wild => {}
+            _ => self.error(
+                sub.span,
+                format!(
+                    "`{}` takes arguments, so a record pattern can only name it",
+                    dtor.node
+                ),
+                Some("write a name (`App := f`), and apply it in the body: `f(x)`"),
+            ),
+        }
     }
 
     pub(super) fn pattern(&mut self, p: &Spanned<Pattern>) -> Spanned<ast::Pattern> {

@@ -13,6 +13,7 @@ mod adapters;
 mod build;
 mod commands;
 mod exprs;
+mod folds;
 mod services;
 mod stored;
 mod types;
@@ -33,6 +34,29 @@ pub(super) struct ProtocolInfo {
     pub bodies: Vec<Spanned<tree::Type>>,
 }
 
+/// What `fold` and `unfold` recurse on, for one constructor or
+/// destructor: the types of its declaration's group (joined by `and`), in
+/// order; which of them it belongs to; for each argument, the type of the
+/// group it is a state variable for (if it is one); and the same for a
+/// destructor's result.
+#[derive(Clone, Debug)]
+pub(super) struct Recursion {
+    pub group: Vec<String>,
+    pub own: usize,
+    pub args: Vec<Option<usize>>,
+    pub result: Option<usize>,
+}
+
+/// A name a record pattern binds to a destructor with arguments
+/// (`(App := f)`): applying it (`f(x)`) applies the destructor to the
+/// record matched, which is in the variable `record`.
+#[derive(Clone, Debug)]
+pub(super) struct DtorAlias {
+    pub name: String,
+    pub record: String,
+    pub dtor: Name,
+}
+
 /// The declarations of the file, by name.
 #[derive(Default)]
 pub(super) struct Table {
@@ -43,6 +67,8 @@ pub(super) struct Table {
     /// and where the record is among its arguments.
     pub dtors: HashMap<String, (String, usize, usize)>,
     pub ctors: HashMap<String, String>,
+    /// Constructors and destructors: what `fold` and `unfold` recurse on.
+    pub recursion: HashMap<String, Recursion>,
     pub procs: HashMap<String, tree::Proc>,
     /// The functions declared at the top (operators too, by symbol), with
     /// their number of arguments.
@@ -73,12 +99,19 @@ pub(super) struct Lower<'t> {
     pub counter: u32,
     /// The process or function being lowered (to name what is lifted).
     pub owner: String,
-    /// In a data or codata declaration: its state variable and the type
-    /// it stands for.
-    pub state: Option<(String, Spanned<ast::Type>)>,
+    /// In a data or codata declaration: the state variables of its group
+    /// (`data A -> S = ... and B -> T = ...`) and the types they stand for.
+    pub states: Vec<(String, Spanned<ast::Type>)>,
     /// The destructor calls that the record patterns just lowered stand
     /// for, to start the body of their phrase (`exprs::phrase_body`).
     pub record_lets: Vec<Spanned<ast::Stmt>>,
+    /// Names that record patterns just bound to a destructor with
+    /// arguments (`(App := f)`), for the body of their phrase: the name,
+    /// the record's variable and the destructor.
+    pub record_aliases: Vec<DtorAlias>,
+    /// Such names in scope in the body being lowered: `f(x)` applies the
+    /// destructor to the record (innermost last).
+    pub dtor_aliases: Vec<DtorAlias>,
     /// The shapes of `Store` types used: (values, channels).
     pub stores: std::collections::BTreeSet<(usize, usize)>,
     /// Channels a process started at the REPL gets the other end of
@@ -230,9 +263,31 @@ fn new_ends(c: &Spanned<tree::Command>, known: &mut Vec<String>) -> Vec<Spanned<
 }
 
 impl Table {
+    /// The `Recursion` of every constructor or destructor of a `data` or
+    /// `codata` group.
+    fn add_recursion(&mut self, clauses: &[tree::TypeClause]) {
+        let group: Vec<String> = clauses.iter().map(|c| c.name.node.clone()).collect();
+        let state_of =
+            |t: &Spanned<tree::Type>| clauses.iter().position(|c| is_state(t, &c.state.node));
+        for (own, c) in clauses.iter().enumerate() {
+            for phrase in &c.phrases {
+                let recursion = Recursion {
+                    group: group.clone(),
+                    own,
+                    args: phrase.args.iter().map(state_of).collect(),
+                    result: phrase.result.as_ref().and_then(state_of),
+                };
+                for n in &phrase.names {
+                    self.recursion.insert(n.node.clone(), recursion.clone());
+                }
+            }
+        }
+    }
+
     fn add(&mut self, d: &Defn) {
         match d {
             Defn::Data { codata, clauses } => {
+                self.add_recursion(clauses);
                 for c in clauses {
                     let params = c.seq_params.iter().map(|p| p.node.clone()).collect();
                     if *codata {
@@ -427,9 +482,11 @@ impl<'t> Lower<'t> {
             local_funs: Vec::new(),
             counter: 0,
             owner: owner.to_string(),
-            state: None,
+            states: Vec::new(),
             stores: Default::default(),
             record_lets: Vec::new(),
+            record_aliases: Vec::new(),
+            dtor_aliases: Vec::new(),
             dual_names: Vec::new(),
             own: HashMap::new(),
             sees: Vec::new(),
@@ -475,9 +532,9 @@ impl<'t> Lower<'t> {
             Defn::Data { codata, clauses } => {
                 for c in clauses {
                     let item = if *codata {
-                        ast::Item::Codata(self.codata_decl(c))
+                        ast::Item::Codata(self.codata_decl(c, clauses))
                     } else {
-                        ast::Item::Data(self.data_decl(c))
+                        ast::Item::Data(self.data_decl(c, clauses))
                     };
                     self.items.push(Spanned::new(item, c.span));
                 }
@@ -513,11 +570,15 @@ impl<'t> Lower<'t> {
         }
     }
 
-    fn data_decl(&mut self, c: &tree::TypeClause) -> ast::DataDecl {
+    fn data_decl(&mut self, c: &tree::TypeClause, group: &[tree::TypeClause]) -> ast::DataDecl {
         let mut ctors = Vec::new();
         for phrase in &c.phrases {
             for n in &phrase.names {
-                let fields = phrase.args.iter().map(|a| self.seq_type_in(a, c)).collect();
+                let fields = phrase
+                    .args
+                    .iter()
+                    .map(|a| self.seq_type_in(a, group))
+                    .collect();
                 let decl = ast::CtorDecl {
                     name: n.clone(),
                     fields,
@@ -533,7 +594,7 @@ impl<'t> Lower<'t> {
         }
     }
 
-    fn codata_decl(&mut self, c: &tree::TypeClause) -> ast::CodataDecl {
+    fn codata_decl(&mut self, c: &tree::TypeClause, group: &[tree::TypeClause]) -> ast::CodataDecl {
         let mut dtors = Vec::new();
         for phrase in &c.phrases {
             for n in &phrase.names {
@@ -543,7 +604,7 @@ impl<'t> Lower<'t> {
                     .filter(|a| !is_state(a, &c.state.node))
                     .enumerate()
                     .map(|(i, a)| {
-                        let ty = self.seq_type_in(a, c);
+                        let ty = self.seq_type_in(a, group);
                         let pattern = Spanned::new(ast::Pattern::Var(format!("x{i}")), a.span);
                         Spanned::new(
                             ast::Param {
@@ -556,7 +617,7 @@ impl<'t> Lower<'t> {
                     })
                     .collect();
                 let ret = match &phrase.result {
-                    Some(r) => self.seq_type_in(r, c),
+                    Some(r) => self.seq_type_in(r, group),
                     None => Spanned::new(ast::Type::Void, n.span),
                 };
                 let name = Spanned::new(dtor_name(&n.node), n.span);
@@ -571,12 +632,19 @@ impl<'t> Lower<'t> {
         }
     }
 
-    /// A field or destructor type, with the state variable standing for
-    /// the declared type.
-    fn seq_type_in(&mut self, t: &Spanned<tree::Type>, c: &tree::TypeClause) -> Spanned<ast::Type> {
-        self.state = Some((c.state.node.clone(), self_type(c, t.span)));
+    /// A field or destructor type, with each state variable of the group
+    /// standing for its declared type.
+    fn seq_type_in(
+        &mut self,
+        t: &Spanned<tree::Type>,
+        group: &[tree::TypeClause],
+    ) -> Spanned<ast::Type> {
+        self.states = group
+            .iter()
+            .map(|c| (c.state.node.clone(), self_type(c, t.span)))
+            .collect();
         let out = self.seq_type(t);
-        self.state = None;
+        self.states.clear();
         out
     }
 

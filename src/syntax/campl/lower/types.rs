@@ -56,8 +56,7 @@ impl Lower<'_> {
         conc: &[Spanned<Type>],
         span: Span,
     ) -> Spanned<ast::Type> {
-        if let Some((state, ty)) = &self.state
-            && *state == name.node
+        if let Some((_, ty)) = self.states.iter().find(|(state, _)| *state == name.node)
             && seq.is_empty()
             && conc.is_empty()
         {
