@@ -30,12 +30,6 @@ use grammar::top_parser;
 /// Brackets `(`, `[`, `{` may nest this deep; deeper input is refused
 /// before the recursive parser runs.
 pub const MAX_NESTING: usize = 256;
-/// At most this many brackets may still be open when the text ends. The
-/// recovering parser's time grows with the cube of that number (fuzzing
-/// found 160 unclosed `{` taking over ten seconds); a file that ends with
-/// more open is refused before the parser runs. Typing leaves a few open;
-/// 32 is far beyond that and parses in milliseconds.
-pub const MAX_UNCLOSED: usize = 32;
 /// How many operators one statement may chain (`a + b + ...`, `c.put(1).put(2)...`)
 /// before the tree would get too deep for the later passes.
 pub const MAX_CHAIN: usize = 2000;
@@ -164,33 +158,44 @@ fn parse_tops(file: FileId, text: &str) -> (Option<Vec<Top>>, Vec<SyntaxError>) 
         }
     }
 
+    let eoi = Span::new(file, text.len(), text.len());
     if let Some(err) = check_nesting(&tokens) {
         errors.push(err);
         finish_errors(&mut errors);
         return (None, errors);
     }
+    // Brackets left open are closed at the end for the parser (see
+    // `unclosed::close_at_end`); they get one error of their own.
+    let (closed, left_open) = unclosed::close_at_end(&tokens, eoi);
+    let parse_tokens = closed.as_deref().unwrap_or(&tokens);
 
-    let eoi = Span::new(file, text.len(), text.len());
     // Fast pass without error details; a second pass only when it failed.
     // The grammar lives for the statement; dropping it frees it.
     let (mut out, fast_errs) = top_parser::<chumsky::error::EmptyErr>()
         .top
-        .parse(tokens.as_slice().split_token_span(eoi))
+        .parse(parse_tokens.split_token_span(eoi))
         .into_output_errors();
+    let mut parsed: Vec<SyntaxError> = Vec::new();
     if !fast_errs.is_empty() {
         let (slow_out, parse_errs) = top_parser::<Rich<'_, Token, Span>>()
             .top
-            .parse(tokens.as_slice().split_token_span(eoi))
+            .parse(parse_tokens.split_token_span(eoi))
             .into_output_errors();
         out = slow_out;
-        let mut parsed: Vec<SyntaxError> = parse_errs
+        parsed = parse_errs
             .into_iter()
             .map(|e| convert_error(e, &tokens, eoi))
             .collect();
         hints::add_hints(&mut parsed, &tokens);
-        unclosed::explain_unclosed(&mut parsed, &tokens, text);
-        errors.extend(parsed);
     }
+    if let Some(error) = left_open {
+        // Errors after the first bracket left open are most likely its
+        // consequence: the text after it was meant to be outside it.
+        parsed.retain(|e| e.span.start < error.notes.last().map_or(0, |n| n.0.start));
+        parsed.push(error);
+    }
+    unclosed::explain_unclosed(&mut parsed, &tokens, text);
+    errors.extend(parsed);
     let tops = out.map(|tops| {
         let tops = merge_clauses(tops);
         attach_docs(tops, &docs)
@@ -205,14 +210,11 @@ fn parse_tops(file: FileId, text: &str) -> (Option<Vec<Top>>, Vec<SyntaxError>) 
 fn check_nesting(tokens: &[(Token, Span)]) -> Option<SyntaxError> {
     // Per open bracket: how many operators its current statement chains.
     let mut stack: Vec<usize> = vec![0];
-    // The open brackets, matched by kind (a stray closer closes nothing).
-    let mut opened: Vec<(Token, Span)> = Vec::new();
     let mut weight = 0usize;
     for (tok, span) in tokens {
         match tok {
             Token::LParen | Token::LBracket | Token::LBrace => {
                 stack.push(0);
-                opened.push((tok.clone(), *span));
                 if stack.len() - 1 > MAX_NESTING {
                     return Some(SyntaxError {
                         span: *span,
@@ -228,7 +230,6 @@ fn check_nesting(tokens: &[(Token, Span)]) -> Option<SyntaxError> {
             }
             Token::RParen | Token::RBracket | Token::RBrace if stack.len() > 1 => {
                 weight -= stack.pop().unwrap_or(0);
-                close_matching(&mut opened, tok);
             }
             Token::Semi | Token::Comma | Token::Case => {
                 if let Some(top) = stack.last_mut() {
@@ -277,39 +278,7 @@ fn check_nesting(tokens: &[(Token, Span)]) -> Option<SyntaxError> {
             _ => {}
         }
     }
-    too_many_unclosed(&opened)
-}
-
-/// `closer` closes the innermost open bracket of its kind and those opened
-/// inside it; with none of its kind open, it closes nothing.
-fn close_matching(opened: &mut Vec<(Token, Span)>, closing: &Token) {
-    let closes = |open: &Token| {
-        matches!(
-            (open, closing),
-            (Token::LParen, Token::RParen)
-                | (Token::LBracket, Token::RBracket)
-                | (Token::LBrace, Token::RBrace)
-        )
-    };
-    if let Some(at) = opened.iter().rposition(|(open, _)| closes(open)) {
-        opened.truncate(at);
-    }
-}
-
-/// The text ends with more than `MAX_UNCLOSED` brackets open: one error at
-/// the first bracket beyond the limit.
-fn too_many_unclosed(opened: &[(Token, Span)]) -> Option<SyntaxError> {
-    let (_, first_over) = opened.get(MAX_UNCLOSED)?;
-    Some(SyntaxError {
-        span: *first_over,
-        message: format!("the text ends with {} brackets never closed", opened.len()),
-        label: format!("this is bracket number {} left open", MAX_UNCLOSED + 1),
-        help: Some(format!(
-            "close each bracket where its block or expression ends; the parser looks no further than {MAX_UNCLOSED} unclosed brackets"
-        )),
-        notes: Vec::new(),
-        incomplete: true,
-    })
+    None
 }
 
 /// Merge consecutive equation-style clauses of one function.
