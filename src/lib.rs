@@ -17,6 +17,7 @@ pub mod eval;
 pub mod explain;
 pub mod host;
 pub mod ir;
+pub mod lsp;
 pub mod memory;
 pub mod repl;
 pub mod runtime;
@@ -78,7 +79,16 @@ pub fn with_big_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static)
 /// Where a program's text comes from.
 pub enum SourceInput {
     File(PathBuf),
-    Text { name: String, text: String },
+    Text {
+        name: String,
+        text: String,
+    },
+    /// The text of the file at `path` as an editor holds it (perhaps not
+    /// saved): its imports are found beside `path`.
+    Edited {
+        path: PathBuf,
+        text: String,
+    },
 }
 
 /// How strict `compile` is.
@@ -146,6 +156,126 @@ fn compile_all(
     input: SourceInput,
     options: Options,
 ) -> Result<(ir::Program, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let loaded = load(sources, input, options)?;
+    let analysis = check::analyze(&loaded.input(options, false));
+    if !analysis.errors.is_empty() {
+        return Err(loaded.errors(&analysis.errors));
+    }
+    let warnings = loaded.warnings(analysis.warnings);
+    Ok((analysis.program, warnings))
+}
+
+/// What a front end that shows more than a verdict (the language server)
+/// learns of a program: its errors (the parser's, or the checker's), its
+/// warnings, what each variable is where it is used, and its main file's
+/// syntax tree (`None` when it does not parse).
+pub struct Analysis {
+    pub errors: Vec<Diagnostic>,
+    pub warnings: Vec<Diagnostic>,
+    pub uses: Vec<check::infer::Use>,
+    pub main: Option<Module>,
+    /// The main file's id in the source map (`None` when it was not read).
+    pub main_file: Option<FileId>,
+    /// The prelude's syntax trees (for definitions and signatures in it).
+    pub prelude: Vec<Module>,
+}
+
+/// Loads and checks a program as `compile` does, and keeps all it finds.
+pub fn analyze(sources: &mut SourceMap, input: SourceInput, options: Options) -> Analysis {
+    let loaded = match load(sources, input, options) {
+        Ok(loaded) => loaded,
+        Err(errors) => {
+            return Analysis {
+                errors: cap_diagnostics(errors),
+                warnings: Vec::new(),
+                uses: Vec::new(),
+                main: None,
+                main_file: None,
+                prelude: Vec::new(),
+            };
+        }
+    };
+    let analysis = check::analyze(&loaded.input(options, true));
+    let errors = cap_diagnostics(loaded.errors(&analysis.errors));
+    let warnings = match errors.is_empty() {
+        true => loaded.warnings(analysis.warnings),
+        false => Vec::new(),
+    };
+    Analysis {
+        errors,
+        warnings,
+        uses: analysis.uses,
+        main: Some(loaded.main),
+        main_file: Some(loaded.main_file),
+        prelude: loaded.prelude,
+    }
+}
+
+/// A program read and parsed: the prelude, its main module and imports
+/// (CaMPL files lowered), ready for the checker.
+struct Loaded {
+    prelude: Vec<Module>,
+    main: Module,
+    imports: Vec<Module>,
+    main_file: FileId,
+    /// The files in CaMPL's syntax.
+    campl_files: HashSet<FileId>,
+}
+
+impl Loaded {
+    fn input(&self, options: Options, record_uses: bool) -> check::Input<'_> {
+        check::Input {
+            prelude: self.prelude.iter().collect(),
+            imports: self.imports.iter().collect(),
+            main: &self.main,
+            main_span: Span::new(self.main_file, 0, 0),
+            total: options.total,
+            // CaMPL's matches may be partial (docs/campl.md).
+            partial_matches: self.campl_files.iter().copied().collect(),
+            record_uses,
+        }
+    }
+
+    /// The checker's errors as diagnostics, in CaMPL's words in its files.
+    fn errors(&self, errors: &[check::CheckError]) -> Vec<Diagnostic> {
+        let campl = |file: FileId| self.campl_files.contains(&file);
+        errors
+            .iter()
+            .map(|e| diagnostics::check_error(e, &campl))
+            .collect()
+    }
+
+    /// The warnings the checker found, with those of the main file's
+    /// syntax tree, in source order.
+    fn warnings(&self, mut warnings: Vec<check::warnings::Warning>) -> Vec<Diagnostic> {
+        let mut all: Vec<&Module> = self.imports.iter().collect();
+        all.push(&self.main);
+        let protocols = self
+            .prelude
+            .iter()
+            .chain(all.iter().copied())
+            .flat_map(|m| &m.items)
+            .filter_map(|i| match &i.node {
+                Item::Protocol(p) => Some(p.name.node.clone()),
+                _ => None,
+            })
+            .collect();
+        warnings.extend(check::warnings::check(&self.main, &all, &protocols));
+        warnings.sort_by_key(|w| {
+            let at = w.text().span;
+            (at.file, at.start)
+        });
+        warnings.iter().map(Diagnostic::from).collect()
+    }
+}
+
+/// Reads and parses the prelude, the program and what it imports (or
+/// includes, in CaMPL's syntax); the syntax errors when any.
+fn load(
+    sources: &mut SourceMap,
+    input: SourceInput,
+    options: Options,
+) -> Result<Loaded, Vec<Diagnostic>> {
     let mut diags = Vec::new();
     let mut prelude = parse_prelude(sources, &mut diags);
     let (name, text, dir) = match input {
@@ -157,6 +287,10 @@ fn compile_all(
             Err(message) => return Err(vec![file_error(message)]),
         },
         SourceInput::Text { name, text } => (name, text, PathBuf::from(".")),
+        SourceInput::Edited { path, text } => {
+            let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+            (path.display().to_string(), text, dir)
+        }
     };
     let main_file = sources.add(name, text.as_str());
     let mut campl_files: HashSet<FileId> = HashSet::new();
@@ -181,40 +315,13 @@ fn compile_all(
     if !diags.is_empty() {
         return Err(diags);
     }
-    let input = check::Input {
-        prelude: prelude.iter().collect(),
-        imports: imports.iter().collect(),
-        main: &main,
-        main_span: Span::new(main_file, 0, 0),
-        total: options.total,
-        // CaMPL's matches may be partial (docs/campl.md).
-        partial_matches: campl_files.iter().copied().collect(),
-    };
-    let campl = |file: FileId| campl_files.contains(&file);
-    let checked = check::check(&input).map_err(|errs| {
-        errs.iter()
-            .map(|e| diagnostics::check_error(e, &campl))
-            .collect::<Vec<_>>()
-    })?;
-    let mut all: Vec<&Module> = imports.iter().collect();
-    all.push(&main);
-    let protocols = prelude
-        .iter()
-        .chain(all.iter().copied())
-        .flat_map(|m| &m.items)
-        .filter_map(|i| match &i.node {
-            Item::Protocol(p) => Some(p.name.node.clone()),
-            _ => None,
-        })
-        .collect();
-    let mut warnings = checked.warnings;
-    warnings.extend(check::warnings::check(&main, &all, &protocols));
-    warnings.sort_by_key(|w| {
-        let at = w.text().span;
-        (at.file, at.start)
-    });
-    let warnings = warnings.iter().map(Diagnostic::from).collect();
-    Ok((checked.program, warnings))
+    Ok(Loaded {
+        prelude,
+        main,
+        imports,
+        main_file,
+        campl_files,
+    })
 }
 
 pub(crate) fn read_source(path: &Path) -> Result<String, String> {
@@ -394,6 +501,7 @@ fn run_protocols(modules: &[Module], prelude: &[Module], main_file: FileId) -> V
         main_span: Span::new(main_file, 0, 0),
         total: false,
         partial_matches: Vec::new(),
+        record_uses: false,
     };
     check::process_protocols(&input, "run")
 }

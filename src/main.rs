@@ -142,6 +142,10 @@ enum Command {
     /// that makes it, the report, and the program fixed. Without a code,
     /// list them all.
     Explain { code: Option<String> },
+    /// Serve editors: a language server on standard input and output
+    /// (diagnostics, hover with each channel's protocol state, go to
+    /// definition, outline); see docs/editors.md.
+    Lsp,
 }
 
 /// The running program, for the Ctrl-C handler.
@@ -208,6 +212,13 @@ fn main() {
             syntax,
         }) => check(file, total, deny_warnings, syntax.get()),
         Some(Command::Explain { code }) => explain(code.as_deref()),
+        Some(Command::Lsp) => match mpl::lsp::run() {
+            Ok(()) => mpl::exit::OK,
+            Err(e) => {
+                eprintln!("mpl lsp: {e}");
+                mpl::exit::FAILED
+            }
+        },
     };
     std::process::exit(code);
 }

@@ -51,6 +51,19 @@ pub struct Input<'a> {
     /// language allows it): there a match that is not exhaustive is a
     /// warning, and a value no pattern matches stops the program.
     pub partial_matches: Vec<FileId>,
+    /// Say what every variable is where it is used (`Analysis::uses`).
+    pub record_uses: bool,
+}
+
+/// All the checker finds in a program, errors or not: for a front end
+/// that shows more than a verdict (the language server).
+pub struct Analysis {
+    pub program: Program,
+    pub errors: Vec<CheckError>,
+    pub warnings: Vec<warnings::Warning>,
+    /// Every use of a variable with its type there, when
+    /// `Input::record_uses` asked for them.
+    pub uses: Vec<infer::Use>,
 }
 
 /// The checker's verdict on a program that checks: the program, and its
@@ -183,6 +196,19 @@ pub fn process_protocols(input: &Input<'_>, name: &str) -> Vec<Option<String>> {
 
 /// Checks a program. All independent errors are returned, in source order.
 pub fn check(input: &Input<'_>) -> Result<Checked, Vec<CheckError>> {
+    let analysis = analyze(input);
+    if analysis.errors.is_empty() {
+        Ok(Checked {
+            program: analysis.program,
+            warnings: analysis.warnings,
+        })
+    } else {
+        Err(analysis.errors)
+    }
+}
+
+/// Checks a program, and keeps all it finds (`Analysis`).
+pub fn analyze(input: &Input<'_>) -> Analysis {
     let mut errors = Vec::new();
     let modules = modules_of(input);
     let globals = globals::Globals::collect(&modules, &mut errors);
@@ -197,7 +223,13 @@ pub fn check(input: &Input<'_>) -> Result<Checked, Vec<CheckError>> {
     // in one run. Duplicates of resolution errors are removed below.
     let decls = decls::Decls::collect(&modules, &mut errors);
     let functions = std::rc::Rc::new(std::mem::take(&mut program.functions));
-    let typed = infer::check(&globals, &decls, functions.clone(), program.entry);
+    let typed = infer::check(
+        &globals,
+        &decls,
+        functions.clone(),
+        program.entry,
+        input.record_uses,
+    );
     program.functions = std::rc::Rc::unwrap_or_clone(functions);
     errors.extend(typed.errors);
     annotate_shows(&mut program.functions, 0, &typed.show_types);
@@ -214,10 +246,11 @@ pub fn check(input: &Input<'_>) -> Result<Checked, Vec<CheckError>> {
     };
     errors.extend(wiring::check(&program.functions, 0, &process_name));
     errors.extend(termination::check(&program.functions, 0, input.total));
-    if errors.is_empty() {
-        Ok(Checked { program, warnings })
-    } else {
-        errors::order(&mut errors);
-        Err(errors)
+    errors::order(&mut errors);
+    Analysis {
+        program,
+        errors,
+        warnings,
+        uses: typed.uses,
     }
 }

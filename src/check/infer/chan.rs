@@ -39,6 +39,7 @@ impl Infer<'_, '_> {
             }
         };
         let i = self.find(slot)?;
+        self.record_use(i, e.span);
         self.channel_of_unknown_protocol(i);
         if !matches!(self.unifier.shallow(&self.env[i].ty), Ty::Session(_)) {
             let found = self.show(&self.env[i].ty.clone());

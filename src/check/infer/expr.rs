@@ -142,7 +142,10 @@ impl Infer<'_, '_> {
         match &e.kind {
             ExprKind::Lit(l) => lit_type(l),
             ExprKind::Local(slot) => match self.find(*slot) {
-                Some(i) => self.use_binding(i, e.span),
+                Some(i) => {
+                    self.record_use(i, e.span);
+                    self.use_binding(i, e.span)
+                }
                 None => self.unifier.fresh(),
             },
             ExprKind::Args => Ty::list(Ty::string()),

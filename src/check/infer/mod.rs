@@ -172,6 +172,24 @@ pub struct Infer<'a, 'g> {
     pub(super) shows: Vec<((FuncId, u32), Ty)>,
     /// The protocol of the first end of every channel a body makes.
     pub(super) channel_sites: Vec<((FuncId, Slot), Session)>,
+    /// Each use of a variable, with its type there (for a channel, its
+    /// protocol state before the use), when asked for (`check`'s
+    /// `record_uses`): what an editor shows on hover.
+    pub(super) uses: Option<Vec<(Span, usize, Ty)>>,
+    /// The bindings `uses` names (by index), as they were declared, and
+    /// the index of each.
+    use_bindings: Vec<(String, Span)>,
+    use_index: HashMap<(String, Span), usize>,
+}
+
+/// A use of a variable: where, its name, its type there (a channel's
+/// protocol state before the use), and where it was bound.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Use {
+    pub span: Span,
+    pub name: String,
+    pub ty: String,
+    pub bound: Span,
 }
 
 /// What the body checks give back: the errors, and what the checker
@@ -186,19 +204,26 @@ pub struct Outcome {
     /// the channel statement's function and `end` slot (for the run-time
     /// guard).
     pub channel_sites: Vec<((FuncId, Slot), Session)>,
+    /// Every use of a variable, when `record_uses` was asked for.
+    pub uses: Vec<Use>,
 }
 
 /// Checks every body of the resolved program (its declarations are
-/// `globals.pending`, from id 0; its wiring is `entry`).
+/// `globals.pending`, from id 0; its wiring is `entry`); with
+/// `record_uses`, says what every variable is where it is used.
 pub fn check(
     globals: &Globals<'_>,
     decls: &Decls,
     functions: Rc<Vec<ir::Function>>,
     entry: FuncId,
+    record_uses: bool,
 ) -> Outcome {
     let mut bodies = Bodies::default();
     bodies.add(0, functions);
     let mut inf = Infer::new(globals, decls, bodies, 0);
+    if record_uses {
+        inf.uses = Some(Vec::new());
+    }
     inf.check_declarations();
     inf.check_wiring(entry);
     inf.outcome()
@@ -399,6 +424,28 @@ impl<'a, 'g> Infer<'a, 'g> {
             scope_vars: HashMap::new(),
             shows: Vec::new(),
             channel_sites: Vec::new(),
+            uses: None,
+            use_bindings: Vec::new(),
+            use_index: HashMap::new(),
+        }
+    }
+
+    /// Notes a use at `span` of binding `i` with its type now (when
+    /// uses are recorded, and the check is not a speculative one).
+    pub(super) fn record_use(&mut self, i: usize, span: Span) {
+        if self.silent > 0 || self.uses.is_none() {
+            return;
+        }
+        let b = &self.env[i];
+        let key = (b.name.clone(), b.span);
+        let next = self.use_bindings.len();
+        let at = *self.use_index.entry(key.clone()).or_insert(next);
+        if at == next {
+            self.use_bindings.push(key);
+        }
+        let ty = b.ty.clone();
+        if let Some(uses) = &mut self.uses {
+            uses.push((span, at, ty));
         }
     }
 
@@ -452,10 +499,25 @@ impl<'a, 'g> Infer<'a, 'g> {
             .iter()
             .map(|(span, s)| (*span, self.unifier.resolve_session(s)))
             .collect();
+        let uses = std::mem::take(&mut self.uses)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(span, at, ty)| {
+                let (name, bound) = self.use_bindings[at].clone();
+                let ty = self.show(&ty);
+                Use {
+                    span,
+                    name,
+                    ty,
+                    bound,
+                }
+            })
+            .collect();
         Outcome {
             errors: self.errors,
             show_types,
             channel_sites,
+            uses,
         }
     }
 

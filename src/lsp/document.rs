@@ -1,0 +1,368 @@
+//! One open document: its text and what the checker found in it (kept
+//! until the next change), and the answers an editor asks of it:
+//! diagnostics, hover, definition, the outline. The checking is the
+//! library's (`crate::analyze`), the same as `mpl check`'s; this file only
+//! looks things up in what it gives.
+
+use super::position::LineIndex;
+use super::uri;
+use crate::Analysis;
+use crate::diagnostics::Diagnostic as MplDiagnostic;
+use crate::source::{FileId, SourceMap, Span};
+use crate::syntax::ast::{Item, Module, Proto, Step};
+use lsp_types::{
+    Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, DocumentSymbol, Location,
+    NumberOrString, Range, Uri,
+};
+
+pub struct Document {
+    pub uri: Uri,
+    pub text: String,
+    index: LineIndex,
+    sources: SourceMap,
+    analysis: Analysis,
+    main_file: Option<FileId>,
+    /// The outline of the last version that parsed (kept while the text
+    /// does not parse).
+    pub symbols: Vec<DocumentSymbol>,
+}
+
+/// What a name under the cursor is, found in the syntax trees.
+struct Declared {
+    span: Span,
+    /// The declaration as written (a signature, or a whole protocol).
+    text: String,
+    doc: Option<String>,
+}
+
+impl Document {
+    pub fn new(uri: Uri, text: String) -> Document {
+        let mut doc = Document {
+            uri,
+            index: LineIndex::new(&text),
+            text,
+            sources: SourceMap::new(),
+            analysis: empty_analysis(),
+            main_file: None,
+            symbols: Vec::new(),
+        };
+        doc.analyze();
+        doc
+    }
+
+    pub fn set_text(&mut self, text: String) {
+        self.index = LineIndex::new(&text);
+        self.text = text;
+        self.analyze();
+    }
+
+    /// Checks the text as `mpl check` would (on a thread with a big stack,
+    /// as the command line does).
+    fn analyze(&mut self) {
+        let text = self.text.clone();
+        let input = match uri::to_path(&self.uri) {
+            Some(path) => crate::SourceInput::Edited { path, text },
+            None => crate::SourceInput::Text {
+                name: self.uri.as_str().to_string(),
+                text,
+            },
+        };
+        let (sources, analysis) = crate::with_big_stack(move || {
+            let mut sources = SourceMap::new();
+            let analysis = crate::analyze(&mut sources, input, crate::Options::default());
+            (sources, analysis)
+        });
+        let name = match uri::to_path(&self.uri) {
+            Some(path) => path.display().to_string(),
+            None => self.uri.as_str().to_string(),
+        };
+        self.main_file = analysis.main_file.or_else(|| {
+            sources
+                .files()
+                .find(|(_, f)| f.name == name)
+                .map(|(id, _)| id)
+        });
+        if let Some(main) = &analysis.main {
+            self.symbols = super::symbols::outline(main, &|s| self.range_of(s));
+        }
+        self.sources = sources;
+        self.analysis = analysis;
+    }
+
+    /// The byte offset of an editor's position.
+    pub fn offset(&self, at: lsp_types::Position) -> usize {
+        self.index.offset(&self.text, at)
+    }
+
+    fn range_of(&self, span: Span) -> Range {
+        self.index
+            .range(&self.text, span.start as usize, span.end as usize)
+    }
+
+    fn in_this_file(&self, span: Span) -> bool {
+        Some(span.file) == self.main_file
+    }
+
+    // -----------------------------------------------------------------
+    // Diagnostics
+
+    /// The errors and warnings, as the protocol has them.
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        let errors = self
+            .analysis
+            .errors
+            .iter()
+            .map(|d| (d, DiagnosticSeverity::ERROR));
+        let warnings = self
+            .analysis
+            .warnings
+            .iter()
+            .map(|d| (d, DiagnosticSeverity::WARNING));
+        errors
+            .chain(warnings)
+            .map(|(d, severity)| self.diagnostic(d, severity))
+            .collect()
+    }
+
+    fn diagnostic(&self, d: &MplDiagnostic, severity: DiagnosticSeverity) -> Diagnostic {
+        // A problem in another file (an import, the prelude) is shown at
+        // the top of this one, with its place as related information.
+        let mut related = Vec::new();
+        let range = match &d.primary {
+            Some((span, _)) if self.in_this_file(*span) => self.range_of(*span),
+            Some((span, label)) => {
+                related.extend(self.location(*span, label));
+                Range::default()
+            }
+            None => Range::default(),
+        };
+        for (span, label) in &d.secondary {
+            related.extend(self.location(*span, label));
+        }
+        let mut message = d.message.clone();
+        if let Some((_, label)) = &d.primary
+            && !label.is_empty()
+            && *label != d.message
+        {
+            message.push_str(&format!("\n{label}"));
+        }
+        if let Some(help) = &d.help {
+            message.push_str(&format!("\nhelp: {help}"));
+        }
+        Diagnostic {
+            range,
+            severity: Some(severity),
+            code: d.code.clone().map(NumberOrString::String),
+            source: Some("mpl".into()),
+            message,
+            related_information: (!related.is_empty()).then_some(related),
+            ..Default::default()
+        }
+    }
+
+    /// A labelled place in any file the editor can open.
+    fn location(&self, span: Span, label: &str) -> Option<DiagnosticRelatedInformation> {
+        Some(DiagnosticRelatedInformation {
+            location: self.location_of(span)?,
+            message: label.to_string(),
+        })
+    }
+
+    /// Where `span` is, for the editor: in this document, or in a file on
+    /// disk (an import). The prelude has no file the editor could open.
+    pub fn location_of(&self, span: Span) -> Option<Location> {
+        if self.in_this_file(span) {
+            return Some(Location::new(self.uri.clone(), self.range_of(span)));
+        }
+        let file = self.sources.files().find(|(id, _)| *id == span.file)?.1;
+        let path = std::path::Path::new(&file.name);
+        if !path.is_absolute() || !path.exists() {
+            return None;
+        }
+        let index = LineIndex::new(&file.text);
+        let range = index.range(&file.text, span.start as usize, span.end as usize);
+        Some(Location::new(uri::from_path(path)?, range))
+    }
+
+    // -----------------------------------------------------------------
+    // Hover and definition
+
+    /// Markdown for what is at `offset`: a variable's type where it is
+    /// used (a channel's protocol state there), or a declaration.
+    pub fn hover(&self, offset: usize) -> Option<(String, Range)> {
+        if let Some(u) = self.use_at(offset) {
+            let text = format!("```mpl\n{} : {}\n```", u.name, u.ty);
+            return Some((text, self.range_of(u.span)));
+        }
+        let (word, start) = word_at(&self.text, offset)?;
+        let declared = self.declared(word)?;
+        let mut text = format!("```mpl\n{}\n```", declared.text.trim_end());
+        if let Some(doc) = &declared.doc {
+            text.push_str(&format!("\n\n{doc}"));
+        }
+        Some((
+            text,
+            self.index.range(&self.text, start, start + word.len()),
+        ))
+    }
+
+    /// Where what is at `offset` is defined.
+    pub fn definition(&self, offset: usize) -> Option<Location> {
+        if let Some(u) = self.use_at(offset) {
+            return self.location_of(u.bound);
+        }
+        let (word, _) = word_at(&self.text, offset)?;
+        self.location_of(self.declared(word)?.span)
+    }
+
+    /// The innermost recorded use of a variable at `offset`.
+    fn use_at(&self, offset: usize) -> Option<&crate::check::infer::Use> {
+        self.analysis
+            .uses
+            .iter()
+            .filter(|u| self.in_this_file(u.span))
+            .filter(|u| (u.span.start as usize) <= offset && offset <= u.span.end as usize)
+            .min_by_key(|u| u.span.len())
+    }
+
+    /// The declaration `name` refers to: in the program (its main file and
+    /// what it imports) first, else in the prelude; a protocol's label
+    /// finds its protocol.
+    fn declared(&self, name: &str) -> Option<Declared> {
+        let modules = self.analysis.main.iter().chain(&self.analysis.prelude);
+        modules
+            .clone()
+            .find_map(|m| self.declared_in(m, name))
+            .or_else(|| modules.clone().find_map(|m| self.label_in(m, name)))
+    }
+
+    fn declared_in(&self, module: &Module, name: &str) -> Option<Declared> {
+        module.items.iter().find_map(|item| {
+            let (ident, doc, whole) = match &item.node {
+                Item::Function(f) => (&f.name, &f.doc, false),
+                Item::Process(p) => (&p.name, &p.doc, false),
+                Item::Protocol(p) => (&p.name, &p.doc, true),
+                Item::Data(d) => (&d.name, &d.doc, true),
+                Item::Codata(c) => (&c.name, &c.doc, true),
+                _ => return None,
+            };
+            // A declaration lowered from CaMPL's syntax spans only its
+            // name: its line says the rest (`fun f :: A -> B =`).
+            let text = match item.span == ident.span {
+                true => self.line_text(ident.span),
+                false => self.declaration_text(item.span, whole),
+            };
+            (ident.node == name).then(|| Declared {
+                span: ident.span,
+                text,
+                doc: doc.clone(),
+            })
+        })
+    }
+
+    /// A label of a protocol of `module`: its place, and the protocol.
+    fn label_in(&self, module: &Module, name: &str) -> Option<Declared> {
+        module.items.iter().find_map(|item| {
+            let Item::Protocol(p) = &item.node else {
+                return None;
+            };
+            let mut labels = Vec::new();
+            labels_of(&p.body.node, &mut labels);
+            let span = labels.into_iter().find(|(l, _)| l == name)?.1;
+            Some(Declared {
+                span,
+                text: self.declaration_text(item.span, true),
+                doc: p.doc.clone(),
+            })
+        })
+    }
+
+    /// The line `span` starts on.
+    fn line_text(&self, span: Span) -> String {
+        let Some((_, file)) = self.sources.files().find(|(id, _)| *id == span.file) else {
+            return String::new();
+        };
+        let at = (span.start as usize).min(file.text.len());
+        let start = file.text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let end = file.text[at..]
+            .find('\n')
+            .map_or(file.text.len(), |i| at + i);
+        file.text[start..end].trim().to_string()
+    }
+
+    /// The text of the declaration at `span`: whole, or up to its body.
+    fn declaration_text(&self, span: Span, whole: bool) -> String {
+        let Some((_, file)) = self.sources.files().find(|(id, _)| *id == span.file) else {
+            return String::new();
+        };
+        let text = file.text.get(span.range()).unwrap_or("");
+        match whole {
+            true => text.to_string(),
+            false => text.split('{').next().unwrap_or(text).trim().to_string(),
+        }
+    }
+}
+
+/// The labels a protocol body names, with where.
+fn labels_of(proto: &Proto, out: &mut Vec<(String, Span)>) {
+    match proto {
+        Proto::Choice(branches) => {
+            for b in branches {
+                out.push((b.node.label.node.clone(), b.node.label.span));
+                labels_of(&b.node.body.node, out);
+            }
+        }
+        Proto::Seq(steps) => {
+            for s in steps {
+                if let Step::Group(p) | Step::Neg(p) = &s.node {
+                    labels_of(&p.node, out);
+                }
+            }
+        }
+    }
+}
+
+/// The identifier around `offset` (letters, digits, `_`), with its start.
+fn word_at(text: &str, offset: usize) -> Option<(&str, usize)> {
+    let is_word = |c: char| c.is_alphanumeric() || c == '_';
+    let offset = offset.min(text.len());
+    if !text.is_char_boundary(offset) {
+        return None;
+    }
+    let start = text[..offset]
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| is_word(*c))
+        .last()
+        .map_or(offset, |(i, _)| i);
+    let end = text[offset..]
+        .char_indices()
+        .find(|(_, c)| !is_word(*c))
+        .map_or(text.len(), |(i, _)| offset + i);
+    (start < end).then(|| (&text[start..end], start))
+}
+
+fn empty_analysis() -> Analysis {
+    Analysis {
+        errors: Vec::new(),
+        warnings: Vec::new(),
+        uses: Vec::new(),
+        main: None,
+        main_file: None,
+        prelude: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_word_at_an_offset_spans_letters_digits_and_underscores() {
+        let text = "c.put(Stop_2);";
+        assert_eq!(word_at(text, 8), Some(("Stop_2", 6)));
+        assert_eq!(word_at(text, 0), Some(("c", 0)));
+        assert_eq!(word_at(text, 1), Some(("c", 0)));
+        assert_eq!(word_at(text, 13), None);
+    }
+}
