@@ -164,10 +164,10 @@ fn parse_tops(file: FileId, text: &str) -> (Option<Vec<Top>>, Vec<SyntaxError>) 
         finish_errors(&mut errors);
         return (None, errors);
     }
-    // Brackets left open are closed at the end for the parser (see
-    // `unclosed::close_at_end`); they get one error of their own.
-    let (closed, left_open) = unclosed::close_at_end(&tokens, eoi);
-    let parse_tokens = closed.as_deref().unwrap_or(&tokens);
+    // Brackets are matched for the parser (see `unclosed::balance`); each
+    // repair is reported.
+    let balanced = unclosed::balance(&tokens, eoi);
+    let parse_tokens = balanced.tokens.as_deref().unwrap_or(&tokens);
 
     // Fast pass without error details; a second pass only when it failed.
     // The grammar lives for the statement; dropping it frees it.
@@ -188,11 +188,11 @@ fn parse_tops(file: FileId, text: &str) -> (Option<Vec<Top>>, Vec<SyntaxError>) 
             .collect();
         hints::add_hints(&mut parsed, &tokens);
     }
-    if let Some(error) = left_open {
-        // Errors after the first bracket left open are most likely its
-        // consequence: the text after it was meant to be outside it.
-        parsed.retain(|e| e.span.start < error.notes.last().map_or(0, |n| n.0.start));
-        parsed.push(error);
+    if let Some(first) = balanced.first {
+        // Errors after the first repair are most likely its consequence:
+        // the text after a bracket left open was meant to be outside it.
+        parsed.retain(|e| e.span.start < first);
+        parsed.extend(balanced.errors);
     }
     unclosed::explain_unclosed(&mut parsed, &tokens, text);
     errors.extend(parsed);

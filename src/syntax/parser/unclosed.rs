@@ -1,5 +1,6 @@
-//! Brackets left open where the text ends: closed there for the parser
-//! (`close_at_end`), with one report, at the brace most likely forgotten.
+//! Brackets that do not match: matched for the parser (`balance`), each
+//! repair reported; and one report for a `{` left unclosed at the end, at
+//! the brace most likely forgotten (`explain_unclosed`).
 //!
 //! When the text ends inside a block, the bracket left open is usually
 //! the outermost (a process body), though the `}` went missing further
@@ -13,51 +14,150 @@ use super::SyntaxError;
 use crate::source::Span;
 use crate::syntax::token::Token;
 
-/// The brackets open where the text ends: the text for the parser, with a
-/// closer for each added at the end (`None` when none is open), and the
-/// error that reports them, at the end of the text with a note at each of
-/// the innermost three (the last note is at the first one left open).
+/// The text for the parser with every bracket matched, when it was not;
+/// an error for each repair; and where the first repair is (parser errors
+/// after it are most likely its consequence).
+pub(super) struct Balanced {
+    pub tokens: Option<Vec<(Token, Span)>>,
+    pub errors: Vec<SyntaxError>,
+    pub first: Option<u32>,
+}
+
+/// Matches every bracket before the parser runs, as rustc's lexer builds
+/// token trees: a closer that closes an outer bracket closes the ones left
+/// open inside it first; a closer that closes nothing is dropped; brackets
+/// still open where the text ends are closed there. Each repair is
+/// reported.
 ///
-/// The parser could find the end of input inside the blocks itself, but
-/// its recovery then parses each unclosed block again after the ones
-/// inside it fail: time that grows with the number of open brackets times
-/// the text's length and more (fuzzing found 160 unclosed `{` taking over
-/// ten seconds, 18 in 10 kB a second). Closed at the end, the text parses
-/// in one pass, as rustc's lexer closes token trees before its parser
-/// runs. A closer closes the innermost open bracket of its kind; one with
-/// none of its kind open closes nothing.
-pub(super) fn close_at_end(
-    tokens: &[(Token, Span)],
-    eoi: Span,
-) -> (Option<Vec<(Token, Span)>>, Option<SyntaxError>) {
-    let mut open: Vec<(&Token, Span)> = Vec::new();
+/// Left to the parser's own recovery, unbalanced brackets made it parse
+/// the text after them again for each bracket: time that grew with their
+/// number times the text's length (fuzzing found 160 unclosed `{` taking
+/// over ten seconds, and 8 kB with 30 stray closers two seconds).
+pub(super) fn balance(tokens: &[(Token, Span)], eoi: Span) -> Balanced {
+    let mut out: Vec<(Token, Span)> = Vec::with_capacity(tokens.len() + 8);
+    let mut open: Vec<(Token, Span)> = Vec::new();
+    let mut errors = Vec::new();
+    let mut first: Option<u32> = None;
     for (tok, span) in tokens {
-        let opener = match tok {
-            Token::LParen | Token::LBracket | Token::LBrace => {
-                open.push((tok, *span));
-                continue;
+        let Some(opener) = opener_of(tok) else {
+            if closer_of(tok).is_some() {
+                open.push((tok.clone(), *span));
             }
-            Token::RParen => Token::LParen,
-            Token::RBracket => Token::LBracket,
-            Token::RBrace => Token::LBrace,
-            _ => continue,
+            out.push((tok.clone(), *span));
+            continue;
         };
-        if let Some(at) = open.iter().rposition(|(t, _)| **t == opener) {
-            open.truncate(at);
+        match open.iter().rposition(|(t, _)| *t == opener) {
+            Some(at) if at + 1 == open.len() => {
+                open.pop();
+                out.push((tok.clone(), *span));
+            }
+            Some(at) => {
+                let inside = open.split_off(at + 1);
+                errors.push(left_open_inside(&inside, &open[at], tok, *span));
+                first = Some(first.unwrap_or(inside[0].1.start));
+                let here = Span::new(span.file, span.start as usize, span.start as usize);
+                out.extend(
+                    inside
+                        .iter()
+                        .rev()
+                        .filter_map(|(t, _)| Some((closer_of(t)?, here))),
+                );
+                open.pop();
+                out.push((tok.clone(), *span));
+            }
+            None => {
+                errors.push(closes_nothing(tok, *span));
+                first = Some(first.unwrap_or(span.start));
+            }
         }
     }
-    let Some((innermost, _)) = open.last() else {
-        return (None, None);
-    };
-    let closer = |t: &Token| match t {
-        Token::LParen => Token::RParen,
-        Token::LBracket => Token::RBracket,
-        _ => Token::RBrace,
-    };
+    if let Some(error) = left_open_at_end(&open, eoi) {
+        errors.push(error);
+        first = Some(first.unwrap_or(open[0].1.start));
+        out.extend(
+            open.iter()
+                .rev()
+                .filter_map(|(t, _)| Some((closer_of(t)?, eoi))),
+        );
+    }
+    Balanced {
+        tokens: first.is_some().then_some(out),
+        errors,
+        first,
+    }
+}
+
+/// The opener a closer closes.
+fn opener_of(t: &Token) -> Option<Token> {
+    match t {
+        Token::RParen => Some(Token::LParen),
+        Token::RBracket => Some(Token::LBracket),
+        Token::RBrace => Some(Token::LBrace),
+        _ => None,
+    }
+}
+
+/// The closer of an opener.
+fn closer_of(t: &Token) -> Option<Token> {
+    match t {
+        Token::LParen => Some(Token::RParen),
+        Token::LBracket => Some(Token::RBracket),
+        Token::LBrace => Some(Token::RBrace),
+        _ => None,
+    }
+}
+
+fn closer_text(t: &Token) -> String {
+    closer_of(t).map_or_else(String::new, |c| c.to_string())
+}
+
+/// `closer` closes `outer`, but the brackets `inside` it are still open.
+fn left_open_inside(
+    inside: &[(Token, Span)],
+    outer: &(Token, Span),
+    closer: &Token,
+    at: Span,
+) -> SyntaxError {
+    let (innermost, open_at) = &inside[inside.len() - 1];
+    SyntaxError {
+        span: *open_at,
+        message: format!("this `{innermost}` is never closed"),
+        label: "never closed".into(),
+        help: Some(format!(
+            "close the `{innermost}` with `{}` before this `{closer}`",
+            closer_text(innermost)
+        )),
+        notes: vec![
+            (at, format!("this `{closer}` closes an outer `{}`", outer.0)),
+            (outer.1, format!("the `{}` it closes", outer.0)),
+        ],
+        incomplete: false,
+    }
+}
+
+/// A closer with no bracket of its kind open.
+fn closes_nothing(closer: &Token, at: Span) -> SyntaxError {
+    let opener = opener_of(closer).map_or_else(String::new, |o| o.to_string());
+    SyntaxError {
+        span: at,
+        message: format!("this `{closer}` closes nothing"),
+        label: format!("no `{opener}` is open here"),
+        help: Some(format!(
+            "remove it, or open the `{opener}` it is meant to close"
+        )),
+        notes: Vec::new(),
+        incomplete: false,
+    }
+}
+
+/// The text ends with brackets open: one error at its end, with a note at
+/// each of the innermost three and at the first.
+fn left_open_at_end(open: &[(Token, Span)], eoi: Span) -> Option<SyntaxError> {
+    let (innermost, _) = open.last()?;
     let message = match open.len() {
         1 => format!(
             "the text ends inside `{innermost}`: a `{}` is missing",
-            closer(innermost)
+            closer_text(innermost)
         ),
         n => format!("the text ends with {n} brackets never closed"),
     };
@@ -73,20 +173,17 @@ pub(super) fn close_at_end(
             format!("and this `{}`, the first never closed", open[0].0),
         ));
     }
-    let error = SyntaxError {
+    Some(SyntaxError {
         span: eoi,
         message,
         label: "the text ends here".into(),
         help: Some(format!(
             "close the `{innermost}` with `{}`",
-            closer(innermost)
+            closer_text(innermost)
         )),
         notes,
         incomplete: true,
-    };
-    let mut closed = tokens.to_vec();
-    closed.extend(open.iter().rev().map(|(t, _)| (closer(t), eoi)));
-    (Some(closed), Some(error))
+    })
 }
 
 /// When the text ends inside a block: keeps one error at the end of input
