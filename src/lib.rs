@@ -173,6 +173,8 @@ pub struct Analysis {
     pub errors: Vec<Diagnostic>,
     pub warnings: Vec<Diagnostic>,
     pub uses: Vec<check::infer::Use>,
+    /// Each channel operation, with the channel's state after it.
+    pub states_after: Vec<check::infer::Use>,
     pub main: Option<Module>,
     /// The main file's id in the source map (`None` when it was not read).
     pub main_file: Option<FileId>,
@@ -189,6 +191,7 @@ pub fn analyze(sources: &mut SourceMap, input: SourceInput, options: Options) ->
                 errors: cap_diagnostics(errors),
                 warnings: Vec::new(),
                 uses: Vec::new(),
+                states_after: Vec::new(),
                 main: None,
                 main_file: None,
                 prelude: Vec::new(),
@@ -205,6 +208,7 @@ pub fn analyze(sources: &mut SourceMap, input: SourceInput, options: Options) ->
         errors,
         warnings,
         uses: analysis.uses,
+        states_after: analysis.states_after,
         main: Some(loaded.main),
         main_file: Some(loaded.main_file),
         prelude: loaded.prelude,

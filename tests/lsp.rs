@@ -22,6 +22,11 @@ struct Server {
 impl Server {
     /// Starts `mpl lsp` and completes the handshake.
     fn start() -> Server {
+        Server::start_with(Value::Null)
+    }
+
+    /// Starts `mpl lsp` with these `initializationOptions`.
+    fn start_with(options: Value) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_mpl"))
             .arg("lsp")
             .stdin(Stdio::piped())
@@ -47,7 +52,8 @@ impl Server {
             unread: Vec::new(),
             next_id: 1,
         };
-        let init = server.request("initialize", json!({ "capabilities": {} }));
+        let params = json!({ "capabilities": {}, "initializationOptions": options });
+        let init = server.request("initialize", params);
         assert!(
             init["result"]["capabilities"]["hoverProvider"] == json!(true),
             "{init}"
@@ -398,5 +404,107 @@ proc run = | console => -> do
     let diags = server.change(uri, 2, &broken);
     assert!(!diags.is_empty());
     assert!(diags.iter().all(|d| line_of(d) >= 7), "{diags:?}");
+    server.stop();
+}
+
+fn hints(server: &mut Server, uri: &str) -> Vec<(u64, u64, String)> {
+    let range =
+        json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 99, "character": 0 } });
+    let r = server.request(
+        "textDocument/inlayHint",
+        json!({ "textDocument": { "uri": uri }, "range": range }),
+    );
+    r["result"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|h| {
+                    let at = &h["position"];
+                    let label = h["label"].as_str().unwrap_or("").to_string();
+                    (
+                        at["line"].as_u64().unwrap_or(0),
+                        at["character"].as_u64().unwrap_or(0),
+                        label,
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn inlay_hints_give_each_channel_state_after_each_line_that_acts_on_it() {
+    let mut server = Server::start();
+    let uri = "file:///nowhere/ask.mpl";
+    server.open(uri, ASK);
+    let line_len = |n: usize| ASK.lines().nth(n).map_or(0, |l| l.len() as u64);
+    assert_eq!(
+        hints(&mut server, uri),
+        [
+            (3, line_len(3), "server : get Int".to_string()),
+            (4, line_len(4), "server : close".to_string()),
+            (5, line_len(5), "server : closed".to_string()),
+            (6, line_len(6), "out : PutSeq<Char>".to_string()),
+            (7, line_len(7), "out : close".to_string()),
+            (8, line_len(8), "out : closed".to_string()),
+            (10, line_len(10), "c : closed".to_string()),
+        ]
+    );
+    server.stop();
+    let mut server = Server::start_with(json!({ "inlayHints": false }));
+    server.open(uri, ASK);
+    assert_eq!(hints(&mut server, uri), []);
+    server.stop();
+}
+
+fn completion_labels(server: &mut Server, uri: &str, line: u32, character: u32) -> Vec<String> {
+    let r = server.at("textDocument/completion", uri, line, character);
+    r["result"]
+        .as_array()
+        .map(|a| a.iter().map(|i| i["label"].as_str().unwrap_or("").to_string()).collect())
+        .unwrap_or_default()
+}
+
+const COUNTER: &str = "\
+protocol Counter = put Inc: loop | put Stop: close;
+process count(neg<Counter> k, Int n) {
+  switch (k.get) {
+    case Inc: count(k, n + 1);
+    case Stop: k.close();
+  }
+}
+process drive(Counter c) {
+  c.put(Inc);
+  c.put(Stop);
+  c.close();
+}
+count(~x, 0);
+drive(x);
+";
+
+#[test]
+fn completion_after_put_lists_exactly_the_labels_the_channel_may_send() {
+    let mut server = Server::start();
+    let uri = "file:///nowhere/counter.mpl";
+    assert_eq!(server.open(uri, COUNTER), Vec::<Value>::new());
+    let typing = COUNTER.replace("  c.put(Inc);\n", "  c.put(Inc);\n  c.put(\n");
+    assert!(!server.change(uri, 2, &typing).is_empty(), "the text does not parse");
+    assert_eq!(completion_labels(&mut server, uri, 9, 8), ["Inc", "Stop"]);
+    server.stop();
+}
+
+#[test]
+fn completion_after_case_in_a_switch_on_a_channel_lists_the_labels_it_may_receive() {
+    let mut server = Server::start();
+    let uri = "file:///nowhere/counter.mpl";
+    server.open(uri, COUNTER);
+    let typing = COUNTER.replace("    case Stop: k.close();\n", "    case \n");
+    server.change(uri, 2, &typing);
+    assert_eq!(completion_labels(&mut server, uri, 4, 9), ["Inc", "Stop"]);
+    // Elsewhere: names in scope, the prelude's, and keywords.
+    let names = completion_labels(&mut server, uri, 3, 14);
+    for name in ["count", "drive", "writeLine", "k", "n", "switch"] {
+        assert!(names.iter().any(|l| l == name), "{name} in {names:?}");
+    }
     server.stop();
 }

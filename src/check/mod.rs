@@ -64,6 +64,9 @@ pub struct Analysis {
     /// Every use of a variable with its type there, when
     /// `Input::record_uses` asked for them.
     pub uses: Vec<infer::Use>,
+    /// Every channel operation with the channel's state after it (same
+    /// condition).
+    pub states_after: Vec<infer::Use>,
 }
 
 /// The checker's verdict on a program that checks: the program, and its
@@ -252,5 +255,6 @@ pub fn analyze(input: &Input<'_>) -> Analysis {
         errors,
         warnings,
         uses: typed.uses,
+        states_after: typed.states_after,
     }
 }

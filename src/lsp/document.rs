@@ -7,12 +7,13 @@
 use super::position::LineIndex;
 use super::uri;
 use crate::Analysis;
+use crate::check::infer::Use;
 use crate::diagnostics::Diagnostic as MplDiagnostic;
 use crate::source::{FileId, SourceMap, Span};
 use crate::syntax::ast::{Item, Module, Proto, Step};
 use lsp_types::{
-    Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, DocumentSymbol, Location,
-    NumberOrString, Range, Uri,
+    Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, DocumentSymbol, InlayHint,
+    InlayHintKind, InlayHintLabel, Location, NumberOrString, Range, Uri,
 };
 
 pub struct Document {
@@ -25,6 +26,10 @@ pub struct Document {
     /// The outline of the last version that parsed (kept while the text
     /// does not parse).
     pub symbols: Vec<DocumentSymbol>,
+    /// The variables' uses and the channels' states after each operation
+    /// in the last version that parsed, and its syntax trees (for
+    /// completion, asked while the text being typed does not parse).
+    parsed: (Vec<Use>, Vec<Use>, Vec<Module>),
 }
 
 /// What a name under the cursor is, found in the syntax trees.
@@ -45,6 +50,7 @@ impl Document {
             analysis: empty_analysis(),
             main_file: None,
             symbols: Vec::new(),
+            parsed: (Vec::new(), Vec::new(), Vec::new()),
         };
         doc.analyze();
         doc
@@ -84,6 +90,13 @@ impl Document {
         });
         if let Some(main) = &analysis.main {
             self.symbols = super::symbols::outline(main, &|s| self.range_of(s));
+            let mut modules = vec![main.clone()];
+            modules.extend(analysis.prelude.iter().cloned());
+            self.parsed = (
+                analysis.uses.clone(),
+                analysis.states_after.clone(),
+                modules,
+            );
         }
         self.sources = sources;
         self.analysis = analysis;
@@ -213,6 +226,57 @@ impl Document {
         }
         let (word, _) = word_at(&self.text, offset)?;
         self.location_of(self.declared(word)?.span)
+    }
+
+    /// After each line that acts on channels, each channel's state after
+    /// the line's last operation on it (`server : get Int`), at the line's
+    /// end; only for lines `from..=to`.
+    pub fn inlay_hints(&self, from: u32, to: u32) -> Vec<InlayHint> {
+        let mut last: Vec<(u32, &str, usize, &str)> = Vec::new();
+        for after in self.analysis.states_after.iter() {
+            if !self.in_this_file(after.span) {
+                continue;
+            }
+            let end = after.span.end as usize;
+            let line = self.index.position(&self.text, end).line;
+            if line < from || line > to {
+                continue;
+            }
+            match last
+                .iter_mut()
+                .find(|(l, n, ..)| *l == line && *n == after.name)
+            {
+                Some(entry) if entry.2 <= end => *entry = (line, &after.name, end, &after.ty),
+                Some(_) => {}
+                None => last.push((line, &after.name, end, &after.ty)),
+            }
+        }
+        last.sort_by_key(|(line, _, end, _)| (*line, *end));
+        last.iter()
+            .map(|(line, name, _, state)| InlayHint {
+                position: self.line_end(*line),
+                label: InlayHintLabel::String(format!("{name} : {state}")),
+                kind: Some(InlayHintKind::TYPE),
+                text_edits: None,
+                tooltip: None,
+                padding_left: Some(true),
+                padding_right: None,
+                data: None,
+            })
+            .collect()
+    }
+
+    /// The position at the end of line `line` (before its newline).
+    fn line_end(&self, line: u32) -> lsp_types::Position {
+        let end = self.index.line_end(&self.text, line);
+        self.index.position(&self.text, end)
+    }
+
+    /// Completions at `offset` (`complete`).
+    pub fn complete(&self, offset: usize) -> Vec<lsp_types::CompletionItem> {
+        let (uses, afters, modules) = &self.parsed;
+        let modules: Vec<&Module> = modules.iter().collect();
+        super::complete::complete(&self.text, offset, uses, afters, &modules)
     }
 
     /// The innermost recorded use of a variable at `offset`.
@@ -347,6 +411,7 @@ fn empty_analysis() -> Analysis {
         errors: Vec::new(),
         warnings: Vec::new(),
         uses: Vec::new(),
+        states_after: Vec::new(),
         main: None,
         main_file: None,
         prelude: Vec::new(),

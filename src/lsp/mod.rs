@@ -2,14 +2,16 @@
 //! `lsp-server` (the transport rust-analyzer uses). A front end on the
 //! library, like the REPL: each open document is checked by the same
 //! pipeline as `mpl check` (`crate::analyze`), and the answers are looked
-//! up in what it found (`document`). This file holds the message loop:
+//! up in what it found (`document`: diagnostics, hover, definition, inlay
+//! hints; `complete`; `symbols`). This file holds the message loop:
 //! documents opened and changed (checked again once the typing pauses),
 //! requests answered one at a time; a request that fails, even by a
 //! panic, is answered with an error and the server goes on.
 //!
 //! Offsets become positions in `position`; `file:` URIs become paths in
-//! `uri`; `symbols` draws the outline.
+//! `uri`.
 
+mod complete;
 mod document;
 mod position;
 mod symbols;
@@ -21,11 +23,14 @@ use lsp_types::notification::{
     DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, Notification as _,
     PublishDiagnostics,
 };
-use lsp_types::request::{DocumentSymbolRequest, GotoDefinition, HoverRequest, Request as _};
+use lsp_types::request::{
+    Completion, DocumentSymbolRequest, GotoDefinition, HoverRequest, InlayHintRequest, Request as _,
+};
 use lsp_types::{
-    DocumentSymbolResponse, GotoDefinitionResponse, Hover, HoverContents, HoverProviderCapability,
-    MarkupContent, MarkupKind, OneOf, PublishDiagnosticsParams, ServerCapabilities,
-    TextDocumentPositionParams, TextDocumentSyncCapability, TextDocumentSyncKind, Uri,
+    CompletionOptions, CompletionResponse, DocumentSymbolResponse, GotoDefinitionResponse, Hover,
+    HoverContents, HoverProviderCapability, MarkupContent, MarkupKind, OneOf,
+    PublishDiagnosticsParams, ServerCapabilities, TextDocumentPositionParams,
+    TextDocumentSyncCapability, TextDocumentSyncKind, Uri,
 };
 use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
@@ -43,16 +48,27 @@ pub fn run() -> Result<(), String> {
         hover_provider: Some(HoverProviderCapability::Simple(true)),
         definition_provider: Some(OneOf::Left(true)),
         document_symbol_provider: Some(OneOf::Left(true)),
+        inlay_hint_provider: Some(OneOf::Left(true)),
+        completion_provider: Some(CompletionOptions {
+            trigger_characters: Some(vec!["(".into(), " ".into()]),
+            ..Default::default()
+        }),
         ..Default::default()
     };
     let capabilities = serde_json::to_value(capabilities).map_err(|e| e.to_string())?;
-    connection
+    let params = connection
         .initialize(capabilities)
         .map_err(|e| e.to_string())?;
+    // `initializationOptions: { "inlayHints": false }` turns the channel
+    // states after each line off (the editor may also hide them).
+    let inlay_hints = params["initializationOptions"]["inlayHints"]
+        .as_bool()
+        .unwrap_or(true);
     let mut server = Server {
         connection,
         documents: HashMap::new(),
         changed: Vec::new(),
+        inlay_hints,
     };
     server.serve()?;
     drop(server);
@@ -64,6 +80,8 @@ struct Server {
     documents: HashMap<String, Document>,
     /// Documents changed since they were last checked.
     changed: Vec<String>,
+    /// Whether inlay hints are given (on unless the client said no).
+    inlay_hints: bool,
 }
 
 impl Server {
@@ -146,6 +164,26 @@ impl Server {
                     .get(p.text_document.uri.as_str())
                     .map(|d| DocumentSymbolResponse::Nested(d.symbols.clone()));
                 to_json(serde_json::to_value(symbols))
+            }
+            Completion::METHOD => {
+                let at: lsp_types::CompletionParams = params(&req)?;
+                let at = at.text_document_position;
+                let items = match self.documents.get(at.text_document.uri.as_str()) {
+                    Some(doc) => doc.complete(doc.offset(at.position)),
+                    None => Vec::new(),
+                };
+                to_json(serde_json::to_value(CompletionResponse::Array(items)))
+            }
+            InlayHintRequest::METHOD => {
+                let p: lsp_types::InlayHintParams = params(&req)?;
+                let hints = match (
+                    self.inlay_hints,
+                    self.documents.get(p.text_document.uri.as_str()),
+                ) {
+                    (true, Some(doc)) => doc.inlay_hints(p.range.start.line, p.range.end.line),
+                    _ => Vec::new(),
+                };
+                to_json(serde_json::to_value(hints))
             }
             other => Err((
                 ErrorCode::MethodNotFound,

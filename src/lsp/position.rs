@@ -24,6 +24,14 @@ impl LineIndex {
         Position::new(line as u32, character as u32)
     }
 
+    /// The byte offset where line `line` ends (at its newline).
+    pub fn line_end(&self, text: &str, line: u32) -> usize {
+        match self.starts.get(line as usize + 1) {
+            Some(next) => next - 1,
+            None => text.len(),
+        }
+    }
+
     pub fn range(&self, text: &str, start: usize, end: usize) -> Range {
         Range::new(self.position(text, start), self.position(text, end))
     }
@@ -67,5 +75,7 @@ mod tests {
         assert_eq!(index.offset(text, Position::new(0, 99)), 2);
         assert_eq!(index.offset(text, Position::new(9, 0)), text.len());
         assert_eq!(index.position(text, text.len()), Position::new(2, 0));
+        assert_eq!(index.line_end(text, 0), 2);
+        assert_eq!(index.line_end(text, 2), text.len());
     }
 }

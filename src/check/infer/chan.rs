@@ -158,6 +158,7 @@ impl Infer<'_, '_> {
     pub(super) fn put(&mut self, channel: &Expr, value: &Expr, span: Span) {
         if let Some(i) = self.channel_of(channel, "put") {
             self.put_on(i, value, span);
+            self.record_after(i, span, false);
         }
     }
 
@@ -283,6 +284,12 @@ impl Infer<'_, '_> {
         let Some(i) = self.channel_of(channel, "get") else {
             return self.unifier.fresh();
         };
+        let t = self.get_on(i, span);
+        self.record_after(i, span, false);
+        t
+    }
+
+    fn get_on(&mut self, i: usize, span: Span) -> Ty {
         let Some(head) = self.head_of(i, span) else {
             return self.unifier.fresh();
         };
@@ -340,6 +347,7 @@ impl Infer<'_, '_> {
                 at: span,
                 closed: true,
             });
+            self.record_after(i, span, true);
         } else {
             let ending = self.ending_label(&head);
             self.mismatch_ending(i, &head, "is closed", span, ending)
@@ -386,6 +394,7 @@ impl Infer<'_, '_> {
             self.used_after_move(name, arg.span, at);
             return;
         }
+        self.record_use(i, arg.span);
         let current = self.env[i].ty.clone();
         if self.unifier.unify(&current, param).is_err() {
             let channel = self.env[i].name.clone();
@@ -405,7 +414,10 @@ impl Infer<'_, '_> {
             return;
         }
         match exit {
-            Exit::Open(s) => self.set_state(i, s),
+            Exit::Open(s) => {
+                self.set_state(i, s);
+                self.record_after(i, arg.span, false);
+            }
             Exit::UsedUp => self.env[i].state = Liveness::Moved(Gone::given(arg.span)),
             Exit::Unknown => self.set_state(i, Session::Unknown),
             Exit::Value => {}
@@ -659,6 +671,7 @@ impl Infer<'_, '_> {
             self.env = start.clone();
             self.ended = false;
             self.set_state(i, (**next).clone());
+            self.record_after(i, case.pattern.span, false);
             let t = self.infer(&case.body);
             let env = std::mem::take(&mut self.env);
             outcomes.push(Branch::new(env, self.ended, t, case.span));

@@ -176,6 +176,9 @@ pub struct Infer<'a, 'g> {
     /// protocol state before the use), when asked for (`check`'s
     /// `record_uses`): what an editor shows on hover.
     pub(super) uses: Option<Vec<(Span, usize, Ty)>>,
+    /// Each channel operation (when uses are recorded): where, the
+    /// channel, its state after it (`None`: closed).
+    pub(super) afters: Vec<(Span, usize, Option<Ty>)>,
     /// The bindings `uses` names (by index), as they were declared, and
     /// the index of each.
     use_bindings: Vec<(String, Span)>,
@@ -190,6 +193,15 @@ pub struct Use {
     pub name: String,
     pub ty: String,
     pub bound: Span,
+    /// For a channel whose protocol offers a choice there: the labels.
+    pub choice: Option<Choice>,
+}
+
+/// The labels a channel may send (`sends`) or receive next.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Choice {
+    pub sends: bool,
+    pub labels: Vec<String>,
 }
 
 /// What the body checks give back: the errors, and what the checker
@@ -206,6 +218,9 @@ pub struct Outcome {
     pub channel_sites: Vec<((FuncId, Slot), Session)>,
     /// Every use of a variable, when `record_uses` was asked for.
     pub uses: Vec<Use>,
+    /// Every channel operation with the channel's state after it (`ty`;
+    /// `closed` once closed), when `record_uses` was asked for.
+    pub states_after: Vec<Use>,
 }
 
 /// Checks every body of the resolved program (its declarations are
@@ -425,6 +440,7 @@ impl<'a, 'g> Infer<'a, 'g> {
             shows: Vec::new(),
             channel_sites: Vec::new(),
             uses: None,
+            afters: Vec::new(),
             use_bindings: Vec::new(),
             use_index: HashMap::new(),
         }
@@ -433,8 +449,30 @@ impl<'a, 'g> Infer<'a, 'g> {
     /// Notes a use at `span` of binding `i` with its type now (when
     /// uses are recorded, and the check is not a speculative one).
     pub(super) fn record_use(&mut self, i: usize, span: Span) {
-        if self.silent > 0 || self.uses.is_none() {
+        let Some(at) = self.use_binding_index(i) else {
             return;
+        };
+        let ty = self.env[i].ty.clone();
+        if let Some(uses) = &mut self.uses {
+            uses.push((span, at, ty));
+        }
+    }
+
+    /// Notes the state of channel `i` after an operation at `span`
+    /// (`closed`: it was closed), when uses are recorded.
+    pub(super) fn record_after(&mut self, i: usize, span: Span, closed: bool) {
+        let Some(at) = self.use_binding_index(i) else {
+            return;
+        };
+        let ty = (!closed).then(|| self.env[i].ty.clone());
+        self.afters.push((span, at, ty));
+    }
+
+    /// The index in `use_bindings` of binding `i`, when uses are recorded
+    /// and the check is not a speculative one.
+    fn use_binding_index(&mut self, i: usize) -> Option<usize> {
+        if self.silent > 0 || self.uses.is_none() || i >= self.env.len() {
+            return None;
         }
         let b = &self.env[i];
         let key = (b.name.clone(), b.span);
@@ -443,10 +481,7 @@ impl<'a, 'g> Infer<'a, 'g> {
         if at == next {
             self.use_bindings.push(key);
         }
-        let ty = b.ty.clone();
-        if let Some(uses) = &mut self.uses {
-            uses.push((span, at, ty));
-        }
+        Some(at)
     }
 
     /// Signatures, then every function group and every process body.
@@ -499,25 +534,46 @@ impl<'a, 'g> Infer<'a, 'g> {
             .iter()
             .map(|(span, s)| (*span, self.unifier.resolve_session(s)))
             .collect();
+        let as_use = |inf: &Self, span: Span, at: usize, ty: Option<&Ty>| {
+            let (name, bound) = inf.use_bindings[at].clone();
+            Use {
+                span,
+                name,
+                ty: ty.map_or_else(|| "closed".to_string(), |t| inf.show(t)),
+                bound,
+                choice: ty.and_then(|t| inf.choice_of(t)),
+            }
+        };
         let uses = std::mem::take(&mut self.uses)
             .unwrap_or_default()
             .into_iter()
-            .map(|(span, at, ty)| {
-                let (name, bound) = self.use_bindings[at].clone();
-                let ty = self.show(&ty);
-                Use {
-                    span,
-                    name,
-                    ty,
-                    bound,
-                }
-            })
+            .map(|(span, at, ty)| as_use(&self, span, at, Some(&ty)))
+            .collect();
+        let states_after = std::mem::take(&mut self.afters)
+            .into_iter()
+            .map(|(span, at, ty)| as_use(&self, span, at, ty.as_ref()))
             .collect();
         Outcome {
             errors: self.errors,
             show_types,
             channel_sites,
             uses,
+            states_after,
+        }
+    }
+
+    /// The labels a channel of type `t` may send or receive next, when
+    /// its protocol offers a choice (after unfolding protocol names).
+    fn choice_of(&self, t: &Ty) -> Option<Choice> {
+        let Ty::Session(s) = self.unifier.resolve(t) else {
+            return None;
+        };
+        match self.unifier.head(&s)? {
+            Session::Choice { dir, branches } => Some(Choice {
+                sends: dir == super::types::Dir::Put,
+                labels: branches.iter().map(|(l, _)| l.to_string()).collect(),
+            }),
+            _ => None,
         }
     }
 
