@@ -169,6 +169,7 @@ fn compile_all(
 /// learns of a program: its errors (the parser's, or the checker's), its
 /// warnings, what each variable is where it is used, and its main file's
 /// syntax tree (`None` when it does not parse).
+#[derive(Default)]
 pub struct Analysis {
     pub errors: Vec<Diagnostic>,
     pub warnings: Vec<Diagnostic>,
@@ -189,12 +190,7 @@ pub fn analyze(sources: &mut SourceMap, input: SourceInput, options: Options) ->
         Err(errors) => {
             return Analysis {
                 errors: cap_diagnostics(errors),
-                warnings: Vec::new(),
-                uses: Vec::new(),
-                states_after: Vec::new(),
-                main: None,
-                main_file: None,
-                prelude: Vec::new(),
+                ..Analysis::default()
             };
         }
     };

@@ -47,7 +47,7 @@ impl Document {
             index: LineIndex::new(&text),
             text,
             sources: SourceMap::new(),
-            analysis: empty_analysis(),
+            analysis: Analysis::default(),
             main_file: None,
             symbols: Vec::new(),
             parsed: (Vec::new(), Vec::new(), Vec::new()),
@@ -404,18 +404,6 @@ fn word_at(text: &str, offset: usize) -> Option<(&str, usize)> {
         .find(|(_, c)| !is_word(*c))
         .map_or(text.len(), |(i, _)| offset + i);
     (start < end).then(|| (&text[start..end], start))
-}
-
-fn empty_analysis() -> Analysis {
-    Analysis {
-        errors: Vec::new(),
-        warnings: Vec::new(),
-        uses: Vec::new(),
-        states_after: Vec::new(),
-        main: None,
-        main_file: None,
-        prelude: Vec::new(),
-    }
 }
 
 #[cfg(test)]

@@ -53,14 +53,7 @@ impl Lower<'_> {
         let bodies = phrases.iter().map(|p| &p.body.node);
         let names = self.lift_group(&group, bodies, Kind::Fold);
         let owns: Vec<Option<usize>> = phrases.iter().map(|p| self.own_type(&p.name)).collect();
-        let mut funs = Vec::new();
-        for (k, name) in names.iter().enumerate() {
-            let mut own = Vec::new();
-            for (p, _) in phrases.iter().zip(&owns).filter(|(_, o)| **o == Some(k)) {
-                own.push(self.fold_phrase(p, &names));
-            }
-            funs.push(lifted_fun(name, own, span));
-        }
+        let funs = self.group_functions(phrases, &owns, &names, span, Self::fold_phrase);
         let first = owns.first().copied().flatten().unwrap_or(0);
         self.finish_group(funs, &names, &names[first], scrutinee, span)
     }
@@ -78,16 +71,31 @@ impl Lower<'_> {
         let bodies = phrases.iter().flat_map(|p| &p.dtors).map(|d| &d.body.node);
         let names = self.lift_group(&group, bodies, Kind::Unfold);
         let owns: Vec<Option<usize>> = phrases.iter().map(|p| self.unfold_type(p)).collect();
+        let funs = self.group_functions(phrases, &owns, &names, span, Self::unfold_phrase);
+        let first = owns.first().copied().flatten().unwrap_or(0);
+        self.finish_group(funs, &names, &names[first], seed, span)
+    }
+
+    /// One function per type of the group (named `names`), with the
+    /// phrases that belong to it (`owns`: each phrase's type), each made
+    /// a function phrase by `make`.
+    fn group_functions<P>(
+        &mut self,
+        phrases: &[P],
+        owns: &[Option<usize>],
+        names: &[String],
+        span: Span,
+        make: fn(&mut Self, &P, &[String]) -> Spanned<FunPhrase>,
+    ) -> Vec<tree::Fun> {
         let mut funs = Vec::new();
         for (k, name) in names.iter().enumerate() {
             let mut own = Vec::new();
-            for (p, _) in phrases.iter().zip(&owns).filter(|(_, o)| **o == Some(k)) {
-                own.push(self.unfold_phrase(p, &names));
+            for (p, _) in phrases.iter().zip(owns).filter(|(_, o)| **o == Some(k)) {
+                own.push(make(self, p, names));
             }
             funs.push(lifted_fun(name, own, span));
         }
-        let first = owns.first().copied().flatten().unwrap_or(0);
-        self.finish_group(funs, &names, &names[first], seed, span)
+        funs
     }
 
     /// The group of the first phrase's constructor (or destructor), when
