@@ -461,7 +461,11 @@ fn completion_labels(server: &mut Server, uri: &str, line: u32, character: u32) 
     let r = server.at("textDocument/completion", uri, line, character);
     r["result"]
         .as_array()
-        .map(|a| a.iter().map(|i| i["label"].as_str().unwrap_or("").to_string()).collect())
+        .map(|a| {
+            a.iter()
+                .map(|i| i["label"].as_str().unwrap_or("").to_string())
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -488,7 +492,10 @@ fn completion_after_put_lists_exactly_the_labels_the_channel_may_send() {
     let uri = "file:///nowhere/counter.mpl";
     assert_eq!(server.open(uri, COUNTER), Vec::<Value>::new());
     let typing = COUNTER.replace("  c.put(Inc);\n", "  c.put(Inc);\n  c.put(\n");
-    assert!(!server.change(uri, 2, &typing).is_empty(), "the text does not parse");
+    assert!(
+        !server.change(uri, 2, &typing).is_empty(),
+        "the text does not parse"
+    );
     assert_eq!(completion_labels(&mut server, uri, 9, 8), ["Inc", "Stop"]);
     server.stop();
 }
@@ -506,5 +513,33 @@ fn completion_after_case_in_a_switch_on_a_channel_lists_the_labels_it_may_receiv
     for name in ["count", "drive", "writeLine", "k", "n", "switch"] {
         assert!(names.iter().any(|l| l == name), "{name} in {names:?}");
     }
+    server.stop();
+}
+
+#[test]
+fn signature_help_shows_the_called_process_and_the_argument_reached() {
+    let mut server = Server::start();
+    let uri = "file:///nowhere/ask.mpl";
+    server.open(uri, ASK);
+    // `client(s, stdout);`: the cursor after the comma.
+    let r = server.at("textDocument/signatureHelp", uri, 11, 10);
+    let signature = &r["result"]["signatures"][0];
+    assert_eq!(
+        signature["label"],
+        json!("process client(Ask server, PutSeq<Char> out)"),
+        "{r}"
+    );
+    assert_eq!(
+        signature["parameters"][1]["label"],
+        json!("PutSeq<Char> out")
+    );
+    assert_eq!(r["result"]["activeParameter"], json!(1));
+    assert_eq!(
+        signature["documentation"]["value"],
+        json!("Asks for 20 doubled.")
+    );
+    // Outside any call: nothing.
+    let r = server.at("textDocument/signatureHelp", uri, 0, 3);
+    assert_eq!(r["result"], Value::Null, "{r}");
     server.stop();
 }

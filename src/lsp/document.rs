@@ -12,8 +12,9 @@ use crate::diagnostics::Diagnostic as MplDiagnostic;
 use crate::source::{FileId, SourceMap, Span};
 use crate::syntax::ast::{Item, Module, Proto, Step};
 use lsp_types::{
-    Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, DocumentSymbol, InlayHint,
-    InlayHintKind, InlayHintLabel, Location, NumberOrString, Range, Uri,
+    Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, DocumentSymbol, Documentation,
+    InlayHint, InlayHintKind, InlayHintLabel, Location, MarkupContent, MarkupKind, NumberOrString,
+    ParameterInformation, ParameterLabel, Range, SignatureHelp, SignatureInformation, Uri,
 };
 
 pub struct Document {
@@ -38,6 +39,8 @@ struct Declared {
     /// The declaration as written (a signature, or a whole protocol).
     text: String,
     doc: Option<String>,
+    /// A function's or process's parameters, as written.
+    params: Vec<Span>,
 }
 
 impl Document {
@@ -302,26 +305,78 @@ impl Document {
 
     fn declared_in(&self, module: &Module, name: &str) -> Option<Declared> {
         module.items.iter().find_map(|item| {
-            let (ident, doc, whole) = match &item.node {
-                Item::Function(f) => (&f.name, &f.doc, false),
-                Item::Process(p) => (&p.name, &p.doc, false),
-                Item::Protocol(p) => (&p.name, &p.doc, true),
-                Item::Data(d) => (&d.name, &d.doc, true),
-                Item::Codata(c) => (&c.name, &c.doc, true),
+            let spans = |ps: &[crate::source::Spanned<crate::syntax::ast::Param>]| {
+                ps.iter().map(|p| p.span).collect::<Vec<_>>()
+            };
+            let (ident, doc, whole, params) = match &item.node {
+                Item::Function(f) => {
+                    let params = f.clauses.first().map(|c| spans(&c.node.params));
+                    (&f.name, &f.doc, false, params.unwrap_or_default())
+                }
+                Item::Process(p) => (&p.name, &p.doc, false, spans(&p.params)),
+                Item::Protocol(p) => (&p.name, &p.doc, true, Vec::new()),
+                Item::Data(d) => (&d.name, &d.doc, true, Vec::new()),
+                Item::Codata(c) => (&c.name, &c.doc, true, Vec::new()),
                 _ => return None,
             };
+            if ident.node != name {
+                return None;
+            }
             // A declaration lowered from CaMPL's syntax spans only its
             // name: its line says the rest (`fun f :: A -> B =`).
             let text = match item.span == ident.span {
                 true => self.line_text(ident.span),
                 false => self.declaration_text(item.span, whole),
             };
-            (ident.node == name).then(|| Declared {
+            Some(Declared {
                 span: ident.span,
                 text,
                 doc: doc.clone(),
+                params,
             })
         })
+    }
+
+    /// The signature of the function or process whose call the cursor is
+    /// in, with the argument it is at.
+    pub fn signature_help(&self, offset: usize) -> Option<SignatureHelp> {
+        let (name, active) = call_at(&self.text, offset)?;
+        let declared = self.declared(name)?;
+        if declared.params.is_empty() && !declared.text.contains('(') {
+            return None;
+        }
+        let parameters = declared
+            .params
+            .iter()
+            .map(|p| ParameterInformation {
+                label: ParameterLabel::Simple(self.span_text(*p)),
+                documentation: None,
+            })
+            .collect();
+        let documentation = declared.doc.clone().map(|d| {
+            Documentation::MarkupContent(MarkupContent {
+                kind: MarkupKind::Markdown,
+                value: d,
+            })
+        });
+        Some(SignatureHelp {
+            signatures: vec![SignatureInformation {
+                label: declared.text,
+                documentation,
+                parameters: Some(parameters),
+                active_parameter: Some(active),
+            }],
+            active_signature: Some(0),
+            active_parameter: Some(active),
+        })
+    }
+
+    /// The text of `span`, in whichever file it is.
+    fn span_text(&self, span: Span) -> String {
+        let Some((_, file)) = self.sources.files().find(|(id, _)| *id == span.file) else {
+            return String::new();
+        };
+        file.text.get(span.range()).unwrap_or("").to_string()
     }
 
     /// A label of a protocol of `module`: its place, and the protocol.
@@ -337,6 +392,7 @@ impl Document {
                 span,
                 text: self.declaration_text(item.span, true),
                 doc: p.doc.clone(),
+                params: Vec::new(),
             })
         })
     }
@@ -365,6 +421,36 @@ impl Document {
             false => text.split('{').next().unwrap_or(text).trim().to_string(),
         }
     }
+}
+
+/// The name of the call whose parentheses `offset` is inside, and how
+/// many of its arguments come before the cursor (commas at its level).
+/// Reads the text back to the call's `(`; a `;` or a brace on the way
+/// means the cursor is in no call.
+fn call_at(text: &str, offset: usize) -> Option<(&str, u32)> {
+    let before = text.get(..offset)?;
+    let (mut depth, mut commas) = (0u32, 0u32);
+    for (i, c) in before.char_indices().rev() {
+        match c {
+            ')' | ']' => depth += 1,
+            '(' | '[' if depth > 0 => depth -= 1,
+            '(' => {
+                let head = before[..i].trim_end();
+                let start = head
+                    .char_indices()
+                    .rev()
+                    .take_while(|(_, c)| c.is_alphanumeric() || *c == '_' || *c == '\'')
+                    .last()
+                    .map(|(j, _)| j)?;
+                return Some((&head[start..], commas));
+            }
+            '[' => return None,
+            ',' if depth == 0 => commas += 1,
+            ';' | '{' | '}' => return None,
+            _ => {}
+        }
+    }
+    None
 }
 
 /// The labels a protocol body names, with where.
@@ -409,6 +495,15 @@ fn word_at(text: &str, offset: usize) -> Option<(&str, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_call_is_found_back_to_its_parenthesis_with_the_argument_reached() {
+        let text = "  client(s, f(x, y), [1, 2], ";
+        assert_eq!(call_at(text, text.len()), Some(("client", 3)));
+        assert_eq!(call_at(text, 16), Some(("f", 1)));
+        assert_eq!(call_at("x; (1 + 2", 9), None);
+        assert_eq!(call_at("f(a); g", 7), None);
+    }
 
     #[test]
     fn the_word_at_an_offset_spans_letters_digits_and_underscores() {

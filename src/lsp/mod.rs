@@ -3,7 +3,7 @@
 //! library, like the REPL: each open document is checked by the same
 //! pipeline as `mpl check` (`crate::analyze`), and the answers are looked
 //! up in what it found (`document`: diagnostics, hover, definition, inlay
-//! hints; `complete`; `symbols`). This file holds the message loop:
+//! hints, signature help; `complete`; `symbols`). This file holds the message loop:
 //! documents opened and changed (checked again once the typing pauses),
 //! requests answered one at a time; a request that fails, even by a
 //! panic, is answered with an error and the server goes on.
@@ -24,12 +24,13 @@ use lsp_types::notification::{
     PublishDiagnostics,
 };
 use lsp_types::request::{
-    Completion, DocumentSymbolRequest, GotoDefinition, HoverRequest, InlayHintRequest, Request as _,
+    Completion, DocumentSymbolRequest, GotoDefinition, HoverRequest, InlayHintRequest,
+    Request as _, SignatureHelpRequest,
 };
 use lsp_types::{
     CompletionOptions, CompletionResponse, DocumentSymbolResponse, GotoDefinitionResponse, Hover,
     HoverContents, HoverProviderCapability, MarkupContent, MarkupKind, OneOf,
-    PublishDiagnosticsParams, ServerCapabilities, TextDocumentPositionParams,
+    PublishDiagnosticsParams, ServerCapabilities, SignatureHelpOptions, TextDocumentPositionParams,
     TextDocumentSyncCapability, TextDocumentSyncKind, Uri,
 };
 use std::collections::HashMap;
@@ -49,6 +50,10 @@ pub fn run() -> Result<(), String> {
         definition_provider: Some(OneOf::Left(true)),
         document_symbol_provider: Some(OneOf::Left(true)),
         inlay_hint_provider: Some(OneOf::Left(true)),
+        signature_help_provider: Some(SignatureHelpOptions {
+            trigger_characters: Some(vec!["(".into(), ",".into()]),
+            ..Default::default()
+        }),
         completion_provider: Some(CompletionOptions {
             trigger_characters: Some(vec!["(".into(), " ".into()]),
             ..Default::default()
@@ -164,6 +169,15 @@ impl Server {
                     .get(p.text_document.uri.as_str())
                     .map(|d| DocumentSymbolResponse::Nested(d.symbols.clone()));
                 to_json(serde_json::to_value(symbols))
+            }
+            SignatureHelpRequest::METHOD => {
+                let at: PositionParams = params(&req)?;
+                let at = at.inner;
+                let help = self
+                    .documents
+                    .get(at.text_document.uri.as_str())
+                    .and_then(|doc| doc.signature_help(doc.offset(at.position)));
+                to_json(serde_json::to_value(help))
             }
             Completion::METHOD => {
                 let at: lsp_types::CompletionParams = params(&req)?;
