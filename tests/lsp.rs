@@ -226,6 +226,13 @@ fn an_error_is_published_at_its_range_with_its_code_and_cleared_after_the_fix() 
         diags[0]["message"].as_str().unwrap_or("").contains("help:"),
         "{diags:?}"
     );
+    // The code links to its entry in the error index, which exists.
+    let href = diags[0]["codeDescription"]["href"].as_str().unwrap_or("");
+    let (file, anchor) = href.split_once('#').unwrap_or((href, ""));
+    assert!(anchor.starts_with("e0050-"), "{href}");
+    let path = file.strip_prefix("file://").unwrap_or(file);
+    let index = std::fs::read_to_string(path).expect("the error index copy");
+    assert!(index.contains("## E0050:"));
     assert_eq!(server.change(uri, 3, ASK), Vec::<Value>::new());
     server.stop();
 }
@@ -299,6 +306,19 @@ fn definition_of_a_variable_is_where_it_is_bound() {
     assert_eq!(
         r["result"]["range"]["start"],
         json!({ "line": 2, "character": 8 })
+    );
+    // A prelude function: its read-only copy, at its declaration.
+    let r = server.at("textDocument/definition", uri, 6, 4);
+    let target = r["result"]["uri"].as_str().unwrap_or("");
+    assert!(target.contains("/prelude/"), "{r}");
+    let path = target.strip_prefix("file://").unwrap_or(target);
+    let text = std::fs::read_to_string(path).expect("the prelude copy");
+    let line = r["result"]["range"]["start"]["line"].as_u64().unwrap_or(0) as usize;
+    assert!(
+        text.lines()
+            .nth(line)
+            .is_some_and(|l| l.contains("writeLine")),
+        "{r}"
     );
     server.stop();
 }

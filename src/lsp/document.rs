@@ -5,6 +5,7 @@
 //! looks things up in what it gives.
 
 use super::position::LineIndex;
+use super::served::Served;
 use super::uri;
 use crate::Analysis;
 use crate::check::infer::Use;
@@ -12,13 +13,18 @@ use crate::diagnostics::Diagnostic as MplDiagnostic;
 use crate::source::{FileId, SourceMap, Span};
 use crate::syntax::ast::{Item, Module, Proto, Step};
 use lsp_types::{
-    Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, DocumentSymbol, Documentation,
-    InlayHint, InlayHintKind, InlayHintLabel, Location, MarkupContent, MarkupKind, NumberOrString,
-    ParameterInformation, ParameterLabel, Range, SignatureHelp, SignatureInformation, Uri,
+    CodeDescription, Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, DocumentSymbol,
+    Documentation, InlayHint, InlayHintKind, InlayHintLabel, Location, MarkupContent, MarkupKind,
+    NumberOrString, ParameterInformation, ParameterLabel, Range, SignatureHelp,
+    SignatureInformation, Uri,
 };
+use std::str::FromStr;
+use std::sync::Arc;
 
 pub struct Document {
     pub uri: Uri,
+    /// The copies of the prelude and the error index, if written.
+    served: Option<Arc<Served>>,
     pub text: String,
     index: LineIndex,
     sources: SourceMap,
@@ -44,9 +50,10 @@ struct Declared {
 }
 
 impl Document {
-    pub fn new(uri: Uri, text: String) -> Document {
+    pub fn new(uri: Uri, text: String, served: Option<Arc<Served>>) -> Document {
         let mut doc = Document {
             uri,
+            served,
             index: LineIndex::new(&text),
             text,
             sources: SourceMap::new(),
@@ -165,10 +172,17 @@ impl Document {
         if let Some(help) = &d.help {
             message.push_str(&format!("\nhelp: {help}"));
         }
+        let entry = d
+            .code
+            .as_deref()
+            .and_then(|code| self.served.as_ref()?.error_entry(code));
         Diagnostic {
             range,
             severity: Some(severity),
             code: d.code.clone().map(NumberOrString::String),
+            code_description: entry
+                .and_then(|e| Uri::from_str(&e).ok())
+                .map(|href| CodeDescription { href }),
             source: Some("mpl".into()),
             message,
             related_information: (!related.is_empty()).then_some(related),
@@ -184,20 +198,24 @@ impl Document {
         })
     }
 
-    /// Where `span` is, for the editor: in this document, or in a file on
-    /// disk (an import). The prelude has no file the editor could open.
+    /// Where `span` is, for the editor: in this document, in a file on
+    /// disk (an import), or in the prelude's read-only copy (`served`).
     pub fn location_of(&self, span: Span) -> Option<Location> {
         if self.in_this_file(span) {
             return Some(Location::new(self.uri.clone(), self.range_of(span)));
         }
         let file = self.sources.files().find(|(id, _)| *id == span.file)?.1;
-        let path = std::path::Path::new(&file.name);
+        let copy = self
+            .served
+            .as_ref()
+            .and_then(|s| s.prelude_file(&file.name));
+        let path = copy.unwrap_or_else(|| std::path::PathBuf::from(&file.name));
         if !path.is_absolute() || !path.exists() {
             return None;
         }
         let index = LineIndex::new(&file.text);
         let range = index.range(&file.text, span.start as usize, span.end as usize);
-        Some(Location::new(uri::from_path(path)?, range))
+        Some(Location::new(uri::from_path(&path)?, range))
     }
 
     // -----------------------------------------------------------------

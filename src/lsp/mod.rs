@@ -9,11 +9,13 @@
 //! panic, is answered with an error and the server goes on.
 //!
 //! Offsets become positions in `position`; `file:` URIs become paths in
-//! `uri`.
+//! `uri`; `served` writes the prelude and the error index for the editor
+//! to open.
 
 mod complete;
 mod document;
 mod position;
+mod served;
 mod symbols;
 mod uri;
 
@@ -74,6 +76,7 @@ pub fn run() -> Result<(), String> {
         documents: HashMap::new(),
         changed: Vec::new(),
         inlay_hints,
+        served: served::Served::write().map(std::sync::Arc::new),
     };
     server.serve()?;
     drop(server);
@@ -87,6 +90,8 @@ struct Server {
     changed: Vec<String>,
     /// Whether inlay hints are given (on unless the client said no).
     inlay_hints: bool,
+    /// The prelude and the error index, copied for the editor to open.
+    served: Option<std::sync::Arc<served::Served>>,
 }
 
 impl Server {
@@ -232,7 +237,7 @@ impl Server {
                 {
                     let uri = p.text_document.uri;
                     let key = uri.as_str().to_string();
-                    let doc = Document::new(uri, p.text_document.text);
+                    let doc = Document::new(uri, p.text_document.text, self.served.clone());
                     self.publish(&doc);
                     self.documents.insert(key, doc);
                 }
