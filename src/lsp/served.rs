@@ -1,7 +1,7 @@
 //! Files the server writes for the editor to open: the error index (a
 //! diagnostic's code links to its entry) and the prelude (a definition in
 //! it opens there). They are copies of what the binary holds, written once
-//! per run under the system's temporary folder and made read-only.
+//! per run under the user's cache folder and made read-only.
 
 use std::path::{Path, PathBuf};
 
@@ -12,9 +12,16 @@ pub struct Served {
 
 impl Served {
     /// Writes the copies (the error index and every prelude file) under
-    /// `mpl-VERSION/` of the temporary folder; `None` if that fails.
+    /// `mpl-VERSION/` of the user's cache folder (`$XDG_CACHE_HOME`, else
+    /// `~/.cache`; the temporary folder when neither is set, which other
+    /// users of the machine can write to); `None` if that fails.
     pub fn write() -> Option<Served> {
-        let dir = std::env::temp_dir().join(format!("mpl-{}", env!("CARGO_PKG_VERSION")));
+        let cache = std::env::var_os("XDG_CACHE_HOME")
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+            .filter(|p| p.is_absolute())
+            .unwrap_or_else(std::env::temp_dir);
+        let dir = cache.join(format!("mpl-{}", env!("CARGO_PKG_VERSION")));
         let files = crate::PRELUDE.iter().copied().chain([
             crate::syntax::campl::SUPPORT,
             ("docs/errors.md", crate::explain::INDEX),
