@@ -563,3 +563,44 @@ fn signature_help_shows_the_called_process_and_the_argument_reached() {
     assert_eq!(r["result"], Value::Null, "{r}");
     server.stop();
 }
+
+fn reference_starts(server: &mut Server, uri: &str, line: u32, character: u32) -> Vec<(u64, u64)> {
+    let params = json!({
+        "textDocument": { "uri": uri },
+        "position": { "line": line, "character": character },
+        "context": { "includeDeclaration": true },
+    });
+    let r = server.request("textDocument/references", params);
+    r["result"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|l| {
+                    let at = &l["range"]["start"];
+                    (
+                        at["line"].as_u64().unwrap_or(0),
+                        at["character"].as_u64().unwrap_or(0),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn references_of_a_channel_and_of_a_process_are_every_place_naming_them() {
+    let mut server = Server::start();
+    let uri = "file:///nowhere/counter.mpl";
+    server.open(uri, COUNTER);
+    // `c` in `drive`: its parameter and its three uses (not `count`'s `k`).
+    assert_eq!(
+        reference_starts(&mut server, uri, 8, 2),
+        [(7, 22), (8, 2), (9, 2), (10, 2)]
+    );
+    // `count`: its declaration, its recursive call, the wiring's call.
+    assert_eq!(
+        reference_starts(&mut server, uri, 12, 1),
+        [(1, 8), (3, 14), (12, 0)]
+    );
+    server.stop();
+}

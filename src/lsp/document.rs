@@ -300,6 +300,63 @@ impl Document {
         super::complete::complete(&self.text, offset, uses, afters, &modules)
     }
 
+    /// Every place that names what is at `offset`: a variable's binding
+    /// and uses; or a declaration (in this file) and each word of this
+    /// file that names it, outside comments and strings, and not a
+    /// variable of the same name.
+    pub fn references(&self, offset: usize, with_declaration: bool) -> Vec<Location> {
+        let spans: Vec<Span> = match self.use_at(offset) {
+            Some(u) => {
+                let mut spans: Vec<Span> = self
+                    .analysis
+                    .uses
+                    .iter()
+                    .filter(|v| v.name == u.name && v.bound == u.bound)
+                    .map(|v| v.span)
+                    .collect();
+                if with_declaration {
+                    spans.insert(0, u.bound);
+                }
+                spans
+            }
+            None => self.declaration_references(offset, with_declaration),
+        };
+        let mut out: Vec<Location> = Vec::new();
+        for span in spans {
+            if let Some(l) = self.location_of(span)
+                && !out.contains(&l)
+            {
+                out.push(l);
+            }
+        }
+        out
+    }
+
+    fn declaration_references(&self, offset: usize, with_declaration: bool) -> Vec<Span> {
+        let Some((word, _)) = word_at(&self.text, offset) else {
+            return Vec::new();
+        };
+        let Some(declared) = self.declared(word) else {
+            return Vec::new();
+        };
+        let Some(file) = self.main_file else {
+            return Vec::new();
+        };
+        let variable = |at: usize| {
+            self.analysis.uses.iter().any(|u| {
+                u.name == word
+                    && (u.span.start as usize == at || u.bound.start as usize == at)
+                    && u.bound.file == file
+            })
+        };
+        words_named(&self.text, word)
+            .into_iter()
+            .filter(|at| !variable(*at))
+            .map(|at| Span::new(file, at, at + word.len()))
+            .filter(|s| with_declaration || *s != declared.span)
+            .collect()
+    }
+
     /// The innermost recorded use of a variable at `offset`.
     fn use_at(&self, offset: usize) -> Option<&crate::check::infer::Use> {
         self.analysis
@@ -441,6 +498,46 @@ impl Document {
     }
 }
 
+/// Where `name` is written as a whole word in `text`, outside `//`
+/// comments and string and character literals.
+fn words_named(text: &str, name: &str) -> Vec<usize> {
+    let is_word = |c: char| c.is_alphanumeric() || c == '_' || c == '\'';
+    let mut out = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    let mut prev_word = false;
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '/' if text[i..].starts_with("//") => {
+                while chars.peek().is_some_and(|(_, c)| *c != '\n') {
+                    chars.next();
+                }
+            }
+            '"' => {
+                while let Some((_, c)) = chars.next() {
+                    match c {
+                        '\\' => {
+                            chars.next();
+                        }
+                        '"' => break,
+                        _ => {}
+                    }
+                }
+            }
+            c if is_word(c) && !prev_word => {
+                let end = text[i..]
+                    .find(|c: char| !is_word(c))
+                    .map_or(text.len(), |n| i + n);
+                if &text[i..end] == name {
+                    out.push(i);
+                }
+            }
+            _ => {}
+        }
+        prev_word = is_word(c) && c != '"';
+    }
+    out
+}
+
 /// The name of the call whose parentheses `offset` is inside, and how
 /// many of its arguments come before the cursor (commas at its level).
 /// Reads the text back to the call's `(`; a `;` or a brace on the way
@@ -521,6 +618,12 @@ mod tests {
         assert_eq!(call_at(text, 16), Some(("f", 1)));
         assert_eq!(call_at("x; (1 + 2", 9), None);
         assert_eq!(call_at("f(a); g", 7), None);
+    }
+
+    #[test]
+    fn words_are_found_outside_comments_and_strings() {
+        let text = "f(x); // f here\ng(\"f\", f_2, f); f";
+        assert_eq!(words_named(text, "f"), [0, 28, 32]);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! library, like the REPL: each open document is checked by the same
 //! pipeline as `mpl check` (`crate::analyze`), and the answers are looked
 //! up in what it found (`document`: diagnostics, hover, definition, inlay
-//! hints, signature help; `complete`; `symbols`). This file holds the message loop:
+//! hints, signature help, references; `complete`; `symbols`). This file holds the message loop:
 //! documents opened and changed (checked again once the typing pauses),
 //! requests answered one at a time; a request that fails, even by a
 //! panic, is answered with an error and the server goes on.
@@ -26,7 +26,7 @@ use lsp_types::notification::{
     PublishDiagnostics,
 };
 use lsp_types::request::{
-    Completion, DocumentSymbolRequest, GotoDefinition, HoverRequest, InlayHintRequest,
+    Completion, DocumentSymbolRequest, GotoDefinition, HoverRequest, InlayHintRequest, References,
     Request as _, SignatureHelpRequest,
 };
 use lsp_types::{
@@ -51,6 +51,7 @@ pub fn run() -> Result<(), String> {
         hover_provider: Some(HoverProviderCapability::Simple(true)),
         definition_provider: Some(OneOf::Left(true)),
         document_symbol_provider: Some(OneOf::Left(true)),
+        references_provider: Some(OneOf::Left(true)),
         inlay_hint_provider: Some(OneOf::Left(true)),
         signature_help_provider: Some(SignatureHelpOptions {
             trigger_characters: Some(vec!["(".into(), ",".into()]),
@@ -174,6 +175,17 @@ impl Server {
                     .get(p.text_document.uri.as_str())
                     .map(|d| DocumentSymbolResponse::Nested(d.symbols.clone()));
                 to_json(serde_json::to_value(symbols))
+            }
+            References::METHOD => {
+                let p: lsp_types::ReferenceParams = params(&req)?;
+                let at = p.text_document_position;
+                let found = self
+                    .documents
+                    .get(at.text_document.uri.as_str())
+                    .map(|doc| {
+                        doc.references(doc.offset(at.position), p.context.include_declaration)
+                    });
+                to_json(serde_json::to_value(found.unwrap_or_default()))
             }
             SignatureHelpRequest::METHOD => {
                 let at: PositionParams = params(&req)?;
