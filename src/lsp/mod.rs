@@ -249,9 +249,18 @@ impl Server {
                 {
                     let uri = p.text_document.uri;
                     let key = uri.as_str().to_string();
-                    let doc = Document::new(uri, p.text_document.text, self.served.clone());
-                    self.publish(&doc);
-                    self.documents.insert(key, doc);
+                    let served = self.served.clone();
+                    let text = p.text_document.text;
+                    let opened = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                        Document::new(uri, text, served)
+                    }));
+                    match opened {
+                        Ok(doc) => {
+                            self.publish(&doc);
+                            self.documents.insert(key, doc);
+                        }
+                        Err(_) => eprintln!("mpl lsp: checking {key} failed; it is not served"),
+                    }
                 }
             }
             DidChangeTextDocument::METHOD => {
