@@ -191,6 +191,24 @@ fn read_message(reader: &mut impl BufRead) -> Option<Value> {
     serde_json::from_slice(&body).ok()
 }
 
+/// Each element of a response's result array, read by `read`.
+fn results<T>(response: &Value, read: impl Fn(&Value) -> T) -> Vec<T> {
+    let items = response["result"].as_array();
+    items
+        .map(|a| a.iter().map(read).collect())
+        .unwrap_or_default()
+}
+
+fn text(v: &Value) -> String {
+    v.as_str().unwrap_or("").to_string()
+}
+
+/// A position's line and character.
+fn place(at: &Value) -> (u64, u64) {
+    let n = |v: &Value| v.as_u64().unwrap_or(u64::MAX);
+    (n(&at["line"]), n(&at["character"]))
+}
+
 fn line_of(d: &Value) -> u64 {
     d["range"]["start"]["line"].as_u64().unwrap_or(u64::MAX)
 }
@@ -361,16 +379,7 @@ fn document_symbols_outline_the_declarations_and_survive_a_syntax_error() {
     let mut server = Server::start();
     let uri = "file:///nowhere/ask.mpl";
     server.open(uri, ASK);
-    let names = |r: &Value| -> Vec<String> {
-        r["result"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .map(|s| s["name"].as_str().unwrap_or("").to_string())
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
+    let names = |r: &Value| results(r, |s| text(&s["name"]));
     let params = json!({ "textDocument": { "uri": uri } });
     let r = server.request("textDocument/documentSymbol", params.clone());
     assert_eq!(names(&r), ["Ask", "client", "doubler"]);
@@ -434,22 +443,10 @@ fn hints(server: &mut Server, uri: &str) -> Vec<(u64, u64, String)> {
         "textDocument/inlayHint",
         json!({ "textDocument": { "uri": uri }, "range": range }),
     );
-    r["result"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|h| {
-                    let at = &h["position"];
-                    let label = h["label"].as_str().unwrap_or("").to_string();
-                    (
-                        at["line"].as_u64().unwrap_or(0),
-                        at["character"].as_u64().unwrap_or(0),
-                        label,
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default()
+    results(&r, |h| {
+        let (line, character) = place(&h["position"]);
+        (line, character, text(&h["label"]))
+    })
 }
 
 #[test]
@@ -479,14 +476,7 @@ fn inlay_hints_give_each_channel_state_after_each_line_that_acts_on_it() {
 
 fn completion_labels(server: &mut Server, uri: &str, line: u32, character: u32) -> Vec<String> {
     let r = server.at("textDocument/completion", uri, line, character);
-    r["result"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|i| i["label"].as_str().unwrap_or("").to_string())
-                .collect()
-        })
-        .unwrap_or_default()
+    results(&r, |i| text(&i["label"]))
 }
 
 const COUNTER: &str = "\
@@ -571,20 +561,7 @@ fn reference_starts(server: &mut Server, uri: &str, line: u32, character: u32) -
         "context": { "includeDeclaration": true },
     });
     let r = server.request("textDocument/references", params);
-    r["result"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|l| {
-                    let at = &l["range"]["start"];
-                    (
-                        at["line"].as_u64().unwrap_or(0),
-                        at["character"].as_u64().unwrap_or(0),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default()
+    results(&r, |l| place(&l["range"]["start"]))
 }
 
 #[test]

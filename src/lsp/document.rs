@@ -11,7 +11,7 @@ use crate::Analysis;
 use crate::check::infer::Use;
 use crate::diagnostics::Diagnostic as MplDiagnostic;
 use crate::source::{FileId, SourceMap, Span};
-use crate::syntax::ast::{Item, Module, Proto, Step};
+use crate::syntax::ast::{Item, Module};
 use lsp_types::{
     CodeDescription, Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, DocumentSymbol,
     Documentation, InlayHint, InlayHintKind, InlayHintLabel, Location, MarkupContent, MarkupKind,
@@ -204,7 +204,7 @@ impl Document {
         if self.in_this_file(span) {
             return Some(Location::new(self.uri.clone(), self.range_of(span)));
         }
-        let file = self.sources.files().find(|(id, _)| *id == span.file)?.1;
+        let file = self.file_of(span)?;
         let copy = self
             .served
             .as_ref()
@@ -446,12 +446,16 @@ impl Document {
         })
     }
 
+    /// The source file `span` is in (any file the analysis read).
+    fn file_of(&self, span: Span) -> Option<&crate::source::SourceFile> {
+        let (_, file) = self.sources.files().find(|(id, _)| *id == span.file)?;
+        Some(file)
+    }
+
     /// The text of `span`, in whichever file it is.
     fn span_text(&self, span: Span) -> String {
-        let Some((_, file)) = self.sources.files().find(|(id, _)| *id == span.file) else {
-            return String::new();
-        };
-        file.text.get(span.range()).unwrap_or("").to_string()
+        let text = self.file_of(span).and_then(|f| f.text.get(span.range()));
+        text.unwrap_or("").to_string()
     }
 
     /// A label of a protocol of `module`: its place, and the protocol.
@@ -461,7 +465,7 @@ impl Document {
                 return None;
             };
             let mut labels = Vec::new();
-            labels_of(&p.body.node, &mut labels);
+            super::symbols::labels_of(&p.body.node, &mut labels);
             let span = labels.into_iter().find(|(l, _)| l == name)?.1;
             Some(Declared {
                 span,
@@ -474,7 +478,7 @@ impl Document {
 
     /// The line `span` starts on.
     fn line_text(&self, span: Span) -> String {
-        let Some((_, file)) = self.sources.files().find(|(id, _)| *id == span.file) else {
+        let Some(file) = self.file_of(span) else {
             return String::new();
         };
         let at = (span.start as usize).min(file.text.len());
@@ -487,10 +491,8 @@ impl Document {
 
     /// The text of the declaration at `span`: whole, or up to its body.
     fn declaration_text(&self, span: Span, whole: bool) -> String {
-        let Some((_, file)) = self.sources.files().find(|(id, _)| *id == span.file) else {
-            return String::new();
-        };
-        let text = file.text.get(span.range()).unwrap_or("");
+        let text = self.span_text(span);
+        let text = text.as_str();
         match whole {
             true => text.to_string(),
             false => text.split('{').next().unwrap_or(text).trim().to_string(),
@@ -566,25 +568,6 @@ fn call_at(text: &str, offset: usize) -> Option<(&str, u32)> {
         }
     }
     None
-}
-
-/// The labels a protocol body names, with where.
-fn labels_of(proto: &Proto, out: &mut Vec<(String, Span)>) {
-    match proto {
-        Proto::Choice(branches) => {
-            for b in branches {
-                out.push((b.node.label.node.clone(), b.node.label.span));
-                labels_of(&b.node.body.node, out);
-            }
-        }
-        Proto::Seq(steps) => {
-            for s in steps {
-                if let Step::Group(p) | Step::Neg(p) = &s.node {
-                    labels_of(&p.node, out);
-                }
-            }
-        }
-    }
 }
 
 /// The identifier around `offset` (letters, digits, `_`), with its start.

@@ -225,7 +225,7 @@ impl Server {
 
     fn hover(&self, at: &TextDocumentPositionParams) -> Option<Hover> {
         let doc = self.documents.get(at.text_document.uri.as_str())?;
-        let offset = doc_offset(doc, at);
+        let offset = doc.offset(at.position);
         let (text, range) = doc.hover(offset)?;
         Some(Hover {
             contents: HoverContents::Markup(MarkupContent {
@@ -238,7 +238,7 @@ impl Server {
 
     fn definition(&self, at: &TextDocumentPositionParams) -> Option<lsp_types::Location> {
         let doc = self.documents.get(at.text_document.uri.as_str())?;
-        doc.definition(doc_offset(doc, at))
+        doc.definition(doc.offset(at.position))
     }
 
     fn notified(&mut self, n: Notification) {
@@ -347,8 +347,4 @@ fn params<P: serde::de::DeserializeOwned>(req: &Request) -> Result<P, (ErrorCode
             format!("the parameters of `{}` do not parse: {e}", req.method),
         )
     })
-}
-
-fn doc_offset(doc: &Document, at: &TextDocumentPositionParams) -> usize {
-    doc.offset(at.position)
 }

@@ -35,7 +35,11 @@ pub fn outline(module: &Module, range_of: &dyn Fn(Span) -> Range) -> Vec<Documen
             }
             Item::Protocol(p) => {
                 let mut labels = Vec::new();
-                labels_of(&p.body.node, range_of, &mut labels);
+                labels_of(&p.body.node, &mut labels);
+                let labels = labels
+                    .iter()
+                    .map(|(l, at)| leaf(l, SymbolKind::ENUM_MEMBER, range_of(*at)))
+                    .collect();
                 out.push(symbol(&p.name, SymbolKind::INTERFACE, labels));
             }
             Item::Function(f) => out.push(symbol(&f.name, SymbolKind::FUNCTION, Vec::new())),
@@ -59,23 +63,20 @@ pub fn outline(module: &Module, range_of: &dyn Fn(Span) -> Range) -> Vec<Documen
     out
 }
 
-fn labels_of(proto: &Proto, range_of: &dyn Fn(Span) -> Range, out: &mut Vec<DocumentSymbol>) {
+/// The labels a protocol body names, with where (for the outline, and
+/// for finding a label's protocol).
+pub fn labels_of(proto: &Proto, out: &mut Vec<(String, Span)>) {
     match proto {
         Proto::Choice(branches) => {
             for b in branches {
-                let label = &b.node.label;
-                out.push(leaf(
-                    &label.node,
-                    SymbolKind::ENUM_MEMBER,
-                    range_of(label.span),
-                ));
-                labels_of(&b.node.body.node, range_of, out);
+                out.push((b.node.label.node.clone(), b.node.label.span));
+                labels_of(&b.node.body.node, out);
             }
         }
         Proto::Seq(steps) => {
             for s in steps {
                 if let Step::Group(p) | Step::Neg(p) = &s.node {
-                    labels_of(&p.node, range_of, out);
+                    labels_of(&p.node, out);
                 }
             }
         }

@@ -107,10 +107,6 @@ fn closer_of(t: &Token) -> Option<Token> {
     }
 }
 
-fn closer_text(t: &Token) -> String {
-    closer_of(t).map_or_else(String::new, |c| c.to_string())
-}
-
 /// `closer` closes `outer`, but the brackets `inside` it are still open.
 fn left_open_inside(
     inside: &[(Token, Span)],
@@ -125,7 +121,7 @@ fn left_open_inside(
         label: "never closed".into(),
         help: Some(format!(
             "close the `{innermost}` with `{}` before this `{closer}`",
-            closer_text(innermost)
+            super::closer(innermost)
         )),
         notes: vec![
             (at, format!("this `{closer}` closes an outer `{}`", outer.0)),
@@ -157,7 +153,7 @@ fn left_open_at_end(open: &[(Token, Span)], eoi: Span) -> Option<SyntaxError> {
     let message = match open.len() {
         1 => format!(
             "the text ends inside `{innermost}`: a `{}` is missing",
-            closer_text(innermost)
+            super::closer(innermost)
         ),
         n => format!("the text ends with {n} brackets never closed"),
     };
@@ -179,7 +175,7 @@ fn left_open_at_end(open: &[(Token, Span)], eoi: Span) -> Option<SyntaxError> {
         label: "the text ends here".into(),
         help: Some(format!(
             "close the `{innermost}` with `{}`",
-            closer_text(innermost)
+            super::closer(innermost)
         )),
         notes,
         incomplete: true,
