@@ -5,79 +5,13 @@
 
 use mpl::SourceInput;
 use mpl::source::SourceMap;
-use std::fmt::Write;
 use std::time::{Duration, Instant};
 
-/// One block of about 50 lines; `i` keeps the names apart.
-fn unit(out: &mut String, i: usize) {
-    let _ = write!(
-        out,
-        r#"data Shape{i} = Circle{i}(Float) | Rect{i}(Float, Float) | Dot{i};
-
-Float area{i}(Shape{i} s) {{
-  switch s {{
-    case Circle{i}(r): 3.0 * r * r
-    case Rect{i}(w, h): w * h
-    case Dot{i}: 0.0
-  }}
-}}
-
-[t] keep{i}([t] xs, Int n) {{
-  if (n <= 0) {{
-    []
-  }} else {{
-    switch xs {{
-      case []: []
-      case (x:rest): x : keep{i}(rest, n - 1)
-    }}
-  }}
-}}
-
-Int sum{i}([Int] xs, Int acc) {{
-  switch xs {{
-    case []: acc
-    case (x:rest): sum{i}(rest, acc + x * {i})
-  }}
-}}
-
-protocol Ask{i} = put Query{i}: put Int, get String, loop
-                | put Done{i}: close;
-
-process server{i}(neg<Ask{i}> c, [String] names) {{
-  switch (c.get) {{
-    case Query{i}:
-      let k = c.get;
-      c.put(names[k, "none"]);
-      server{i}(c, names);
-    case Done{i}:
-  }}
-}}
-
-void ask{i}(Ask{i} c, PutSeq<Char> out, Int k) {{
-  c.put(Query{i}).put(k);
-  writeLine(out, concat("got ", c.get));
-}}
-
-process client{i}(Ask{i} c, PutSeq<Char> out) {{
-  ask{i}(c, out, 1);
-  ask{i}(c, out, sum{i}(keep{i}([1, 2, 3], 2), 0));
-  writeLine(out, show(area{i}(Rect{i}(2.0, 3.0))));
-  c.put(Done{i});
-  out.put(StopPut);
-}}
-
-"#
-    );
-}
+#[path = "common/program.rs"]
+mod program;
 
 fn main() {
-    let mut text = String::new();
-    let mut i = 0;
-    while text.lines().count() < 10_000 {
-        unit(&mut text, i);
-        i += 1;
-    }
-    let _ = writeln!(text, "server0(~a, [\"x\", \"y\"]);\nclient0(a, stdout);");
+    let (text, i) = program::program(10_000);
     let lines = text.lines().count();
     let mut times = Vec::new();
     for _ in 0..7 {

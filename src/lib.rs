@@ -179,6 +179,8 @@ pub struct Analysis {
     pub main: Option<Module>,
     /// The main file's id in the source map (`None` when it was not read).
     pub main_file: Option<FileId>,
+    /// The modules the main file imports, directly or not.
+    pub imports: Vec<Module>,
     /// The prelude's syntax trees (for definitions and signatures in it).
     pub prelude: Vec<Module>,
 }
@@ -207,6 +209,7 @@ pub fn analyze(sources: &mut SourceMap, input: SourceInput, options: Options) ->
         states_after: analysis.states_after,
         main: Some(loaded.main),
         main_file: Some(loaded.main_file),
+        imports: loaded.imports,
         prelude: loaded.prelude,
     }
 }

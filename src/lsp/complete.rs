@@ -2,8 +2,11 @@
 //! may send at that point; after `case` in a `switch (c.get)` the labels
 //! it may receive; elsewhere the names in scope: the program's and the
 //! prelude's declarations, the variables bound before the cursor, and the
-//! keywords. The states come from the last version of the text that
-//! parsed (the one being typed usually does not).
+//! keywords. In CaMPL's syntax, after `hput` the labels each channel of
+//! the enclosing declaration may send (`Label on ch`), and at the start of
+//! an alternative of `hcase ch of` the labels `ch` may receive. The states
+//! come from the last version of the text that parsed (the one being typed
+//! usually does not).
 
 use crate::check::infer::Use;
 use crate::syntax::ast::{Item, Module};
@@ -19,8 +22,11 @@ const KEYWORDS: &[&str] = &[
 enum Context<'t> {
     /// `c.put(`: a label `c` may send.
     Send(&'t str),
-    /// `case` in a `switch (c.get)`: a label `c` may receive.
+    /// `case` in a `switch (c.get)`, or an alternative of CaMPL's
+    /// `hcase c of`: a label `c` may receive.
     Receive(&'t str),
+    /// CaMPL's `hput`: a label some channel may send, and that channel.
+    SendOn,
     Name,
 }
 
@@ -37,12 +43,16 @@ pub fn complete(
     match context(&text[..offset.min(text.len())]) {
         Context::Send(c) => labels(state_at(c, offset, uses, afters), true),
         Context::Receive(c) => labels(state_at(c, offset, uses, afters), false),
+        Context::SendOn => sendable(offset, uses, afters, modules),
         Context::Name => names(offset, uses, modules),
     }
 }
 
+fn is_word(c: char) -> bool {
+    c.is_alphanumeric() || c == '_' || c == '\''
+}
+
 fn context(before: &str) -> Context<'_> {
-    let is_word = |c: char| c.is_alphanumeric() || c == '_' || c == '\'';
     let rest = before.trim_end_matches(is_word).trim_end();
     if let Some(call) = rest.strip_suffix('(')
         && let Some(receiver) = call.trim_end().strip_suffix(".put")
@@ -58,7 +68,45 @@ fn context(before: &str) -> Context<'_> {
     {
         return Context::Receive(c);
     }
+    if rest.ends_with("hput") && !rest[..rest.len() - 4].ends_with(is_word) {
+        return Context::SendOn;
+    }
+    if let Some(c) = hcase_channel(before) {
+        return Context::Receive(c);
+    }
     Context::Name
+}
+
+/// The channel of CaMPL's `hcase c of` when the cursor starts one of its
+/// alternatives: only a (partial) word on the cursor's line, and the first
+/// line above indented less ends in `hcase c of` (or `hcase c of {`).
+fn hcase_channel(before: &str) -> Option<&str> {
+    let (above, line) = before.rsplit_once('\n')?;
+    let indent = line.trim_end_matches(is_word);
+    if !indent.trim().is_empty() {
+        return None;
+    }
+    let outer = above
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty() && l.len() - l.trim_start().len() < indent.len())?;
+    let head = outer.trim_end();
+    let head = head.strip_suffix('{').unwrap_or(head).trim_end();
+    let (_, name) = head.strip_suffix("of")?.rsplit_once("hcase")?;
+    let name = name.trim();
+    (!name.is_empty() && name.chars().all(is_word)).then_some(name)
+}
+
+/// Where the declaration around `offset` starts: the last declaration of
+/// the file being edited (the first module) that starts before it. (A
+/// CaMPL declaration's span is its name, so ends are not compared.)
+fn enclosing(offset: usize, modules: &[&Module]) -> Option<crate::source::Span> {
+    let main = modules.first()?;
+    main.items
+        .iter()
+        .map(|item| item.span)
+        .filter(|s| s.start as usize <= offset)
+        .max_by_key(|s| s.start)
 }
 
 /// The channel of the innermost `switch (c.get)` before the end of `text`.
@@ -125,6 +173,46 @@ fn labels(state: Option<&Use>, sends: bool) -> Vec<CompletionItem> {
         .collect()
 }
 
+/// CaMPL's `hput`: the labels each channel of the enclosing declaration
+/// may send at `offset`.
+fn sendable(
+    offset: usize,
+    uses: &[Use],
+    afters: &[Use],
+    modules: &[&Module],
+) -> Vec<CompletionItem> {
+    let scope = enclosing(offset, modules);
+    let in_scope = |u: &&Use| {
+        scope.is_some_and(|s| {
+            s.file == u.bound.file && s.start <= u.bound.start && u.bound.start as usize <= offset
+        })
+    };
+    let mut names: Vec<&str> = uses
+        .iter()
+        .filter(in_scope)
+        .map(|u| u.name.as_str())
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    let states = names.into_iter().map(|c| state_at(c, offset, uses, afters));
+    states.flat_map(labels_on).collect()
+}
+
+/// CaMPL's `hput`: each label the channel of `state` may send, written
+/// out with its channel (`Label on ch`).
+fn labels_on(state: Option<&Use>) -> Vec<CompletionItem> {
+    let Some(u) = state else {
+        return Vec::new();
+    };
+    let mut items = labels(state, true);
+    for item in &mut items {
+        item.insert_text = Some(format!("{} on {}", item.label, u.name));
+        item.label = format!("{} on {}", item.label, u.name);
+        item.filter_text = item.insert_text.clone();
+    }
+    items
+}
+
 fn names(offset: usize, uses: &[Use], modules: &[&Module]) -> Vec<CompletionItem> {
     let mut out: Vec<CompletionItem> = Vec::new();
     let mut add = |label: &str, kind: CompletionItemKind, detail: Option<String>| {
@@ -183,5 +271,23 @@ mod tests {
         ));
         assert!(matches!(context("  let x = show"), Context::Name));
         assert!(matches!(context("  showcase"), Context::Name));
+    }
+
+    #[test]
+    fn campl_hput_and_the_alternatives_of_hcase_are_label_contexts() {
+        assert!(matches!(context("  do\n    hput "), Context::SendOn));
+        assert!(matches!(context("    hput Cons"), Context::SendOn));
+        assert!(matches!(context("    chput "), Context::Name));
+        let hcase =
+            "    hcase colors of\n        RedFruit -> do\n            put x on colors\n        ";
+        assert!(matches!(context(hcase), Context::Receive("colors")));
+        assert!(matches!(
+            context("  hcase k of {\n    Gre"),
+            Context::Receive("k")
+        ));
+        assert!(matches!(
+            context("  hcase k of\n    Red -> f"),
+            Context::Name
+        ));
     }
 }

@@ -301,9 +301,9 @@ impl Document {
     }
 
     /// Every place that names what is at `offset`: a variable's binding
-    /// and uses; or a declaration (in this file) and each word of this
-    /// file that names it, outside comments and strings, and not a
-    /// variable of the same name.
+    /// and uses; or a declaration and each word of this file and of the
+    /// files it imports that names it, outside comments and strings, and
+    /// not a variable of the same name.
     pub fn references(&self, offset: usize, with_declaration: bool) -> Vec<Location> {
         let spans: Vec<Span> = match self.use_at(offset) {
             Some(u) => {
@@ -339,22 +339,37 @@ impl Document {
         let Some(declared) = self.declared(word) else {
             return Vec::new();
         };
-        let Some(file) = self.main_file else {
-            return Vec::new();
-        };
-        let variable = |at: usize| {
+        let variable = |at: Span| {
             self.analysis.uses.iter().any(|u| {
                 u.name == word
-                    && (u.span.start as usize == at || u.bound.start as usize == at)
-                    && u.bound.file == file
+                    && (u.span.start == at.start || u.bound.start == at.start)
+                    && u.bound.file == at.file
             })
         };
-        words_named(&self.text, word)
-            .into_iter()
-            .filter(|at| !variable(*at))
-            .map(|at| Span::new(file, at, at + word.len()))
-            .filter(|s| with_declaration || *s != declared.span)
-            .collect()
+        let mut spans = Vec::new();
+        for (file, text) in self.program_files() {
+            let found = words_named(text, word).into_iter();
+            spans.extend(found.map(|at| Span::new(file, at, at + word.len())));
+        }
+        spans.retain(|s| !variable(*s) && (with_declaration || *s != declared.span));
+        spans
+    }
+
+    /// The file being edited and the files it imports, with their texts
+    /// (the prelude is not searched: its names are read-only).
+    fn program_files(&self) -> Vec<(crate::source::FileId, &str)> {
+        let mut out: Vec<(crate::source::FileId, &str)> = Vec::new();
+        if let Some(main) = self.main_file {
+            out.push((main, &self.text));
+        }
+        for item in self.analysis.imports.iter().flat_map(|m| &m.items) {
+            if !out.iter().any(|(f, _)| *f == item.span.file)
+                && let Some(file) = self.file_of(item.span)
+            {
+                out.push((item.span.file, &file.text));
+            }
+        }
+        out
     }
 
     /// The innermost recorded use of a variable at `offset`.
@@ -371,7 +386,12 @@ impl Document {
     /// what it imports) first, else in the prelude; a protocol's label
     /// finds its protocol.
     fn declared(&self, name: &str) -> Option<Declared> {
-        let modules = self.analysis.main.iter().chain(&self.analysis.prelude);
+        let analysis = &self.analysis;
+        let modules = analysis
+            .main
+            .iter()
+            .chain(&analysis.imports)
+            .chain(&analysis.prelude);
         modules
             .clone()
             .find_map(|m| self.declared_in(m, name))
