@@ -88,7 +88,7 @@ fn hover_on_a_channel_shows_its_protocol_state_at_each_point() {
     assert_eq!(
         states,
         [
-            "```mpl\nserver : Ask\n```",
+            "```mpl\nserver : Ask\n```\n\n---\n```mpl\nprotocol Ask = put Int, get Int, close;\n```",
             "```mpl\nserver : get Int\n```",
             "```mpl\nserver : close\n```",
         ]
@@ -471,5 +471,25 @@ fn definition_and_references_reach_into_the_files_a_program_imports() {
     let r = server.request("textDocument/references", params);
     let found = results(&r, |l| (text(&l["uri"]), place(&l["range"]["start"])));
     assert_eq!(found, [(uri.clone(), (7, 22)), (helpers.clone(), (16, 4))]);
+    server.stop();
+}
+
+#[test]
+fn hover_on_a_channel_at_a_choice_names_its_labels_and_shows_its_protocol() {
+    let mut server = Server::start();
+    let uri = "file:///nowhere/counter.mpl";
+    server.open(uri, COUNTER);
+    let sender = server.hover_text(uri, 8, 2);
+    assert!(
+        sender.contains("next, `c` sends one of `Inc`, `Stop`"),
+        "{sender}"
+    );
+    assert!(sender.contains("protocol Counter = put Inc"), "{sender}");
+    let receiver = server.hover_text(uri, 2, 10);
+    assert!(
+        receiver.contains("k : neg<Counter>")
+            && receiver.contains("next, `k` receives one of `Inc`, `Stop`"),
+        "{receiver:?}"
+    );
     server.stop();
 }

@@ -398,9 +398,12 @@ fn write_session_str<N: Names>(
             out.push(')');
             Ok(())
         }
-        Session::Unknown => out.write_str("(not yet known)"),
+        Session::Unknown => out.write_str(UNKNOWN_SESSION),
     }
 }
+
+/// How a protocol the checker does not know yet (after an error) is shown.
+pub const UNKNOWN_SESSION: &str = "(not yet known)";
 
 /// A protocol spelled out in full (names of other protocols stay names).
 /// A choice whose branches do not fit in `width` columns (after `indent`

@@ -31,20 +31,22 @@ enum Context<'t> {
 }
 
 /// The completions at `offset` of `text`. `uses` and `afters` are what the
-/// checker recorded (`Use`): each variable where used, and each channel's
-/// state after each operation on it.
+/// checker recorded (`Use`) in the last version that parsed, where the
+/// cursor is at `then`: each variable where used, and each channel's state
+/// after each operation on it.
 pub fn complete(
     text: &str,
     offset: usize,
+    then: usize,
     uses: &[Use],
     afters: &[Use],
     modules: &[&Module],
 ) -> Vec<CompletionItem> {
     match context(&text[..offset.min(text.len())]) {
-        Context::Send(c) => labels(state_at(c, offset, uses, afters), true),
-        Context::Receive(c) => labels(state_at(c, offset, uses, afters), false),
-        Context::SendOn => sendable(offset, uses, afters, modules),
-        Context::Name => names(offset, uses, modules),
+        Context::Send(c) => labels(state_at(c, then, uses, afters), true),
+        Context::Receive(c) => labels(state_at(c, then, uses, afters), false),
+        Context::SendOn => sendable(then, uses, afters, modules),
+        Context::Name => names(then, uses, modules),
     }
 }
 

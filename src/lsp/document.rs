@@ -28,15 +28,48 @@ pub struct Document {
     pub text: String,
     index: LineIndex,
     sources: SourceMap,
-    analysis: Analysis,
+    analysis: Arc<Analysis>,
     main_file: Option<FileId>,
     /// The outline of the last version that parsed (kept while the text
     /// does not parse).
     pub symbols: Vec<DocumentSymbol>,
-    /// The variables' uses and the channels' states after each operation
-    /// in the last version that parsed, and its syntax trees (for
+    /// The last version that parsed and what was found in it (for
     /// completion, asked while the text being typed does not parse).
-    parsed: (Vec<Use>, Vec<Use>, Vec<Module>),
+    parsed: Parsed,
+}
+
+/// A version of the text that parsed, and its analysis: the variables'
+/// uses, the channels' states after each operation, the syntax trees.
+#[derive(Default)]
+struct Parsed {
+    text: String,
+    analysis: Arc<Analysis>,
+}
+
+impl Parsed {
+    /// Where `offset` of `now` was in this version: the same place before
+    /// the edited stretch (the text the two do not share at either end),
+    /// shifted by the edit's length after it, and the stretch's start
+    /// within it (where the text being typed goes).
+    fn offset_of(&self, now: &str, offset: usize) -> usize {
+        let (old, new) = (self.text.as_bytes(), now.as_bytes());
+        let prefix = old.iter().zip(new).take_while(|(a, b)| a == b).count();
+        let room = old.len().min(new.len()) - prefix;
+        let suffix = old
+            .iter()
+            .rev()
+            .zip(new.iter().rev())
+            .take(room)
+            .take_while(|(a, b)| a == b)
+            .count();
+        if offset <= prefix {
+            offset
+        } else if offset >= new.len() - suffix {
+            offset + old.len() - new.len()
+        } else {
+            prefix
+        }
+    }
 }
 
 /// What a name under the cursor is, found in the syntax trees.
@@ -57,10 +90,10 @@ impl Document {
             index: LineIndex::new(&text),
             text,
             sources: SourceMap::new(),
-            analysis: Analysis::default(),
+            analysis: Arc::default(),
             main_file: None,
             symbols: Vec::new(),
-            parsed: (Vec::new(), Vec::new(), Vec::new()),
+            parsed: Parsed::default(),
         };
         doc.analyze();
         doc
@@ -98,15 +131,13 @@ impl Document {
                 .find(|(_, f)| f.name == name)
                 .map(|(id, _)| id)
         });
+        let analysis = Arc::new(analysis);
         if let Some(main) = &analysis.main {
             self.symbols = super::symbols::outline(main, &|s| self.range_of(s));
-            let mut modules = vec![main.clone()];
-            modules.extend(analysis.prelude.iter().cloned());
-            self.parsed = (
-                analysis.uses.clone(),
-                analysis.states_after.clone(),
-                modules,
-            );
+            self.parsed = Parsed {
+                text: self.text.clone(),
+                analysis: analysis.clone(),
+            };
         }
         self.sources = sources;
         self.analysis = analysis;
@@ -165,7 +196,7 @@ impl Document {
         let mut message = d.message.clone();
         if let Some((_, label)) = &d.primary
             && !label.is_empty()
-            && *label != d.message
+            && !d.message.contains(label.as_str())
         {
             message.push_str(&format!("\n{label}"));
         }
@@ -225,8 +256,7 @@ impl Document {
     /// used (a channel's protocol state there), or a declaration.
     pub fn hover(&self, offset: usize) -> Option<(String, Range)> {
         if let Some(u) = self.use_at(offset) {
-            let text = format!("```mpl\n{} : {}\n```", u.name, u.ty);
-            return Some((text, self.range_of(u.span)));
+            return Some((self.use_hover(u), self.range_of(u.span)));
         }
         let (word, start) = word_at(&self.text, offset)?;
         let declared = self.declared(word)?;
@@ -255,7 +285,8 @@ impl Document {
     pub fn inlay_hints(&self, from: u32, to: u32) -> Vec<InlayHint> {
         let mut last: Vec<(u32, &str, usize, &str)> = Vec::new();
         for after in self.analysis.states_after.iter() {
-            if !self.in_this_file(after.span) {
+            // After an error the checker may not know a state: no hint.
+            if !self.in_this_file(after.span) || after.ty == crate::check::types::UNKNOWN_SESSION {
                 continue;
             }
             let end = after.span.end as usize;
@@ -295,9 +326,11 @@ impl Document {
 
     /// Completions at `offset` (`complete`).
     pub fn complete(&self, offset: usize) -> Vec<lsp_types::CompletionItem> {
-        let (uses, afters, modules) = &self.parsed;
-        let modules: Vec<&Module> = modules.iter().collect();
-        super::complete::complete(&self.text, offset, uses, afters, &modules)
+        let parsed = &self.parsed.analysis;
+        let modules: Vec<&Module> = parsed.main.iter().chain(&parsed.prelude).collect();
+        let then = self.parsed.offset_of(&self.text, offset);
+        let (uses, afters) = (&parsed.uses, &parsed.states_after);
+        super::complete::complete(&self.text, offset, then, uses, afters, &modules)
     }
 
     /// Every place that names what is at `offset`: a variable's binding
@@ -370,6 +403,34 @@ impl Document {
             }
         }
         out
+    }
+
+    /// A variable's type where it is used. For a channel whose protocol
+    /// offers a choice there, the labels; for a channel at a named
+    /// protocol, the protocol's declaration.
+    fn use_hover(&self, u: &Use) -> String {
+        let mut text = format!("```mpl\n{} : {}\n```", u.name, u.ty);
+        if let Some(choice) = &u.choice {
+            let labels: Vec<String> = choice.labels.iter().map(|l| format!("`{l}`")).collect();
+            let verb = if choice.sends { "sends" } else { "receives" };
+            text.push_str(&format!(
+                "\n\nnext, `{}` {verb} one of {}",
+                u.name,
+                labels.join(", ")
+            ));
+        }
+        let named = u.ty.strip_prefix("neg<").and_then(|t| t.strip_suffix('>'));
+        let named = named.unwrap_or(&u.ty).split('<').next().unwrap_or_default();
+        if let Some(protocol) = self
+            .declared(named)
+            .filter(|d| d.text.starts_with("protocol"))
+        {
+            text.push_str(&format!(
+                "\n\n---\n```mpl\n{}\n```",
+                protocol.text.trim_end()
+            ));
+        }
+        text
     }
 
     /// The innermost recorded use of a variable at `offset`.
@@ -613,6 +674,23 @@ fn word_at(text: &str, offset: usize) -> Option<(&str, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_offset_is_carried_back_to_the_version_that_parsed() {
+        let parsed = Parsed {
+            text: "let a = 1;\nc.put(X);\nlet b = 2;\n".into(),
+            analysis: Arc::default(),
+        };
+        // A line typed after the first: before it the same, in it its
+        // start, after it shifted back.
+        let now = "let a = 1;\nd.put(\nc.put(X);\nlet b = 2;\n";
+        assert_eq!(parsed.offset_of(now, 4), 4);
+        assert_eq!(parsed.offset_of(now, 17), 11);
+        assert_eq!(parsed.offset_of(now, now.len()), parsed.text.len());
+        // The same text: the same offsets.
+        let same = parsed.text.clone();
+        assert_eq!(parsed.offset_of(&same, 12), 12);
+    }
 
     #[test]
     fn a_call_is_found_back_to_its_parenthesis_with_the_argument_reached() {

@@ -637,6 +637,7 @@ impl Infer<'_, '_> {
             self.used_after_move(name, c.span, moved);
             return Some(self.unifier.fresh());
         }
+        self.record_use(i, c.span);
         let Some(branches) = branches else {
             return Some(self.unknown_choice(i, cases, span));
         };
