@@ -46,6 +46,31 @@ use std::time::Duration;
 /// issue 14 (`benches/lsp_speed.rs`; figures in `bench/RESULTS.md`).
 const SETTLE: Duration = Duration::from_millis(50);
 
+type Answer = Result<serde_json::Value, (ErrorCode, String)>;
+
+/// The response to request `id` that `handler` answers: its value, its
+/// error, or, if it panics, an internal error (the panic is logged on
+/// standard error, which editors show as the server's log).
+fn guarded(id: lsp_server::RequestId, method: &str, handler: impl FnOnce() -> Answer) -> Response {
+    match std::panic::catch_unwind(AssertUnwindSafe(handler)) {
+        Ok(Ok(value)) => Response::new_ok(id, value),
+        Ok(Err((code, message))) => Response::new_err(id, code as i32, message),
+        Err(panic) => {
+            let why = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            eprintln!("mpl lsp: `{method}` failed: {why}");
+            Response::new_err(
+                id,
+                ErrorCode::InternalError as i32,
+                format!("the server failed while answering `{method}`; it goes on"),
+            )
+        }
+    }
+}
+
 /// Serves one client on standard input and output until it says `exit`.
 pub fn run() -> Result<(), String> {
     let (connection, io_threads) = Connection::stdio();
@@ -142,20 +167,11 @@ impl Server {
     /// Answers a request; a failure (bad parameters, a panic) becomes an
     /// error response.
     fn answer(&mut self, req: Request) -> Response {
-        let id = req.id.clone();
-        let method = req.method.clone();
-        match std::panic::catch_unwind(AssertUnwindSafe(|| self.dispatch(req))) {
-            Ok(Ok(value)) => Response::new_ok(id, value),
-            Ok(Err((code, message))) => Response::new_err(id, code as i32, message),
-            Err(_) => Response::new_err(
-                id,
-                ErrorCode::InternalError as i32,
-                format!("the server failed while answering `{method}`; it goes on"),
-            ),
-        }
+        let (id, method) = (req.id.clone(), req.method.clone());
+        guarded(id, &method, || self.dispatch(req))
     }
 
-    fn dispatch(&mut self, req: Request) -> Result<serde_json::Value, (ErrorCode, String)> {
+    fn dispatch(&mut self, req: Request) -> Answer {
         let to_json = |v: Result<serde_json::Value, serde_json::Error>| {
             v.map_err(|e| (ErrorCode::InternalError, e.to_string()))
         };
@@ -350,4 +366,32 @@ fn params<P: serde::de::DeserializeOwned>(req: &Request) -> Result<P, (ErrorCode
             format!("the parameters of `{}` do not parse: {e}", req.method),
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_request_whose_handler_panics_is_answered_with_an_internal_error() {
+        let response = guarded(7.into(), "textDocument/hover", || panic!("a bug"));
+        let error = response.error.expect("an error response");
+        assert_eq!(error.code, ErrorCode::InternalError as i32);
+        assert!(
+            error.message.contains("textDocument/hover"),
+            "{}",
+            error.message
+        );
+        assert_eq!(response.id, 7.into());
+    }
+
+    #[test]
+    fn a_handlers_value_and_error_are_answered_as_they_are() {
+        let ok = guarded(1.into(), "m", || Ok(serde_json::json!(3)));
+        assert_eq!(ok.result, Some(serde_json::json!(3)));
+        let bad = guarded(2.into(), "m", || {
+            Err((ErrorCode::InvalidParams, "no".into()))
+        });
+        assert_eq!(bad.error.map(|e| e.message), Some("no".to_string()));
+    }
 }
