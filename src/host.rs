@@ -42,6 +42,9 @@ pub struct Host {
     pub permissions: Permissions,
     /// How far a process may recurse, and other bounds on a run.
     pub limits: Limits,
+    /// Where the run's processes and messages are recorded, if anywhere
+    /// (`mpl run --trace`).
+    pub trace: Option<Arc<crate::trace::Trace>>,
 }
 
 impl Host {
@@ -56,6 +59,7 @@ impl Host {
             on_start: None,
             permissions: Permissions::default(),
             limits: Limits::default(),
+            trace: None,
         }
     }
 

@@ -25,6 +25,7 @@ pub mod services;
 pub mod session;
 pub mod source;
 pub mod syntax;
+pub mod trace;
 pub mod value;
 
 use diagnostics::Diagnostic;

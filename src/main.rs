@@ -76,6 +76,24 @@ struct RunOptions {
     syntax: SyntaxOption,
 }
 
+/// `mpl run`'s tracing: what happened, as lines or as a picture.
+#[derive(clap::Args, Clone)]
+struct TraceOptions {
+    /// Write each event (a process started or ended, a message put or
+    /// got, with its channel, value and source position) to standard
+    /// error as it happens.
+    #[arg(long)]
+    trace: bool,
+    /// Write the run as a message sequence chart: a page with no
+    /// external resources, one lifeline per process, one arrow per
+    /// message.
+    #[arg(long = "trace-html", value_name = "OUT.html")]
+    trace_html: Option<PathBuf>,
+    /// The most events a trace keeps; the page says when it was cut.
+    #[arg(long = "trace-limit", value_name = "N", default_value_t = mpl::trace::DEFAULT_LIMIT)]
+    trace_limit: usize,
+}
+
 /// `--syntax`: which surface syntax the program file is written in.
 #[derive(clap::Args, Default, Clone, Copy)]
 struct SyntaxOption {
@@ -117,6 +135,8 @@ enum Command {
         command: Vec<String>,
         #[command(flatten)]
         options: RunOptions,
+        #[command(flatten)]
+        trace: TraceOptions,
     },
     /// An interactive session: declarations, expressions and statements,
     /// checked and run as you type them. FILE's declarations are loaded;
@@ -189,13 +209,17 @@ fn main() {
         }
     };
     let code = match cli.command {
-        Some(Command::Run { command, options }) => {
+        Some(Command::Run {
+            command,
+            options,
+            trace,
+        }) => {
             let mut command = command.into_iter();
             let file = PathBuf::from(command.next().unwrap_or_default());
             let args = command.collect();
             let syntax = options.syntax.get();
             with_options(options, |p, config, l| {
-                run(file, args, syntax, config, p, l)
+                run(file, args, syntax, (config, trace), p, l)
             })
         }
         Some(Command::Repl { file, options }) => {
@@ -452,7 +476,7 @@ fn run(
     file: PathBuf,
     args: Vec<String>,
     syntax: Option<mpl::syntax::Syntax>,
-    config: runtime::Config,
+    (config, tracing): (runtime::Config, TraceOptions),
     permissions: Permissions,
     limits: Limits,
 ) -> i32 {
@@ -467,7 +491,7 @@ fn run(
         syntax,
         ..Options::default()
     };
-    let (sources, result, _) = compile(file, options);
+    let (sources, result, _) = compile(file.clone(), options);
     let program = match result {
         Ok(p) => p,
         Err(diags) => {
@@ -477,6 +501,10 @@ fn run(
     };
     let stdout: Output = Arc::new(Mutex::new(Box::new(std::io::stdout())));
     let stderr: Output = Arc::new(Mutex::new(Box::new(std::io::stderr())));
+    let trace = (tracing.trace || tracing.trace_html.is_some()).then(|| {
+        let live = tracing.trace.then(|| stderr.clone());
+        Arc::new(mpl::trace::Trace::new(tracing.trace_limit, live, &sources))
+    });
     let on_start: mpl::host::OnStart = Box::new(|h| {
         let _ = RUNNING.set(h);
     });
@@ -488,11 +516,20 @@ fn run(
         on_start: Some(on_start),
         permissions,
         limits,
+        trace: trace.clone(),
     };
     let (code, diag) = mpl::run_program(program, host, config);
     let _ = std::io::stdout().flush();
     if let Some(d) = diag {
         report(&[d], &sources);
+    }
+    if let (Some(trace), Some(out)) = (trace, tracing.trace_html) {
+        let title = file.display().to_string();
+        let page = mpl::trace::chart::page(&trace, &trace.recorded(), &title);
+        if let Err(e) = std::fs::write(&out, page) {
+            eprintln!("mpl: cannot write {}: {e}", out.display());
+            return exit::USAGE.max(code);
+        }
     }
     code
 }

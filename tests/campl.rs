@@ -253,6 +253,7 @@ fn start(text: &str) -> Result<Running, Failed> {
         on_start: None,
         permissions: Default::default(),
         limits: mpl::host::Limits::default(),
+        trace: None,
     };
     let (tx, done) = std::sync::mpsc::channel();
     std::thread::spawn(move || {

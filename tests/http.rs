@@ -270,6 +270,7 @@ fn start_run(program: &Path, root: &Path, args: Vec<String>) -> (SharedBuf, Star
             ..Permissions::default()
         },
         limits: mpl::host::Limits::default(),
+        trace: None,
     };
     let config = Config {
         threads: 4,

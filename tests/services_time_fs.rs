@@ -121,6 +121,7 @@ fn run_now(path: PathBuf, permissions: Permissions, config: Config) -> Ran {
         on_start: None,
         permissions,
         limits: mpl::host::Limits::default(),
+        trace: None,
     };
     let (code, diag) = mpl::run_program(program, host, config);
     let report = diag

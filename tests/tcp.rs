@@ -126,6 +126,7 @@ fn run(
         on_start: Some(Box::new(move |h| *slot.lock() = Some(h))),
         permissions,
         limits: mpl::host::Limits::default(),
+        trace: None,
     };
     let (code, diag) = mpl::run_program(program, host, config);
     let report = diag

@@ -27,6 +27,7 @@ mod native;
 mod ops;
 #[cfg(test)]
 mod tests;
+mod traced;
 
 use super::RunOutcome;
 use crate::host::{Host, OnStart, OpenServices, RunError, Services};
@@ -49,6 +50,8 @@ pub(crate) struct RunData {
     pub args: Value,
     /// The soundness guard (debug builds only).
     pub guard: Option<crate::eval::guard::Guard>,
+    /// The run's trace, when it is traced (`mpl run --trace`).
+    pub trace: Option<Arc<crate::trace::Trace>>,
     /// Open calls a process may have (`host::Limits::max_stack`).
     pub max_stack: usize,
     /// Processes alive at once (`host::Limits::max_processes`).
@@ -76,10 +79,13 @@ fn run_with(
     natives: bool,
 ) -> RunOutcome {
     let (io, outputs) = host.for_services();
-    let limits = host.limits;
-    let outcome = match open(&program, io)
-        .and_then(|services| prepare(program, services, host.args, natives, limits))
-    {
+    let run = Prepare {
+        args: host.args,
+        natives,
+        limits: host.limits,
+        trace: host.trace,
+    };
+    let outcome = match open(&program, io).and_then(|services| prepare(program, services, run)) {
         Ok(shared) => run_entry(shared, config, host.on_start),
         Err(e) => RunOutcome::Failed(e),
     };
@@ -89,22 +95,30 @@ fn run_with(
     outcome
 }
 
-/// Compiles the program and bundles what its processes share.
-fn prepare(
-    program: Arc<Program>,
-    services: Arc<dyn Services>,
+/// What a run takes from its host besides the program and services.
+struct Prepare {
     args: Vec<String>,
     natives: bool,
     limits: crate::host::Limits,
+    trace: Option<Arc<crate::trace::Trace>>,
+}
+
+/// Compiles the program (for tracing, if the run is traced) and bundles
+/// what its processes share.
+fn prepare(
+    program: Arc<Program>,
+    services: Arc<dyn Services>,
+    run: Prepare,
 ) -> Result<Arc<RunData>, RunError> {
     compile::check_entry(&program)?;
-    let code = compile::build_code(&program, natives)?;
-    let args = Value::list(args.iter().map(|a| Value::string(a)).collect());
+    let code = compile::build_code(&program, run.natives, run.trace.is_some())?;
+    let args = Value::list(run.args.iter().map(|a| Value::string(a)).collect());
     Ok(Arc::new(RunData {
         code,
         guard: crate::eval::guard::Guard::for_build(&program.monitor),
-        max_stack: limits.max_stack,
-        max_processes: limits.max_processes,
+        trace: run.trace,
+        max_stack: run.limits.max_stack,
+        max_processes: run.limits.max_processes,
         program,
         services,
         args,

@@ -103,6 +103,7 @@ fn run_now(path: PathBuf, stdin: Vec<u8>, args: Vec<String>, config: Config) -> 
         on_start: None,
         permissions: Default::default(),
         limits: mpl::host::Limits::default(),
+        trace: None,
     };
     let (code, diag) = mpl::run_program(program, host, config);
     let report = diag

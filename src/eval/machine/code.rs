@@ -114,6 +114,10 @@ pub enum Op {
     /// Replace the channel on top by the next message; parks if none.
     Get,
     Close,
+    /// `Put` and `Get` of a traced run (`mpl run --trace`), recording the
+    /// message at `Code::trace_sites[k]` (an untraced run has none).
+    TracedPut(u32),
+    TracedGet(u32),
     /// A new channel, its ends in the two slots; the third is its index
     /// in `Code::channel_states` (`NO_STATES`: none known).
     NewChannel(Slot, Slot, u32),
@@ -226,6 +230,17 @@ pub struct Code {
     pub channel_states: Vec<(u32, u32)>,
     /// `codata_dtors[c]`: the destructors of codata `c`, in method order.
     pub codata_dtors: Vec<Box<[DtorId]>>,
+    /// Compile `put` and `get` as `TracedPut` and `TracedGet`.
+    pub traced: bool,
+    /// Where each traced `put` or `get` is.
+    pub trace_sites: Vec<TraceSite>,
+}
+
+/// A traced `put` or `get`: the operation and the channel as written.
+#[derive(Clone, Copy, Debug)]
+pub struct TraceSite {
+    pub at: Span,
+    pub channel: Span,
 }
 
 impl Code {

@@ -17,7 +17,7 @@
 //! can index without panicking. Nothing here runs code or touches values
 //! beyond building literal constants.
 
-use super::code::{CFunc, Code, ForkArmSite, Op, Pc, RecordSite};
+use super::code::{CFunc, Code, ForkArmSite, Op, Pc, RecordSite, TraceSite};
 use super::liveness;
 use super::native::Native;
 use crate::host::RunError;
@@ -31,9 +31,13 @@ use crate::value::Value;
 type CompileResult<T = ()> = Result<T, RunError>;
 
 /// Compiles every function of `program`; `natives` says whether prelude
-/// functions get their native bodies (`native`; tests compare both).
-pub fn build_code(program: &Program, natives: bool) -> CompileResult<Code> {
-    let mut code = Code::default();
+/// functions get their native bodies (`native`; tests compare both);
+/// `traced`, whether `put` and `get` record their messages.
+pub fn build_code(program: &Program, natives: bool, traced: bool) -> CompileResult<Code> {
+    let mut code = Code {
+        traced,
+        ..Code::default()
+    };
     extend_code(program, &mut code, &mut Vec::new(), natives)?;
     Ok(code)
 }
@@ -175,6 +179,15 @@ impl<'a> FuncCompiler<'a> {
 
     // ------------------------------------------------------------ emitting
 
+    /// `plain`, or in a traced run its traced form for a new trace site.
+    fn traced(&mut self, plain: Op, traced: fn(u32) -> Op, at: Span, channel: Span) -> Op {
+        if !self.tables.traced {
+            return plain;
+        }
+        self.tables.trace_sites.push(TraceSite { at, channel });
+        traced(self.tables.trace_sites.len() as u32 - 1)
+    }
+
     fn bug(&self, what: &str, span: Span) -> RunError {
         internal(what, span, &self.f.name)
     }
@@ -264,10 +277,12 @@ impl<'a> FuncCompiler<'a> {
             CallDtor(_, n) => -(n as i64),
             Data(_, n) | Tuple(n) | List(n) => 1 - n as i64,
             Add | Sub | Mul | Div | Rem | Lt | Le | Gt | Ge | Eq | Ne | Bin(_) => -1,
-            Neg | Not | Builtin(_) | ShowTyped(_) | Get | Close | NewChannel(..) => 0,
+            Neg | Not | Builtin(_) | ShowTyped(_) | Get | TracedGet(_) | Close | NewChannel(..) => {
+                0
+            }
             Index => -2,
             Native(n) => 1 - n.arity() as i64,
-            Put | Fork(_) | Split(_) => -1,
+            Put | TracedPut(_) | Fork(_) | Split(_) => -1,
             Forward => -2,
             TestTag(..) | TestConst(..) | TestNil(_) => 0,
             PopTag(..) | PopConst(..) | PopNil(_) => -1,
@@ -468,11 +483,13 @@ impl<'a> FuncCompiler<'a> {
             ExprKind::Put { channel, value } => {
                 self.expr(channel)?;
                 self.expr(value)?;
-                self.emit(Op::Put, sp).map(drop)
+                let op = self.traced(Op::Put, Op::TracedPut, sp, channel.span);
+                self.emit(op, sp).map(drop)
             }
             ExprKind::Get(c) => {
                 self.expr(c)?;
-                self.emit(Op::Get, sp).map(drop)
+                let op = self.traced(Op::Get, Op::TracedGet, sp, c.span);
+                self.emit(op, sp).map(drop)
             }
             ExprKind::Close(c) => {
                 self.expr(c)?;

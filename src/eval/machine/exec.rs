@@ -15,6 +15,7 @@ use super::control::{self, call, method, ret, spawn, tail_call, tail_spawn};
 use super::hot::{self, truncate};
 use super::instr;
 use super::ops::Fault;
+use super::traced;
 use crate::host::RunError;
 use crate::ir::FuncId;
 use crate::runtime::{ChannelId, Cx, Load, Side, Step, Task, TaskInfo};
@@ -42,6 +43,10 @@ pub struct Process {
     base: u32,
     stack: Vec<Value>,
     frames: Vec<Frame>,
+    /// The process's number in a traced run (`traced`), 0 otherwise.
+    /// Free in memory: a process's box is in mimalloc's 80-byte class
+    /// with or without it.
+    trace_id: u32,
     /// Tests only: the deepest stack (values, frames) seen at a call.
     #[cfg(test)]
     peak: (usize, usize),
@@ -69,8 +74,13 @@ impl Process {
     /// As `start`, for a `func` the compiler checked.
     pub(super) fn new(shared: Arc<RunData>, func: FuncId, mut init: Vec<Value>) -> Self {
         let slots = shared.code.funcs.get(func as usize).map_or(0, |f| f.slots);
+        let trace_id = match shared.trace {
+            Some(_) => traced::start(&shared, func, &init),
+            None => 0,
+        };
         init.resize(slots as usize, Value::Unit);
         Process {
+            trace_id,
             shared,
             proc_fn: func,
             func,
@@ -105,6 +115,9 @@ impl Task<Value, RunError> for Process {
                 return Step::Fail(self.out_of_memory(cx.live_tasks()));
             }
         }
+        if self.trace_id != 0 && matches!(step, Step::Done | Step::Fail(_)) {
+            traced::end(&self.shared, self.trace_id, matches!(step, Step::Fail(_)));
+        }
         #[cfg(test)]
         if matches!(step, Step::Done) {
             let name = process_name(&self.shared.code, self.proc_fn);
@@ -129,8 +142,12 @@ impl Task<Value, RunError> for Process {
         let f = code.funcs.get(self.func as usize);
         let pc = self.pc as usize;
         let waiting_at = f.and_then(|f| match f.ops.get(pc) {
-            Some(Op::Get | Op::Split(_) | Op::Race(_)) if f.prelude => self.own_call(),
-            Some(Op::Get | Op::Split(_) | Op::Race(_)) => f.spans.get(pc).copied(),
+            Some(Op::Get | Op::TracedGet(_) | Op::Split(_) | Op::Race(_)) if f.prelude => {
+                self.own_call()
+            }
+            Some(Op::Get | Op::TracedGet(_) | Op::Split(_) | Op::Race(_)) => {
+                f.spans.get(pc).copied()
+            }
             _ => None,
         });
         let mut holds = Vec::new();
@@ -158,7 +175,10 @@ impl Process {
         // A `get` on a channel's last use takes it out of its slot: name
         // it by the slot the instruction before loaded it from.
         if let Some(f) = code.funcs.get(self.func as usize)
-            && let (Some(Op::Get | Op::Split(_)), Some(Op::Load(s) | Op::Move(s))) = (
+            && let (
+                Some(Op::Get | Op::TracedGet(_) | Op::Split(_)),
+                Some(Op::Load(s) | Op::Move(s)),
+            ) = (
                 f.ops.get(self.pc as usize),
                 (self.pc as usize)
                     .checked_sub(1)
@@ -192,11 +212,7 @@ impl Process {
     /// among the process's callers: where a wait inside a prelude
     /// function (`readLine`) is shown.
     fn own_call(&self) -> Option<Span> {
-        let code = &self.shared.code;
-        self.frames.iter().rev().find_map(|fr| {
-            let caller = code.funcs.get(fr.func as usize)?;
-            (!caller.prelude).then(|| span_at(caller, (fr.pc as usize).saturating_sub(1)))
-        })
+        callers_call(&self.shared.code, &self.frames)
     }
 
     /// The report of a recursion past `host::Limits::max_stack`, at the
@@ -257,6 +273,20 @@ impl Process {
         self.stack.clear();
         report
     }
+}
+
+/// The innermost call in the program's own code among `frames`' callers.
+fn callers_call(code: &Code, frames: &[Frame]) -> Option<Span> {
+    frames.iter().rev().find_map(|fr| {
+        let caller = code.funcs.get(fr.func as usize)?;
+        (!caller.prelude).then(|| span_at(caller, (fr.pc as usize).saturating_sub(1)))
+    })
+}
+
+/// Inside a prelude function (`f`), the program's call it runs for.
+#[cold]
+fn own_call(f: &CFunc, code: &Code, frames: &[Frame]) -> Option<Span> {
+    f.prelude.then(|| callers_call(code, frames)).flatten()
 }
 
 fn process_name(code: &Code, f: FuncId) -> String {
@@ -411,6 +441,7 @@ fn execute(p: &mut Process, cx: &mut Ctx<'_>) -> Step<Value, RunError> {
         base,
         stack,
         frames,
+        trace_id,
         #[cfg(test)]
         peak,
     } = p;
@@ -519,7 +550,12 @@ fn execute(p: &mut Process, cx: &mut Ctx<'_>) -> Step<Value, RunError> {
             Op::Truncate(n) => stack.truncate(bp + n as usize),
             Op::Args => stack.push(shared.args.clone()),
             Op::Service(s) => match instr::connect(shared, s, op_span(r.f, r.ip - 1), cx) {
-                Ok(end) => stack.push(Value::Chan(end)),
+                Ok(end) => {
+                    if *trace_id != 0 {
+                        traced::service(shared, *trace_id, &end, op_span(r.f, r.ip - 1));
+                    }
+                    stack.push(Value::Chan(end))
+                }
                 Err(mut e) => {
                     e.process = process_name(code, *proc_fn);
                     return Step::Fail(e);
@@ -548,7 +584,13 @@ fn execute(p: &mut Process, cx: &mut Ctx<'_>) -> Step<Value, RunError> {
             Op::Return => control!(ret(&mut r, frames, stack, None)),
             Op::ReturnSlot(s) => control!(ret(&mut r, frames, stack, Some(s))),
             Op::Spawn(g) => control!(spawn(r.bp, stack, shared, cx, g)),
-            Op::TailSpawn(g) => control!(tail_spawn(&mut r, (frames, proc_fn), stack, g)),
+            Op::TailSpawn(g) => {
+                let before = *proc_fn;
+                control!(tail_spawn(&mut r, (frames, proc_fn), stack, g));
+                if *trace_id != 0 && before != g {
+                    traced::became(shared, *trace_id, g, stack);
+                }
+            }
             Op::Halt => control!(Ok::<_, Fault>(control::halt(stack, frames))),
 
             Op::Tag(t) => stack.push(Value::Tag(t)),
@@ -575,6 +617,14 @@ fn execute(p: &mut Process, cx: &mut Ctx<'_>) -> Step<Value, RunError> {
 
             Op::Put => attempt!(hot::put(stack, shared, cx)),
             Op::Get => wait!(hot::get(stack, bp, shared, None), Step::Park),
+            Op::TracedPut(k) => {
+                let who = (*trace_id, own_call(r.f, code, frames));
+                attempt!(traced::put(stack, shared, cx, k, who))
+            }
+            Op::TracedGet(k) => {
+                let who = (*trace_id, own_call(r.f, code, frames));
+                wait!(traced::get(stack, bp, shared, k, who), Step::Park)
+            }
             Op::Split(k) => wait!(hot::get(stack, bp, shared, Some(k)), Step::Park),
             Op::Race(k) => wait!(instr::race(stack, bp, code, k), Step::Race),
             Op::Close => *attempt!(hot::top(stack)) = Value::Unit,

@@ -271,6 +271,7 @@ fn run_data(
         services: services.clone(),
         args: args.clone(),
         guard: None,
+        trace: None,
         max_stack: limits.max_stack,
         max_processes: limits.max_processes,
     })

@@ -491,6 +491,7 @@ mod tests {
             on_start: None,
             permissions: Default::default(),
             limits: crate::host::Limits::default(),
+            trace: None,
         };
         let config = Config {
             threads: 1,

@@ -196,6 +196,7 @@ fn host() -> Host {
         on_start: None,
         permissions: Default::default(),
         limits: crate::host::Limits::default(),
+        trace: None,
     }
 }
 
@@ -224,7 +225,7 @@ fn no_services(_: &Program, _: HostIo) -> Result<Arc<dyn Services>, RunError> {
 fn shared(p: Program) -> Arc<RunData> {
     let p = Arc::new(p);
     let args = host().args;
-    let code = match build_code(&p, true) {
+    let code = match build_code(&p, true, false) {
         Ok(c) => c,
         Err(e) => panic!("compile error: {e:?}"),
     };
@@ -235,6 +236,7 @@ fn shared(p: Program) -> Arc<RunData> {
         services: Arc::new(NoServices),
         args,
         guard: None,
+        trace: None,
         max_stack: crate::host::Limits::DEFAULT_MAX_STACK,
         max_processes: crate::host::Limits::DEFAULT_MAX_PROCESSES,
     })
@@ -1225,7 +1227,7 @@ fn clause_functions_match_their_arguments_without_a_tuple() {
     let pick = |i| bin(BinOp::Add, call(0, vec![xs(), int(i)]), int(0));
     assert_eq!(ok(eval_in(funcs(), &[], 1, pick(2))), "30");
     assert_eq!(ok(eval_in(funcs(), &[], 1, pick(5))), "-1");
-    let code = build_code(&program(funcs(), &[]), true).expect("compiles");
+    let code = build_code(&program(funcs(), &[]), true, false).expect("compiles");
     let ops = &code.funcs[0].ops;
     assert!(
         !ops.iter().any(|op| matches!(op, super::code::Op::Tuple(_))),
