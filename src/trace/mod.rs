@@ -168,15 +168,17 @@ impl Trace {
             inner.dropped += 1;
             return;
         }
-        if let (What::Became { name, .. }, Some(i)) = (&what, (process as usize).checked_sub(1))
-            && let Some(slot) = inner.names.get_mut(i)
-        {
-            *slot = name.clone();
-        }
         let event = Event { process, what };
         if let Some(out) = &self.live {
             let line = self.line(inner.events.len() + 1, &event, &inner.names);
             let _ = out.lock().write_all(line.as_bytes());
+        }
+        // Later lines name the process as what it became.
+        if let (What::Became { name, .. }, Some(i)) =
+            (&event.what, (process as usize).checked_sub(1))
+            && let Some(slot) = inner.names.get_mut(i)
+        {
+            *slot = name.clone();
         }
         inner.events.push(event);
     }
