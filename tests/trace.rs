@@ -116,9 +116,17 @@ fn a_traced_run_records_each_process_once_and_each_message_at_both_ends() {
     assert_eq!(gets, 7);
     assert_eq!(puts, 7 + 2 * 3 + 2 * 2 + 1);
     assert!(t.lines.contains("put    c <- Double"), "{}", t.lines);
-    assert!(t.lines.contains("wiring#1         becomes client(c, out)"), "{}", t.lines);
+    assert!(
+        t.lines.contains("wiring#1         becomes client(c, out)"),
+        "{}",
+        t.lines
+    );
     assert!(t.lines.contains("client#1         end"), "{}", t.lines);
-    assert!(t.lines.contains("get    c -> Double  at doubler.mpl:4:"), "{}", t.lines);
+    assert!(
+        t.lines.contains("get    c -> Double  at doubler.mpl:4:"),
+        "{}",
+        t.lines
+    );
 }
 
 #[test]

@@ -82,6 +82,10 @@ svg text{font:12px ui-monospace,monospace}\
 struct Layout<'e> {
     /// The lifelines, left to right, in the order they appeared.
     order: Vec<Line>,
+    /// Each lifeline's place in `order`.
+    column: HashMap<Line, usize>,
+    /// Each process's names: as it started, then what it became.
+    names: HashMap<ProcessId, Vec<String>>,
     /// Where each lifeline starts and ends (rows), and whether it failed.
     spans: HashMap<Line, (usize, Option<usize>, bool)>,
     arrows: Vec<Arrow<'e>>,
@@ -92,6 +96,8 @@ impl<'e> Layout<'e> {
     fn new(recorded: &'e Recorded) -> Layout<'e> {
         let mut layout = Layout {
             order: Vec::new(),
+            column: HashMap::new(),
+            names: HashMap::new(),
             spans: HashMap::new(),
             arrows: Vec::new(),
             rows: recorded.events.len(),
@@ -102,7 +108,11 @@ impl<'e> Layout<'e> {
         for (row, Event { process, what }) in recorded.events.iter().enumerate() {
             let me = Line::Process(*process);
             match what {
-                What::Start { .. } | What::Became { .. } => layout.appear(me, row),
+                What::Start { name, args } | What::Became { name, args } => {
+                    layout.appear(me, row);
+                    let names = layout.names.entry(*process).or_default();
+                    names.push(format!("{name}({args})"));
+                }
                 What::End { failed } => {
                     layout.appear(me, row);
                     if let Some(span) = layout.spans.get_mut(&me) {
@@ -157,13 +167,14 @@ impl<'e> Layout<'e> {
 
     fn appear(&mut self, line: Line, row: usize) {
         if !self.spans.contains_key(&line) {
+            self.column.insert(line, self.order.len());
             self.order.push(line);
             self.spans.insert(line, (row, None, false));
         }
     }
 
     fn x(&self, line: Line) -> usize {
-        let i = self.order.iter().position(|l| *l == line).unwrap_or(0);
+        let i = self.column.get(&line).copied().unwrap_or(0);
         LEFT + COLUMN / 2 + i * COLUMN
     }
 
@@ -181,7 +192,7 @@ impl<'e> Layout<'e> {
             let bottom = end.map_or(Self::y(self.rows), Self::y);
             let (name, full, class) = match line {
                 Line::Process(p) => {
-                    let (name, full) = process_name(recorded, *p);
+                    let (name, full) = process_name(recorded, self.names.get(p), *p);
                     (name, full, "box")
                 }
                 Line::Service(end) => {
@@ -267,13 +278,12 @@ impl<'e> Layout<'e> {
 
 /// A process's name for its lifeline (with its arguments when short) and
 /// in full: as it started, and what it became (`wiring → main(c)`).
-fn process_name(recorded: &Recorded, p: ProcessId) -> (String, String) {
-    let mut names = Vec::new();
-    for e in recorded.events.iter().filter(|e| e.process == p) {
-        if let What::Start { name, args } | What::Became { name, args } = &e.what {
-            names.push(format!("{name}({args})"));
-        }
-    }
+fn process_name(
+    recorded: &Recorded,
+    names: Option<&Vec<String>>,
+    p: ProcessId,
+) -> (String, String) {
+    let mut names = names.cloned().unwrap_or_default();
     if names.is_empty() {
         names.push(format!("{}(…)", name_of(&recorded.names, p)));
     }

@@ -20,6 +20,7 @@ use crate::source::{SourceFile, SourceMap, Span};
 use parking_lot::Mutex;
 use std::fmt::Write as _;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// How many events a trace keeps unless told otherwise (`--trace-limit`).
 pub const DEFAULT_LIMIT: usize = 10_000;
@@ -34,6 +35,10 @@ pub const FULL: usize = 2_000;
 pub struct Trace {
     inner: Mutex<Inner>,
     limit: usize,
+    /// Set once the limit is reached: later messages are only counted,
+    /// in `past`, without being shown or locked for.
+    full: AtomicBool,
+    past: AtomicUsize,
     /// `--trace`: where each event is written as it happens.
     live: Option<Output>,
     files: Vec<Arc<SourceFile>>,
@@ -137,6 +142,8 @@ impl Trace {
         Trace {
             inner: Mutex::new(Inner::default()),
             limit,
+            full: AtomicBool::new(false),
+            past: AtomicUsize::new(0),
             live,
             files: sources.files().map(|(_, f)| f.clone()).collect(),
         }
@@ -149,6 +156,16 @@ impl Trace {
         let process = inner.names.len() as ProcessId;
         self.push(&mut inner, process, What::Start { name, args });
         process
+    }
+
+    /// Whether another message is kept; when not, it is counted as one
+    /// not kept (the caller need not show its value).
+    pub fn wants(&self) -> bool {
+        if self.full.load(Ordering::Relaxed) {
+            self.past.fetch_add(1, Ordering::Relaxed);
+            return false;
+        }
+        true
     }
 
     /// Appends an event (or counts it, past the limit).
@@ -166,6 +183,7 @@ impl Trace {
                 let _ = out.lock().write_all(line.as_bytes());
             }
             inner.dropped += 1;
+            self.full.store(true, Ordering::Relaxed);
             return;
         }
         let event = Event { process, what };
@@ -190,7 +208,7 @@ impl Trace {
         Recorded {
             events: inner.events.clone(),
             names: inner.names.clone(),
-            dropped: inner.dropped,
+            dropped: inner.dropped + self.past.load(Ordering::Relaxed),
         }
     }
 

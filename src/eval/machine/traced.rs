@@ -89,7 +89,9 @@ pub(super) fn put(
     k: u32,
     (id, caller): Who,
 ) -> InstrResult {
-    if let (Some(trace), [.., Value::Chan(end), v]) = (&shared.trace, stack.as_slice()) {
+    if let (Some(trace), [.., Value::Chan(end), v]) = (&shared.trace, stack.as_slice())
+        && trace.wants()
+    {
         let message = message(shared, site(shared, k, caller)?, end, v);
         trace.event(id, What::Put(message));
     }
@@ -111,6 +113,7 @@ pub(super) fn get(
     let got = hot::get(stack, bp, shared, None)?;
     if got.is_ok()
         && let (Some(trace), Some(v)) = (&shared.trace, stack.last())
+        && trace.wants()
     {
         let message = message(shared, site(shared, k, caller)?, &end, v);
         trace.event(id, What::Get(message));
