@@ -19,6 +19,7 @@ pub mod host;
 pub mod ir;
 pub mod lsp;
 pub mod memory;
+pub mod protocol_graph;
 pub mod repl;
 pub mod runtime;
 pub mod services;

@@ -158,6 +158,21 @@ enum Command {
         #[command(flatten)]
         syntax: SyntaxOption,
     },
+    /// Draw a protocol as a state machine: its states (the points between
+    /// steps) and transitions, as text, Graphviz dot (`--dot`) or SVG
+    /// (`--svg`). NAME may be `neg<NAME>` for the other end.
+    Protocol {
+        file: PathBuf,
+        name: String,
+        /// Print Graphviz `dot` (render with `dot -Tsvg`).
+        #[arg(long, conflicts_with = "svg")]
+        dot: bool,
+        /// Print an SVG (laid out without Graphviz).
+        #[arg(long)]
+        svg: bool,
+        #[command(flatten)]
+        syntax: SyntaxOption,
+    },
     /// Explain an error or warning code (`mpl explain E0060`): a program
     /// that makes it, the report, and the program fixed. Without a code,
     /// list them all.
@@ -235,6 +250,20 @@ fn main() {
             deny_warnings,
             syntax,
         }) => check(file, total, deny_warnings, syntax.get()),
+        Some(Command::Protocol {
+            file,
+            name,
+            dot,
+            svg,
+            syntax,
+        }) => {
+            let format = match (dot, svg) {
+                (true, _) => mpl::protocol_graph::Format::Dot,
+                (_, true) => mpl::protocol_graph::Format::Svg,
+                _ => mpl::protocol_graph::Format::Text,
+            };
+            protocol(file, &name, format, syntax.get())
+        }
         Some(Command::Explain { code }) => explain(code.as_deref()),
         Some(Command::Lsp) => match mpl::lsp::run() {
             Ok(()) => mpl::exit::OK,
@@ -365,6 +394,41 @@ fn check(
         Err(diags) => {
             report(&diags, &sources);
             failed(&diags)
+        }
+    }
+}
+
+/// `mpl protocol FILE NAME`: the protocol drawn, from the program's
+/// declarations, the files it imports and the prelude (a program that
+/// does not check still has its protocols drawn if they parse).
+fn protocol(
+    file: PathBuf,
+    name: &str,
+    format: mpl::protocol_graph::Format,
+    syntax: Option<mpl::syntax::Syntax>,
+) -> i32 {
+    let mut sources = SourceMap::new();
+    let options = Options {
+        syntax,
+        ..Options::default()
+    };
+    let analysis = mpl::analyze(&mut sources, SourceInput::File(file), options);
+    let Some(main) = &analysis.main else {
+        report(&analysis.errors, &sources);
+        return failed(&analysis.errors);
+    };
+    let modules: Vec<&mpl::syntax::ast::Module> = std::iter::once(main)
+        .chain(&analysis.imports)
+        .chain(&analysis.prelude)
+        .collect();
+    match mpl::protocol_graph::draw(&modules, name, format) {
+        Ok(text) => {
+            print!("{text}");
+            exit::OK
+        }
+        Err(message) => {
+            eprintln!("mpl: {message}");
+            exit::FAILED
         }
     }
 }

@@ -340,3 +340,74 @@ fn explain_prints_the_entry_of_a_code_and_refuses_an_unknown_one() {
         unknown.stderr
     );
 }
+
+const COUNTER: &str = "\
+protocol Counter = put Inc: loop | put Stop: get Int, close;
+process count(neg<Counter> k, Int n) {
+  switch (k.get) {
+    case Inc: count(k, n + 1);
+    case Stop: k.put(n); k.close();
+  }
+}
+process drive(Counter c, PutSeq<Char> out) {
+  c.put(Inc);
+  c.put(Stop);
+  writeLine(out, show(c.get));
+  c.close();
+  out.put(StopPut);
+}
+count(~c, 0);
+drive(c, stdout);
+";
+
+#[test]
+fn protocol_prints_a_protocols_states_as_text_dot_and_svg() {
+    let file = temp_file("counter_protocol.mpl", COUNTER);
+    let file = file.to_str().expect("a path");
+    let text = mpl(&["protocol", file, "Counter"], "");
+    assert_eq!(text.code, Some(0), "{}", text.stderr);
+    assert!(
+        text.stdout.starts_with("protocol Counter: 4 states"),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        text.stdout
+            .contains("put Inc                  -> s0  (back to the start)")
+    );
+    let dot = mpl(&["protocol", file, "neg<Counter>", "--dot"], "");
+    assert!(
+        dot.stdout.starts_with("digraph \"neg<Counter>\""),
+        "{}",
+        dot.stdout
+    );
+    assert!(dot.stdout.contains("label=\"get Inc\""), "{}", dot.stdout);
+    let svg = mpl(&["protocol", file, "Counter", "--svg"], "");
+    let parsed = roxmltree::Document::parse(&svg.stdout).expect("well-formed svg");
+    assert_eq!(parsed.root_element().tag_name().name(), "svg");
+    assert!(svg.stdout.contains("put Stop"));
+    let wrong = mpl(&["protocol", file, "Countr"], "");
+    assert_eq!(wrong.code, Some(1));
+    assert!(
+        wrong.stderr.contains("did you mean `Counter`?"),
+        "{}",
+        wrong.stderr
+    );
+}
+
+#[test]
+fn run_with_trace_writes_each_event_to_stderr_and_a_chart_page() {
+    let file = temp_file("counter_trace.mpl", COUNTER);
+    let page = file.with_extension("html");
+    let flag = format!("--trace-html={}", page.display());
+    let ran = mpl(
+        &["run", "--trace", &flag, file.to_str().expect("a path")],
+        "",
+    );
+    assert_eq!(ran.code, Some(0), "{}", ran.stderr);
+    assert_eq!(ran.stdout, "1\n");
+    assert!(ran.stderr.contains("start  count(k, 0)"), "{}", ran.stderr);
+    assert!(ran.stderr.contains("put    c <- Stop"), "{}", ran.stderr);
+    let html = std::fs::read_to_string(&page).expect("the page");
+    assert!(html.contains("<svg") && html.contains("c: Stop"), "{html}");
+}

@@ -15,7 +15,11 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
         "EXPR",
         "the type of an expression (nothing runs), or a function's signature",
     ),
-    ("protocol", "P", "a protocol, written out"),
+    (
+        "protocol",
+        "P",
+        "a protocol, written out (`--dot P`: as a state machine)",
+    ),
     ("dual", "P", "the dual of a protocol (the other end's view)"),
     (
         "channels",
@@ -131,6 +135,9 @@ impl Session {
     }
 
     fn show_protocol(&self, name: &str, dual: bool) {
+        if let Some(name) = name.strip_prefix("--dot") {
+            return self.protocol_dot(name.trim(), dual);
+        }
         if name.is_empty() {
             return self.say(if dual {
                 "usage: :dual P"
@@ -141,6 +148,29 @@ impl Session {
         match self.with_input(|i| checker::protocol(i, name, dual, WIDTH)) {
             Some(text) => self.say(&text),
             None => self.say(&format!("no protocol is named `{name}`")),
+        }
+    }
+
+    /// `:protocol --dot P` (`:dual --dot P`): the state machine of `P`
+    /// (of its other end) as Graphviz `dot` (`protocol_graph`).
+    fn protocol_dot(&self, name: &str, dual: bool) {
+        if name.is_empty() {
+            return self.say("usage: :protocol --dot P");
+        }
+        let name = match dual {
+            true => format!("neg<{name}>"),
+            false => name.to_string(),
+        };
+        let modules: Vec<&crate::syntax::ast::Module> = self
+            .decls
+            .iter()
+            .map(|d| &d.module)
+            .chain(&self.prelude)
+            .collect();
+        let format = crate::protocol_graph::Format::Dot;
+        match crate::protocol_graph::draw(&modules, &name, format) {
+            Ok(dot) => self.say(dot.trim_end()),
+            Err(message) => self.say(&message),
         }
     }
 
