@@ -220,6 +220,7 @@ pub(super) fn tail_spawn<'c>(
     (frames, proc_fn): (&mut Vec<Frame>, &mut FuncId),
     stack: &mut Vec<Value>,
     g: FuncId,
+    (shared, trace_id): (&RunData, u32),
 ) -> InstrResult<Flow> {
     let code = r.code;
     if !tick(r) {
@@ -229,6 +230,9 @@ pub(super) fn tail_spawn<'c>(
     let from = instr::below(stack, callee.params as usize, r.bp)?;
     stack.drain(..from);
     frames.clear();
+    if trace_id != 0 && *proc_fn != g {
+        super::traced::became(shared, trace_id, g, stack);
+    }
     *proc_fn = g;
     r.bp = 0;
     Ok(enter(r, stack, g, callee))

@@ -284,9 +284,31 @@ fn callers_call(code: &Code, frames: &[Frame]) -> Option<Span> {
 }
 
 /// Inside a prelude function (`f`), the program's call it runs for.
-#[cold]
-fn own_call(f: &CFunc, code: &Code, frames: &[Frame]) -> Option<Span> {
+pub(super) fn own_call(f: &CFunc, code: &Code, frames: &[Frame]) -> Option<Span> {
     f.prelude.then(|| callers_call(code, frames)).flatten()
+}
+
+/// `Service(s)`: connects service `s` (named at `span`) for the process
+/// (traced as `trace_id` if not 0): the program's end of it.
+#[cold]
+fn service(
+    shared: &RunData,
+    s: crate::ir::ServiceId,
+    span: Span,
+    cx: &mut Ctx<'_>,
+    (_, trace_id): (&RunData, u32),
+) -> Result<Value, RunError> {
+    let end = instr::connect(shared, s, span, cx)?;
+    if trace_id != 0 {
+        traced::service(shared, trace_id, &end, span);
+    }
+    Ok(Value::Chan(end))
+}
+
+/// A failure of process function `f`, named after it.
+fn named(mut e: RunError, code: &Code, f: FuncId) -> RunError {
+    e.process = process_name(code, f);
+    e
 }
 
 fn process_name(code: &Code, f: FuncId) -> String {
@@ -446,6 +468,7 @@ fn execute(p: &mut Process, cx: &mut Ctx<'_>) -> Step<Value, RunError> {
         peak,
     } = p;
     let shared: &Arc<RunData> = shared;
+    let tracer = (&**shared, *trace_id);
     let code = &shared.code;
     let Some(f) = code.funcs.get(*func as usize) else {
         return Step::Fail(RunError::internal("?", "unknown function"));
@@ -549,17 +572,9 @@ fn execute(p: &mut Process, cx: &mut Ctx<'_>) -> Step<Value, RunError> {
             Op::Dup => attempt!(hot::dup(stack)),
             Op::Truncate(n) => stack.truncate(bp + n as usize),
             Op::Args => stack.push(shared.args.clone()),
-            Op::Service(s) => match instr::connect(shared, s, op_span(r.f, r.ip - 1), cx) {
-                Ok(end) => {
-                    if *trace_id != 0 {
-                        traced::service(shared, *trace_id, &end, op_span(r.f, r.ip - 1));
-                    }
-                    stack.push(Value::Chan(end))
-                }
-                Err(mut e) => {
-                    e.process = process_name(code, *proc_fn);
-                    return Step::Fail(e);
-                }
+            Op::Service(s) => match service(shared, s, op_span(r.f, r.ip - 1), cx, tracer) {
+                Ok(end) => stack.push(end),
+                Err(e) => return Step::Fail(named(e, code, *proc_fn)),
             },
             Op::Jump(t) => r.ip = t as usize,
             Op::JumpIfFalse(a) => jump!(hot::branch(stack, bp, Op::JumpIfFalse(a))),
@@ -584,13 +599,7 @@ fn execute(p: &mut Process, cx: &mut Ctx<'_>) -> Step<Value, RunError> {
             Op::Return => control!(ret(&mut r, frames, stack, None)),
             Op::ReturnSlot(s) => control!(ret(&mut r, frames, stack, Some(s))),
             Op::Spawn(g) => control!(spawn(r.bp, stack, shared, cx, g)),
-            Op::TailSpawn(g) => {
-                let before = *proc_fn;
-                control!(tail_spawn(&mut r, (frames, proc_fn), stack, g));
-                if *trace_id != 0 && before != g {
-                    traced::became(shared, *trace_id, g, stack);
-                }
-            }
+            Op::TailSpawn(g) => control!(tail_spawn(&mut r, (frames, proc_fn), stack, g, tracer)),
             Op::Halt => control!(Ok::<_, Fault>(control::halt(stack, frames))),
 
             Op::Tag(t) => stack.push(Value::Tag(t)),
@@ -617,25 +626,15 @@ fn execute(p: &mut Process, cx: &mut Ctx<'_>) -> Step<Value, RunError> {
 
             Op::Put => attempt!(hot::put(stack, shared, cx)),
             Op::Get => wait!(hot::get(stack, bp, shared, None), Step::Park),
-            Op::TracedPut(k) => {
-                let who = (*trace_id, own_call(r.f, code, frames));
-                attempt!(traced::put(stack, shared, cx, k, who))
-            }
-            Op::TracedGet(k) => {
-                let who = (*trace_id, own_call(r.f, code, frames));
-                wait!(traced::get(stack, bp, shared, k, who), Step::Park)
-            }
+            Op::TracedPut(k) => attempt!(traced::put(stack, cx, k, (tracer, r.f, frames))),
+            Op::TracedGet(k) => wait!(traced::get(stack, bp, k, (tracer, r.f, frames)), Step::Park),
             Op::Split(k) => wait!(hot::get(stack, bp, shared, Some(k)), Step::Park),
             Op::Race(k) => wait!(instr::race(stack, bp, code, k), Step::Race),
             Op::Close => *attempt!(hot::top(stack)) = Value::Unit,
             Op::NewChannel(..) | Op::Forward => {
                 cold!(channel_op(stack, bp, shared, cx))
             }
-            Op::Fork(k) => {
-                let chan = attempt!(hot::pop(stack));
-                attempt!(instr::fork(shared, k, chan, &stack[bp..], cx));
-                control!(Ok::<_, Fault>(control::halt(stack, frames)))
-            }
+            Op::Fork(k) => control!(instr::fork_and_end(shared, k, (stack, bp, frames), cx)),
 
             Op::TestTag(a, b) => jump!(hot::test_pattern(stack, code, Op::TestTag(a, b))),
             Op::TestConst(a, b) => jump!(hot::test_pattern(stack, code, Op::TestConst(a, b))),

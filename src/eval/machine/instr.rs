@@ -236,7 +236,20 @@ pub(super) fn race(
 #[inline(never)]
 /// `Fork(k)`: one new process per arm of `forks[k]`, each with a fresh channel; the far
 /// halves go to the peer as one tuple.
-pub(super) fn fork(
+/// `Fork(k)`: forks the channel on top by `forks[k]`, and the process
+/// ends.
+pub(super) fn fork_and_end(
+    shared: &Arc<RunData>,
+    k: u32,
+    (stack, bp, frames): (&mut Vec<Value>, usize, &mut Vec<super::exec::Frame>),
+    cx: &mut Ctx<'_>,
+) -> Result<super::exec::Flow, Fault> {
+    let chan = pop(stack)?;
+    fork(shared, k, chan, &stack[bp..], cx)?;
+    Ok(super::control::halt(stack, frames))
+}
+
+fn fork(
     shared: &Arc<RunData>,
     k: u32,
     chan: Value,

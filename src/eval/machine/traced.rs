@@ -6,7 +6,8 @@
 //! traced instructions.
 
 use super::RunData;
-use super::code::TraceSite;
+use super::code::{CFunc, TraceSite};
+use super::exec::{Frame, own_call};
 use super::hot::{self, InstrResult};
 use super::ops::Fault;
 use crate::host::RunError;
@@ -77,18 +78,19 @@ pub(super) fn service(shared: &RunData, id: ProcessId, end: &End<Value>, span: S
     }
 }
 
-/// Who acts: the process, and when the `put` or `get` is in a prelude
-/// function, the program's call it runs for (where it is shown).
-type Who = (ProcessId, Option<Span>);
+/// Who acts: the process, the function the `put` or `get` is in, and its
+/// callers (in a prelude function, the message is shown at the program's
+/// call it runs for).
+type Who<'a> = ((&'a RunData, ProcessId), &'a CFunc, &'a [Frame]);
 
 /// `TracedPut(k)`: records the message, then puts it.
 pub(super) fn put(
     stack: &mut Vec<Value>,
-    shared: &RunData,
     cx: &mut Ctx<'_>,
     k: u32,
-    (id, caller): Who,
+    ((shared, id), f, frames): Who<'_>,
 ) -> InstrResult {
+    let caller = own_call(f, &shared.code, frames);
     if let (Some(trace), [.., Value::Chan(end), v]) = (&shared.trace, stack.as_slice())
         && trace.wants()
     {
@@ -102,10 +104,10 @@ pub(super) fn put(
 pub(super) fn get(
     stack: &mut [Value],
     bp: usize,
-    shared: &RunData,
     k: u32,
-    (id, caller): Who,
+    ((shared, id), f, frames): Who<'_>,
 ) -> InstrResult<Result<(), End<Value>>> {
+    let caller = own_call(f, &shared.code, frames);
     let end = match stack.last() {
         Some(Value::Chan(end)) => end.clone(),
         _ => return hot::get(stack, bp, shared, None),
