@@ -121,7 +121,14 @@ pub fn graph(decl: &ProtocolDecl, neg: bool) -> Graph {
         edges: Vec::new(),
     };
     let own = decl.name.node.as_str();
-    Builder { g: &mut g, own }.proto(&decl.body.node, vec![0], neg);
+    let mut builder = Builder { g: &mut g, own };
+    let open = builder.proto(&decl.body.node, vec![0], neg);
+    // A sequence that ends without `loop`, `close`, a reference or `#p`
+    // ends with an implicit `close` (LANGUAGE.md, section 5).
+    if !open.is_empty() {
+        let end = builder.state(State::Closed);
+        builder.edge(&open, end, "close".into(), EdgeKind::Other);
+    }
     g
 }
 
@@ -435,6 +442,20 @@ mod tests {
         assert_eq!(labels, ["get Int", "put Yes", "close", "put No"]);
         let kinds: Vec<EdgeKind> = g.edges.iter().map(|e| e.kind).collect();
         assert_eq!(kinds[..2], [EdgeKind::Get, EdgeKind::Put]);
+    }
+
+    #[test]
+    fn a_sequence_that_ends_without_a_last_step_closes() {
+        let p = protocol("protocol Bye = put Hello: put Int | put Stop:;");
+        let g = graph(&p, false);
+        let closes: Vec<(usize, usize)> = g
+            .edges
+            .iter()
+            .filter(|e| e.label == "close")
+            .map(|e| (e.from, e.to))
+            .collect();
+        assert_eq!(closes, [(2, 4), (3, 4)], "{}", g.text());
+        assert_eq!(g.states[4], State::Closed);
     }
 
     #[test]
