@@ -86,6 +86,8 @@ struct Layout<'e> {
     column: HashMap<Line, usize>,
     /// Each process's names: as it started, then what it became.
     names: HashMap<ProcessId, Vec<String>>,
+    /// Each service's name, by the program's end of it.
+    services: HashMap<End, String>,
     /// Where each lifeline starts and ends (rows), and whether it failed.
     spans: HashMap<Line, (usize, Option<usize>, bool)>,
     arrows: Vec<Arrow<'e>>,
@@ -98,6 +100,7 @@ impl<'e> Layout<'e> {
             order: Vec::new(),
             column: HashMap::new(),
             names: HashMap::new(),
+            services: HashMap::new(),
             spans: HashMap::new(),
             arrows: Vec::new(),
             rows: recorded.events.len(),
@@ -119,10 +122,11 @@ impl<'e> Layout<'e> {
                         *span = (span.0, Some(row), *failed);
                     }
                 }
-                What::Service { end, .. } => {
+                What::Service { end, name } => {
                     let line = Line::Service(*end);
                     layout.appear(line, row);
                     services.insert(*end, line);
+                    layout.services.insert(*end, name.clone());
                 }
                 What::Put(m) => {
                     layout.appear(me, row);
@@ -196,8 +200,8 @@ impl<'e> Layout<'e> {
                     (name, full, "box")
                 }
                 Line::Service(end) => {
-                    let name = service_name(recorded, *end);
-                    (name.clone(), name, "svc")
+                    let name = self.services.get(end).map_or("service", |n| n.as_str());
+                    (name.to_string(), name.to_string(), "svc")
                 }
             };
             let _ = writeln!(
@@ -299,17 +303,6 @@ fn process_name(
         cut(&shown, 20)
     };
     (shown, format!("{full} #{p}"))
-}
-
-fn service_name(recorded: &Recorded, end: End) -> String {
-    recorded
-        .events
-        .iter()
-        .find_map(|e| match &e.what {
-            What::Service { end: e, name } if *e == end => Some(name.clone()),
-            _ => None,
-        })
-        .unwrap_or_else(|| "service".into())
 }
 
 /// Text for HTML and SVG: `&`, `<`, `>` and quotes escaped.

@@ -265,20 +265,18 @@ impl Trace {
             What::End { failed: false } => writeln!(out, "end"),
             What::End { failed: true } => writeln!(out, "end    (failed)"),
             What::Service { name, .. } => writeln!(out, "opens  {name}"),
-            What::Put(m) => writeln!(
-                out,
-                "put    {} <- {}  at {}",
-                self.channel_name(m.channel),
-                brief(&m.value),
-                self.place(m.at)
-            ),
-            What::Get(m) => writeln!(
-                out,
-                "get    {} -> {}  at {}",
-                self.channel_name(m.channel),
-                brief(&m.value),
-                self.place(m.at)
-            ),
+            What::Put(m) | What::Get(m) => {
+                let (word, arrow) = match &event.what {
+                    What::Put(_) => ("put", "<-"),
+                    _ => ("get", "->"),
+                };
+                let (channel, value) = (self.channel_name(m.channel), brief(&m.value));
+                writeln!(
+                    out,
+                    "{word}    {channel} {arrow} {value}  at {}",
+                    self.place(m.at)
+                )
+            }
         };
         out
     }

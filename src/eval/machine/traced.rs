@@ -90,11 +90,10 @@ pub(super) fn put(
     k: u32,
     ((shared, id), f, frames): Who<'_>,
 ) -> InstrResult {
-    let caller = own_call(f, &shared.code, frames);
     if let (Some(trace), [.., Value::Chan(end), v]) = (&shared.trace, stack.as_slice())
         && trace.wants()
     {
-        let message = message(shared, site(shared, k, caller)?, end, v);
+        let message = message(shared, site(shared, k, (f, frames))?, end, v);
         trace.event(id, What::Put(message));
     }
     hot::put(stack, shared, cx)
@@ -107,7 +106,6 @@ pub(super) fn get(
     k: u32,
     ((shared, id), f, frames): Who<'_>,
 ) -> InstrResult<Result<(), End<Value>>> {
-    let caller = own_call(f, &shared.code, frames);
     let end = match stack.last() {
         Some(Value::Chan(end)) => end.clone(),
         _ => return hot::get(stack, bp, shared, None),
@@ -117,17 +115,18 @@ pub(super) fn get(
         && let (Some(trace), Some(v)) = (&shared.trace, stack.last())
         && trace.wants()
     {
-        let message = message(shared, site(shared, k, caller)?, &end, v);
+        let message = message(shared, site(shared, k, (f, frames))?, &end, v);
         trace.event(id, What::Get(message));
     }
     Ok(got)
 }
 
-/// Trace site `k`, placed at `caller` if given (the channel stays as the
-/// prelude function names it).
-fn site(shared: &RunData, k: u32, caller: Option<Span>) -> InstrResult<TraceSite> {
+/// Trace site `k`; in a prelude function `f`, placed at the program's call
+/// it runs for (the channel stays as the prelude function names it).
+fn site(shared: &RunData, k: u32, (f, frames): (&CFunc, &[Frame])) -> InstrResult<TraceSite> {
     let site = shared.code.trace_sites.get(k as usize).copied();
     let site = site.ok_or_else(|| Fault::internal("unknown trace site"))?;
+    let caller = own_call(f, &shared.code, frames);
     Ok(TraceSite {
         at: caller.unwrap_or(site.at),
         ..site
