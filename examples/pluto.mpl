@@ -152,17 +152,11 @@ process logger(neg<PutSeq<neg<LogLines>>> logs, PutSeq<Char> out) {
 /// Owns stdout: prints the lines of `lines` (the merged logs of the open
 /// connections) as they come, and merges each new connection's log in.
 process loggerOf(neg<PutSeq<neg<LogLines>>> logs, neg<LogLines> lines, PutSeq<Char> out) {
+  // Older streams are listed first, here and in `mergeLogs`: a race takes
+  // the message that arrived first, but of messages already waiting when
+  // it first looks, the one listed first. When the logger falls behind,
+  // lines still come out in the order of their connections.
   race {
-    case logs:
-      switch (logs.get) {
-        case Put:
-          let newer = logs.get;
-          mergeLogs(newer, lines, merged);
-          loggerOf(logs, ~merged, out);
-        case StopPut:
-          printLog(lines, out);
-          out.put(StopPut);
-      }
     case lines:
       switch (lines.get) {
         case Line:
@@ -171,11 +165,22 @@ process loggerOf(neg<PutSeq<neg<LogLines>>> logs, neg<LogLines> lines, PutSeq<Ch
         case EndLog:
           logger(logs, out);
       }
+    case logs:
+      switch (logs.get) {
+        case Put:
+          let newer = logs.get;
+          mergeLogs(lines, newer, merged);
+          loggerOf(logs, ~merged, out);
+        case StopPut:
+          printLog(lines, out);
+          out.put(StopPut);
+      }
   }
 }
 
-/// Two log streams as one, line by line as they come; when one ends, the
-/// other is forwarded as the rest and this process ends.
+/// Two log streams as one, line by line as they come (`a` the older, listed
+/// first); when one ends, the other is forwarded as the rest and this
+/// process ends.
 process mergeLogs(neg<LogLines> a, neg<LogLines> b, LogLines both) {
   race {
     case a:

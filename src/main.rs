@@ -361,7 +361,7 @@ fn report(diags: &[Diagnostic], sources: &SourceMap) {
 }
 
 /// Loads and checks `file`; its warnings are drawn on stderr at once.
-fn compile(
+fn load_checked(
     file: PathBuf,
     options: Options,
 ) -> (SourceMap, Result<mpl::ir::Program, Vec<Diagnostic>>, usize) {
@@ -384,7 +384,7 @@ fn check(
     deny_warnings: bool,
     syntax: Option<mpl::syntax::Syntax>,
 ) -> i32 {
-    let (sources, result, warnings) = compile(file, Options { total, syntax });
+    let (sources, result, warnings) = load_checked(file, Options { total, syntax });
     match result {
         Ok(_) if deny_warnings && warnings > 0 => {
             eprintln!("mpl: {warnings} warning(s), and --deny-warnings makes them errors");
@@ -555,7 +555,7 @@ fn run(
         syntax,
         ..Options::default()
     };
-    let (sources, result, _) = compile(file.clone(), options);
+    let (sources, result, _) = load_checked(file.clone(), options);
     let program = match result {
         Ok(p) => p,
         Err(diags) => {

@@ -7,7 +7,7 @@
 use super::errors::CheckError;
 use crate::ir::{CodataId, CodataInfo, DtorId, FuncId, Tag};
 use crate::source::Span;
-use crate::syntax::ast::{self, Item};
+use crate::syntax::ast::{self, Item, PRELUDE_QUALIFIER};
 use std::collections::HashMap;
 
 /// Where a declaration comes from. Program declarations hide prelude ones.
@@ -47,12 +47,6 @@ impl<T> Default for Layered<T> {
         }
     }
 }
-
-/// A name that starts with this reaches the prelude's declaration of the
-/// rest, even where the program declares the same name (`prelude.Console`).
-/// No surface syntax can write it; front ends build it, as the CaMPL front
-/// end does for the processes that serve CaMPL's terminals.
-pub const PRELUDE_QUALIFIER: &str = "prelude.";
 
 impl<T: Copy> Layered<T> {
     pub fn get(&self, name: &str, layer: Layer) -> Option<T> {

@@ -9,6 +9,12 @@ use crate::source::{Span, Spanned};
 
 pub type Ident = Spanned<String>;
 
+/// A name that starts with this reaches the prelude's declaration of the
+/// rest, even where the program declares the same name (`prelude.Console`).
+/// No surface syntax can write it; front ends build it, as the CaMPL front
+/// end does for the processes that serve CaMPL's terminals.
+pub const PRELUDE_QUALIFIER: &str = "prelude.";
+
 /// One source file: declarations and top-level (wiring) statements, in order.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Module {

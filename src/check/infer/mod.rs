@@ -207,7 +207,7 @@ pub struct Choice {
 /// What the body checks give back: the errors, and what the checker
 /// writes onto the resolved program's nodes (`check::annotate_shows`,
 /// `monitor::build`).
-pub struct Outcome {
+pub struct Findings {
     pub errors: Vec<CheckError>,
     /// The static type of every `show` argument, by the call's function
     /// and site.
@@ -232,7 +232,7 @@ pub fn check(
     functions: Rc<Vec<ir::Function>>,
     entry: FuncId,
     record_uses: bool,
-) -> Outcome {
+) -> Findings {
     let mut bodies = Bodies::default();
     bodies.add(0, functions);
     let mut inf = Infer::new(globals, decls, bodies, 0);
@@ -241,7 +241,7 @@ pub fn check(
     }
     inf.check_declarations();
     inf.check_wiring(entry);
-    inf.outcome()
+    inf.findings()
 }
 
 /// A name the REPL's session process holds after a line, as the checker
@@ -377,14 +377,14 @@ impl<'a, 'g> SessionCheck<'a, 'g> {
 
     /// What the lines' checks found, and what the session holds after the
     /// last, each name once.
-    pub fn finish(self) -> (Outcome, Vec<SessionBinding>, Signatures) {
+    pub fn finish(self) -> (Findings, Vec<SessionBinding>, Signatures) {
         let SessionCheck {
             mut inf,
             signatures,
             ..
         } = self;
         let held = inf.session_held();
-        (inf.outcome(), held, signatures)
+        (inf.findings(), held, signatures)
     }
 }
 
@@ -523,7 +523,7 @@ impl<'a, 'g> Infer<'a, 'g> {
     }
 
     /// What the checks found, with every type resolved.
-    fn outcome(mut self) -> Outcome {
+    fn findings(mut self) -> Findings {
         let shows = std::mem::take(&mut self.shows);
         let show_types = shows
             .iter()
@@ -553,7 +553,7 @@ impl<'a, 'g> Infer<'a, 'g> {
             .into_iter()
             .map(|(span, at, ty)| as_use(&self, span, at, ty.as_ref()))
             .collect();
-        Outcome {
+        Findings {
             errors: self.errors,
             show_types,
             channel_sites,

@@ -8,8 +8,8 @@
 
 use super::Lower;
 use super::build::{block, call, get, label_pattern, put, sp, stmt, switch, typed_param, var};
-use crate::check::globals::PRELUDE_QUALIFIER;
 use crate::source::{Span, Spanned};
+use crate::syntax::ast::PRELUDE_QUALIFIER;
 use crate::syntax::ast::{self, Expr};
 use crate::syntax::campl::tree;
 

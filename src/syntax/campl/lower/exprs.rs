@@ -4,8 +4,8 @@
 
 use super::Lower;
 use super::build::{call, sp, value_block, var};
-use crate::check::globals::PRELUDE_QUALIFIER;
 use crate::source::{Span, Spanned};
+use crate::syntax::ast::PRELUDE_QUALIFIER;
 use crate::syntax::ast::{self, BinOp, Expr};
 use crate::syntax::campl::tree::{self, FunPhrase, Pattern};
 

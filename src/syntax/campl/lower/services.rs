@@ -17,8 +17,8 @@
 use super::Lower;
 use super::adapters::{Handle, Held, INPUT, OUTPUT, TERMS};
 use super::build::{call, get, put, sp, stmt, var};
-use crate::check::globals::PRELUDE_QUALIFIER;
 use crate::source::{Span, Spanned};
+use crate::syntax::ast::PRELUDE_QUALIFIER;
 use crate::syntax::ast::{self, Expr};
 use crate::syntax::campl::tree::{self, Command, Name};
 
