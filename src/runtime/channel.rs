@@ -3,7 +3,8 @@
 //!
 //! A channel has two ends; each end owns a mailbox (messages sent *to* that
 //! end, a slot for one parked task, and an optional redirect set by a
-//! forward). `put` on an end appends to the *peer's* mailbox. This file does
+//! forward). Both mailboxes and the channel's id sit in one allocation
+//! (`Pair`); an [`End`] is that allocation and a side. `put` on an end appends to the *peer's* mailbox. This file does
 //! not schedule anything: delivering a message may hand back a parked task
 //! (type-erased as [`Parked`]) that the scheduler must make runnable; the
 //! public put/forward entry points live on `Cx` and `Handle`.
@@ -67,11 +68,29 @@ pub(crate) struct RaceSlot {
     task: Mutex<Option<Parked>>,
 }
 
-/// One end's mailbox and identity.
+/// A channel: its identity and both ends' mailboxes, in one allocation
+/// (one `Arc` per end cost 32 bytes more per channel, and a second
+/// allocation per `new`; bench/RESULTS.md, spawn).
+struct Pair<M> {
+    id: ChannelId,
+    /// Indexed by [`Side`]: the messages sent *to* that end.
+    mailboxes: [Mutex<Mailbox<M>>; 2],
+}
+
+/// One end's mailbox, named by its channel and side: where a forward
+/// redirects and where the scheduler notes a task parked.
 pub(crate) struct Half<M> {
-    pub(crate) id: ChannelId,
-    pub(crate) side: Side,
-    mailbox: Mutex<Mailbox<M>>,
+    pair: Arc<Pair<M>>,
+    side: Side,
+}
+
+impl<M> Clone for Half<M> {
+    fn clone(&self) -> Self {
+        Half {
+            pair: self.pair.clone(),
+            side: self.side,
+        }
+    }
 }
 
 struct Mailbox<M> {
@@ -79,6 +98,14 @@ struct Mailbox<M> {
     queue: VecDeque<M>,
     /// The task waiting here; only set while `queue` is empty.
     parked: Option<Parked>,
+    /// What only a mailbox that a race watched or a forward joined needs.
+    /// Boxed, and made on first need: most channels never race or
+    /// forward, and a parked process's channel is most of its memory (a
+    /// mailbox went from 112 to 64 bytes, two per channel; bench/RESULTS.md).
+    rare: Option<Box<Rare<M>>>,
+}
+
+struct Rare<M> {
     /// A race waiting here among other ends (its slot may have been
     /// emptied by a delivery elsewhere: then it is stale, and ignored).
     racer: Option<Arc<RaceSlot>>,
@@ -88,7 +115,7 @@ struct Mailbox<M> {
     /// ones arrived before the mailbox was watched).
     stamps: VecDeque<u64>,
     /// Set by a forward: every later message goes to this mailbox instead.
-    redirect: Option<Arc<Half<M>>>,
+    redirect: Option<Half<M>>,
 }
 
 impl<M> Mailbox<M> {
@@ -97,46 +124,88 @@ impl<M> Mailbox<M> {
         if let Some(p) = self.parked.take() {
             return Some(p);
         }
-        self.racer.take().and_then(|slot| slot.task.lock().take())
+        let slot = self.rare.as_mut()?.racer.take()?;
+        slot.task.lock().take()
+    }
+
+    /// The rarely used part, made now if it was not.
+    fn rare(&mut self) -> &mut Rare<M> {
+        self.rare.get_or_insert_with(|| {
+            Box::new(Rare {
+                racer: None,
+                watched: false,
+                stamps: VecDeque::new(),
+                redirect: None,
+            })
+        })
+    }
+
+    /// Where a forward sends this mailbox's messages, if it was joined.
+    fn redirect(&self) -> Option<&Half<M>> {
+        self.rare.as_ref()?.redirect.as_ref()
+    }
+}
+
+impl<M> Mailbox<M> {
+    fn new() -> Mutex<Self> {
+        Mutex::new(Mailbox {
+            queue: VecDeque::new(),
+            parked: None,
+            rare: None,
+        })
     }
 }
 
 impl<M> Half<M> {
-    fn new(id: ChannelId, side: Side) -> Arc<Self> {
-        let mailbox = Mailbox {
-            queue: VecDeque::new(),
-            parked: None,
-            racer: None,
-            watched: false,
-            stamps: VecDeque::new(),
-            redirect: None,
-        };
-        Arc::new(Half {
-            id,
-            side,
-            mailbox: Mutex::new(mailbox),
-        })
+    pub(crate) fn id(&self) -> ChannelId {
+        self.pair.id
+    }
+
+    pub(crate) fn side(&self) -> Side {
+        self.side
+    }
+
+    fn mailbox(&self) -> &Mutex<Mailbox<M>> {
+        &self.pair.mailboxes[self.side as usize]
+    }
+
+    /// The other end's mailbox.
+    fn peer_mailbox(&self) -> &Mutex<Mailbox<M>> {
+        &self.pair.mailboxes[self.side.other() as usize]
+    }
+
+    /// The other end.
+    fn peer(&self) -> Half<M> {
+        Half {
+            pair: self.pair.clone(),
+            side: self.side.other(),
+        }
+    }
+
+    /// Address of the mailbox: distinct for each end, stable while held.
+    fn addr(&self) -> usize {
+        self.mailbox() as *const Mutex<Mailbox<M>> as usize
     }
 
     /// Looks at the parked task (alone or in a race), if any, leaving it
     /// parked.
     pub(crate) fn with_parked<T>(&self, f: impl FnOnce(&Parked) -> T) -> Option<T> {
-        let g = self.mailbox.lock();
+        let g = self.mailbox().lock();
         if let Some(p) = &g.parked {
             return Some(f(p));
         }
-        let slot = g.racer.as_ref()?.task.lock();
+        let slot = g.rare.as_ref()?.racer.as_ref()?.task.lock();
         slot.as_ref().map(f)
     }
 
     /// Takes the parked task (alone or in a race) if `is_it` accepts it
     /// (used at the end of a run).
     pub(crate) fn take_parked_if(&self, is_it: impl FnOnce(&Parked) -> bool) -> Option<Parked> {
-        let mut g = self.mailbox.lock();
+        let mut g = self.mailbox().lock();
         if let Some(p) = &g.parked {
             return if is_it(p) { g.parked.take() } else { None };
         }
-        let mut slot = g.racer.as_ref()?.task.lock();
+        let mut slot = g.rare.as_ref()?.racer.as_ref()?.task.lock();
         match &*slot {
             Some(p) if is_it(p) => slot.take(),
             _ => None,
@@ -144,38 +213,47 @@ impl<M> Half<M> {
     }
 }
 
-/// One end of a bidirectional channel: a cheap handle (two `Arc`s). Cloning
-/// it does not make a new end; the evaluator keeps its use linear.
+/// One end of a bidirectional channel: a cheap handle (an `Arc` and a
+/// side). Cloning it does not make a new end; the evaluator keeps its use
+/// linear.
 pub struct End<M> {
-    this: Arc<Half<M>>,
-    peer: Arc<Half<M>>,
+    this: Half<M>,
 }
 
 impl<M> Clone for End<M> {
     fn clone(&self) -> Self {
         End {
             this: self.this.clone(),
-            peer: self.peer.clone(),
         }
     }
 }
 
 impl<M> fmt::Debug for End<M> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "chan#{}.{:?}", self.this.id.0, self.this.side)
+        write!(f, "chan#{}.{:?}", self.this.id().0, self.this.side)
     }
 }
 
 /// Makes a new channel with a fresh [`ChannelId`]; returns ends `A` and `B`.
 pub fn channel<M>() -> (End<M>, End<M>) {
     let id = ChannelId(NEXT_CHANNEL.fetch_add(1, Ordering::Relaxed));
-    let a = Half::new(id, Side::A);
-    let b = Half::new(id, Side::B);
-    let ea = End {
-        this: a.clone(),
-        peer: b.clone(),
+    let pair = Arc::new(Pair {
+        id,
+        mailboxes: [Mailbox::new(), Mailbox::new()],
+    });
+    let a = Half {
+        pair: pair.clone(),
+        side: Side::A,
     };
-    (ea, End { this: b, peer: a })
+    (
+        End { this: a },
+        End {
+            this: Half {
+                pair,
+                side: Side::B,
+            },
+        },
+    )
 }
 
 /// `a := b`: joins two ends held by one task, waking tasks parked on the
@@ -187,7 +265,7 @@ pub fn forward<M: Send + 'static, E: Send + 'static>(a: End<M>, b: End<M>, h: &H
 
 impl<M> End<M> {
     pub fn id(&self) -> ChannelId {
-        self.this.id
+        self.this.id()
     }
 
     pub fn side(&self) -> Side {
@@ -196,15 +274,18 @@ impl<M> End<M> {
 
     /// True if both handles denote the same end.
     pub fn ptr_eq(&self, other: &End<M>) -> bool {
-        Arc::ptr_eq(&self.this, &other.this)
+        self.this.addr() == other.this.addr()
     }
 
     /// Takes the next message sent to this end, if one is queued.
     pub fn try_get(&self) -> Option<M> {
-        let mut g = self.this.mailbox.lock();
+        let mut g = self.this.mailbox().lock();
         let msg = g.queue.pop_front();
-        if g.stamps.len() > g.queue.len() {
-            g.stamps.pop_front();
+        let left = g.queue.len();
+        if let Some(rare) = &mut g.rare
+            && rare.stamps.len() > left
+        {
+            rare.stamps.pop_front();
         }
         if g.queue.is_empty() && g.queue.capacity() > SHRINK_ABOVE {
             g.queue = VecDeque::new();
@@ -217,36 +298,38 @@ impl<M> End<M> {
     /// first call), or `None` when none is queued. Later arrivals here are
     /// stamped from now on.
     pub fn arrival(&self) -> Option<u64> {
-        let mut g = self.this.mailbox.lock();
-        g.watched = true;
-        if g.queue.is_empty() {
+        let mut g = self.this.mailbox().lock();
+        let queued = g.queue.len();
+        let rare = g.rare();
+        rare.watched = true;
+        if queued == 0 {
             return None;
         }
-        Some(match g.stamps.len() < g.queue.len() {
+        Some(match rare.stamps.len() < queued {
             true => 0,
-            false => g.stamps.front().copied().unwrap_or(0),
+            false => rare.stamps.front().copied().unwrap_or(0),
         })
     }
 
     /// Number of messages queued at this end (for tests and diagnostics).
     pub fn queued(&self) -> usize {
-        self.this.mailbox.lock().queue.len()
+        self.this.mailbox().lock().queue.len()
     }
 
-    pub(crate) fn half(&self) -> &Arc<Half<M>> {
+    pub(crate) fn half(&self) -> &Half<M> {
         &self.this
     }
 
     /// Address of this end's mailbox, to compare park places cheaply.
     pub(crate) fn half_addr(&self) -> usize {
-        Arc::as_ptr(&self.this) as usize
+        self.this.addr()
     }
 
     /// Appends `msg` to the peer's mailbox (following forwards) and returns
     /// the task parked there, which the caller must make runnable.
     pub(crate) fn deliver(&self, msg: M) -> Option<Parked> {
-        let mut g = self.peer.mailbox.lock();
-        let next = match &g.redirect {
+        let mut g = self.this.peer_mailbox().lock();
+        let next = match g.redirect() {
             None => return push(&mut g, msg),
             Some(next) => next.clone(),
         };
@@ -256,17 +339,17 @@ impl<M> End<M> {
 
     /// Slow path of [`End::deliver`]: walks the redirect chain, then points
     /// the peer's redirect at the final mailbox so later puts take one hop.
-    fn deliver_redirected(&self, first: Arc<Half<M>>, msg: M) -> Option<Parked> {
+    fn deliver_redirected(&self, first: Half<M>, msg: M) -> Option<Parked> {
         let mut cur = first;
         let mut hops = 1;
         loop {
-            let mut g = cur.mailbox.lock();
-            let next = match &g.redirect {
+            let mut g = cur.mailbox().lock();
+            let next = match g.redirect() {
                 None => {
                     let woken = push(&mut g, msg);
                     drop(g);
                     if hops > 1 {
-                        let old = self.peer.mailbox.lock().redirect.replace(cur);
+                        let old = self.this.peer_mailbox().lock().rare().redirect.replace(cur);
                         drop(old);
                     }
                     return woken;
@@ -282,7 +365,7 @@ impl<M> End<M> {
     /// Parks `task` in this end's mailbox unless a message is already
     /// queued, in which case the task is handed back (runnable at once).
     pub(crate) fn park(&self, task: Parked) -> Result<(), Parked> {
-        let mut g = self.this.mailbox.lock();
+        let mut g = self.this.mailbox().lock();
         if !g.queue.is_empty() {
             return Err(task);
         }
@@ -296,8 +379,10 @@ impl<M> End<M> {
 
 fn push<M>(g: &mut MutexGuard<'_, Mailbox<M>>, msg: M) -> Option<Parked> {
     g.queue.push_back(msg);
-    if g.watched {
-        g.stamps
+    if let Some(rare) = &mut g.rare
+        && rare.watched
+    {
+        rare.stamps
             .push_back(NEXT_STAMP.fetch_add(1, Ordering::Relaxed));
     }
     g.take_waiter()
@@ -312,7 +397,7 @@ pub(crate) fn park_race<M>(ends: &[End<M>], task: Parked) -> Result<(), Parked> 
         task: Mutex::new(Some(task)),
     });
     for e in ends {
-        let mut g = e.this.mailbox.lock();
+        let mut g = e.this.mailbox().lock();
         if !g.queue.is_empty() {
             drop(g);
             // Take the task back, unless a delivery to an end registered
@@ -322,7 +407,7 @@ pub(crate) fn park_race<M>(ends: &[End<M>], task: Parked) -> Result<(), Parked> 
                 None => Ok(()),
             };
         }
-        let old = g.racer.replace(slot.clone());
+        let old = g.rare().racer.replace(slot.clone());
         drop(g);
         drop(old);
     }
@@ -331,25 +416,25 @@ pub(crate) fn park_race<M>(ends: &[End<M>], task: Parked) -> Result<(), Parked> 
 
 /// Joins `a` and `b` (`a := b`) and returns the tasks to wake (at most two).
 pub(crate) fn forward_raw<M>(a: End<M>, b: End<M>) -> [Option<Parked>; 2] {
-    let w1 = join_half(&a.this, b.peer.clone());
-    let w2 = join_half(&b.this, a.peer.clone());
+    let w1 = join_half(&a.this, b.this.peer());
+    let w2 = join_half(&b.this, a.this.peer());
     drop((a, b));
     [w1, w2]
 }
 
 /// Moves what is queued at `src` to the end of `dst` (following forwards
 /// already made there) and redirects every later message from `src` there.
-fn join_half<M>(src: &Arc<Half<M>>, first: Arc<Half<M>>) -> Option<Parked> {
+fn join_half<M>(src: &Half<M>, first: Half<M>) -> Option<Parked> {
     let mut dst = first;
     loop {
-        if Arc::ptr_eq(src, &dst) {
+        if src.addr() == dst.addr() {
             // The two ends were joined to each other: nobody can receive.
-            let dropped = std::mem::take(&mut src.mailbox.lock().queue);
+            let dropped = std::mem::take(&mut src.mailbox().lock().queue);
             drop(dropped);
             return None;
         }
         let (mut gs, mut gd) = lock_pair(src, &dst);
-        if let Some(next) = gd.redirect.clone() {
+        if let Some(next) = gd.redirect().cloned() {
             drop((gs, gd));
             dst = next;
             continue;
@@ -361,9 +446,12 @@ fn join_half<M>(src: &Arc<Half<M>>, first: Arc<Half<M>>) -> Option<Parked> {
         }
         // The moved messages lose their stamps: all count as arrived
         // before any stamped one.
-        gs.stamps.clear();
-        gd.stamps.clear();
-        gs.redirect = Some(dst.clone());
+        for g in [&mut gs, &mut gd] {
+            if let Some(rare) = &mut g.rare {
+                rare.stamps.clear();
+            }
+        }
+        gs.rare().redirect = Some(dst.clone());
         let woken = match gd.queue.is_empty() {
             true => None,
             false => gd.take_waiter(),
@@ -376,12 +464,12 @@ type Guard<'x, M> = MutexGuard<'x, Mailbox<M>>;
 
 /// Locks two distinct mailboxes in address order; returns (src, dst) guards.
 fn lock_pair<'x, M>(src: &'x Half<M>, dst: &'x Half<M>) -> (Guard<'x, M>, Guard<'x, M>) {
-    if (src as *const Half<M>) < (dst as *const Half<M>) {
-        let gs = src.mailbox.lock();
-        (gs, dst.mailbox.lock())
+    if src.addr() < dst.addr() {
+        let gs = src.mailbox().lock();
+        (gs, dst.mailbox().lock())
     } else {
-        let gd = dst.mailbox.lock();
-        (src.mailbox.lock(), gd)
+        let gd = dst.mailbox().lock();
+        (src.mailbox().lock(), gd)
     }
 }
 
@@ -392,6 +480,21 @@ mod tests {
 
     fn drain<M>(e: &End<M>) -> Vec<M> {
         std::iter::from_fn(|| e.try_get()).collect()
+    }
+
+    /// A parked process's channel is most of its memory (bench/RESULTS.md,
+    /// spawn): one allocation for both ends, and the race and forward
+    /// fields out of line until needed.
+    #[test]
+    fn a_channel_fits_in_mimallocs_160_byte_class() {
+        assert!(std::mem::size_of::<Mutex<Mailbox<[u64; 3]>>>() <= 64);
+        assert!(std::mem::size_of::<Pair<[u64; 3]>>() + 16 <= 160);
+        assert_eq!(std::mem::size_of::<End<[u64; 3]>>(), 16);
+        let (a, b) = channel::<u32>();
+        assert!(a.this.mailbox().lock().rare.is_none());
+        a.deliver(1);
+        assert_eq!(b.arrival(), Some(0));
+        assert!(b.this.mailbox().lock().rare.is_some());
     }
 
     #[test]
@@ -456,7 +559,7 @@ mod tests {
             a.deliver(i);
         }
         drain(&b);
-        assert!(b.half().mailbox.lock().queue.capacity() <= SHRINK_ABOVE);
+        assert!(b.half().mailbox().lock().queue.capacity() <= SHRINK_ABOVE);
     }
 
     #[test]

@@ -152,7 +152,7 @@ struct Record<M> {
     /// Set by [`Handle::cancel`]: the task is dropped instead of run.
     cancelled: AtomicBool,
     /// The mailbox the task last parked in (written only by its own turns).
-    parked_at: Mutex<Option<Arc<Half<M>>>>,
+    parked_at: Mutex<Option<Half<M>>>,
 }
 
 struct Registry<M> {
@@ -981,7 +981,7 @@ fn idle<M: Send + 'static, E: Send + 'static>(sh: &SchedulerState<M, E>, local: 
 /// A parked task taken out of its mailbox at the end of a run.
 struct Stranded<M, E> {
     rec: Arc<Record<M>>,
-    half: Arc<Half<M>>,
+    half: Half<M>,
     task: TaskRef<M, E>,
 }
 
@@ -1056,7 +1056,7 @@ fn take_parked<M: Send + 'static, E: Send + 'static>(
 /// A parked task as a report sees it.
 struct Waiter<M> {
     daemon: bool,
-    half: Arc<Half<M>>,
+    half: Half<M>,
     info: TaskInfo,
 }
 
@@ -1073,7 +1073,7 @@ fn reports<M>(stranded: &[Waiter<M>]) -> Vec<WaitReport> {
     }
     let peer_of = |i: usize| {
         let h = &stranded[i].half;
-        let all = holders.get(&(h.id, h.side.other()))?;
+        let all = holders.get(&(h.id(), h.side().other()))?;
         all.iter()
             .copied()
             .find(|&j| j != i)
@@ -1086,8 +1086,8 @@ fn reports<M>(stranded: &[Waiter<M>]) -> Vec<WaitReport> {
     let order = cycle_order(&waiting, stranded.len(), next);
     let report = |i: usize| WaitReport {
         task: infos[i].clone(),
-        channel: stranded[i].half.id,
-        side: stranded[i].half.side,
+        channel: stranded[i].half.id(),
+        side: stranded[i].half.side(),
         peer_holder: peer_of(i).map(|j| infos[j].name.clone()),
     };
     order.into_iter().map(report).collect()

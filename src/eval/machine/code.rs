@@ -173,6 +173,10 @@ pub struct CFunc {
     pub captures: u32,
     pub params: u32,
     pub slots: u32,
+    /// The most temporaries above the slots at any instruction (on
+    /// fall-through: the compiler's count), so that a new process's stack
+    /// is made at its full size once.
+    pub max_depth: u32,
     /// The source name of each slot (`""` for a temporary), to name the
     /// channels a waiting process holds.
     pub slot_names: Box<[Arc<str>]>,

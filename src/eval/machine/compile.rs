@@ -128,6 +128,8 @@ struct FuncCompiler<'a> {
     spans: Vec<Span>,
     /// Temporaries above the frame's slots at the current instruction.
     depth: i64,
+    /// The most temporaries at any instruction.
+    max_depth: i64,
     /// The last jump target: no fusion of the instruction before it.
     barrier: usize,
 }
@@ -142,6 +144,7 @@ impl<'a> FuncCompiler<'a> {
             ops: Vec::new(),
             spans: Vec::new(),
             depth: 0,
+            max_depth: 0,
             barrier: 0,
         }
     }
@@ -169,6 +172,7 @@ impl<'a> FuncCompiler<'a> {
             captures: f.captures,
             params: f.params,
             slots: f.slots,
+            max_depth: u32::try_from(self.max_depth).unwrap_or(u32::MAX),
             slot_names: f.slot_names.clone().into(),
             ops: self.ops.into(),
             spans: self.spans.into(),
@@ -204,6 +208,7 @@ impl<'a> FuncCompiler<'a> {
         if self.depth < 0 {
             return Err(self.bug("operand stack underflow", span));
         }
+        self.max_depth = self.max_depth.max(self.depth);
         if let Some(fused) = self.fuse(op) {
             let at = self.ops.len() - 1;
             self.ops[at] = fused;
