@@ -4,10 +4,11 @@
 //! A channel has two ends; each end owns a mailbox (messages sent *to* that
 //! end, a slot for one parked task, and an optional redirect set by a
 //! forward). Both mailboxes and the channel's id sit in one allocation
-//! (`Pair`); an [`End`] is that allocation and a side. `put` on an end appends to the *peer's* mailbox. This file does
-//! not schedule anything: delivering a message may hand back a parked task
-//! (type-erased as [`Parked`]) that the scheduler must make runnable; the
-//! public put/forward entry points live on `Cx` and `Handle`.
+//! (`Pair`); an [`End`] is that allocation and a side. `put` on an end
+//! appends to the *peer's* mailbox. This file does not schedule anything:
+//! delivering a message may hand back a parked task (type-erased as
+//! [`Parked`]) that the scheduler must make runnable; the public
+//! put/forward entry points live on `Cx` and `Handle`.
 //!
 //! A task may also wait on several ends at once (`race`): it is parked in a
 //! shared [`RaceSlot`] that each of those mailboxes points to, and the
@@ -119,6 +120,14 @@ struct Rare<M> {
 }
 
 impl<M> Mailbox<M> {
+    fn new() -> Mutex<Self> {
+        Mutex::new(Mailbox {
+            queue: VecDeque::new(),
+            parked: None,
+            rare: None,
+        })
+    }
+
     /// Takes the task waiting here, alone or in a race.
     fn take_waiter(&mut self) -> Option<Parked> {
         if let Some(p) = self.parked.take() {
@@ -143,16 +152,6 @@ impl<M> Mailbox<M> {
     /// Where a forward sends this mailbox's messages, if it was joined.
     fn redirect(&self) -> Option<&Half<M>> {
         self.rare.as_ref()?.redirect.as_ref()
-    }
-}
-
-impl<M> Mailbox<M> {
-    fn new() -> Mutex<Self> {
-        Mutex::new(Mailbox {
-            queue: VecDeque::new(),
-            parked: None,
-            rare: None,
-        })
     }
 }
 
@@ -242,18 +241,11 @@ pub fn channel<M>() -> (End<M>, End<M>) {
         mailboxes: [Mailbox::new(), Mailbox::new()],
     });
     let a = Half {
-        pair: pair.clone(),
+        pair,
         side: Side::A,
     };
-    (
-        End { this: a },
-        End {
-            this: Half {
-                pair,
-                side: Side::B,
-            },
-        },
-    )
+    let b = a.peer();
+    (End { this: a }, End { this: b })
 }
 
 /// `a := b`: joins two ends held by one task, waking tasks parked on the

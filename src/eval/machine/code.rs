@@ -189,6 +189,12 @@ pub struct CFunc {
 }
 
 impl CFunc {
+    /// Values a process running only this function's body ever holds:
+    /// its slots and its deepest temporaries.
+    pub fn stack_size(&self) -> usize {
+        self.slots as usize + self.max_depth as usize
+    }
+
     /// The name shown in reports: "wiring" for the entry wiring.
     pub fn display_name(&self) -> &str {
         match self.kind {

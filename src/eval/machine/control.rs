@@ -185,7 +185,7 @@ pub(super) fn spawn(
         return Err(too_many_processes(alive, shared, g));
     }
     let from = instr::below(stack, callee.params as usize, bp)?;
-    let mut init = Vec::with_capacity((callee.slots + callee.max_depth) as usize);
+    let mut init = Vec::with_capacity(callee.stack_size());
     init.extend(stack.drain(from..).map(value::for_new_process));
     cx.spawn(Box::new(Process::new(shared.clone(), g, init)));
     stack.push(Value::Unit);

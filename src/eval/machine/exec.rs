@@ -73,11 +73,11 @@ impl Process {
 
     /// As `start`, for a `func` the compiler checked.
     pub(super) fn new(shared: Arc<RunData>, func: FuncId, mut init: Vec<Value>) -> Self {
-        let (slots, depth) = shared
+        let (slots, size) = shared
             .code
             .funcs
             .get(func as usize)
-            .map_or((0, 0), |f| (f.slots as usize, f.max_depth as usize));
+            .map_or((0, 0), |f| (f.slots as usize, f.stack_size()));
         let trace_id = match shared.trace {
             Some(_) => traced::start(&shared, func, &init),
             None => 0,
@@ -85,7 +85,7 @@ impl Process {
         // The stack at its full size for the process's own body, made
         // once: grown by doubling, a parked process's stack was a size
         // class larger (spawn: 16 bytes a process; bench/RESULTS.md).
-        init.reserve_exact((slots + depth).saturating_sub(init.len()));
+        init.reserve_exact(size.saturating_sub(init.len()));
         init.resize(slots, Value::Unit);
         Process {
             trace_id,
