@@ -60,6 +60,10 @@ pub enum Op {
     /// `||`: if the top is `true` jump (keeping it), else pop it.
     OrElse(Pc),
     Call(FuncId),
+    /// `LoadAddInt(s, k)`/`LoadSubInt(s, k)` fused with `Call(g)`: the
+    /// last argument is a slot plus or minus a constant (`fib(n - 1)`).
+    LoadAddIntCall(Slot, i32, FuncId),
+    LoadSubIntCall(Slot, i32, FuncId),
     TailCall(FuncId),
     /// Receiver below `nargs` arguments.
     CallDtor(DtorId, u32),
@@ -67,6 +71,8 @@ pub enum Op {
     Return,
     /// Return the value of a slot (`Load` fused with `Return`).
     ReturnSlot(Slot),
+    /// `Add` fused with `Return` (`fib(n - 1) + fib(n - 2)` in tail position).
+    AddReturn,
     Spawn(FuncId),
     /// Replace the current process by a new one in the same task.
     TailSpawn(FuncId),

@@ -212,7 +212,12 @@ impl<'a> FuncCompiler<'a> {
         if let Some(fused) = self.fuse(op) {
             let at = self.ops.len() - 1;
             self.ops[at] = fused;
-            self.spans[at] = span;
+            // A fused instruction keeps the span of its part that can fail:
+            // the `Add` of an `AddReturn`, else the later part (a call's is
+            // also where a trace says the callee was called from).
+            if fused != Op::AddReturn {
+                self.spans[at] = span;
+            }
             return Ok(at);
         }
         self.ops.push(op);
@@ -221,21 +226,26 @@ impl<'a> FuncCompiler<'a> {
     }
 
     /// A superinstruction for the previous instruction followed by `op`,
-    /// where the previous one is a `Load` and no jump lands between them.
+    /// where no jump lands between them: a `Load` with what uses the slot,
+    /// a slot-plus-constant with the call it is the last argument of, and
+    /// an `Add` with the `Return` after it. Each saves one dispatch (fib's
+    /// recursive case runs 4 instructions instead of 7).
     fn fuse(&self, op: Op) -> Option<Op> {
         if self.barrier >= self.ops.len() {
             return None;
         }
-        let Some(&Op::Load(s)) = self.ops.last() else {
-            return None;
-        };
         let small = |k: i64| i32::try_from(k).ok();
-        match op {
-            Op::AddInt(k) => small(k).map(|k| Op::LoadAddInt(s, k)),
-            Op::SubInt(k) => small(k).map(|k| Op::LoadSubInt(s, k)),
-            Op::JumpIfNotInt(cmp, k, t) => Some(Op::JumpIfNotSlotInt(cmp, s, k, t)),
-            Op::JumpIfNotChar(cmp, c, t) => Some(Op::JumpIfNotSlotChar(cmp, s, c, t)),
-            Op::Return => Some(Op::ReturnSlot(s)),
+        match (*self.ops.last()?, op) {
+            (Op::Load(s), Op::AddInt(k)) => small(k).map(|k| Op::LoadAddInt(s, k)),
+            (Op::Load(s), Op::SubInt(k)) => small(k).map(|k| Op::LoadSubInt(s, k)),
+            (Op::Load(s), Op::JumpIfNotInt(cmp, k, t)) => Some(Op::JumpIfNotSlotInt(cmp, s, k, t)),
+            (Op::Load(s), Op::JumpIfNotChar(cmp, c, t)) => {
+                Some(Op::JumpIfNotSlotChar(cmp, s, c, t))
+            }
+            (Op::Load(s), Op::Return) => Some(Op::ReturnSlot(s)),
+            (Op::LoadAddInt(s, k), Op::Call(g)) => Some(Op::LoadAddIntCall(s, k, g)),
+            (Op::LoadSubInt(s, k), Op::Call(g)) => Some(Op::LoadSubIntCall(s, k, g)),
+            (Op::Add, Op::Return) => Some(Op::AddReturn),
             _ => None,
         }
     }
@@ -276,9 +286,10 @@ impl<'a> FuncCompiler<'a> {
             AddInt(_) | SubInt(_) => 0,
             LoadAddInt(..) | LoadSubInt(..) => 1,
             JumpIfNotSlotInt(..) | JumpIfNotSlotChar(..) | ReturnSlot(_) => 0,
-            Truncate(_) | Jump(_) | Return | TailCall(_) | TailCallDtor(..) | TailSpawn(_)
-            | Halt | MatchFail | LetFail => 0,
+            Truncate(_) | Jump(_) | Return | AddReturn | TailCall(_) | TailCallDtor(..)
+            | TailSpawn(_) | Halt | MatchFail | LetFail => 0,
             Call(g) | Spawn(g) => 1 - params(g),
+            LoadAddIntCall(.., g) | LoadSubIntCall(.., g) => 2 - params(g),
             CallDtor(_, n) => -(n as i64),
             Data(_, n) | Tuple(n) | List(n) => 1 - n as i64,
             Add | Sub | Mul | Div | Rem | Lt | Le | Gt | Ge | Eq | Ne | Bin(_) => -1,

@@ -79,6 +79,25 @@ pub(super) fn call<'c>(
     Ok(enter(r, stack, g, callee))
 }
 
+/// `LoadAddIntCall`/`LoadSubIntCall`: pushes the last argument (`arg`, a
+/// `LoadAddInt` or `LoadSubInt`), then `Call(g)`. The budget is looked at
+/// first, so that an instruction that yields has pushed nothing and runs
+/// again whole.
+#[inline(always)]
+pub(super) fn call_with<'c>(
+    r: &mut Regs<'c>,
+    frames: &mut Vec<Frame>,
+    stack: &mut Vec<Value>,
+    arg: super::code::Op,
+    g: FuncId,
+) -> InstrResult<Flow> {
+    if r.fuel == 0 {
+        return Ok(Flow::Yield);
+    }
+    instr::int_const(stack, r.bp, arg)?;
+    call(r, frames, stack, g)
+}
+
 /// `TailCall(g)`: the arguments move down onto the current frame's first
 /// slots (`from >= bp`), which the callee reuses.
 #[inline(always)]

@@ -11,7 +11,7 @@
 
 use super::RunData;
 use super::code::{CFunc, Code, Op};
-use super::control::{self, call, method, ret, spawn, tail_call, tail_spawn};
+use super::control::{self, call, call_with, method, ret, spawn, tail_call, tail_spawn};
 use super::hot::{self, truncate};
 use super::instr;
 use super::ops::Fault;
@@ -601,11 +601,21 @@ fn execute(p: &mut Process, cx: &mut Ctx<'_>) -> Step<Value, RunError> {
             Op::AndThen(a) => jump!(hot::branch(stack, bp, Op::AndThen(a))),
             Op::OrElse(a) => jump!(hot::branch(stack, bp, Op::OrElse(a))),
             Op::Call(g) => control!(call(&mut r, frames, stack, g)),
+            Op::LoadAddIntCall(s, k, g) => {
+                control!(call_with(&mut r, frames, stack, Op::LoadAddInt(s, k), g))
+            }
+            Op::LoadSubIntCall(s, k, g) => {
+                control!(call_with(&mut r, frames, stack, Op::LoadSubInt(s, k), g))
+            }
             Op::TailCall(g) => control!(tail_call(&mut r, stack, g)),
             Op::CallDtor(d, n) => control!(method(&mut r, frames, stack, (d, n), false)),
             Op::TailCallDtor(d, n) => control!(method(&mut r, frames, stack, (d, n), true)),
             Op::Return => control!(ret(&mut r, frames, stack, None)),
             Op::ReturnSlot(s) => control!(ret(&mut r, frames, stack, Some(s))),
+            Op::AddReturn => {
+                attempt!(hot::arith(stack, Op::Add));
+                control!(ret(&mut r, frames, stack, None))
+            }
             Op::Spawn(g) => control!(spawn(r.bp, stack, shared, cx, g)),
             Op::TailSpawn(g) => control!(tail_spawn(&mut r, (frames, proc_fn), stack, g, tracer)),
             Op::Halt => control!(Ok::<_, Fault>(control::halt(stack, frames))),

@@ -74,6 +74,7 @@ fn successors(op: Op, pc: usize) -> impl Iterator<Item = usize> {
         Jump(_)
             | Return
             | ReturnSlot(_)
+            | AddReturn
             | TailCall(_)
             | TailCallDtor(..)
             | TailSpawn(_)
@@ -90,6 +91,8 @@ fn effect(op: Op, code: &Code) -> Effect {
         Op::Load(s) | Op::Move(s) | Op::ReturnSlot(s) => (vec![s], vec![]),
         Op::LoadAddInt(s, _)
         | Op::LoadSubInt(s, _)
+        | Op::LoadAddIntCall(s, ..)
+        | Op::LoadSubIntCall(s, ..)
         | Op::JumpIfNotSlotInt(_, s, _, _)
         | Op::JumpIfNotSlotChar(_, s, _, _) => (vec![s], vec![]),
         Op::Store(s) => (vec![], vec![s]),

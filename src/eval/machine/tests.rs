@@ -489,12 +489,56 @@ fn fib_program() -> Vec<Function> {
     vec![function("fib", 1, 1, body)]
 }
 
+/// fib(20) makes 21,891 calls, ten turns of the default budget: calls
+/// fused with their argument (`LoadSubIntCall`) yield and run again whole.
 #[test]
 fn fib_recursion_computes_the_right_value() {
     assert_eq!(
         ok(eval_in(fib_program(), &[], 1, call(0, vec![int(20)]))),
         "6765"
     );
+}
+
+#[test]
+fn fibs_recursive_case_runs_as_four_fused_instructions() {
+    use super::code::Op;
+    use BinOp::Lt;
+    let code = build_code(&program(fib_program(), &[]), true, false).expect("compiles");
+    assert_eq!(
+        *code.funcs[0].ops,
+        [
+            Op::JumpIfNotSlotInt(Lt, 0, 2, 2),
+            Op::ReturnSlot(0),
+            Op::LoadSubIntCall(0, 1, 0),
+            Op::LoadSubIntCall(0, 2, 0),
+            Op::AddReturn,
+            // The `if`'s join, never reached: both branches return.
+            Op::Return,
+        ]
+    );
+}
+
+#[test]
+fn overflow_in_a_fused_call_argument_is_reported_at_the_call() {
+    // f(n) = g(n - 1) + 0, g(n) = n; called with the least Int. The call
+    // (not in tail position) is fused with its argument, and its span,
+    // which holds the argument's, is the one a fault is reported at.
+    let arg = at(5, bin(BinOp::Sub, var(0), int(1)));
+    let body = bin(BinOp::Add, at(4, call(1, vec![arg])), int(0));
+    let funcs = vec![function("f", 1, 1, body), function("g", 1, 1, var(0))];
+    let err = eval_in(funcs, &[], 1, call(0, vec![int(i64::MIN)])).unwrap_err();
+    assert_eq!(err.message, "integer overflow in `-`");
+    assert_eq!(err.span, Some(sp(4)));
+}
+
+#[test]
+fn overflow_in_a_sum_returned_is_reported_at_the_sum() {
+    // f(n) = n + n in tail position: `Add` fused with `Return`.
+    let body = at(6, bin(BinOp::Add, var(0), var(0)));
+    let funcs = vec![function("f", 1, 1, body)];
+    let err = eval_in(funcs, &[], 1, call(0, vec![int(i64::MAX)])).unwrap_err();
+    assert_eq!(err.message, "integer overflow in `+`");
+    assert_eq!(err.span, Some(sp(6)));
 }
 
 /// `cargo test --release -- --ignored --nocapture fib_30`
