@@ -8,7 +8,7 @@
 //! slots start as `()`. Nothing here builds values or touches channels.
 
 use super::RunData;
-use super::code::{CFunc, Code};
+use super::code::{CFunc, Code, Op};
 use super::exec::{Flow, Frame, Process, Regs};
 use super::hot::{self as instr, InstrResult, discard, truncate};
 use super::instr::open_record;
@@ -88,7 +88,7 @@ pub(super) fn call_with<'c>(
     r: &mut Regs<'c>,
     frames: &mut Vec<Frame>,
     stack: &mut Vec<Value>,
-    arg: super::code::Op,
+    arg: Op,
     g: FuncId,
 ) -> InstrResult<Flow> {
     if r.fuel == 0 {
@@ -179,6 +179,17 @@ pub(super) fn ret<'c>(
     r.ip = fr.pc as usize;
     r.bp = fr.base as usize;
     Ok(Flow::Next)
+}
+
+/// `AddReturn`: `Add`, then `Return` with the sum.
+#[inline(always)]
+pub(super) fn add_return<'c>(
+    r: &mut Regs<'c>,
+    frames: &mut Vec<Frame>,
+    stack: &mut Vec<Value>,
+) -> InstrResult<Flow> {
+    instr::arith(stack, Op::Add)?;
+    ret(r, frames, stack, None)
 }
 
 /// `Halt`: the process ends here, whatever it holds.

@@ -449,6 +449,22 @@ pub(super) struct Regs<'c> {
     pub fuel: u32,
 }
 
+impl<'c> Regs<'c> {
+    /// The registers of a process saved at function `fid`, `ip`, `bp`,
+    /// with `budget` calls to run (at least one); `None` if there is no
+    /// such function.
+    fn resume(code: &'c Code, (fid, ip, bp): (FuncId, u32, u32), budget: u32) -> Option<Self> {
+        Some(Regs {
+            code,
+            fid,
+            f: code.funcs.get(fid as usize)?,
+            ip: ip as usize,
+            bp: bp as usize,
+            fuel: budget.max(1),
+        })
+    }
+}
+
 /// What a call-like instruction asks of the loop.
 pub(super) enum Flow {
     Next,
@@ -478,16 +494,8 @@ fn execute(p: &mut Process, cx: &mut Ctx<'_>) -> Step<Value, RunError> {
     let shared: &Arc<RunData> = shared;
     let tracer = (&**shared, *trace_id);
     let code = &shared.code;
-    let Some(f) = code.funcs.get(*func as usize) else {
+    let Some(mut r) = Regs::resume(code, (*func, *pc, *base), cx.budget()) else {
         return Step::Fail(RunError::internal("?", "unknown function"));
-    };
-    let mut r = Regs {
-        code,
-        fid: *func,
-        f,
-        ip: *pc as usize,
-        bp: *base as usize,
-        fuel: cx.budget().max(1),
     };
 
     macro_rules! save {
@@ -612,10 +620,7 @@ fn execute(p: &mut Process, cx: &mut Ctx<'_>) -> Step<Value, RunError> {
             Op::TailCallDtor(d, n) => control!(method(&mut r, frames, stack, (d, n), true)),
             Op::Return => control!(ret(&mut r, frames, stack, None)),
             Op::ReturnSlot(s) => control!(ret(&mut r, frames, stack, Some(s))),
-            Op::AddReturn => {
-                attempt!(hot::arith(stack, Op::Add));
-                control!(ret(&mut r, frames, stack, None))
-            }
+            Op::AddReturn => control!(control::add_return(&mut r, frames, stack)),
             Op::Spawn(g) => control!(spawn(r.bp, stack, shared, cx, g)),
             Op::TailSpawn(g) => control!(tail_spawn(&mut r, (frames, proc_fn), stack, g, tracer)),
             Op::Halt => control!(Ok::<_, Fault>(control::halt(stack, frames))),
