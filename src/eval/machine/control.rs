@@ -69,18 +69,14 @@ pub(super) fn call<'c>(
     stack: &mut Vec<Value>,
     g: FuncId,
 ) -> InstrResult<Flow> {
-    let code = r.code;
     if !tick(r) {
         return Ok(Flow::Yield);
     }
-    let callee = func(code, g)?;
-    let from = instr::below(stack, callee.params as usize, r.bp)?;
-    push_frame(r, frames, from);
-    Ok(enter(r, stack, g, callee))
+    invoke(r, frames, stack, g)
 }
 
 /// `LoadAddIntCall`/`LoadSubIntCall`: pushes the last argument (`arg`, a
-/// `LoadAddInt` or `LoadSubInt`), then `Call(g)`. The budget is looked at
+/// `LoadAddInt` or `LoadSubInt`), then calls `g`. The budget is spent
 /// first, so that an instruction that yields has pushed nothing and runs
 /// again whole.
 #[inline(always)]
@@ -91,11 +87,26 @@ pub(super) fn call_with<'c>(
     arg: Op,
     g: FuncId,
 ) -> InstrResult<Flow> {
-    if r.fuel == 0 {
+    if !tick(r) {
         return Ok(Flow::Yield);
     }
     instr::int_const(stack, r.bp, arg)?;
-    call(r, frames, stack, g)
+    invoke(r, frames, stack, g)
+}
+
+/// A call whose unit of budget is spent: a frame for `g` over its
+/// arguments on top.
+#[inline(always)]
+fn invoke<'c>(
+    r: &mut Regs<'c>,
+    frames: &mut Vec<Frame>,
+    stack: &mut Vec<Value>,
+    g: FuncId,
+) -> InstrResult<Flow> {
+    let callee = func(r.code, g)?;
+    let from = instr::below(stack, callee.params as usize, r.bp)?;
+    push_frame(r, frames, from);
+    Ok(enter(r, stack, g, callee))
 }
 
 /// `TailCall(g)`: the arguments move down onto the current frame's first
