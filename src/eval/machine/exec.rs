@@ -105,7 +105,7 @@ impl Process {
 impl Task<Value, RunError> for Process {
     fn run(&mut self, cx: &mut Ctx<'_>) -> Step<Value, RunError> {
         let allocated_before = crate::memory::thread_net();
-        let step = execute(self, cx);
+        let step = self.turn(cx);
         // Checked when the process yields or waits, never per call: a
         // recursion yields every `budget` calls, so it is caught within
         // that many frames of the limit at no cost to the calls.
@@ -172,6 +172,22 @@ impl Task<Value, RunError> for Process {
 }
 
 impl Process {
+    /// Runs one turn with the value stack and the frames moved out of the
+    /// process into locals of this thread, and back after. In place, their
+    /// lengths were written on every push and pop into the process's box,
+    /// an 80-byte block that shares a cache line with the box of a process
+    /// made just before or after it: two such processes on two threads
+    /// made each other's every push a cache miss (bitmap on 2 threads took
+    /// 1.9x the CPU of 1 thread; bench/RESULTS.md, 2026-12-02).
+    fn turn(&mut self, cx: &mut Ctx<'_>) -> Step<Value, RunError> {
+        let mut stack = std::mem::take(&mut self.stack);
+        let mut frames = std::mem::take(&mut self.frames);
+        let step = execute(self, (&mut stack, &mut frames), cx);
+        self.stack = stack;
+        self.frames = frames;
+        step
+    }
+
     /// The channel ends held in named slots of the process's frames, with
     /// those names: the program's own frames first (innermost first), then
     /// the prelude's, so a channel is named as the program's code names it.
@@ -478,15 +494,19 @@ pub(super) enum Flow {
 ///
 /// Instructions that leave the registers alone are carried out by
 /// `instr`; calls, returns and spawns, which move them, by [`control`].
-fn execute(p: &mut Process, cx: &mut Ctx<'_>) -> Step<Value, RunError> {
+fn execute(
+    p: &mut Process,
+    (stack, frames): (&mut Vec<Value>, &mut Vec<Frame>),
+    cx: &mut Ctx<'_>,
+) -> Step<Value, RunError> {
     let Process {
         shared,
         proc_fn,
         func,
         pc,
         base,
-        stack,
-        frames,
+        stack: _,
+        frames: _,
         trace_id,
         #[cfg(test)]
         peak,
