@@ -45,6 +45,9 @@ pub enum Op {
     JumpIfFalse(Pc),
     /// Pop a Bool; jump if true.
     JumpIfTrue(Pc),
+    /// `Load(s)` fused with `JumpIfFalse` (`false`) or `JumpIfTrue`
+    /// (`true`): jump if the Bool in slot `s` is the one given.
+    JumpIfSlot(Slot, bool, Pc),
     /// Pop two operands; jump unless the comparison (`Lt`..`Ne`) holds.
     JumpIfNot(BinOp, Pc),
     /// Pop one operand; jump unless comparing it with the constant holds.
@@ -141,6 +144,9 @@ pub enum Op {
     TestTag(Tag, Pc),
     TestConst(u32, Pc),
     TestNil(Pc),
+    /// `Load(s)` (or, with `true`, `Move(s)`) fused with `TestNil`: a
+    /// `switch` on a list in a slot.
+    TestNilSlot(Slot, bool, Pc),
     PopTag(Tag, Pc),
     PopConst(u32, Pc),
     PopNil(Pc),
@@ -149,6 +155,11 @@ pub enum Op {
     UnTuple(u32, Pc),
     /// A non-empty list: push the tail, then the head.
     Uncons(Pc),
+    /// `Uncons` fused with the `Store(h)` of the head: the tail stays on top.
+    UnconsHead(Slot, Pc),
+    /// `Uncons` fused with the `Store`s of the head and the tail
+    /// (`case (c:rest)`): nothing is left on the operand stack.
+    UnconsInto(Slot, Slot, Pc),
     /// A list of exactly `n` elements: push them, first on top.
     UnList(u32, Pc),
     MatchFail,
@@ -162,8 +173,17 @@ impl Op {
         match self {
             JumpIfNot(_, t) | JumpIfNotInt(_, _, t) | JumpIfNotSlotInt(_, _, _, t) => Some(t),
             JumpIfNotChar(_, _, t) | JumpIfNotSlotChar(_, _, _, t) => Some(t),
-            Jump(t) | JumpIfFalse(t) | JumpIfTrue(t) | AndThen(t) | OrElse(t) | TestNil(t)
-            | PopNil(t) | Uncons(t) => Some(t),
+            JumpIfSlot(_, _, t) | TestNilSlot(_, _, t) => Some(t),
+            Jump(t)
+            | JumpIfFalse(t)
+            | JumpIfTrue(t)
+            | AndThen(t)
+            | OrElse(t)
+            | TestNil(t)
+            | PopNil(t)
+            | Uncons(t)
+            | UnconsHead(_, t)
+            | UnconsInto(_, _, t) => Some(t),
             TestTag(_, t) | TestConst(_, t) | PopTag(_, t) | PopConst(_, t) => Some(t),
             UnData(_, _, t) | UnTuple(_, t) | UnList(_, t) => Some(t),
             _ => None,

@@ -227,9 +227,11 @@ impl<'a> FuncCompiler<'a> {
 
     /// A superinstruction for the previous instruction followed by `op`,
     /// where no jump lands between them: a `Load` with what uses the slot,
-    /// a slot-plus-constant with the call it is the last argument of, and
-    /// an `Add` with the `Return` after it. Each saves one dispatch (fib's
-    /// recursive case runs 4 instructions instead of 7).
+    /// a slot-plus-constant with the call it is the last argument of, an
+    /// `Add` with the `Return` after it, and an `Uncons` with the `Store`s
+    /// of the head and the tail. Each saves one dispatch (fib's recursive
+    /// case runs 4 instructions instead of 7; `case (c:rest)` 1 instead of
+    /// 3).
     fn fuse(&self, op: Op) -> Option<Op> {
         if self.barrier >= self.ops.len() {
             return None;
@@ -243,9 +245,14 @@ impl<'a> FuncCompiler<'a> {
                 Some(Op::JumpIfNotSlotChar(cmp, s, c, t))
             }
             (Op::Load(s), Op::Return) => Some(Op::ReturnSlot(s)),
+            (Op::Load(s), Op::TestNil(t)) => Some(Op::TestNilSlot(s, false, t)),
+            (Op::Load(s), Op::JumpIfFalse(t)) => Some(Op::JumpIfSlot(s, false, t)),
+            (Op::Load(s), Op::JumpIfTrue(t)) => Some(Op::JumpIfSlot(s, true, t)),
             (Op::LoadAddInt(s, k), Op::Call(g)) => Some(Op::LoadAddIntCall(s, k, g)),
             (Op::LoadSubInt(s, k), Op::Call(g)) => Some(Op::LoadSubIntCall(s, k, g)),
             (Op::Add, Op::Return) => Some(Op::AddReturn),
+            (Op::Uncons(t), Op::Store(h)) => Some(Op::UnconsHead(h, t)),
+            (Op::UnconsHead(h, t), Op::Store(tail)) => Some(Op::UnconsInto(h, tail, t)),
             _ => None,
         }
     }
@@ -285,7 +292,7 @@ impl<'a> FuncCompiler<'a> {
             JumpIfNot(..) => -2,
             AddInt(_) | SubInt(_) => 0,
             LoadAddInt(..) | LoadSubInt(..) => 1,
-            JumpIfNotSlotInt(..) | JumpIfNotSlotChar(..) | ReturnSlot(_) => 0,
+            JumpIfNotSlotInt(..) | JumpIfNotSlotChar(..) | JumpIfSlot(..) | ReturnSlot(_) => 0,
             Truncate(_) | Jump(_) | Return | AddReturn | TailCall(_) | TailCallDtor(..)
             | TailSpawn(_) | Halt | MatchFail | LetFail => 0,
             Call(g) | Spawn(g) => 1 - params(g),
@@ -301,9 +308,12 @@ impl<'a> FuncCompiler<'a> {
             Put | TracedPut(_) | Fork(_) | Split(_) => -1,
             Forward => -2,
             TestTag(..) | TestConst(..) | TestNil(_) => 0,
+            TestNilSlot(..) => 1,
             PopTag(..) | PopConst(..) | PopNil(_) => -1,
             UnData(_, n, _) | UnTuple(n, _) | UnList(n, _) => n as i64 - 1,
             Uncons(_) | Race(_) => 1,
+            UnconsHead(..) => 0,
+            UnconsInto(..) => -1,
         }
     }
 

@@ -127,7 +127,15 @@ pub(super) fn tail_call<'c>(
     for i in 0..n {
         stack.swap(r.bp + i, from + i);
     }
-    truncate(stack, r.bp + n);
+    // The callee's other slots are reset where they are, rather than
+    // dropped and pushed again (a self tail call of the same frame size,
+    // a loop, pushes nothing).
+    let want = r.bp + callee.slots as usize;
+    truncate(stack, want.max(r.bp + n));
+    let reset = (r.bp + n).min(stack.len())..stack.len();
+    for v in &mut stack[reset] {
+        discard(std::mem::replace(v, Value::Unit));
+    }
     Ok(enter(r, stack, g, callee))
 }
 

@@ -615,6 +615,7 @@ fn execute(
             Op::Jump(t) => r.ip = t as usize,
             Op::JumpIfFalse(a) => jump!(hot::branch(stack, bp, Op::JumpIfFalse(a))),
             Op::JumpIfTrue(a) => jump!(hot::branch(stack, bp, Op::JumpIfTrue(a))),
+            Op::JumpIfSlot(a, b, c) => jump!(hot::branch(stack, bp, Op::JumpIfSlot(a, b, c))),
             Op::JumpIfNot(a, b) => jump!(hot::branch(stack, bp, Op::JumpIfNot(a, b))),
             Op::JumpIfNotInt(a, b, c) => jump!(hot::branch(stack, bp, Op::JumpIfNotInt(a, b, c))),
             Op::JumpIfNotSlotInt(a, b, c, d) => {
@@ -682,12 +683,21 @@ fn execute(
             Op::TestTag(a, b) => jump!(hot::test_pattern(stack, code, Op::TestTag(a, b))),
             Op::TestConst(a, b) => jump!(hot::test_pattern(stack, code, Op::TestConst(a, b))),
             Op::TestNil(a) => jump!(hot::test_pattern(stack, code, Op::TestNil(a))),
+            Op::TestNilSlot(s, moved, a) => {
+                match moved {
+                    true => hot::take(stack, bp + s as usize),
+                    false => hot::load(stack, bp + s as usize),
+                }
+                jump!(hot::test_pattern(stack, code, Op::TestNil(a)))
+            }
             Op::PopTag(a, b) => jump!(hot::test_pattern(stack, code, Op::PopTag(a, b))),
             Op::PopConst(a, b) => jump!(hot::test_pattern(stack, code, Op::PopConst(a, b))),
             Op::PopNil(a) => jump!(hot::test_pattern(stack, code, Op::PopNil(a))),
             Op::UnData(a, b, c) => jump!(hot::test_pattern(stack, code, Op::UnData(a, b, c))),
             Op::UnTuple(a, b) => jump!(hot::test_pattern(stack, code, Op::UnTuple(a, b))),
             Op::Uncons(a) => jump!(hot::test_pattern(stack, code, Op::Uncons(a))),
+            Op::UnconsHead(h, a) => jump!(hot::uncons_into(stack, bp, (h, None), a)),
+            Op::UnconsInto(h, t, a) => jump!(hot::uncons_into(stack, bp, (h, Some(t)), a)),
             Op::UnList(a, b) => jump!(hot::test_pattern(stack, code, Op::UnList(a, b))),
             Op::MatchFail => attempt!(Err(instr::no_match(true))),
             Op::LetFail => attempt!(Err(instr::no_match(false))),

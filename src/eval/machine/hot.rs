@@ -235,6 +235,10 @@ pub(super) fn branch(stack: &mut Vec<Value>, bp: usize, op: Op) -> InstrResult<O
             Some(Value::Bool(b)) => jump_unless(b == matches!(op, Op::JumpIfFalse(_)), t),
             _ => Err(Fault::internal("a condition is not a Bool")),
         },
+        Op::JumpIfSlot(s, when, t) => match stack[bp + s as usize] {
+            Value::Bool(b) => Ok((b == when).then_some(t)),
+            _ => Err(Fault::internal("a condition is not a Bool")),
+        },
         Op::JumpIfNotChar(cmp, c, t) => match stack.pop() {
             Some(Value::Char(x)) => jump_unless(ops::int_compare(cmp, x as i64, c as i64), t),
             _ => Err(Fault::internal(
@@ -375,6 +379,41 @@ fn list_exact(mut v: Value, n: usize) -> Option<Vec<Value>> {
         v = t;
     }
     (items.len() == n).then_some(items)
+}
+
+/// `UnconsHead(h, to)`/`UnconsInto(h, t, to)`: pops a list and, when it
+/// is not empty, stores its head into slot `h` and its tail into slot `t`
+/// (or, without `t`, leaves the tail on top); `Some(to)` when it is empty.
+#[inline(always)]
+pub(super) fn uncons_into(
+    stack: &mut Vec<Value>,
+    bp: usize,
+    (head, tail): (u32, Option<u32>),
+    to: u32,
+) -> InstrResult<Option<u32>> {
+    let Some((h, t)) = uncons(pop(stack)?) else {
+        return Ok(Some(to));
+    };
+    discard(std::mem::replace(&mut stack[bp + head as usize], h));
+    match tail {
+        Some(s) => discard(std::mem::replace(&mut stack[bp + s as usize], t)),
+        None => stack.push(t),
+    }
+    Ok(None)
+}
+
+/// Splits a non-empty list: a packed string inline (a per-character loop
+/// over a `String` is the common case; the call to `uncons_owned` was 39
+/// machine instructions a character), anything else out of line.
+#[inline(always)]
+fn uncons(v: Value) -> Option<(Value, Value)> {
+    match v {
+        Value::Str(s, i) => {
+            let c = *s.get(i as usize)?;
+            Some((Value::Char(c), Value::Str(s, i + 1)))
+        }
+        other => uncons_owned(other),
+    }
 }
 
 /// Splits a non-empty list, moving out of a cell nobody else holds.

@@ -1,6 +1,7 @@
 //! Last uses of slots: a pass over one compiled function that turns every
-//! `Load` of a slot nobody reads afterwards into a `Move`, which takes the
-//! value out of the frame instead of copying it.
+//! `Load` of a slot nobody reads afterwards into a `Move` (and a
+//! `TestNilSlot` into its moving form), which takes the value out of the
+//! frame instead of copying it.
 //!
 //! Moving matters for more than the saved reference count: a list or a
 //! packed string that only the operand stack holds can be taken apart in
@@ -42,10 +43,12 @@ pub fn move_last_uses(ops: &mut [Op], slots: u32, code: &Code) {
             }
         }
         // `live` is now live-out of `pc`.
-        if let Op::Load(s) = ops[pc]
-            && !test(&live, s)
-        {
-            ops[pc] = Op::Move(s);
+        match ops[pc] {
+            Op::Load(s) if !test(&live, s) => ops[pc] = Op::Move(s),
+            Op::TestNilSlot(s, false, t) if !test(&live, s) => {
+                ops[pc] = Op::TestNilSlot(s, true, t)
+            }
+            _ => {}
         }
         let effect = effect(ops[pc], code);
         for d in effect.defs {
@@ -94,8 +97,11 @@ fn effect(op: Op, code: &Code) -> Effect {
         | Op::LoadAddIntCall(s, ..)
         | Op::LoadSubIntCall(s, ..)
         | Op::JumpIfNotSlotInt(_, s, _, _)
-        | Op::JumpIfNotSlotChar(_, s, _, _) => (vec![s], vec![]),
-        Op::Store(s) => (vec![], vec![s]),
+        | Op::JumpIfNotSlotChar(_, s, _, _)
+        | Op::JumpIfSlot(s, _, _)
+        | Op::TestNilSlot(s, _, _) => (vec![s], vec![]),
+        Op::Store(s) | Op::UnconsHead(s, _) => (vec![], vec![s]),
+        Op::UnconsInto(h, t, _) => (vec![], vec![h, t]),
         Op::NewChannel(a, b, _) => (vec![], vec![a, b]),
         Op::Record(k) => (
             code.records

@@ -584,6 +584,101 @@ fn list_functions() -> Vec<Function> {
     vec![function("build", 1, 1, build), function("len", 1, 2, len)]
 }
 
+/// words(s, inWord, acc): the words of a string counted by a loop over its
+/// characters, as `bench/workloads/lines_loop.mpl` does.
+fn count_words_program() -> Vec<Function> {
+    let next = |in_word: bool, acc: Expr| call(0, vec![var(4), boolean(in_word), acc]);
+    let body = switch(
+        var(0),
+        vec![
+            (pnil(), var(2)),
+            (
+                pcons(pbind(3), pbind(4)),
+                if_(
+                    bin(BinOp::Eq, var(3), ex(ExprKind::Lit(Lit::Char(' ')))),
+                    next(false, var(2)),
+                    if_(
+                        var(1),
+                        next(true, var(2)),
+                        next(true, bin(BinOp::Add, var(2), int(1))),
+                    ),
+                ),
+            ),
+        ],
+    );
+    vec![function("words", 3, 5, body)]
+}
+
+#[test]
+fn a_switch_on_a_list_in_a_slot_tests_it_in_place_and_unconses_into_slots() {
+    use super::code::Op;
+    let code = build_code(&program(count_words_program(), &[]), true, false).expect("compiles");
+    let ops = &code.funcs[0].ops;
+    // `switch l`, its last use: one instruction tests the slot's list...
+    assert!(matches!(ops[0], Op::TestNilSlot(0, true, _)), "{ops:?}");
+    // ...and `case (c:rest)` stores the head and the tail in one.
+    assert!(
+        ops.iter().any(|op| matches!(op, Op::UnconsInto(3, 4, _))),
+        "{ops:?}"
+    );
+    // `if (inWord)` reads the slot without pushing it.
+    assert!(
+        ops.iter()
+            .any(|op| matches!(op, Op::JumpIfSlot(1, false, _))),
+        "{ops:?}"
+    );
+    assert!(
+        !ops.iter()
+            .any(|op| matches!(op, Op::Uncons(_) | Op::Store(_) | Op::TestNil(_))),
+        "{ops:?}"
+    );
+}
+
+#[test]
+fn a_loop_over_a_string_with_fused_uncons_counts_its_words() {
+    let e = call(
+        0,
+        vec![string("  two words, then four "), boolean(false), int(0)],
+    );
+    assert_eq!(ok(eval_in(count_words_program(), &[], 1, e)), "4");
+    let e = call(0, vec![string(""), boolean(false), int(7)]);
+    assert_eq!(ok(eval_in(count_words_program(), &[], 1, e)), "7");
+}
+
+#[test]
+fn a_fused_uncons_takes_apart_cons_cells_too() {
+    // The same loop over a list built with `:` (cells, not a packed string).
+    let chars = "a b"
+        .chars()
+        .rev()
+        .fold(ex(ExprKind::List(vec![])), |tail, c| {
+            bin(BinOp::Cons, ex(ExprKind::Lit(Lit::Char(c))), tail)
+        });
+    let e = call(0, vec![chars, boolean(false), int(0)]);
+    assert_eq!(ok(eval_in(count_words_program(), &[], 1, e)), "2");
+}
+
+#[test]
+fn tail_calls_between_frames_of_different_sizes_keep_their_arguments() {
+    // small(a, b) (2 slots) tail-calls big(b, a) (2 params, 4 slots, two
+    // lets), which tail-calls small again until a reaches 0.
+    let small = if_(
+        bin(BinOp::Eq, var(0), int(0)),
+        var(1),
+        call(1, vec![var(1), bin(BinOp::Sub, var(0), int(1))]),
+    );
+    let big = block(
+        vec![
+            let_(pbind(2), bin(BinOp::Add, var(1), int(0))),
+            let_(pbind(3), string("kept only in this frame")),
+        ],
+        Some(call(0, vec![var(2), bin(BinOp::Add, var(0), int(10))])),
+    );
+    let funcs = vec![function("small", 2, 2, small), function("big", 2, 4, big)];
+    let e = call(0, vec![int(5), int(0)]);
+    assert_eq!(ok(eval_in(funcs, &[], 1, e)), "50");
+}
+
 #[test]
 fn non_tail_recursion_a_million_deep_does_not_overflow() {
     let e = call(1, vec![call(0, vec![int(1_000_000)])]);
