@@ -4,7 +4,7 @@
 protocol Park = put Int, close;
 
 process parked(neg<Park> c) {
-  let v = c.get;
+  let _v = c.get;
 }
 
 [Park] spawnAll(Int n, [Park] acc) {
