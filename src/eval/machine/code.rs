@@ -58,6 +58,9 @@ pub enum Op {
     JumpIfNotChar(BinOp, char, Pc),
     /// `Load(s)` fused with `JumpIfNotChar`.
     JumpIfNotSlotChar(BinOp, Slot, char, Pc),
+    /// `c == 'a' || c == 'b' || ...` on the Char in slot `s`: jump if its
+    /// being one of `char_sets[k]` is the `bool` given.
+    JumpIfSlotCharIn(Slot, u32, bool, Pc),
     /// `&&`: if the top is `false` jump (keeping it), else pop it.
     AndThen(Pc),
     /// `||`: if the top is `true` jump (keeping it), else pop it.
@@ -173,7 +176,7 @@ impl Op {
         match self {
             JumpIfNot(_, t) | JumpIfNotInt(_, _, t) | JumpIfNotSlotInt(_, _, _, t) => Some(t),
             JumpIfNotChar(_, _, t) | JumpIfNotSlotChar(_, _, _, t) => Some(t),
-            JumpIfSlot(_, _, t) | TestNilSlot(_, _, t) => Some(t),
+            JumpIfSlot(_, _, t) | TestNilSlot(_, _, t) | JumpIfSlotCharIn(_, _, _, t) => Some(t),
             Jump(t)
             | JumpIfFalse(t)
             | JumpIfTrue(t)
@@ -259,6 +262,8 @@ pub struct Code {
     pub splits: Vec<Box<[Slot]>>,
     /// The channel slots of each `race`.
     pub races: Vec<Box<[Slot]>>,
+    /// The characters of each `JumpIfSlotCharIn`.
+    pub char_sets: Vec<Box<[char]>>,
     /// Static types of `show` arguments (see `Op::ShowTyped`).
     pub show_types: Vec<ShowTy>,
     /// The guard's starting states of the ends of channels that

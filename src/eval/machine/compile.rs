@@ -293,6 +293,7 @@ impl<'a> FuncCompiler<'a> {
             AddInt(_) | SubInt(_) => 0,
             LoadAddInt(..) | LoadSubInt(..) => 1,
             JumpIfNotSlotInt(..) | JumpIfNotSlotChar(..) | JumpIfSlot(..) | ReturnSlot(_) => 0,
+            JumpIfSlotCharIn(..) => 0,
             Truncate(_) | Jump(_) | Return | AddReturn | TailCall(_) | TailCallDtor(..)
             | TailSpawn(_) | Halt | MatchFail | LetFail => 0,
             Call(g) | Spawn(g) => 1 - params(g),
@@ -594,6 +595,18 @@ impl<'a> FuncCompiler<'a> {
                 op: UnOp::Not,
                 operand,
             } => self.jump_when(operand, !when, sp),
+            ExprKind::Binary { op, .. } if char_set(cond, *op == BinOp::Or).is_some() => {
+                let Some((s, chars)) = char_set(cond, *op == BinOp::Or) else {
+                    return Err(self.bug("a character set that is not one", sp));
+                };
+                self.slot(s, sp)?;
+                self.tables.char_sets.push(chars.into());
+                let k = (self.tables.char_sets.len() - 1) as u32;
+                // `||` of `==` holds when the character is in the set; `&&`
+                // of `!=` when it is not.
+                let in_set = when == (*op == BinOp::Or);
+                Ok(vec![self.emit(Op::JumpIfSlotCharIn(s, k, in_set, 0), sp)?])
+            }
             ExprKind::Binary { op, lhs, rhs } if matches!(op, BinOp::And | BinOp::Or) => {
                 // `a && b` is false as soon as `a` is; `a || b` true as soon as `a` is.
                 let decisive = matches!(op, BinOp::Or);
@@ -1042,6 +1055,37 @@ fn immediate(e: &Expr) -> Option<Imm> {
         ExprKind::Lit(Lit::Char(c)) => Some(Imm::Char(c)),
         _ => None,
     }
+}
+
+/// `c == 'a' || c == 'b' || ...` (`any`, with `||`) or `c != 'a' && c !=
+/// 'b' && ...` (with `&&`): the slot `c` and the characters, when `e` is a
+/// chain of at least two such comparisons of one slot with Char literals.
+/// One instruction tests them all (lines_loop's blank test: four
+/// dispatches a character became one).
+fn char_set(e: &Expr, any: bool) -> Option<(Slot, Vec<char>)> {
+    let (join, cmp) = match any {
+        true => (BinOp::Or, BinOp::Eq),
+        false => (BinOp::And, BinOp::Ne),
+    };
+    let mut chars = Vec::new();
+    let mut slot = None;
+    let mut todo = vec![e];
+    while let Some(e) = todo.pop() {
+        let ExprKind::Binary { op, lhs, rhs } = &e.kind else {
+            return None;
+        };
+        match (&lhs.kind, &rhs.kind) {
+            _ if *op == join => todo.extend([&**rhs, &**lhs]),
+            (ExprKind::Local(s), ExprKind::Lit(Lit::Char(c))) if *op == cmp => {
+                if *slot.get_or_insert(*s) != *s {
+                    return None;
+                }
+                chars.push(*c);
+            }
+            _ => return None,
+        }
+    }
+    Some((slot?, chars)).filter(|(_, chars)| chars.len() >= 2)
 }
 
 /// The comparison that holds exactly when `op` does not (on a total order).

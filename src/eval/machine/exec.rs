@@ -627,6 +627,9 @@ fn execute(
             Op::JumpIfNotSlotChar(a, b, c, d) => {
                 jump!(hot::branch(stack, bp, Op::JumpIfNotSlotChar(a, b, c, d)))
             }
+            Op::JumpIfSlotCharIn(s, k, when, a) => {
+                jump!(hot::char_in(&stack[bp + s as usize], code, (k, when), a))
+            }
             Op::AndThen(a) => jump!(hot::branch(stack, bp, Op::AndThen(a))),
             Op::OrElse(a) => jump!(hot::branch(stack, bp, Op::OrElse(a))),
             Op::Call(g) => control!(call(&mut r, frames, stack, g)),

@@ -290,6 +290,27 @@ pub(super) fn branch(stack: &mut Vec<Value>, bp: usize, op: Op) -> InstrResult<O
     }
 }
 
+/// `JumpIfSlotCharIn`: `Some(to)` when `v`, a Char, being one of
+/// `char_sets[k]` is `when`.
+#[inline(always)]
+pub(super) fn char_in(
+    v: &Value,
+    code: &Code,
+    (k, when): (u32, bool),
+    to: u32,
+) -> InstrResult<Option<u32>> {
+    let Value::Char(c) = v else {
+        return Err(Fault::internal(
+            "an operand of a Char comparison is not a Char",
+        ));
+    };
+    let set = code
+        .char_sets
+        .get(k as usize)
+        .ok_or_else(|| Fault::internal("unknown character set"))?;
+    Ok((set.contains(c) == when).then_some(to))
+}
+
 // -------------------------------------------------------------- patterns
 
 /// A pattern test: `Some(target)` when the value does not match (the

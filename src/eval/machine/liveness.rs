@@ -99,7 +99,8 @@ fn effect(op: Op, code: &Code) -> Effect {
         | Op::JumpIfNotSlotInt(_, s, _, _)
         | Op::JumpIfNotSlotChar(_, s, _, _)
         | Op::JumpIfSlot(s, _, _)
-        | Op::TestNilSlot(s, _, _) => (vec![s], vec![]),
+        | Op::TestNilSlot(s, _, _)
+        | Op::JumpIfSlotCharIn(s, ..) => (vec![s], vec![]),
         Op::Store(s) | Op::UnconsHead(s, _) => (vec![], vec![s]),
         Op::UnconsInto(h, t, _) => (vec![], vec![h, t]),
         Op::NewChannel(a, b, _) => (vec![], vec![a, b]),

@@ -679,6 +679,100 @@ fn tail_calls_between_frames_of_different_sizes_keep_their_arguments() {
     assert_eq!(ok(eval_in(funcs, &[], 1, e)), "50");
 }
 
+fn ch(c: char) -> Expr {
+    ex(ExprKind::Lit(Lit::Char(c)))
+}
+
+/// `f(c, d) = if (cond) { 1 } else { 0 }`, called on each of `chars`
+/// (with `d` = 'x'): the results in order.
+fn classify(cond: Expr, chars: &str) -> (Vec<super::code::Op>, String) {
+    let funcs = vec![function("f", 2, 2, if_(cond, int(1), int(0)))];
+    let code = build_code(&program(funcs.clone(), &[]), true, false).expect("compiles");
+    let got = chars
+        .chars()
+        .map(|c| {
+            ok(eval_in(
+                funcs.clone(),
+                &[],
+                1,
+                call(0, vec![ch(c), ch('x')]),
+            ))
+        })
+        .collect();
+    (code.funcs[0].ops.to_vec(), got)
+}
+
+#[test]
+fn an_or_of_char_equalities_on_one_slot_is_one_set_test() {
+    use super::code::Op;
+    let any = |cs: &[char]| {
+        cs.iter()
+            .map(|c| bin(BinOp::Eq, var(0), ch(*c)))
+            .reduce(|a, b| bin(BinOp::Or, a, b))
+            .expect("one at least")
+    };
+    let (ops, got) = classify(any(&[' ', '\t', '\n']), " a\tb\n");
+    assert!(
+        matches!(ops[0], Op::JumpIfSlotCharIn(0, _, false, _)),
+        "{ops:?}"
+    );
+    assert_eq!(got, "10101");
+    // Negated, the jump is taken on the other outcome.
+    let not = ex(ExprKind::Unary {
+        op: UnOp::Not,
+        operand: Box::new(any(&[' ', '\t'])),
+    });
+    let (ops, got) = classify(not, " a\t");
+    assert!(
+        matches!(ops[0], Op::JumpIfSlotCharIn(0, _, true, _)),
+        "{ops:?}"
+    );
+    assert_eq!(got, "010");
+}
+
+#[test]
+fn an_and_of_char_inequalities_on_one_slot_is_one_set_test() {
+    use super::code::Op;
+    let none = bin(
+        BinOp::And,
+        bin(BinOp::Ne, var(0), ch('a')),
+        bin(BinOp::Ne, var(0), ch('b')),
+    );
+    let (ops, got) = classify(none, "abc");
+    assert!(
+        matches!(ops[0], Op::JumpIfSlotCharIn(0, _, true, _)),
+        "{ops:?}"
+    );
+    assert_eq!(got, "001");
+}
+
+#[test]
+fn char_tests_of_two_slots_or_other_operators_stay_separate_jumps() {
+    use super::code::Op;
+    let two_slots = bin(
+        BinOp::Or,
+        bin(BinOp::Eq, var(0), ch('a')),
+        bin(BinOp::Eq, var(1), ch('a')),
+    );
+    let (ops, got) = classify(two_slots, "ab");
+    assert!(
+        !ops.iter().any(|op| matches!(op, Op::JumpIfSlotCharIn(..))),
+        "{ops:?}"
+    );
+    assert_eq!(got, "10");
+    let mixed = bin(
+        BinOp::Or,
+        bin(BinOp::Eq, var(0), ch('a')),
+        bin(BinOp::Lt, var(0), ch('c')),
+    );
+    let (ops, got) = classify(mixed, "abc");
+    assert!(
+        !ops.iter().any(|op| matches!(op, Op::JumpIfSlotCharIn(..))),
+        "{ops:?}"
+    );
+    assert_eq!(got, "110");
+}
+
 #[test]
 fn non_tail_recursion_a_million_deep_does_not_overflow() {
     let e = call(1, vec![call(0, vec![int(1_000_000)])]);
