@@ -505,11 +505,10 @@ fn execute(
         func,
         pc,
         base,
-        stack: _,
-        frames: _,
         trace_id,
         #[cfg(test)]
         peak,
+        ..
     } = p;
     let shared: &Arc<RunData> = shared;
     let tracer = (&**shared, *trace_id);
@@ -553,10 +552,7 @@ fn execute(
     macro_rules! control {
         ($result:expr) => {{
             #[cfg(test)]
-            {
-                peak.0 = peak.0.max(stack.len());
-                peak.1 = peak.1.max(frames.len());
-            }
+            note_peak(peak, stack, frames);
             match attempt!($result) {
                 Flow::Next => {}
                 Flow::Yield => {
@@ -589,9 +585,8 @@ fn execute(
     }
     loop {
         let Some(&op) = r.f.ops.get(r.ip) else {
-            r.ip += 1;
-            attempt!(Err(Fault::internal("ran off the end of a function")));
-            continue;
+            let fault = Fault::internal("ran off the end of a function");
+            return Step::Fail(error(fault, r.f, r.ip, code, *proc_fn, frames));
         };
         r.ip += 1;
         let bp = r.bp;
@@ -627,9 +622,7 @@ fn execute(
             Op::JumpIfNotSlotChar(a, b, c, d) => {
                 jump!(hot::branch(stack, bp, Op::JumpIfNotSlotChar(a, b, c, d)))
             }
-            Op::JumpIfSlotCharIn(s, k, when, a) => {
-                jump!(hot::char_in(&stack[bp + s as usize], code, (k, when), a))
-            }
+            Op::JumpIfSlotCharIn(s, k, w, a) => jump!(hot::char_in(stack, bp, code, (s, k, w, a))),
             Op::AndThen(a) => jump!(hot::branch(stack, bp, Op::AndThen(a))),
             Op::OrElse(a) => jump!(hot::branch(stack, bp, Op::OrElse(a))),
             Op::Call(g) => control!(call(&mut r, frames, stack, g)),
@@ -686,13 +679,7 @@ fn execute(
             Op::TestTag(a, b) => jump!(hot::test_pattern(stack, code, Op::TestTag(a, b))),
             Op::TestConst(a, b) => jump!(hot::test_pattern(stack, code, Op::TestConst(a, b))),
             Op::TestNil(a) => jump!(hot::test_pattern(stack, code, Op::TestNil(a))),
-            Op::TestNilSlot(s, moved, a) => {
-                match moved {
-                    true => hot::take(stack, bp + s as usize),
-                    false => hot::load(stack, bp + s as usize),
-                }
-                jump!(hot::test_pattern(stack, code, Op::TestNil(a)))
-            }
+            Op::TestNilSlot(s, moved, a) => jump!(hot::test_nil_slot(stack, bp, (s, moved), a)),
             Op::PopTag(a, b) => jump!(hot::test_pattern(stack, code, Op::PopTag(a, b))),
             Op::PopConst(a, b) => jump!(hot::test_pattern(stack, code, Op::PopConst(a, b))),
             Op::PopNil(a) => jump!(hot::test_pattern(stack, code, Op::PopNil(a))),
@@ -706,6 +693,13 @@ fn execute(
             Op::LetFail => attempt!(Err(instr::no_match(false))),
         }
     }
+}
+
+/// Tests only: the deepest stack (values, frames) seen at a call.
+#[cfg(test)]
+fn note_peak(peak: &mut (usize, usize), stack: &[Value], frames: &[Frame]) {
+    peak.0 = peak.0.max(stack.len());
+    peak.1 = peak.1.max(frames.len());
 }
 
 /// The source position of instruction `at` of `f`.

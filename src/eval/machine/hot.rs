@@ -290,16 +290,16 @@ pub(super) fn branch(stack: &mut Vec<Value>, bp: usize, op: Op) -> InstrResult<O
     }
 }
 
-/// `JumpIfSlotCharIn`: `Some(to)` when `v`, a Char, being one of
-/// `char_sets[k]` is `when`.
+/// `JumpIfSlotCharIn(s, k, when, to)`: `Some(to)` when the Char in slot
+/// `s` being one of `char_sets[k]` is `when`.
 #[inline(always)]
 pub(super) fn char_in(
-    v: &Value,
+    stack: &[Value],
+    bp: usize,
     code: &Code,
-    (k, when): (u32, bool),
-    to: u32,
+    (s, k, when, to): (u32, u32, bool, u32),
 ) -> InstrResult<Option<u32>> {
-    let Value::Char(c) = v else {
+    let Value::Char(c) = &stack[bp + s as usize] else {
         return Err(Fault::internal(
             "an operand of a Char comparison is not a Char",
         ));
@@ -381,10 +381,25 @@ pub(super) fn test_pattern(
     }
 }
 
-/// `MatchFail`/`LetFail`: no case of a `switch` matched, or a `let`'s
-/// pattern did not.
-#[cold]
+/// `TestNilSlot(s, moved, to)`: pushes slot `s`'s value (taking it when
+/// `moved`), then `TestNil(to)`.
+#[inline(always)]
+pub(super) fn test_nil_slot(
+    stack: &mut Vec<Value>,
+    bp: usize,
+    (s, moved): (u32, bool),
+    to: u32,
+) -> InstrResult<Option<u32>> {
+    let at = bp + s as usize;
+    match moved {
+        true => take(stack, at),
+        false => load(stack, at),
+    }
+    Ok((!stack.last().is_some_and(Value::is_empty_list)).then_some(to))
+}
+
 /// Pushes `items` so that the first ends on top.
+#[cold]
 fn push_rev(stack: &mut Vec<Value>, items: &[Value]) {
     stack.extend(items.iter().rev().cloned());
 }
