@@ -687,6 +687,12 @@ enum LineResult {
     NeedMore,
 }
 
+/// A line's characters (a final `\r` dropped) as a packed string.
+fn packed(line: &[char]) -> Value {
+    let line = line.strip_suffix(&['\r']).unwrap_or(line);
+    Value::Str(Arc::from(line), 0)
+}
+
 /// `console`: plays `Console` from the answering side.
 struct ConsoleService {
     client: End<Value>,
@@ -708,12 +714,8 @@ impl ConsoleService {
     fn take_line(&mut self) -> LineResult {
         let avail = self.input.available();
         if let Some(i) = avail.iter().position(|&c| c == '\n') {
-            let end = match avail[..i].last() {
-                Some('\r') => i - 1,
-                _ => i,
-            };
             let line = match self.line.is_empty() {
-                true => Value::Str(Arc::from(&avail[..end]), 0),
+                true => packed(&avail[..i]),
                 false => {
                     self.line.extend(&avail[..i]);
                     self.packed_line()
@@ -734,13 +736,11 @@ impl ConsoleService {
         LineResult::Line(self.packed_line())
     }
 
-    /// The line gathered in `line` (without a final `\r`), packed; `line`
-    /// is left empty.
+    /// The line gathered in `line`, packed; `line` is left empty.
     fn packed_line(&mut self) -> Value {
-        if self.line.last() == Some(&'\r') {
-            self.line.pop();
-        }
-        Value::Str(Arc::from(std::mem::take(&mut self.line)), 0)
+        let line = packed(&self.line);
+        self.line.clear();
+        line
     }
 
     fn io_failed(e: std::io::Error) -> ServiceStep {

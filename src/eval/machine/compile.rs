@@ -590,23 +590,22 @@ impl<'a> FuncCompiler<'a> {
     /// Bool is built for `&&`, `||`, `!` or a comparison; a comparison with
     /// an Int or Char literal is one instruction.
     fn jump_when(&mut self, cond: &Expr, when: bool, sp: Span) -> CompileResult<Vec<usize>> {
+        if let ExprKind::Binary { op, .. } = &cond.kind
+            && let Some((s, chars)) = char_set(cond, *op == BinOp::Or)
+        {
+            self.slot(s, sp)?;
+            self.tables.char_sets.push(chars.into());
+            let k = (self.tables.char_sets.len() - 1) as u32;
+            // `||` of `==` holds when the character is in the set; `&&` of
+            // `!=` when it is not.
+            let in_set = when == (*op == BinOp::Or);
+            return Ok(vec![self.emit(Op::JumpIfSlotCharIn(s, k, in_set, 0), sp)?]);
+        }
         match &cond.kind {
             ExprKind::Unary {
                 op: UnOp::Not,
                 operand,
             } => self.jump_when(operand, !when, sp),
-            ExprKind::Binary { op, .. } if char_set(cond, *op == BinOp::Or).is_some() => {
-                let Some((s, chars)) = char_set(cond, *op == BinOp::Or) else {
-                    return Err(self.bug("a character set that is not one", sp));
-                };
-                self.slot(s, sp)?;
-                self.tables.char_sets.push(chars.into());
-                let k = (self.tables.char_sets.len() - 1) as u32;
-                // `||` of `==` holds when the character is in the set; `&&`
-                // of `!=` when it is not.
-                let in_set = when == (*op == BinOp::Or);
-                Ok(vec![self.emit(Op::JumpIfSlotCharIn(s, k, in_set, 0), sp)?])
-            }
             ExprKind::Binary { op, lhs, rhs } if matches!(op, BinOp::And | BinOp::Or) => {
                 // `a && b` is false as soon as `a` is; `a || b` true as soon as `a` is.
                 let decisive = matches!(op, BinOp::Or);

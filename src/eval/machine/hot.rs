@@ -358,7 +358,7 @@ pub(super) fn test_pattern(
         Op::Uncons(to) => {
             // The tail replaces the list in place: one push, not two.
             let top = top(stack)?;
-            match uncons_owned(std::mem::replace(top, Value::Unit)) {
+            match uncons(std::mem::replace(top, Value::Unit)) {
                 Some((h, t)) => {
                     *top = t;
                     stack.push(h);
@@ -452,7 +452,8 @@ fn uncons(v: Value) -> Option<(Value, Value)> {
     }
 }
 
-/// Splits a non-empty list, moving out of a cell nobody else holds.
+/// `uncons` of anything but a packed string: moves out of a cell nobody
+/// else holds.
 fn uncons_owned(v: Value) -> Option<(Value, Value)> {
     match v {
         Value::Cons(c) => Some(match Arc::try_unwrap(c) {
@@ -462,10 +463,6 @@ fn uncons_owned(v: Value) -> Option<(Value, Value)> {
             ),
             Err(c) => (c.head.clone(), c.tail.clone()),
         }),
-        Value::Str(s, i) => {
-            let c = *s.get(i as usize)?;
-            Some((Value::Char(c), Value::Str(s, i + 1)))
-        }
         Value::Bytes(b, i) => {
             let x = *b.get(i as usize)?;
             Some((Value::Byte(x), Value::Bytes(b, i + 1)))
