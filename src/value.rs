@@ -1,6 +1,7 @@
 //! Runtime values of MPL and the operations every part of the evaluator and
-//! the services share: list views (cons cells and packed `[Char]`/`[Byte]`
-//! buffers look alike to programs), structural equality and order, and
+//! the services share: list views (cons cells and packed buffers, of
+//! chars, bytes or any values, look alike to programs), structural
+//! equality and order, and
 //! `show` (values as MPL source text).
 //!
 //! Values are immutable and `Send`: composite values sit behind `Arc`, so
@@ -30,6 +31,11 @@ pub enum Value {
     Str(Arc<[char]>, u32),
     /// A packed list of bytes: `bytes[start..]`.
     Bytes(Arc<[u8]>, u32),
+    /// A packed list of any other values: `items[start..]`. `Value::list`
+    /// makes one (a native's result, a list literal): one allocation for
+    /// the whole list instead of a cell per element. Programs cannot tell
+    /// it from cells.
+    Items(Arc<[Value]>, u32),
     Tuple(Arc<[Value]>),
     /// A constructor without fields, or a protocol label.
     Tag(Tag),
@@ -112,10 +118,10 @@ impl Value {
                 .collect();
             return Value::Bytes(bytes.into(), 0);
         }
-        items
-            .into_iter()
-            .rev()
-            .fold(Value::Nil, |tail, head| Value::cons(head, tail))
+        if items.is_empty() {
+            return Value::Nil;
+        }
+        Value::Items(items.into(), 0)
     }
 
     /// Splits a non-empty list into head and tail; `None` for `[]` or for a
@@ -129,6 +135,9 @@ impl Value {
             Value::Bytes(b, i) => b
                 .get(*i as usize)
                 .map(|x| (Value::Byte(*x), Value::Bytes(b.clone(), i + 1))),
+            Value::Items(items, i) => items
+                .get(*i as usize)
+                .map(|x| (x.clone(), Value::Items(items.clone(), i + 1))),
             _ => None,
         }
     }
@@ -139,6 +148,7 @@ impl Value {
             Value::Nil => true,
             Value::Str(s, i) => *i as usize >= s.len(),
             Value::Bytes(b, i) => *i as usize >= b.len(),
+            Value::Items(items, i) => *i as usize >= items.len(),
             _ => false,
         }
     }
@@ -146,7 +156,7 @@ impl Value {
     pub fn is_list(&self) -> bool {
         matches!(
             self,
-            Value::Nil | Value::Cons(_) | Value::Str(..) | Value::Bytes(..)
+            Value::Nil | Value::Cons(_) | Value::Str(..) | Value::Bytes(..) | Value::Items(..)
         )
     }
 
@@ -170,6 +180,10 @@ impl Value {
                             .iter()
                             .map(|x| Value::Byte(*x)),
                     );
+                    break;
+                }
+                Value::Items(items, i) => {
+                    out.extend_from_slice(items.get(*i as usize..).unwrap_or(&[]));
                     break;
                 }
                 Value::Cons(c) => {
@@ -248,6 +262,9 @@ impl Value {
                 Value::Bytes(b, i) => {
                     return b.get(*i as usize + left as usize).map(|x| Value::Byte(*x));
                 }
+                Value::Items(items, i) => {
+                    return items.get(*i as usize + left as usize).cloned();
+                }
                 Value::Cons(c) if left == 0 => return Some(c.head.clone()),
                 Value::Cons(c) => {
                     left -= 1;
@@ -274,7 +291,11 @@ const LOCAL_COPY_NODES: usize = 256;
 /// Values are immutable, so a copy is never observable.
 pub fn for_new_process(v: Value) -> Value {
     let mut budget = LOCAL_COPY_NODES;
-    if !matches!(v, Value::Cons(_) | Value::Tuple(_) | Value::Data(..)) || !small(&v, &mut budget) {
+    let composite = matches!(
+        v,
+        Value::Cons(_) | Value::Items(..) | Value::Tuple(_) | Value::Data(..)
+    );
+    if !composite || !small(&v, &mut budget) {
         return v;
     }
     copy(&v)
@@ -294,12 +315,18 @@ fn small(v: &Value, budget: &mut usize) -> bool {
                 continue;
             }
             Value::Tuple(items) | Value::Data(_, items) => items,
+            Value::Items(items, i) => items.get(*i as usize..).unwrap_or(&[]),
             _ => return true,
         };
-        if *budget == 0 {
+        // A packed list counts as many nodes as the cells it stands for.
+        let nodes = match cur {
+            Value::Items(..) => items.len().max(1),
+            _ => 1,
+        };
+        if *budget < nodes {
             return false;
         }
-        *budget -= 1;
+        *budget -= nodes;
         return items.iter().all(|x| small(x, budget));
     }
 }
@@ -320,6 +347,14 @@ fn copy(v: &Value) -> Value {
                 .rev()
                 .fold(end, |tail, head| Value::cons(head, tail))
         }
+        Value::Items(items, i) => Value::list(
+            items
+                .get(*i as usize..)
+                .unwrap_or(&[])
+                .iter()
+                .map(copy)
+                .collect(),
+        ),
         Value::Tuple(items) => Value::Tuple(items.iter().map(copy).collect()),
         Value::Data(t, items) => Value::Data(*t, items.iter().map(copy).collect()),
         other => other.clone(),
@@ -374,6 +409,10 @@ fn compare_lists(a: &Value, b: &Value) -> Option<Ordering> {
         let ys = &y[(*j as usize).min(y.len())..];
         return Some(xs.cmp(ys));
     }
+    if let (Value::Items(x, i), Value::Items(y, j)) = (a, b) {
+        let xs = x.get(*i as usize..).unwrap_or(&[]);
+        return compare_seq(xs, y.get(*j as usize..).unwrap_or(&[]));
+    }
     let (mut a, mut b) = (a.clone(), b.clone());
     loop {
         match (a.uncons(), b.uncons()) {
@@ -416,7 +455,7 @@ fn show_into(out: &mut String, v: &Value, program: &Program) {
         Value::Byte(b) => {
             let _ = write!(out, "{b}");
         }
-        Value::Str(..) | Value::Cons(_) | Value::Nil | Value::Bytes(..) => {
+        Value::Str(..) | Value::Cons(_) | Value::Nil | Value::Bytes(..) | Value::Items(..) => {
             show_list(out, v, program)
         }
         Value::Tuple(items) => {
@@ -614,6 +653,33 @@ mod tests {
     }
 
     #[test]
+    fn a_list_of_other_values_is_one_packed_buffer_that_reads_like_cells() {
+        let p = prog();
+        let ints = |n: i64| (1..=n).map(Value::Int).collect::<Vec<_>>();
+        let packed = Value::list(ints(3));
+        assert!(matches!(packed, Value::Items(_, 0)));
+        let cells = ints(3)
+            .into_iter()
+            .rev()
+            .fold(Value::Nil, |t, h| Value::cons(h, t));
+        assert!(equal(&packed, &cells));
+        assert_eq!(
+            compare(&packed, &Value::list(ints(2))),
+            Some(Ordering::Greater)
+        );
+        assert_eq!(show(&packed, &p), "[1, 2, 3]");
+        assert!(matches!(packed.list_index(2), Some(Value::Int(3))));
+        assert!(packed.list_index(3).is_none());
+        let (h, t) = packed.uncons().unwrap();
+        assert!(matches!(h, Value::Int(1)));
+        assert_eq!(show(&t, &p), "[2, 3]");
+        let (_, t) = t.uncons().unwrap();
+        let (_, t) = t.uncons().unwrap();
+        assert!(t.is_empty_list() && t.uncons().is_none());
+        assert!(matches!(Value::list(Vec::new()), Value::Nil));
+    }
+
+    #[test]
     fn uncons_walks_a_packed_string() {
         let (h, t) = Value::string("ab").uncons().unwrap();
         assert!(matches!(h, Value::Char('a')));
@@ -627,14 +693,23 @@ mod tests {
         assert_eq!(s.as_string().as_deref(), Some("abcd"));
     }
 
-    fn cells(v: &Value) -> Vec<*const Cons> {
+    /// Where the spine of a list lives: each cell, or the packed buffer.
+    fn cells(v: &Value) -> Vec<*const ()> {
         let mut out = Vec::new();
         let mut cur = v;
-        while let Value::Cons(c) = cur {
-            out.push(Arc::as_ptr(c));
-            cur = &c.tail;
+        loop {
+            match cur {
+                Value::Cons(c) => {
+                    out.push(Arc::as_ptr(c).cast());
+                    cur = &c.tail;
+                }
+                Value::Items(items, _) => {
+                    out.push(Arc::as_ptr(items).cast());
+                    return out;
+                }
+                _ => return out,
+            }
         }
-        out
     }
 
     fn floats(n: usize) -> Value {

@@ -181,7 +181,7 @@ fn push_text(buf: &mut String, v: &Value) -> bool {
         Value::Char(c) => buf.push(*c),
         Value::Str(s, i) => buf.extend(s.get(*i as usize..).unwrap_or(&[])),
         Value::Nil => {}
-        Value::Cons(_) => match v.as_string() {
+        Value::Cons(_) | Value::Items(..) => match v.as_string() {
             Some(s) => buf.push_str(&s),
             None => return false,
         },

@@ -356,6 +356,7 @@ fn for_each_end(v: &Value, f: &mut impl FnMut(&crate::runtime::End<Value>), dept
         Value::Chan(e) => return f(e),
         Value::Tuple(items) | Value::Data(_, items) => items,
         Value::Record(r) => &r.env,
+        Value::Items(items, i) => items.get(*i as usize..).unwrap_or(&[]),
         Value::Cons(c) => {
             for_each_end(&c.head, f, depth + 1);
             return for_each_end(&c.tail, f, depth + 1);

@@ -467,6 +467,15 @@ fn uncons_owned(v: Value) -> Option<(Value, Value)> {
             let x = *b.get(i as usize)?;
             Some((Value::Byte(x), Value::Bytes(b, i + 1)))
         }
+        Value::Items(mut items, i) => {
+            // A list nobody else holds gives its element up (no count on
+            // it goes up now and down when the buffer goes).
+            let head = match Arc::get_mut(&mut items) {
+                Some(owned) => std::mem::replace(owned.get_mut(i as usize)?, Value::Unit),
+                None => items.get(i as usize)?.clone(),
+            };
+            Some((head, Value::Items(items, i + 1)))
+        }
         other => other.uncons(),
     }
 }

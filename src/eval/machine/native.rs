@@ -118,6 +118,7 @@ fn count(list: &Value) -> i64 {
             }
             Value::Str(s, i) => return n + s.len().saturating_sub(*i as usize) as i64,
             Value::Bytes(b, i) => return n + b.len().saturating_sub(*i as usize) as i64,
+            Value::Items(items, i) => return n + items.len().saturating_sub(*i as usize) as i64,
             _ => return n,
         }
     }
@@ -223,6 +224,10 @@ fn take(qty: Value, list: &Value) -> Value {
             let b = &b[..q.min(b.len())];
             packed_or_nil(!b.is_empty(), || Value::Bytes(b.into(), 0))
         }
+        Value::Items(items, i) => {
+            let items = rest_of(items, *i);
+            Value::list(items[..q.min(items.len())].to_vec())
+        }
         _ => {
             let mut items = Vec::new();
             let mut cur = list.clone();
@@ -266,6 +271,10 @@ fn skip(qty: Value, list: Value) -> Value {
                 let to = (i as u64).saturating_add(left).min(b.len() as u64);
                 return Value::Bytes(b, to as u32);
             }
+            Value::Items(items, i) => {
+                let to = (i as u64).saturating_add(left).min(items.len() as u64);
+                return Value::Items(items, to as u32);
+            }
             Value::Cons(c) => c.tail.clone(),
             _ => return Value::Nil,
         };
@@ -287,6 +296,7 @@ fn any(list: &Value, mut f: impl FnMut(&Value) -> bool) -> bool {
             }
             Value::Str(s, i) => return rest_of(s, *i).iter().any(|c| f(&Value::Char(*c))),
             Value::Bytes(b, i) => return rest_of(b, *i).iter().any(|x| f(&Value::Byte(*x))),
+            Value::Items(items, i) => return rest_of(items, *i).iter().any(f),
             _ => return false,
         }
     }
