@@ -14,6 +14,9 @@ use std::cmp::Ordering;
 use std::fmt::Write as _;
 use std::sync::Arc;
 
+mod text;
+pub use text::Text;
+
 #[derive(Clone, Debug)]
 pub enum Value {
     Unit,
@@ -26,9 +29,9 @@ pub enum Value {
     Nil,
     /// `head : tail`
     Cons(Arc<Cons>),
-    /// A packed list of characters: `chars[start..]`. Empty when `start`
-    /// is the length (it still shows as `""`).
-    Str(Arc<[char]>, u32),
+    /// A packed list of characters: a window on a shared buffer of chars.
+    /// It may be empty (it still shows as `""`).
+    Str(Text),
     /// A packed list of bytes: `bytes[start..]`.
     Bytes(Arc<[u8]>, u32),
     /// A packed list of any other values: `items[start..]`. `Value::list`
@@ -78,10 +81,12 @@ pub struct RecordVal {
 
 impl Value {
     pub fn string(s: &str) -> Value {
-        // `s.len()` bytes hold at least as many chars: one allocation.
-        let mut chars = Vec::with_capacity(s.len());
-        chars.extend(s.chars());
-        Value::Str(chars.into(), 0)
+        Value::Str(Text::new(s))
+    }
+
+    /// A packed string of a copy of `chars`.
+    pub fn chars(chars: &[char]) -> Value {
+        Value::Str(Text::from_chars(chars))
     }
 
     pub fn bytes(b: &[u8]) -> Value {
@@ -106,7 +111,7 @@ impl Value {
                     _ => None,
                 })
                 .collect();
-            return Value::Str(chars.into(), 0);
+            return Value::chars(&chars);
         }
         if !items.is_empty() && items.iter().all(|v| matches!(v, Value::Byte(_))) {
             let bytes: Vec<u8> = items
@@ -129,9 +134,11 @@ impl Value {
     pub fn uncons(&self) -> Option<(Value, Value)> {
         match self {
             Value::Cons(c) => Some((c.head.clone(), c.tail.clone())),
-            Value::Str(s, i) => s
-                .get(*i as usize)
-                .map(|c| (Value::Char(*c), Value::Str(s.clone(), i + 1))),
+            Value::Str(t) => {
+                let mut rest = t.clone();
+                let c = rest.pop_front()?;
+                Some((Value::Char(c), Value::Str(rest)))
+            }
             Value::Bytes(b, i) => b
                 .get(*i as usize)
                 .map(|x| (Value::Byte(*x), Value::Bytes(b.clone(), i + 1))),
@@ -146,7 +153,7 @@ impl Value {
     pub fn is_empty_list(&self) -> bool {
         match self {
             Value::Nil => true,
-            Value::Str(s, i) => *i as usize >= s.len(),
+            Value::Str(t) => t.is_empty(),
             Value::Bytes(b, i) => *i as usize >= b.len(),
             Value::Items(items, i) => *i as usize >= items.len(),
             _ => false,
@@ -166,12 +173,8 @@ impl Value {
         let mut cur = self.clone();
         loop {
             match &cur {
-                Value::Str(s, i) => {
-                    out.extend(
-                        s[(*i as usize).min(s.len())..]
-                            .iter()
-                            .map(|c| Value::Char(*c)),
-                    );
+                Value::Str(t) => {
+                    out.extend(t.chars().iter().map(|c| Value::Char(*c)));
                     break;
                 }
                 Value::Bytes(b, i) => {
@@ -199,8 +202,8 @@ impl Value {
 
     /// The text of a `[Char]`, or `None` if some element is not a char.
     pub fn as_string(&self) -> Option<String> {
-        if let Value::Str(s, i) = self {
-            return Some(s[(*i as usize).min(s.len())..].iter().collect());
+        if let Value::Str(t) = self {
+            return Some(t.chars().iter().collect());
         }
         self.list_items()
             .iter()
@@ -230,10 +233,13 @@ impl Value {
         if other.is_empty_list() {
             return self.clone();
         }
-        if let (Value::Str(a, i), Value::Str(b, j)) = (self, other) {
-            let mut v: Vec<char> = a[(*i as usize).min(a.len())..].to_vec();
-            v.extend_from_slice(&b[(*j as usize).min(b.len())..]);
-            return Value::Str(v.into(), 0);
+        if let (Value::Str(a), Value::Str(b)) = (self, other) {
+            if a.is_empty() {
+                return other.clone();
+            }
+            let mut v: Vec<char> = a.chars().to_vec();
+            v.extend_from_slice(b.chars());
+            return Value::chars(&v);
         }
         if let (Value::Bytes(a, i), Value::Bytes(b, j)) = (self, other) {
             let mut v: Vec<u8> = a[(*i as usize).min(a.len())..].to_vec();
@@ -256,8 +262,8 @@ impl Value {
         let mut left = index as u64;
         loop {
             match &cur {
-                Value::Str(s, i) => {
-                    return s.get(*i as usize + left as usize).map(|c| Value::Char(*c));
+                Value::Str(t) => {
+                    return t.chars().get(left as usize).map(|c| Value::Char(*c));
                 }
                 Value::Bytes(b, i) => {
                     return b.get(*i as usize + left as usize).map(|x| Value::Byte(*x));
@@ -404,10 +410,8 @@ fn compare_seq(xs: &[Value], ys: &[Value]) -> Option<Ordering> {
 }
 
 fn compare_lists(a: &Value, b: &Value) -> Option<Ordering> {
-    if let (Value::Str(x, i), Value::Str(y, j)) = (a, b) {
-        let xs = &x[(*i as usize).min(x.len())..];
-        let ys = &y[(*j as usize).min(y.len())..];
-        return Some(xs.cmp(ys));
+    if let (Value::Str(x), Value::Str(y)) = (a, b) {
+        return Some(x.chars().cmp(y.chars()));
     }
     if let (Value::Items(x, i), Value::Items(y, j)) = (a, b) {
         let xs = x.get(*i as usize..).unwrap_or(&[]);
@@ -680,6 +684,13 @@ mod tests {
     }
 
     #[test]
+    fn a_value_is_three_words() {
+        // Every stack slot, list cell and message is a `Value`: a string
+        // window keeps both its ends in it thanks to a thin buffer pointer.
+        assert_eq!(std::mem::size_of::<Value>(), 24);
+    }
+
+    #[test]
     fn uncons_walks_a_packed_string() {
         let (h, t) = Value::string("ab").uncons().unwrap();
         assert!(matches!(h, Value::Char('a')));
@@ -750,7 +761,7 @@ mod tests {
         let s = Value::string("shared");
         let t = for_new_process(s.clone());
         match (&s, &t) {
-            (Value::Str(a, _), Value::Str(b, _)) => assert!(Arc::ptr_eq(a, b)),
+            (Value::Str(a), Value::Str(b)) => assert!(a.shares_buffer(b)),
             _ => panic!("not packed"),
         }
     }

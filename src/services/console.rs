@@ -43,7 +43,7 @@
 use super::{Connection, Ctx, ServiceStep, describe, service_labels, unexpected};
 use crate::host::{Output, RunError};
 use crate::runtime::{self, ChannelId, End, Handle, Side, Step, Task, TaskInfo};
-use crate::value::Value;
+use crate::value::{Text, Value};
 use parking_lot::Mutex;
 use std::io::{ErrorKind, Read, Write};
 use std::sync::Arc;
@@ -179,7 +179,7 @@ fn spawn_console(
 fn push_text(buf: &mut String, v: &Value) -> bool {
     match v {
         Value::Char(c) => buf.push(*c),
-        Value::Str(s, i) => buf.extend(s.get(*i as usize..).unwrap_or(&[])),
+        Value::Str(t) => buf.extend(t.chars()),
         Value::Nil => {}
         Value::Cons(_) | Value::Items(..) => match v.as_string() {
             Some(s) => buf.push_str(&s),
@@ -445,7 +445,7 @@ fn reader_thread(
         let msg = if chars.is_empty() {
             Value::Unit
         } else {
-            Value::Str(chars.into(), 0)
+            Value::chars(&chars)
         };
         handle.put(&to_service, msg);
         handle.io_end();
@@ -467,7 +467,7 @@ struct InputSource {
     stdin: Arc<Mutex<Option<Box<dyn Read + Send>>>>,
     /// `None` before the first request and after end of input.
     reader: Option<Reader>,
-    chunk: Arc<[char]>,
+    chunk: Text,
     pos: usize,
     eof: bool,
 }
@@ -477,7 +477,7 @@ impl InputSource {
         InputSource {
             stdin,
             reader: None,
-            chunk: Arc::from(Vec::new()),
+            chunk: Text::new(""),
             pos: 0,
             eof: false,
         }
@@ -493,17 +493,15 @@ impl InputSource {
         while let Some(msg) = reader.replies.try_get() {
             reader.in_flight = false;
             match msg {
-                Value::Str(s, i) => {
-                    let i = (i as usize).min(s.len());
+                Value::Str(t) => {
                     if self.pos >= self.chunk.len() {
-                        self.chunk = s;
-                        self.pos = i;
+                        self.chunk = t;
                     } else {
-                        let mut all = self.chunk[self.pos..].to_vec();
-                        all.extend_from_slice(&s[i..]);
-                        self.chunk = all.into();
-                        self.pos = 0;
+                        let mut all = self.chunk.chars().get(self.pos..).unwrap_or(&[]).to_vec();
+                        all.extend_from_slice(t.chars());
+                        self.chunk = Text::from_chars(&all);
                     }
+                    self.pos = 0;
                 }
                 Value::Unit => ended = true,
                 other => return Err(format!("the input reader sent {}", describe(&other))),
@@ -529,7 +527,7 @@ impl InputSource {
 
     /// The chars received and not consumed yet.
     fn available(&self) -> &[char] {
-        self.chunk.get(self.pos..).unwrap_or(&[])
+        self.chunk.chars().get(self.pos..).unwrap_or(&[])
     }
 
     fn consume(&mut self, n: usize) {
@@ -690,7 +688,7 @@ enum LineResult {
 /// A line's characters (a final `\r` dropped) as a packed string.
 fn packed(line: &[char]) -> Value {
     let line = line.strip_suffix(&['\r']).unwrap_or(line);
-    Value::Str(Arc::from(line), 0)
+    Value::chars(line)
 }
 
 /// `console`: plays `Console` from the answering side.

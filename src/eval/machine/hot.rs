@@ -444,9 +444,9 @@ pub(super) fn uncons_into(
 #[inline(always)]
 fn uncons(v: Value) -> Option<(Value, Value)> {
     match v {
-        Value::Str(s, i) => {
-            let c = *s.get(i as usize)?;
-            Some((Value::Char(c), Value::Str(s, i + 1)))
+        Value::Str(mut t) => {
+            let c = t.pop_front()?;
+            Some((Value::Char(c), Value::Str(t)))
         }
         other => uncons_owned(other),
     }

@@ -16,7 +16,7 @@
 //! show the same whatever their packing.
 
 use super::ops::Fault;
-use crate::value::{self, Value};
+use crate::value::{self, Text, Value};
 
 /// A prelude function with a native body.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -116,7 +116,7 @@ fn count(list: &Value) -> i64 {
                 n += 1;
                 cur = &c.tail;
             }
-            Value::Str(s, i) => return n + s.len().saturating_sub(*i as usize) as i64,
+            Value::Str(t) => return n + t.len() as i64,
             Value::Bytes(b, i) => return n + b.len().saturating_sub(*i as usize) as i64,
             Value::Items(items, i) => return n + items.len().saturating_sub(*i as usize) as i64,
             _ => return n,
@@ -168,9 +168,8 @@ fn index_of_part(list: Value, part: &Value) -> Option<usize> {
         let (a, b) = (rest_of(a, *i), rest_of(b, *j));
         return find_slice(a, b);
     }
-    if let (Value::Str(a, i), Value::Str(b, j)) = (&list, part) {
-        let (a, b) = (rest_of(a, *i), rest_of(b, *j));
-        return find_slice(a, b);
+    if let (Value::Str(a), Value::Str(b)) = (&list, part) {
+        return find_slice(a.chars(), b.chars());
     }
     let mut rest = list;
     let mut k = 0;
@@ -214,11 +213,7 @@ fn take(qty: Value, list: &Value) -> Value {
     }
     let q = usize::try_from(q).unwrap_or(usize::MAX);
     match list {
-        Value::Str(s, i) => {
-            let s = rest_of(s, *i);
-            let s = &s[..q.min(s.len())];
-            packed_or_nil(!s.is_empty(), || Value::Str(s.into(), 0))
-        }
+        Value::Str(t) => packed_or_nil(!t.is_empty(), || Value::Str(t.slice(0, q))),
         Value::Bytes(b, i) => {
             let b = rest_of(b, *i);
             let b = &b[..q.min(b.len())];
@@ -263,9 +258,8 @@ fn skip(qty: Value, list: Value) -> Value {
     let mut cur = list;
     while left > 0 {
         cur = match cur {
-            Value::Str(s, i) => {
-                let to = (i as u64).saturating_add(left).min(s.len() as u64);
-                return Value::Str(s, to as u32);
+            Value::Str(t) => {
+                return Value::Str(t.skip(usize::try_from(left).unwrap_or(usize::MAX)));
             }
             Value::Bytes(b, i) => {
                 let to = (i as u64).saturating_add(left).min(b.len() as u64);
@@ -294,7 +288,7 @@ fn any(list: &Value, mut f: impl FnMut(&Value) -> bool) -> bool {
                 }
                 cur = &c.tail;
             }
-            Value::Str(s, i) => return rest_of(s, *i).iter().any(|c| f(&Value::Char(*c))),
+            Value::Str(t) => return t.chars().iter().any(|c| f(&Value::Char(*c))),
             Value::Bytes(b, i) => return rest_of(b, *i).iter().any(|x| f(&Value::Byte(*x))),
             Value::Items(items, i) => return rest_of(items, *i).iter().any(f),
             _ => return false,
@@ -307,9 +301,8 @@ fn contains(list: Value, item: &Value) -> bool {
 }
 
 fn starts_with(s: Value, prefix: Value) -> bool {
-    if let (Value::Str(a, i), Value::Str(b, j)) = (&s, &prefix) {
-        let (a, b) = (rest_of(a, *i), rest_of(b, *j));
-        return a.starts_with(b);
+    if let (Value::Str(a), Value::Str(b)) = (&s, &prefix) {
+        return a.chars().starts_with(b.chars());
     }
     if let (Value::Bytes(a, i), Value::Bytes(b, j)) = (&s, &prefix) {
         let (a, b) = (rest_of(a, *i), rest_of(b, *j));
@@ -361,13 +354,23 @@ fn cut(
             parts.push(Value::list(part));
         }
     };
-    if let (Value::Str(chars, i), true) = (s, part.is_empty()) {
-        // The common case: slices of the packed string, no `Value` per character.
-        for p in rest_of(chars, *i).split(|c| is_sep(*c)) {
-            if keep_empty || !p.is_empty() {
-                parts.push(packed_or_nil(!p.is_empty(), || Value::Str(p.into(), 0)));
+    if let (Value::Str(t), true) = (s, part.is_empty()) {
+        // The common case: each part a window on the string's buffer (no
+        // copy, no allocation, no `Value` per character). On `words` of
+        // each line of 1 MiB of text: 243 M -> 208 M instructions.
+        let mut push = |from: usize, to: usize| {
+            if keep_empty || to > from {
+                parts.push(packed_or_nil(to > from, || Value::Str(t.slice(from, to))));
+            }
+        };
+        let mut from = 0;
+        for (at, c) in t.chars().iter().enumerate() {
+            if is_sep(*c) {
+                push(from, at);
+                from = at + 1;
             }
         }
+        push(from, t.len());
         return Value::list(parts);
     }
     for c in s.list_items() {
@@ -384,8 +387,8 @@ fn map_chars(s: Value, f: impl Fn(char) -> char) -> Value {
     if s.is_empty_list() {
         return s;
     }
-    if let Value::Str(chars, i) = &s {
-        return Value::Str(rest_of(chars, *i).iter().map(|c| f(*c)).collect(), 0);
+    if let Value::Str(t) = &s {
+        return Value::Str(Text::from_exact(t.chars().iter().map(|c| f(*c))));
     }
     let items = s.list_items().into_iter().map(|v| match v {
         Value::Char(c) => Value::Char(f(c)),
@@ -403,10 +406,9 @@ fn trim_start(s: Value) -> Value {
     let mut cur = s;
     loop {
         cur = match cur {
-            Value::Str(chars, i) => {
-                let blanks = rest_of(&chars, i).iter().take_while(|c| blank(**c)).count();
-                let start = (i as usize + blanks).min(chars.len()) as u32;
-                return Value::Str(chars, start);
+            Value::Str(t) => {
+                let blanks = t.chars().iter().take_while(|c| blank(**c)).count();
+                return Value::Str(t.skip(blanks));
             }
             Value::Cons(c) if matches!(c.head, Value::Char(h) if blank(h)) => c.tail.clone(),
             other => return other,
@@ -423,11 +425,11 @@ fn flatten(lists: &Value) -> Value {
     {
         let mut out: Vec<char> = Vec::new();
         for p in &parts {
-            if let Value::Str(s, i) = p {
-                out.extend_from_slice(rest_of(s, *i));
+            if let Value::Str(t) = p {
+                out.extend_from_slice(t.chars());
             }
         }
-        return packed_or_nil(!out.is_empty(), || Value::Str(out.into(), 0));
+        return packed_or_nil(!out.is_empty(), || Value::chars(&out));
     }
     if parts.iter().any(|p| matches!(p, Value::Bytes(..)))
         && packed(|p| matches!(p, Value::Bytes(..)))

@@ -150,8 +150,8 @@ fn message(shared: &RunData, site: TraceSite, end: &End<Value>, v: &Value) -> Me
 fn shown(v: &Value, shared: &RunData) -> (String, bool) {
     let program = &shared.program;
     let text = match v {
-        Value::Str(chars, start) if chars.len() - *start as usize > trace::FULL => {
-            let s: String = chars[*start as usize..].iter().take(trace::FULL).collect();
+        Value::Str(t) if t.len() > trace::FULL => {
+            let s: String = t.chars().iter().take(trace::FULL).collect();
             format!("{}…", crate::value::show(&Value::string(&s), program))
         }
         Value::Bytes(bytes, start) if bytes.len() - *start as usize > trace::FULL => {
