@@ -349,6 +349,17 @@ impl Task<Value, RunError> for OutputService {
 
 // ----------------------------------------------------------------- input
 
+/// Appends the chars of `s`: an ASCII chunk (the common case) a byte at a
+/// time, skipping the UTF-8 decoder (reading 1 MiB of text: 11.6 M fewer
+/// instructions of 208 M), anything else through `chars`.
+fn push_chars(out: &mut Vec<char>, s: &str) {
+    if s.is_ascii() {
+        out.extend(s.bytes().map(char::from));
+    } else {
+        out.extend(s.chars());
+    }
+}
+
 /// Decodes UTF-8 arriving in pieces: an incomplete sequence at the end of
 /// one piece is kept for the next; invalid bytes become U+FFFD.
 #[derive(Default)]
@@ -364,7 +375,7 @@ impl Utf8Decoder {
         loop {
             match std::str::from_utf8(rest) {
                 Ok(s) => {
-                    out.extend(s.chars());
+                    push_chars(out, s);
                     break;
                 }
                 Err(e) => {
