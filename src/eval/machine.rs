@@ -19,6 +19,7 @@ mod code;
 mod compile;
 mod control;
 mod exec;
+mod forward;
 mod hot;
 mod instr;
 mod live;

@@ -18,6 +18,7 @@
 //! beyond building literal constants.
 
 use super::code::{CFunc, Code, ForkArmSite, Op, Pc, RecordSite, TraceSite};
+use super::forward::{self, Callee};
 use super::liveness;
 use super::native::Native;
 use crate::host::RunError;
@@ -64,21 +65,15 @@ pub fn extend_code(
     );
     for (id, f) in program.functions.iter().enumerate().skip(from) {
         let native = natives
-            .then(|| native_body(program, id as FuncId))
+            .then(|| forward::native_body(program, id as FuncId))
             .flatten();
-        let mut cf = FuncCompiler::new(program, unit, code, f).run(native)?;
+        let mut cf = FuncCompiler::new(program, unit, code, f)
+            .with_natives(natives)
+            .run(native)?;
         liveness::move_last_uses(&mut cf.ops, cf.slots, code);
         code.funcs.push(cf);
     }
     Ok(())
-}
-
-/// The native for function `id`, if it is a prelude function that has one.
-fn native_body(program: &Program, id: FuncId) -> Option<Native> {
-    let f = program.functions.get(id as usize)?;
-    let from_prelude = program.prelude.get(&f.name) == Some(&id);
-    let plain = f.kind == FnKind::Function && f.captures == 0;
-    (from_prelude && plain).then(|| Native::lookup(&f.name, f.params))?
 }
 
 /// The entry must be a function without parameters (the wiring).
@@ -132,6 +127,8 @@ struct FuncCompiler<'a> {
     max_depth: i64,
     /// The last jump target: no fusion of the instruction before it.
     barrier: usize,
+    /// Prelude functions with a native body are called as the native.
+    natives: bool,
 }
 
 impl<'a> FuncCompiler<'a> {
@@ -146,7 +143,13 @@ impl<'a> FuncCompiler<'a> {
             depth: 0,
             max_depth: 0,
             barrier: 0,
+            natives: false,
         }
+    }
+
+    fn with_natives(mut self, natives: bool) -> Self {
+        self.natives = natives;
+        self
     }
 
     fn run(mut self, native: Option<Native>) -> CompileResult<CFunc> {
@@ -355,9 +358,7 @@ impl<'a> FuncCompiler<'a> {
         let sp = e.span;
         match &e.kind {
             ExprKind::Call { func, args } if mode == Mode::Value || self.is_unit(*func) => {
-                self.callee(*func, args.len(), sp)?;
-                self.exprs(args)?;
-                self.emit(Op::TailCall(*func), sp)?;
+                self.call_fn(*func, args, sp, true)?;
             }
             ExprKind::Spawn { proc, args } if self.process_like() => {
                 self.callee(*proc, args.len(), sp)?;
@@ -437,7 +438,7 @@ impl<'a> FuncCompiler<'a> {
             }
             ExprKind::Args => self.emit(Op::Args, sp).map(drop),
             ExprKind::Service(s) => self.emit(Op::Service(*s), sp).map(drop),
-            ExprKind::Call { func, args } => self.call(Op::Call(*func), *func, args, sp),
+            ExprKind::Call { func, args } => self.call_fn(*func, args, sp, false),
             ExprKind::Spawn { proc, args } => self.call(Op::Spawn(*proc), *proc, args, sp),
             ExprKind::Builtin { op, args, show, .. } => {
                 if args.len() != 1 {
@@ -532,6 +533,33 @@ impl<'a> FuncCompiler<'a> {
             Lit::Bool(b) => Op::Bool(*b),
             Lit::Char(c) => Op::Char(*c),
             other => Op::Const(self.constant(lit_value(other))),
+        };
+        self.emit(op, sp).map(drop)
+    }
+
+    /// A call of function `g` (a tail call when `tail`): its arguments,
+    /// the constants of the prelude wrappers it goes through, then the call
+    /// of the worker, or its native without a frame (see `forward`). On
+    /// `length(words(line))` for each line of 1 MiB of text: 190.7 M ->
+    /// 163.9 M instructions.
+    fn call_fn(&mut self, g: FuncId, args: &[Expr], sp: Span, tail: bool) -> CompileResult {
+        self.callee(g, args.len(), sp)?;
+        let (to, extra) = forward::target(self.prog, g, args.len(), self.natives);
+        let nargs = args.len() + extra.len();
+        self.exprs(args)?;
+        extra.into_iter().try_for_each(|e| self.expr(e))?;
+        let op = match to {
+            Callee::Native(n) => {
+                self.emit(Op::Native(n), sp)?;
+                if !tail {
+                    return Ok(());
+                }
+                Op::Return
+            }
+            Callee::Func(h) => {
+                self.callee(h, nargs, sp)?;
+                if tail { Op::TailCall(h) } else { Op::Call(h) }
+            }
         };
         self.emit(op, sp).map(drop)
     }

@@ -390,9 +390,16 @@ fn error(
     // The report's place is the program's own code: a failure inside the
     // prelude is shown at the call that led there.
     let own = places.iter().position(|(cf, _)| !cf.prelude).unwrap_or(0);
-    let message = match own {
-        0 => text.message,
-        _ => format!("{} (in `{}`, called here)", text.message, f.display_name()),
+    // A native called without a frame (see `forward`) fails in its own
+    // name, as the prelude function it stands for would.
+    let native = match f.ops.get(at) {
+        Some(Op::Native(n)) => Some(n.name()),
+        _ => None,
+    };
+    let message = match (own, native) {
+        (0, None) => text.message,
+        (_, Some(name)) => format!("{} (in `{name}`, called here)", text.message),
+        (_, None) => format!("{} (in `{}`, called here)", text.message, f.display_name()),
     };
     let trace = trace(&places[own..], unseen);
     RunError {

@@ -64,6 +64,14 @@ impl Native {
             .map(|(_, native)| *native)
     }
 
+    /// The prelude function the native is the body of.
+    pub fn name(self) -> &'static str {
+        TABLE
+            .iter()
+            .find(|(_, native)| *native == self)
+            .map_or("?", |(n, _)| n)
+    }
+
     pub fn arity(self) -> u32 {
         use Native::*;
         match self {
