@@ -369,8 +369,14 @@ struct Utf8Decoder {
 
 impl Utf8Decoder {
     fn decode(&mut self, bytes: &[u8], out: &mut Vec<char>) {
-        let mut data = std::mem::take(&mut self.pending);
-        data.extend_from_slice(bytes);
+        let data = match self.pending.is_empty() {
+            true => std::borrow::Cow::Borrowed(bytes),
+            false => {
+                let mut data = std::mem::take(&mut self.pending);
+                data.extend_from_slice(bytes);
+                std::borrow::Cow::Owned(data)
+            }
+        };
         let mut rest = &data[..];
         loop {
             match std::str::from_utf8(rest) {
@@ -413,23 +419,22 @@ fn read_chunk(
     decoder: &mut Utf8Decoder,
     bytes: &mut [u8],
     at_eof: &mut bool,
-) -> Vec<char> {
-    let mut chars = Vec::with_capacity(bytes.len());
+    chars: &mut Vec<char>,
+) {
     while chars.is_empty() && !*at_eof {
         match input.read(bytes) {
             Ok(0) => {
                 *at_eof = true;
-                decoder.finish(&mut chars);
+                decoder.finish(chars);
             }
-            Ok(n) => decoder.decode(&bytes[..n.min(bytes.len())], &mut chars),
+            Ok(n) => decoder.decode(&bytes[..n.min(bytes.len())], chars),
             Err(e) if e.kind() == ErrorKind::Interrupted => {}
             Err(_) => {
                 *at_eof = true;
-                decoder.finish(&mut chars);
+                decoder.finish(chars);
             }
         }
     }
-    chars
 }
 
 /// The reader thread: one chunk per request, delivered on `to_service`
@@ -444,15 +449,24 @@ fn reader_thread(
 ) {
     let mut decoder = Utf8Decoder::default();
     let mut bytes = vec![0u8; READ_CHUNK];
+    // Reused for every chunk: each chunk is then one allocation, its `Text`.
+    let mut chars = Vec::with_capacity(READ_CHUNK);
     let mut at_eof = false;
     while requests.recv().is_ok() {
-        let chunk = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            read_chunk(&mut *input, &mut decoder, &mut bytes, &mut at_eof)
+        chars.clear();
+        let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            read_chunk(
+                &mut *input,
+                &mut decoder,
+                &mut bytes,
+                &mut at_eof,
+                &mut chars,
+            )
         }));
-        let chars = chunk.unwrap_or_else(|_| {
+        if read.is_err() {
             at_eof = true;
-            Vec::new()
-        });
+            chars.clear();
+        }
         let msg = if chars.is_empty() {
             Value::Unit
         } else {
