@@ -125,6 +125,11 @@ pub enum Op {
     Put,
     /// Replace the channel on top by the next message; parks if none.
     Get,
+    /// `c.put(v);` and `c.get` on the channel in slot `s`, which stays
+    /// there: no copy of the end is pushed for them and dropped after
+    /// (`Load`, `Put`, `Pop` and `Load`, `Get` before).
+    PutSlot(Slot),
+    GetSlot(Slot),
     Close,
     /// `Put` and `Get` of a traced run (`mpl run --trace`), recording the
     /// message at `Code::trace_sites[k]` (an untraced run has none).

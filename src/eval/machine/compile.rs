@@ -309,7 +309,8 @@ impl<'a> FuncCompiler<'a> {
             }
             Index => -2,
             Native(n) => 1 - n.arity() as i64,
-            Put | TracedPut(_) | Fork(_) | Split(_) => -1,
+            Put | TracedPut(_) | Fork(_) | Split(_) | PutSlot(_) => -1,
+            GetSlot(_) => 1,
             Forward => -2,
             TestTag(..) | TestConst(..) | TestNil(_) => 0,
             TestNilSlot(..) => 1,
@@ -387,12 +388,13 @@ impl<'a> FuncCompiler<'a> {
             ExprKind::Match { scrutinee, arms } => self.switch(scrutinee, arms, sp, Some(mode))?,
             ExprKind::Race(arms) => self.race(arms, sp, Some(mode))?,
             ExprKind::Block(b) => self.block_tail(b, mode, sp)?,
+            _ if mode == Mode::Unit => {
+                self.discard(e)?;
+                self.emit(Op::Unit, sp)?;
+                self.emit(Op::Return, sp)?;
+            }
             _ => {
                 self.expr(e)?;
-                if mode == Mode::Unit {
-                    self.emit(Op::Pop, sp)?;
-                    self.emit(Op::Unit, sp)?;
-                }
                 self.emit(Op::Return, sp)?;
             }
         }
@@ -515,6 +517,9 @@ impl<'a> FuncCompiler<'a> {
                 self.emit(op, sp).map(drop)
             }
             ExprKind::Get(c) => {
+                if let Some(s) = self.slot_puts(c)? {
+                    return self.emit(Op::GetSlot(s), sp).map(drop);
+                }
                 self.expr(c)?;
                 let op = self.traced(Op::Get, Op::TracedGet, sp, c.span);
                 self.emit(op, sp).map(drop)
@@ -524,6 +529,34 @@ impl<'a> FuncCompiler<'a> {
                 self.emit(Op::Close, sp).map(drop)
             }
         }
+    }
+
+    /// Compiles `e` for its effects only: it leaves nothing on the stack.
+    fn discard(&mut self, e: &Expr) -> CompileResult {
+        if matches!(e.kind, ExprKind::Put { .. }) && self.slot_puts(e)?.is_some() {
+            return Ok(());
+        }
+        self.expr(e)?;
+        self.emit(Op::Pop, e.span).map(drop)
+    }
+
+    /// When `e` is a channel in a slot after any number of puts
+    /// (`c`, `c.put(a)`, `c.put(a).put(b)`), compiles the puts as
+    /// `PutSlot`s and gives the slot; else compiles nothing. Not in a
+    /// traced run, whose puts and gets are recorded by `TracedPut` and
+    /// `TracedGet`.
+    fn slot_puts(&mut self, e: &Expr) -> CompileResult<Option<Slot>> {
+        let Some((s, puts)) = put_chain(e).filter(|_| !self.tables.traced) else {
+            return Ok(None);
+        };
+        self.slot(s, e.span)?;
+        for put in puts {
+            if let ExprKind::Put { value, .. } = &put.kind {
+                self.expr(value)?;
+                self.emit(Op::PutSlot(s), put.span)?;
+            }
+        }
+        Ok(Some(s))
     }
 
     fn lit(&mut self, l: &Lit, sp: Span) -> CompileResult {
@@ -962,10 +995,7 @@ impl<'a> FuncCompiler<'a> {
                 self.expr(value)?;
                 self.let_pattern(pattern, *span)
             }
-            Stmt::Expr { expr: e, .. } => {
-                self.expr(e)?;
-                self.emit(Op::Pop, e.span).map(drop)
-            }
+            Stmt::Expr { expr: e, .. } => self.discard(e),
             Stmt::Channel {
                 end,
                 dual,
@@ -1220,5 +1250,19 @@ fn unit_valued(e: &Expr, unit: &[bool]) -> bool {
         ExprKind::Match { arms, .. } => arms.iter().all(|a| unit_valued(&a.body, unit)),
         ExprKind::Block(b) => b.tail.as_ref().is_none_or(|t| unit_valued(t, unit)),
         _ => false,
+    }
+}
+
+/// `c.put(a).put(b)...` (no puts at all included) on the channel in a
+/// slot: the slot, and the puts innermost first (the order they run in).
+fn put_chain(e: &Expr) -> Option<(Slot, Vec<&Expr>)> {
+    match &e.kind {
+        ExprKind::Local(s) => Some((*s, Vec::new())),
+        ExprKind::Put { channel, .. } => {
+            let (s, mut puts) = put_chain(channel)?;
+            puts.push(e);
+            Some((s, puts))
+        }
+        _ => None,
     }
 }

@@ -150,10 +150,12 @@ impl Task<Value, RunError> for Process {
         let f = code.funcs.get(self.func as usize);
         let pc = self.pc as usize;
         let waiting_at = f.and_then(|f| match f.ops.get(pc) {
-            Some(Op::Get | Op::TracedGet(_) | Op::Split(_) | Op::Race(_)) if f.prelude => {
+            Some(Op::Get | Op::GetSlot(_) | Op::TracedGet(_) | Op::Split(_) | Op::Race(_))
+                if f.prelude =>
+            {
                 self.own_call()
             }
-            Some(Op::Get | Op::TracedGet(_) | Op::Split(_) | Op::Race(_)) => {
+            Some(Op::Get | Op::GetSlot(_) | Op::TracedGet(_) | Op::Split(_) | Op::Race(_)) => {
                 f.spans.get(pc).copied()
             }
             _ => None,
@@ -674,14 +676,14 @@ fn execute(
 
             Op::Put => attempt!(hot::put(stack, shared, cx)),
             Op::Get => wait!(hot::get(stack, bp, shared, None), Step::Park),
+            Op::PutSlot(s) => attempt!(hot::put_slot(stack, bp + s as usize, shared, cx)),
+            Op::GetSlot(s) => wait!(hot::get_slot(stack, bp + s as usize, shared), Step::Park),
             Op::TracedPut(k) => attempt!(traced::put(stack, cx, k, (tracer, r.f, frames))),
             Op::TracedGet(k) => wait!(traced::get(stack, bp, k, (tracer, r.f, frames)), Step::Park),
             Op::Split(k) => wait!(hot::get(stack, bp, shared, Some(k)), Step::Park),
             Op::Race(k) => wait!(instr::race(stack, bp, code, k), Step::Race),
             Op::Close => *attempt!(hot::top(stack)) = Value::Unit,
-            Op::NewChannel(..) | Op::Forward => {
-                cold!(channel_op(stack, bp, shared, cx))
-            }
+            Op::NewChannel(..) | Op::Forward => cold!(channel_op(stack, bp, shared, cx)),
             Op::Fork(k) => control!(instr::fork_and_end(shared, k, (stack, bp, frames), cx)),
 
             Op::TestTag(a, b) => jump!(hot::test_pattern(stack, code, Op::TestTag(a, b))),

@@ -100,32 +100,8 @@ fn constant(e: &Expr) -> bool {
 #[cfg(test)]
 mod tests {
     use super::super::code::Op;
-    use super::super::compile::build_code;
     use super::super::native::Native;
-    use crate::source::SourceMap;
-    use crate::{SourceInput, compile};
-
-    /// The instructions of function `name` in `src` (natives on or off),
-    /// with the names of the functions they call.
-    fn ops_of(src: &str, name: &str, natives: bool) -> (Vec<Op>, Vec<String>) {
-        let mut sources = SourceMap::default();
-        let input = SourceInput::Text {
-            name: "forward.mpl".into(),
-            text: src.into(),
-        };
-        let program = compile(&mut sources, input).expect("the test program checks");
-        let code = build_code(&program, natives, false).expect("it compiles");
-        let f = code.funcs.iter().find(|f| &*f.name == name);
-        let ops = f.expect("the function is there").ops.to_vec();
-        let called = ops
-            .iter()
-            .filter_map(|op| match op {
-                Op::Call(g) | Op::TailCall(g) => Some(code.funcs[*g as usize].name.to_string()),
-                _ => None,
-            })
-            .collect();
-        (ops, called)
-    }
+    use super::super::tests::compiled as ops_of;
 
     const COUNT: &str = "Int count(String s) { length(words(s)) + length(words(s)) }\n\
         process main(PutSeq<Char> out) { writeLine(out, show(count(\"a b\"))); out.put(StopPut); }\n\

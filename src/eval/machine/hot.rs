@@ -486,7 +486,24 @@ fn uncons_owned(v: Value) -> Option<(Value, Value)> {
 #[inline(always)]
 pub(super) fn put(stack: &mut Vec<Value>, shared: &RunData, cx: &mut Ctx<'_>) -> InstrResult {
     let v = pop(stack)?;
-    let Some(Value::Chan(end)) = stack.last() else {
+    put_on(stack.last(), v, shared, cx)
+}
+
+/// `PutSlot(s)`: puts the top on the channel at `stack[at]` (its slot).
+#[inline(always)]
+pub(super) fn put_slot(
+    stack: &mut Vec<Value>,
+    at: usize,
+    shared: &RunData,
+    cx: &mut Ctx<'_>,
+) -> InstrResult {
+    let v = pop(stack)?;
+    put_on(stack.get(at), v, shared, cx)
+}
+
+#[inline(always)]
+fn put_on(chan: Option<&Value>, v: Value, shared: &RunData, cx: &mut Ctx<'_>) -> InstrResult {
+    let Some(Value::Chan(end)) = chan else {
         return Err(Fault::internal("`put` on a value that is not a channel"));
     };
     if let Some(g) = &shared.guard {
@@ -494,6 +511,27 @@ pub(super) fn put(stack: &mut Vec<Value>, shared: &RunData, cx: &mut Ctx<'_>) ->
     }
     cx.put(end, v);
     Ok(())
+}
+
+/// `GetSlot(s)`: pushes the next message of the channel at `stack[at]`
+/// (its slot), or `Err(end)` to park on (nothing changed).
+#[inline(always)]
+pub(super) fn get_slot(
+    stack: &mut Vec<Value>,
+    at: usize,
+    shared: &RunData,
+) -> InstrResult<Result<(), End<Value>>> {
+    let Some(Value::Chan(end)) = stack.get(at) else {
+        return Err(Fault::internal("`get` on a value that is not a channel"));
+    };
+    let Some(v) = end.try_get() else {
+        return Ok(Err(end.clone()));
+    };
+    if let Some(g) = &shared.guard {
+        g.got(end, &v);
+    }
+    stack.push(v);
+    Ok(Ok(()))
 }
 
 /// `get` and `split`: takes the next message of the channel on top, or

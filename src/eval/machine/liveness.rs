@@ -100,7 +100,9 @@ fn effect(op: Op, code: &Code) -> Effect {
         | Op::JumpIfNotSlotChar(_, s, _, _)
         | Op::JumpIfSlot(s, _, _)
         | Op::TestNilSlot(s, _, _)
-        | Op::JumpIfSlotCharIn(s, ..) => (vec![s], vec![]),
+        | Op::JumpIfSlotCharIn(s, ..)
+        | Op::PutSlot(s)
+        | Op::GetSlot(s) => (vec![s], vec![]),
         Op::Store(s) | Op::UnconsHead(s, _) => (vec![], vec![s]),
         Op::UnconsInto(h, t, _) => (vec![], vec![h, t]),
         Op::NewChannel(a, b, _) => (vec![], vec![a, b]),

@@ -1511,3 +1511,67 @@ fn census_note_names_the_longest_queues_deepest_stacks_and_most_numerous() {
     )];
     assert_eq!(super::census_note(&quiet), None, "nothing stands out");
 }
+
+/// The instructions of function `name` in `src` (natives on or off),
+/// with the names of the functions they call.
+pub(super) fn compiled(
+    src: &str,
+    name: &str,
+    natives: bool,
+) -> (Vec<super::code::Op>, Vec<String>) {
+    let mut sources = crate::source::SourceMap::default();
+    let input = crate::SourceInput::Text {
+        name: "forward.mpl".into(),
+        text: src.into(),
+    };
+    let program = crate::compile(&mut sources, input).expect("the test program checks");
+    let code = super::compile::build_code(&program, natives, false).expect("it compiles");
+    let f = code.funcs.iter().find(|f| &*f.name == name);
+    let ops = f.expect("the function is there").ops.to_vec();
+    let called = ops
+        .iter()
+        .filter_map(|op| match op {
+            super::code::Op::Call(g) | super::code::Op::TailCall(g) => {
+                Some(code.funcs[*g as usize].name.to_string())
+            }
+            _ => None,
+        })
+        .collect();
+    (ops, called)
+}
+
+#[test]
+fn puts_and_gets_on_a_channel_in_a_slot_use_the_slot_in_place() {
+    use super::code::Op;
+    let src = "protocol Ask = put Int, put Int, get Int, close;\n\
+        process adder(neg<Ask> c) { let a = c.get; let b = c.get; c.put(a + b); }\n\
+        process main(Ask c, PutSeq<Char> out) {\n\
+          c.put(1).put(2);\n\
+          let sum = c.get;\n\
+          writeLine(out, show(sum));\n\
+          out.put(StopPut);\n\
+        }\n\
+        adder(~c);\n\
+        main(c, stdout);\n";
+    let (ops, _) = compiled(src, "main", true);
+    let slot_ops: Vec<&Op> = ops
+        .iter()
+        .filter(|op| matches!(op, Op::PutSlot(_) | Op::GetSlot(_) | Op::Put | Op::Get))
+        .collect();
+    // `c.put(1).put(2);` is two puts from slot 0 and `c.get` one get; the
+    // `out.put(StopPut)` inside the prelude's `writeLine` is not here.
+    assert_eq!(
+        slot_ops,
+        [
+            &Op::PutSlot(0),
+            &Op::PutSlot(0),
+            &Op::GetSlot(0),
+            &Op::PutSlot(1)
+        ],
+        "{ops:?}"
+    );
+    // The channel is never copied onto the stack.
+    assert!(!ops.contains(&Op::Load(0)), "{ops:?}");
+    let (adder, _) = compiled(src, "adder", true);
+    assert!(adder.contains(&Op::GetSlot(0)) && adder.contains(&Op::PutSlot(0)));
+}
