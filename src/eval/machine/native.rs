@@ -353,10 +353,13 @@ fn cut(
     is_sep: impl Fn(char) -> bool,
     keep_empty: bool,
 ) -> Value {
-    let mut parts: Vec<Value> = acc.list_items();
-    parts.reverse();
-    let mut part: Vec<Value> = cur.list_items();
-    part.reverse();
+    // `words(s)` and `split(s, c)` start with both empty: no walk then.
+    let items_reversed = |v: &Value| match v.is_empty_list() {
+        true => Vec::new(),
+        false => v.list_items().into_iter().rev().collect(),
+    };
+    let mut parts: Vec<Value> = items_reversed(acc);
+    let mut part: Vec<Value> = items_reversed(cur);
     let end = |part: Vec<Value>, parts: &mut Vec<Value>| {
         if keep_empty || !part.is_empty() {
             parts.push(Value::list(part));
