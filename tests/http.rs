@@ -815,9 +815,15 @@ fn pluto_logs_one_line_per_request() {
     with_limit(60, || {
         let sb = Sandbox::standard("log");
         let server = Server::pluto(&sb);
+        // Each line is awaited before the next request: a connection logs
+        // after its response has gone out, so lines of different
+        // connections are ordered only by when their requests were served.
         server.get("/");
+        server.log_lines(2);
         server.get("/nope");
+        server.log_lines(3);
         server.request("HEAD", "/style.css");
+        server.log_lines(4);
         server.request("PUT", "/x");
         let log = server.log_lines(5);
         let lines: Vec<&str> = log.lines().skip(1).collect();
@@ -843,6 +849,9 @@ fn pluto_logs_a_request_while_another_connection_idles_kept_alive() {
         let mut idle = server.connect();
         idle.send("GET /notes.txt HTTP/1.1\r\nHost: x\r\n\r\n");
         assert_eq!(idle.response(false).status, 200);
+        // Its line is logged after the response went out; wait for it, so
+        // the order below is the order of service, not of scheduling.
+        server.log_lines(2);
         // A later connection's line is printed while it is still open
         // (before `race`, the logger read the first one's log to its end).
         server.get("/");
