@@ -601,11 +601,11 @@ fn execute(
         r.ip += 1;
         let bp = r.bp;
         match op {
-            Op::Unit => stack.push(Value::Unit),
-            Op::Int(n) => stack.push(Value::Int(n)),
-            Op::Bool(b) => stack.push(Value::Bool(b)),
+            Op::Unit => hot::push_with(stack, |_| Value::Unit),
+            Op::Int(n) => hot::push_with(stack, |_| Value::Int(n)),
+            Op::Bool(b) => hot::push_with(stack, |_| Value::Bool(b)),
             Op::Const(k) => attempt!(hot::constant(stack, code, k)),
-            Op::Char(c) => stack.push(Value::Char(c)),
+            Op::Char(c) => hot::push_with(stack, |_| Value::Char(c)),
             Op::Load(s) => hot::load(stack, bp + s as usize),
             Op::Move(s) => hot::take(stack, bp + s as usize),
             Op::Store(s) => attempt!(hot::store(stack, bp + s as usize)),
@@ -652,7 +652,7 @@ fn execute(
             Op::TailSpawn(g) => control!(tail_spawn(&mut r, (frames, proc_fn), stack, g, tracer)),
             Op::Halt => control!(Ok::<_, Fault>(control::halt(stack, frames))),
 
-            Op::Tag(t) => stack.push(Value::Tag(t)),
+            Op::Tag(t) => hot::push_with(stack, |_| Value::Tag(t)),
             Op::Data(..) | Op::Tuple(_) | Op::List(_) | Op::Record(_) => {
                 cold!(build(stack, bp, code))
             }
