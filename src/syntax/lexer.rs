@@ -1,49 +1,24 @@
-//! The lexer: source text to a list of `(Token, Span)`, with chumsky.
+//! The lexer: source text to a list of `(Token, Span)`, by hand.
 //!
 //! It skips whitespace and comments (`//`, `/* */`), keeps `///` doc
 //! comments as tokens, and recovers from every bad character (one error
 //! each, then it goes on), so it never fails as a whole. It knows nothing
 //! of the grammar: see `parser` for that.
-
-use chumsky::prelude::*;
+//!
+//! Written by hand rather than with chumsky (as it once was): every run
+//! lexes the prelude, and the combinator lexer spent 6 M instructions on
+//! its 20 KB, a quarter of `mpl run`'s start-up (bench/RESULTS.md).
 
 use super::SyntaxError;
 use super::token::Token;
 use crate::source::{FileId, Span};
 
-type LexExtra = extra::Err<LexError>;
-
-/// The lexer's own error: every lexer error is a custom message, so the
-/// expected/found bookkeeping of chumsky's `Rich` (costly on every failed
-/// alternative) is not needed.
+/// The lexer's own error: a byte range and a message; `convert_error`
+/// turns it into a `SyntaxError` with a label and help.
 #[derive(Clone, Debug)]
 struct LexError {
-    span: SimpleSpan,
+    span: std::ops::Range<usize>,
     msg: String,
-}
-
-impl LexError {
-    fn custom(span: SimpleSpan, msg: impl Into<String>) -> LexError {
-        LexError {
-            span,
-            msg: msg.into(),
-        }
-    }
-}
-
-impl<'a> chumsky::error::Error<'a, &'a str> for LexError {}
-
-impl<'a, L> chumsky::label::LabelError<'a, &'a str, L> for LexError {
-    fn expected_found<E: IntoIterator<Item = L>>(
-        _: E,
-        _: Option<chumsky::util::MaybeRef<'a, char>>,
-        span: SimpleSpan,
-    ) -> Self {
-        LexError {
-            span,
-            msg: String::new(),
-        }
-    }
 }
 
 const UNTERMINATED_STRING: &str = "unterminated string literal";
@@ -56,13 +31,20 @@ const BAD_CHAR_LITERAL: &str = "invalid character literal";
 /// Lex one file. Never fails: every problem becomes a `SyntaxError` and the
 /// lexer goes on after it.
 pub fn lex(file: FileId, text: &str) -> (Vec<(Token, Span)>, Vec<SyntaxError>) {
-    let (out, errs) = lexer().parse(text).into_output_errors();
-    let tokens = out
-        .unwrap_or_default()
+    let mut lexer = Lexer {
+        text,
+        pos: 0,
+        tokens: Vec::with_capacity(text.len() / 4),
+        errors: Vec::new(),
+    };
+    lexer.run();
+    let tokens = lexer
+        .tokens
         .into_iter()
-        .map(|(tok, s): (Token, SimpleSpan)| (tok, Span::new(file, s.start, s.end)))
+        .map(|(tok, r)| (tok, Span::new(file, r.start, r.end)))
         .collect();
-    let errors = errs
+    let errors = lexer
+        .errors
         .into_iter()
         .map(|e| convert_error(file, text.len(), e))
         .collect();
@@ -72,11 +54,7 @@ pub fn lex(file: FileId, text: &str) -> (Vec<(Token, Span)>, Vec<SyntaxError>) {
 fn convert_error(file: FileId, len: usize, e: LexError) -> SyntaxError {
     let span = Span::new(file, e.span.start, e.span.end);
     let at_end = e.span.end >= len;
-    let message = if e.msg.is_empty() {
-        "unexpected input".to_string()
-    } else {
-        e.msg
-    };
+    let message = e.msg;
     let (label, help, incomplete) = if message == UNTERMINATED_STRING {
         (
             "this string is never closed".to_string(),
@@ -127,220 +105,30 @@ fn convert_error(file: FileId, len: usize, e: LexError) -> SyntaxError {
     }
 }
 
-fn is_ident_start(c: &char) -> bool {
-    c.is_ascii_alphabetic() || *c == '_'
+fn is_ident_start(c: char) -> bool {
+    c.is_ascii_alphabetic() || c == '_'
 }
 
-fn is_ident_continue(c: &char) -> bool {
-    c.is_ascii_alphanumeric() || *c == '_'
+fn is_ident_continue(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_'
 }
 
-/// The whole lexer: tokens with their spans, trivia skipped, one error per
-/// bad character.
-fn lexer<'a>() -> impl Parser<'a, &'a str, Vec<(Token, SimpleSpan)>, LexExtra> {
-    let token = choice((
-        word_token(),
-        doc_comment(),
-        operator(),
-        number(),
-        just('#')
-            .ignore_then(word())
-            .map(|s: &str| Token::HashIdent(s.to_string())),
-        char_literal(),
-        string_literal(),
-    ))
-    .map_with(|tok, e| Some((tok, e.span())));
+/// Two-character operators, tried before the one-character ones.
+const LONG_OPS: [(&str, Token); 8] = [
+    (":=", Token::ColonEq),
+    ("==", Token::EqEq),
+    ("!=", Token::NotEq),
+    ("<=", Token::LtEq),
+    ("<<", Token::Shl),
+    ("++", Token::PlusPlus),
+    ("||", Token::PipePipe),
+    ("&&", Token::AmpAmp),
+];
 
-    // Anything else: one error per character, then go on.
-    let bad = any().validate(|c: char, e, emitter| {
-        emitter.emit(LexError::custom(
-            e.span(),
-            format!("unexpected character `{}`", c.escape_debug()),
-        ));
-        None
-    });
-    let trivia = trivia();
-    trivia
-        .clone()
-        .ignore_then(
-            token
-                .or(bad)
-                .then_ignore(trivia)
-                .repeated()
-                .collect::<Vec<_>>(),
-        )
-        .then_ignore(end())
-        .map(|toks| toks.into_iter().flatten().collect())
-}
-
-/// Integers (decimal and `0x` hexadecimal) and floats.
-fn number<'a>() -> impl Parser<'a, &'a str, Token, LexExtra> + Clone {
-    let digits = any()
-        .filter(|c: &char| c.is_ascii_digit())
-        .repeated()
-        .at_least(1);
-
-    let hex = just('0')
-        .then(one_of("xX"))
-        .ignore_then(
-            any()
-                .filter(|c: &char| c.is_ascii_hexdigit())
-                .repeated()
-                .at_least(1)
-                .to_slice(),
-        )
-        .validate(|s: &str, e, emitter| match i64::from_str_radix(s, 16) {
-            Ok(n) => Token::Int(n),
-            Err(_) => {
-                emitter.emit(LexError::custom(e.span(), INT_TOO_LARGE));
-                Token::Int(0)
-            }
-        });
-
-    let exponent = one_of("eE").then(one_of("+-").or_not()).then(digits);
-    let float = digits
-        .then(just('.').then(digits))
-        .then(exponent.or_not())
-        .to_slice()
-        .or(digits.then(exponent).to_slice())
-        .map(|s: &str| Token::Float(s.parse().unwrap_or(f64::NAN)));
-
-    let int = digits
-        .to_slice()
-        .validate(|s: &str, e, emitter| match s.parse::<i64>() {
-            Ok(n) => Token::Int(n),
-            Err(_) => {
-                emitter.emit(LexError::custom(e.span(), INT_TOO_LARGE));
-                Token::Int(0)
-            }
-        });
-
-    hex.or(float).or(int)
-}
-
-/// An identifier's text: a letter or `_`, then letters, digits, `_`, and
-/// trailing primes.
-fn word<'a>() -> impl Parser<'a, &'a str, &'a str, LexExtra> + Clone {
-    any()
-        .filter(is_ident_start)
-        .then(any().filter(is_ident_continue).repeated())
-        .then(just('\'').repeated())
-        .to_slice()
-}
-
-/// A keyword, `_`, or an upper- or lower-case name.
-fn word_token<'a>() -> impl Parser<'a, &'a str, Token, LexExtra> + Clone {
-    word().map(|s: &str| {
-        if s == "_" {
-            Token::Underscore
-        } else if let Some(kw) = Token::keyword(s) {
-            kw
-        } else if s.starts_with(|c: char| c.is_ascii_uppercase()) {
-            Token::UpperIdent(s.to_string())
-        } else {
-            Token::LowerIdent(s.to_string())
-        }
-    })
-}
-
-/// An escape sequence after `\` in a char or string literal.
-fn escape<'a>() -> impl Parser<'a, &'a str, char, LexExtra> + Clone {
-    let unicode = just('u')
-        .ignore_then(
-            any()
-                .filter(|c: &char| c.is_ascii_hexdigit())
-                .repeated()
-                .at_least(1)
-                .at_most(6)
-                .to_slice()
-                .delimited_by(just('{'), just('}')),
-        )
-        .validate(|s: &str, e, emitter| {
-            match u32::from_str_radix(s, 16).ok().and_then(char::from_u32) {
-                Some(c) => c,
-                None => {
-                    emitter.emit(LexError::custom(
-                        e.span(),
-                        format!("{BAD_UNICODE} `\\u{{{s}}}`"),
-                    ));
-                    '\u{FFFD}'
-                }
-            }
-        });
-
-    just('\\').ignore_then(choice((
-        just('n').to('\n'),
-        just('t').to('\t'),
-        just('r').to('\r'),
-        just('0').to('\0'),
-        just('\\').to('\\'),
-        just('\'').to('\''),
-        just('"').to('"'),
-        unicode,
-        none_of("\n").validate(|c: char, e, emitter| {
-            emitter.emit(LexError::custom(e.span(), format!("{BAD_ESCAPE} `\\{c}`")));
-            c
-        }),
-    )))
-}
-
-/// `'c'`, or a broken char literal reported as one error.
-fn char_literal<'a>() -> impl Parser<'a, &'a str, Token, LexExtra> + Clone {
-    let escape = escape();
-    let char_lit = just('\'')
-        .ignore_then(escape.or(none_of("\\'\n")))
-        .then_ignore(just('\''))
-        .map(Token::Char);
-
-    let bad_char_lit = just('\'')
-        .then(none_of("'\n").repeated().at_least(1))
-        .then(just('\''))
-        .validate(|_, e, emitter| {
-            emitter.emit(LexError::custom(e.span(), BAD_CHAR_LITERAL));
-            Token::Char('\u{FFFD}')
-        });
-
-    char_lit.or(bad_char_lit)
-}
-
-/// `"..."` with escapes; an unterminated string is reported.
-fn string_literal<'a>() -> impl Parser<'a, &'a str, Token, LexExtra> + Clone {
-    let escape = escape();
-    just('"')
-        .ignore_then(escape.or(none_of("\\\"\n")).repeated().collect::<String>())
-        .then(just('"').or_not())
-        .validate(|(s, close), e, emitter| {
-            if close.is_none() {
-                emitter.emit(LexError::custom(e.span(), UNTERMINATED_STRING));
-            }
-            Token::Str(s)
-        })
-}
-
-/// A `///` doc comment (kept as a token for the parser's doc table).
-fn doc_comment<'a>() -> impl Parser<'a, &'a str, Token, LexExtra> + Clone {
-    just("///")
-        .and_is(just("////").not())
-        .ignore_then(none_of("\n").repeated().to_slice())
-        .map(|s: &str| {
-            let s = s.strip_suffix('\r').unwrap_or(s);
-            Token::DocComment(s.strip_prefix(' ').unwrap_or(s).to_string())
-        })
-}
-
-/// Operators and punctuation, two-character ones first.
-fn operator<'a>() -> impl Parser<'a, &'a str, Token, LexExtra> + Clone {
-    let long_ops = choice((
-        just(":=").to(Token::ColonEq),
-        just("==").to(Token::EqEq),
-        just("!=").to(Token::NotEq),
-        just("<=").to(Token::LtEq),
-        just("<<").to(Token::Shl),
-        just("++").to(Token::PlusPlus),
-        just("||").to(Token::PipePipe),
-        just("&&").to(Token::AmpAmp),
-    ));
-    let short_ops = one_of("()[]{}<>,;:.=!~+-*/%|&^").map(|c: char| match c {
+/// A one-character operator or punctuation. (`>` is always single: `>>`
+/// closes two type argument lists.)
+fn short_op(c: char) -> Option<Token> {
+    Some(match c {
         '(' => Token::LParen,
         ')' => Token::RParen,
         '[' => Token::LBracket,
@@ -363,34 +151,331 @@ fn operator<'a>() -> impl Parser<'a, &'a str, Token, LexExtra> + Clone {
         '%' => Token::Percent,
         '|' => Token::Pipe,
         '&' => Token::Amp,
-        _ => Token::Caret,
-    });
-
-    long_ops.or(short_ops)
+        '^' => Token::Caret,
+        _ => return None,
+    })
 }
 
-/// Whitespace and comments between tokens.
-fn trivia<'a>() -> impl Parser<'a, &'a str, (), LexExtra> + Clone {
-    let line_comment = just("//")
-        .and_is(just("///").not().ignored().or(just("////").ignored()))
-        .then(none_of("\n").repeated())
-        .ignored();
-    let block_comment = just("/*")
-        .then(any().and_is(just("*/").not()).repeated())
-        .then(just("*/").or_not())
-        .validate(|(_, close), e, emitter| {
-            if close.is_none() {
-                emitter.emit(LexError::custom(e.span(), UNTERMINATED_COMMENT));
-            }
-        });
-    let trivia = choice((
-        any().filter(|c: &char| c.is_whitespace()).ignored(),
-        line_comment,
-        block_comment,
-    ))
-    .repeated();
+/// The lexer's state: the text, the byte offset reached, what it found.
+struct Lexer<'t> {
+    text: &'t str,
+    pos: usize,
+    tokens: Vec<(Token, std::ops::Range<usize>)>,
+    errors: Vec<LexError>,
+}
 
-    trivia.ignored()
+impl<'t> Lexer<'t> {
+    fn rest(&self) -> &'t str {
+        self.text.get(self.pos..).unwrap_or("")
+    }
+
+    fn peek(&self) -> Option<char> {
+        self.rest().chars().next()
+    }
+
+    /// The character after the next one.
+    fn peek2(&self) -> Option<char> {
+        self.rest().chars().nth(1)
+    }
+
+    /// Moves past the next character.
+    fn bump(&mut self) {
+        if let Some(c) = self.peek() {
+            self.pos += c.len_utf8();
+        }
+    }
+
+    /// Moves past the characters that `keep` accepts; how many bytes.
+    fn skip_while(&mut self, keep: impl Fn(char) -> bool) -> usize {
+        let start = self.pos;
+        let n = self
+            .rest()
+            .find(|c: char| !keep(c))
+            .unwrap_or(self.rest().len());
+        self.pos += n;
+        self.pos - start
+    }
+
+    fn error(&mut self, span: std::ops::Range<usize>, msg: impl Into<String>) {
+        self.errors.push(LexError {
+            span,
+            msg: msg.into(),
+        });
+    }
+
+    /// The whole text: trivia, then tokens (or one error per bad
+    /// character), each followed by trivia.
+    fn run(&mut self) {
+        loop {
+            self.trivia();
+            let Some(c) = self.peek() else { break };
+            let start = self.pos;
+            match self.token(c) {
+                Some(tok) => self.tokens.push((tok, start..self.pos)),
+                None => {
+                    self.pos = start + c.len_utf8();
+                    let msg = format!("unexpected character `{}`", c.escape_debug());
+                    self.error(start..self.pos, msg);
+                }
+            }
+        }
+    }
+
+    /// Whitespace and comments: `//` (but not `///`, a doc comment, unless
+    /// it is `////`) and `/* */`, which do not nest.
+    fn trivia(&mut self) {
+        loop {
+            let rest = self.rest();
+            if rest.starts_with(char::is_whitespace) {
+                self.bump();
+            } else if rest.starts_with("//")
+                && (!rest.starts_with("///") || rest.starts_with("////"))
+            {
+                self.skip_while(|c| c != '\n');
+            } else if let Some(body) = rest.strip_prefix("/*") {
+                let start = self.pos;
+                match body.find("*/") {
+                    Some(i) => self.pos += 2 + i + 2,
+                    None => {
+                        self.pos = self.text.len();
+                        self.error(start..self.pos, UNTERMINATED_COMMENT);
+                    }
+                }
+            } else {
+                return;
+            }
+        }
+    }
+
+    /// The token starting with `c`, or `None` (nothing consumed) when no
+    /// token starts here.
+    fn token(&mut self, c: char) -> Option<Token> {
+        if is_ident_start(c) {
+            return Some(self.word_token());
+        }
+        let rest = self.rest();
+        if rest.starts_with("///") {
+            return Some(self.doc_comment());
+        }
+        if let Some((op, tok)) = LONG_OPS.iter().find(|(op, _)| rest.starts_with(op)) {
+            self.pos += op.len();
+            return Some(tok.clone());
+        }
+        if let Some(tok) = short_op(c) {
+            self.bump();
+            return Some(tok);
+        }
+        match c {
+            '0'..='9' => Some(self.number()),
+            '#' if self.peek2().is_some_and(is_ident_start) => {
+                self.bump();
+                Some(Token::HashIdent(self.word().to_string()))
+            }
+            '\'' => self.char_literal(),
+            '"' => Some(self.string_literal()),
+            _ => None,
+        }
+    }
+
+    /// An identifier's text: a letter or `_`, then letters, digits, `_`,
+    /// and trailing primes.
+    fn word(&mut self) -> &'t str {
+        let start = self.pos;
+        self.skip_while(is_ident_continue);
+        self.skip_while(|c| c == '\'');
+        &self.text[start..self.pos]
+    }
+
+    /// A keyword, `_`, or an upper- or lower-case name.
+    fn word_token(&mut self) -> Token {
+        let s = self.word();
+        if s == "_" {
+            Token::Underscore
+        } else if let Some(kw) = Token::keyword(s) {
+            kw
+        } else if s.starts_with(|c: char| c.is_ascii_uppercase()) {
+            Token::UpperIdent(s.to_string())
+        } else {
+            Token::LowerIdent(s.to_string())
+        }
+    }
+
+    /// A `///` doc comment (kept as a token for the parser's doc table):
+    /// its text without the line end's `\r` and one leading space.
+    fn doc_comment(&mut self) -> Token {
+        self.pos += 3;
+        let start = self.pos;
+        self.skip_while(|c| c != '\n');
+        let s = &self.text[start..self.pos];
+        let s = s.strip_suffix('\r').unwrap_or(s);
+        Token::DocComment(s.strip_prefix(' ').unwrap_or(s).to_string())
+    }
+
+    /// Integers (decimal and `0x` hexadecimal) and floats (`1.5`, `2e3`,
+    /// `1.5e-3`: a dot needs a digit after it).
+    fn number(&mut self) -> Token {
+        let start = self.pos;
+        let rest = self.rest();
+        if (rest.starts_with("0x") || rest.starts_with("0X"))
+            && rest[2..].starts_with(|c: char| c.is_ascii_hexdigit())
+        {
+            self.pos += 2;
+            let digits = self.pos;
+            self.skip_while(|c| c.is_ascii_hexdigit());
+            return self.int(i64::from_str_radix(&self.text[digits..self.pos], 16), start);
+        }
+        self.skip_while(|c| c.is_ascii_digit());
+        let mut float = false;
+        if self.peek() == Some('.') && self.peek2().is_some_and(|c| c.is_ascii_digit()) {
+            self.bump();
+            self.skip_while(|c| c.is_ascii_digit());
+            float = true;
+        }
+        float |= self.exponent();
+        let s = &self.text[start..self.pos];
+        if float {
+            Token::Float(s.parse().unwrap_or(f64::NAN))
+        } else {
+            self.int(s.parse(), start)
+        }
+    }
+
+    /// An exponent (`e`, an optional sign, digits), if one is next.
+    fn exponent(&mut self) -> bool {
+        let rest = self.rest().as_bytes();
+        let sign = matches!(rest.get(1), Some(b'+' | b'-')) as usize;
+        let is_exponent = matches!(rest.first(), Some(b'e' | b'E'))
+            && rest.get(1 + sign).is_some_and(u8::is_ascii_digit);
+        if is_exponent {
+            self.pos += 1 + sign;
+            self.skip_while(|c| c.is_ascii_digit());
+        }
+        is_exponent
+    }
+
+    /// An integer token from its parsed value; too large is an error (the
+    /// token is then `0`).
+    fn int<E>(&mut self, parsed: Result<i64, E>, start: usize) -> Token {
+        Token::Int(parsed.unwrap_or_else(|_| {
+            self.error(start..self.pos, INT_TOO_LARGE);
+            0
+        }))
+    }
+
+    /// An escape sequence at `\\`; `None` (nothing consumed) when the
+    /// line or the text ends after the backslash.
+    fn escape(&mut self) -> Option<char> {
+        let backslash = self.pos;
+        self.bump();
+        let at = self.pos;
+        let c = match self.peek() {
+            None | Some('\n') => {
+                self.pos = backslash;
+                return None;
+            }
+            Some(c) => c,
+        };
+        self.bump();
+        Some(match c {
+            'n' => '\n',
+            't' => '\t',
+            'r' => '\r',
+            '0' => '\0',
+            '\\' | '\'' | '"' => c,
+            'u' => match self.unicode(at) {
+                Some(c) => c,
+                None => {
+                    self.error(at..self.pos, format!("{BAD_ESCAPE} `\\u`"));
+                    'u'
+                }
+            },
+            other => {
+                self.error(at..self.pos, format!("{BAD_ESCAPE} `\\{other}`"));
+                other
+            }
+        })
+    }
+
+    /// After `\u`: `{`, one to six hex digits, `}`; `None` (nothing more
+    /// consumed) if that is not what follows. A number that is no
+    /// character is an error, and the character is U+FFFD.
+    fn unicode(&mut self, at: usize) -> Option<char> {
+        let rest = self.rest().strip_prefix('{')?;
+        let n = rest
+            .find(|c: char| !c.is_ascii_hexdigit())
+            .unwrap_or(rest.len());
+        if !(1..=6).contains(&n) || !rest[n..].starts_with('}') {
+            return None;
+        }
+        let hex = &rest[..n];
+        let c = u32::from_str_radix(hex, 16).ok().and_then(char::from_u32);
+        self.pos += n + 2;
+        Some(c.unwrap_or_else(|| {
+            let msg = format!("{BAD_UNICODE} `\\u{{{hex}}}`");
+            self.error(at..self.pos, msg);
+            '\u{FFFD}'
+        }))
+    }
+
+    /// `'c'`, or a broken char literal (`'ab'`) reported as one error;
+    /// `None` (nothing consumed) when no closing quote is on the line.
+    fn char_literal(&mut self) -> Option<Token> {
+        let start = self.pos;
+        let errors = self.errors.len();
+        self.bump();
+        let c = match self.peek() {
+            Some('\\') => self.escape(),
+            Some(c) if c != '\'' && c != '\n' => {
+                self.bump();
+                Some(c)
+            }
+            _ => None,
+        };
+        if let Some(c) = c
+            && self.peek() == Some('\'')
+        {
+            self.bump();
+            return Some(Token::Char(c));
+        }
+        // Not one character: what the escape reported goes, and the
+        // literal runs to the next quote on the line.
+        self.errors.truncate(errors);
+        self.pos = start + 1;
+        if self.skip_while(|c| c != '\'' && c != '\n') > 0 && self.peek() == Some('\'') {
+            self.bump();
+            self.error(start..self.pos, BAD_CHAR_LITERAL);
+            return Some(Token::Char('\u{FFFD}'));
+        }
+        self.pos = start;
+        None
+    }
+
+    /// `"..."` with escapes; an unterminated string (the line or the text
+    /// ends first) is reported, and is still a token.
+    fn string_literal(&mut self) -> Token {
+        let start = self.pos;
+        self.bump();
+        let mut s = String::new();
+        loop {
+            match self.peek() {
+                Some('"') => {
+                    self.bump();
+                    return Token::Str(s);
+                }
+                Some('\\') => match self.escape() {
+                    Some(c) => s.push(c),
+                    None => break,
+                },
+                None | Some('\n') => break,
+                Some(c) => {
+                    self.bump();
+                    s.push(c);
+                }
+            }
+        }
+        self.error(start..self.pos, UNTERMINATED_STRING);
+        Token::Str(s)
+    }
 }
 
 #[cfg(test)]
@@ -513,6 +598,58 @@ mod tests {
         assert_eq!(e.len(), 1);
         let (_, e) = lex(FileId(0), "'\\q'");
         assert_eq!(e.len(), 1);
+    }
+
+    #[test]
+    fn a_number_takes_a_dot_or_an_exponent_only_with_digits_after() {
+        assert_eq!(
+            toks("1. 1e 1.5e 0x 2E+2"),
+            vec![
+                Token::Int(1),
+                Token::Dot,
+                Token::Int(1),
+                Token::LowerIdent("e".into()),
+                Token::Float(1.5),
+                Token::LowerIdent("e".into()),
+                Token::Int(0),
+                Token::LowerIdent("x".into()),
+                Token::Float(200.0),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_char_literal_without_its_closing_quote_is_one_bad_character() {
+        // The escape's own error goes with the literal that failed.
+        let (t, e) = lex(FileId(0), "'\\q\nx");
+        assert_eq!(e.len(), 2, "{e:?}");
+        assert_eq!(e[0].message, "unexpected character `\\'`");
+        assert_eq!(e[1].message, "unexpected character `\\\\`");
+        assert_eq!(t.len(), 2);
+        let (t, e) = lex(FileId(0), "'ab' c");
+        assert_eq!(e[0].message, BAD_CHAR_LITERAL);
+        assert_eq!(e[0].span.range(), 0..4);
+        assert_eq!(t.len(), 2);
+    }
+
+    #[test]
+    fn a_unicode_escape_takes_one_to_six_hex_digits_in_braces() {
+        let (t, e) = lex(FileId(0), "\"\\u{1234567}\"");
+        assert_eq!(t[0].0, Token::Str("u{1234567}".into()));
+        assert_eq!(e[0].message, "unknown escape sequence `\\u`");
+        assert_eq!(e[0].span.range(), 2..3);
+        let (_, e) = lex(FileId(0), "'\\u{110000}'");
+        assert_eq!(e[0].message, "invalid unicode escape `\\u{110000}`");
+        assert_eq!(e[0].span.range(), 2..11);
+    }
+
+    #[test]
+    fn a_string_ends_at_its_line_and_a_backslash_there_is_left_over() {
+        let (t, e) = lex(FileId(0), "\"ab\\\nc");
+        assert_eq!(t[0].0, Token::Str("ab".into()));
+        assert_eq!(e[0].message, UNTERMINATED_STRING);
+        assert_eq!(e[0].span.range(), 0..3);
+        assert_eq!(e[1].message, "unexpected character `\\\\`");
     }
 
     #[test]
