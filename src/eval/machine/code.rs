@@ -79,6 +79,10 @@ pub enum Op {
     ReturnSlot(Slot),
     /// `Add` fused with `Return` (`fib(n - 1) + fib(n - 2)` in tail position).
     AddReturn,
+    /// A base case, `if (n < 2) { n } else ...`: `JumpIfNotSlotInt(cmp,
+    /// s, k, _)` over a `ReturnSlot(v)` that it jumps past. Returns slot
+    /// `v` when comparing slot `s` with `k` holds, else goes on.
+    ReturnIfSlotInt(BinOp, Slot, i32, Slot),
     Spawn(FuncId),
     /// Replace the current process by a new one in the same task.
     TailSpawn(FuncId),

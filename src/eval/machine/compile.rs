@@ -71,9 +71,46 @@ pub fn extend_code(
             .with_natives(natives)
             .run(native)?;
         liveness::move_last_uses(&mut cf.ops, cf.slots, code);
+        fuse_base_cases(&mut cf);
         code.funcs.push(cf);
     }
     Ok(())
+}
+
+/// Fuses each `JumpIfNotSlotInt` that jumps just past the `ReturnSlot`
+/// after it (a base case: `if (n < 2) { n } else ...`) into one
+/// `ReturnIfSlotInt`, removing the `ReturnSlot` and moving the jumps past
+/// it back by one. Runs after `liveness`, on finished code: the fusion
+/// needs the jump's target. (fib: a leaf call runs one instruction instead
+/// of two, a sixth of all it dispatches.)
+fn fuse_base_cases(f: &mut CFunc) {
+    let mut ops = f.ops.to_vec();
+    let mut spans = f.spans.to_vec();
+    let mut i = 0;
+    while i + 1 < ops.len() {
+        let landed_on = |ops: &mut [Op], at: usize| {
+            ops.iter_mut()
+                .any(|op| op.target_mut().is_some_and(|t| *t as usize == at))
+        };
+        if let (Op::JumpIfNotSlotInt(cmp, s, k, t), Op::ReturnSlot(v)) = (ops[i], ops[i + 1])
+            && t as usize == i + 2
+            && !landed_on(&mut ops, i + 1)
+        {
+            ops[i] = Op::ReturnIfSlotInt(cmp, s, k, v);
+            ops.remove(i + 1);
+            spans.remove(i + 1);
+            for op in &mut ops {
+                if let Some(t) = op.target_mut()
+                    && *t as usize > i + 1
+                {
+                    *t -= 1;
+                }
+            }
+        }
+        i += 1;
+    }
+    f.ops = ops.into();
+    f.spans = spans.into();
 }
 
 /// The entry must be a function without parameters (the wiring).
@@ -296,6 +333,7 @@ impl<'a> FuncCompiler<'a> {
             AddInt(_) | SubInt(_) => 0,
             LoadAddInt(..) | LoadSubInt(..) => 1,
             JumpIfNotSlotInt(..) | JumpIfNotSlotChar(..) | JumpIfSlot(..) | ReturnSlot(_) => 0,
+            ReturnIfSlotInt(..) => 0,
             JumpIfSlotCharIn(..) => 0,
             Truncate(_) | Jump(_) | Return | AddReturn | TailCall(_) | TailCallDtor(..)
             | TailSpawn(_) | Halt | MatchFail | LetFail => 0,

@@ -14,7 +14,7 @@ use super::hot::{self as instr, InstrResult, discard, truncate};
 use super::instr::open_record;
 use super::ops::Fault;
 use crate::host::RunError;
-use crate::ir::{DtorId, FuncId, Slot};
+use crate::ir::{BinOp, DtorId, FuncId, Slot};
 use crate::runtime::Cx;
 use crate::value::{self, Value};
 use std::sync::Arc;
@@ -185,6 +185,21 @@ pub(super) fn ret<'c>(
         None => instr::pop(stack)?,
     };
     back(r, frames, stack, || v)
+}
+
+/// `ReturnIfSlotInt(cmp, s, k, v)`: returns slot `v` if comparing slot `s`
+/// with `k` holds; else the next instruction runs.
+#[inline(always)]
+pub(super) fn ret_if<'c>(
+    r: &mut Regs<'c>,
+    frames: &mut Vec<Frame>,
+    stack: &mut Vec<Value>,
+    (cmp, s, k, v): (BinOp, Slot, i32, Slot),
+) -> InstrResult<Flow> {
+    match instr::branch(stack, r.bp, Op::JumpIfNotSlotInt(cmp, s, k, 0))? {
+        None => ret(r, frames, stack, Some(v)),
+        Some(_) => Ok(Flow::Next),
+    }
 }
 
 /// The end of a return with the value `make` builds: it takes the callee

@@ -11,7 +11,7 @@
 
 use super::RunData;
 use super::code::{CFunc, Code, Op};
-use super::control::{self, call, call_with, method, ret, spawn, tail_call, tail_spawn};
+use super::control::{self, call, call_with, method, ret, ret_if, spawn, tail_call, tail_spawn};
 use super::hot::{self, truncate};
 use super::instr;
 use super::ops::Fault;
@@ -648,10 +648,12 @@ fn execute(
             Op::Return => control!(ret(&mut r, frames, stack, None)),
             Op::ReturnSlot(s) => control!(ret(&mut r, frames, stack, Some(s))),
             Op::AddReturn => control!(control::add_return(&mut r, frames, stack)),
+            Op::ReturnIfSlotInt(c, s, k, v) => {
+                control!(ret_if(&mut r, frames, stack, (c, s, k, v)))
+            }
             Op::Spawn(g) => control!(spawn(r.bp, stack, shared, cx, g)),
             Op::TailSpawn(g) => control!(tail_spawn(&mut r, (frames, proc_fn), stack, g, tracer)),
             Op::Halt => control!(Ok::<_, Fault>(control::halt(stack, frames))),
-
             Op::Tag(t) => hot::push_with(stack, |_| Value::Tag(t)),
             Op::Data(..) | Op::Tuple(_) | Op::List(_) | Op::Record(_) => {
                 cold!(build(stack, bp, code))
@@ -673,7 +675,6 @@ fn execute(
             Op::Ne => attempt!(hot::compare(stack, Op::Ne)),
             Op::Bin(_) | Op::Neg | Op::Not | Op::Index => cold!(apply(stack, bp, shared)),
             Op::ShowTyped(_) | Op::Native(_) | Op::Builtin(_) => cold!(apply(stack, bp, shared)),
-
             Op::Put => attempt!(hot::put(stack, shared, cx)),
             Op::Get => wait!(hot::get(stack, bp, shared, None), Step::Park),
             Op::PutSlot(s) => attempt!(hot::put_slot(stack, bp + s as usize, shared, cx)),
@@ -685,7 +686,6 @@ fn execute(
             Op::Close => *attempt!(hot::top(stack)) = Value::Unit,
             Op::NewChannel(..) | Op::Forward => cold!(channel_op(stack, bp, shared, cx)),
             Op::Fork(k) => control!(instr::fork_and_end(shared, k, (stack, bp, frames), cx)),
-
             Op::TestTag(a, b) => jump!(hot::test_pattern(stack, code, Op::TestTag(a, b))),
             Op::TestConst(a, b) => jump!(hot::test_pattern(stack, code, Op::TestConst(a, b))),
             Op::TestNil(a) => jump!(hot::test_pattern(stack, code, Op::TestNil(a))),

@@ -482,7 +482,31 @@ pub(super) fn uncons_into(
     (head, tail): (u32, Option<u32>),
     to: u32,
 ) -> InstrResult<Option<u32>> {
-    let Some((h, t)) = uncons(pop(stack)?) else {
+    // A packed string, the common case of a per-character loop, is told by
+    // its tag before it is popped, so that only its text is moved, and its
+    // head and tail are written to their slots field by field. Popped as a
+    // whole value and taken apart through `uncons`'s pair, it went through
+    // temporaries read back whole (a stall, see `push_with`).
+    if matches!(stack.last(), Some(Value::Str(_)))
+        && let Some(Value::Str(mut text)) = stack.pop()
+    {
+        let Some(c) = text.pop_front() else {
+            return Ok(Some(to));
+        };
+        discard(std::mem::replace(
+            &mut stack[bp + head as usize],
+            Value::Char(c),
+        ));
+        match tail {
+            Some(s) => discard(std::mem::replace(
+                &mut stack[bp + s as usize],
+                Value::Str(text),
+            )),
+            None => push_with(stack, |_| Value::Str(text)),
+        }
+        return Ok(None);
+    }
+    let Some((h, t)) = uncons_owned(pop(stack)?) else {
         return Ok(Some(to));
     };
     discard(std::mem::replace(&mut stack[bp + head as usize], h));

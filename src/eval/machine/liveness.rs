@@ -92,6 +92,7 @@ fn successors(op: Op, pc: usize) -> impl Iterator<Item = usize> {
 fn effect(op: Op, code: &Code) -> Effect {
     let (uses, defs): (Vec<u32>, Vec<u32>) = match op {
         Op::Load(s) | Op::Move(s) | Op::ReturnSlot(s) => (vec![s], vec![]),
+        Op::ReturnIfSlotInt(_, s, _, v) => (vec![s, v], vec![]),
         Op::LoadAddInt(s, _)
         | Op::LoadSubInt(s, _)
         | Op::LoadAddIntCall(s, ..)

@@ -500,15 +500,15 @@ fn fib_recursion_computes_the_right_value() {
 }
 
 #[test]
-fn fibs_recursive_case_runs_as_four_fused_instructions() {
+fn fibs_base_case_is_one_instruction_and_its_recursive_case_four() {
     use super::code::Op;
     use BinOp::Lt;
     let code = build_code(&program(fib_program(), &[]), true, false).expect("compiles");
     assert_eq!(
         *code.funcs[0].ops,
         [
-            Op::JumpIfNotSlotInt(Lt, 0, 2, 2),
-            Op::ReturnSlot(0),
+            // `if (n < 2) { n }`: the test and the return it guards.
+            Op::ReturnIfSlotInt(Lt, 0, 2, 0),
             Op::LoadSubIntCall(0, 1, 0),
             Op::LoadSubIntCall(0, 2, 0),
             Op::AddReturn,
@@ -516,6 +516,45 @@ fn fibs_recursive_case_runs_as_four_fused_instructions() {
             Op::Return,
         ]
     );
+}
+
+#[test]
+fn a_fused_base_case_moves_the_later_jumps_back_by_one() {
+    use super::code::Op;
+    // f(n) = if n < 1 { n } else if n == 5 { 100 } else { f(n - 1) + 1 }
+    let body = if_(
+        bin(BinOp::Lt, var(0), int(1)),
+        var(0),
+        if_(
+            bin(BinOp::Eq, var(0), int(5)),
+            int(100),
+            bin(
+                BinOp::Add,
+                call(0, vec![bin(BinOp::Sub, var(0), int(1))]),
+                int(1),
+            ),
+        ),
+    );
+    let funcs = vec![function("f", 1, 1, body)];
+    let code = build_code(&program(funcs.clone(), &[]), true, false).expect("compiles");
+    let ops = &code.funcs[0].ops;
+    assert!(
+        matches!(ops[0], Op::ReturnIfSlotInt(BinOp::Lt, 0, 1, 0)),
+        "{ops:?}"
+    );
+    // Every jump still lands inside the function, on what it jumped to.
+    assert!(ops.iter().all(|op| {
+        op.clone()
+            .target_mut()
+            .is_none_or(|t| (*t as usize) < ops.len())
+    }));
+    for (n, want) in [(0, "0"), (-3, "-3"), (4, "4"), (5, "100"), (7, "102")] {
+        assert_eq!(
+            ok(eval_in(funcs.clone(), &[], 1, call(0, vec![int(n)]))),
+            want,
+            "f({n})"
+        );
+    }
 }
 
 #[test]
