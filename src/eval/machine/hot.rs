@@ -52,14 +52,10 @@ fn is_plain(v: &Value) -> bool {
 /// Drops `v`, with the test for a value without a destructor inlined.
 #[inline(always)]
 pub(super) fn discard(v: Value) {
-    match v {
-        Value::Unit
-        | Value::Int(_)
-        | Value::Float(_)
-        | Value::Bool(_)
-        | Value::Char(_)
-        | Value::Byte(_) => std::mem::forget(v),
-        other => drop(other),
+    if is_plain(&v) {
+        std::mem::forget(v)
+    } else {
+        drop(v)
     }
 }
 
