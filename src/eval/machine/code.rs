@@ -258,6 +258,34 @@ pub struct ForkArmSite {
     pub half: Slot,
 }
 
+/// The characters of a `JumpIfSlotCharIn`: the ASCII ones as a bitmap,
+/// tested in one step, the others listed. (lines_loop's `c == ' ' || c ==
+/// '\t' || ...` was a walk over four characters for each character read.)
+#[derive(Clone, Debug, Default)]
+pub struct CharSet {
+    ascii: u128,
+    others: Box<[char]>,
+}
+
+impl CharSet {
+    pub fn new(chars: &[char]) -> CharSet {
+        let ascii = chars
+            .iter()
+            .filter(|c| c.is_ascii())
+            .fold(0u128, |bits, &c| bits | 1 << (c as u32));
+        let others = chars.iter().copied().filter(|c| !c.is_ascii()).collect();
+        CharSet { ascii, others }
+    }
+
+    #[inline(always)]
+    pub fn contains(&self, c: char) -> bool {
+        match u32::from(c) {
+            n @ 0..128 => self.ascii >> n & 1 == 1,
+            _ => self.others.contains(&c),
+        }
+    }
+}
+
 /// `Op::NewChannel` of a channel whose guard states are not known.
 pub const NO_STATES: u32 = u32::MAX;
 
@@ -272,7 +300,7 @@ pub struct Code {
     /// The channel slots of each `race`.
     pub races: Vec<Box<[Slot]>>,
     /// The characters of each `JumpIfSlotCharIn`.
-    pub char_sets: Vec<Box<[char]>>,
+    pub char_sets: Vec<CharSet>,
     /// Static types of `show` arguments (see `Op::ShowTyped`).
     pub show_types: Vec<ShowTy>,
     /// The guard's starting states of the ends of channels that

@@ -17,7 +17,7 @@
 //! can index without panicking. Nothing here runs code or touches values
 //! beyond building literal constants.
 
-use super::code::{CFunc, Code, ForkArmSite, Op, Pc, RecordSite, TraceSite};
+use super::code::{CFunc, CharSet, Code, ForkArmSite, Op, Pc, RecordSite, TraceSite};
 use super::forward::{self, Callee};
 use super::liveness;
 use super::native::Native;
@@ -693,7 +693,7 @@ impl<'a> FuncCompiler<'a> {
             && let Some((s, chars)) = char_set(cond, *op == BinOp::Or)
         {
             self.slot(s, sp)?;
-            self.tables.char_sets.push(chars.into());
+            self.tables.char_sets.push(CharSet::new(&chars));
             let k = (self.tables.char_sets.len() - 1) as u32;
             // `||` of `==` holds when the character is in the set; `&&` of
             // `!=` when it is not.

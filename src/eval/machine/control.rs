@@ -124,17 +124,28 @@ pub(super) fn tail_call<'c>(
     let callee = func(code, g)?;
     let n = callee.params as usize;
     let from = instr::below(stack, n, r.bp)?;
-    for i in 0..n {
-        stack.swap(r.bp + i, from + i);
+    // The arguments change places with the first slots: one swap of the
+    // two runs where they do not overlap (the frame has as many slots as
+    // the callee has parameters), else one by one.
+    let (frame, args) = stack[r.bp..].split_at_mut(from - r.bp);
+    if let Some(first) = frame.get_mut(..n) {
+        first.swap_with_slice(&mut args[..n]);
+    } else {
+        for i in 0..n {
+            stack.swap(r.bp + i, from + i);
+        }
     }
     // The callee's other slots are reset where they are, rather than
     // dropped and pushed again (a self tail call of the same frame size,
-    // a loop, pushes nothing).
+    // a loop, pushes nothing). A plain value is left in place: every slot
+    // is written before it is read, and it holds nothing to free.
     let want = r.bp + callee.slots as usize;
     truncate(stack, want.max(r.bp + n));
     let reset = (r.bp + n).min(stack.len())..stack.len();
     for v in &mut stack[reset] {
-        discard(std::mem::replace(v, Value::Unit));
+        if !instr::is_plain(v) {
+            discard(std::mem::replace(v, Value::Unit));
+        }
     }
     Ok(enter(r, stack, g, callee))
 }

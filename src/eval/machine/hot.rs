@@ -37,7 +37,7 @@ pub(super) fn truncate(stack: &mut Vec<Value>, len: usize) {
 
 /// A value without a destructor.
 #[inline(always)]
-fn is_plain(v: &Value) -> bool {
+pub(super) fn is_plain(v: &Value) -> bool {
     matches!(
         v,
         Value::Unit
@@ -359,7 +359,7 @@ pub(super) fn char_in(
         .char_sets
         .get(k as usize)
         .ok_or_else(|| Fault::internal("unknown character set"))?;
-    Ok((set.contains(c) == when).then_some(to))
+    Ok((set.contains(*c) == when).then_some(to))
 }
 
 // -------------------------------------------------------------- patterns

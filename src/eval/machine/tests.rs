@@ -1614,3 +1614,31 @@ fn puts_and_gets_on_a_channel_in_a_slot_use_the_slot_in_place() {
     let (adder, _) = compiled(src, "adder", true);
     assert!(adder.contains(&Op::GetSlot(0)) && adder.contains(&Op::PutSlot(0)));
 }
+
+#[test]
+fn a_char_set_holds_its_ascii_and_other_characters_and_nothing_else() {
+    let set = super::code::CharSet::new(&[' ', '\t', '\u{7f}', '\0', 'λ', '€']);
+    for c in [' ', '\t', '\u{7f}', '\0', 'λ', '€'] {
+        assert!(set.contains(c), "{c:?}");
+    }
+    for c in ['a', '\n', '~', '\u{80}', 'μ', '\u{10FFFF}'] {
+        assert!(!set.contains(c), "{c:?}");
+    }
+}
+
+#[test]
+fn a_tail_call_with_more_arguments_than_the_callers_slots_passes_them_in_order() {
+    // f(x) = g(x, x * 10, x * 100) in tail position; g(a, b, c) = a - b + c.
+    // f's frame has one slot, so g's arguments overlap its first slots.
+    let args = vec![
+        var(0),
+        bin(BinOp::Mul, var(0), int(10)),
+        bin(BinOp::Mul, var(0), int(100)),
+    ];
+    let g_body = bin(BinOp::Add, bin(BinOp::Sub, var(0), var(1)), var(2));
+    let funcs = vec![
+        function("f", 1, 1, call(1, args)),
+        function("g", 3, 3, g_body),
+    ];
+    assert_eq!(ok(eval_in(funcs, &[], 1, call(0, vec![int(2)]))), "182");
+}
