@@ -5,7 +5,9 @@
 //!
 //! The frame layout: a frame's slots start at `bp`; a call's arguments,
 //! already on the stack, become the callee's first slots, and its other
-//! slots start as `()`. Nothing here builds values or touches channels.
+//! slots start as `()` (after a tail call a slot may still hold a plain
+//! value of the caller's: compiled code writes every slot before reading
+//! it). Nothing here builds values or touches channels.
 
 use super::RunData;
 use super::code::{CFunc, Code, Op};
