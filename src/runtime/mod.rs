@@ -38,6 +38,7 @@
 //!   out of their mailboxes. The run ends with [`Handle::stop`].
 
 pub mod channel;
+mod inbox;
 pub mod scheduler;
 
 pub use channel::{ChannelId, End, Side, channel, forward};

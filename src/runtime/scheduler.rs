@@ -23,7 +23,9 @@
 //! * With `Config::seed`, one worker keeps its runnable tasks in a `Vec` and
 //!   picks the next one with a seeded splitmix64.
 
-use std::collections::HashMap;
+use std::borrow::Borrow;
+use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering, fence};
 use std::time::Duration;
@@ -155,39 +157,70 @@ struct Record<M> {
     parked_at: Mutex<Option<Half<M>>>,
 }
 
+/// A task's record, shared by its task box and its registry shard. Without
+/// a weak count (`triomphe`): 8 bytes a task less (bench/RESULTS.md, spawn).
+type RecordRef<M> = triomphe::Arc<Record<M>>;
+
+/// Every live task's record, in shards by id.
 struct Registry<M> {
-    shards: Vec<Mutex<HashMap<u64, Arc<Record<M>>>>>,
+    shards: Vec<Mutex<HashSet<ById<M>>>>,
+}
+
+/// A record as its shard holds it: found by its id, without a second copy
+/// of the id as a map key (a set entry is 8 bytes, a map entry was 16;
+/// bench/RESULTS.md, spawn).
+struct ById<M>(RecordRef<M>);
+
+impl<M> PartialEq for ById<M> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.id == other.0.id
+    }
+}
+
+impl<M> Eq for ById<M> {}
+
+impl<M> Hash for ById<M> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.0.id.hash(state);
+    }
+}
+
+/// Looked up by a bare id: hashes and compares as the id does.
+impl<M> Borrow<u64> for ById<M> {
+    fn borrow(&self) -> &u64 {
+        &self.0.id
+    }
 }
 
 impl<M> Registry<M> {
     fn new() -> Self {
         Registry {
-            shards: (0..SHARDS).map(|_| Mutex::new(HashMap::new())).collect(),
+            shards: (0..SHARDS).map(|_| Mutex::new(HashSet::new())).collect(),
         }
     }
 
-    fn shard(&self, id: u64) -> &Mutex<HashMap<u64, Arc<Record<M>>>> {
+    fn shard(&self, id: u64) -> &Mutex<HashSet<ById<M>>> {
         &self.shards[id as usize % SHARDS]
     }
 
-    fn insert(&self, rec: Arc<Record<M>>) {
-        self.shard(rec.id).lock().insert(rec.id, rec);
+    fn insert(&self, rec: RecordRef<M>) {
+        self.shard(rec.id).lock().insert(ById(rec));
     }
 
     fn remove(&self, id: u64) {
-        let old = self.shard(id).lock().remove(&id);
+        let old = self.shard(id).lock().take(&id);
         drop(old);
     }
 
-    fn get(&self, id: u64) -> Option<Arc<Record<M>>> {
-        self.shard(id).lock().get(&id).cloned()
+    fn get(&self, id: u64) -> Option<RecordRef<M>> {
+        self.shard(id).lock().get(&id).map(|r| r.0.clone())
     }
 
     /// Every live record, in spawn order.
-    fn all(&self) -> Vec<Arc<Record<M>>> {
+    fn all(&self) -> Vec<RecordRef<M>> {
         let mut out = Vec::new();
         for shard in &self.shards {
-            out.extend(shard.lock().values().cloned());
+            out.extend(shard.lock().iter().map(|r| r.0.clone()));
         }
         out.sort_by_key(|r| r.id);
         out
@@ -197,7 +230,7 @@ impl<M> Registry<M> {
 /// A task as the scheduler moves it around (one allocation per spawn).
 struct TaskBox<M, E> {
     task: Box<dyn Task<M, E>>,
-    rec: Arc<Record<M>>,
+    rec: RecordRef<M>,
     reg: Arc<Registry<M>>,
     /// Address of the mailbox in `rec.parked_at`, to skip rewriting it.
     last_park: usize,
@@ -264,7 +297,7 @@ struct SchedulerState<M, E> {
 impl<M: Send + 'static, E: Send + 'static> SchedulerState<M, E> {
     fn new_task(&self, task: Box<dyn Task<M, E>>, daemon: bool) -> TaskRef<M, E> {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
-        let rec = Arc::new(Record {
+        let rec = RecordRef::new(Record {
             id,
             daemon,
             cancelled: AtomicBool::new(false),
@@ -980,7 +1013,7 @@ fn idle<M: Send + 'static, E: Send + 'static>(sh: &SchedulerState<M, E>, local: 
 
 /// A parked task taken out of its mailbox at the end of a run.
 struct Stranded<M, E> {
-    rec: Arc<Record<M>>,
+    rec: RecordRef<M>,
     half: Half<M>,
     task: TaskRef<M, E>,
 }
