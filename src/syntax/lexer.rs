@@ -13,20 +13,93 @@ use super::SyntaxError;
 use super::token::Token;
 use crate::source::{FileId, Span};
 
-/// The lexer's own error: a byte range and a message; `convert_error`
-/// turns it into a `SyntaxError` with a label and help.
+/// What the lexer found wrong, named where it is found;
+/// [`LexError::into_syntax_error`] is the one place that words it.
+#[derive(Clone, Debug, PartialEq)]
+enum LexProblem {
+    /// A character that starts no token.
+    UnexpectedChar(char),
+    /// `/*` without its `*/`.
+    UnterminatedComment,
+    /// An integer literal past 64 bits.
+    IntTooLarge,
+    /// `\` followed by `c`, which is no escape (`u`: no `{hex}` after it).
+    BadEscape(char),
+    /// `\u{hex}` naming no character.
+    BadUnicode(String),
+    /// Quotes around other than one character.
+    BadCharLiteral,
+    /// A string the line or the text ends in.
+    UnterminatedString,
+}
+
+/// A problem and the bytes it covers.
 #[derive(Clone, Debug)]
 struct LexError {
     span: std::ops::Range<usize>,
-    msg: String,
+    problem: LexProblem,
 }
 
-const UNTERMINATED_STRING: &str = "unterminated string literal";
-const UNTERMINATED_COMMENT: &str = "unterminated block comment";
-const INT_TOO_LARGE: &str = "integer literal is too large";
-const BAD_ESCAPE: &str = "unknown escape sequence";
-const BAD_UNICODE: &str = "invalid unicode escape";
-const BAD_CHAR_LITERAL: &str = "invalid character literal";
+impl LexError {
+    /// The problem as a `SyntaxError`: message, label, help, and whether
+    /// more input could mend it (the REPL then asks for another line).
+    fn into_syntax_error(self, file: FileId, len: usize) -> SyntaxError {
+        let at_end = self.span.end >= len;
+        let escapes = "the escapes are \\n \\t \\r \\0 \\\\ \\' \\\" and \\u{...} (hex code point)";
+        let (message, label, help, incomplete) = match self.problem {
+            LexProblem::UnexpectedChar(c) => (
+                format!("unexpected character `{}`", c.escape_debug()),
+                "not part of MPL's syntax",
+                "remove this character".to_string(),
+                false,
+            ),
+            LexProblem::UnterminatedComment => (
+                "unterminated block comment".to_string(),
+                "this comment is never closed",
+                "close the comment with `*/`".to_string(),
+                true,
+            ),
+            LexProblem::IntTooLarge => (
+                "integer literal is too large".to_string(),
+                "does not fit in 64 bits",
+                format!("integers range from {} to {}", i64::MIN, i64::MAX),
+                false,
+            ),
+            LexProblem::BadEscape(c) => (
+                format!("unknown escape sequence `\\{c}`"),
+                "unknown escape",
+                escapes.to_string(),
+                false,
+            ),
+            LexProblem::BadUnicode(hex) => (
+                format!("invalid unicode escape `\\u{{{hex}}}`"),
+                "unknown escape",
+                escapes.to_string(),
+                false,
+            ),
+            LexProblem::BadCharLiteral => (
+                "invalid character literal".to_string(),
+                "not a character literal",
+                "a character literal holds exactly one character: 'a', '\\n'".to_string(),
+                false,
+            ),
+            LexProblem::UnterminatedString => (
+                "unterminated string literal".to_string(),
+                "this string is never closed",
+                "close the string with `\"` on the same line".to_string(),
+                at_end,
+            ),
+        };
+        SyntaxError {
+            span: Span::new(file, self.span.start, self.span.end),
+            message,
+            label: label.to_string(),
+            help: Some(help),
+            notes: Vec::new(),
+            incomplete,
+        }
+    }
+}
 
 /// Lex one file. Never fails: every problem becomes a `SyntaxError` and the
 /// lexer goes on after it.
@@ -46,63 +119,9 @@ pub fn lex(file: FileId, text: &str) -> (Vec<(Token, Span)>, Vec<SyntaxError>) {
     let errors = lexer
         .errors
         .into_iter()
-        .map(|e| convert_error(file, text.len(), e))
+        .map(|e| e.into_syntax_error(file, text.len()))
         .collect();
     (tokens, errors)
-}
-
-fn convert_error(file: FileId, len: usize, e: LexError) -> SyntaxError {
-    let span = Span::new(file, e.span.start, e.span.end);
-    let at_end = e.span.end >= len;
-    let message = e.msg;
-    let (label, help, incomplete) = if message == UNTERMINATED_STRING {
-        (
-            "this string is never closed".to_string(),
-            Some("close the string with `\"` on the same line".to_string()),
-            at_end,
-        )
-    } else if message == UNTERMINATED_COMMENT {
-        (
-            "this comment is never closed".to_string(),
-            Some("close the comment with `*/`".to_string()),
-            true,
-        )
-    } else if message == INT_TOO_LARGE {
-        (
-            "does not fit in 64 bits".to_string(),
-            Some(format!("integers range from {} to {}", i64::MIN, i64::MAX)),
-            false,
-        )
-    } else if message.starts_with(BAD_ESCAPE) || message.starts_with(BAD_UNICODE) {
-        (
-            "unknown escape".to_string(),
-            Some(
-                "the escapes are \\n \\t \\r \\0 \\\\ \\' \\\" and \\u{...} (hex code point)"
-                    .to_string(),
-            ),
-            false,
-        )
-    } else if message == BAD_CHAR_LITERAL {
-        (
-            "not a character literal".to_string(),
-            Some("a character literal holds exactly one character: 'a', '\\n'".to_string()),
-            false,
-        )
-    } else {
-        (
-            "not part of MPL's syntax".to_string(),
-            Some("remove this character".to_string()),
-            false,
-        )
-    };
-    SyntaxError {
-        span,
-        message,
-        label,
-        help,
-        notes: Vec::new(),
-        incomplete,
-    }
 }
 
 fn is_ident_start(c: char) -> bool {
@@ -196,11 +215,8 @@ impl<'t> Lexer<'t> {
         self.pos - start
     }
 
-    fn error(&mut self, span: std::ops::Range<usize>, msg: impl Into<String>) {
-        self.errors.push(LexError {
-            span,
-            msg: msg.into(),
-        });
+    fn error(&mut self, span: std::ops::Range<usize>, problem: LexProblem) {
+        self.errors.push(LexError { span, problem });
     }
 
     /// The whole text: trivia, then tokens (or one error per bad
@@ -214,8 +230,7 @@ impl<'t> Lexer<'t> {
                 Some(tok) => self.tokens.push((tok, start..self.pos)),
                 None => {
                     self.pos = start + c.len_utf8();
-                    let msg = format!("unexpected character `{}`", c.escape_debug());
-                    self.error(start..self.pos, msg);
+                    self.error(start..self.pos, LexProblem::UnexpectedChar(c));
                 }
             }
         }
@@ -238,7 +253,7 @@ impl<'t> Lexer<'t> {
                     Some(i) => self.pos += 2 + i + 2,
                     None => {
                         self.pos = self.text.len();
-                        self.error(start..self.pos, UNTERMINATED_COMMENT);
+                        self.error(start..self.pos, LexProblem::UnterminatedComment);
                     }
                 }
             } else {
@@ -357,7 +372,7 @@ impl<'t> Lexer<'t> {
     /// token is then `0`).
     fn int<E>(&mut self, parsed: Result<i64, E>, start: usize) -> Token {
         Token::Int(parsed.unwrap_or_else(|_| {
-            self.error(start..self.pos, INT_TOO_LARGE);
+            self.error(start..self.pos, LexProblem::IntTooLarge);
             0
         }))
     }
@@ -385,12 +400,12 @@ impl<'t> Lexer<'t> {
             'u' => match self.unicode(at) {
                 Some(c) => c,
                 None => {
-                    self.error(at..self.pos, format!("{BAD_ESCAPE} `\\u`"));
+                    self.error(at..self.pos, LexProblem::BadEscape('u'));
                     'u'
                 }
             },
             other => {
-                self.error(at..self.pos, format!("{BAD_ESCAPE} `\\{other}`"));
+                self.error(at..self.pos, LexProblem::BadEscape(other));
                 other
             }
         })
@@ -411,8 +426,7 @@ impl<'t> Lexer<'t> {
         let c = u32::from_str_radix(hex, 16).ok().and_then(char::from_u32);
         self.pos += n + 2;
         Some(c.unwrap_or_else(|| {
-            let msg = format!("{BAD_UNICODE} `\\u{{{hex}}}`");
-            self.error(at..self.pos, msg);
+            self.error(at..self.pos, LexProblem::BadUnicode(hex.to_string()));
             '\u{FFFD}'
         }))
     }
@@ -443,7 +457,7 @@ impl<'t> Lexer<'t> {
         self.pos = start + 1;
         if self.skip_while(|c| c != '\'' && c != '\n') > 0 && self.peek() == Some('\'') {
             self.bump();
-            self.error(start..self.pos, BAD_CHAR_LITERAL);
+            self.error(start..self.pos, LexProblem::BadCharLiteral);
             return Some(Token::Char('\u{FFFD}'));
         }
         self.pos = start;
@@ -473,7 +487,7 @@ impl<'t> Lexer<'t> {
                 }
             }
         }
-        self.error(start..self.pos, UNTERMINATED_STRING);
+        self.error(start..self.pos, LexProblem::UnterminatedString);
         Token::Str(s)
     }
 }
@@ -627,9 +641,74 @@ mod tests {
         assert_eq!(e[1].message, "unexpected character `\\\\`");
         assert_eq!(t.len(), 2);
         let (t, e) = lex(FileId(0), "'ab' c");
-        assert_eq!(e[0].message, BAD_CHAR_LITERAL);
+        assert_eq!(e[0].message, "invalid character literal");
         assert_eq!(e[0].span.range(), 0..4);
         assert_eq!(t.len(), 2);
+    }
+
+    #[test]
+    fn each_lexing_problem_has_its_message_label_help_and_incompleteness() {
+        let cases = [
+            (
+                "#",
+                "unexpected character `#`",
+                "not part of MPL's syntax",
+                false,
+            ),
+            (
+                "/* x",
+                "unterminated block comment",
+                "this comment is never closed",
+                true,
+            ),
+            (
+                "99999999999999999999",
+                "integer literal is too large",
+                "does not fit in 64 bits",
+                false,
+            ),
+            (
+                "\"\\q\"",
+                "unknown escape sequence `\\q`",
+                "unknown escape",
+                false,
+            ),
+            (
+                "\"\\u{d800}\"",
+                "invalid unicode escape `\\u{d800}`",
+                "unknown escape",
+                false,
+            ),
+            (
+                "'ab'",
+                "invalid character literal",
+                "not a character literal",
+                false,
+            ),
+            (
+                "\"ab",
+                "unterminated string literal",
+                "this string is never closed",
+                true,
+            ),
+            (
+                "\"ab\nc",
+                "unterminated string literal",
+                "this string is never closed",
+                false,
+            ),
+        ];
+        for (text, message, label, incomplete) in cases {
+            let (_, e) = lex(FileId(0), text);
+            assert_eq!(e.len(), 1, "{text:?}: {e:?}");
+            assert_eq!(e[0].message, message, "{text:?}");
+            assert_eq!(e[0].label, label, "{text:?}");
+            assert!(
+                e[0].help.as_ref().is_some_and(|h| !h.is_empty()),
+                "{text:?}"
+            );
+            assert_eq!(e[0].incomplete, incomplete, "{text:?}");
+        }
     }
 
     #[test]
@@ -647,7 +726,7 @@ mod tests {
     fn a_string_ends_at_its_line_and_a_backslash_there_is_left_over() {
         let (t, e) = lex(FileId(0), "\"ab\\\nc");
         assert_eq!(t[0].0, Token::Str("ab".into()));
-        assert_eq!(e[0].message, UNTERMINATED_STRING);
+        assert_eq!(e[0].message, "unterminated string literal");
         assert_eq!(e[0].span.range(), 0..3);
         assert_eq!(e[1].message, "unexpected character `\\\\`");
     }
