@@ -71,6 +71,9 @@ pub enum Op {
     LoadAddIntCall(Slot, i32, FuncId),
     LoadSubIntCall(Slot, i32, FuncId),
     TailCall(FuncId),
+    /// `TailCall(g)` with the pushes of its arguments fused in:
+    /// `tail_args[k]` says where each comes from (`compile::fuse_tail_args`).
+    TailCallArgs(FuncId, u32),
     /// Receiver below `nargs` arguments.
     CallDtor(DtorId, u32),
     TailCallDtor(DtorId, u32),
@@ -203,6 +206,67 @@ impl Op {
     }
 }
 
+/// Where an argument of a `TailCallArgs` comes from: what the one
+/// instruction that pushed it did, or `Keep` for the slot's own value.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum ArgSrc {
+    /// The argument is already in its slot (`f(.., x, ..)` passing `x` on
+    /// in its own place).
+    Keep,
+    Unit,
+    Int(i64),
+    Bool(bool),
+    Char(char),
+    Load(Slot),
+    Move(Slot),
+    LoadAddInt(Slot, i32),
+    LoadSubInt(Slot, i32),
+}
+
+impl ArgSrc {
+    /// The source of what `op` pushes, if it pushes one value from its
+    /// own fields or a slot and does nothing else.
+    pub fn of(op: Op) -> Option<ArgSrc> {
+        Some(match op {
+            Op::Unit => ArgSrc::Unit,
+            Op::Int(n) => ArgSrc::Int(n),
+            Op::Bool(b) => ArgSrc::Bool(b),
+            Op::Char(c) => ArgSrc::Char(c),
+            Op::Load(s) => ArgSrc::Load(s),
+            Op::Move(s) => ArgSrc::Move(s),
+            Op::LoadAddInt(s, k) => ArgSrc::LoadAddInt(s, k),
+            Op::LoadSubInt(s, k) => ArgSrc::LoadSubInt(s, k),
+            _ => return None,
+        })
+    }
+
+    /// The slot it reads, if any.
+    pub fn slot(self) -> Option<Slot> {
+        match self {
+            ArgSrc::Load(s) | ArgSrc::Move(s) => Some(s),
+            ArgSrc::LoadAddInt(s, _) | ArgSrc::LoadSubInt(s, _) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The sources of a tail call's arguments, written into slots `0..n`
+    /// in order as each is read: `None` if one would read a slot an
+    /// earlier one has already overwritten. An argument that is its own
+    /// slot's value is `Keep`.
+    pub fn in_order(pushed: &[Op]) -> Option<Box<[ArgSrc]>> {
+        let mut srcs = Vec::with_capacity(pushed.len());
+        for (i, &op) in pushed.iter().enumerate() {
+            let src = ArgSrc::of(op)?;
+            srcs.push(match src {
+                ArgSrc::Load(s) | ArgSrc::Move(s) if s as usize == i => ArgSrc::Keep,
+                _ if src.slot().is_some_and(|s| (s as usize) < i) => return None,
+                _ => src,
+            });
+        }
+        Some(srcs.into())
+    }
+}
+
 /// One compiled function.
 #[derive(Clone, Debug)]
 pub struct CFunc {
@@ -301,6 +365,8 @@ pub struct Code {
     pub races: Vec<Box<[Slot]>>,
     /// The characters of each `JumpIfSlotCharIn`.
     pub char_sets: Vec<CharSet>,
+    /// The arguments of each `TailCallArgs`, in order.
+    pub tail_args: Vec<Box<[ArgSrc]>>,
     /// Static types of `show` arguments (see `Op::ShowTyped`).
     pub show_types: Vec<ShowTy>,
     /// The guard's starting states of the ends of channels that

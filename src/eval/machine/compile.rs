@@ -9,15 +9,17 @@
 //! run in constant memory. The compiler tracks the operand-stack depth so a
 //! failed arm can drop what a partial match pushed. An `if` condition is
 //! compiled as control flow (`&&`, `||`, `!` build no Bool). Each finished
-//! function goes through `liveness` (last reads move); a prelude function
-//! with a `native` body is compiled as a call of it.
+//! function goes through `liveness` (last reads move), then two fusions
+//! that remove instructions (a base case's test and return, a tail call
+//! and its arguments' pushes); a prelude function with a `native` body is
+//! compiled as a call of it.
 //!
 //! Malformed IR (a slot out of range, a wrong arity, an unknown function) is
 //! reported as an "internal error" `RunError` here, so the running machine
 //! can index without panicking. Nothing here runs code or touches values
 //! beyond building literal constants.
 
-use super::code::{CFunc, CharSet, Code, ForkArmSite, Op, Pc, RecordSite, TraceSite};
+use super::code::{ArgSrc, CFunc, CharSet, Code, ForkArmSite, Op, Pc, RecordSite, TraceSite};
 use super::forward::{self, Callee};
 use super::liveness;
 use super::native::Native;
@@ -72,6 +74,9 @@ pub fn extend_code(
             .run(native)?;
         liveness::move_last_uses(&mut cf.ops, cf.slots, code);
         fuse_base_cases(&mut cf);
+        fuse_tail_args(&mut cf, &mut code.tail_args, |g| {
+            program.functions.get(g as usize).map(|f| f.params)
+        });
         code.funcs.push(cf);
     }
     Ok(())
@@ -84,30 +89,72 @@ pub fn extend_code(
 /// needs the jump's target. (fib: a leaf call runs one instruction instead
 /// of two, a sixth of all it dispatches.)
 fn fuse_base_cases(f: &mut CFunc) {
-    let mut ops = f.ops.to_vec();
-    let mut spans = f.spans.to_vec();
     let mut i = 0;
-    while i + 1 < ops.len() {
-        let landed_on = |ops: &mut [Op], at: usize| {
-            ops.iter_mut()
-                .any(|op| op.target_mut().is_some_and(|t| *t as usize == at))
-        };
-        if let (Op::JumpIfNotSlotInt(cmp, s, k, t), Op::ReturnSlot(v)) = (ops[i], ops[i + 1])
+    while i + 1 < f.ops.len() {
+        if let (Op::JumpIfNotSlotInt(cmp, s, k, t), Op::ReturnSlot(v)) = (f.ops[i], f.ops[i + 1])
             && t as usize == i + 2
-            && !landed_on(&mut ops, i + 1)
+            && !lands_within(&f.ops, i + 1..i + 2)
         {
-            ops[i] = Op::ReturnIfSlotInt(cmp, s, k, v);
-            ops.remove(i + 1);
-            spans.remove(i + 1);
-            for op in &mut ops {
-                if let Some(t) = op.target_mut()
-                    && *t as usize > i + 1
-                {
-                    *t -= 1;
-                }
-            }
+            let span = f.spans[i];
+            fuse(f, i..i + 2, Op::ReturnIfSlotInt(cmp, s, k, v), span);
         }
         i += 1;
+    }
+}
+
+/// Fuses a `TailCall(g)` with the instructions that push its arguments,
+/// when each pushes one value from its own fields or a slot (`ArgSrc`)
+/// and none reads a slot an earlier argument goes to, into one
+/// `TailCallArgs(g, k)` that writes them straight into the first slots: a
+/// self tail call is then a loop step without pushes, pops or the swap.
+/// Runs after `liveness` (a `Move` must be a last use). (lines_loop: a
+/// character's 8 instructions become 5, 18 % fewer machine instructions.)
+fn fuse_tail_args(
+    f: &mut CFunc,
+    table: &mut Vec<Box<[ArgSrc]>>,
+    params: impl Fn(FuncId) -> Option<u32>,
+) {
+    let mut j = 0;
+    while j < f.ops.len() {
+        if let Op::TailCall(g) = f.ops[j]
+            && let Some(n) = params(g).map(|n| n as usize)
+            && (1..=j).contains(&n)
+            && !lands_within(&f.ops, j - n + 1..j + 1)
+            && let Some(args) = ArgSrc::in_order(&f.ops[j - n..j])
+        {
+            table.push(args);
+            let (op, span) = (Op::TailCallArgs(g, (table.len() - 1) as u32), f.spans[j]);
+            fuse(f, j - n..j + 1, op, span);
+            j -= n;
+        }
+        j += 1;
+    }
+}
+
+/// Some jump of `ops` lands on one of `at`.
+fn lands_within(ops: &[Op], at: std::ops::Range<usize>) -> bool {
+    ops.iter().any(|op| {
+        op.clone()
+            .target_mut()
+            .is_some_and(|t| at.contains(&(*t as usize)))
+    })
+}
+
+/// Replaces the instructions `at` with `op` (reported at `span`), moving
+/// the jumps past them back. No jump may land inside `at`, only on its
+/// first instruction (`lands_within`).
+fn fuse(f: &mut CFunc, at: std::ops::Range<usize>, op: Op, span: Span) {
+    let removed = (at.len() - 1) as u32;
+    let mut ops = f.ops.to_vec();
+    let mut spans = f.spans.to_vec();
+    ops.splice(at.clone(), [op]);
+    spans.splice(at.clone(), [span]);
+    for op in &mut ops {
+        if let Some(t) = op.target_mut()
+            && *t as usize > at.start
+        {
+            *t -= removed;
+        }
     }
     f.ops = ops.into();
     f.spans = spans.into();
@@ -335,8 +382,8 @@ impl<'a> FuncCompiler<'a> {
             JumpIfNotSlotInt(..) | JumpIfNotSlotChar(..) | JumpIfSlot(..) | ReturnSlot(_) => 0,
             ReturnIfSlotInt(..) => 0,
             JumpIfSlotCharIn(..) => 0,
-            Truncate(_) | Jump(_) | Return | AddReturn | TailCall(_) | TailCallDtor(..)
-            | TailSpawn(_) | Halt | MatchFail | LetFail => 0,
+            Truncate(_) | Jump(_) | Return | AddReturn | TailCall(_) | TailCallArgs(..)
+            | TailCallDtor(..) | TailSpawn(_) | Halt | MatchFail | LetFail => 0,
             Call(g) | Spawn(g) => 1 - params(g),
             LoadAddIntCall(.., g) | LoadSubIntCall(.., g) => 2 - params(g),
             CallDtor(_, n) => -(n as i64),

@@ -500,6 +500,25 @@ pub(super) enum Flow {
     Done,
 }
 
+/// The report of code that ran past its function's last instruction.
+#[cold]
+fn ran_off_the_end(
+    f: &CFunc,
+    ip: usize,
+    code: &Code,
+    proc_fn: FuncId,
+    frames: &[Frame],
+) -> RunError {
+    error(
+        Fault::internal("ran off the end of a function"),
+        f,
+        ip,
+        code,
+        proc_fn,
+        frames,
+    )
+}
+
 /// Runs the process until it ends, fails, parks or uses up its budget.
 ///
 /// Instructions that leave the registers alone are carried out by
@@ -595,8 +614,7 @@ fn execute(
     }
     loop {
         let Some(&op) = r.f.ops.get(r.ip) else {
-            let fault = Fault::internal("ran off the end of a function");
-            return Step::Fail(error(fault, r.f, r.ip, code, *proc_fn, frames));
+            return Step::Fail(ran_off_the_end(r.f, r.ip, code, *proc_fn, frames));
         };
         r.ip += 1;
         let bp = r.bp;
@@ -643,6 +661,7 @@ fn execute(
                 control!(call_with(&mut r, frames, stack, Op::LoadSubInt(s, k), g))
             }
             Op::TailCall(g) => control!(tail_call(&mut r, stack, g)),
+            Op::TailCallArgs(g, k) => control!(control::tail_call_args(&mut r, stack, (g, k))),
             Op::CallDtor(d, n) => control!(method(&mut r, frames, stack, (d, n), false)),
             Op::TailCallDtor(d, n) => control!(method(&mut r, frames, stack, (d, n), true)),
             Op::Return => control!(ret(&mut r, frames, stack, None)),

@@ -698,6 +698,116 @@ fn a_fused_uncons_takes_apart_cons_cells_too() {
 }
 
 #[test]
+fn a_tail_call_whose_arguments_are_slots_and_constants_is_one_instruction() {
+    use super::code::{ArgSrc, Op};
+    let code = build_code(&program(count_words_program(), &[]), true, false).expect("compiles");
+    let ops = &code.funcs[0].ops;
+    assert!(
+        !ops.iter().any(|op| matches!(op, Op::TailCall(_))),
+        "{ops:?}"
+    );
+    let calls: Vec<&[ArgSrc]> = ops
+        .iter()
+        .filter_map(|op| match op {
+            Op::TailCallArgs(0, k) => Some(&*code.tail_args[*k as usize]),
+            _ => None,
+        })
+        .collect();
+    // `words(rest, b, acc)`: the tail moves into slot 0, `acc` stays in
+    // its own slot 2 (or is itself plus one).
+    assert_eq!(calls.len(), 3, "{ops:?}");
+    for args in &calls {
+        assert!(matches!(args[0], ArgSrc::Move(4)), "{args:?}");
+        assert!(matches!(args[1], ArgSrc::Bool(_)), "{args:?}");
+    }
+    assert!(calls.iter().any(|a| a[2] == ArgSrc::Keep));
+    assert!(calls.iter().any(|a| a[2] == ArgSrc::LoadAddInt(2, 1)));
+    // Every jump still lands inside the function.
+    assert!(ops.iter().all(|op| {
+        op.clone()
+            .target_mut()
+            .is_none_or(|t| (*t as usize) < ops.len())
+    }));
+}
+
+#[test]
+fn a_tail_call_reading_a_slot_an_earlier_argument_took_is_not_fused() {
+    use super::code::Op;
+    // f(a, b, n) = if (n == 0) { a * 10 + b } else { f(b, a, n - 1) }: `a`
+    // is read from slot 0 after `b` would have been written there.
+    let body = if_(
+        bin(BinOp::Eq, var(2), int(0)),
+        bin(BinOp::Add, bin(BinOp::Mul, var(0), int(10)), var(1)),
+        call(0, vec![var(1), var(0), bin(BinOp::Sub, var(2), int(1))]),
+    );
+    let funcs = vec![function("f", 3, 3, body)];
+    let code = build_code(&program(funcs.clone(), &[]), true, false).expect("compiles");
+    let ops = &code.funcs[0].ops;
+    assert!(
+        ops.iter().any(|op| matches!(op, Op::TailCall(0))),
+        "{ops:?}"
+    );
+    for (n, want) in [(0, "12"), (1, "21"), (2, "12"), (5, "21")] {
+        let e = call(0, vec![int(1), int(2), int(n)]);
+        assert_eq!(ok(eval_in(funcs.clone(), &[], 1, e)), want, "n = {n}");
+    }
+}
+
+#[test]
+fn fused_tail_call_arguments_are_computed_in_place_and_overflow_is_reported_at_the_call() {
+    use super::code::{ArgSrc, Op};
+    // count(n, acc) = if (n == 0) { acc } else { count(n - 1, acc + 1) }
+    let recurse = call(
+        0,
+        vec![
+            bin(BinOp::Sub, var(0), int(1)),
+            bin(BinOp::Add, var(1), int(1)),
+        ],
+    );
+    let body = if_(bin(BinOp::Eq, var(0), int(0)), var(1), at(4, recurse));
+    let funcs = vec![function("count", 2, 2, body)];
+    let code = build_code(&program(funcs.clone(), &[]), true, false).expect("compiles");
+    let ops = &code.funcs[0].ops;
+    let k = ops.iter().find_map(|op| match op {
+        Op::TailCallArgs(0, k) => Some(*k as usize),
+        _ => None,
+    });
+    assert_eq!(
+        k.map(|k| &*code.tail_args[k]),
+        Some(&[ArgSrc::LoadSubInt(0, 1), ArgSrc::LoadAddInt(1, 1)][..]),
+        "{ops:?}"
+    );
+    let e = call(0, vec![int(100_000), int(7)]);
+    assert_eq!(ok(eval_in(funcs.clone(), &[], 1, e)), "100007");
+    // The argument's own instruction is gone: the fault is reported at the
+    // call, whose span holds the argument's.
+    let e = call(0, vec![int(3), int(i64::MAX - 1)]);
+    let err = eval_in(funcs, &[], 1, e).unwrap_err();
+    assert_eq!(err.message, "integer overflow in `+`");
+    assert_eq!(err.span, Some(sp(4)));
+}
+
+#[test]
+fn a_fused_tail_call_into_a_larger_frame_makes_its_slots() {
+    use super::code::Op;
+    // g(a) = h(a, 7, true); h(x, y, z) = if (z) { x + y } else { 0 }, with
+    // a `let` of a string in g's frame that the call must free.
+    let g = block(
+        vec![let_(pbind(1), string("dropped by the call"))],
+        Some(call(1, vec![var(0), int(7), boolean(true)])),
+    );
+    let h = if_(var(2), bin(BinOp::Add, var(0), var(1)), int(0));
+    let funcs = vec![function("g", 1, 2, g), function("h", 3, 3, h)];
+    let code = build_code(&program(funcs.clone(), &[]), true, false).expect("compiles");
+    let ops = &code.funcs[0].ops;
+    assert!(
+        ops.iter().any(|op| matches!(op, Op::TailCallArgs(1, _))),
+        "{ops:?}"
+    );
+    assert_eq!(ok(eval_in(funcs, &[], 1, call(0, vec![int(5)]))), "12");
+}
+
+#[test]
 fn tail_calls_between_frames_of_different_sizes_keep_their_arguments() {
     // small(a, b) (2 slots) tail-calls big(b, a) (2 params, 4 slots, two
     // lets), which tail-calls small again until a reaches 0.
