@@ -252,7 +252,9 @@ fn put_arg(stack: &mut [Value], bp: usize, i: usize, src: ArgSrc) -> InstrResult
         // Taken out and put back, the value went through the stack in
         // pieces, another stall.
         ArgSrc::Move(s) => {
+            // Both in the frame (checked: `swap` would panic).
             slot(stack, dst)?;
+            slot(stack, at(s))?;
             stack.swap(at(s), dst);
             let left = slot(stack, at(s))?;
             if !instr::is_plain(left) {
