@@ -117,6 +117,13 @@ struct Rare<M> {
     spare: VecDeque<M>,
 }
 
+impl<M> Rare<M> {
+    /// Takes the race waiting here, if its task is still in its slot.
+    fn take_racer(&mut self) -> Option<Parked> {
+        self.racer.take()?.task.lock().take()
+    }
+}
+
 impl<M> Mailbox<M> {
     fn new() -> Mutex<Self> {
         Mutex::new(Mailbox {
@@ -130,8 +137,7 @@ impl<M> Mailbox<M> {
         if let Some(p) = self.inbox.take_waiter() {
             return Some(p);
         }
-        let slot = self.rare.as_mut()?.racer.take()?;
-        slot.task.lock().take()
+        self.rare.as_mut()?.take_racer()
     }
 
     /// The rarely used part, made now if it was not.
@@ -390,7 +396,7 @@ fn push<M>(g: &mut MutexGuard<'_, Mailbox<M>>, msg: M) -> Option<Parked> {
     }
     match woken {
         Some(task) => Some(task),
-        None => rare.racer.take()?.task.lock().take(),
+        None => rare.take_racer(),
     }
 }
 

@@ -137,26 +137,15 @@ pub(super) fn tail_call<'c>(
             stack.swap(r.bp + i, from + i);
         }
     }
-    Ok(reset_frame(r, stack, (g, callee), n))
-}
-
-/// After a tail call's `n` arguments are in the first slots: the callee's
-/// other slots are reset where they are, rather than dropped and pushed
-/// again (a self tail call of the same frame size, a loop, pushes
-/// nothing). A plain value is left in place: every slot is written before
-/// it is read, and it holds nothing to free.
-#[inline(always)]
-fn reset_frame<'c>(
-    r: &mut Regs<'c>,
-    stack: &mut Vec<Value>,
-    (g, callee): (FuncId, &'c CFunc),
-    n: usize,
-) -> Flow {
     reset_slots(stack, r.bp, n, callee.slots as usize);
-    enter(r, stack, g, callee)
+    Ok(enter(r, stack, g, callee))
 }
 
-/// The stack work of [`reset_frame`] for a frame at `bp` of `slots` slots.
+/// After a tail call's `n` arguments are in the first slots of the frame
+/// at `bp`: the callee's other slots (`slots` in all) are reset where they
+/// are, rather than dropped and pushed again (a self tail call of the same
+/// frame size, a loop, pushes nothing). A plain value is left in place:
+/// every slot is written before it is read, and it holds nothing to free.
 #[inline(always)]
 fn reset_slots(stack: &mut Vec<Value>, bp: usize, n: usize, slots: usize) {
     truncate(stack, bp + slots.max(n));
@@ -193,7 +182,7 @@ pub(super) fn tail_call_args<'c>(
 }
 
 /// The arguments of a `TailCallArgs` into slots `bp..`, and the frame's
-/// other slots reset ([`reset_frame`]). Not inlined: in the dispatch loop
+/// other slots reset ([`reset_slots`]). Not inlined: in the dispatch loop
 /// it took registers the other instructions use (fib, which makes no such
 /// call, ran 3 % more instructions and 6 % slower).
 #[inline(never)]
