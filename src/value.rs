@@ -228,23 +228,103 @@ impl Value {
             .collect()
     }
 
-    /// `a ++ b`. Two packed strings stay packed.
+    /// Appends the elements of this list to `out` if every one is a char
+    /// (whatever the list's representation); false, with `out` partly
+    /// written, as soon as one is not (or this is not a list).
+    pub fn chars_into(&self, out: &mut Vec<char>) -> bool {
+        let elem = |v: &Value| match v {
+            Value::Char(c) => Some(*c),
+            _ => None,
+        };
+        fn packed(v: &Value) -> Option<&[char]> {
+            match v {
+                Value::Str(t) => Some(t.chars()),
+                _ => None,
+            }
+        }
+        self.packed_into(out, elem, packed)
+    }
+
+    /// `chars_into` for bytes.
+    pub fn bytes_into(&self, out: &mut Vec<u8>) -> bool {
+        let elem = |v: &Value| match v {
+            Value::Byte(b) => Some(*b),
+            _ => None,
+        };
+        fn packed(v: &Value) -> Option<&[u8]> {
+            match v {
+                Value::Bytes(b, i) => Some(b.get(*i as usize..).unwrap_or(&[])),
+                _ => None,
+            }
+        }
+        self.packed_into(out, elem, packed)
+    }
+
+    /// The walk of `chars_into`/`bytes_into`: `elem` reads one element,
+    /// `packed` the elements of a packed list of the wanted kind.
+    fn packed_into<'a, T: Copy + 'a>(
+        &'a self,
+        out: &mut Vec<T>,
+        elem: impl Fn(&Value) -> Option<T>,
+        packed: fn(&'a Value) -> Option<&'a [T]>,
+    ) -> bool {
+        let mut cur = self;
+        loop {
+            match cur {
+                Value::Cons(c) => match elem(&c.head) {
+                    Some(x) => {
+                        out.push(x);
+                        cur = &c.tail;
+                    }
+                    None => return false,
+                },
+                Value::Items(items, i) => {
+                    let rest = items.get(*i as usize..).unwrap_or(&[]);
+                    return rest.iter().all(|v| elem(v).map(|x| out.push(x)).is_some());
+                }
+                v => {
+                    return match packed(v) {
+                        Some(items) => {
+                            out.extend_from_slice(items);
+                            true
+                        }
+                        None => v.is_empty_list(),
+                    };
+                }
+            }
+        }
+    }
+
+    /// `a ++ b`. A packed `b` after chars (bytes) gives a packed list:
+    /// `replicate(1, '0') ++ show(7)` is one text, not a cell and a text,
+    /// which every later `++` and `flatten` of it would have taken apart
+    /// into a cell per char (Pluto's date header, one request in six).
+    /// `b` is copied then, as two packed strings always were.
     pub fn append(&self, other: &Value) -> Value {
         if other.is_empty_list() {
             return self.clone();
         }
-        if let (Value::Str(a), Value::Str(b)) = (self, other) {
-            if a.is_empty() {
-                return other.clone();
-            }
-            let mut v: Vec<char> = a.chars().to_vec();
-            v.extend_from_slice(b.chars());
-            return Value::chars(&v);
+        if let (Value::Str(a), Value::Str(_)) = (self, other)
+            && a.is_empty()
+        {
+            return other.clone();
         }
-        if let (Value::Bytes(a, i), Value::Bytes(b, j)) = (self, other) {
-            let mut v: Vec<u8> = a[(*i as usize).min(a.len())..].to_vec();
-            v.extend_from_slice(&b[(*j as usize).min(b.len())..]);
-            return Value::Bytes(v.into(), 0);
+        match other {
+            Value::Str(b) => {
+                let mut v = Vec::new();
+                if self.chars_into(&mut v) {
+                    v.extend_from_slice(b.chars());
+                    return Value::chars(&v);
+                }
+            }
+            Value::Bytes(b, j) => {
+                let mut v = Vec::new();
+                if self.bytes_into(&mut v) {
+                    v.extend_from_slice(&b[(*j as usize).min(b.len())..]);
+                    return Value::Bytes(v.into(), 0);
+                }
+            }
+            _ => {}
         }
         self.list_items()
             .into_iter()
@@ -643,6 +723,26 @@ mod tests {
         assert_eq!(show(&Value::Float(2.0), &p), "2.0");
         assert_eq!(show(&Value::Float(0.1), &p), "0.1");
         assert_eq!(show(&Value::Nil, &p), "[]");
+    }
+
+    #[test]
+    fn chars_before_a_packed_text_append_to_a_packed_text() {
+        let p = prog();
+        let zero = Value::cons(Value::Char('0'), Value::Nil);
+        let joined = zero.append(&Value::string("7"));
+        assert!(matches!(joined, Value::Str(_)), "{joined:?}");
+        assert_eq!(show(&joined, &p), "\"07\"");
+        let bytes =
+            Value::cons(Value::Byte(1), Value::Nil).append(&Value::Bytes(vec![2].into(), 0));
+        assert!(matches!(bytes, Value::Bytes(_, 0)), "{bytes:?}");
+        // Not all chars: the cells of the first, sharing the second.
+        let mixed =
+            Value::cons(Value::Int(1), Value::Nil).append(&Value::list(vec![Value::Int(2)]));
+        assert!(matches!(mixed, Value::Cons(_)));
+        assert_eq!(show(&mixed, &p), "[1, 2]");
+        // Before a list of cells, the second list is shared, not copied.
+        let tail = Value::cons(Value::Char('b'), Value::Nil);
+        assert!(matches!(zero.append(&tail), Value::Cons(_)));
     }
 
     #[test]

@@ -430,31 +430,25 @@ fn trim_start(s: Value) -> Value {
     }
 }
 
-/// All the inner lists in one: packed when they all are, else the cells
+/// All the inner lists in one: packed when the last non-empty one is and
+/// every element of every one is a char (a byte), like `++`; else the cells
 /// of all but the last before the last (shared, as `++` shares it).
 fn flatten(lists: &Value) -> Value {
     let parts = lists.list_items();
-    let packed = |f: fn(&Value) -> bool| parts.iter().all(|p| f(p) || p.is_empty_list());
-    if parts.iter().any(|p| matches!(p, Value::Str(..))) && packed(|p| matches!(p, Value::Str(..)))
-    {
-        let mut out: Vec<char> = Vec::new();
-        for p in &parts {
-            if let Value::Str(t) = p {
-                out.extend_from_slice(t.chars());
+    match parts.iter().rev().find(|p| !p.is_empty_list()) {
+        Some(Value::Str(_)) => {
+            let mut out: Vec<char> = Vec::new();
+            if parts.iter().all(|p| p.chars_into(&mut out)) {
+                return Value::chars(&out);
             }
         }
-        return packed_or_nil(!out.is_empty(), || Value::chars(&out));
-    }
-    if parts.iter().any(|p| matches!(p, Value::Bytes(..)))
-        && packed(|p| matches!(p, Value::Bytes(..)))
-    {
-        let mut out: Vec<u8> = Vec::new();
-        for p in &parts {
-            if let Value::Bytes(b, i) = p {
-                out.extend_from_slice(rest_of(b, *i));
+        Some(Value::Bytes(..)) => {
+            let mut out: Vec<u8> = Vec::new();
+            if parts.iter().all(|p| p.bytes_into(&mut out)) {
+                return Value::Bytes(out.into(), 0);
             }
         }
-        return packed_or_nil(!out.is_empty(), || Value::Bytes(out.into(), 0));
+        _ => {}
     }
     let Some((last, init)) = parts.split_last() else {
         return Value::Nil;
@@ -474,6 +468,7 @@ mod tests {
     //! Every native against the MPL body it replaces: the same program
     //! runs with and without natives and must print the same thing.
 
+    use super::{Value, flatten};
     use crate::eval::RunOutcome;
     use crate::host::Host;
     use crate::runtime::Config;
@@ -594,6 +589,23 @@ void each(PutSeq<Char> out, [String] ss) {
         let printed = same_with_and_without_natives(&src);
         assert!(printed.contains("[finished]"), "{printed}");
         assert!(printed.contains(r#"["a", "b", "", "c"]"#), "{printed}");
+    }
+
+    #[test]
+    fn flatten_packs_cells_of_chars_before_a_packed_text() {
+        let zero = Value::cons(Value::Char('0'), Value::Nil);
+        let parts = |v: Vec<Value>| Value::list(v);
+        let text = flatten(&parts(vec![zero.clone(), Value::string("7"), Value::Nil]));
+        assert!(matches!(text, Value::Str(_)), "{text:?}");
+        assert_eq!(text.as_string().as_deref(), Some("07"));
+        let byte = Value::cons(Value::Byte(1), Value::Nil);
+        let bytes = flatten(&parts(vec![byte, Value::Bytes(vec![2].into(), 0)]));
+        assert_eq!(bytes.as_bytes(), Some(vec![1, 2]));
+        assert!(matches!(bytes, Value::Bytes(..)));
+        // A last list of cells stays shared: only the cells before it are made.
+        let cells = flatten(&parts(vec![Value::string("a"), zero]));
+        assert!(matches!(cells, Value::Cons(_)));
+        assert_eq!(cells.as_string().as_deref(), Some("a0"));
     }
 
     #[test]
