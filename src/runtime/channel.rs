@@ -70,6 +70,9 @@ pub(crate) struct RaceSlot {
 /// allocation per `new`; bench/RESULTS.md, spawn).
 struct Pair<M> {
     id: ChannelId,
+    /// End `B`'s reader takes a run of items as one message: set by
+    /// [`channel_taking_runs`], read by [`End::peer_takes_runs`].
+    b_takes_runs: bool,
     /// Indexed by [`Side`]: the messages sent *to* that end.
     mailboxes: [Mutex<Mailbox<M>>; 2],
 }
@@ -243,9 +246,22 @@ impl<M> fmt::Debug for End<M> {
 
 /// Makes a new channel with a fresh [`ChannelId`]; returns ends `A` and `B`.
 pub fn channel<M>() -> (End<M>, End<M>) {
+    new_channel(false)
+}
+
+/// [`channel`] for a reader of end `B` that takes a run of items as one
+/// message (a service whose protocol sends items one by one, where the
+/// writer may send several at once: the runtime only records it, the
+/// writer and the reader agree on what a run is).
+pub fn channel_taking_runs<M>() -> (End<M>, End<M>) {
+    new_channel(true)
+}
+
+fn new_channel<M>(b_takes_runs: bool) -> (End<M>, End<M>) {
     let id = ChannelId(NEXT_CHANNEL.fetch_add(1, Ordering::Relaxed));
     let pair = Arc::new(Pair {
         id,
+        b_takes_runs,
         mailboxes: [Mailbox::new(), Mailbox::new()],
     });
     let a = Half {
@@ -270,6 +286,12 @@ impl<M> End<M> {
 
     pub fn side(&self) -> Side {
         self.this.side
+    }
+
+    /// True if the reader of what is put on this end takes runs (the end
+    /// is the `A` end of a [`channel_taking_runs`]).
+    pub fn peer_takes_runs(&self) -> bool {
+        self.this.side == Side::A && self.this.pair.b_takes_runs
     }
 
     /// True if both handles denote the same end.
@@ -504,6 +526,15 @@ mod tests {
         a.deliver(1);
         assert_eq!(b.arrival(), Some(0));
         assert!(b.this.mailbox().lock().rare.is_some());
+    }
+
+    #[test]
+    fn only_the_writer_of_a_channel_taking_runs_sees_that_its_peer_takes_them() {
+        let (a, b) = channel_taking_runs::<u32>();
+        assert!(a.peer_takes_runs());
+        assert!(!b.peer_takes_runs());
+        let (c, d) = channel::<u32>();
+        assert!(!c.peer_takes_runs() && !d.peer_takes_runs());
     }
 
     #[test]

@@ -41,7 +41,7 @@ pub mod channel;
 mod inbox;
 pub mod scheduler;
 
-pub use channel::{ChannelId, End, Side, channel, forward};
+pub use channel::{ChannelId, End, Side, channel, channel_taking_runs, forward};
 pub use scheduler::{
     Census, Config, Cx, Handle, Load, Outcome, Runtime, Step, Task, TaskId, TaskInfo, WaitReport,
 };

@@ -12,7 +12,10 @@
 //!   program stops the service; every time the service parks the `Output`
 //!   is flushed too. When the mailbox runs dry with output buffered the
 //!   service first yields once (the writer may send more), so a fast
-//!   writer does not cost one `write` per char. A failed write ends the run
+//!   writer does not cost one `write` per char. The output channels are
+//!   made with `channel_taking_runs`: an item may be a whole text, which
+//!   the prelude's `bulkPut` (and so `writeLine`) sends instead of one
+//!   `Put` and one char per char. A failed write ends the run
 //!   ("cannot write to stdout: ..."); a closed pipe ends it quietly
 //!   (`RunError::output_closed`), as `cat` does. The task is named after its stream (`stdout`, `stderr`).
 //! * Input never blocks a runtime worker. The first input request of a run
@@ -145,7 +148,9 @@ fn spawn_output(
     out: Output,
     labels: OutputLabels,
 ) -> End<Value> {
-    let (program_end, service_end) = runtime::channel();
+    // A `Put` item may be a whole text (`push_text`): the prelude's
+    // `bulkPut` then sends a line as two messages, not two per char.
+    let (program_end, service_end) = runtime::channel_taking_runs();
     cx.spawn_daemon(Box::new(OutputService {
         name,
         end: service_end,

@@ -378,6 +378,8 @@ pub struct Code {
     pub traced: bool,
     /// Where each traced `put` or `get` is.
     pub trace_sites: Vec<TraceSite>,
+    /// The tag of the label `Put` (`PutSeq`'s), which `bulkPut` sends.
+    pub put_label: Option<Tag>,
 }
 
 /// A traced `put` or `get`: the operation and the channel as written.

@@ -57,6 +57,13 @@ pub fn extend_code(
 ) -> CompileResult {
     let from = code.funcs.len();
     extend_unit_functions(program, unit, from);
+    if code.put_label.is_none() {
+        code.put_label = program
+            .tags
+            .iter()
+            .position(|t| t == "Put")
+            .map(|i| i as crate::ir::Tag);
+    }
     let known = code.codata_dtors.len();
     code.codata_dtors.extend(
         program
@@ -68,7 +75,8 @@ pub fn extend_code(
     for (id, f) in program.functions.iter().enumerate().skip(from) {
         let native = natives
             .then(|| forward::native_body(program, id as FuncId))
-            .flatten();
+            .flatten()
+            .filter(|n| !(n.puts() && code.traced));
         let mut cf = FuncCompiler::new(program, unit, code, f)
             .with_natives(natives)
             .run(native)?;
@@ -662,7 +670,13 @@ impl<'a> FuncCompiler<'a> {
     /// 163.9 M instructions.
     fn call_fn(&mut self, g: FuncId, args: &[Expr], sp: Span, tail: bool) -> CompileResult {
         self.callee(g, args.len(), sp)?;
-        let (to, extra) = forward::target(self.prog, g, args.len(), self.natives);
+        let (to, extra) = match forward::target(self.prog, g, args.len(), self.natives) {
+            // A traced run shows every message: `bulkPut`'s own body.
+            (Callee::Native(n), _) if n.puts() && self.tables.traced => {
+                forward::target(self.prog, g, args.len(), false)
+            }
+            found => found,
+        };
         let nargs = args.len() + extra.len();
         self.exprs(args)?;
         extra.into_iter().try_for_each(|e| self.expr(e))?;

@@ -692,8 +692,9 @@ fn execute(
             Op::Ge => attempt!(hot::compare(stack, Op::Ge)),
             Op::Eq => attempt!(hot::compare(stack, Op::Eq)),
             Op::Ne => attempt!(hot::compare(stack, Op::Ne)),
-            Op::Bin(_) | Op::Neg | Op::Not | Op::Index => cold!(apply(stack, bp, shared)),
-            Op::ShowTyped(_) | Op::Native(_) | Op::Builtin(_) => cold!(apply(stack, bp, shared)),
+            Op::Bin(_) | Op::Neg | Op::Not | Op::Index => cold!(apply(stack, bp, shared, cx)),
+            Op::ShowTyped(_) | Op::Builtin(_) => cold!(apply(stack, bp, shared, cx)),
+            Op::Native(_) => cold!(apply(stack, bp, shared, cx)),
             Op::Put => attempt!(hot::put(stack, shared, cx)),
             Op::Get => wait!(hot::get(stack, bp, shared, None), Step::Park),
             Op::PutSlot(s) => attempt!(hot::put_slot(stack, bp + s as usize, shared, cx)),
@@ -718,8 +719,7 @@ fn execute(
             Op::UnconsHead(h, a) => jump!(hot::uncons_into(stack, bp, (h, None), a)),
             Op::UnconsInto(h, t, a) => jump!(hot::uncons_into(stack, bp, (h, Some(t)), a)),
             Op::UnList(a, b) => jump!(hot::test_pattern(stack, code, Op::UnList(a, b))),
-            Op::MatchFail => attempt!(Err(instr::no_match(true))),
-            Op::LetFail => attempt!(Err(instr::no_match(false))),
+            Op::MatchFail | Op::LetFail => attempt!(Err(instr::no_match(op == Op::MatchFail))),
         }
     }
 }

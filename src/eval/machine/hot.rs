@@ -577,7 +577,12 @@ pub(super) fn put_slot(
 }
 
 #[inline(always)]
-fn put_on(chan: Option<&Value>, v: Value, shared: &RunData, cx: &mut Ctx<'_>) -> InstrResult {
+pub(super) fn put_on(
+    chan: Option<&Value>,
+    v: Value,
+    shared: &RunData,
+    cx: &mut Ctx<'_>,
+) -> InstrResult {
     let Some(Value::Chan(end)) = chan else {
         return Err(Fault::internal("`put` on a value that is not a channel"));
     };

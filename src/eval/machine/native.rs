@@ -14,6 +14,12 @@
 //! Results may be packed differently (a `[Char]` built here is a packed
 //! string where the MPL body would build cells); list values compare and
 //! show the same whatever their packing.
+//!
+//! One native has an effect: `bulkPut(c, items)` puts `Put` and each item
+//! on channel `c` (`Native::puts`). Puts never wait, so doing them all in
+//! one instruction is what the MPL loop does, minus its steps; `instr`
+//! runs it (it needs the runtime), not [`Native::call`]. A traced run
+//! keeps the MPL body, so that the chart shows every message.
 
 use super::ops::Fault;
 use crate::value::{self, Text, Value};
@@ -35,10 +41,11 @@ pub enum Native {
     IndexOfFrom,
     IndexOfPartFrom,
     WordsFrom,
+    BulkPut,
 }
 
 /// The prelude functions with a native body, by name.
-const TABLE: [(&str, Native); 14] = [
+const TABLE: [(&str, Native); 15] = [
     ("lengthFrom", Native::LengthFrom),
     ("reverseOnto", Native::ReverseOnto),
     ("take", Native::Take),
@@ -53,6 +60,7 @@ const TABLE: [(&str, Native); 14] = [
     ("indexOfFrom", Native::IndexOfFrom),
     ("indexOfPartFrom", Native::IndexOfPartFrom),
     ("wordsFrom", Native::WordsFrom),
+    ("bulkPut", Native::BulkPut),
 ];
 
 impl Native {
@@ -76,10 +84,16 @@ impl Native {
         use Native::*;
         match self {
             ToLower | ToUpper | TrimStart | Flatten => 1,
-            LengthFrom | ReverseOnto | Take | Skip | Contains | StartsWith => 2,
+            LengthFrom | ReverseOnto | Take | Skip | Contains | StartsWith | BulkPut => 2,
             IndexOfFrom | IndexOfPartFrom | WordsFrom => 3,
             SplitFrom => 4,
         }
+    }
+
+    /// True for the native that puts on a channel (`bulkPut`), which
+    /// `instr::bulk_put` runs instead of [`Native::call`].
+    pub fn puts(self) -> bool {
+        self == Native::BulkPut
     }
 
     /// Runs the native on its arguments (first argument first), taking
@@ -110,6 +124,7 @@ impl Native {
                 return offset(at, arg(2));
             }
             Native::IndexOfPartFrom => return offset(index_of_part(arg(0), &arg(1)), arg(2)),
+            Native::BulkPut => return Err(Fault::internal("bulkPut puts: instr runs it")),
         })
     }
 }
