@@ -298,8 +298,10 @@ impl Value {
     /// `a ++ b`. A packed `b` after chars (bytes) gives a packed list:
     /// `replicate(1, '0') ++ show(7)` is one text, not a cell and a text,
     /// which every later `++` and `flatten` of it would have taken apart
-    /// into a cell per char (Pluto's date header, one request in six).
-    /// `b` is copied then, as two packed strings always were.
+    /// into a cell per char (Pluto's date, whenever a day, hour, minute or
+    /// second is under 10, and its whole response head with it: 23.6k ->
+    /// 29.9k req/s). `b` is copied then, as two packed strings always were:
+    /// linear in both, where cells before a shared `b` were linear in `a`.
     pub fn append(&self, other: &Value) -> Value {
         if other.is_empty_list() {
             return self.clone();
