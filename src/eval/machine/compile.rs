@@ -20,7 +20,7 @@
 //! beyond building literal constants.
 
 use super::code::{ArgSrc, CFunc, CharSet, Code, ForkArmSite, Op, Pc, RecordSite, TraceSite};
-use super::forward::{self, Callee};
+use super::forward::{self, Callee, Natives};
 use super::liveness;
 use super::native::Native;
 use crate::host::RunError;
@@ -72,11 +72,12 @@ pub fn extend_code(
             .skip(known)
             .map(|c| c.dtors.clone().into()),
     );
+    let natives = Natives {
+        on: natives,
+        traced: code.traced,
+    };
     for (id, f) in program.functions.iter().enumerate().skip(from) {
-        let native = natives
-            .then(|| forward::native_body(program, id as FuncId))
-            .flatten()
-            .filter(|n| !(n.puts() && code.traced));
+        let native = natives.body(program, id as FuncId);
         let mut cf = FuncCompiler::new(program, unit, code, f)
             .with_natives(natives)
             .run(native)?;
@@ -219,8 +220,8 @@ struct FuncCompiler<'a> {
     max_depth: i64,
     /// The last jump target: no fusion of the instruction before it.
     barrier: usize,
-    /// Prelude functions with a native body are called as the native.
-    natives: bool,
+    /// Which prelude functions with a native body are called as the native.
+    natives: Natives,
 }
 
 impl<'a> FuncCompiler<'a> {
@@ -235,11 +236,11 @@ impl<'a> FuncCompiler<'a> {
             depth: 0,
             max_depth: 0,
             barrier: 0,
-            natives: false,
+            natives: Natives::default(),
         }
     }
 
-    fn with_natives(mut self, natives: bool) -> Self {
+    fn with_natives(mut self, natives: Natives) -> Self {
         self.natives = natives;
         self
     }
@@ -670,13 +671,7 @@ impl<'a> FuncCompiler<'a> {
     /// 163.9 M instructions.
     fn call_fn(&mut self, g: FuncId, args: &[Expr], sp: Span, tail: bool) -> CompileResult {
         self.callee(g, args.len(), sp)?;
-        let (to, extra) = match forward::target(self.prog, g, args.len(), self.natives) {
-            // A traced run shows every message: `bulkPut`'s own body.
-            (Callee::Native(n), _) if n.puts() && self.tables.traced => {
-                forward::target(self.prog, g, args.len(), false)
-            }
-            found => found,
-        };
+        let (to, extra) = forward::target(self.prog, g, args.len(), self.natives);
         let nargs = args.len() + extra.len();
         self.exprs(args)?;
         extra.into_iter().try_for_each(|e| self.expr(e))?;

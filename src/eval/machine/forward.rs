@@ -22,18 +22,35 @@ pub(super) enum Callee {
 /// wrapper cycle from looping.
 const MAX_HOPS: usize = 4;
 
+/// Which prelude functions run their native bodies: none when `on` is
+/// false (tests compare both ways), and in a `traced` run none that puts,
+/// so that the chart shows each message (`bulkPut` runs its MPL body).
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct Natives {
+    pub on: bool,
+    pub traced: bool,
+}
+
+impl Natives {
+    /// The native that function `id` runs as, if any.
+    pub(super) fn body(self, program: &Program, id: FuncId) -> Option<Native> {
+        let native = self.on.then(|| native_body(program, id)).flatten();
+        native.filter(|n| !(self.traced && n.puts()))
+    }
+}
+
 /// Where a call of `g` with `nargs` arguments goes, and the constants to
-/// push after the call's own arguments. `natives` as in `build_code`.
+/// push after the call's own arguments.
 pub(super) fn target(
     program: &Program,
     g: FuncId,
     nargs: usize,
-    natives: bool,
+    natives: Natives,
 ) -> (Callee, Vec<&Expr>) {
     let mut to = g;
     let mut extra: Vec<&Expr> = Vec::new();
     for _ in 0..MAX_HOPS {
-        let native = natives.then(|| native_body(program, to)).flatten();
+        let native = natives.body(program, to);
         if let Some(n) = native.filter(|n| n.arity() as usize == nargs + extra.len()) {
             return (Callee::Native(n), extra);
         }
@@ -49,7 +66,7 @@ pub(super) fn target(
 }
 
 /// The native for function `id`, if it is a prelude function that has one.
-pub(super) fn native_body(program: &Program, id: FuncId) -> Option<Native> {
+fn native_body(program: &Program, id: FuncId) -> Option<Native> {
     let f = program.functions.get(id as usize)?;
     let from_prelude = program.prelude.get(&f.name) == Some(&id);
     let plain = f.kind == FnKind::Function && f.captures == 0;
@@ -140,5 +157,29 @@ mod tests {
             process main(PutSeq<Char> out) { writeLine(out, show(top(2))); out.put(StopPut); }\n\
             main(stdout);\n";
         assert_eq!(ops_of(src, "top", true).1, ["inc"]);
+    }
+
+    #[test]
+    fn a_traced_run_keeps_the_mpl_body_of_a_native_that_puts() {
+        let mut sources = crate::source::SourceMap::default();
+        let input = crate::SourceInput::Text {
+            name: "traced.mpl".into(),
+            text: COUNT.into(),
+        };
+        let program = crate::compile(&mut sources, input).expect("the test program checks");
+        let id = |name: &str| program.prelude[name];
+        let (plain, traced) = (
+            super::Natives {
+                on: true,
+                traced: false,
+            },
+            super::Natives {
+                on: true,
+                traced: true,
+            },
+        );
+        assert_eq!(plain.body(&program, id("bulkPut")), Some(Native::BulkPut));
+        assert_eq!(traced.body(&program, id("bulkPut")), None);
+        assert!(traced.body(&program, id("wordsFrom")).is_some());
     }
 }
