@@ -200,32 +200,22 @@ impl Value {
         out
     }
 
-    /// The text of a `[Char]`, or `None` if some element is not a char.
+    /// The text of a `[Char]`, or `None` if some element is not a char (or
+    /// this is not a list).
     pub fn as_string(&self) -> Option<String> {
         if let Value::Str(t) = self {
             return Some(t.chars().iter().collect());
         }
-        self.list_items()
-            .iter()
-            .map(|v| match v {
-                Value::Char(c) => Some(*c),
-                _ => None,
-            })
-            .collect()
+        let mut chars = Vec::new();
+        self.chars_into(&mut chars)
+            .then(|| chars.into_iter().collect())
     }
 
-    /// The bytes of a `[Byte]`, or `None` if some element is not a byte.
+    /// The bytes of a `[Byte]`, or `None` if some element is not a byte
+    /// (or this is not a list).
     pub fn as_bytes(&self) -> Option<Vec<u8>> {
-        if let Value::Bytes(b, i) = self {
-            return Some(b[(*i as usize).min(b.len())..].to_vec());
-        }
-        self.list_items()
-            .iter()
-            .map(|v| match v {
-                Value::Byte(b) => Some(*b),
-                _ => None,
-            })
-            .collect()
+        let mut bytes = Vec::new();
+        self.bytes_into(&mut bytes).then_some(bytes)
     }
 
     /// Appends the elements of this list to `out` if every one is a char
@@ -797,6 +787,18 @@ mod tests {
         let (h, t) = Value::string("ab").uncons().unwrap();
         assert!(matches!(h, Value::Char('a')));
         assert_eq!(t.as_string().as_deref(), Some("b"));
+    }
+
+    #[test]
+    fn a_text_is_read_from_any_list_of_chars_and_from_nothing_else() {
+        let cells = Value::cons(Value::Char('a'), Value::string("b"));
+        assert_eq!(cells.as_string().as_deref(), Some("ab"));
+        assert_eq!(Value::Nil.as_string().as_deref(), Some(""));
+        assert_eq!(Value::Int(3).as_string(), None);
+        assert_eq!(Value::list(vec![Value::Int(3)]).as_string(), None);
+        let bytes = Value::cons(Value::Byte(1), Value::bytes(&[2]));
+        assert_eq!(bytes.as_bytes(), Some(vec![1, 2]));
+        assert_eq!(Value::Unit.as_bytes(), None);
     }
 
     #[test]
