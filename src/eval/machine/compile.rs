@@ -57,13 +57,8 @@ pub fn extend_code(
 ) -> CompileResult {
     let from = code.funcs.len();
     extend_unit_functions(program, unit, from);
-    if code.put_label.is_none() {
-        code.put_label = program
-            .tags
-            .iter()
-            .position(|t| t == "Put")
-            .map(|i| i as crate::ir::Tag);
-    }
+    // Tags are interned by name, so this is `PutSeq`'s label.
+    code.put_label = code.put_label.or_else(|| program.tag("Put"));
     let known = code.codata_dtors.len();
     code.codata_dtors.extend(
         program
