@@ -72,7 +72,8 @@ pub enum Op {
     LoadSubIntCall(Slot, i32, FuncId),
     TailCall(FuncId),
     /// `TailCall(g)` with the pushes of its arguments fused in:
-    /// `tail_args[k]` says where each comes from (`compile::fuse_tail_args`).
+    /// `tail_args[k]` says where each comes from, up to the last that is not
+    /// already in its slot (`compile::fuse_tail_args`).
     TailCallArgs(FuncId, u32),
     /// Receiver below `nargs` arguments.
     CallDtor(DtorId, u32),
@@ -262,6 +263,11 @@ impl ArgSrc {
                 _ if src.slot().is_some_and(|s| (s as usize) < i) => return None,
                 _ => src,
             });
+        }
+        // A slot passed on in its own place at the end needs nothing done
+        // (lines_loop's `acc`: the argument loop runs once less).
+        while srcs.last() == Some(&ArgSrc::Keep) {
+            srcs.pop();
         }
         Some(srcs.into())
     }
