@@ -3,7 +3,9 @@
 //! `length(list) = lengthFrom(list, 0)`): a call to such a wrapper is
 //! compiled as a call to its worker with the wrapper's constants as extra
 //! arguments, and a call to a function with a native body as that native,
-//! without a frame. Nothing here emits code; `compile` asks.
+//! without a frame. Which natives a run uses is decided here too
+//! (`Natives`), for a function's own body and for a call alike. Nothing
+//! here emits code; `compile` asks.
 //!
 //! Only prelude wrappers are skipped: a report of a failure names the
 //! program's own functions, and the prelude's are never among them.
