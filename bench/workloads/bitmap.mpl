@@ -68,13 +68,6 @@ Int clip(Float f) {
 
 Int imageWidth([[t]] image) { length(unwrap(head(image), [])) }
 
-/// The whole filtered image ("valid" convolution: it shrinks by the kernel size - 1).
-[[Int]] filterImage([[Int]] image, [[Float]] kernel, Float offset) {
-  let width = imageWidth(image) - imageWidth(kernel) + 1;
-  let rows = length(image) - length(kernel) + 1;
-  filterRows(image, kernel, offset, width, rows)
-}
-
 // ---- in parallel -------------------------------------------------------------
 
 /// A band of output rows, computed by a worker.
