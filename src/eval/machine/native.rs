@@ -380,8 +380,13 @@ fn cut(
             parts.push(Value::list(part));
         }
     };
+    if let (Value::Str(t), true, true) = (s, part.is_empty(), parts.is_empty()) {
+        if let Some(list) = cut_text(t, &is_sep, keep_empty) {
+            return list;
+        }
+    }
     if let (Value::Str(t), true) = (s, part.is_empty()) {
-        // The common case: each part a window on the string's buffer (no
+        // Each part a window on the string's buffer (no
         // copy, no allocation, no `Value` per character; `words` on each
         // line of 1 MiB of text: 243 M -> 208 M instructions). Room for a
         // line's worth of parts is made at once, not 4, 8, 16... (5.7 M
@@ -410,6 +415,50 @@ fn cut(
     }
     end(part, &mut parts);
     Value::list(parts)
+}
+
+/// Most parts a line is cut into: their bounds are kept on the stack.
+const MAX_PARTS: usize = 64;
+
+/// `cut` of a whole packed string into at most [`MAX_PARTS`] parts, `None`
+/// when there are more. The bounds of the parts are found first, then the
+/// list is made at its size: each part a window on the string's buffer, in
+/// one allocation (no `Vec` grown, copied into the list and freed: `words`
+/// on each line of 1 MiB of text, 140.5 M -> 135.9 M instructions).
+fn cut_text(t: &Text, is_sep: impl Fn(char) -> bool, keep_empty: bool) -> Option<Value> {
+    let mut bounds = [(0usize, 0usize); MAX_PARTS];
+    let mut n = 0;
+    let mut push = |from: usize, to: usize| {
+        if !keep_empty && to == from {
+            return true;
+        }
+        let Some(b) = bounds.get_mut(n) else {
+            return false;
+        };
+        *b = (from, to);
+        n += 1;
+        true
+    };
+    let mut from = 0;
+    for (at, c) in t.chars().iter().enumerate() {
+        if is_sep(*c) {
+            if !push(from, at) {
+                return None;
+            }
+            from = at + 1;
+        }
+    }
+    if !push(from, t.len()) {
+        return None;
+    }
+    if n == 0 {
+        return Some(Value::Nil);
+    }
+    let part =
+        |&(from, to): &(usize, usize)| packed_or_nil(to > from, || Value::Str(t.slice(from, to)));
+    // An exact-size iterator: the `Arc` is allocated once, at its size.
+    let items: std::sync::Arc<[Value]> = bounds[..n].iter().map(part).collect();
+    Some(Value::Items(items, 0))
 }
 
 fn map_chars(s: Value, f: impl Fn(char) -> char) -> Value {
@@ -568,7 +617,8 @@ mod tests {
     const SAMPLES: &str = r#"
 [String] samples() {
   ["", "a", "abc", " \t x  y \r\n", 'q' : ('r' : " s,"), "a,b,,c", ",", "HeLLo, World!",
-   "\r\n\r\n", 'x' : "", ' ' : (',' : ""), "\n\nab\n\r\n"]
+   "\r\n\r\n", 'x' : "", ' ' : (',' : ""), "\n\nab\n\r\n",
+   flatten(replicate(70, "w ,")), flatten(replicate(64, ",")), flatten(replicate(63, "v "))]
 }
 
 void line(PutSeq<Char> out, String s) { writeLine(out, s); }
