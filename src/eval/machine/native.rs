@@ -380,10 +380,10 @@ fn cut(
             parts.push(Value::list(part));
         }
     };
-    if let (Value::Str(t), true, true) = (s, part.is_empty(), parts.is_empty()) {
-        if let Some(list) = cut_text(t, &is_sep, keep_empty) {
-            return list;
-        }
+    if let (Value::Str(t), true, true) = (s, part.is_empty(), parts.is_empty())
+        && let Some(list) = cut_text(t, &is_sep, keep_empty)
+    {
+        return list;
     }
     if let (Value::Str(t), true) = (s, part.is_empty()) {
         // Each part a window on the string's buffer (no
