@@ -551,7 +551,7 @@ impl<'a> FuncCompiler<'a> {
             ExprKind::Ctor { tag, args } => self.build(args, Op::Data(*tag, args.len() as u32), sp),
             ExprKind::Tuple(items) => self.build(items, Op::Tuple(items.len() as u32), sp),
             // `[]` is a constant, like `""`: `List(0)` went through `build`
-            // and an empty `Vec` (about 150 instructions for a `Nil`).
+            // and an empty `Vec` (about 170 instructions for a `Nil`).
             ExprKind::List(items) if items.is_empty() => {
                 let nil = self.constant(Value::Nil);
                 self.emit(Op::Const(nil), sp).map(drop)
