@@ -365,11 +365,41 @@ pub(crate) fn parse_campl_support(sources: &mut SourceMap, diags: &mut Vec<Diagn
 }
 
 pub(crate) fn parse_prelude(sources: &mut SourceMap, diags: &mut Vec<Diagnostic>) -> Vec<Module> {
-    PRELUDE
+    let files: Vec<(FileId, &str)> = PRELUDE
         .iter()
-        .map(|(name, text)| {
-            let file = sources.add(*name, *text);
-            parse_into(sources, file, diags)
+        .map(|(name, text)| (sources.add(*name, *text), *text))
+        .collect();
+    // The files are independent: every other one is parsed on a second
+    // thread while this one parses the rest. Parsing is most of start-up
+    // (9.8 M of the 15.6 M instructions of `mpl run` of a one-line
+    // program) and the machine has a core to spare then.
+    let parse = |(file, text): &(FileId, &str)| syntax::parse(*file, text);
+    let (odd, even): (Vec<_>, Vec<_>) = std::thread::scope(|s| {
+        let helper = s.spawn(|| {
+            files
+                .iter()
+                .skip(1)
+                .step_by(2)
+                .map(parse)
+                .collect::<Vec<_>>()
+        });
+        let even: Vec<_> = files.iter().step_by(2).map(parse).collect();
+        let odd = match helper.join() {
+            Ok(odd) => odd,
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
+        (odd, even)
+    });
+    let mut even = even.into_iter();
+    let mut odd = odd.into_iter();
+    (0..files.len())
+        .filter_map(|i| match i % 2 {
+            0 => even.next(),
+            _ => odd.next(),
+        })
+        .map(|(module, errors)| {
+            diags.extend(errors.iter().map(Diagnostic::from));
+            module.unwrap_or(Module { items: Vec::new() })
         })
         .collect()
 }
