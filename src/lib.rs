@@ -394,24 +394,26 @@ pub(crate) fn parse_prelude(sources: &mut SourceMap, diags: &mut Vec<Diagnostic>
         };
         (odd, even)
     });
-    let mut even = even.into_iter();
+    // Back in the prelude's order: each even file, then the odd one after it.
     let mut odd = odd.into_iter();
-    (0..files.len())
-        .filter_map(|i| match i % 2 {
-            0 => even.next(),
-            _ => odd.next(),
-        })
-        .map(|(module, errors)| {
-            diags.extend(errors.iter().map(Diagnostic::from));
-            module.unwrap_or(Module { items: Vec::new() })
-        })
+    even.into_iter()
+        .flat_map(|e| std::iter::once(e).chain(odd.next()))
+        .map(|parsed| into_module(parsed, diags))
         .collect()
 }
 
 /// Parses a file in our syntax (an MPL program's imports are MPL too).
 fn parse_into(sources: &SourceMap, file: FileId, diags: &mut Vec<Diagnostic>) -> Module {
     let text = sources.get(file).text.clone();
-    let (module, errors) = syntax::parse(file, &text);
+    into_module(syntax::parse(file, &text), diags)
+}
+
+/// What a parse gave: its errors into `diags`, and the module (empty when
+/// nothing could be parsed).
+fn into_module(
+    (module, errors): (Option<Module>, Vec<syntax::SyntaxError>),
+    diags: &mut Vec<Diagnostic>,
+) -> Module {
     diags.extend(errors.iter().map(Diagnostic::from));
     module.unwrap_or(Module { items: Vec::new() })
 }
