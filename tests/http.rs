@@ -502,6 +502,32 @@ fn pluto_announces_itself_and_serves_the_index() {
     });
 }
 
+/// Each connection keeps the last date it formatted (`dateNow`): the
+/// Date header of a kept-alive connection still moves with the clock.
+#[test]
+fn pluto_date_on_a_kept_alive_connection_follows_the_clock() {
+    with_limit(60, || {
+        let sb = Sandbox::standard("date");
+        let server = Server::pluto(&sb);
+        let mut c = server.connect();
+        let mut date = || {
+            c.send("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n");
+            let r = c.response(false);
+            assert_eq!(r.status, 200, "{r:?}");
+            let date = r.header("date").unwrap_or_default().to_string();
+            assert!(is_rfc1123(&date), "{date:?}");
+            date
+        };
+        let first = date();
+        std::thread::sleep(Duration::from_millis(1100));
+        let later = date();
+        assert_ne!(
+            later, first,
+            "the date did not move after more than a second"
+        );
+    });
+}
+
 #[test]
 fn pluto_content_types_and_caching() {
     with_limit(60, || {
