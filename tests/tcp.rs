@@ -249,6 +249,24 @@ fn the_peer_closing_is_seen_as_stop_put() {
 }
 
 #[test]
+fn the_peer_closing_right_after_its_last_bytes_is_seen_every_time() {
+    // Bytes and the close often arrive in one readiness event. A read that
+    // does not fill the buffer is taken as "drained" (no second read), but
+    // not when the event already reported the close: no event follows it.
+    let (server, port) = echo_server();
+    for i in 0..50 {
+        let mut c = connect(port);
+        let words = format!("last words {i}");
+        c.write_all(words.as_bytes()).expect("write");
+        c.shutdown(Shutdown::Write).expect("half-close");
+        let mut got = Vec::new();
+        c.read_to_end(&mut got).expect("read to end");
+        assert_eq!(got, words.as_bytes());
+    }
+    assert_interrupted(server.stop());
+}
+
+#[test]
 fn a_run_waits_for_its_client_then_ends_by_itself() {
     // The run must neither end nor report a deadlock while the program
     // waits in Get for a client, nor while it waits on the receive stream.

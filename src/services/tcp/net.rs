@@ -129,6 +129,9 @@ struct Conn {
     write_done: bool,
     write_broken: bool,
     readable: bool,
+    /// An event said the peer closed or the socket failed: read until the
+    /// end, never stopping at a short read (no event will follow).
+    read_closed: bool,
     writable: bool,
     /// Units of pending I/O held (receive stream open, queue not empty).
     units: usize,
@@ -162,6 +165,7 @@ impl Conn {
             write_done: false,
             write_broken: false,
             readable: true,
+            read_closed: false,
             writable: true,
             units: 0,
         }
@@ -231,6 +235,16 @@ impl Conn {
                     h.put(recv, Value::Tag(tags.0));
                     h.put(recv, Value::Bytes(Arc::from(&buf[..k.min(buf.len())]), 0));
                     n += 1;
+                    // A read that did not fill the buffer drained the
+                    // socket: mio's edge-triggered epoll/kqueue reports the
+                    // next data as a new event, so the read that would only
+                    // answer `WouldBlock` is skipped (as tokio does, its
+                    // issue 5866), unless the peer's close was reported
+                    // already. One system call less a request: Pluto made
+                    // two `recvfrom` a request, half of them failing.
+                    if k < buf.len() && !self.read_closed && cfg!(unix) {
+                        self.readable = false;
+                    }
                 }
                 Err(e) if e.kind() == ErrorKind::WouldBlock => self.readable = false,
                 Err(e) if e.kind() == ErrorKind::Interrupted => {}
@@ -328,6 +342,7 @@ impl Net {
             l.readable = true;
         } else if let Some(c) = self.conns.get_mut(&id) {
             c.readable |= ev.is_readable() || ev.is_read_closed() || ev.is_error();
+            c.read_closed |= ev.is_read_closed() || ev.is_error();
             c.writable |= ev.is_writable() || ev.is_write_closed() || ev.is_error();
             self.dirty.insert(id);
         }
