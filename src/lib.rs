@@ -364,11 +364,36 @@ pub(crate) fn parse_campl_support(sources: &mut SourceMap, diags: &mut Vec<Diagn
     parse_into(sources, file, diags)
 }
 
+/// The prelude as parsed once in this process, with the file ids its
+/// spans carry. The language server parses it again on every edit, the
+/// REPL on every `:load`, and a test process for every program it runs;
+/// the prelude never changes, so a later load into a source map that gives
+/// its files the same ids (any fresh map) takes a copy instead.
+static PARSED_PRELUDE: std::sync::OnceLock<(Vec<FileId>, Vec<Module>)> = std::sync::OnceLock::new();
+
+/// Adds the prelude's files to `sources` and gives their syntax trees, in
+/// the prelude's order (parsed once per process, see [`PARSED_PRELUDE`]).
 pub(crate) fn parse_prelude(sources: &mut SourceMap, diags: &mut Vec<Diagnostic>) -> Vec<Module> {
     let files: Vec<(FileId, &str)> = PRELUDE
         .iter()
         .map(|(name, text)| (sources.add(*name, *text), *text))
         .collect();
+    let ids: Vec<FileId> = files.iter().map(|(id, _)| *id).collect();
+    if let Some((parsed_ids, modules)) = PARSED_PRELUDE.get()
+        && *parsed_ids == ids
+    {
+        return modules.clone();
+    }
+    let errors_before = diags.len();
+    let modules = parse_prelude_files(&files, diags);
+    if diags.len() == errors_before {
+        let _ = PARSED_PRELUDE.set((ids, modules.clone()));
+    }
+    modules
+}
+
+/// Parses the prelude's files, half of them on a second thread.
+fn parse_prelude_files(files: &[(FileId, &str)], diags: &mut Vec<Diagnostic>) -> Vec<Module> {
     // The files are independent: every other one is parsed on a second
     // thread while this one parses the rest. Parsing is most of start-up
     // (9.8 M of the 15.6 M instructions of `mpl run` of a one-line
@@ -588,15 +613,44 @@ mod tests {
     fn the_prelude_parsed_on_two_threads_is_the_prelude_parsed_in_order() {
         let mut sources = SourceMap::default();
         let mut diags = Vec::new();
-        let modules = parse_prelude(&mut sources, &mut diags);
+        let files: Vec<(FileId, &str)> = PRELUDE
+            .iter()
+            .map(|(name, text)| (sources.add(*name, *text), *text))
+            .collect();
+        let modules = parse_prelude_files(&files, &mut diags);
         assert!(diags.is_empty(), "the prelude parses cleanly");
+        assert_prelude_as_parsed_apart(&sources, &modules, 0);
+    }
+
+    /// `modules` are the prelude's files parsed one by one, the first one
+    /// with id `first` in `sources`.
+    fn assert_prelude_as_parsed_apart(sources: &SourceMap, modules: &[Module], first: u32) {
         assert_eq!(modules.len(), PRELUDE.len());
         for (i, (module, (name, text))) in modules.iter().zip(PRELUDE).enumerate() {
-            let file = FileId(i as u32);
+            let file = FileId(first + i as u32);
             assert_eq!(sources.get(file).name, *name);
             let (alone, errors) = syntax::parse(file, text);
             assert!(errors.is_empty());
             assert_eq!(Some(module), alone.as_ref(), "{name} parsed apart");
         }
+    }
+
+    #[test]
+    fn the_prelude_loaded_again_is_the_prelude_with_its_own_file_ids() {
+        for _ in 0..2 {
+            let mut sources = SourceMap::default();
+            let mut diags = Vec::new();
+            let modules = parse_prelude(&mut sources, &mut diags);
+            assert!(diags.is_empty());
+            assert_prelude_as_parsed_apart(&sources, &modules, 0);
+        }
+        // A map that already holds a file gives the prelude other ids: its
+        // spans must name those, not the copy's.
+        let mut sources = SourceMap::default();
+        sources.add("before.mpl", "");
+        let mut diags = Vec::new();
+        let modules = parse_prelude(&mut sources, &mut diags);
+        assert!(diags.is_empty());
+        assert_prelude_as_parsed_apart(&sources, &modules, 1);
     }
 }
