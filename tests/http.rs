@@ -866,6 +866,43 @@ fn pluto_logs_one_line_per_request() {
     });
 }
 
+/// The logger keeps two chains of merges, new logs joining them in turn:
+/// with several connections open, closing and opening, every request is
+/// logged once, as soon as it is served.
+#[test]
+fn pluto_logs_every_request_of_connections_opened_and_closed_in_turn() {
+    with_limit(60, || {
+        let sb = Sandbox::standard("log-chains");
+        let server = Server::pluto(&sb);
+        let mut logged = 1; // the start line
+        let mut ask = |c: &mut Client, target: &str, logged: &mut usize| {
+            c.send(&format!("GET {target} HTTP/1.1\r\nHost: x\r\n\r\n"));
+            assert_eq!(c.response(false).status, 200, "{target}");
+            *logged += 1;
+            let log = server.log_lines(*logged);
+            assert!(log.ends_with(&format!("GET {target} 200\n")), "{log}");
+            assert_eq!(log.lines().count(), *logged, "{log}");
+        };
+        let mut open: Vec<Client> = (0..5).map(|_| server.connect()).collect();
+        for (i, c) in open.iter_mut().enumerate() {
+            ask(c, &format!("/notes.txt?first={i}"), &mut logged);
+        }
+        // Every one again, newest first, then the even ones close.
+        for (i, c) in open.iter_mut().enumerate().rev() {
+            ask(c, &format!("/notes.txt?again={i}"), &mut logged);
+        }
+        let mut odd: Vec<Client> = open.into_iter().skip(1).step_by(2).collect();
+        for i in 0..3 {
+            let mut c = server.connect();
+            ask(&mut c, &format!("/notes.txt?late={i}"), &mut logged);
+            odd.push(c);
+        }
+        for (i, c) in odd.iter_mut().enumerate() {
+            ask(c, &format!("/notes.txt?last={i}"), &mut logged);
+        }
+    });
+}
+
 #[test]
 fn pluto_logs_a_request_while_another_connection_idles_kept_alive() {
     with_limit(60, || {
