@@ -875,7 +875,7 @@ fn pluto_logs_every_request_of_connections_opened_and_closed_in_turn() {
         let sb = Sandbox::standard("log-chains");
         let server = Server::pluto(&sb);
         let mut logged = 1; // the start line
-        let mut ask = |c: &mut Client, target: &str, logged: &mut usize| {
+        let ask = |c: &mut Client, target: &str, logged: &mut usize| {
             c.send(&format!("GET {target} HTTP/1.1\r\nHost: x\r\n\r\n"));
             assert_eq!(c.response(false).status, 200, "{target}");
             *logged += 1;
