@@ -377,10 +377,7 @@ static PRELUDE_LOADED: std::sync::atomic::AtomicBool = std::sync::atomic::Atomic
 /// Adds the prelude's files to `sources` and gives their syntax trees, in
 /// the prelude's order (parsed once per process, see [`PARSED_PRELUDE`]).
 pub(crate) fn parse_prelude(sources: &mut SourceMap, diags: &mut Vec<Diagnostic>) -> Vec<Module> {
-    let files: Vec<(FileId, &str)> = PRELUDE
-        .iter()
-        .map(|(name, text)| (sources.add(*name, *text), *text))
-        .collect();
+    let files = add_prelude_files(sources);
     let ids: Vec<FileId> = files.iter().map(|(id, _)| *id).collect();
     if let Some((parsed_ids, modules)) = PARSED_PRELUDE.get()
         && *parsed_ids == ids
@@ -394,6 +391,14 @@ pub(crate) fn parse_prelude(sources: &mut SourceMap, diags: &mut Vec<Diagnostic>
         let _ = PARSED_PRELUDE.set((ids, modules.clone()));
     }
     modules
+}
+
+/// Adds the prelude's files to `sources`: their ids and texts, in order.
+fn add_prelude_files(sources: &mut SourceMap) -> Vec<(FileId, &'static str)> {
+    PRELUDE
+        .iter()
+        .map(|(name, text)| (sources.add(*name, *text), *text))
+        .collect()
 }
 
 /// Parses the prelude's files, half of them on a second thread.
@@ -617,10 +622,7 @@ mod tests {
     fn the_prelude_parsed_on_two_threads_is_the_prelude_parsed_in_order() {
         let mut sources = SourceMap::default();
         let mut diags = Vec::new();
-        let files: Vec<(FileId, &str)> = PRELUDE
-            .iter()
-            .map(|(name, text)| (sources.add(*name, *text), *text))
-            .collect();
+        let files = add_prelude_files(&mut sources);
         let modules = parse_prelude_files(&files, &mut diags);
         assert!(diags.is_empty(), "the prelude parses cleanly");
         assert_prelude_as_parsed_apart(&sources, &modules, 0);
