@@ -15,6 +15,7 @@
 //! processes. It does no I/O itself: the services do, through the host's
 //! streams, which are flushed here at the end of a run.
 
+mod coalesce;
 mod code;
 mod compile;
 mod control;

@@ -72,8 +72,8 @@ pub enum Op {
     LoadSubIntCall(Slot, i32, FuncId),
     TailCall(FuncId),
     /// `TailCall(g)` with the pushes of its arguments fused in:
-    /// `tail_args[k]` says where each comes from, up to the last that is not
-    /// already in its slot (`compile::fuse_tail_args`).
+    /// `tail_args[k]` says where each comes from and which other slots it
+    /// resets (`compile::fuse_tail_args`).
     TailCallArgs(FuncId, u32),
     /// Receiver below `nargs` arguments.
     CallDtor(DtorId, u32),
@@ -176,6 +176,12 @@ pub enum Op {
     /// `Uncons` fused with the `Store`s of the head and the tail
     /// (`case (c:rest)`): nothing is left on the operand stack.
     UnconsInto(Slot, Slot, Pc),
+    /// `TestNilSlot(s, true, _)` and its `Pop` fused with the
+    /// `UnconsInto(h, s, _)` it jumps to, whose tail went to the list's own
+    /// slot (`coalesce`): a non-empty list in slot `s` is taken apart where
+    /// it lies, head into slot `h`, tail left in `s`, and the jump goes to
+    /// `to`; an empty one falls through.
+    UnconsSlot(Slot, Slot, Pc),
     /// A list of exactly `n` elements: push them, first on top.
     UnList(u32, Pc),
     MatchFail,
@@ -199,7 +205,8 @@ impl Op {
             | PopNil(t)
             | Uncons(t)
             | UnconsHead(_, t)
-            | UnconsInto(_, _, t) => Some(t),
+            | UnconsInto(_, _, t)
+            | UnconsSlot(_, _, t) => Some(t),
             TestTag(_, t) | TestConst(_, t) | PopTag(_, t) | PopConst(_, t) => Some(t),
             UnData(_, _, t) | UnTuple(_, t) | UnList(_, t) => Some(t),
             _ => None,
@@ -271,6 +278,21 @@ impl ArgSrc {
         }
         Some(srcs.into())
     }
+}
+
+/// What a `TailCallArgs` writes into the frame it reuses.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TailArgs {
+    /// Where each argument comes from, in order, up to the last that is not
+    /// `Keep`.
+    pub srcs: Box<[ArgSrc]>,
+    /// The leading `Keep`s: the arguments from `first` on are written.
+    pub first: u32,
+    /// The slots past the parameters reset to `()`: the callee's all, but
+    /// in a self call only those the function's own instructions write
+    /// (since the frame was entered the others hold `()` or a plain value).
+    /// lines_loop: one slot instead of two, 8 % fewer instructions.
+    pub reset: (u32, u32),
 }
 
 /// One compiled function.
@@ -371,8 +393,8 @@ pub struct Code {
     pub races: Vec<Box<[Slot]>>,
     /// The characters of each `JumpIfSlotCharIn`.
     pub char_sets: Vec<CharSet>,
-    /// The arguments of each `TailCallArgs`, in order.
-    pub tail_args: Vec<Box<[ArgSrc]>>,
+    /// The arguments of each `TailCallArgs`, and what it resets.
+    pub tail_args: Vec<TailArgs>,
     /// Static types of `show` arguments (see `Op::ShowTyped`).
     pub show_types: Vec<ShowTy>,
     /// The guard's starting states of the ends of channels that

@@ -10,7 +10,7 @@
 //! it). Nothing here builds values or touches channels.
 
 use super::RunData;
-use super::code::{ArgSrc, CFunc, Code, Op};
+use super::code::{ArgSrc, CFunc, Code, Op, TailArgs};
 use super::exec::{Flow, Frame, Process, Regs};
 use super::hot::{self as instr, InstrResult, discard, truncate};
 use super::instr::open_record;
@@ -173,35 +173,43 @@ pub(super) fn tail_call_args<'c>(
         return Ok(Flow::Yield);
     }
     let callee = func(code, g)?;
-    let srcs = code
+    let args = code
         .tail_args
         .get(k as usize)
         .ok_or_else(|| Fault::internal("unknown tail call arguments"))?;
     let n = callee.params as usize;
-    args_into_frame(stack, r.bp, srcs, n, callee.slots as usize)?;
+    args_into_frame(stack, r.bp, args, (n, callee.slots as usize))?;
     Ok(enter(r, stack, g, callee))
 }
 
-/// The arguments of a `TailCallArgs` into slots `bp..` (`srcs` for the
-/// first of the callee's `n`; the others are in their slots already), and
-/// the frame's other slots reset ([`reset_slots`]). Not inlined: in the dispatch loop
-/// it took registers the other instructions use (fib, which makes no such
-/// call, ran 3 % more instructions and 6 % slower).
+/// The arguments of a `TailCallArgs` into slots `bp..` (`args.srcs` for
+/// the first of the callee's `n`; the others are in their slots already),
+/// the frame cut to the callee's `slots` and `args.reset` reset (as
+/// [`reset_slots`] does). Not inlined: in the dispatch loop it took
+/// registers the other instructions use (fib, which makes no such call,
+/// ran 3 % more instructions and 6 % slower).
 #[inline(never)]
 fn args_into_frame(
     stack: &mut Vec<Value>,
     bp: usize,
-    srcs: &[ArgSrc],
-    n: usize,
-    slots: usize,
+    args: &TailArgs,
+    (n, slots): (usize, usize),
 ) -> InstrResult<()> {
     if stack.len() < bp + n {
         stack.resize(bp + n, Value::Unit);
     }
-    for (i, src) in srcs.iter().enumerate() {
-        put_arg(stack, bp, i, *src)?;
+    let first = args.first as usize;
+    for (i, src) in args.srcs.get(first..).unwrap_or(&[]).iter().enumerate() {
+        put_arg(stack, bp, first + i, *src)?;
     }
-    reset_slots(stack, bp, n, slots);
+    truncate(stack, bp + slots.max(n));
+    let (lo, hi) = args.reset;
+    let end = (bp + hi as usize).min(stack.len());
+    for v in &mut stack[(bp + lo as usize).min(end)..end] {
+        if !instr::is_plain(v) {
+            discard(std::mem::replace(v, Value::Unit));
+        }
+    }
     Ok(())
 }
 

@@ -554,9 +554,7 @@ fn execute(
 
     macro_rules! save {
         () => {{
-            *func = r.fid;
-            *pc = r.ip as u32;
-            *base = r.bp as u32;
+            (*func, *pc, *base) = (r.fid, r.ip as u32, r.bp as u32);
         }};
     }
     // Runs an `instr` function; a fault ends the process with a report at
@@ -724,6 +722,7 @@ fn execute(
             Op::Uncons(a) => jump!(hot::test_pattern(stack, code, Op::Uncons(a))),
             Op::UnconsHead(h, a) => jump!(hot::uncons_into(stack, bp, (h, None), a)),
             Op::UnconsInto(h, t, a) => jump!(hot::uncons_into(stack, bp, (h, Some(t)), a)),
+            Op::UnconsSlot(s, h, a) => jump!(hot::uncons_slot(stack, bp, (s, h), a)),
             Op::UnList(a, b) => jump!(hot::test_pattern(stack, code, Op::UnList(a, b))),
             Op::MatchFail | Op::LetFail => attempt!(Err(instr::no_match(*op == Op::MatchFail))),
         }

@@ -513,6 +513,35 @@ pub(super) fn uncons_into(
     Ok(None)
 }
 
+/// `UnconsSlot(s, h, to)`: `Some(to)` when the list in slot `s` is not
+/// empty, its head then in slot `h` and its tail in `s`; a packed string
+/// (a per-character loop) just advances where it lies. An empty list
+/// leaves `Unit` in `s` (dead there: the fused test moved it).
+#[inline(always)]
+pub(super) fn uncons_slot(
+    stack: &mut [Value],
+    bp: usize,
+    (s, head): (u32, u32),
+    to: u32,
+) -> InstrResult<Option<u32>> {
+    let at = bp + s as usize;
+    let h = bp + head as usize;
+    if let Value::Str(text) = &mut stack[at] {
+        let Some(c) = text.pop_front() else {
+            return Ok(None);
+        };
+        discard(std::mem::replace(&mut stack[h], Value::Char(c)));
+        return Ok(Some(to));
+    }
+    let list = std::mem::replace(&mut stack[at], Value::Unit);
+    let Some((hd, tl)) = uncons_owned(list) else {
+        return Ok(None);
+    };
+    stack[at] = tl;
+    discard(std::mem::replace(&mut stack[h], hd));
+    Ok(Some(to))
+}
+
 /// Splits a non-empty list: a packed string inline (a per-character loop
 /// over a `String` is the common case; the call to `uncons_owned` was 39
 /// machine instructions a character), anything else out of line.

@@ -9,40 +9,35 @@
 //! last reader is done with it.
 //!
 //! Function bodies have no loops, so every jump goes forward and one
-//! backward sweep over the instructions computes exact liveness. A
-//! function with a backward jump (none is compiled today) is left as it
-//! is. This file only rewrites instructions; it never changes their number
-//! or their jump targets.
+//! backward sweep over the instructions computes exact liveness
+//! ([`Lives`], which `coalesce` uses too). A function with a backward jump
+//! (none is compiled today) is left as it is. This file only rewrites
+//! instructions; it never changes their number or their jump targets.
 
 use super::code::{Code, Op};
 
+/// The slots some instruction of `ops` writes, as a range `(lo, hi)`
+/// (empty, `lo >= hi`, when none does).
+pub fn written(ops: &[Op], code: &Code) -> (u32, u32) {
+    let defs = ops.iter().flat_map(|&op| effect(op, code).defs);
+    defs.fold((u32::MAX, 0), |(lo, hi), s| (lo.min(s), hi.max(s + 1)))
+}
+
 /// Which slots an instruction reads and which it writes.
-struct Effect {
-    uses: Vec<u32>,
-    defs: Vec<u32>,
+pub(super) struct Effect {
+    pub(super) uses: Vec<u32>,
+    pub(super) defs: Vec<u32>,
 }
 
 /// Rewrites last-use `Load`s of `ops` (a function with `slots` slots) into
 /// `Move`s. `code` gives the record, fork and split sites the instructions
 /// index.
 pub fn move_last_uses(ops: &mut [Op], slots: u32, code: &Code) {
-    let n = ops.len();
-    if n == 0 || slots == 0 || has_backward_jump(ops) {
+    let Some(lives) = Lives::of(ops, slots, code) else {
         return;
-    }
-    let words = (slots as usize).div_ceil(64);
-    // live_in[pc * words ..]: the slots read at or after `pc` before a write.
-    let mut live_in = vec![0u64; n * words];
-    let mut live = vec![0u64; words];
-    for pc in (0..n).rev() {
-        live.iter_mut().for_each(|w| *w = 0);
-        for succ in successors(ops[pc], pc) {
-            if succ < n {
-                let from = &live_in[succ * words..(succ + 1) * words];
-                live.iter_mut().zip(from).for_each(|(w, s)| *w |= s);
-            }
-        }
-        // `live` is now live-out of `pc`.
+    };
+    for pc in 0..ops.len() {
+        let live = lives.live_out(ops, pc);
         match ops[pc] {
             Op::Load(s) if !test(&live, s) => ops[pc] = Op::Move(s),
             Op::TestNilSlot(s, false, t) if !test(&live, s) => {
@@ -50,14 +45,59 @@ pub fn move_last_uses(ops: &mut [Op], slots: u32, code: &Code) {
             }
             _ => {}
         }
-        let effect = effect(ops[pc], code);
-        for d in effect.defs {
-            clear(&mut live, d);
+    }
+}
+
+/// Which slots are live (read at or after an instruction before being
+/// written) at each instruction of one function.
+pub(super) struct Lives {
+    words: usize,
+    /// `live_in[pc * words ..]`: the slots live on entry to `pc`.
+    live_in: Vec<u64>,
+}
+
+impl Lives {
+    /// The live slots of `ops`, or `None` for an empty function, one
+    /// without slots, or one with a backward jump.
+    pub(super) fn of(ops: &[Op], slots: u32, code: &Code) -> Option<Lives> {
+        let n = ops.len();
+        if n == 0 || slots == 0 || has_backward_jump(ops) {
+            return None;
         }
-        for u in effect.uses {
-            set(&mut live, u);
+        let words = (slots as usize).div_ceil(64);
+        let mut lives = Lives {
+            words,
+            live_in: vec![0u64; n * words],
+        };
+        for pc in (0..n).rev() {
+            let mut live = lives.live_out(ops, pc);
+            let effect = effect(ops[pc], code);
+            for d in effect.defs {
+                clear(&mut live, d);
+            }
+            for u in effect.uses {
+                set(&mut live, u);
+            }
+            lives.live_in[pc * words..(pc + 1) * words].copy_from_slice(&live);
         }
-        live_in[pc * words..(pc + 1) * words].copy_from_slice(&live);
+        Some(lives)
+    }
+
+    /// Slot `s` is live on entry to `pc`.
+    pub(super) fn live_in(&self, pc: usize, s: u32) -> bool {
+        test(&self.live_in[pc * self.words..(pc + 1) * self.words], s)
+    }
+
+    /// The slots live right after `pc`: those live on entry to a successor.
+    pub(super) fn live_out(&self, ops: &[Op], pc: usize) -> Vec<u64> {
+        let mut live = vec![0u64; self.words];
+        for succ in successors(ops[pc], pc) {
+            if succ < ops.len() {
+                let from = &self.live_in[succ * self.words..(succ + 1) * self.words];
+                live.iter_mut().zip(from).for_each(|(w, s)| *w |= s);
+            }
+        }
+        live
     }
 }
 
@@ -68,7 +108,7 @@ fn has_backward_jump(ops: &[Op]) -> bool {
 }
 
 /// The instructions that may run right after `op` at `pc`.
-fn successors(op: Op, pc: usize) -> impl Iterator<Item = usize> {
+pub(super) fn successors(op: Op, pc: usize) -> impl Iterator<Item = usize> {
     use Op::*;
     let mut op = op;
     let target = op.target_mut().map(|t| *t as usize);
@@ -89,7 +129,7 @@ fn successors(op: Op, pc: usize) -> impl Iterator<Item = usize> {
     falls_through.then_some(pc + 1).into_iter().chain(target)
 }
 
-fn effect(op: Op, code: &Code) -> Effect {
+pub(super) fn effect(op: Op, code: &Code) -> Effect {
     let (uses, defs): (Vec<u32>, Vec<u32>) = match op {
         Op::Load(s) | Op::Move(s) | Op::ReturnSlot(s) => (vec![s], vec![]),
         Op::ReturnIfSlotInt(_, s, _, v) => (vec![s, v], vec![]),
@@ -106,6 +146,7 @@ fn effect(op: Op, code: &Code) -> Effect {
         | Op::GetSlot(s) => (vec![s], vec![]),
         Op::Store(s) | Op::UnconsHead(s, _) => (vec![], vec![s]),
         Op::UnconsInto(h, t, _) => (vec![], vec![h, t]),
+        Op::UnconsSlot(s, h, _) => (vec![s], vec![h, s]),
         Op::NewChannel(a, b, _) => (vec![], vec![a, b]),
         Op::Record(k) => (
             code.records
@@ -138,7 +179,7 @@ fn effect(op: Op, code: &Code) -> Effect {
     Effect { uses, defs }
 }
 
-fn test(bits: &[u64], s: u32) -> bool {
+pub(super) fn test(bits: &[u64], s: u32) -> bool {
     bits.get(s as usize / 64)
         .is_some_and(|w| w & (1 << (s % 64)) != 0)
 }

@@ -649,15 +649,18 @@ fn count_words_program() -> Vec<Function> {
 }
 
 #[test]
-fn a_switch_on_a_list_in_a_slot_tests_it_in_place_and_unconses_into_slots() {
+fn a_switch_on_a_list_in_a_slot_takes_it_apart_where_it_lies() {
     use super::code::Op;
     let code = build_code(&program(count_words_program(), &[]), true, false).expect("compiles");
     let ops = &code.funcs[0].ops;
-    // `switch l`, its last use: one instruction tests the slot's list...
-    assert!(matches!(ops[0], Op::TestNilSlot(0, true, _)), "{ops:?}");
-    // ...and `case (c:rest)` stores the head and the tail in one.
+    // `switch l` (its last use) and `case (c:rest)` are one instruction:
+    // the head goes to `c`'s slot 3, the tail stays in `l`'s slot 0
+    // (`rest` shares it), and `case []` is what follows.
+    assert!(matches!(ops[0], Op::UnconsSlot(0, 3, _)), "{ops:?}");
+    assert!(matches!(ops[1], Op::ReturnSlot(2)), "{ops:?}");
     assert!(
-        ops.iter().any(|op| matches!(op, Op::UnconsInto(3, 4, _))),
+        !ops.iter()
+            .any(|op| matches!(op, Op::TestNilSlot(..) | Op::UnconsInto(..) | Op::Pop)),
         "{ops:?}"
     );
     // `if (inWord)` reads the slot without pushing it.
@@ -709,15 +712,15 @@ fn a_tail_call_whose_arguments_are_slots_and_constants_is_one_instruction() {
     let calls: Vec<&[ArgSrc]> = ops
         .iter()
         .filter_map(|op| match op {
-            Op::TailCallArgs(0, k) => Some(&*code.tail_args[*k as usize]),
+            Op::TailCallArgs(0, k) => Some(&*code.tail_args[*k as usize].srcs),
             _ => None,
         })
         .collect();
-    // `words(rest, b, acc)`: the tail moves into slot 0, `acc` stays in
-    // its own slot 2 (or is itself plus one).
+    // `words(rest, b, acc)`: the tail is in slot 0 already (`rest` shares
+    // `l`'s slot), `acc` stays in its own slot 2 (or is itself plus one).
     assert_eq!(calls.len(), 3, "{ops:?}");
     for args in &calls {
-        assert!(matches!(args[0], ArgSrc::Move(4)), "{args:?}");
+        assert!(matches!(args[0], ArgSrc::Keep), "{args:?}");
         assert!(matches!(args[1], ArgSrc::Bool(_)), "{args:?}");
     }
     // `acc` passed on in its own slot is left out: nothing to write.
@@ -778,7 +781,7 @@ fn fused_tail_call_arguments_are_computed_in_place_and_overflow_is_reported_at_t
         _ => None,
     });
     assert_eq!(
-        k.map(|k| &*code.tail_args[k]),
+        k.map(|k| &*code.tail_args[k].srcs),
         Some(&[ArgSrc::LoadSubInt(0, 1), ArgSrc::LoadAddInt(1, 1)][..]),
         "{ops:?}"
     );
