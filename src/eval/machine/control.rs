@@ -172,11 +172,19 @@ pub(super) fn tail_call_args<'c>(
     if !tick(r) {
         return Ok(Flow::Yield);
     }
-    let callee = func(code, g)?;
     let args = code
         .tail_args
         .get(k as usize)
         .ok_or_else(|| Fault::internal("unknown tail call arguments"))?;
+    if g == r.fid {
+        // A loop step: the frame is already the function's, of its size,
+        // so there is nothing to look up or to grow.
+        let (n, slots) = (r.f.params as usize, r.f.slots as usize);
+        args_into_frame(stack, r.bp, args, (n, slots))?;
+        r.ip = 0;
+        return Ok(Flow::Next);
+    }
+    let callee = func(code, g)?;
     let n = callee.params as usize;
     args_into_frame(stack, r.bp, args, (n, callee.slots as usize))?;
     Ok(enter(r, stack, g, callee))
