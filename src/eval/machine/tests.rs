@@ -701,6 +701,18 @@ fn a_fused_uncons_takes_apart_cons_cells_too() {
 }
 
 #[test]
+fn a_fused_uncons_takes_apart_a_list_built_whole() {
+    // A list literal is one buffer of items (`Value::Items`), taken apart
+    // where it lies too.
+    let chars = "ab c d".chars().map(|c| ex(ExprKind::Lit(Lit::Char(c))));
+    let e = call(
+        0,
+        vec![ex(ExprKind::List(chars.collect())), boolean(false), int(0)],
+    );
+    assert_eq!(ok(eval_in(count_words_program(), &[], 1, e)), "3");
+}
+
+#[test]
 fn a_tail_call_whose_arguments_are_slots_and_constants_is_one_instruction() {
     use super::code::{ArgSrc, Op};
     let code = build_code(&program(count_words_program(), &[]), true, false).expect("compiles");
@@ -736,6 +748,25 @@ fn a_tail_call_whose_arguments_are_slots_and_constants_is_one_instruction() {
             .target_mut()
             .is_none_or(|t| (*t as usize) < ops.len())
     }));
+}
+
+#[test]
+fn a_self_tail_call_resets_only_the_slots_its_function_writes() {
+    use super::code::Op;
+    let code = build_code(&program(count_words_program(), &[]), true, false).expect("compiles");
+    let ops = &code.funcs[0].ops;
+    let resets: Vec<(u32, u32)> = ops
+        .iter()
+        .filter_map(|op| match op {
+            Op::TailCallArgs(0, k) => Some(code.tail_args[*k as usize].reset),
+            _ => None,
+        })
+        .collect();
+    // `c` (slot 3) is written by the uncons; `rest` shares `l`'s slot 0,
+    // so slot 4 is never written and needs no reset. The leading `Keep`
+    // (the list) is skipped.
+    assert_eq!(resets, [(3, 4); 3], "{ops:?}");
+    assert!(code.tail_args.iter().all(|a| a.first == 1));
 }
 
 #[test]
