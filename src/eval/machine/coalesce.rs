@@ -96,12 +96,13 @@ fn only_list_tail(ops: &[Op], t: Slot, code: &Code) -> bool {
 /// Slots `a` and `b` hold live values at the same time: both live on entry
 /// to an instruction, or one written while the other is live after it.
 fn interfere(ops: &[Op], lives: &Lives, (a, b): (Slot, Slot), code: &Code) -> bool {
+    let mut out = lives.buffer();
     (0..ops.len()).any(|pc| {
         if lives.live_in(pc, a) && lives.live_in(pc, b) {
             return true;
         }
         let defs = effect(ops[pc], code).defs;
-        let out = lives.live_out(ops, pc);
+        lives.live_out(ops, pc, &mut out);
         (defs.contains(&a) && test(&out, b)) || (defs.contains(&b) && test(&out, a))
     })
 }

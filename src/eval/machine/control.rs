@@ -180,6 +180,7 @@ pub(super) fn tail_call_args<'c>(
         // A loop step: the frame is already the function's, of its size,
         // so there is nothing to look up or to grow.
         let (n, slots) = (r.f.params as usize, r.f.slots as usize);
+        debug_assert!(stack.len() >= r.bp + slots, "a frame below its size");
         args_into_frame(stack, r.bp, args, (n, slots))?;
         r.ip = 0;
         return Ok(Flow::Next);

@@ -36,8 +36,9 @@ pub fn move_last_uses(ops: &mut [Op], slots: u32, code: &Code) {
     let Some(lives) = Lives::of(ops, slots, code) else {
         return;
     };
+    let mut live = lives.buffer();
     for pc in 0..ops.len() {
-        let live = lives.live_out(ops, pc);
+        lives.live_out(ops, pc, &mut live);
         match ops[pc] {
             Op::Load(s) if !test(&live, s) => ops[pc] = Op::Move(s),
             Op::TestNilSlot(s, false, t) if !test(&live, s) => {
@@ -69,8 +70,9 @@ impl Lives {
             words,
             live_in: vec![0u64; n * words],
         };
+        let mut live = lives.buffer();
         for pc in (0..n).rev() {
-            let mut live = lives.live_out(ops, pc);
+            lives.live_out(ops, pc, &mut live);
             let effect = effect(ops[pc], code);
             for d in effect.defs {
                 clear(&mut live, d);
@@ -88,16 +90,21 @@ impl Lives {
         test(&self.live_in[pc * self.words..(pc + 1) * self.words], s)
     }
 
-    /// The slots live right after `pc`: those live on entry to a successor.
-    pub(super) fn live_out(&self, ops: &[Op], pc: usize) -> Vec<u64> {
-        let mut live = vec![0u64; self.words];
+    /// A set of slots for [`Lives::live_out`] to fill.
+    pub(super) fn buffer(&self) -> Vec<u64> {
+        vec![0u64; self.words]
+    }
+
+    /// Sets `live` to the slots live right after `pc`: those live on entry
+    /// to a successor.
+    pub(super) fn live_out(&self, ops: &[Op], pc: usize, live: &mut [u64]) {
+        live.iter_mut().for_each(|w| *w = 0);
         for succ in successors(ops[pc], pc) {
             if succ < ops.len() {
                 let from = &self.live_in[succ * self.words..(succ + 1) * self.words];
                 live.iter_mut().zip(from).for_each(|(w, s)| *w |= s);
             }
         }
-        live
     }
 }
 
