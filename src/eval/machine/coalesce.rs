@@ -1,6 +1,7 @@
 //! Slot coalescing for loops over lists: the tail a `case (x:rest)` takes
 //! apart is given the slot of the parameter a tail call passes it back in,
-//! when the two never hold a live value at the same time.
+//! or else the slot of the list the `switch` took apart, when the two
+//! never hold a live value at the same time.
 //!
 //! `countWords(rest, ..)` after `case (c:rest)` then leaves the list where
 //! it is (the tail call's argument is `Keep`) instead of moving it from
@@ -52,8 +53,25 @@ pub fn coalesce_tails(
 }
 
 /// `(t, i)` for each tail call that passes slot `t` as its argument `i`
-/// (its `i`-th push), `t` not being `i` already.
+/// (its `i`-th push, when each argument is one push), then `(t, s)` for
+/// each `switch` on the list in slot `s` whose `case (x:rest)` puts the
+/// tail in `t` (so that the two can become one `UnconsSlot` even when an
+/// argument is computed, as `sum(rest, acc + x)`'s is).
 fn candidates(ops: &[Op], params: impl Fn(FuncId) -> Option<u32>) -> Vec<(Slot, Slot)> {
+    let mut found = tail_call_candidates(ops, params);
+    for &op in ops {
+        if let Op::TestNilSlot(s, true, a) = op
+            && let Some(&Op::UnconsInto(_, t, _)) = ops.get(a as usize)
+            && t != s
+            && !found.iter().any(|&(u, _)| u == t)
+        {
+            found.push((t, s));
+        }
+    }
+    found
+}
+
+fn tail_call_candidates(ops: &[Op], params: impl Fn(FuncId) -> Option<u32>) -> Vec<(Slot, Slot)> {
     let mut found = Vec::new();
     for (j, &op) in ops.iter().enumerate() {
         let Op::TailCall(g) = op else { continue };
@@ -169,6 +187,29 @@ mod tests {
         let ops = loop_passing(Op::LoadAddInt(1, 1), false);
         assert_eq!(ops[0], Op::TestNilSlot(0, true, 3));
         assert_eq!(ops[3], Op::UnconsInto(2, 0, 8));
+        assert_eq!(ops[4], Op::Move(0));
+    }
+
+    #[test]
+    fn a_list_tail_shares_its_list_s_slot_when_an_argument_is_computed() {
+        // `f(rest, acc + c)`: the second argument is three pushes, so the
+        // call is no candidate; the `switch` on slot 0 is.
+        let mut ops = vec![
+            Op::TestNilSlot(0, false, 3),
+            Op::Pop,
+            Op::ReturnSlot(1),
+            Op::UnconsInto(2, 3, 9),
+            Op::Load(3),
+            Op::Load(1),
+            Op::Load(2),
+            Op::Add,
+            Op::TailCall(0),
+            Op::MatchFail,
+        ];
+        let code = Code::default();
+        move_last_uses(&mut ops, 4, &code);
+        coalesce_tails(&mut ops, 4, &code, |_| Some(2));
+        assert_eq!(ops[3], Op::UnconsInto(2, 0, 9));
         assert_eq!(ops[4], Op::Move(0));
     }
 
