@@ -515,8 +515,8 @@ pub(super) fn uncons_into(
 
 /// `UnconsSlot(s, h, to)`: `Some(to)` when the list in slot `s` is not
 /// empty, its head then in slot `h` and its tail in `s`; a packed string
-/// (a per-character loop) just advances where it lies. An empty list
-/// leaves `Unit` in `s` (dead there: the fused test moved it).
+/// (a per-character loop) just advances where it lies. An empty list is
+/// left in `s`, or `()` is (dead there either way: the fused test moved it).
 #[inline(always)]
 pub(super) fn uncons_slot(
     stack: &mut [Value],
