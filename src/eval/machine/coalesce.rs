@@ -159,32 +159,34 @@ mod tests {
     use super::*;
     use crate::eval::machine::liveness::move_last_uses;
 
-    /// `f(l, acc)` with slots l 0, acc 1, c 2, rest 3: `case []: acc`,
-    /// `case (c:rest): f(rest, <second>)`, after liveness and coalescing.
-    fn loop_passing(second: Op, rest_also_stored: bool) -> Vec<Op> {
-        let mut ops = vec![
-            Op::TestNilSlot(0, false, 3),
-            Op::Pop,
-            Op::ReturnSlot(1),
-            Op::UnconsInto(2, 3, 8),
-            Op::Load(3),
-            second,
-            Op::TailCall(0),
-            Op::Store(3),
-            Op::MatchFail,
-        ];
-        if !rest_also_stored {
-            ops[7] = Op::MatchFail;
-        }
+    /// `ops` after liveness and coalescing (4 slots, callees of 2 parameters).
+    fn coalesced(mut ops: Vec<Op>) -> Vec<Op> {
         let code = Code::default();
         move_last_uses(&mut ops, 4, &code);
         coalesce_tails(&mut ops, 4, &code, |_| Some(2));
         ops
     }
 
+    /// `f(l, acc)` with slots l 0, acc 1, c 2, rest 3: `case []: acc`,
+    /// `case (c:rest): f(rest, <second>)` (`second` pushes the second
+    /// argument), then `after` (unreachable, but it names its slots).
+    fn loop_passing(second: &[Op], after: Op) -> Vec<Op> {
+        let fail = (second.len() + 7) as u32;
+        let mut ops = vec![
+            Op::TestNilSlot(0, false, 3),
+            Op::Pop,
+            Op::ReturnSlot(1),
+            Op::UnconsInto(2, 3, fail),
+            Op::Load(3),
+        ];
+        ops.extend_from_slice(second);
+        ops.extend([Op::TailCall(0), after, Op::MatchFail]);
+        coalesced(ops)
+    }
+
     #[test]
     fn a_list_tail_passed_back_in_its_parameter_shares_its_slot() {
-        let ops = loop_passing(Op::LoadAddInt(1, 1), false);
+        let ops = loop_passing(&[Op::LoadAddInt(1, 1)], Op::MatchFail);
         assert_eq!(ops[0], Op::TestNilSlot(0, true, 3));
         assert_eq!(ops[3], Op::UnconsInto(2, 0, 8));
         assert_eq!(ops[4], Op::Move(0));
@@ -194,36 +196,22 @@ mod tests {
     fn a_list_tail_shares_its_list_s_slot_when_an_argument_is_computed() {
         // `f(rest, acc + c)`: the second argument is three pushes, so the
         // call is no candidate; the `switch` on slot 0 is.
-        let mut ops = vec![
-            Op::TestNilSlot(0, false, 3),
-            Op::Pop,
-            Op::ReturnSlot(1),
-            Op::UnconsInto(2, 3, 9),
-            Op::Load(3),
-            Op::Load(1),
-            Op::Load(2),
-            Op::Add,
-            Op::TailCall(0),
-            Op::MatchFail,
-        ];
-        let code = Code::default();
-        move_last_uses(&mut ops, 4, &code);
-        coalesce_tails(&mut ops, 4, &code, |_| Some(2));
-        assert_eq!(ops[3], Op::UnconsInto(2, 0, 9));
+        let ops = loop_passing(&[Op::Load(1), Op::Load(2), Op::Add], Op::MatchFail);
+        assert_eq!(ops[3], Op::UnconsInto(2, 0, 10));
         assert_eq!(ops[4], Op::Move(0));
     }
 
     #[test]
     fn a_tail_whose_list_is_still_read_keeps_its_own_slot() {
         // `f(rest, l)`: the list in slot 0 lives on past the uncons.
-        let ops = loop_passing(Op::Load(0), false);
+        let ops = loop_passing(&[Op::Load(0)], Op::MatchFail);
         assert_eq!(ops[3], Op::UnconsInto(2, 3, 8));
         assert_eq!(ops[4..6], [Op::Move(3), Op::Move(0)]);
     }
 
     #[test]
     fn a_slot_written_by_anything_but_an_uncons_is_not_renamed() {
-        let ops = loop_passing(Op::LoadAddInt(1, 1), true);
+        let ops = loop_passing(&[Op::LoadAddInt(1, 1)], Op::Store(3));
         assert_eq!(ops[3], Op::UnconsInto(2, 3, 8));
         assert_eq!(ops[7], Op::Store(3));
     }

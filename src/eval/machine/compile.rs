@@ -120,9 +120,10 @@ fn fuse_base_cases(f: &mut CFunc) {
 
 /// Fuses a moving `TestNilSlot(s, true, a)` and the `Pop` after it with
 /// the `UnconsInto(h, s, _)` at `a` (its tail coalesced into `s`) into one
-/// `UnconsSlot(s, h, a + 1)`, removing the `UnconsInto`: the list is taken
-/// apart in its slot instead of pushed and popped (a per-element loop's
-/// `switch`: 2 instructions instead of 3, none of them moving the list).
+/// `UnconsSlot(s, h, _)` that jumps to what followed the `UnconsInto`,
+/// which goes: the list is taken apart in its slot instead of pushed and
+/// popped (a per-element loop's `switch`: 2 instructions instead of 3,
+/// none of them moving the list).
 /// Runs after `coalesce`.
 fn fuse_uncons_slots(f: &mut CFunc) {
     let mut i = 0;
@@ -136,11 +137,10 @@ fn fuse_uncons_slots(f: &mut CFunc) {
             && !liveness::successors(f.ops[a as usize - 1], a as usize - 1).any(|n| n == a as usize)
             && !lands_within(&f.ops, i + 1..i + 2)
         {
-            // Aimed at the `UnconsInto`, which goes: the jump then lands on
-            // what followed it; the fusion moves it back by the `Pop`.
+            // The `UnconsInto` goes, so `a` is what followed it; the fusion
+            // then moves `a` back by the `Pop`.
             let span = f.spans[i];
-            f.ops[i] = Op::UnconsSlot(s, h, a);
-            remove(f, a as usize);
+            splice(f, a as usize..a as usize + 1, None);
             fuse(f, i..i + 2, Op::UnconsSlot(s, h, a), span);
         }
         i += 1;
@@ -149,32 +149,7 @@ fn fuse_uncons_slots(f: &mut CFunc) {
 
 /// How many jumps of `ops` land on `at`.
 fn jumps_to(ops: &[Op], at: usize) -> usize {
-    ops.iter()
-        .filter(|op| {
-            (*op)
-                .clone()
-                .target_mut()
-                .is_some_and(|t| *t as usize == at)
-        })
-        .count()
-}
-
-/// Removes instruction `at`, which nothing falls into: a jump to it goes
-/// to the instruction after it, now at `at`.
-fn remove(f: &mut CFunc, at: usize) {
-    let mut ops = f.ops.to_vec();
-    let mut spans = f.spans.to_vec();
-    ops.remove(at);
-    spans.remove(at);
-    for op in &mut ops {
-        if let Some(t) = op.target_mut()
-            && *t as usize > at
-        {
-            *t -= 1;
-        }
-    }
-    f.ops = ops.into();
-    f.spans = spans.into();
+    targets(ops).filter(|&t| t == at).count()
 }
 
 /// Fuses a `TailCall(g)` with the instructions that push its arguments,
@@ -220,22 +195,32 @@ fn fuse_tail_args(
 
 /// Some jump of `ops` lands on one of `at`.
 fn lands_within(ops: &[Op], at: std::ops::Range<usize>) -> bool {
-    ops.iter().any(|op| {
-        op.clone()
-            .target_mut()
-            .is_some_and(|t| at.contains(&(*t as usize)))
-    })
+    targets(ops).any(|t| at.contains(&t))
+}
+
+/// Where each jump of `ops` lands.
+fn targets(ops: &[Op]) -> impl Iterator<Item = usize> + '_ {
+    ops.iter()
+        .filter_map(|op| op.clone().target_mut().map(|t| *t as usize))
 }
 
 /// Replaces the instructions `at` with `op` (reported at `span`), moving
 /// the jumps past them back. No jump may land inside `at`, only on its
 /// first instruction (`lands_within`).
 fn fuse(f: &mut CFunc, at: std::ops::Range<usize>, op: Op, span: Span) {
-    let removed = (at.len() - 1) as u32;
+    splice(f, at, Some((op, span)));
+}
+
+/// Replaces the instructions `at` with `by` (one or none), moving the
+/// jumps past `at`'s first instruction back by as many as went. A jump to
+/// that first instruction lands on what replaced it, or, when nothing did,
+/// on what followed `at`.
+fn splice(f: &mut CFunc, at: std::ops::Range<usize>, by: Option<(Op, Span)>) {
+    let removed = (at.len() - usize::from(by.is_some())) as u32;
     let mut ops = f.ops.to_vec();
     let mut spans = f.spans.to_vec();
-    ops.splice(at.clone(), [op]);
-    spans.splice(at.clone(), [span]);
+    ops.splice(at.clone(), by.map(|(op, _)| op));
+    spans.splice(at.clone(), by.map(|(_, span)| span));
     for op in &mut ops {
         if let Some(t) = op.target_mut()
             && *t as usize > at.start

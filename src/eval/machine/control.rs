@@ -137,20 +137,28 @@ pub(super) fn tail_call<'c>(
             stack.swap(r.bp + i, from + i);
         }
     }
-    reset_slots(stack, r.bp, n, callee.slots as usize);
+    let slots = callee.slots as usize;
+    reset_slots(stack, r.bp, (n, slots), (n, slots));
     Ok(enter(r, stack, g, callee))
 }
 
 /// After a tail call's `n` arguments are in the first slots of the frame
-/// at `bp`: the callee's other slots (`slots` in all) are reset where they
-/// are, rather than dropped and pushed again (a self tail call of the same
-/// frame size, a loop, pushes nothing). A plain value is left in place:
-/// every slot is written before it is read, and it holds nothing to free.
+/// at `bp`: the frame is cut to the callee's `slots` and slots `lo..hi`
+/// (the callee's others, or fewer: `TailArgs::reset`) are reset where
+/// they are, rather than dropped and pushed again (a self tail call of the
+/// same frame size, a loop, pushes nothing). A plain value is left in
+/// place: every slot is written before it is read, and it holds nothing
+/// to free.
 #[inline(always)]
-fn reset_slots(stack: &mut Vec<Value>, bp: usize, n: usize, slots: usize) {
+fn reset_slots(
+    stack: &mut Vec<Value>,
+    bp: usize,
+    (n, slots): (usize, usize),
+    (lo, hi): (usize, usize),
+) {
     truncate(stack, bp + slots.max(n));
-    let reset = (bp + n).min(stack.len())..stack.len();
-    for v in &mut stack[reset] {
+    let end = (bp + hi).min(stack.len());
+    for v in &mut stack[(bp + lo).min(end)..end] {
         if !instr::is_plain(v) {
             discard(std::mem::replace(v, Value::Unit));
         }
@@ -193,9 +201,8 @@ pub(super) fn tail_call_args<'c>(
 
 /// The arguments of a `TailCallArgs` into slots `bp..` (`args.srcs` for
 /// the first of the callee's `n`; the others are in their slots already),
-/// the frame cut to the callee's `slots` and `args.reset` reset (as
-/// [`reset_slots`] does). Inlined: a call of its own cost a loop step
-/// its register saves and argument set-up (lines_loop, 1 MiB, callgrind:
+/// then [`reset_slots`] of `args.reset`. Inlined: a call of its own cost a
+/// loop step its register saves and argument set-up (lines_loop, 1 MiB, callgrind:
 /// 409.6 -> 386.9 M instructions; 10 MiB 437 -> 414 ms, alternating,
 /// median of 15; fib(30) and chain unchanged). It was kept out of line
 /// when the loop step had more to do and fib ran 6 % slower with it in.
@@ -213,14 +220,8 @@ fn args_into_frame(
     for (i, src) in args.srcs.get(first..).unwrap_or(&[]).iter().enumerate() {
         put_arg(stack, bp, first + i, *src)?;
     }
-    truncate(stack, bp + slots.max(n));
     let (lo, hi) = args.reset;
-    let end = (bp + hi as usize).min(stack.len());
-    for v in &mut stack[(bp + lo as usize).min(end)..end] {
-        if !instr::is_plain(v) {
-            discard(std::mem::replace(v, Value::Unit));
-        }
-    }
+    reset_slots(stack, bp, (n, slots), (lo as usize, hi as usize));
     Ok(())
 }
 
