@@ -8,8 +8,8 @@
 /// (list cells, strings, messages) from several worker threads.
 /// Wrapped to count the bytes held, for `--max-memory` (`mpl::memory`).
 #[global_allocator]
-static ALLOCATOR: mpl::memory::Counting<mimalloc::MiMalloc> =
-    mpl::memory::Counting(mimalloc::MiMalloc);
+static ALLOCATOR: mpl::memory::Counting<mpl::memory::Mimalloc> =
+    mpl::memory::Counting(mpl::memory::Mimalloc);
 
 use clap::{Parser, Subcommand};
 use mpl::diagnostics::{self, Diagnostic};
