@@ -129,6 +129,20 @@ impl Value {
         Value::Items(items.into(), 0)
     }
 
+    /// `Value::list` of `items[from..]`, taken out of `items` (a list
+    /// literal's elements on the stack). A list of values other than chars
+    /// or bytes is made in one allocation at its size, not gathered into a
+    /// `Vec` and copied (Pluto builds 12 lists a request).
+    pub fn list_drain(items: &mut Vec<Value>, from: usize) -> Value {
+        let rest = items.get(from..).unwrap_or(&[]);
+        let packs = |v: &Value| matches!(v, Value::Char(_) | Value::Byte(_));
+        match rest.first() {
+            None => Value::Nil,
+            Some(first) if packs(first) => Value::list(items.drain(from..).collect()),
+            Some(_) => Value::Items(items.drain(from..).collect(), 0),
+        }
+    }
+
     /// Splits a non-empty list into head and tail; `None` for `[]` or for a
     /// value that is not a list.
     pub fn uncons(&self) -> Option<(Value, Value)> {

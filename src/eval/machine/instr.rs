@@ -57,7 +57,7 @@ pub(super) fn build(stack: &mut Vec<Value>, bp: usize, code: &Code, op: &Op) -> 
         }
         Op::List(n) => {
             let from = below(stack, n as usize, bp)?;
-            Value::list(stack.drain(from..).collect())
+            Value::list_drain(stack, from)
         }
         Op::Record(k) => {
             let site = code
