@@ -866,7 +866,7 @@ fn pluto_logs_one_line_per_request() {
     });
 }
 
-/// The logger keeps two chains of merges, new logs joining them in turn:
+/// The logger keeps up to four chains of merges, new logs joining them in turn:
 /// with several connections open, closing and opening, every request is
 /// logged once, as soon as it is served.
 #[test]
