@@ -102,6 +102,26 @@ pub struct Mimalloc;
 /// The alignment every mimalloc block has.
 const WORD: usize = 8;
 
+type Plain = unsafe extern "C" fn(usize) -> *mut std::ffi::c_void;
+type Aligned = unsafe extern "C" fn(usize, usize) -> *mut std::ffi::c_void;
+
+/// A fresh block for `layout` from `plain(size)` when mimalloc's own
+/// alignment is enough, else from `aligned(size, align)`.
+///
+/// # Safety
+/// `plain` and `aligned` are mimalloc's allocation calls of one kind
+/// (`mi_malloc` and `mi_malloc_aligned`, or the zeroing pair).
+#[inline(always)]
+unsafe fn fresh(layout: Layout, plain: Plain, aligned: Aligned) -> *mut u8 {
+    // SAFETY: plain C calls with a size (and a power-of-two alignment).
+    unsafe {
+        match layout.align() <= WORD {
+            true => plain(layout.size()).cast(),
+            false => aligned(layout.size(), layout.align()).cast(),
+        }
+    }
+}
+
 // SAFETY: each method calls the mimalloc function with the contract of the
 // `GlobalAlloc` method (fresh memory of `layout.size()` bytes, aligned to
 // `layout.align()`: by `WORD` for plain calls, by the aligned calls
@@ -111,25 +131,15 @@ unsafe impl GlobalAlloc for Mimalloc {
     #[inline]
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         use libmimalloc_sys::{mi_malloc, mi_malloc_aligned};
-        // SAFETY: plain C calls; see above.
-        unsafe {
-            match layout.align() <= WORD {
-                true => mi_malloc(layout.size()).cast(),
-                false => mi_malloc_aligned(layout.size(), layout.align()).cast(),
-            }
-        }
+        // SAFETY: both are mimalloc's allocation calls; see above.
+        unsafe { fresh(layout, mi_malloc, mi_malloc_aligned) }
     }
 
     #[inline]
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         use libmimalloc_sys::{mi_zalloc, mi_zalloc_aligned};
         // SAFETY: as for `alloc`.
-        unsafe {
-            match layout.align() <= WORD {
-                true => mi_zalloc(layout.size()).cast(),
-                false => mi_zalloc_aligned(layout.size(), layout.align()).cast(),
-            }
-        }
+        unsafe { fresh(layout, mi_zalloc, mi_zalloc_aligned) }
     }
 
     #[inline]
