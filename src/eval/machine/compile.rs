@@ -589,6 +589,10 @@ impl<'a> FuncCompiler<'a> {
     /// Compiles `e` to push exactly one value.
     fn expr(&mut self, e: &Expr) -> CompileResult {
         let sp = e.span;
+        if let Some(v) = self.folded(e) {
+            let k = self.constant(v);
+            return self.emit(Op::Const(k), sp).map(drop);
+        }
         match &e.kind {
             ExprKind::Unknown { .. } => Err(self.bug("a name that did not resolve", sp)),
             ExprKind::Lit(l) => self.lit(l, sp),
@@ -765,6 +769,45 @@ impl<'a> FuncCompiler<'a> {
         self.callee(g, args.len(), sp)?;
         self.exprs(args)?;
         self.emit(op, sp).map(drop)
+    }
+
+    /// The value of a list, tuple or constructor whose parts are all
+    /// literals (or conversions of literals, or such values themselves),
+    /// made once here and loaded as a constant where it is used: Pluto's
+    /// `[intToByte(10), intToByte(13), intToByte(10)]`, built on every
+    /// request, was five builtin calls, a `Vec` and a packed copy. `None`
+    /// for anything else, and for a conversion that fails (it fails at
+    /// run time, at its place, as before). A plain literal is left to
+    /// `lit`; `show` is not folded (it prints by type).
+    fn folded(&self, e: &Expr) -> Option<Value> {
+        let parts = |items: &[Expr]| -> Option<Vec<Value>> {
+            items.iter().map(|x| self.constant_value(x)).collect()
+        };
+        match &e.kind {
+            ExprKind::List(items) if !items.is_empty() => Some(Value::list(parts(items)?)),
+            ExprKind::Tuple(items) => Some(Value::tuple(parts(items)?)),
+            ExprKind::Ctor { tag, args } if !args.is_empty() => {
+                let fields: Vec<Value> = parts(args)?;
+                Some(Value::Data(*tag, fields.into()))
+            }
+            _ => None,
+        }
+    }
+
+    /// The value of a literal, of a conversion of one, or of a [`folded`]
+    /// expression.
+    ///
+    /// [`folded`]: FuncCompiler::folded
+    fn constant_value(&self, e: &Expr) -> Option<Value> {
+        match &e.kind {
+            ExprKind::Lit(l) => Some(lit_value(l)),
+            ExprKind::Ctor { tag, args } if args.is_empty() => Some(Value::Tag(*tag)),
+            ExprKind::Builtin { op, args, .. } if *op != crate::ir::Builtin::Show => {
+                let [arg] = args.as_slice() else { return None };
+                super::ops::builtin(*op, self.constant_value(arg)?, self.prog).ok()
+            }
+            _ => self.folded(e),
+        }
     }
 
     fn build(&mut self, items: &[Expr], op: Op, sp: Span) -> CompileResult {

@@ -1791,3 +1791,42 @@ fn a_tail_call_with_more_arguments_than_the_callers_slots_passes_them_in_order()
     ];
     assert_eq!(ok(eval_in(funcs, &[], 1, call(0, vec![int(2)]))), "182");
 }
+
+#[test]
+fn a_list_tuple_or_constructor_of_literals_is_one_constant() {
+    use super::code::Op;
+    let src = "data Pair = Pair(Int, [Byte]);\n\
+        [Byte] blank() { [intToByte(10), intToByte(13), intToByte(10)] }\n\
+        (Int, Pair) both() { (1, Pair(2, [intToByte(7)])) }\n\
+        [Int] computed(Int n) { [1, n] }\n\
+        [Byte] failing() { [intToByte(300)] }\n\
+        process main(PutSeq<Char> out) {\n\
+          writeLine(out, show(blank()));\n\
+          writeLine(out, show(both()));\n\
+          writeLine(out, show(computed(3)));\n\
+          out.put(StopPut);\n\
+        }\n\
+        main(stdout);\n";
+    let one_const = |name: &str| {
+        let (ops, _) = compiled(src, name, true);
+        assert!(matches!(ops[0], Op::Const(_)), "{name}: {ops:?}");
+        assert!(
+            !ops.iter().any(|op| matches!(
+                op,
+                Op::List(_) | Op::Tuple(_) | Op::Data(..) | Op::Builtin(_)
+            )),
+            "{name}: {ops:?}"
+        );
+    };
+    one_const("blank");
+    one_const("both");
+    // A part computed at run time, or a conversion that fails (it fails
+    // when it runs, at its place), keeps the list built at run time.
+    for name in ["computed", "failing"] {
+        let (ops, _) = compiled(src, name, true);
+        assert!(
+            ops.iter().any(|op| matches!(op, Op::List(1 | 2))),
+            "{name}: {ops:?}"
+        );
+    }
+}
