@@ -775,7 +775,10 @@ impl<'a> FuncCompiler<'a> {
     /// literals (or conversions of literals, or such values themselves),
     /// made once here and loaded as a constant where it is used: Pluto's
     /// `[intToByte(10), intToByte(13), intToByte(10)]`, built on every
-    /// request, was five builtin calls, a `Vec` and a packed copy. `None`
+    /// request, was five builtin calls, a `Vec` and a packed copy (with
+    /// its constant tuples, Pluto went 137.8 k -> 130.7 k machine
+    /// instructions a request). Like a string literal, the value is shared
+    /// by every process that loads it. `None`
     /// for anything else, and for a conversion that fails (it fails at
     /// run time, at its place, as before). A plain literal is left to
     /// `lit`; `show` is not folded (it prints by type).
