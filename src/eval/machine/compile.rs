@@ -623,12 +623,6 @@ impl<'a> FuncCompiler<'a> {
             }
             ExprKind::Ctor { tag, args } => self.build(args, Op::Data(*tag, args.len() as u32), sp),
             ExprKind::Tuple(items) => self.build(items, Op::Tuple(items.len() as u32), sp),
-            // `[]` is a constant, like `""`: `List(0)` went through `build`
-            // and an empty `Vec` (about 170 instructions for a `Nil`).
-            ExprKind::List(items) if items.is_empty() => {
-                let nil = self.constant(Value::Nil);
-                self.emit(Op::Const(nil), sp).map(drop)
-            }
             ExprKind::List(items) => self.build(items, Op::List(items.len() as u32), sp),
             ExprKind::Binary { op, lhs, rhs } => self.binary(*op, lhs, rhs, sp),
             ExprKind::Unary { op, operand } => {
@@ -787,7 +781,9 @@ impl<'a> FuncCompiler<'a> {
             items.iter().map(|x| self.constant_value(x)).collect()
         };
         match &e.kind {
-            ExprKind::List(items) if !items.is_empty() => Some(Value::list(parts(items)?)),
+            // `[]` too, like `""`: `List(0)` went through `build` and an
+            // empty `Vec` (about 170 instructions for a `Nil`).
+            ExprKind::List(items) => Some(Value::list(parts(items)?)),
             ExprKind::Tuple(items) => Some(Value::tuple(parts(items)?)),
             ExprKind::Ctor { tag, args } if !args.is_empty() => {
                 let fields: Vec<Value> = parts(args)?;

@@ -295,15 +295,18 @@ fn int_to_char(n: i64) -> Res<char> {
 
 fn bytes_to_string(v: &Value) -> Res<Value> {
     // Packed bytes are read where they lie (Pluto's request head, a
-    // request).
-    if let Value::Bytes(b, i) = v {
-        let bytes = b.get(*i as usize..).unwrap_or(&[]);
-        return Ok(Value::string(&String::from_utf8_lossy(bytes)));
-    }
-    match v.as_bytes() {
-        Some(b) => Ok(Value::string(&String::from_utf8_lossy(&b))),
-        None => Err(Fault::internal("bytesToString takes a [Byte]")),
-    }
+    // request), not copied out first.
+    let copied;
+    let bytes = match v {
+        Value::Bytes(b, i) => b.get(*i as usize..).unwrap_or(&[]),
+        _ => {
+            copied = v
+                .as_bytes()
+                .ok_or_else(|| Fault::internal("bytesToString takes a [Byte]"))?;
+            &copied[..]
+        }
+    };
+    Ok(Value::string(&String::from_utf8_lossy(bytes)))
 }
 
 fn string_to_bytes(v: &Value) -> Res<Value> {
