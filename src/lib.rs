@@ -11,6 +11,7 @@
 //! programs in-process. Rendering diagnostics is `diagnostics`'s; nothing
 //! here decides what is an error.
 
+pub mod allocator;
 pub mod check;
 pub mod diagnostics;
 pub mod eval;

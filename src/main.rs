@@ -8,8 +8,8 @@
 /// (list cells, strings, messages) from several worker threads.
 /// Wrapped to count the bytes held, for `--max-memory` (`mpl::memory`).
 #[global_allocator]
-static ALLOCATOR: mpl::memory::Counting<mpl::memory::Mimalloc> =
-    mpl::memory::Counting(mpl::memory::Mimalloc);
+static ALLOCATOR: mpl::memory::Counting<mpl::allocator::Mimalloc> =
+    mpl::memory::Counting(mpl::allocator::Mimalloc);
 
 use clap::{Parser, Subcommand};
 use mpl::diagnostics::{self, Diagnostic};
