@@ -49,11 +49,11 @@ pub(super) fn build(stack: &mut Vec<Value>, bp: usize, code: &Code, op: &Op) -> 
     let value = match *op {
         Op::Data(t, n) => {
             let from = below(stack, n as usize, bp)?;
-            Value::Data(t, stack.drain(from..).collect())
+            Value::Data(t, value::shared_tail(stack, from))
         }
         Op::Tuple(n) => {
             let from = below(stack, n as usize, bp)?;
-            Value::Tuple(stack.drain(from..).collect())
+            Value::Tuple(value::shared_tail(stack, from))
         }
         Op::List(n) => {
             let from = below(stack, n as usize, bp)?;
