@@ -20,6 +20,10 @@
 //!   dropped; a task's record remembers the mailbox it last parked in. Only
 //!   the end of a run reads the records: to build deadlock reports and to
 //!   drop parked tasks.
+//! * A worker without work spins briefly, then yields its core a few times,
+//!   then sleeps on a condition variable until work is published
+//!   ([`IDLE_PAUSES`]): on a machine with few cores the run's I/O threads
+//!   need the core more than the worker needs to catch work a little sooner.
 //! * With `Config::seed`, one worker keeps its runnable tasks in a `Vec` and
 //!   picks the next one with a seeded splitmix64.
 
@@ -146,6 +150,18 @@ const NEXT_STREAK: u32 = 64;
 const INJECTOR_EVERY: u32 = 61;
 /// Safety net for the sleep protocol: an idle worker re-checks this often.
 const SLEEP_TIMEOUT: Duration = Duration::from_millis(50);
+/// An idle worker first spins this many rounds of 32 `pause`s, then yields
+/// its core [`IDLE_YIELDS`] times, then sleeps. Spinning catches work that
+/// comes within microseconds without a sleep and a wake-up; but a spinning
+/// worker holds a core that the run's I/O threads (and, on a small
+/// machine, the client) may be waiting for, and yielding hands it over.
+/// Pluto under `wrk` on 2 cores (alternating, with the network thread's
+/// yields): 48 rounds then 16 yields 28.7k req/s and 55 us of CPU a
+/// request; 8 and 8, 37.7k and 39 us. Spawn needs some spinning: 0 rounds
+/// made a spawn 0.8-1.0 -> 1.5 us, 8 rounds kept it at 1.0 (bench/RESULTS.md).
+const IDLE_PAUSES: u32 = 8;
+/// See [`IDLE_PAUSES`].
+const IDLE_YIELDS: u32 = 8;
 
 /// What a task leaves behind for the end-of-run walk.
 struct Record<M> {
@@ -993,11 +1009,11 @@ fn park_race<M: Send + 'static, E: Send + 'static>(
 /// No work visible: pay the debt, spin briefly, then sleep until notified.
 fn idle<M: Send + 'static, E: Send + 'static>(sh: &SchedulerState<M, E>, local: &mut Local<M, E>) {
     local.flush(sh);
-    for i in 0..64 {
+    for i in 0..IDLE_PAUSES + IDLE_YIELDS {
         if sh.stopped() || sh.work_visible() {
             return;
         }
-        match i < 48 {
+        match i < IDLE_PAUSES {
             true => (0..32).for_each(|_| std::hint::spin_loop()),
             false => std::thread::yield_now(),
         }
