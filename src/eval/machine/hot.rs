@@ -393,14 +393,14 @@ pub(super) fn test_pattern(
         Op::PopNil(to) => matched(pop(stack)?.is_empty_list(), to),
         Op::UnData(t, n, to) => match pop(stack)? {
             Value::Data(x, fields) if x == t && fields.len() == n as usize => {
-                push_rev(stack, &fields);
+                push_fields(stack, fields);
                 Ok(None)
             }
             _ => Ok(Some(to)),
         },
         Op::UnTuple(n, to) => match pop(stack)? {
             Value::Tuple(items) if items.len() == n as usize => {
-                push_rev(stack, &items);
+                push_fields(stack, items);
                 Ok(None)
             }
             Value::Unit if n == 0 => Ok(None),
@@ -453,6 +453,24 @@ pub(super) fn test_nil_slot(
 #[cold]
 fn push_rev(stack: &mut Vec<Value>, items: &[Value]) {
     stack.extend(items.iter().rev().cloned());
+}
+
+/// `push_rev` of a tuple's or constructor's fields. When nothing else
+/// holds them (a tuple returned and matched at once), they are moved out,
+/// not copied and then dropped with their container: no count goes up and
+/// down again per field (Pluto, about 30 a request: 125.7k -> 125.2k
+/// machine instructions a request).
+#[cold]
+fn push_fields(stack: &mut Vec<Value>, mut fields: Arc<[Value]>) {
+    match Arc::get_mut(&mut fields) {
+        Some(owned) => stack.extend(
+            owned
+                .iter_mut()
+                .rev()
+                .map(|v| std::mem::replace(v, Value::Unit)),
+        ),
+        None => push_rev(stack, &fields),
+    }
 }
 
 /// The elements of a list of exactly `n` elements.
