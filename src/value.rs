@@ -370,23 +370,12 @@ impl Value {
     }
 }
 
-/// The most nodes (list cells, tuples, constructor values) a value may have
-/// to be copied for a new process.
-const LOCAL_COPY_NODES: usize = 256;
-
-/// `v` as a new process receives it. A small list, tuple or constructor
-/// value is copied, so that the new process reading it touches no
-/// reference count that another worker thread touches too: two processes
-/// walking one shared 5x5 kernel spend most of their time fighting over
-/// its cache lines. Larger values are shared (copying them would make a
-/// spawn cost their size), and so are packed strings and bytes, records
-/// and channel ends, whose reading touches one count, not one per element.
-/// Values are immutable, so a copy is never observable.
 /// `items[from..]` moved into one shared slice, `items` cut to `from`: a
 /// tuple's, a constructor's or a list literal's fields leave the stack in
-/// one copy of their bytes. (Collecting a `Drain` wrote them one at a
+/// one copy of their bytes. Collecting a `Drain` wrote them one at a
 /// time, then shifted the empty tail: 187 machine instructions a tuple or
-/// constructor with its allocation, 29 of them a Pluto request.)
+/// constructor with its allocation, about 110 now (callgrind; Pluto builds
+/// 29 a request).
 pub fn shared_tail(items: &mut Vec<Value>, from: usize) -> Arc<[Value]> {
     let from = from.min(items.len());
     let n = items.len() - from;
@@ -409,6 +398,18 @@ pub fn shared_tail(items: &mut Vec<Value>, from: usize) -> Arc<[Value]> {
     }
 }
 
+/// The most nodes (list cells, tuples, constructor values) a value may have
+/// to be copied for a new process.
+const LOCAL_COPY_NODES: usize = 256;
+
+/// `v` as a new process receives it. A small list, tuple or constructor
+/// value is copied, so that the new process reading it touches no
+/// reference count that another worker thread touches too: two processes
+/// walking one shared 5x5 kernel spend most of their time fighting over
+/// its cache lines. Larger values are shared (copying them would make a
+/// spawn cost their size), and so are packed strings and bytes, records
+/// and channel ends, whose reading touches one count, not one per element.
+/// Values are immutable, so a copy is never observable.
 pub fn for_new_process(v: Value) -> Value {
     let mut budget = LOCAL_COPY_NODES;
     let composite = matches!(
