@@ -157,8 +157,10 @@ const SLEEP_TIMEOUT: Duration = Duration::from_millis(50);
 /// machine, the client) may be waiting for, and yielding hands it over.
 /// Pluto under `wrk` on 2 cores (alternating, with the network thread's
 /// yields): 48 rounds then 16 yields 28.7k req/s and 55 us of CPU a
-/// request; 8 and 8, 37.7k and 39 us. Spawn needs some spinning: 0 rounds
-/// made a spawn 0.8-1.0 -> 1.5 us, 8 rounds kept it at 1.0 (bench/RESULTS.md).
+/// request; 8 and 8, 37.7k and 39 us. Spawn needs some spinning: with 0
+/// rounds a spawn took 1.5 us in two suite runs (0.8 and 1.0 with 48); 8
+/// rounds ran `spawn.mpl` as fast as 48 (hyperfine medians 108.4 and 112.0
+/// ms; bench/RESULTS.md).
 const IDLE_PAUSES: u32 = 8;
 /// See [`IDLE_PAUSES`].
 const IDLE_YIELDS: u32 = 8;
