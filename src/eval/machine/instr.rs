@@ -276,11 +276,10 @@ pub(super) fn race(
     Ok(Ok(()))
 }
 
+/// `Fork(k)`: forks the channel on top by `forks[k]` (one new process per
+/// arm, each with a fresh channel; the far halves go to the peer as one
+/// tuple), and the process ends.
 #[inline(never)]
-/// `Fork(k)`: one new process per arm of `forks[k]`, each with a fresh channel; the far
-/// halves go to the peer as one tuple.
-/// `Fork(k)`: forks the channel on top by `forks[k]`, and the process
-/// ends.
 pub(super) fn fork_and_end(
     shared: &Arc<RunData>,
     k: u32,
