@@ -93,6 +93,7 @@ pub fn extend_code(
                 .get(g as usize)
                 .map(|f| (f.params, f.slots))
         });
+        check_bounds(&cf)?;
         code.funcs.push(cf);
     }
     Ok(())
@@ -230,6 +231,23 @@ fn splice(f: &mut CFunc, at: std::ops::Range<usize>, by: Option<(Op, Span)>) {
     }
     f.ops = ops.into();
     f.spans = spans.into();
+}
+
+/// The dispatch loop's contract (`exec`, which reads instructions
+/// unchecked): `f` ends with `Return`, which never falls through, and
+/// every jump lands inside it. So the pc stays in bounds: it moves on by
+/// one from anything but the last instruction, jumps within, enters a
+/// function at 0, and returns to just after a call (never the last).
+fn check_bounds(f: &CFunc) -> CompileResult {
+    let ends = matches!(f.ops.last(), Some(Op::Return));
+    if ends && targets(&f.ops).all(|t| t < f.ops.len()) {
+        return Ok(());
+    }
+    Err(internal(
+        "compiled code that can leave its function",
+        f.span,
+        &f.name,
+    ))
 }
 
 /// The entry must be a function without parameters (the wiring).
@@ -1470,5 +1488,46 @@ fn put_chain(e: &Expr) -> Option<(Slot, Vec<&Expr>)> {
             Some((s, puts))
         }
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::FileId;
+
+    fn func(ops: Vec<Op>) -> CFunc {
+        let span = Span::new(FileId(0), 0, 0);
+        CFunc {
+            name: "f".into(),
+            kind: crate::ir::FnKind::Function,
+            captures: 0,
+            params: 0,
+            slots: 0,
+            max_depth: 0,
+            slot_names: Vec::new().into(),
+            spans: vec![span; ops.len()].into(),
+            ops: ops.into(),
+            span,
+            prelude: false,
+        }
+    }
+
+    #[test]
+    fn compiled_code_must_end_with_return_and_jump_within() {
+        assert!(check_bounds(&func(vec![Op::Unit, Op::Return])).is_ok());
+        assert!(check_bounds(&func(vec![Op::Jump(1), Op::Return])).is_ok());
+        // Falls off the end, or jumps past it: the unchecked dispatch
+        // would read past the instructions, so it is an internal error.
+        let bad = [
+            vec![],
+            vec![Op::Return, Op::Unit],
+            vec![Op::Jump(2), Op::Return],
+            vec![Op::UnconsSlot(0, 1, 7), Op::Return],
+        ];
+        for ops in bad {
+            let e = check_bounds(&func(ops)).expect_err("out-of-bounds code accepted");
+            assert!(e.message.contains("internal error"), "{}", e.message);
+        }
     }
 }

@@ -478,12 +478,16 @@ pub(super) struct Regs<'c> {
 impl<'c> Regs<'c> {
     /// The registers of a process saved at function `fid`, `ip`, `bp`,
     /// with `budget` calls to run (at least one); `None` if there is no
-    /// such function.
+    /// such function or `ip` is past its end (the dispatch loop relies on
+    /// it being within).
     fn resume(code: &'c Code, (fid, ip, bp): (FuncId, u32, u32), budget: u32) -> Option<Self> {
         Some(Regs {
             code,
             fid,
-            f: code.funcs.get(fid as usize)?,
+            f: code
+                .funcs
+                .get(fid as usize)
+                .filter(|f| (ip as usize) < f.ops.len())?,
             ip: ip as usize,
             bp: bp as usize,
             fuel: budget.max(1),
@@ -498,25 +502,6 @@ pub(super) enum Flow {
     Yield,
     /// The process ended.
     Done,
-}
-
-/// The report of code that ran past its function's last instruction.
-#[cold]
-fn ran_off_the_end(
-    f: &CFunc,
-    ip: usize,
-    code: &Code,
-    proc_fn: FuncId,
-    frames: &[Frame],
-) -> RunError {
-    error(
-        Fault::internal("ran off the end of a function"),
-        f,
-        ip,
-        code,
-        proc_fn,
-        frames,
-    )
 }
 
 /// Runs the process until it ends, fails, parks or uses up its budget.
@@ -549,7 +534,7 @@ fn execute(
     let tracer = (&**shared, *trace_id);
     let code = &shared.code;
     let Some(mut r) = Regs::resume(code, (*func, *pc, *base), cx.budget()) else {
-        return Step::Fail(RunError::internal("?", "unknown function"));
+        return Step::Fail(RunError::internal("?", "unknown function or pc"));
     };
 
     macro_rules! save {
@@ -617,9 +602,14 @@ fn execute(
         };
     }
     loop {
-        let Some(op) = r.f.ops.get(r.ip) else {
-            return Step::Fail(ran_off_the_end(r.f, r.ip, code, *proc_fn, frames));
-        };
+        // SAFETY: `r.ip < r.f.ops.len()`. `compile::check_bounds` holds for
+        // every function (each ends with `Return` and jumps only within
+        // itself) and `Regs::resume` checks a saved pc, so every way the pc
+        // moves keeps it in bounds (see `check_bounds`). Unchecked, the
+        // loop dispatches in fewer instructions: fib(30) 579 -> 544 M,
+        // lines_loop (300 kB) 118.7 -> 114.1 M (callgrind).
+        debug_assert!(r.ip < r.f.ops.len(), "the pc left its function");
+        let op = unsafe { r.f.ops.get_unchecked(r.ip) };
         r.ip += 1;
         let bp = r.bp;
         match *op {
