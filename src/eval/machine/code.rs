@@ -283,15 +283,18 @@ impl ArgSrc {
 /// What a `TailCallArgs` writes into the frame it reuses.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TailArgs {
-    /// Where each argument comes from, in order, up to the last that is not
-    /// `Keep`.
+    /// Where each argument from `first` on comes from, in order, up to the
+    /// last that is not `Keep`.
     pub srcs: Box<[ArgSrc]>,
-    /// The leading `Keep`s: the arguments from `first` on are written.
+    /// How many leading arguments are `Keep` (left out of `srcs`, so that
+    /// a step does not slice past them: 10 machine instructions of
+    /// lines_loop's 75).
     pub first: u32,
     /// The slots past the parameters reset to `()`: the callee's all, but
     /// in a self call only those the function's own instructions write
-    /// (since the frame was entered the others hold `()` or a plain value).
-    /// lines_loop's loop resets one slot instead of two.
+    /// (since the frame was entered the others hold `()` or a plain value),
+    /// less the head its first `UnconsSlot` writes again at once
+    /// (`liveness::loop_written`). lines_loop's loop resets none of its two.
     pub reset: (u32, u32),
 }
 

@@ -86,7 +86,7 @@ pub fn extend_code(
         });
         fuse_base_cases(&mut cf);
         fuse_uncons_slots(&mut cf);
-        let own = (id as FuncId, liveness::written(&cf.ops, code));
+        let own = (id as FuncId, liveness::loop_written(&cf.ops, code));
         fuse_tail_args(&mut cf, &mut code.tail_args, own, |g| {
             program
                 .functions
@@ -161,7 +161,8 @@ fn jumps_to(ops: &[Op], at: usize) -> usize {
 /// Runs after `liveness` (a `Move` must be a last use). (lines_loop: a
 /// character's 8 instructions become 5, 18 % fewer machine instructions.)
 ///
-/// `own` is the function's id and the slots its instructions write;
+/// `own` is the function's id and the slots its loop step resets
+/// (`liveness::loop_written`);
 /// `sizes` gives a callee's parameters and slots.
 fn fuse_tail_args(
     f: &mut CFunc,
@@ -178,7 +179,8 @@ fn fuse_tail_args(
             && !lands_within(&f.ops, j - n + 1..j + 1)
             && let Some(srcs) = ArgSrc::in_order(&f.ops[j - n..j])
         {
-            let first = srcs.iter().take_while(|&&s| s == ArgSrc::Keep).count() as u32;
+            let first = srcs.iter().take_while(|&&s| s == ArgSrc::Keep).count();
+            let (srcs, first) = (srcs[first..].into(), first as u32);
             // A method body's captures are written by its call, not by
             // its instructions: such a function resets them all.
             let reset = match g == own && f.captures == 0 {

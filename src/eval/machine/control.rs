@@ -185,11 +185,7 @@ pub(super) fn tail_call_args<'c>(
         .get(k as usize)
         .ok_or_else(|| Fault::internal("unknown tail call arguments"))?;
     if g == r.fid {
-        // A loop step: the frame is already the function's, of its size,
-        // so there is nothing to look up or to grow.
-        let (n, slots) = (r.f.params as usize, r.f.slots as usize);
-        debug_assert!(stack.len() >= r.bp + slots, "a frame below its size");
-        args_into_frame(stack, r.bp, args, (n, slots))?;
+        loop_step(stack, r.bp, args, r.f.slots as usize)?;
         r.ip = 0;
         return Ok(Flow::Next);
     }
@@ -197,6 +193,28 @@ pub(super) fn tail_call_args<'c>(
     let n = callee.params as usize;
     args_into_frame(stack, r.bp, args, (n, callee.slots as usize))?;
     Ok(enter(r, stack, g, callee))
+}
+
+/// A self `TailCallArgs`, a loop step: the frame is already the
+/// function's, of its `slots`, so there is nothing to look up or to grow;
+/// the arguments are written into it, the temporaries above it dropped and
+/// the reset skipped when it is empty (lines_loop's, see
+/// `liveness::loop_written`). Kept apart from `args_into_frame`, which
+/// also serves calls of other functions and grows frames: lines_loop on
+/// 300 kB, 109.9 -> 106.0 M machine instructions (about 13 a character).
+#[inline(always)]
+fn loop_step(stack: &mut Vec<Value>, bp: usize, args: &TailArgs, slots: usize) -> InstrResult<()> {
+    debug_assert!(stack.len() >= bp + slots, "a frame below its size");
+    let first = args.first as usize;
+    for (i, src) in args.srcs.iter().enumerate() {
+        put_arg(stack, bp, first + i, *src)?;
+    }
+    truncate(stack, bp + slots);
+    let (lo, hi) = args.reset;
+    if lo < hi {
+        reset_slots(stack, bp, (0, slots), (lo as usize, hi as usize));
+    }
+    Ok(())
 }
 
 /// The arguments of a `TailCallArgs` into slots `bp..` (`args.srcs` for
@@ -217,7 +235,7 @@ fn args_into_frame(
         stack.resize(bp + n, Value::Unit);
     }
     let first = args.first as usize;
-    for (i, src) in args.srcs.get(first..).unwrap_or(&[]).iter().enumerate() {
+    for (i, src) in args.srcs.iter().enumerate() {
         put_arg(stack, bp, first + i, *src)?;
     }
     let (lo, hi) = args.reset;

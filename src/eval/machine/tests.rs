@@ -731,16 +731,17 @@ fn a_tail_call_whose_arguments_are_slots_and_constants_is_one_instruction() {
     // `words(rest, b, acc)`: the tail is in slot 0 already (`rest` shares
     // `l`'s slot), `acc` stays in its own slot 2 (or is itself plus one).
     assert_eq!(calls.len(), 3, "{ops:?}");
+    // The leading `Keep` (the tail) is left out of the sources.
+    assert!(code.tail_args.iter().all(|a| a.first == 1));
     for args in &calls {
-        assert!(matches!(args[0], ArgSrc::Keep), "{args:?}");
-        assert!(matches!(args[1], ArgSrc::Bool(_)), "{args:?}");
+        assert!(matches!(args[0], ArgSrc::Bool(_)), "{args:?}");
     }
     // `acc` passed on in its own slot is left out: nothing to write.
-    assert!(calls.iter().any(|a| a.len() == 2));
+    assert!(calls.iter().any(|a| a.len() == 1));
     assert!(
         calls
             .iter()
-            .any(|a| a.get(2) == Some(&ArgSrc::LoadAddInt(2, 1)))
+            .any(|a| a.get(1) == Some(&ArgSrc::LoadAddInt(2, 1)))
     );
     // Every jump still lands inside the function.
     assert!(ops.iter().all(|op| {
@@ -750,23 +751,57 @@ fn a_tail_call_whose_arguments_are_slots_and_constants_is_one_instruction() {
     }));
 }
 
-#[test]
-fn a_self_tail_call_resets_only_the_slots_its_function_writes() {
+fn self_tail_call_resets(code: &super::code::Code) -> Vec<(u32, u32)> {
     use super::code::Op;
-    let code = build_code(&program(count_words_program(), &[]), true, false).expect("compiles");
     let ops = &code.funcs[0].ops;
-    let resets: Vec<(u32, u32)> = ops
-        .iter()
-        .filter_map(|op| match op {
-            Op::TailCallArgs(0, k) => Some(code.tail_args[*k as usize].reset),
-            _ => None,
-        })
-        .collect();
-    // `c` (slot 3) is written by the uncons; `rest` shares `l`'s slot 0,
-    // so slot 4 is never written and needs no reset. The leading `Keep`
+    let resets = ops.iter().filter_map(|op| match op {
+        Op::TailCallArgs(0, k) => Some(code.tail_args[*k as usize].reset),
+        _ => None,
+    });
+    resets.collect()
+}
+
+#[test]
+fn a_loop_step_does_not_reset_the_head_its_first_uncons_overwrites() {
+    let code = build_code(&program(count_words_program(), &[]), true, false).expect("compiles");
+    // `c` (slot 3) is written only by the uncons at pc 0, which overwrites
+    // it first thing in the next step; `rest` shares `l`'s slot 0, so slot
+    // 4 is never written. Nothing is left to reset, and the leading `Keep`
     // (the list) is skipped.
-    assert_eq!(resets, [(3, 4); 3], "{ops:?}");
+    let resets = self_tail_call_resets(&code);
+    assert_eq!(resets.len(), 3, "{:?}", code.funcs[0].ops);
+    assert!(resets.iter().all(|&(lo, hi)| lo >= hi), "{resets:?}");
     assert!(code.tail_args.iter().all(|a| a.first == 1));
+}
+
+#[test]
+fn a_loop_step_resets_a_slot_its_body_binds() {
+    // sum(l, acc) = case l of [] -> acc; (c:rest) -> let d = c + acc in
+    // sum(rest, d): `d` (slot 4) is written inside the step, not by the
+    // uncons, so the step resets it (and, the reset being one range from
+    // the first slot past the parameters, the head's slot 2 with it).
+    let body = switch(
+        var(0),
+        vec![
+            (pnil(), var(1)),
+            (
+                pcons(pbind(2), pbind(3)),
+                block(
+                    vec![let_(pbind(4), bin(BinOp::Add, var(2), var(1)))],
+                    Some(call(0, vec![var(3), var(4)])),
+                ),
+            ),
+        ],
+    );
+    let funcs = vec![function("sum", 2, 5, body)];
+    let code = build_code(&program(funcs.clone(), &[]), true, false).expect("compiles");
+    let resets = self_tail_call_resets(&code);
+    assert!(!resets.is_empty(), "{:?}", code.funcs[0].ops);
+    for &(lo, hi) in &resets {
+        assert!(lo <= 4 && 4 < hi, "slot 4 not reset: {resets:?}");
+    }
+    let list = ex(ExprKind::List(vec![int(1), int(2), int(3)]));
+    assert_eq!(ok(eval_in(funcs, &[], 1, call(0, vec![list, int(0)]))), "6");
 }
 
 #[test]
