@@ -7,7 +7,7 @@
 #   RUNS=3 bench/run.sh chain fib    # only some workloads, fewer runs
 #
 # Workloads: chain spawn fib bitmap lines http. Needs root (or sudo) only
-# when a peer is missing: it installs erlang-base golang-go lua5.4 nodejs hyperfine wrk
+# when a peer is missing: it installs erlang-base golang-go lua5.4 nodejs wrk
 # nginx time with apt-get. Every loop is bounded; background servers are
 # stopped by the EXIT trap.
 set -euo pipefail
@@ -39,7 +39,7 @@ fig() { echo "$1 $2" >> "$FIG"; }   # fig KEY VALUE
 
 # ---- peers -------------------------------------------------------------------
 missing=()
-for pair in erl:erlang-base go:golang-go lua5.4:lua5.4 node:nodejs hyperfine:hyperfine wrk:wrk nginx:nginx /usr/bin/time:time; do
+for pair in erl:erlang-base go:golang-go lua5.4:lua5.4 node:nodejs wrk:wrk nginx:nginx /usr/bin/time:time; do
   cmd="${pair%%:*}"; pkg="${pair#*:}"
   command -v "$cmd" >/dev/null 2>&1 || [ -x "$cmd" ] || [ -x "/usr/sbin/$cmd" ] || missing+=("$pkg")
 done
@@ -66,21 +66,12 @@ ERL="erl -noshell -pa $WORK"
 
 for w in "$BENCH"/workloads/*.mpl; do "$MPL" check "$w" >/dev/null; done
 
-# hf NAME CMD [INPUT]: hyperfine (through sh, whose start-up it subtracts), --warmup 1 --runs $RUNS; records the median wall time (s)
-# and the mean user+sys CPU time (s).
-hf() {
-  local name="$1" cmd="$2" input="${3:-}"
-  [ -n "$input" ] && cmd="$cmd < $input"
-  echo "-- $name: $cmd"
-  hyperfine --style basic --warmup 1 --runs "$RUNS" \
-    --export-json "$WORK/$name.json" "$cmd" >/dev/null
-  python3 - "$WORK/$name.json" "$name" >> "$FIG" <<'PY'
-import json, sys
-r = json.load(open(sys.argv[1]))["results"][0]
-print(f"{sys.argv[2]} {r['median']}")
-print(f"{sys.argv[2]}.cpu {r['user'] + r['system']}")
-PY
-}
+# group INPUT NAME CMD [NAME CMD ...]: the commands timed in alternation,
+# one warm-up round and $RUNS rounds (bench/alternate.py: each MPL run next
+# to its peers', so a change of load lands on all of them); records each
+# one's median wall time (s) and mean user+sys CPU time (s). INPUT is the
+# file for stdin, or - for none.
+group() { python3 "$BENCH/alternate.py" "$RUNS" "$@" >> "$FIG"; }
 
 # maxrss NAME CMD: median over 3 runs of the peak RSS (KiB) from /usr/bin/time -v
 maxrss() {
@@ -94,19 +85,19 @@ maxrss() {
 # ---- workloads ---------------------------------------------------------------
 if want chain; then
   echo "== chain: 10,000 processes in a line, 50 round trips (1,000,000 messages)"
-  hf chain.mpl "$MPL run $BENCH/workloads/chain.mpl 10000 50"
-  hf chain.erlang "$ERL -s bench chain 10000 50 -s erlang halt"
-  hf chain.go "$WORK/chain-go 10000 50"
-  hf chain.python "$PY $BENCH/peers/chain.py 10000 50"
+  group - chain.mpl "$MPL run $BENCH/workloads/chain.mpl 10000 50" \
+    chain.erlang "$ERL -s bench chain 10000 50 -s erlang halt" \
+    chain.go "$WORK/chain-go 10000 50" \
+    chain.python "$PY $BENCH/peers/chain.py 10000 50"
 fi
 
 if want spawn; then
   echo "== spawn: 100,000 parked processes, one message each (minus a 0-process run)"
   for n in 0 100000; do
-    hf "spawn.mpl.$n" "$MPL run $BENCH/workloads/spawn.mpl $n"
-    hf "spawn.erlang.$n" "$ERL -s bench spawn $n -s erlang halt"
-    hf "spawn.go.$n" "$WORK/spawn-go $n"
-    hf "spawn.python.$n" "$PY $BENCH/peers/spawn.py $n"
+    group - "spawn.mpl.$n" "$MPL run $BENCH/workloads/spawn.mpl $n" \
+      "spawn.erlang.$n" "$ERL -s bench spawn $n -s erlang halt" \
+      "spawn.go.$n" "$WORK/spawn-go $n" \
+      "spawn.python.$n" "$PY $BENCH/peers/spawn.py $n"
     maxrss "spawn.mpl.$n.rss" "$MPL run $BENCH/workloads/spawn.mpl $n"
     maxrss "spawn.erlang.$n.rss" "$ERL -s bench spawn $n -s erlang halt"
     maxrss "spawn.go.$n.rss" "$WORK/spawn-go $n"
@@ -116,11 +107,11 @@ fi
 
 if want fib; then
   echo "== fib(30)"
-  hf fib.mpl "$MPL run $BENCH/workloads/fib.mpl 30"
-  hf fib.python "$PY $BENCH/peers/fib.py 30"
-  hf fib.erlang "$ERL -s bench fib 30 -s erlang halt"
-  hf fib.lua "lua5.4 $BENCH/peers/fib.lua 30"
-  hf fib.node "node $BENCH/peers/fib.js 30"
+  group - fib.mpl "$MPL run $BENCH/workloads/fib.mpl 30" \
+    fib.python "$PY $BENCH/peers/fib.py 30" \
+    fib.erlang "$ERL -s bench fib 30 -s erlang halt" \
+    fib.lua "lua5.4 $BENCH/peers/fib.lua 30" \
+    fib.node "node $BENCH/peers/fib.js 30"
 fi
 
 if want bitmap; then
@@ -150,12 +141,12 @@ if want lines; then
   echo "== lines: 10 MiB of text on stdin, words counted"
   python3 "$BENCH/peers/gen_lines.py" > "$WORK/lines.txt"
   fig lines.bytes "$(wc -c < "$WORK/lines.txt")"
-  hf lines.mpl "$MPL run $BENCH/workloads/lines.mpl" "$WORK/lines.txt"
-  hf lines.python "$PY $BENCH/peers/lines.py" "$WORK/lines.txt"
-  hf lines.mpl_loop "$MPL run $BENCH/workloads/lines_loop.mpl" "$WORK/lines.txt"
-  hf lines.lua "lua5.4 $BENCH/peers/lines.lua" "$WORK/lines.txt"
-  hf lines.lua_loop "lua5.4 $BENCH/peers/lines_loop.lua" "$WORK/lines.txt"
-  hf lines.python_loop "$PY $BENCH/peers/lines_loop.py" "$WORK/lines.txt"
+  group "$WORK/lines.txt" lines.mpl "$MPL run $BENCH/workloads/lines.mpl" \
+    lines.python "$PY $BENCH/peers/lines.py" \
+    lines.mpl_loop "$MPL run $BENCH/workloads/lines_loop.mpl" \
+    lines.lua "lua5.4 $BENCH/peers/lines.lua" \
+    lines.lua_loop "lua5.4 $BENCH/peers/lines_loop.lua" \
+    lines.python_loop "$PY $BENCH/peers/lines_loop.py"
 fi
 
 if want http; then
