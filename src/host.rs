@@ -31,9 +31,47 @@ pub fn discard() -> Output {
 /// it to stop the run on Ctrl-C).
 pub type OnStart = Box<dyn FnOnce(runtime::Handle<Value, RunError>) + Send>;
 
+/// A run's standard input, and whether reading it can wait.
+///
+/// Input that can wait (a terminal, a pipe) is read on a thread of its
+/// own, so that a program waiting for a line never holds a runtime worker.
+/// Input that is all there already (a regular file, bytes in memory) is read
+/// where the service runs: handing each chunk over from a thread cost two
+/// thread wake-ups a chunk, 12 % of `bench/workloads/lines.mpl` reading a
+/// file (bench/RESULTS.md, 2026-12-04, "input read where it is used").
+pub struct Input {
+    pub reader: Box<dyn Read + Send>,
+    /// True when a read returns at once (never waits for a person or
+    /// another program).
+    pub ready: bool,
+}
+
+impl Input {
+    /// Input that may wait: read on a thread of its own.
+    pub fn waiting(reader: Box<dyn Read + Send>) -> Input {
+        Input {
+            reader,
+            ready: false,
+        }
+    }
+
+    /// Input whose reads return at once: read where it is used.
+    pub fn ready(reader: Box<dyn Read + Send>) -> Input {
+        Input {
+            reader,
+            ready: true,
+        }
+    }
+
+    /// No input: end of input at the first read.
+    pub fn none() -> Input {
+        Input::ready(Box::new(std::io::empty()))
+    }
+}
+
 /// What the outside world lends a run: its input, outputs and arguments.
 pub struct Host {
-    pub stdin: Box<dyn Read + Send>,
+    pub stdin: Input,
     pub stdout: Output,
     pub stderr: Output,
     pub args: Vec<String>,
@@ -52,7 +90,7 @@ impl Host {
     /// limits, writing to `stdout` and `stderr` (tests, benchmarks, the REPL).
     pub fn writing_to(stdout: Output, stderr: Output) -> Host {
         Host {
-            stdin: Box::new(std::io::empty()),
+            stdin: Input::none(),
             stdout,
             stderr,
             args: Vec::new(),
@@ -68,7 +106,7 @@ impl Host {
     pub fn for_services(&mut self) -> (HostIo, [Output; 2]) {
         let outputs = [self.stdout.clone(), self.stderr.clone()];
         let io = HostIo {
-            stdin: std::mem::replace(&mut self.stdin, Box::new(std::io::empty())),
+            stdin: std::mem::replace(&mut self.stdin, Input::none()),
             stdout: self.stdout.clone(),
             stderr: self.stderr.clone(),
             permissions: self.permissions.clone(),
@@ -80,7 +118,7 @@ impl Host {
 /// The part of a [`Host`] the services play against: its streams and
 /// permissions (the arguments and the start hook stay with the evaluator).
 pub struct HostIo {
-    pub stdin: Box<dyn Read + Send>,
+    pub stdin: Input,
     pub stdout: Output,
     pub stderr: Output,
     pub permissions: Permissions,

@@ -13,7 +13,7 @@ static ALLOCATOR: mpl::memory::Counting<mpl::allocator::Mimalloc> =
 
 use clap::{Parser, Subcommand};
 use mpl::diagnostics::{self, Diagnostic};
-use mpl::host::{Host, Output, RunError};
+use mpl::host::{Host, Input, Output, RunError};
 use mpl::host::{Limits, Permissions};
 use mpl::runtime::Handle;
 use mpl::source::SourceMap;
@@ -296,6 +296,32 @@ fn explain(code: Option<&str>) -> i32 {
     }
 }
 
+/// The process's standard input: read in place when it is a regular file
+/// (a read then never waits), else on a thread of its own.
+fn stdin_input() -> Input {
+    let stdin = std::io::stdin();
+    match stdin_is_a_file(&stdin) {
+        true => Input::ready(Box::new(stdin)),
+        false => Input::waiting(Box::new(stdin)),
+    }
+}
+
+#[cfg(unix)]
+fn stdin_is_a_file(stdin: &std::io::Stdin) -> bool {
+    use std::os::fd::AsFd;
+    let Ok(fd) = stdin.as_fd().try_clone_to_owned() else {
+        return false;
+    };
+    std::fs::File::from(fd)
+        .metadata()
+        .is_ok_and(|m| m.is_file())
+}
+
+#[cfg(not(unix))]
+fn stdin_is_a_file(_: &std::io::Stdin) -> bool {
+    false
+}
+
 /// Colour only on a terminal that can show it, and unless `NO_COLOR` is set.
 fn color() -> bool {
     let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
@@ -573,7 +599,7 @@ fn run(
         let _ = RUNNING.set(h);
     });
     let host = Host {
-        stdin: Box::new(std::io::stdin()),
+        stdin: stdin_input(),
         stdout,
         stderr,
         args,

@@ -246,7 +246,7 @@ fn start(text: &str) -> Result<Running, Failed> {
         .map_err(|d| Failed::from(rendered(&d, &sources)))?;
     let (out, err) = (SharedBuf::default(), SharedBuf::default());
     let host = Host {
-        stdin: Box::new(std::io::empty()),
+        stdin: mpl::host::Input::none(),
         stdout: out.output(),
         stderr: err.output(),
         args: Vec::new(),

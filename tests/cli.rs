@@ -23,7 +23,7 @@ struct Ran {
     stderr: String,
 }
 
-/// Runs `mpl ARGS` with `input` on stdin; kills it after `LIMIT`.
+/// Runs `mpl ARGS` with `input` on stdin (a pipe); kills it after `LIMIT`.
 fn mpl(args: &[&str], input: &str) -> Ran {
     let mut child = Command::new(env!("CARGO_BIN_EXE_mpl"))
         .args(args)
@@ -32,12 +32,39 @@ fn mpl(args: &[&str], input: &str) -> Ran {
         .stderr(Stdio::piped())
         .spawn()
         .expect("start mpl");
-    if let Some(mut stdin) = child.stdin.take() {
-        let _ = stdin.write_all(input.as_bytes());
+    // Written from a thread: the run may fill its output pipe before it
+    // has read all of a large input.
+    let writer = child.stdin.take().map(|mut stdin| {
+        let input = input.to_string();
+        std::thread::spawn(move || {
+            let _ = stdin.write_all(input.as_bytes());
+        })
+    });
+    let ran = finish(&mut child);
+    if let Some(w) = writer {
+        let _ = w.join();
     }
+    ran
+}
+
+/// Runs `mpl ARGS` with the file `input` as its stdin.
+fn mpl_reading_file(args: &[&str], input: &PathBuf) -> Ran {
+    let file = std::fs::File::open(input).expect("open the input");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mpl"))
+        .args(args)
+        .stdin(Stdio::from(file))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start mpl");
+    finish(&mut child)
+}
+
+/// Collects the outputs of `child` until it ends (or `LIMIT` passes).
+fn finish(child: &mut Child) -> Ran {
     let stdout = reader(child.stdout.take());
     let stderr = reader(child.stderr.take());
-    let code = wait(&mut child);
+    let code = wait(child);
     Ran {
         code,
         stdout: stdout.join().unwrap_or_default(),
@@ -140,6 +167,39 @@ fn the_last_input_line_without_a_newline_is_a_line() {
     let ran = mpl(&["run", path.to_str().unwrap()], "one\ntwo");
     assert_eq!(ran.code, Some(0), "{}", ran.stderr);
     assert_eq!(ran.stdout, "onetwo\n");
+}
+
+/// Counts lines and words and echoes the last line (`console`).
+const COUNT: &str = "process main(Console con, Int lines, Int words, String last) {\n  con.put(ReadLine);\n  switch (con.get) {\n    case Line:\n      let line = con.get;\n      main(con, lines + 1, words + length(words(line)), line);\n    case EndOfInput:\n      con.put(Write).put(concat(show(lines), concat(\" \", concat(show(words), concat(\" \", concat(last, \"\\n\"))))));\n      con.put(StopConsole);\n  }\n}\nmain(console, 0, 0, \"\");\n";
+
+#[test]
+fn input_from_a_file_reads_as_input_from_a_pipe() {
+    // A file is read in place, a pipe by a reader thread: more than one
+    // chunk (64 KiB) of input, with multibyte chars across the chunks'
+    // edges and a last line without a newline.
+    let mut text = String::new();
+    for i in 0..9000 {
+        text.push_str(&format!("line {i} é€😀 word\n"));
+    }
+    text.push_str("the end");
+    let program = temp_file("count.mpl", COUNT);
+    let input = temp_file("count.txt", &text);
+    let args = ["run", program.to_str().unwrap()];
+    let want = "9001 36002 the end\n";
+    let piped = mpl(&args, &text);
+    assert_eq!(
+        (piped.code, piped.stdout.as_str()),
+        (Some(0), want),
+        "{}",
+        piped.stderr
+    );
+    let filed = mpl_reading_file(&args, &input);
+    assert_eq!(
+        (filed.code, filed.stdout.as_str()),
+        (Some(0), want),
+        "{}",
+        filed.stderr
+    );
 }
 
 #[test]

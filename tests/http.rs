@@ -257,7 +257,7 @@ fn start_run(program: &Path, root: &Path, args: Vec<String>) -> (SharedBuf, Star
     let (handle_tx, handle_rx) = mpsc::channel();
     let (done_tx, done_rx) = mpsc::channel();
     let host = Host {
-        stdin: Box::new(std::io::empty()),
+        stdin: mpl::host::Input::none(),
         stdout: out.output(),
         stderr: SharedBuf::default().output(),
         args,

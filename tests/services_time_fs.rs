@@ -114,7 +114,7 @@ fn run_now(path: PathBuf, permissions: Permissions, config: Config) -> Ran {
     };
     let out = SharedBuf::default();
     let host = Host {
-        stdin: Box::new(std::io::empty()),
+        stdin: mpl::host::Input::none(),
         stdout: out.output(),
         stderr: SharedBuf::default().output(),
         args: Vec::new(),

@@ -119,7 +119,7 @@ fn run(
         }
     };
     let host = Host {
-        stdin: Box::new(std::io::empty()),
+        stdin: mpl::host::Input::none(),
         stdout: out.output(),
         stderr: SharedBuf::default().output(),
         args,

@@ -18,14 +18,17 @@
 //!   `Put` and one char per char. A failed write ends the run
 //!   ("cannot write to stdout: ..."); a closed pipe ends it quietly
 //!   (`RunError::output_closed`), as `cat` does. The task is named after its stream (`stdout`, `stderr`).
-//! * Input never blocks a runtime worker. The first input request of a run
-//!   starts one reader thread that takes the host's reader out of
-//!   [`super::ServiceEnv::stdin`]; the service asks it for a chunk through a std
+//! * Input that can wait (a terminal, a pipe: [`crate::host::Input`])
+//!   never blocks a runtime worker. The first input request of a run
+//!   takes the host's input out of [`super::ServiceEnv::stdin`] and starts
+//!   one reader thread; the service asks it for a chunk through a std
 //!   channel (with `io_begin`, so the runtime knows I/O is pending), the
 //!   thread reads and decodes it (UTF-8, incrementally; invalid bytes become
 //!   U+FFFD) and delivers it on an internal runtime channel the service
 //!   parks on (then `io_end`). A chunk is a `Value::Str`; end of input is
-//!   `Value::Unit`.
+//!   `Value::Unit`. Input that cannot wait (a regular file, bytes in
+//!   memory) is read and decoded the same way but in place, by the service,
+//!   with no thread.
 //! * If the host's reader is already taken when a service first needs input
 //!   (the checker rejects wiring that names both `stdin` and `console`, so
 //!   this does not happen in checked programs), that service simply sees end
@@ -49,7 +52,7 @@ use super::{Connection, Ctx, ServiceStep, service_labels, unexpected};
 use crate::host::{Output, RunError};
 use crate::runtime::{self, End, Step, Task, TaskInfo};
 use crate::value::Value;
-use input::{InputSource, SharedInput};
+use input::{InputSource, SharedInput, Supply};
 use std::io::Write;
 use std::time::Duration;
 
@@ -390,15 +393,16 @@ impl Task<Value, RunError> for StdinService {
             }
             // A Get is waiting and no input is buffered.
             return match self.input.request(cx) {
-                Some(replies) => Step::Park(replies),
-                None if self.last.is_some_and(|c| c != '\n') => {
+                Supply::Ready => continue,
+                Supply::Wait(replies) => Step::Park(replies),
+                Supply::Ended if self.last.is_some_and(|c| c != '\n') => {
                     // End of input in the middle of a line: end the line.
                     cx.put(&self.client, Value::Char('\n'));
                     self.last = Some('\n');
                     self.waiting -= 1;
                     continue;
                 }
-                None => {
+                Supply::Ended => {
                     // End of input: the Get stays unanswered for good.
                     if !self.exhausted {
                         self.exhausted = true;
@@ -541,9 +545,10 @@ impl Task<Value, RunError> for ConsoleService {
                             return Self::io_failed(e);
                         }
                         match self.input.request(cx) {
-                            Some(replies) => return Step::Park(replies),
-                            // End of input: the next round answers it.
-                            None => continue,
+                            Supply::Wait(replies) => return Step::Park(replies),
+                            // More input, or its end: the next round
+                            // answers the request.
+                            Supply::Ready | Supply::Ended => continue,
                         }
                     }
                 }
@@ -751,8 +756,19 @@ mod tests {
         err: Capture,
     }
 
+    /// A world whose input can wait (read by the reader thread).
     fn world(input: Box<dyn Read + Send>) -> World {
+        world_with(input, false)
+    }
+
+    /// A world whose input is read by the reader thread, or in place
+    /// when `ready` (input that cannot wait, a regular file).
+    fn world_with(input: Box<dyn Read + Send>, ready: bool) -> World {
         let (out, err) = (Capture::default(), Capture::default());
+        let input = match ready {
+            true => crate::host::Input::ready(input),
+            false => crate::host::Input::waiting(input),
+        };
         let env = Streams {
             stdin: Arc::new(Mutex::new(Some(input))),
             stdout: out.output(),
@@ -952,57 +968,66 @@ mod tests {
 
     #[test]
     fn stdin_answers_gets_across_chunks_and_multibyte_chars() {
-        let text = "añ€😀b\n";
-        let bytes = text.as_bytes();
-        // Split inside every multibyte sequence.
-        let parts: Vec<&[u8]> = bytes.chunks(1).collect();
-        let w = world(pieces(&parts));
-        let mut acts = Vec::new();
-        for _ in text.chars() {
-            acts.push(Act::Put(0, tag(L.get)));
-            acts.push(Act::Get(0));
+        for ready in [false, true] {
+            let text = "añ€😀b\n";
+            let bytes = text.as_bytes();
+            // Split inside every multibyte sequence.
+            let parts: Vec<&[u8]> = bytes.chunks(1).collect();
+            let w = world_with(pieces(&parts), ready);
+            let mut acts = Vec::new();
+            for _ in text.chars() {
+                acts.push(Act::Put(0, tag(L.get)));
+                acts.push(Act::Get(0));
+            }
+            acts.push(Act::Put(0, tag(L.stop_get)));
+            let (s, got) = script(&w, &[Svc::Stdin], acts);
+            assert!(finished(&run(s)));
+            assert_eq!(chars_of(&got.lock()), text);
         }
-        acts.push(Act::Put(0, tag(L.stop_get)));
-        let (s, got) = script(&w, &[Svc::Stdin], acts);
-        assert!(finished(&run(s)));
-        assert_eq!(chars_of(&got.lock()), text);
     }
 
     #[test]
     fn stdin_reads_large_input_in_chunks() {
-        let text: String = (0..200_000)
-            .map(|i| (b'a' + (i % 26) as u8) as char)
-            .collect();
-        let w = world(Box::new(std::io::Cursor::new(text.clone().into_bytes())));
-        let mut acts = Vec::new();
-        for _ in 0..text.len() {
-            acts.push(Act::Put(0, tag(L.get)));
-            acts.push(Act::Get(0));
+        for ready in [false, true] {
+            let text: String = (0..200_000)
+                .map(|i| (b'a' + (i % 26) as u8) as char)
+                .collect();
+            let w = world_with(
+                Box::new(std::io::Cursor::new(text.clone().into_bytes())),
+                ready,
+            );
+            let mut acts = Vec::new();
+            for _ in 0..text.len() {
+                acts.push(Act::Put(0, tag(L.get)));
+                acts.push(Act::Get(0));
+            }
+            acts.push(Act::Put(0, tag(L.stop_get)));
+            let (s, got) = script(&w, &[Svc::Stdin], acts);
+            assert!(finished(&run(s)));
+            assert_eq!(chars_of(&got.lock()), text);
         }
-        acts.push(Act::Put(0, tag(L.stop_get)));
-        let (s, got) = script(&w, &[Svc::Stdin], acts);
-        assert!(finished(&run(s)));
-        assert_eq!(chars_of(&got.lock()), text);
     }
 
     #[test]
     fn stdin_ends_an_unfinished_last_line_then_reports_input_exhausted() {
-        let w = world(pieces(&[b"ab"]));
-        let mut acts = Vec::new();
-        for _ in 0..4 {
-            acts.push(Act::Put(0, tag(L.get)));
-            acts.push(Act::Get(0));
-        }
-        let (s, got) = script(&w, &[Svc::Stdin], acts);
-        let o = run(s);
-        match &o {
-            runtime::Outcome::InputExhausted(reports) => {
-                assert_eq!(reports.len(), 1, "{reports:?}");
-                assert_eq!(reports[0].peer_holder.as_deref(), Some("stdin"));
+        for ready in [false, true] {
+            let w = world_with(pieces(&[b"ab"]), ready);
+            let mut acts = Vec::new();
+            for _ in 0..4 {
+                acts.push(Act::Put(0, tag(L.get)));
+                acts.push(Act::Get(0));
             }
-            o => panic!("expected input exhausted, got {o:?}"),
+            let (s, got) = script(&w, &[Svc::Stdin], acts);
+            let o = run(s);
+            match &o {
+                runtime::Outcome::InputExhausted(reports) => {
+                    assert_eq!(reports.len(), 1, "{reports:?}");
+                    assert_eq!(reports[0].peer_holder.as_deref(), Some("stdin"));
+                }
+                o => panic!("expected input exhausted, got {o:?}"),
+            }
+            assert_eq!(chars_of(&got.lock()), "ab\n");
         }
-        assert_eq!(chars_of(&got.lock()), "ab\n");
     }
 
     #[test]
@@ -1030,59 +1055,65 @@ mod tests {
 
     #[test]
     fn second_input_service_sees_end_of_input() {
-        let w = world(pieces(&[b"a\n"]));
-        w.env.stdin.lock().take();
-        let acts = vec![
-            Act::Put(0, tag(L.read_line)),
-            Act::Get(0),
-            Act::Put(0, tag(L.stop_console)),
-        ];
-        let (s, got) = script(&w, &[Svc::Console], acts);
-        assert!(finished(&run(s)));
-        assert!(matches!(got.lock()[..], [Value::Tag(t)] if t == L.end_of_input));
+        for ready in [false, true] {
+            let w = world_with(pieces(&[b"a\n"]), ready);
+            w.env.stdin.lock().take();
+            let acts = vec![
+                Act::Put(0, tag(L.read_line)),
+                Act::Get(0),
+                Act::Put(0, tag(L.stop_console)),
+            ];
+            let (s, got) = script(&w, &[Svc::Console], acts);
+            assert!(finished(&run(s)));
+            assert!(matches!(got.lock()[..], [Value::Tag(t)] if t == L.end_of_input));
+        }
     }
 
     #[test]
     fn console_drops_a_carriage_return_that_ends_one_chunk_before_the_newline() {
-        let w = world(pieces(&[b"one\r", b"\ntwo\r", b"\r\n"]));
-        let mut acts = Vec::new();
-        for _ in 0..2 {
-            acts.extend([Act::Put(0, tag(L.read_line)), Act::Get(0), Act::Get(0)]);
+        for ready in [false, true] {
+            let w = world_with(pieces(&[b"one\r", b"\ntwo\r", b"\r\n"]), ready);
+            let mut acts = Vec::new();
+            for _ in 0..2 {
+                acts.extend([Act::Put(0, tag(L.read_line)), Act::Get(0), Act::Get(0)]);
+            }
+            acts.push(Act::Put(0, tag(L.stop_console)));
+            let (s, got) = script(&w, &[Svc::Console], acts);
+            assert!(finished(&run(s)));
+            let got = got.lock();
+            // Only the `\r` right before the `\n` goes.
+            assert_eq!(got[1].as_string().as_deref(), Some("one"));
+            assert_eq!(got[3].as_string().as_deref(), Some("two\r"));
         }
-        acts.push(Act::Put(0, tag(L.stop_console)));
-        let (s, got) = script(&w, &[Svc::Console], acts);
-        assert!(finished(&run(s)));
-        let got = got.lock();
-        // Only the `\r` right before the `\n` goes.
-        assert_eq!(got[1].as_string().as_deref(), Some("one"));
-        assert_eq!(got[3].as_string().as_deref(), Some("two\r"));
     }
 
     #[test]
     fn console_reads_lines_writes_strings_and_reports_end_of_input() {
-        let w = world(pieces(&[b"first li", b"ne\r\nsecond\n\nla", b"st"]));
-        let mut acts = vec![Act::Put(0, tag(L.write)), Act::Put(0, Value::string("> "))];
-        // Four lines (label and text each), then end of input twice.
-        for _ in 0..4 {
-            acts.extend([Act::Put(0, tag(L.read_line)), Act::Get(0), Act::Get(0)]);
+        for ready in [false, true] {
+            let w = world_with(pieces(&[b"first li", b"ne\r\nsecond\n\nla", b"st"]), ready);
+            let mut acts = vec![Act::Put(0, tag(L.write)), Act::Put(0, Value::string("> "))];
+            // Four lines (label and text each), then end of input twice.
+            for _ in 0..4 {
+                acts.extend([Act::Put(0, tag(L.read_line)), Act::Get(0), Act::Get(0)]);
+            }
+            for _ in 0..2 {
+                acts.extend([Act::Put(0, tag(L.read_line)), Act::Get(0)]);
+            }
+            acts.push(Act::Put(0, tag(L.write)));
+            acts.push(Act::Put(0, Value::string("bye\n")));
+            acts.push(Act::Put(0, tag(L.stop_console)));
+            let (s, got) = script(&w, &[Svc::Console], acts);
+            assert!(finished(&run(s)));
+            assert_eq!(w.out.text(), "> bye\n");
+            let got = got.lock();
+            assert_eq!(got.len(), 10);
+            for (k, want) in ["first line", "second", "", "last"].iter().enumerate() {
+                assert!(matches!(got[2 * k], Value::Tag(t) if t == L.line));
+                assert_eq!(got[2 * k + 1].as_string().as_deref(), Some(*want));
+            }
+            assert!(matches!(got[8], Value::Tag(t) if t == L.end_of_input));
+            assert!(matches!(got[9], Value::Tag(t) if t == L.end_of_input));
         }
-        for _ in 0..2 {
-            acts.extend([Act::Put(0, tag(L.read_line)), Act::Get(0)]);
-        }
-        acts.push(Act::Put(0, tag(L.write)));
-        acts.push(Act::Put(0, Value::string("bye\n")));
-        acts.push(Act::Put(0, tag(L.stop_console)));
-        let (s, got) = script(&w, &[Svc::Console], acts);
-        assert!(finished(&run(s)));
-        assert_eq!(w.out.text(), "> bye\n");
-        let got = got.lock();
-        assert_eq!(got.len(), 10);
-        for (k, want) in ["first line", "second", "", "last"].iter().enumerate() {
-            assert!(matches!(got[2 * k], Value::Tag(t) if t == L.line));
-            assert_eq!(got[2 * k + 1].as_string().as_deref(), Some(*want));
-        }
-        assert!(matches!(got[8], Value::Tag(t) if t == L.end_of_input));
-        assert!(matches!(got[9], Value::Tag(t) if t == L.end_of_input));
     }
 
     #[test]

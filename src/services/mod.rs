@@ -27,7 +27,6 @@ use crate::runtime::{Cx, End, Step, Task, TaskInfo};
 use crate::source::Span;
 use crate::value::Value;
 use parking_lot::Mutex;
-use std::io::Read;
 use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -180,7 +179,7 @@ pub use crate::service_labels;
 /// What the services of one run share: the host's streams and permissions,
 /// and each registry entry's label tags, looked up once as the run starts.
 pub struct ServiceEnv {
-    pub stdin: Arc<Mutex<Option<Box<dyn Read + Send>>>>,
+    pub stdin: Arc<Mutex<Option<crate::host::Input>>>,
     pub stdout: Output,
     pub stderr: Output,
     permissions: Permissions,

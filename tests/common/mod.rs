@@ -96,7 +96,7 @@ fn run_now(path: PathBuf, stdin: Vec<u8>, args: Vec<String>, config: Config) -> 
     };
     let (out, err) = (SharedBuf::default(), SharedBuf::default());
     let host = Host {
-        stdin: Box::new(std::io::Cursor::new(stdin)),
+        stdin: mpl::host::Input::ready(Box::new(std::io::Cursor::new(stdin))),
         stdout: out.output(),
         stderr: err.output(),
         args,

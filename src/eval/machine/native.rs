@@ -666,7 +666,7 @@ mod tests {
         };
         let out = Buf::default();
         let host = Host {
-            stdin: Box::new(std::io::empty()),
+            stdin: crate::host::Input::none(),
             stdout: Arc::new(Mutex::new(Box::new(out.clone()))),
             stderr: Arc::new(Mutex::new(Box::new(std::io::sink()))),
             args: Vec::new(),

@@ -189,7 +189,7 @@ fn program(functions: Vec<Function>, tags: &[&str]) -> Program {
 
 fn host() -> Host {
     Host {
-        stdin: Box::new(std::io::empty()),
+        stdin: crate::host::Input::none(),
         stdout: Arc::new(Mutex::new(Box::new(std::io::sink()))),
         stderr: Arc::new(Mutex::new(Box::new(std::io::sink()))),
         args: vec!["a1".into(), "a2".into()],

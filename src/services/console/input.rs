@@ -1,13 +1,15 @@
-//! The input side of `stdin` and `console`: the reader thread that owns
-//! the host's reader, reads and decodes it a chunk at a time (UTF-8,
-//! incrementally), and the [`InputSource`] through which a service asks it
-//! for chunks and takes characters out of them.
+//! The input side of `stdin` and `console`: the [`ChunkReader`] that reads
+//! and decodes the host's input a chunk at a time (UTF-8, incrementally),
+//! the reader thread that runs one for input that can wait, and the
+//! [`InputSource`] through which a service gets chunks (from the thread,
+//! or read in place when the input cannot wait) and takes characters out
+//! of them.
 //!
 //! What this file does not do: answer the program (the services in
 //! `console.rs` do), or split lines.
 
 use super::Ctx;
-use crate::host::RunError;
+use crate::host::{Input, RunError};
 use crate::runtime::{self, ChannelId, End, Handle, Side};
 use crate::services::describe;
 use crate::value::{Text, Value};
@@ -17,7 +19,7 @@ use std::sync::Arc;
 use std::sync::mpsc;
 
 /// The host's input, taken by the first service that reads it.
-pub(super) type SharedInput = Arc<Mutex<Option<Box<dyn Read + Send>>>>;
+pub(super) type SharedInput = Arc<Mutex<Option<Input>>>;
 
 /// Bytes the reader thread asks for in one `read`.
 const READ_CHUNK: usize = 64 * 1024;
@@ -85,26 +87,58 @@ impl Utf8Decoder {
     }
 }
 
-/// Reads one chunk: at least one char, or nothing at end of input (or on a
-/// read error, which ends the input too).
-fn read_chunk(
-    input: &mut dyn Read,
-    decoder: &mut Utf8Decoder,
-    bytes: &mut [u8],
-    at_eof: &mut bool,
-    chars: &mut Vec<char>,
-) {
-    while chars.is_empty() && !*at_eof {
-        match input.read(bytes) {
-            Ok(0) => {
-                *at_eof = true;
-                decoder.finish(chars);
-            }
-            Ok(n) => decoder.decode(&bytes[..n.min(bytes.len())], chars),
-            Err(e) if e.kind() == ErrorKind::Interrupted => {}
-            Err(_) => {
-                *at_eof = true;
-                decoder.finish(chars);
+/// The host's reader with what decoding it needs: the UTF-8 decoder, the
+/// byte buffer and the chars of the chunk being made (both reused).
+struct ChunkReader {
+    input: Box<dyn Read + Send>,
+    decoder: Utf8Decoder,
+    bytes: Vec<u8>,
+    chars: Vec<char>,
+    at_eof: bool,
+}
+
+impl ChunkReader {
+    fn new(input: Box<dyn Read + Send>) -> ChunkReader {
+        ChunkReader {
+            input,
+            decoder: Utf8Decoder::default(),
+            bytes: vec![0u8; READ_CHUNK],
+            // Reused for every chunk: each chunk is then one allocation,
+            // its `Text`.
+            chars: Vec::with_capacity(READ_CHUNK),
+            at_eof: false,
+        }
+    }
+
+    /// The next chunk: at least one char, or `None` at end of input (a
+    /// read error, or a reader that panics, ends the input too).
+    fn next(&mut self) -> Option<Text> {
+        self.chars.clear();
+        let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.fill()));
+        if read.is_err() {
+            self.at_eof = true;
+            self.chars.clear();
+        }
+        (!self.chars.is_empty()).then(|| Text::from_chars(&self.chars))
+    }
+
+    /// Reads until at least one char is decoded or the input ends.
+    fn fill(&mut self) {
+        while self.chars.is_empty() && !self.at_eof {
+            match self.input.read(&mut self.bytes) {
+                Ok(0) => {
+                    self.at_eof = true;
+                    self.decoder.finish(&mut self.chars);
+                }
+                Ok(n) => {
+                    let n = n.min(self.bytes.len());
+                    self.decoder.decode(&self.bytes[..n], &mut self.chars);
+                }
+                Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                Err(_) => {
+                    self.at_eof = true;
+                    self.decoder.finish(&mut self.chars);
+                }
             }
         }
     }
@@ -115,36 +149,13 @@ fn read_chunk(
 /// `io_end` to match the service's `io_begin`. It ends when the service
 /// drops its side of `requests`.
 fn reader_thread(
-    mut input: Box<dyn Read + Send>,
+    mut reader: ChunkReader,
     requests: mpsc::Receiver<()>,
     to_service: End<Value>,
     handle: Handle<Value, RunError>,
 ) {
-    let mut decoder = Utf8Decoder::default();
-    let mut bytes = vec![0u8; READ_CHUNK];
-    // Reused for every chunk: each chunk is then one allocation, its `Text`.
-    let mut chars = Vec::with_capacity(READ_CHUNK);
-    let mut at_eof = false;
     while requests.recv().is_ok() {
-        chars.clear();
-        let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            read_chunk(
-                &mut *input,
-                &mut decoder,
-                &mut bytes,
-                &mut at_eof,
-                &mut chars,
-            )
-        }));
-        if read.is_err() {
-            at_eof = true;
-            chars.clear();
-        }
-        let msg = if chars.is_empty() {
-            Value::Unit
-        } else {
-            Value::chars(&chars)
-        };
+        let msg = reader.next().map_or(Value::Unit, Value::Str);
         handle.put(&to_service, msg);
         handle.io_end();
     }
@@ -159,22 +170,43 @@ struct Reader {
     in_flight: bool,
 }
 
+/// Where a service's input comes from once it has asked for some.
+enum Feed {
+    /// Nothing asked yet: the host's input is still in the shared slot.
+    Unopened,
+    /// Input that can wait, read by a thread.
+    Thread(Reader),
+    /// Input that cannot, read here.
+    Direct(ChunkReader),
+    /// End of input (or the input was taken by another service).
+    Ended,
+}
+
+/// What [`InputSource::request`] found.
+pub(super) enum Supply {
+    /// More input is available now.
+    Ready,
+    /// More input will arrive at this end: park on it.
+    Wait(End<Value>),
+    /// The input has ended.
+    Ended,
+}
+
 /// The input as a service sees it: the chars received and not consumed
-/// yet, whether the input has ended, and the link to the reader thread.
+/// yet, whether the input has ended, and where more comes from.
 pub(super) struct InputSource {
-    stdin: Arc<Mutex<Option<Box<dyn Read + Send>>>>,
-    /// `None` before the first request and after end of input.
-    reader: Option<Reader>,
+    stdin: SharedInput,
+    feed: Feed,
     chunk: Text,
     pos: usize,
     pub(super) eof: bool,
 }
 
 impl InputSource {
-    pub(super) fn new(stdin: Arc<Mutex<Option<Box<dyn Read + Send>>>>) -> InputSource {
+    pub(super) fn new(stdin: SharedInput) -> InputSource {
         InputSource {
             stdin,
-            reader: None,
+            feed: Feed::Unopened,
             chunk: Text::new(""),
             pos: 0,
             eof: false,
@@ -184,7 +216,7 @@ impl InputSource {
     /// Takes in what the reader thread delivered. `Err` describes a message
     /// that is not a chunk or the end marker.
     pub(super) fn poll(&mut self) -> Result<(), String> {
-        let Some(reader) = &mut self.reader else {
+        let Feed::Thread(reader) = &mut self.feed else {
             return Ok(());
         };
         // The thread sends one chunk per request: with none in flight there
@@ -194,36 +226,45 @@ impl InputSource {
             return Ok(());
         }
         let mut ended = false;
+        let mut chunks = Vec::new();
         while let Some(msg) = reader.replies.try_get() {
             reader.in_flight = false;
             match msg {
-                Value::Str(t) => {
-                    if self.pos >= self.chunk.len() {
-                        self.chunk = t;
-                    } else {
-                        let mut all = self.chunk.chars().get(self.pos..).unwrap_or(&[]).to_vec();
-                        all.extend_from_slice(t.chars());
-                        self.chunk = Text::from_chars(&all);
-                    }
-                    self.pos = 0;
-                }
+                Value::Str(t) => chunks.push(t),
                 Value::Unit => ended = true,
                 other => return Err(format!("the input reader sent {}", describe(&other))),
             }
         }
+        chunks.into_iter().for_each(|t| self.take_chunk(t));
         if ended {
-            self.eof = true;
-            // Dropping the request sender ends the reader thread.
-            self.reader = None;
+            self.end();
         }
         Ok(())
+    }
+
+    /// Appends a chunk to what is left of the current one.
+    fn take_chunk(&mut self, t: Text) {
+        if self.pos >= self.chunk.len() {
+            self.chunk = t;
+        } else {
+            let mut all = self.available().to_vec();
+            all.extend_from_slice(t.chars());
+            self.chunk = Text::from_chars(&all);
+        }
+        self.pos = 0;
+    }
+
+    /// End of input: dropping a reader thread's request sender ends it.
+    fn end(&mut self) {
+        self.eof = true;
+        self.feed = Feed::Ended;
     }
 
     /// The ends a service with this input holds: its `client` end and the
     /// reader thread's reply end while the thread runs.
     pub(super) fn holds(&self, client: &End<Value>) -> Vec<(ChannelId, Side)> {
         let mut v = vec![(client.id(), client.side())];
-        if let Some(r) = &self.reader {
+        if let Feed::Thread(r) = &self.feed {
             v.push((r.replies.id(), r.replies.side()));
         }
         v
@@ -246,53 +287,74 @@ impl InputSource {
         c
     }
 
-    /// Asks the reader thread for more input (unless a request is already
-    /// in flight) and returns the end to park on until it arrives; `None`
-    /// at end of input.
-    pub(super) fn request(&mut self, cx: &mut Ctx<'_>) -> Option<End<Value>> {
+    /// Gets more input: reads a chunk now from input that cannot wait, or
+    /// asks the reader thread for one (unless a request is already in
+    /// flight) and says where it will arrive.
+    pub(super) fn request(&mut self, cx: &mut Ctx<'_>) -> Supply {
         if self.eof {
-            return None;
+            return Supply::Ended;
         }
-        if self.reader.is_none() {
-            self.reader = self.start_reader(cx);
-            if self.reader.is_none() {
-                self.eof = true;
-                return None;
+        if let Feed::Unopened = self.feed {
+            self.feed = self.open(cx);
+        }
+        match &mut self.feed {
+            Feed::Unopened | Feed::Ended => {
+                self.end();
+                Supply::Ended
+            }
+            Feed::Direct(reader) => match reader.next() {
+                Some(t) => {
+                    self.take_chunk(t);
+                    Supply::Ready
+                }
+                None => {
+                    self.end();
+                    Supply::Ended
+                }
+            },
+            Feed::Thread(reader) => {
+                if !reader.in_flight {
+                    reader.handle.io_begin();
+                    if reader.requests.send(()).is_err() {
+                        // The reader thread is gone: treat it as end of input.
+                        reader.handle.io_end();
+                        self.end();
+                        return Supply::Ended;
+                    }
+                    reader.in_flight = true;
+                }
+                Supply::Wait(reader.replies.clone())
             }
         }
-        let reader = self.reader.as_mut()?;
-        if !reader.in_flight {
-            reader.handle.io_begin();
-            if reader.requests.send(()).is_err() {
-                // The reader thread is gone: treat it as end of input.
-                reader.handle.io_end();
-                self.reader = None;
-                self.eof = true;
-                return None;
-            }
-            reader.in_flight = true;
-        }
-        Some(reader.replies.clone())
     }
 
-    /// Takes the host's reader and starts the reader thread; `None` if the
-    /// reader was taken already or the thread cannot start.
-    fn start_reader(&mut self, cx: &mut Ctx<'_>) -> Option<Reader> {
-        let input = self.stdin.lock().take()?;
+    /// Takes the host's input: read here if it cannot wait, else by a new
+    /// reader thread. `Ended` if the input was taken already or the thread
+    /// cannot start.
+    fn open(&mut self, cx: &mut Ctx<'_>) -> Feed {
+        let Some(input) = self.stdin.lock().take() else {
+            return Feed::Ended;
+        };
+        let reader = ChunkReader::new(input.reader);
+        if input.ready {
+            return Feed::Direct(reader);
+        }
         let (replies, to_service) = runtime::channel();
         let (requests, receiver) = mpsc::channel();
         let handle = cx.handle();
         let thread_handle = handle.clone();
-        std::thread::Builder::new()
+        let started = std::thread::Builder::new()
             .name("mpl-stdin".into())
-            .spawn(move || reader_thread(input, receiver, to_service, thread_handle))
-            .ok()?;
-        Some(Reader {
-            requests,
-            replies,
-            handle,
-            in_flight: false,
-        })
+            .spawn(move || reader_thread(reader, receiver, to_service, thread_handle));
+        match started {
+            Ok(_) => Feed::Thread(Reader {
+                requests,
+                replies,
+                handle,
+                in_flight: false,
+            }),
+            Err(_) => Feed::Ended,
+        }
     }
 }
 
