@@ -16,10 +16,14 @@
 //!   another on the end the program sends. `OpenFile` spawns a daemon
 //!   [`FileTask`] per open file, serving the `File` end handed to the
 //!   program.
-//! * No file operation runs on a worker. Every request (resolution
-//!   included) becomes a [`Job`] for a small pool of I/O threads shared by
-//!   the run's tasks (started by the first request; they end when every
-//!   task of the service is gone). A job is bracketed by `io_begin` /
+//! * No file operation that may wait runs on a worker. Every request
+//!   (resolution included) becomes a [`Job`] for a small pool of I/O
+//!   threads shared by the run's tasks (started by the first request; they
+//!   end when every task of the service is gone). Two are first tried in
+//!   place, asking the kernel to refuse rather than wait (`fs/nowait.rs`):
+//!   `OpenFile` of a path in the kernel's lookup cache, beneath the first
+//!   allowed folder, and a `ReadChunk` the page cache holds; what is
+//!   refused goes to the pool as before. A job is bracketed by `io_begin` /
 //!   `io_end`, and the I/O thread puts the answer (label, then value) to the
 //!   program itself, in order, before `io_end`. The protocol guarantees the
 //!   program sends nothing on that channel before the answer, so the task
@@ -35,6 +39,8 @@
 //! What this file does not do: protocol checking beyond one label at a time
 //! (the checker guarantees the rest; a stray message is an internal error),
 //! or writing through a `File` (the protocol has no such step).
+
+mod nowait;
 
 use super::{Connection, Ctx, ServiceStep, service_labels, unexpected};
 use crate::host::RunError;
@@ -374,6 +380,18 @@ impl Roots {
     }
 }
 
+impl Roots {
+    /// `path` opened for reading in the first folder if the kernel can do
+    /// it at once (see `fs/nowait.rs`); `None` when it cannot, when the
+    /// folders are not open yet, or on any refusal (the pool then answers).
+    /// The first folder that succeeds wins in [`Roots::first`] too.
+    fn open_cached(&self, path: &str) -> Option<std::fs::File> {
+        let root = self.opened.get()?.first()?;
+        let (dir, rel) = root.relative(path).ok()?;
+        nowait::open_cached(dir, rel)
+    }
+}
+
 // ------------------------------------------------------------- requests
 
 /// A `FileSystem` request that takes a path.
@@ -395,14 +413,21 @@ fn answer(ok: Tag, failed: Tag, r: Result<Value, String>) -> Vec<Value> {
 
 fn open_file(sh: &Arc<FsState>, h: &RunHandle, path: &str) -> Result<Value, String> {
     let file = sh.read.first(path, Root::open_file)?;
+    let (task, program_end) = file_task(sh, file);
+    h.spawn_daemon(task);
+    Ok(Value::Chan(program_end))
+}
+
+/// The task serving an open file, and the program's end of it.
+fn file_task(sh: &Arc<FsState>, file: std::fs::File) -> (Box<super::Serve<FileTask>>, End<Value>) {
     let (program_end, task_end) = runtime::channel();
-    h.spawn_daemon(Box::new(super::Serve(FileTask {
+    let task = Box::new(super::Serve(FileTask {
         end: task_end,
         file: Arc::new(Mutex::new(file)),
         shared: sh.clone(),
         want_size: false,
-    })));
-    Ok(Value::Chan(program_end))
+    }));
+    (task, program_end)
 }
 
 fn read_file(sh: &FsState, path: &str) -> Result<Value, String> {
@@ -501,6 +526,15 @@ impl FsService {
         self.shared.pool.submit(job).err().map(Step::Fail)
     }
 
+    /// Answers an `OpenFile` opened in place.
+    fn opened(&self, cx: &mut Ctx<'_>, file: std::fs::File) -> Option<ServiceStep> {
+        let (task, program_end) = file_task(&self.shared, file);
+        cx.spawn_daemon(task);
+        cx.put(&self.end, Value::Tag(self.shared.labels.opened));
+        cx.put(&self.end, Value::Chan(program_end));
+        None
+    }
+
     /// Handles one message; `Some` ends the turn with that step.
     fn handle(&mut self, cx: &mut Ctx<'_>, msg: Value) -> Option<ServiceStep> {
         let want = std::mem::replace(&mut self.want, Want::Label);
@@ -511,6 +545,10 @@ impl FsService {
                     self.want = Want::Data(path);
                     None
                 }
+                (Op::Open, Some(path)) => match self.shared.read.open_cached(&path) {
+                    Some(file) => self.opened(cx, file),
+                    None => self.submit(cx, Op::Open, path, None),
+                },
                 (_, Some(path)) => self.submit(cx, op, path, None),
                 (_, None) => stray(&Want::Path(op), &v),
             },
@@ -575,14 +613,20 @@ struct FileTask {
     want_size: bool,
 }
 
-/// Up to `n` bytes from the file's position: fewer only at the end.
-fn read_chunk(file: &Mutex<std::fs::File>, n: i64) -> Value {
-    let n = u64::try_from(n).unwrap_or(0).min(MAX_CHUNK);
-    let mut buf = Vec::with_capacity(n.min(1 << 20) as usize);
+/// The bytes `ReadChunk(n)` asks for (negative: none).
+fn chunk_size(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0).min(MAX_CHUNK)
+}
+
+/// `first` (bytes of the answer read already) and the file's next bytes,
+/// up to `n` in all: fewer only at the end.
+fn read_chunk(file: &Mutex<std::fs::File>, n: u64, mut first: Vec<u8>) -> Value {
+    let left = n.saturating_sub(first.len() as u64);
+    first.reserve(left.min(1 << 20) as usize);
     let mut file = file.lock();
     // A read error ends the file early: what was read is answered.
-    let _ = (&mut *file).take(n).read_to_end(&mut buf);
-    Value::Bytes(buf.into(), 0)
+    let _ = (&mut *file).take(left).read_to_end(&mut first);
+    Value::Bytes(first.into(), 0)
 }
 
 fn file_length(file: &Mutex<std::fs::File>) -> Value {
@@ -608,7 +652,15 @@ impl FileTask {
         match (self.want_size, msg) {
             (true, Value::Int(n)) => {
                 self.want_size = false;
-                let work: Work = Box::new(move |_: &RunHandle| vec![read_chunk(&file, n)]);
+                let n = chunk_size(n);
+                let first = match nowait::read_cached(&file.lock(), n as usize) {
+                    nowait::Cached::All(bytes) => {
+                        cx.put(&self.end, Value::Bytes(bytes.into(), 0));
+                        return None;
+                    }
+                    nowait::Cached::Part(bytes) => bytes,
+                };
+                let work: Work = Box::new(move |_: &RunHandle| vec![read_chunk(&file, n, first)]);
                 self.submit(cx, work, Value::bytes(&[]))
             }
             (false, Value::Tag(t)) if t == l.get_length => {
@@ -846,5 +898,85 @@ mod tests {
         let missing_root = vec![Root::open(&t.0.join("missing"))];
         let got = in_roots(&missing_root, "a.txt", read, "none");
         assert!(matches!(got, Err(e) if e.starts_with(ROOT_UNUSABLE)));
+    }
+
+    /// What opening `path` in place in `root` gives: the file's text, or
+    /// `None` (left to the pool).
+    #[cfg(target_os = "linux")]
+    fn read_in_place(root: &Root, path: &str) -> Option<String> {
+        let (dir, rel) = root.relative(path).ok()?;
+        let file = nowait::open_cached(dir, rel)?;
+        match nowait::read_cached(&file, 1000) {
+            nowait::Cached::All(bytes) => String::from_utf8(bytes).ok(),
+            nowait::Cached::Part(_) => None,
+        }
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn an_open_in_place_stays_inside_the_root_and_keeps_only_regular_files() {
+        let (_t, root_path, outside) = layout();
+        let link = |target: &Path, name: &str| {
+            std::os::unix::fs::symlink(target, root_path.join(name)).expect("symlink")
+        };
+        link(&outside.join("secret.txt"), "to_secret");
+        link(Path::new("a.txt"), "to_a");
+        let root = Root::open(&root_path);
+        // Read once through cap-std, so that the lookup cache holds them.
+        for path in ["a.txt", "sub/b.txt", "to_a", "to_secret"] {
+            let _ = read(&root, path);
+        }
+        assert_eq!(read_in_place(&root, "a.txt").as_deref(), Some("a"));
+        assert_eq!(read_in_place(&root, "sub/b.txt").as_deref(), Some("b"));
+        assert_eq!(read_in_place(&root, "to_a").as_deref(), Some("a"));
+        assert_eq!(read_in_place(&root, "to_secret"), None);
+        assert_eq!(read_in_place(&root, "../outside/secret.txt"), None);
+        assert_eq!(read_in_place(&root, "/etc/passwd"), None);
+        assert_eq!(read_in_place(&root, "sub"), None);
+        assert_eq!(read_in_place(&root, "nope.txt"), None);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn an_open_in_place_of_a_fifo_does_not_wait_for_a_writer() {
+        use rustix::fs::{CWD, FileType, Mode, mknodat};
+        let (_t, root_path, _) = layout();
+        let fifo = root_path.join("fifo");
+        mknodat(CWD, &fifo, FileType::Fifo, Mode::RUSR | Mode::WUSR, 0).expect("mkfifo");
+        let root = Root::open(&root_path);
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(read_in_place(&root, "fifo"));
+        });
+        let got = rx.recv_timeout(std::time::Duration::from_secs(10));
+        assert_eq!(got, Ok(None), "left to the pool, at once");
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_read_in_place_answers_up_to_n_bytes_and_fewer_only_at_the_end() {
+        let (_t, root_path, _) = layout();
+        let text: Vec<u8> = (0..nowait::MAX_IN_PLACE + 100)
+            .map(|i| (i % 251) as u8)
+            .collect();
+        std::fs::write(root_path.join("big"), &text).expect("write");
+        let file = std::fs::File::open(root_path.join("big")).expect("open");
+        let all = |c: nowait::Cached| match c {
+            nowait::Cached::All(b) => b,
+            nowait::Cached::Part(b) => panic!("only {} bytes in place", b.len()),
+        };
+        // Just written: the page cache holds it.
+        assert_eq!(all(nowait::read_cached(&file, 10)), text[..10]);
+        assert!(all(nowait::read_cached(&file, 0)).is_empty());
+        // More than one read in place takes: the first part, the rest left.
+        match nowait::read_cached(&file, nowait::MAX_IN_PLACE + 1) {
+            nowait::Cached::Part(b) => assert_eq!(b, text[10..10 + nowait::MAX_IN_PLACE]),
+            nowait::Cached::All(_) => panic!("a read larger than MAX_IN_PLACE is not whole"),
+        }
+        assert_eq!(
+            all(nowait::read_cached(&file, 1000)),
+            text[10 + nowait::MAX_IN_PLACE..]
+        );
+        assert!(all(nowait::read_cached(&file, 5)).is_empty(), "at the end");
     }
 }
