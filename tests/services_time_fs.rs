@@ -613,6 +613,93 @@ fn pattern(n: usize) -> Vec<u8> {
         .collect()
 }
 
+/// The service reads in place what the kernel answers at once and hands
+/// the rest to its I/O threads (src/services/fs/nowait.rs): the first
+/// request of a run always goes to the threads (the folders are opened
+/// there), later ones to either; the answers are the same.
+#[test]
+fn fs_answers_the_same_read_in_place_or_by_the_io_threads() {
+    let sb = Sandbox::new("inplace");
+    let big = pattern(300_000);
+    sb.write("root/big.bin", &big);
+    sb.write("root/small.txt", b"small text");
+    let src = r#"
+String summary([Byte] bytes) {
+  flatten([show(length(bytes)), " ", show(take(3, bytes)), " ", show(take(3, reverse(bytes)))])
+}
+
+void readAll(FileSystem fs, PutSeq<Char> out, String path) {
+  fs.put(ReadFile).put(path);
+  switch (fs.get) {
+    case Contents: writeLine(out, concat("read ", summary(fs.get)));
+    case ReadFailed: writeLine(out, concat("read failed ", fs.get));
+  }
+}
+
+void chunks(FileSystem fs, PutSeq<Char> out, String path, Int size) {
+  fs.put(OpenFile).put(path);
+  switch (fs.get) {
+    case Opened:
+      let f = fs.get;
+      f.put(ReadChunk).put(size);
+      let first = f.get;
+      f.put(ReadChunk).put(size);
+      let second = f.get;
+      f.put(CloseFile);
+      writeLine(out, flatten(["chunks ", summary(first), " / ", summary(second)]));
+    case OpenFailed:
+      writeLine(out, concat("open failed ", fs.get));
+  }
+}
+
+void twice(FileSystem fs, PutSeq<Char> out) {
+  readAll(fs, out, "small.txt");
+  readAll(fs, out, "big.bin");
+  readAll(fs, out, "missing.txt");
+  chunks(fs, out, "small.txt", 4);
+  chunks(fs, out, "big.bin", 290000);
+  chunks(fs, out, "missing.txt", 1);
+}
+
+process main(FileSystem fs, PutSeq<Char> out) {
+  twice(fs, out);
+  twice(fs, out);
+  fs.put(StopFileSystem);
+  out.put(StopPut);
+}
+
+main(fileSystem, stdout);
+"#;
+    let out = run_ok(&sb, src, sb.read_write(), threads(2));
+    let show3 = |b: &[u8]| {
+        let items: Vec<String> = b.iter().map(|x| x.to_string()).collect();
+        format!("[{}]", items.join(", "))
+    };
+    let summary = |b: &[u8]| {
+        let tail: Vec<u8> = b.iter().rev().take(3).copied().collect();
+        format!(
+            "{} {} {}",
+            b.len(),
+            show3(&b[..3.min(b.len())]),
+            show3(&tail)
+        )
+    };
+    let round = [
+        format!("read {}", summary(b"small text")),
+        format!("read {}", summary(&big)),
+        format!("read failed {}", mpl::services::fs::NOT_FOUND),
+        format!("chunks {} / {}", summary(b"smal"), summary(b"l te")),
+        format!(
+            "chunks {} / {}",
+            summary(&big[..290_000]),
+            summary(&big[290_000..])
+        ),
+        format!("open failed {}", mpl::services::fs::NOT_FOUND),
+    ];
+    let want: Vec<String> = round.iter().chain(round.iter()).cloned().collect();
+    assert_eq!(lines(&out), want);
+}
+
 #[test]
 fn fs_streams_a_five_megabyte_file_in_chunks() {
     let sb = Sandbox::new("big");

@@ -22,8 +22,8 @@
 //!   end when every task of the service is gone). Two are first tried in
 //!   place, asking the kernel to refuse rather than wait (`fs/nowait.rs`):
 //!   `OpenFile` of a path in the kernel's lookup cache, beneath the first
-//!   allowed folder, and a `ReadChunk` the page cache holds; what is
-//!   refused goes to the pool as before. A job is bracketed by `io_begin` /
+//!   allowed folder, and a `ReadChunk` the page cache holds (`ReadFile`
+//!   is both); what is refused goes to the pool as before. A job is bracketed by `io_begin` /
 //!   `io_end`, and the I/O thread puts the answer (label, then value) to the
 //!   program itself, in order, before `io_end`. The protocol guarantees the
 //!   program sends nothing on that channel before the answer, so the task
@@ -390,6 +390,22 @@ impl Roots {
         let (dir, rel) = root.relative(path).ok()?;
         nowait::open_cached(dir, rel)
     }
+
+    /// The whole of the file at `path`, if it can be opened and read to
+    /// its end at once (at most `nowait::MAX_IN_PLACE` bytes); `None`
+    /// otherwise, and the pool reads it from the start.
+    fn read_cached(&self, path: &str) -> Option<Vec<u8>> {
+        let file = self.open_cached(path)?;
+        let len = usize::try_from(file.metadata().ok()?.len()).ok()?;
+        if len >= nowait::MAX_IN_PLACE {
+            return None;
+        }
+        // One byte more than the length: reading less means the end.
+        match nowait::read_cached(&file, len.checked_add(1)?) {
+            nowait::Cached::All(bytes) if bytes.len() <= len => Some(bytes),
+            _ => None,
+        }
+    }
 }
 
 // ------------------------------------------------------------- requests
@@ -548,6 +564,14 @@ impl FsService {
                 (Op::Open, Some(path)) => match self.shared.read.open_cached(&path) {
                     Some(file) => self.opened(cx, file),
                     None => self.submit(cx, Op::Open, path, None),
+                },
+                (Op::Read, Some(path)) => match self.shared.read.read_cached(&path) {
+                    Some(bytes) => {
+                        cx.put(&self.end, Value::Tag(self.shared.labels.contents));
+                        cx.put(&self.end, Value::Bytes(bytes.into(), 0));
+                        None
+                    }
+                    None => self.submit(cx, Op::Read, path, None),
                 },
                 (_, Some(path)) => self.submit(cx, op, path, None),
                 (_, None) => stray(&Want::Path(op), &v),
