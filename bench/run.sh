@@ -5,6 +5,7 @@
 #
 #   bench/run.sh                 # everything, 5 runs per command
 #   RUNS=3 bench/run.sh chain fib    # only some workloads, fewer runs
+#   HTTP_SECS=10 bench/run.sh http   # longer wrk runs (default 5 s each)
 #
 # Workloads: chain spawn fib bitmap lines http. Needs root (or sudo) only
 # when a peer is missing: it installs erlang-base golang-go lua5.4 nodejs wrk
@@ -150,7 +151,8 @@ if want lines; then
 fi
 
 if want http; then
-  echo "== http: wrk -t2 -c50 -d10s, keep-alive, a 1 KiB file"
+  HTTP_SECS="${HTTP_SECS:-5}"
+  echo "== http: wrk -t2 -c50 -d${HTTP_SECS}s, keep-alive, a 1 KiB file, servers in alternation"
   mkdir -p "$WORK/www" "$WORK/nginx"
   chmod 755 "$WORK" "$WORK/www"   # nginx workers run as an unprivileged user
   python3 -c "import sys; sys.stdout.write(('0123456789abcdef' * 64))" > "$WORK/www/file.html"
@@ -163,26 +165,6 @@ if want http; then
     done
     echo "server on port $1 did not start" >&2; return 1
   }
-  # run_wrk NAME PORT
-  run_wrk() {
-    curl -sf "http://127.0.0.1:$2/file.html" -o "$WORK/check.html" 2>/dev/null \
-      && cmp -s "$WORK/check.html" "$WORK/www/file.html" || echo "warning: $1 did not serve the file intact" >&2
-    echo "-- $1: wrk -t2 -c50 -d10s http://127.0.0.1:$2/file.html"
-    wrk -t2 -c50 -d10s "http://127.0.0.1:$2/file.html" > "$WORK/$1.wrk"
-    fig "$1" "$(awk '/Requests\/sec/ {print $2}' "$WORK/$1.wrk")"
-    fig "$1.errors" "$(awk '/Socket errors|Non-2xx/ {print}' "$WORK/$1.wrk" | tr ' ' '_' | tr '\n' ';')"
-  }
-  stop_server() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
-
-  (cd "$WORK" && exec "$MPL" run --allow-read="$WORK" "$ROOT/examples/pluto.mpl" 18081 www > "$WORK/pluto.log" 2>&1) &
-  pid=$!; SERVER_PIDS+=("$pid"); wait_port 18081; run_wrk http.mpl 18081; stop_server "$pid"
-
-  (cd "$WORK/www" && exec "$PY" -m http.server 18082 --bind 127.0.0.1 > /dev/null 2>&1) &
-  pid=$!; SERVER_PIDS+=("$pid"); wait_port 18082; run_wrk http.python 18082; stop_server "$pid"
-
-  (cd "$WORK" && exec node "$BENCH/peers/http.js" 18084 www > /dev/null 2>&1) &
-  pid=$!; SERVER_PIDS+=("$pid"); wait_port 18084; run_wrk http.node 18084; stop_server "$pid"
-
   cat > "$WORK/nginx/nginx.conf" <<NGX
 worker_processes 2;
 daemon off;
@@ -200,8 +182,41 @@ http {
   server { listen 127.0.0.1:18083; root $WORK/www; }
 }
 NGX
+  # All four servers run at once and are measured in turn, one wrk run
+  # each per round ($RUNS rounds): a change of load on this shared machine
+  # then lands on every server, as in bench/alternate.py. An idle server
+  # waits in epoll and costs the others nothing.
+  (cd "$WORK" && exec "$MPL" run --allow-read="$WORK" "$ROOT/examples/pluto.mpl" 18081 www > "$WORK/pluto.log" 2>&1) &
+  SERVER_PIDS+=("$!")
+  (cd "$WORK/www" && exec "$PY" -m http.server 18082 --bind 127.0.0.1 > /dev/null 2>&1) &
+  SERVER_PIDS+=("$!")
+  (cd "$WORK" && exec node "$BENCH/peers/http.js" 18084 www > /dev/null 2>&1) &
+  SERVER_PIDS+=("$!")
   "$NGINX" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -e "$WORK/nginx/error.log" &
-  pid=$!; SERVER_PIDS+=("$pid"); wait_port 18083; run_wrk http.nginx 18083; stop_server "$pid"
+  SERVER_PIDS+=("$!")
+  servers=(http.mpl:18081 http.python:18082 http.node:18084 http.nginx:18083)
+  for s in "${servers[@]}"; do
+    name="${s%%:*}"; port="${s#*:}"
+    wait_port "$port"
+    curl -sf "http://127.0.0.1:$port/file.html" -o "$WORK/check.html" 2>/dev/null \
+      && cmp -s "$WORK/check.html" "$WORK/www/file.html" || echo "warning: $name did not serve the file intact" >&2
+    : > "$WORK/$name.rates"
+  done
+  for round in $(seq 1 "$RUNS"); do
+    for s in "${servers[@]}"; do
+      name="${s%%:*}"; port="${s#*:}"
+      wrk -t2 -c50 -d"${HTTP_SECS}s" "http://127.0.0.1:$port/file.html" > "$WORK/$name.wrk"
+      rate="$(awk '/Requests\/sec/ {print $2}' "$WORK/$name.wrk")"
+      echo "-- round $round, $name: $rate req/s"
+      echo "$rate" >> "$WORK/$name.rates"
+      errors="$(awk '/Socket errors|Non-2xx/ {print}' "$WORK/$name.wrk" | tr ' ' '_' | tr '\n' ';')"
+      if [ -n "$errors" ]; then fig "$name.errors" "$errors"; fi
+    done
+  done
+  for s in "${servers[@]}"; do
+    name="${s%%:*}"
+    fig "$name" "$(sort -n "$WORK/$name.rates" | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}')"
+  done
 fi
 
 # ---- the table ---------------------------------------------------------------
