@@ -974,16 +974,22 @@ mod tests {
             // Split inside every multibyte sequence.
             let parts: Vec<&[u8]> = bytes.chunks(1).collect();
             let w = world_with(pieces(&parts), ready);
-            let mut acts = Vec::new();
-            for _ in text.chars() {
-                acts.push(Act::Put(0, tag(L.get)));
-                acts.push(Act::Get(0));
-            }
-            acts.push(Act::Put(0, tag(L.stop_get)));
-            let (s, got) = script(&w, &[Svc::Stdin], acts);
-            assert!(finished(&run(s)));
-            assert_eq!(chars_of(&got.lock()), text);
+            assert_eq!(get_chars(&w, text.chars().count()), text);
         }
+    }
+
+    /// What `stdin` answers to `n` `Get`s, then `StopGet` (the run must
+    /// finish).
+    fn get_chars(w: &World, n: usize) -> String {
+        let mut acts = Vec::new();
+        for _ in 0..n {
+            acts.push(Act::Put(0, tag(L.get)));
+            acts.push(Act::Get(0));
+        }
+        acts.push(Act::Put(0, tag(L.stop_get)));
+        let (s, got) = script(w, &[Svc::Stdin], acts);
+        assert!(finished(&run(s)));
+        chars_of(&got.lock())
     }
 
     #[test]
@@ -996,15 +1002,7 @@ mod tests {
                 Box::new(std::io::Cursor::new(text.clone().into_bytes())),
                 ready,
             );
-            let mut acts = Vec::new();
-            for _ in 0..text.len() {
-                acts.push(Act::Put(0, tag(L.get)));
-                acts.push(Act::Get(0));
-            }
-            acts.push(Act::Put(0, tag(L.stop_get)));
-            let (s, got) = script(&w, &[Svc::Stdin], acts);
-            assert!(finished(&run(s)));
-            assert_eq!(chars_of(&got.lock()), text);
+            assert_eq!(get_chars(&w, text.len()), text);
         }
     }
 
