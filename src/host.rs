@@ -37,8 +37,9 @@ pub type OnStart = Box<dyn FnOnce(runtime::Handle<Value, RunError>) + Send>;
 /// own, so that a program waiting for a line never holds a runtime worker.
 /// Input that is all there already (a regular file, bytes in memory) is read
 /// where the service runs: handing each chunk over from a thread cost two
-/// thread wake-ups a chunk, 12 % of `bench/workloads/lines.mpl` reading a
-/// file (bench/RESULTS.md, 2026-12-04, "input read where it is used").
+/// thread wake-ups a chunk, 6 to 12 % of `bench/workloads/lines.mpl` reading a
+/// file (bench/RESULTS.md, "2026-12-04 (evening): issue 16, what cannot
+/// wait is done in place").
 pub struct Input {
     pub reader: Box<dyn Read + Send>,
     /// True when a read returns at once (never waits for a person or

@@ -18,16 +18,17 @@
 //!   program.
 //! * No file operation that may wait runs on a worker. Every request
 //!   (resolution included) becomes a [`Job`] for a small pool of I/O
-//!   threads shared by the run's tasks (started by the first request; they
-//!   end when every task of the service is gone). Two are first tried in
-//!   place, asking the kernel to refuse rather than wait (`fs/nowait.rs`):
-//!   `OpenFile` of a path in the kernel's lookup cache, beneath the first
-//!   allowed folder, and a `ReadChunk` the page cache holds (`ReadFile`
-//!   is both); what is refused goes to the pool as before. A job is bracketed by `io_begin` /
-//!   `io_end`, and the I/O thread puts the answer (label, then value) to the
-//!   program itself, in order, before `io_end`. The protocol guarantees the
-//!   program sends nothing on that channel before the answer, so the task
-//!   just parks meanwhile.
+//!   threads shared by the run's tasks (started by the first request;
+//!   they end when every task of the service is gone). Two are first
+//!   tried in place, asking the kernel to refuse rather than wait
+//!   (`fs/nowait.rs`): `OpenFile` of a path in the kernel's lookup
+//!   cache, beneath the first allowed folder, and a `ReadChunk` the page
+//!   cache holds (`ReadFile` is both); what is refused goes to the pool
+//!   as before. A job is bracketed by `io_begin` / `io_end`, and the I/O
+//!   thread puts the answer (label, then value) to the program itself,
+//!   in order, before `io_end`. The protocol guarantees the program
+//!   sends nothing on that channel before the answer, so the task just
+//!   parks meanwhile.
 //! * Answers: `ListDir` gives the entry names sorted; `ReadChunk(n)` gives up
 //!   to n bytes (fewer only at the end of the file, `[]` there; a read error
 //!   counts as the end); `GetLength` answers -1 if the length cannot be

@@ -15,9 +15,10 @@
 //! to wait, or fails in any way: the pool then does the operation as
 //! before and gives the authoritative answer, error and all. Handing a
 //! request to the pool costs two thread wake-ups; Pluto under `wrk` made
-//! 105k context switches in 4 s with every open and read on the pool and
-//! 31k with them here, and served 10 % more requests (bench/RESULTS.md,
-//! 2026-12-04, "file operations the kernel answers at once").
+//! 120k context switches in 4 s with every open and read on the pool and
+//! 40k with them here, and served 42.0k requests a second against 35.2k
+//! (bench/RESULTS.md, "2026-12-04 (evening): issue 16, what cannot wait
+//! is done in place").
 //!
 //! Linux only: elsewhere nothing is tried here.
 
