@@ -197,9 +197,32 @@ pub(super) enum Supply {
 pub(super) struct InputSource {
     stdin: SharedInput,
     feed: Feed,
+    buffered: Buffered,
+    pub(super) eof: bool,
+}
+
+/// The chars received and not consumed yet: `chunk[pos..]`.
+struct Buffered {
     chunk: Text,
     pos: usize,
-    pub(super) eof: bool,
+}
+
+impl Buffered {
+    /// Appends a chunk to what is left of the current one.
+    fn take(&mut self, t: Text) {
+        if self.pos >= self.chunk.len() {
+            self.chunk = t;
+        } else {
+            let mut all = self.available().to_vec();
+            all.extend_from_slice(t.chars());
+            self.chunk = Text::from_chars(&all);
+        }
+        self.pos = 0;
+    }
+
+    fn available(&self) -> &[char] {
+        self.chunk.chars().get(self.pos..).unwrap_or(&[])
+    }
 }
 
 impl InputSource {
@@ -207,8 +230,10 @@ impl InputSource {
         InputSource {
             stdin,
             feed: Feed::Unopened,
-            chunk: Text::new(""),
-            pos: 0,
+            buffered: Buffered {
+                chunk: Text::new(""),
+                pos: 0,
+            },
             eof: false,
         }
     }
@@ -226,32 +251,18 @@ impl InputSource {
             return Ok(());
         }
         let mut ended = false;
-        let mut chunks = Vec::new();
         while let Some(msg) = reader.replies.try_get() {
             reader.in_flight = false;
             match msg {
-                Value::Str(t) => chunks.push(t),
+                Value::Str(t) => self.buffered.take(t),
                 Value::Unit => ended = true,
                 other => return Err(format!("the input reader sent {}", describe(&other))),
             }
         }
-        chunks.into_iter().for_each(|t| self.take_chunk(t));
         if ended {
             self.end();
         }
         Ok(())
-    }
-
-    /// Appends a chunk to what is left of the current one.
-    fn take_chunk(&mut self, t: Text) {
-        if self.pos >= self.chunk.len() {
-            self.chunk = t;
-        } else {
-            let mut all = self.available().to_vec();
-            all.extend_from_slice(t.chars());
-            self.chunk = Text::from_chars(&all);
-        }
-        self.pos = 0;
     }
 
     /// End of input: dropping a reader thread's request sender ends it.
@@ -272,17 +283,18 @@ impl InputSource {
 
     /// The chars received and not consumed yet.
     pub(super) fn available(&self) -> &[char] {
-        self.chunk.chars().get(self.pos..).unwrap_or(&[])
+        self.buffered.available()
     }
 
     pub(super) fn consume(&mut self, n: usize) {
-        self.pos = (self.pos + n).min(self.chunk.len());
+        let b = &mut self.buffered;
+        b.pos = (b.pos + n).min(b.chunk.len());
     }
 
     pub(super) fn next_char(&mut self) -> Option<char> {
         let c = self.available().first().copied();
         if c.is_some() {
-            self.pos += 1;
+            self.buffered.pos += 1;
         }
         c
     }
@@ -304,7 +316,7 @@ impl InputSource {
             }
             Feed::Direct(reader) => match reader.next() {
                 Some(t) => {
-                    self.take_chunk(t);
+                    self.buffered.take(t);
                     Supply::Ready
                 }
                 None => {
