@@ -84,27 +84,11 @@ impl Value {
         Value::Str(Text::new(s))
     }
 
-    /// `show` of an Int, as a packed string, written digit by digit: the
-    /// formatting machinery cost about 800 instructions a number (Pluto
-    /// shows a length and a status per request).
+    /// `show` of an Int, as a packed string (no `String` on the way).
     pub fn show_int(n: i64) -> Value {
-        // i64::MIN is a sign and 19 digits.
-        let mut buf = [0u8; 20];
-        let mut at = buf.len();
-        let mut m = n.unsigned_abs();
-        loop {
-            at -= 1;
-            buf[at] = b'0' + (m % 10) as u8;
-            m /= 10;
-            if m == 0 {
-                break;
-            }
-        }
-        if n < 0 {
-            at -= 1;
-            buf[at] = b'-';
-        }
-        Value::Str(Text::from_exact(buf[at..].iter().map(|&b| char::from(b))))
+        let mut buf = [0; 20];
+        let digits = int_digits(n, &mut buf).bytes().map(char::from);
+        Value::Str(Text::from_exact(digits))
     }
 
     /// A packed string of a copy of `chars`.
@@ -594,12 +578,41 @@ pub fn show(v: &Value, program: &Program) -> String {
     out
 }
 
+/// The decimal digits of `n`, with its sign, written into `buf` digit by
+/// digit: the formatting machinery cost about 800 instructions a number
+/// (Pluto shows a length and a status per request).
+fn int_digits(n: i64, buf: &mut [u8; 20]) -> &str {
+    // i64::MIN is a sign and 19 digits.
+    let mut at = buf.len();
+    let mut m = n.unsigned_abs();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (m % 10) as u8;
+        m /= 10;
+        if m == 0 {
+            break;
+        }
+    }
+    if n < 0 {
+        at -= 1;
+        buf[at] = b'-';
+    }
+    // Only ASCII digits and '-' were written.
+    std::str::from_utf8(&buf[at..]).unwrap_or("?")
+}
+
+/// `show(v)` (typed as `ty`) as the packed string a program gets.
+pub fn shown(v: &Value, ty: &ShowTy, program: &Program) -> Value {
+    match v {
+        Value::Int(n) => Value::show_int(*n),
+        _ => Value::string(&show_typed(v, ty, program)),
+    }
+}
+
 fn show_into(out: &mut String, v: &Value, program: &Program) {
     match v {
         Value::Unit => out.push_str("()"),
-        Value::Int(n) => {
-            let _ = write!(out, "{n}");
-        }
+        Value::Int(n) => out.push_str(int_digits(*n, &mut [0; 20])),
         Value::Float(f) => out.push_str(&show_float(*f)),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Char(c) => {
@@ -793,6 +806,8 @@ mod tests {
         });
         for n in edges.into_iter().chain(steps) {
             assert_eq!(Value::show_int(n).as_string(), Some(n.to_string()), "{n}");
+            let in_a_list = Value::list(vec![Value::Int(n), Value::Int(-1)]);
+            assert_eq!(show(&in_a_list, &prog()), format!("[{n}, -1]"));
         }
     }
 

@@ -102,17 +102,15 @@ pub(super) fn apply(
             let l = pop(stack)?;
             ops::index(l, i, d)
         }
-        Op::ShowTyped(i) => match pop(stack)? {
-            Value::Int(n) => Ok(Value::show_int(n)),
-            v => {
-                let ty = shared
-                    .code
-                    .show_types
-                    .get(i as usize)
-                    .unwrap_or(&crate::ir::ShowTy::Any);
-                Ok(Value::string(&value::show_typed(&v, ty, &shared.program)))
-            }
-        },
+        Op::ShowTyped(i) => {
+            let v = pop(stack)?;
+            let ty = shared
+                .code
+                .show_types
+                .get(i as usize)
+                .unwrap_or(&crate::ir::ShowTy::Any);
+            Ok(value::shown(&v, ty, &shared.program))
+        }
         Op::Native(n) if n.puts() => bulk_put(stack, bp, shared, cx),
         Op::Native(n) => {
             let from = below(stack, n.arity() as usize, bp)?;

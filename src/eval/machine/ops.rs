@@ -256,8 +256,7 @@ pub fn index(list: Value, index: Value, default: Value) -> Res<Value> {
 pub fn builtin(op: Builtin, v: Value, program: &Program) -> Res<Value> {
     use Builtin::*;
     match (op, v) {
-        (Show, Value::Int(n)) => Ok(Value::show_int(n)),
-        (Show, v) => Ok(Value::string(&value::show(&v, program))),
+        (Show, v) => Ok(value::shown(&v, &crate::ir::ShowTy::Any, program)),
         (IntToFloat, Value::Int(n)) => Ok(Value::Float(n as f64)),
         (FloatToInt, Value::Float(x)) => float_to_int(x).map(Value::Int),
         (FloatToByteClipped, Value::Float(x)) => Ok(Value::Byte(x as u8)),
