@@ -187,19 +187,11 @@ fn input_from_a_file_reads_as_input_from_a_pipe() {
     let args = ["run", program.to_str().unwrap()];
     let want = "9001 36002 the end\n";
     let piped = mpl(&args, &text);
-    assert_eq!(
-        (piped.code, piped.stdout.as_str()),
-        (Some(0), want),
-        "{}",
-        piped.stderr
-    );
     let filed = mpl_reading_file(&args, &input);
-    assert_eq!(
-        (filed.code, filed.stdout.as_str()),
-        (Some(0), want),
-        "{}",
-        filed.stderr
-    );
+    for (how, ran) in [("a pipe", piped), ("a file", filed)] {
+        let got = (ran.code, ran.stdout.as_str());
+        assert_eq!(got, (Some(0), want), "from {how}: {}", ran.stderr);
+    }
 }
 
 #[test]

@@ -379,9 +379,7 @@ impl Roots {
             .get_or_init(|| self.paths.iter().map(|p| Root::open(p)).collect());
         in_roots(roots, path, op, self.none)
     }
-}
 
-impl Roots {
     /// `path` opened for reading in the first folder if the kernel can do
     /// it at once (see `fs/nowait.rs`); `None` when it cannot, when the
     /// folders are not open yet, or on any refusal (the pool then answers).
@@ -807,13 +805,17 @@ mod tests {
         assert!(refused(root.create("/tmp/x.txt")));
     }
 
+    /// A symbolic link `name` in `root` to `target`.
+    #[cfg(unix)]
+    fn link(root: &Path, target: &Path, name: &str) {
+        std::os::unix::fs::symlink(target, root.join(name)).expect("symlink")
+    }
+
     #[cfg(unix)]
     #[test]
     fn links_out_of_the_root_are_refused() {
         let (_t, root_path, outside) = layout();
-        let link = |target: &Path, name: &str| {
-            std::os::unix::fs::symlink(target, root_path.join(name)).expect("symlink")
-        };
+        let link = |target: &Path, name: &str| link(&root_path, target, name);
         link(&outside.join("secret.txt"), "to_secret");
         link(&outside, "to_outside");
         link(Path::new("a.txt"), "to_a");
@@ -941,11 +943,8 @@ mod tests {
     #[test]
     fn an_open_in_place_stays_inside_the_root_and_keeps_only_regular_files() {
         let (_t, root_path, outside) = layout();
-        let link = |target: &Path, name: &str| {
-            std::os::unix::fs::symlink(target, root_path.join(name)).expect("symlink")
-        };
-        link(&outside.join("secret.txt"), "to_secret");
-        link(Path::new("a.txt"), "to_a");
+        link(&root_path, &outside.join("secret.txt"), "to_secret");
+        link(&root_path, Path::new("a.txt"), "to_a");
         let root = Root::open(&root_path);
         // Read once through cap-std, so that the lookup cache holds them.
         for path in ["a.txt", "sub/b.txt", "to_a", "to_secret"] {
