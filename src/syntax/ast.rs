@@ -4,8 +4,10 @@
 //! is resolved: names are strings, labels and constructors are not yet told
 //! apart, equation-style clauses are grouped but not compiled. The checker
 //! (`crate::check`) turns this tree into the resolved program (`crate::ir`).
+//! Trees serialize (serde), so the build script can embed the prelude's.
 
 use crate::source::{Span, Spanned};
+use serde::{Deserialize, Serialize};
 
 pub type Ident = Spanned<String>;
 
@@ -16,12 +18,12 @@ pub type Ident = Spanned<String>;
 pub const PRELUDE_QUALIFIER: &str = "prelude.";
 
 /// One source file: declarations and top-level (wiring) statements, in order.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Module {
     pub items: Vec<Spanned<Item>>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Item {
     /// `import "path.mpl";`
     Import(Spanned<String>),
@@ -37,7 +39,7 @@ pub enum Item {
 }
 
 /// `t` or `#p` in a declaration's parameter list.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TypeParam {
     pub name: Ident,
     /// Written `#name`: a protocol variable.
@@ -45,7 +47,7 @@ pub struct TypeParam {
 }
 
 /// `data Name<params> = Ctor(fields) | ...;`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DataDecl {
     pub doc: Option<String>,
     pub name: Ident,
@@ -53,14 +55,14 @@ pub struct DataDecl {
     pub ctors: Vec<Spanned<CtorDecl>>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CtorDecl {
     pub name: Ident,
     pub fields: Vec<Spanned<Type>>,
 }
 
 /// `codata Name<params> { Ret dtor(params); ... }`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CodataDecl {
     pub doc: Option<String>,
     pub name: Ident,
@@ -68,7 +70,7 @@ pub struct CodataDecl {
     pub dtors: Vec<Spanned<DtorDecl>>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DtorDecl {
     pub ret: Spanned<Type>,
     pub name: Ident,
@@ -76,7 +78,7 @@ pub struct DtorDecl {
 }
 
 /// `protocol Name<params> = body;`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ProtocolDecl {
     pub doc: Option<String>,
     pub name: Ident,
@@ -86,7 +88,7 @@ pub struct ProtocolDecl {
 
 /// A function: one clause for the typed style, one or more consecutive
 /// clauses with the same name for the equation style.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FunctionDecl {
     pub doc: Option<String>,
     pub name: Ident,
@@ -95,7 +97,7 @@ pub struct FunctionDecl {
     pub clauses: Vec<Spanned<Clause>>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Clause {
     pub params: Vec<Spanned<Param>>,
     pub body: Spanned<Block>,
@@ -103,7 +105,7 @@ pub struct Clause {
 
 /// A parameter: `Type name`, `fold by Type name`, or (equation style) a
 /// pattern such as `Just(x)`, `_` or `n`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Param {
     pub ty: Option<Spanned<Type>>,
     pub pattern: Spanned<Pattern>,
@@ -111,7 +113,7 @@ pub struct Param {
 }
 
 /// `process Name(params) { body }`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ProcessDecl {
     pub doc: Option<String>,
     pub name: Ident,
@@ -122,7 +124,7 @@ pub struct ProcessDecl {
 // ---------------------------------------------------------------------------
 // Types and protocols
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Type {
     /// `Int`, `Maybe<t>`, `StringLookup`, `ProcessTree<#p>`: an upper-case
     /// name (built-in type, data, codata or protocol) with arguments.
@@ -154,20 +156,20 @@ pub enum Type {
 }
 
 /// One step named in `.after<...>`: `put Label`, `get Label`, `put`, `get`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AfterStep {
     pub dir: Dir,
     pub label: Option<Ident>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Dir {
     Put,
     Get,
 }
 
 /// A protocol body.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Proto {
     /// `put L1: seq | put L2: seq` (every branch labelled).
     Choice(Vec<Spanned<Branch>>),
@@ -175,7 +177,7 @@ pub enum Proto {
     Seq(Vec<Spanned<Step>>),
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Branch {
     pub dir: Dir,
     pub label: Ident,
@@ -183,7 +185,7 @@ pub struct Branch {
     pub body: Spanned<Proto>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Step {
     /// `put T` (T may be a protocol: a channel is sent).
     Put(Spanned<Type>),
@@ -212,14 +214,14 @@ pub enum Step {
 // Statements and expressions
 
 /// `{ s1; s2; e }`: statements, then an optional value.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Block {
     pub stmts: Vec<Spanned<Stmt>>,
     /// The last expression, written without `;`. `None`: the block yields `()`.
     pub tail: Option<Box<Spanned<Expr>>>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Stmt {
     /// `let pattern = value;` (`ty` is `None`) or `Type name = value;`.
     Let {
@@ -251,13 +253,13 @@ pub enum Stmt {
     },
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ForkArm {
     pub name: Ident,
     pub body: Spanned<Block>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Expr {
     Int(i64),
     Float(f64),
@@ -333,7 +335,7 @@ pub enum Expr {
     },
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Case {
     pub pattern: Spanned<Pattern>,
     /// The statements up to the next `case` or the closing brace.
@@ -342,7 +344,7 @@ pub struct Case {
 
 /// One case of a `race`: the channel waited on and what runs when it
 /// has a message.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RaceCase {
     /// The end waited on: a name, or `~name` for the other end of a
     /// channel the process declared.
@@ -352,7 +354,7 @@ pub struct RaceCase {
 }
 
 /// A destructor implementation inside `record`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Method {
     pub ret: Option<Spanned<Type>>,
     pub name: Ident,
@@ -360,7 +362,7 @@ pub struct Method {
     pub body: Spanned<Block>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum BinOp {
     Or,
     And,
@@ -386,13 +388,13 @@ pub enum BinOp {
     Rem,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum UnOp {
     Neg,
     Not,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Pattern {
     /// `_`
     Wild,

@@ -6,29 +6,14 @@
 
 pub mod ast;
 pub mod campl;
+mod error;
 pub mod lexer;
 pub mod parser;
 pub mod token;
 
-use crate::source::{FileId, Span};
+pub use error::SyntaxError;
 
-/// One syntax error, as data.
-#[derive(Clone, Debug, PartialEq)]
-pub struct SyntaxError {
-    /// Where the problem is (the primary label).
-    pub span: Span,
-    /// What went wrong, one line: "expected `;` after the statement, found `}`".
-    pub message: String,
-    /// Short text for the primary label ("expected `;` here").
-    pub label: String,
-    /// Advice in plain words.
-    pub help: Option<String>,
-    /// Secondary labels: e.g. where an unclosed bracket was opened.
-    pub notes: Vec<(Span, String)>,
-    /// True when the text ended too soon (an unclosed bracket, a missing
-    /// `;` at the end of input): the REPL then asks for another line.
-    pub incomplete: bool,
-}
+use crate::source::FileId;
 
 /// Which surface syntax a file is written in (`campl::detect` tells).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
