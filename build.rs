@@ -8,8 +8,8 @@
 //! 6 ms, on two threads); decoding the trees takes a fraction of that
 //! (bench/RESULTS.md, 2026-12-04, night). The parser compiled here is the
 //! crate's own (`src/source.rs` and `src/syntax/`'s lexer and parser, as
-//! modules of this script), so the trees are the ones a parse at run time would give;
-//! `lib.rs` has a test that says so.
+//! modules of this script), so the trees are the ones a parse at run time
+//! would give; `lib.rs` has a test that says so.
 //!
 //! Writes, in `OUT_DIR`: `prelude_files.rs` (`PRELUDE`: each file's name
 //! and text, and `PRELUDE_SYNTAX`: the trees of all of them, in

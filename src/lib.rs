@@ -368,7 +368,7 @@ pub(crate) fn parse_campl_support(sources: &mut SourceMap, diags: &mut Vec<Diagn
 /// Adds the prelude's files to `sources` and gives their syntax trees, in
 /// the prelude's order. A fresh map gives the files the ids that the build
 /// script parsed them with (0, 1, ...): the trees are then decoded from
-/// the binary (`PRELUDE_SYNTAX`, see `build.rs`), 0.4 M instructions
+/// the binary (`PRELUDE_SYNTAX`, see `build.rs`), 1.0 M instructions
 /// instead of the 9.6 M of a parse. Any other map (one that already holds
 /// a file) has them parsed, so that their spans name its ids.
 pub(crate) fn parse_prelude(sources: &mut SourceMap, diags: &mut Vec<Diagnostic>) -> Vec<Module> {
