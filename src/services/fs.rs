@@ -981,9 +981,19 @@ mod tests {
             let _ = read(&root, path);
         }
         if kernel_answers_in_place(&root_path.join("a.txt"), true) {
-            assert_eq!(read_in_place(&root, "a.txt").as_deref(), Some("a"));
-            assert_eq!(read_in_place(&root, "sub/b.txt").as_deref(), Some("b"));
-            assert_eq!(read_in_place(&root, "to_a").as_deref(), Some("a"));
+            // A cached lookup may still be refused now and then (a mount
+            // elsewhere restarts every lock-free walk): three tries each.
+            let soon = |path| {
+                (0..3).find_map(|_| {
+                    read_in_place(&root, path).or_else(|| {
+                        let _ = read(&root, path);
+                        None
+                    })
+                })
+            };
+            assert_eq!(soon("a.txt").as_deref(), Some("a"));
+            assert_eq!(soon("sub/b.txt").as_deref(), Some("b"));
+            assert_eq!(soon("to_a").as_deref(), Some("a"));
         }
         // Whatever the kernel answers, nothing outside the root is read.
         assert_eq!(read_in_place(&root, "to_secret"), None);
