@@ -939,6 +939,12 @@ mod tests {
         }
     }
 
+    /// The first answer of up to three tries of `f`.
+    #[cfg(target_os = "linux")]
+    fn three_tries<T>(f: impl FnMut() -> Option<T>) -> Option<T> {
+        std::iter::repeat_with(f).take(3).flatten().next()
+    }
+
     /// Whether this kernel and the file system under the temp folder
     /// answer, for `file` just read, an open with `RESOLVE_CACHED` and a
     /// read with `RWF_NOWAIT`: asked of the kernel directly, not through
@@ -948,13 +954,13 @@ mod tests {
     /// to its pool, which the other tests check. Tried three times, in
     /// case the caches were pruned between the read and the open.
     #[cfg(target_os = "linux")]
-    fn kernel_answers_in_place(file: &Path, open: bool) -> bool {
+    fn kernel_answers_in_place(file: &Path, cached_open: bool) -> bool {
         use rustix::fs::{CWD, Mode, OFlags, ResolveFlags, openat2};
         use rustix::io::{ReadWriteFlags, preadv2};
         let try_once = || {
             let _ = std::fs::read(file);
             let flags = OFlags::RDONLY | OFlags::CLOEXEC;
-            let fd = match open {
+            let fd = match cached_open {
                 true => openat2(CWD, file, flags, Mode::empty(), ResolveFlags::CACHED).ok()?,
                 false => std::fs::File::open(file).ok()?.into(),
             };
@@ -962,7 +968,7 @@ mod tests {
             let bufs = &mut [std::io::IoSliceMut::new(&mut byte)];
             preadv2(&fd, bufs, 0, ReadWriteFlags::NOWAIT).ok()
         };
-        let answers = (0..3).any(|_| try_once().is_some());
+        let answers = three_tries(try_once).is_some();
         if !answers {
             eprintln!("this kernel or file system does not answer in place: only refusals checked");
         }
@@ -984,11 +990,12 @@ mod tests {
             // A cached lookup may still be refused now and then (a mount
             // elsewhere restarts every lock-free walk): three tries each.
             let soon = |path| {
-                (0..3).find_map(|_| {
-                    read_in_place(&root, path).or_else(|| {
+                three_tries(|| {
+                    let got = read_in_place(&root, path);
+                    if got.is_none() {
                         let _ = read(&root, path);
-                        None
-                    })
+                    }
+                    got
                 })
             };
             assert_eq!(soon("a.txt").as_deref(), Some("a"));
